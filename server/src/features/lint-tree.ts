@@ -1,0 +1,56 @@
+/** Lints a releases tree on disk as `kayron lint` run in that folder would, plus the extension's extra checks. */
+import { promises as fs } from 'node:fs';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { walkReleaseTree } from '../kayron/loader';
+import type { Problem } from '../kayron/problem';
+import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from './validate';
+
+/** Files larger than this are reported instead of parsed, so one stray dump cannot stall the editor or CI. */
+export const MAX_RELEASE_FILE_BYTES = 5 * 1024 * 1024;
+
+export interface LintedFile {
+  relativePath: string;
+  text: string;
+  analysis: FileAnalysis;
+}
+
+export interface TreeLintResult {
+  root: string;
+  files: LintedFile[];
+  problems: Map<string, Problem[]>;
+  kayronVerdict: { relativePath: string; problem: Problem } | undefined;
+  entryCount: number;
+}
+
+export function oversizedFileAnalysis(analysis: FileAnalysis, size: number): FileAnalysis {
+  const problem: Problem = {
+    code: 'file-too-large',
+    severity: 'error',
+    kayronCheck: false,
+    message: `This release file is ${(size / 1024 / 1024).toFixed(1)} MiB; files over ${MAX_RELEASE_FILE_BYTES / 1024 / 1024} MiB are not checked.`,
+    range: [0, 0],
+  };
+  return { ...analysis, decoded: undefined, kayronProblems: [], extraProblems: [problem] };
+}
+
+export async function lintTree(root: string): Promise<TreeLintResult> {
+  const walked = await walkReleaseTree(root, { includeIgnored: true });
+  const files: LintedFile[] = [];
+  for (const file of walked) {
+    const bytes = await fs.readFile(file.absolutePath);
+    if (bytes.length > MAX_RELEASE_FILE_BYTES) {
+      const analysis = oversizedFileAnalysis(analyzeReleaseFile(file.relativePath, ''), bytes.length);
+      files.push({ relativePath: file.relativePath, text: '', analysis });
+      continue;
+    }
+    const text = bytes.toString('utf8');
+    files.push({ relativePath: file.relativePath, text, analysis: analyzeReleaseFile(file.relativePath, text) });
+  }
+  const validation = validateWorkspace(files.map((file) => file.analysis));
+  return { root, files, ...validation };
+}
+
+export function toLspRange(text: string, range: [number, number]) {
+  const document = TextDocument.create('file:///x', 'yaml', 0, text);
+  return { start: document.positionAt(range[0]), end: document.positionAt(range[1]) };
+}

@@ -1,0 +1,35 @@
+/**
+ * The only module the client imports from the server: custom LSP message names and payloads.
+ * Names follow `kayron/<verbNoun>`.
+ */
+
+/** One workspace folder that the server treats as a releases repository. */
+export interface ReleaseRoot {
+  /** Folder URI. */
+  uri: string;
+  /** URIs of the files Kayron loads there (the client gives them the `kayron-release` language). */
+  releaseFiles: string[];
+  /** URIs of `.yml`-style near misses Kayron silently ignores (they get a warning). */
+  ignoredFiles: string[];
+}
+
+export interface ReleaseRootsParams {
+  roots: ReleaseRoot[];
+}
+
+/** Server → client: the releases roots and their release files changed (sent after start-up and on file events). */
+export const ReleaseRootsNotification = 'kayron/releaseRoots';
+
+export interface KayronVerdictParams {
+  /** Per root: the problem `kayron lint` would print, or none when it would pass. */
+  verdicts: { root: string; file?: string; code?: string; message?: string; line?: number }[];
+}
+
+/** Server → client: what `kayron lint` would say for each root (drives the status bar). */
+export const KayronVerdictNotification = 'kayron/verdict';
+
+/** The language id release files get. */
+export const RELEASE_LANGUAGE_ID = 'kayron-release';
+/** Diagnostic `source` of Kayron's own lint checks and of the extension's extra checks. */
+export const KAYRON_SOURCE = 'kayron';
+export const EXTENSION_SOURCE = 'kayron-releases';

@@ -1,0 +1,237 @@
+/**
+ * Wires LSP handlers to the pure feature modules. No domain logic lives here.
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { looksLikeReleasesRepo } from './kayron/loader';
+import { toDiagnostic } from './features/diagnostics';
+import { hoverAt } from './features/hover';
+import { ReleaseWorkspace } from './workspace/release-workspace';
+import { KayronVerdictNotification, ReleaseRootsNotification, type KayronVerdictParams, type ReleaseRootsParams } from './protocol';
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const workspaces = new Map<string, ReleaseWorkspace>();
+  const published = new Map<string, string>();
+  let folders: WorkspaceFolder[] = [];
+  let canWatchFiles = false;
+  let pending: NodeJS.Immediate | undefined;
+  let ready: Promise<void> = Promise.resolve();
+
+  /** Every handler goes through here: errors are logged and answered with a safe default, never thrown. */
+  async function runSafe<T>(what: string, fallback: T, work: () => T | Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  }
+
+  function toPath(uri: string): string | undefined {
+    try {
+      return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function locate(uri: string): { workspace: ReleaseWorkspace; relativePath: string } | undefined {
+    const absolute = toPath(uri);
+    if (!absolute) return undefined;
+    let best: { workspace: ReleaseWorkspace; relativePath: string } | undefined;
+    for (const workspace of workspaces.values()) {
+      const relativePath = workspace.relativePathOf(absolute);
+      if (relativePath !== undefined && (!best || workspace.rootPath.length > best.workspace.rootPath.length)) best = { workspace, relativePath };
+    }
+    return best;
+  }
+
+  async function discoverRoots(): Promise<void> {
+    const next = new Map<string, ReleaseWorkspace>();
+    for (const folder of folders) {
+      const rootPath = toPath(folder.uri);
+      if (!rootPath || !(await looksLikeReleasesRepo(rootPath))) continue;
+      const workspace = workspaces.get(rootPath) ?? new ReleaseWorkspace(rootPath);
+      await workspace.scan();
+      next.set(rootPath, workspace);
+    }
+    workspaces.clear();
+    for (const [key, value] of next) workspaces.set(key, value);
+    for (const document of documents.all()) await applyOpenDocument(document, true);
+    notifyRoots();
+    schedulePublish();
+  }
+
+  function notifyRoots(): void {
+    const params: ReleaseRootsParams = {
+      roots: [...workspaces.values()].map((workspace) => {
+        const files = workspace.orderedFiles();
+        const uri = (relativePath: string) => pathToFileURL(`${workspace.rootPath}/${relativePath}`).toString();
+        return {
+          uri: pathToFileURL(workspace.rootPath).toString(),
+          releaseFiles: files.filter((file) => file.analysis.fileClass.loadedByKayron).map((file) => uri(file.relativePath)),
+          ignoredFiles: files.filter((file) => !file.analysis.fileClass.loadedByKayron).map((file) => uri(file.relativePath)),
+        };
+      }),
+    };
+    void connection.sendNotification(ReleaseRootsNotification, params);
+  }
+
+  async function applyOpenDocument(document: TextDocument, checkBom: boolean): Promise<void> {
+    const located = locate(document.uri);
+    if (!located || !located.workspace.tracks(located.relativePath)) return;
+    const absolute = toPath(document.uri);
+    const bom = checkBom && absolute ? await ReleaseWorkspace.hasBom(absolute) : (located.workspace.textOf(located.relativePath)?.charCodeAt(0) === 0xfeff && !document.getText().startsWith('\ufeff'));
+    located.workspace.setOpenText(located.relativePath, document.getText(), bom);
+  }
+
+  function schedulePublish(): void {
+    if (pending) return;
+    pending = setImmediate(() => {
+      pending = undefined;
+      void runSafe('publishing diagnostics', undefined, publishAll);
+    });
+  }
+
+  function publishAll(): void {
+    const seen = new Set<string>();
+    const verdicts: KayronVerdictParams['verdicts'] = [];
+    for (const workspace of workspaces.values()) {
+      const validation = workspace.validate();
+      for (const [relativePath, problems] of validation.problems) {
+        const uri = pathToFileURL(`${workspace.rootPath}/${relativePath}`).toString();
+        seen.add(uri);
+        const open = documents.get(uri);
+        const text = workspace.textOf(relativePath) ?? '';
+        // A BOM the editor hides sits at offset 0 of our text; shift so positions match the editor's text.
+        const shift = open && text.startsWith('\ufeff') && !open.getText().startsWith('\ufeff') ? 1 : 0;
+        const document = TextDocument.create(uri, 'yaml', 0, shift ? text.slice(1) : text);
+        const diagnostics: Diagnostic[] = problems.map((problem) =>
+          toDiagnostic(
+            document,
+            shift ? { ...problem, range: [Math.max(0, problem.range[0] - shift), Math.max(0, problem.range[1] - shift)] } : problem,
+            validation.kayronVerdict?.problem === problem,
+          ),
+        );
+        send(uri, diagnostics);
+      }
+      const verdict = validation.kayronVerdict;
+      const rootUri = pathToFileURL(workspace.rootPath).toString();
+      if (verdict) {
+        const text = workspace.textOf(verdict.relativePath) ?? '';
+        const line = text.slice(0, verdict.problem.range[0]).split('\n').length - 1;
+        verdicts.push({ root: rootUri, file: verdict.relativePath, code: verdict.problem.code, message: verdict.problem.message, line });
+      } else verdicts.push({ root: rootUri });
+    }
+    for (const uri of [...published.keys()]) if (!seen.has(uri)) send(uri, []);
+    void connection.sendNotification(KayronVerdictNotification, { verdicts } satisfies KayronVerdictParams);
+  }
+
+  function send(uri: string, diagnostics: Diagnostic[]): void {
+    const key = JSON.stringify(diagnostics);
+    if (published.get(uri) === key) return;
+    if (diagnostics.length === 0) published.delete(uri);
+    else published.set(uri, key);
+    void connection.sendDiagnostics({ uri, diagnostics });
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'kayron-releases' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canWatchFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+    }
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      folders = [...folders.filter((folder) => !event.removed.some((removed) => removed.uri === folder.uri)), ...event.added];
+      ready = ready.then(() => runSafe('rescanning workspace folders', undefined, discoverRoots));
+    });
+    ready = runSafe('scanning workspace folders', undefined, discoverRoots);
+  });
+
+  documents.onDidOpen((event) => {
+    ready = ready.then(() => runSafe('opening a document', undefined, async () => {
+      await applyOpenDocument(event.document, true);
+      schedulePublish();
+    }));
+  });
+  documents.onDidChangeContent((event) => {
+    void ready.then(() => runSafe('updating a document', undefined, async () => {
+      await applyOpenDocument(event.document, false);
+      schedulePublish();
+    }));
+  });
+  documents.onDidClose((event) => {
+    ready = ready.then(() => runSafe('closing a document', undefined, async () => {
+      const located = locate(event.document.uri);
+      if (located) await located.workspace.closeDocument(located.relativePath);
+      schedulePublish();
+    }));
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    ready = ready.then(() => runSafe('handling file events', undefined, async () => {
+      let structural = false;
+      for (const change of params.changes) {
+        const located = locate(change.uri);
+        if (!located) {
+          structural ||= change.type !== FileChangeType.Changed;
+          continue;
+        }
+        if (change.type === FileChangeType.Deleted) {
+          located.workspace.delete(located.relativePath);
+          structural = true;
+        } else if (located.workspace.tracks(located.relativePath)) {
+          await located.workspace.reloadFromDisk(located.relativePath);
+          structural ||= change.type === FileChangeType.Created;
+        } else if (change.type !== FileChangeType.Changed) {
+          structural = true;
+        }
+      }
+      if (structural) await discoverRoots();
+      else schedulePublish();
+    }));
+  });
+
+  connection.onHover((params) =>
+    runSafe('hover', null, async () => {
+      await ready;
+      const located = locate(params.textDocument.uri);
+      const document = documents.get(params.textDocument.uri);
+      if (!located || !document) return null;
+      const analysis = located.workspace.analysisOf(located.relativePath);
+      if (!analysis) return null;
+      const shift = located.workspace.textOf(located.relativePath)?.startsWith('\ufeff') && !document.getText().startsWith('\ufeff') ? 1 : 0;
+      const found = hoverAt(analysis, document.offsetAt(params.position) + shift);
+      if (!found) return null;
+      return {
+        contents: { kind: 'markdown', value: found.markdown },
+        range: { start: document.positionAt(found.range[0] - shift), end: document.positionAt(found.range[1] - shift) },
+      };
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

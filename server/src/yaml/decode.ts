@@ -1,0 +1,415 @@
+/**
+ * Decodes a release file the way Kayron's loader does (goccy/go-yaml into `[]release.Struct`, kayron-spec §1.4),
+ * keeping exact source ranges for every key and value. Reports every decode problem, not only goccy's first.
+ */
+import { Alias, Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
+import type { Node as YamlNode, Pair } from 'yaml';
+import { resolvePlainScalar } from './goccy-scalar';
+import type { Problem, Range } from '../kayron/problem';
+
+export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
+
+export interface DecodedField<T> {
+  value: T;
+  key: Range;
+  /** Range of the value; an empty range right after the key's colon when the value is missing. */
+  valueRange: Range;
+  quote: QuoteStyle;
+  /** Source text of an unquoted scalar that goccy coerced from a non-string type, e.g. `1.10`. */
+  coercedFrom?: { source: string; kind: string };
+}
+
+export interface DecodedDeploy {
+  key: Range;
+  node: Range;
+  release?: DecodedField<string>;
+  branch?: DecodedField<string>;
+  suspend?: DecodedField<boolean>;
+  preview?: DecodedField<boolean>;
+}
+
+export interface DecodedEntry {
+  /** `Labels.Block`: position in the first document's top-level sequence (null items count). */
+  index: number;
+  /** From the item's `-` to the end of its node. */
+  range: Range;
+  /** Where to report "missing" problems: the item's first key, or the item itself. */
+  anchor: Range;
+  docker?: DecodedField<string>;
+  github?: DecodedField<string>;
+  provider?: DecodedField<string>;
+  deploy?: DecodedDeploy;
+  /** True when a field of this entry failed to decode; Kayron would stop at the file, so its schema checks are moot. */
+  typeError: boolean;
+}
+
+export interface UnknownKey {
+  name: string;
+  range: Range;
+  /** `entry` for top-level keys of an entry, `deploy` inside `deploy`. */
+  level: 'entry' | 'deploy';
+}
+
+export interface DecodedFile {
+  entries: DecodedEntry[];
+  /** yaml-syntax and yaml-type problems, in source order. */
+  problems: Problem[];
+  unknownKeys: UnknownKey[];
+  /** Start ranges of documents after the first, which Kayron ignores. */
+  ignoredDocuments: Range[];
+  /** True when the file fails to decode, so Kayron would stop the whole lint at this file. */
+  failed: boolean;
+  lineCounter: LineCounter;
+  /** The parsed first document, for features that need the tree (completion, code actions). */
+  document: Document.Parsed | undefined;
+}
+
+const STRING_FIELDS = { docker: 'Struct.Docker of type docker.String', github: 'Struct.Github of type github.String', provider: 'Struct.Provider of type provider.String' } as const;
+const DEPLOY_STRING_FIELDS = { release: 'release.String', branch: 'branch.String' } as const;
+const DEPLOY_BOOL_FIELDS = { suspend: 'suspend.Bool', preview: 'preview.Bool' } as const;
+/** Guards the recursive duplicate-key walk against pathological nesting. */
+const MAX_DEPTH = 200;
+
+function goType(node: YamlNode | null | undefined): string {
+  if (isSeq(node)) return '[]interface {}';
+  if (isMap(node)) return 'map[string]interface {}';
+  if (isScalar(node)) {
+    if (node.type === 'PLAIN' && !node.tag) {
+      const kind = resolvePlainScalar(String(node.source ?? node.value ?? '')).kind;
+      return kind === 'null' ? 'string' : kind;
+    }
+    return 'string';
+  }
+  return 'string';
+}
+
+function describeYamlError(code: string, message: string): string {
+  const firstLine = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'TAB_AS_INDENT':
+      return "found character '\\t' that cannot start any token";
+    case 'MISSING_CHAR':
+      if (firstLine.includes('"')) return 'could not find end character of double-quoted text';
+      if (firstLine.includes("'")) return 'could not find end character of single-quoted text';
+      if (firstLine.includes(']')) return "sequence end token ']' not found";
+      if (firstLine.includes('}')) return "mapping end token '}' not found";
+      return firstLine;
+    case 'BAD_INDENT':
+      if (/Flow sequence/.test(firstLine)) return "sequence end token ']' not found";
+      if (/Flow mapping/.test(firstLine)) return "mapping end token '}' not found";
+      return `mapping value is not allowed in this context (${firstLine})`;
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return `mapping value is not allowed in this context (${firstLine})`;
+    default:
+      return firstLine;
+  }
+}
+
+class Decoder {
+  readonly problems: Problem[] = [];
+  readonly unknownKeys: UnknownKey[] = [];
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly lineCounter: LineCounter,
+    private readonly text: string,
+  ) {}
+
+  position(offset: number): string {
+    const { line, col } = this.lineCounter.linePos(offset);
+    return `[${line}:${col}]`;
+  }
+
+  typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string): void {
+    const range = nodeRange(node) ?? fallback;
+    this.problems.push({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(range[0])} ${message}` });
+  }
+
+  syntaxProblem(range: Range, message: string): void {
+    this.problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range, message: `${this.position(range[0])} ${message}` });
+  }
+
+  resolve(node: YamlNode | null | undefined): YamlNode | null | undefined {
+    let current = node;
+    for (let hops = 0; isAlias(current) && hops < 32; hops++) {
+      const target = (current as Alias).resolve(this.doc) as YamlNode | undefined;
+      if (!target) {
+        this.syntaxProblem(nodeRange(current) ?? [0, 0], `could not find alias "${(current as Alias).source}"`);
+        return undefined;
+      }
+      current = target;
+    }
+    return current;
+  }
+
+  /** The pairs of a mapping with `<<: *anchor` merges expanded, as goccy does; an explicit key that repeats a merged one is an error. */
+  pairs(map: YAMLMap): Pair<YamlNode, YamlNode | null>[] {
+    const explicit: Pair<YamlNode, YamlNode | null>[] = [];
+    const merged: Pair<YamlNode, YamlNode | null>[] = [];
+    for (const pair of map.items as Pair<YamlNode, YamlNode | null>[]) {
+      if (isScalar(pair.key) && pair.key.type === 'PLAIN' && pair.key.source === '<<') {
+        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+        for (const source of sources) {
+          const target = this.resolve(source as YamlNode);
+          if (isMap(target)) merged.push(...(target.items as Pair<YamlNode, YamlNode | null>[]));
+        }
+        continue;
+      }
+      explicit.push(pair);
+    }
+    const mergedNames = new Set(merged.map((pair) => keyName(pair.key)));
+    for (const pair of explicit) {
+      const name = keyName(pair.key);
+      if (mergedNames.has(name)) this.syntaxProblem(nodeRange(pair.key) ?? [0, 0], `duplicate key "${name}"`);
+    }
+    const explicitNames = new Set(explicit.map((pair) => keyName(pair.key)));
+    return [...explicit, ...merged.filter((pair) => !explicitNames.has(keyName(pair.key)))];
+  }
+
+  decodeString(pair: Pair<YamlNode, YamlNode | null>, field: string, key: Range): DecodedField<string> | undefined {
+    const raw = pair.value;
+    const node = this.resolve(raw);
+    const valueRange = nodeRange(raw) ?? [key[1] + 1, key[1] + 1];
+    if (node === null || node === undefined) return { value: '', key, valueRange, quote: 'plain' };
+    if (!isScalar(node)) {
+      this.typeProblem(raw, valueRange, `cannot unmarshal ${goType(node)} into Go struct field ${field}`);
+      return undefined;
+    }
+    const quote = quoteStyle(node);
+    if (quote === 'plain' && !node.tag) {
+      const source = String(node.source ?? node.value ?? '');
+      const resolved = resolvePlainScalar(source);
+      const result: DecodedField<string> = { value: resolved.asString, key, valueRange, quote };
+      if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
+      return result;
+    }
+    return { value: String(node.value ?? ''), key, valueRange, quote };
+  }
+
+  decodeBool(pair: Pair<YamlNode, YamlNode | null>, type: string, key: Range): DecodedField<boolean> | undefined {
+    const raw = pair.value;
+    const node = this.resolve(raw);
+    const valueRange = nodeRange(raw) ?? [key[1] + 1, key[1] + 1];
+    if (node === null || node === undefined) return { value: false, key, valueRange, quote: 'plain' };
+    if (isScalar(node)) {
+      const quote = quoteStyle(node);
+      const text = String(quote === 'plain' ? (node.source ?? node.value ?? '') : (node.value ?? ''));
+      const isBoolTag = node.tag === 'tag:yaml.org,2002:bool';
+      if ((quote === 'plain' && !node.tag) || isBoolTag) {
+        const resolved = resolvePlainScalar(text);
+        if (resolved.kind === 'bool') return { value: resolved.bool === true, key, valueRange, quote };
+        if (resolved.kind === 'null') return { value: false, key, valueRange, quote };
+      }
+    }
+    this.typeProblem(raw, valueRange, `cannot unmarshal ${goType(node)} into Go struct field Struct.Deploy of type ${type}`);
+    return undefined;
+  }
+
+  decodeDeploy(pair: Pair<YamlNode, YamlNode | null>, key: Range, entry: DecodedEntry): DecodedDeploy | undefined {
+    const raw = pair.value;
+    const node = this.resolve(raw);
+    const range = nodeRange(raw) ?? [key[1] + 1, key[1] + 1];
+    const deploy: DecodedDeploy = { key, node: range };
+    if (node === null || node === undefined || (isScalar(node) && quoteStyle(node) === 'plain' && resolvePlainScalar(String(node.source ?? '')).kind === 'null')) {
+      return deploy;
+    }
+    if (!isMap(node)) {
+      this.typeProblem(raw, range, `${isSeq(node) ? 'sequence' : 'string'} was used where mapping is expected`);
+      entry.typeError = true;
+      return undefined;
+    }
+    for (const inner of this.pairs(node)) {
+      const name = keyName(inner.key);
+      const innerKey = nodeRange(inner.key) ?? range;
+      if (name in DEPLOY_STRING_FIELDS) {
+        const field = this.decodeString(inner, `Struct.Deploy of type ${DEPLOY_STRING_FIELDS[name as keyof typeof DEPLOY_STRING_FIELDS]}`, innerKey);
+        if (field) deploy[name as 'release' | 'branch'] = field;
+        else entry.typeError = true;
+      } else if (name in DEPLOY_BOOL_FIELDS) {
+        const field = this.decodeBool(inner, DEPLOY_BOOL_FIELDS[name as keyof typeof DEPLOY_BOOL_FIELDS], innerKey);
+        if (field) deploy[name as 'suspend' | 'preview'] = field;
+        else entry.typeError = true;
+      } else {
+        this.unknownKeys.push({ name, range: innerKey, level: 'deploy' });
+      }
+    }
+    return deploy;
+  }
+
+  decodeEntry(item: YamlNode | null, index: number, dashOffset: number): DecodedEntry | undefined {
+    const node = this.resolve(item);
+    const itemRange = nodeRange(item);
+    const range: Range = itemRange ? [Math.min(dashOffset, itemRange[0]), itemRange[1]] : [dashOffset, dashOffset + 1];
+    const entry: DecodedEntry = { index, range, anchor: [dashOffset, dashOffset + 1], typeError: false };
+    const isNullScalar = isScalar(node) && quoteStyle(node) === 'plain' && !node.tag && resolvePlainScalar(String(node.source ?? '')).kind === 'null';
+    if (node === null || node === undefined || isNullScalar) return entry;
+    if (!isMap(node)) {
+      this.typeProblem(item, range, `${isSeq(node) ? 'sequence' : 'string'} was used where mapping is expected`);
+      return undefined;
+    }
+    const first = node.items[0];
+    if (first && nodeRange(first.key as YamlNode)) entry.anchor = nodeRange(first.key as YamlNode) as Range;
+    for (const pair of this.pairs(node)) {
+      const name = keyName(pair.key);
+      const key = nodeRange(pair.key) ?? range;
+      if (name in STRING_FIELDS) {
+        const field = this.decodeString(pair, STRING_FIELDS[name as keyof typeof STRING_FIELDS], key);
+        if (field) entry[name as 'docker' | 'github' | 'provider'] = field;
+        else entry.typeError = true;
+      } else if (name === 'deploy') {
+        const deploy = this.decodeDeploy(pair, key, entry);
+        if (deploy) entry.deploy = deploy;
+      } else {
+        this.unknownKeys.push({ name, range: key, level: 'entry' });
+      }
+    }
+    return entry;
+  }
+
+  decodeRoot(): DecodedEntry[] {
+    const root = this.resolve(this.doc.contents as YamlNode | null);
+    if (root === null || root === undefined) return [];
+    if (isScalar(root)) {
+      if (quoteStyle(root) === 'plain' && !root.tag && resolvePlainScalar(String(root.source ?? '')).kind === 'null') return [];
+      this.typeProblem(root, [0, 0], 'string was used where sequence is expected');
+      return [];
+    }
+    if (isMap(root)) {
+      this.typeProblem(root, [0, 0], 'mapping was used where sequence is expected');
+      return [];
+    }
+    if (!isSeq(root)) return [];
+    const entries: DecodedEntry[] = [];
+    root.items.forEach((item, index) => {
+      const dashOffset = findDash(this.text, root.items, index, root.range?.[0] ?? 0);
+      const entry = this.decodeEntry(item as YamlNode | null, index, dashOffset);
+      if (entry) entries.push(entry);
+    });
+    return entries;
+  }
+
+  /** goccy rejects duplicate keys at every level and in every document, even in ignored content. */
+  checkDuplicateKeys(node: YamlNode | null | undefined, depth = 0): void {
+    if (!node || depth > MAX_DEPTH) return;
+    if (isMap(node)) {
+      const seen = new Map<string, Range>();
+      for (const pair of node.items as Pair<YamlNode, YamlNode | null>[]) {
+        const name = keyName(pair.key);
+        const range = nodeRange(pair.key) ?? [0, 0];
+        if (name !== '<<') {
+          const earlier = seen.get(name);
+          if (earlier) this.syntaxProblem(range, `mapping key "${name}" already defined at ${this.position(earlier[0])}`);
+          else seen.set(name, range);
+        }
+        this.checkDuplicateKeys(pair.value, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) this.checkDuplicateKeys(item as YamlNode, depth + 1);
+    }
+  }
+}
+
+function keyName(key: unknown): string {
+  if (isScalar(key)) return String(key.value ?? '');
+  return String(key);
+}
+
+function quoteStyle(node: Scalar): QuoteStyle {
+  switch (node.type) {
+    case 'QUOTE_DOUBLE':
+      return 'double';
+    case 'QUOTE_SINGLE':
+      return 'single';
+    case 'BLOCK_FOLDED':
+    case 'BLOCK_LITERAL':
+      return 'block';
+    default:
+      return 'plain';
+  }
+}
+
+export function nodeRange(node: unknown): Range | undefined {
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  return range ? [range[0], range[1]] : undefined;
+}
+
+/** Offset of the `-` that introduces item `index`; null items have no node, so scan from the previous item. */
+function findDash(text: string, items: unknown[], index: number, sequenceStart: number): number {
+  const here = nodeRange(items[index]);
+  if (here) {
+    let offset = here[0] - 1;
+    while (offset >= 0 && (text[offset] === ' ' || text[offset] === '\t')) offset--;
+    return text[offset] === '-' ? offset : here[0];
+  }
+  const previousEnd = index > 0 ? (nodeRange(items[index - 1])?.[1] ?? sequenceStart) : sequenceStart;
+  const dash = /(^|\n)[ \t]*-(?=[ \t\r\n]|$)/g;
+  dash.lastIndex = Math.max(0, previousEnd - 1);
+  const match = dash.exec(text);
+  return match ? match.index + match[0].length - 1 : previousEnd;
+}
+
+const EMPTY_FILE_PROBLEMS: Problem[] = [];
+
+export function decodeReleaseFile(text: string): DecodedFile {
+  const lineCounter = new LineCounter();
+  const result: DecodedFile = {
+    entries: [],
+    problems: EMPTY_FILE_PROBLEMS,
+    unknownKeys: [],
+    ignoredDocuments: [],
+    failed: false,
+    lineCounter,
+    document: undefined,
+  };
+  if (text.charCodeAt(0) === 0xfeff) {
+    result.problems = [{
+      code: 'yaml-syntax',
+      severity: 'error',
+      kayronCheck: true,
+      range: [0, Math.min(text.length, 1)],
+      message: '[1:1] mapping value is not allowed in this context (the file starts with a UTF-8 byte order mark, which Kayron\'s YAML parser rejects; save the file as UTF-8 without BOM)',
+    }];
+    result.failed = true;
+    return result;
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    result.problems = [{ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [nul, nul + 1], message: 'the file contains a NUL byte: this is not a YAML text file' }];
+    result.failed = true;
+    return result;
+  }
+  const documents = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, lineCounter, strict: false, prettyErrors: false });
+  const list = Array.isArray(documents) ? documents : [];
+  const first = list[0];
+  const problems: Problem[] = [];
+  const position = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `[${line}:${col}]`;
+  };
+  for (const doc of list) {
+    for (const error of doc.errors) {
+      const start = error.pos[0];
+      problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, Math.max(error.pos[1], start)], message: `${position(start)} ${describeYamlError(error.code, error.message)}` });
+    }
+  }
+  if (first && first.errors.length === 0) {
+    const decoder = new Decoder(first, lineCounter, text);
+    result.entries = decoder.decodeRoot();
+    result.unknownKeys = decoder.unknownKeys;
+    decoder.checkDuplicateKeys(first.contents as YamlNode | null);
+    problems.push(...decoder.problems);
+    result.document = first;
+  }
+  for (const doc of list.slice(1)) {
+    const decoder = new Decoder(doc, lineCounter, text);
+    decoder.checkDuplicateKeys(doc.contents as YamlNode | null);
+    problems.push(...decoder.problems);
+    const start = doc.range[0];
+    result.ignoredDocuments.push([start, Math.max(start, Math.min(doc.range[1], start + 3))]);
+  }
+  problems.sort((a, b) => a.range[0] - b.range[0]);
+  result.problems = problems;
+  result.failed = problems.length > 0;
+  return result;
+}
