@@ -1,0 +1,21 @@
+/** Every diagnostic code the extension can produce: a stable, documented contract (README table, CLI JSON, quick fixes). */
+import { KAYRON_CHECK_CODES } from './kayron/messages';
+
+export const EXTENSION_CODES = [
+  'infrastructure-count',
+  'duplicate-docker',
+  'duplicate-parameter-key',
+  'unknown-key',
+  'coerced-scalar',
+  'extra-document',
+  'ignored-extension',
+  'not-linted-by-ci',
+  'infrastructure-no-ref',
+  'infrastructure-branch',
+  'docker-not-ecr',
+  'parameter-key-invalid',
+  'file-too-large',
+] as const;
+
+export const DIAGNOSTIC_CODES = [...KAYRON_CHECK_CODES, ...EXTENSION_CODES] as const;
+export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm test`: everything, from a fresh clone. Order: cheap to expensive, so a broken build fails fast.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n=== %s\n' "$*"; }
+step build
+npm run -s build
+step typecheck
+npx tsc -p . --noEmit
+step lint
+npx eslint .
+step "unit + LSP tests"
+node --import tsx --test --test-reporter=spec --test-reporter-destination=stdout "test/unit/**/*.test.ts" "test/lsp/**/*.test.ts"
+step "end-to-end tests in a real VS Code"
+bash test/e2e/run-all-e2e.sh

@@ -1,0 +1,47 @@
+// Manifest drift: contributed commands and handlers agree, settings are documented, generated files are current.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { DIAGNOSTIC_CODES } from '../../server/src/diagnostic-codes';
+import { releaseJsonSchema } from '../../server/src/schema/json-schema';
+
+const root = path.join(__dirname, '..', '..');
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  contributes: { commands: { command: string; category?: string }[]; configuration: { properties: Record<string, { description?: string; markdownDescription?: string }> } };
+};
+
+test('every contributed command has exactly one handler in the command table, and vice versa', () => {
+  const table = readFileSync(path.join(root, 'client/src/commands.ts'), 'utf8');
+  const handlers = [...table.matchAll(/^\s+'(kayron\.[\w.]+)':/gm)].map((match) => match[1]).sort();
+  const contributed = manifest.contributes.commands.map((command) => command.command).sort();
+  assert.deepEqual(handlers, contributed);
+  for (const command of manifest.contributes.commands) assert.equal(command.category, 'Kayron', `${command.command} has the Kayron category`);
+});
+
+test('every setting is described and documented in the README', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  for (const [name, setting] of Object.entries(manifest.contributes.configuration.properties)) {
+    assert.ok(setting.description ?? setting.markdownDescription, `${name} has a description`);
+    assert.ok(readme.includes(`\`${name}\``), `${name} is documented in README.md`);
+  }
+});
+
+test('the committed JSON Schema equals the one generated from the zod schema', () => {
+  const committed = JSON.parse(readFileSync(path.join(root, 'server/src/schema/release.schema.json'), 'utf8')) as unknown;
+  assert.deepEqual(committed, releaseJsonSchema(), 'run `npm run schema` and commit the result');
+});
+
+test('every diagnostic code is documented in the README table, and the table lists no other code', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const documented = [...readme.matchAll(/^\| `([a-z-]+)` \| (?:error|warning|information|hint) \|/gm)].map((match) => match[1]);
+  assert.deepEqual([...documented].sort(), [...DIAGNOSTIC_CODES].sort());
+});
+
+test('every code the sources emit is a declared diagnostic code', () => {
+  const sources = ['server/src/kayron/rules.ts', 'server/src/features/validate.ts', 'server/src/yaml/decode.ts', 'server/src/features/lint-tree.ts']
+    .map((file) => readFileSync(path.join(root, file), 'utf8'))
+    .join('\n');
+  const emitted = new Set([...sources.matchAll(/code: '([a-z-]+)'|kayronError\(\s*'([a-z-]+)'|warning\(\s*'([a-z-]+)'/g)].flatMap((match) => match.slice(1).filter((code): code is string => code !== undefined)));
+  for (const code of emitted) assert.ok((DIAGNOSTIC_CODES as readonly string[]).includes(code), `${code} is declared in server/src/diagnostic-codes.ts`);
+});
