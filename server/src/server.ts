@@ -15,11 +15,12 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { looksLikeReleasesRepo } from './kayron/loader';
 import { toDiagnostic } from './features/diagnostics';
+import { complete, type CompletionSources } from './features/complete';
 import { hoverAt } from './features/hover';
 import { ReleaseWorkspace } from './workspace/release-workspace';
 import { KayronVerdictNotification, ReleaseRootsNotification, type KayronVerdictParams, type ReleaseRootsParams } from './protocol';
 
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, sources: CompletionSources = {}): void {
   const documents = new TextDocuments(TextDocument);
   const workspaces = new Map<string, ReleaseWorkspace>();
   const published = new Map<string, string>();
@@ -153,6 +154,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        completionProvider: { triggerCharacters: ['"', "'", ':', '-'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'kayron-releases' },
@@ -229,6 +231,15 @@ export function startServer(connection: Connection): void {
         contents: { kind: 'markdown', value: found.markdown },
         range: { start: document.positionAt(found.range[0] - shift), end: document.positionAt(found.range[1] - shift) },
       };
+    }),
+  );
+
+  connection.onCompletion((params) =>
+    runSafe('completion', [], async () => {
+      await ready;
+      const document = documents.get(params.textDocument.uri);
+      if (!document || !locate(params.textDocument.uri)) return [];
+      return complete(document, document.offsetAt(params.position), sources);
     }),
   );
 
