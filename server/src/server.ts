@@ -1,8 +1,11 @@
 /**
  * Wires LSP handlers to the pure feature modules. No domain logic lives here.
  */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  CodeActionKind,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   TextDocuments,
@@ -15,6 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { looksLikeReleasesRepo } from './kayron/loader';
 import { toDiagnostic } from './features/diagnostics';
+import { quickFixes } from './features/code-actions';
 import { complete, type CompletionSources } from './features/complete';
 import { hoverAt } from './features/hover';
 import { ReleaseWorkspace } from './workspace/release-workspace';
@@ -154,6 +158,7 @@ export function startServer(connection: Connection, sources: CompletionSources =
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         completionProvider: { triggerCharacters: ['"', "'", ':', '-'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -240,6 +245,22 @@ export function startServer(connection: Connection, sources: CompletionSources =
       const document = documents.get(params.textDocument.uri);
       if (!document || !locate(params.textDocument.uri)) return [];
       return complete(document, document.offsetAt(params.position), sources);
+    }),
+  );
+
+  connection.onCodeAction((params) =>
+    runSafe('code actions', [], async () => {
+      await ready;
+      const document = documents.get(params.textDocument.uri);
+      const located = locate(params.textDocument.uri);
+      if (!document || !located) return [];
+      const { workspace, relativePath } = located;
+      return quickFixes(document, params.context.diagnostics, {
+        rootUri: pathToFileURL(workspace.rootPath).toString(),
+        relativePath,
+        document: workspace.analysisOf(relativePath)?.decoded?.document,
+        exists: (candidate) => existsSync(path.join(workspace.rootPath, candidate)),
+      });
     }),
   );
 

@@ -1,0 +1,180 @@
+/**
+ * Quick fixes for diagnostics with one obvious fix. Every edit touches only the offending value, key or lines;
+ * the rest of the file stays byte-identical. Pure: (document, diagnostics, context) → LSP code actions.
+ */
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { visit, type Document, type Node as YamlNode } from 'yaml';
+import { checkDockerName, checkGithubName, checkReleaseTag, CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
+import type { Range } from '../kayron/problem';
+import { preferredQuote } from './complete';
+
+export interface CodeActionContext {
+  /** URI of the folder that holds the releases repository (for file renames). */
+  rootUri: string;
+  relativePath: string;
+  /** The first parsed YAML document (for key-level edits). */
+  document: Document.Parsed | undefined;
+  /** Whether a file already exists at a workspace-relative path (renames never overwrite). */
+  exists(relativePath: string): boolean;
+}
+
+interface ValueSpan {
+  /** Offsets of the value without its quotes. */
+  inner: Range;
+  value: string;
+}
+
+function valueSpan(document: TextDocument, diagnostic: Diagnostic): ValueSpan {
+  const start = document.offsetAt(diagnostic.range.start);
+  const end = document.offsetAt(diagnostic.range.end);
+  const raw = document.getText().slice(start, end);
+  const quoted = raw.length >= 2 && (raw[0] === '"' || raw[0] === "'") && raw.endsWith(raw[0]);
+  const inner: Range = quoted ? [start + 1, end - 1] : [start, end];
+  return { inner, value: document.getText().slice(inner[0], inner[1]) };
+}
+
+function replace(document: TextDocument, range: Range, newText: string): TextEdit {
+  return { range: { start: document.positionAt(range[0]), end: document.positionAt(range[1]) }, newText };
+}
+
+function fix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, isPreferred = true): CodeAction {
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred };
+}
+
+function textFix(title: string, document: TextDocument, diagnostic: Diagnostic, edits: TextEdit[], isPreferred = true): CodeAction {
+  return fix(title, diagnostic, { changes: { [document.uri]: edits } }, isPreferred);
+}
+
+/** Offsets of whole lines [first line start, end of last line incl. its line break). */
+function wholeLines(text: string, range: Range): Range {
+  const start = text.lastIndexOf('\n', range[0] - 1) + 1;
+  const newline = text.indexOf('\n', Math.max(range[1] - 1, range[0]));
+  return [start, newline < 0 ? text.length : newline + 1];
+}
+
+/** The key/value pair whose key starts at `offset`, as the range from key start to value end. */
+function pairAt(yaml: Document.Parsed | undefined, offset: number): Range | undefined {
+  let found: Range | undefined;
+  if (!yaml) return undefined;
+  visit(yaml, {
+    Pair(_, pair) {
+      const key = pair.key as YamlNode | null;
+      if (key?.range?.[0] === offset) {
+        const value = pair.value as YamlNode | null;
+        found = [offset, value?.range?.[1] ?? key.range[1]];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function releaseTagFixes(document: TextDocument, diagnostic: Diagnostic): CodeAction[] {
+  const { inner, value } = valueSpan(document, diagnostic);
+  const candidates: [string, string][] = [];
+  const trimmed = value.trim();
+  const withoutBuild = trimmed.replace(/\+.*$/, '');
+  if (withoutBuild !== trimmed) candidates.push([`Drop the build metadata: ${withoutBuild}`, withoutBuild]);
+  const withV = withoutBuild.replace(/^[vV]?/, 'v');
+  if (withV !== withoutBuild) candidates.push([`Add the missing "v": ${withV}`, withV]);
+  if (trimmed !== value) candidates.push([`Remove the spaces: ${trimmed}`, trimmed]);
+  const seen = new Set<string>();
+  return candidates
+    .filter(([, tag]) => checkReleaseTag(tag) === undefined && !seen.has(tag) && seen.add(tag))
+    .slice(0, 1)
+    .map(([title, tag]) => textFix(title, document, diagnostic, [replace(document, inner, tag)]));
+}
+
+export function quickFixes(document: TextDocument, diagnostics: readonly Diagnostic[], context: CodeActionContext): CodeAction[] {
+  const text = document.getText();
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    const data = (diagnostic.data ?? {}) as Record<string, unknown>;
+    switch (diagnostic.code) {
+      case 'release-format':
+        actions.push(...releaseTagFixes(document, diagnostic));
+        break;
+      case 'docker-format': {
+        const { inner, value } = valueSpan(document, diagnostic);
+        const lower = value.toLowerCase();
+        if (lower !== value && checkDockerName(lower) === undefined) {
+          actions.push(textFix(`Use the lowercase name "${lower}"`, document, diagnostic, [replace(document, inner, lower)]));
+        }
+        break;
+      }
+      case 'github-format': {
+        const { inner, value } = valueSpan(document, diagnostic);
+        const name = value.replace(/^.*\//, '').replace(/\.git$/, '');
+        if (name !== value && name !== '' && checkGithubName(name) === undefined) {
+          actions.push(textFix(`Use the repository name "${name}"`, document, diagnostic, [replace(document, inner, name)]));
+        }
+        break;
+      }
+      case 'provider-name': {
+        const { inner } = valueSpan(document, diagnostic);
+        actions.push(textFix(`Change the provider to "${CLOUDFORMATION_PROVIDER}"`, document, diagnostic, [replace(document, inner, CLOUDFORMATION_PROVIDER)]));
+        break;
+      }
+      case 'coerced-scalar': {
+        const source = typeof data['source'] === 'string' ? data['source'] : undefined;
+        if (source === undefined) break;
+        const quote = preferredQuote(text) || '"';
+        const start = document.offsetAt(diagnostic.range.start);
+        const end = document.offsetAt(diagnostic.range.end);
+        actions.push(textFix(`Quote the value: ${quote}${source}${quote}`, document, diagnostic, [replace(document, [start, end], `${quote}${source}${quote}`)]));
+        break;
+      }
+      case 'unknown-key': {
+        const suggestion = typeof data['suggestion'] === 'string' ? data['suggestion'] : undefined;
+        if (!suggestion) break;
+        const start = document.offsetAt(diagnostic.range.start);
+        const end = document.offsetAt(diagnostic.range.end);
+        actions.push(textFix(`Rename to "${suggestion}"`, document, diagnostic, [replace(document, [start, end], suggestion)]));
+        break;
+      }
+      case 'deploy-strategy-conflict': {
+        const enabled = Array.isArray(data['enabled']) ? (data['enabled'] as string[]) : [];
+        const keys = Array.isArray(data['strategyKeys']) ? (data['strategyKeys'] as Range[]) : [];
+        if (enabled.length !== keys.length) break;
+        enabled.forEach((keep, index) => {
+          const edits = keys
+            .filter((_, other) => other !== index)
+            .map((key) => pairAt(context.document, key[0]) ?? key)
+            .map((pair) => replace(document, wholeLines(text, pair), ''));
+          actions.push(textFix(`Keep only "${keep}"`, document, diagnostic, edits, false));
+        });
+        break;
+      }
+      case 'yaml-syntax': {
+        if (!/ mapping key "[^"]*" already defined at /.test(diagnostic.message)) break;
+        const pair = pairAt(context.document, document.offsetAt(diagnostic.range.start));
+        if (pair) actions.push(textFix('Remove the duplicate key', document, diagnostic, [replace(document, wholeLines(text, pair), '')], false));
+        break;
+      }
+      case 'ignored-extension': {
+        const target = context.relativePath.replace(/\.[^./]+$/, '.yaml');
+        if (target !== context.relativePath && !context.exists(target)) {
+          actions.push(fix(`Rename to ${target.slice(target.lastIndexOf('/') + 1)}`, diagnostic, renameEdit(context, target)));
+        }
+        break;
+      }
+      case 'not-linted-by-ci': {
+        const target = `service/${context.relativePath.slice(context.relativePath.lastIndexOf('/') + 1)}`;
+        if (!context.exists(target)) actions.push(fix(`Move to ${target}`, diagnostic, renameEdit(context, target), false));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return actions;
+}
+
+function renameEdit(context: CodeActionContext, target: string): WorkspaceEdit {
+  const root = context.rootUri.replace(/\/$/, '');
+  const uri = (relativePath: string) => `${root}/${relativePath.split('/').map(encodeURIComponent).join('/')}`;
+  return { documentChanges: [{ kind: 'rename', oldUri: uri(context.relativePath), newUri: uri(target), options: { overwrite: false, ignoreIfExists: false } }] };
+}
+
