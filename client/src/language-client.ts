@@ -10,7 +10,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: RELEASE_LANGUAGE_ID }],
+    // Release files, plus `.yml`-style near misses in release folders so their rename quick fix works.
+    documentSelector: [
+      { scheme: 'file', language: RELEASE_LANGUAGE_ID },
+      { scheme: 'file', language: 'yaml', pattern: '**/{infrastructure,service}*/**/*.{yml,YML,Yml,YAML,Yaml}' },
+    ],
     outputChannel: log,
     traceOutputChannel: vscode.window.createOutputChannel('Kayron Releases (trace)'),
     synchronize: { configurationSection: 'kayron' },
