@@ -101,16 +101,33 @@ export async function walkReleaseTree(root: string, options: WalkOptions = {}): 
   return found;
 }
 
-/** Heuristic for "this folder is a releases repository": Kayron would load at least one file from its folders. */
-export async function looksLikeReleasesRepo(root: string): Promise<boolean> {
-  for (const folder of WHITELIST) {
+/** A Kayron release list: a top-level sequence item that starts with one of Kayron's keys. */
+const RELEASE_LIST_LINE = /^-\s+(?:docker|github|provider|deploy)\s*:/m;
+
+/**
+ * Whether a folder is a releases repository: a file in `infrastructure/` or `service/` (any depth) holds a Kayron
+ * release list. A `service/` folder with other YAML (Helm values, say) does not count, so unrelated repos are left alone.
+ */
+export async function looksLikeReleasesRepo(root: string, maxFilesToRead = 20): Promise<boolean> {
+  let files: WalkedFile[];
+  try {
+    files = await walkReleaseTree(root, { maxFiles: 200 });
+  } catch {
+    return false;
+  }
+  const candidates = files.filter((file) => file.class.seenByCiLint).slice(0, maxFilesToRead);
+  for (const file of candidates) {
     try {
-      const stat = await fs.stat(path.join(root, folder));
-      if (!stat.isDirectory()) continue;
-      const files = await walkReleaseTree(path.join(root, folder), { maxFiles: 1 });
-      if (files.length > 0) return true;
+      const handle = await fs.open(file.absolutePath, 'r');
+      try {
+        const buffer = Buffer.alloc(64 * 1024);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        if (RELEASE_LIST_LINE.test(buffer.subarray(0, bytesRead).toString('utf8'))) return true;
+      } finally {
+        await handle.close();
+      }
     } catch {
-      // missing folder: keep looking
+      // unreadable file: keep looking
     }
   }
   return false;
