@@ -1,0 +1,209 @@
+'use strict';
+// Shared pieces of the real-VS-Code e2e runs: a code-server (VS Code 1.100.3) with throw-away state, headless Debian
+// chromium via playwright-core, and a COPY of the workspace (VS Code web edits must never reach the repo's files).
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const net = require('node:net');
+const http = require('node:http');
+const { spawn, execFileSync } = require('node:child_process');
+
+const REPO_DIR = path.resolve(__dirname, '../..');
+const HOST_DIR = path.resolve(process.env.KAYRON_E2E_HOST || path.join(REPO_DIR, '.vscode-e2e'));
+const CODE_SERVER = path.join(HOST_DIR, 'node_modules/.bin/code-server');
+const CHROMIUM = process.env.KAYRON_E2E_CHROMIUM || '/usr/bin/chromium';
+const SUITE_OUT_DIR = path.join(REPO_DIR, 'out/e2e/suite');
+/** Folder names inside the multi-root workspace; the suite looks folders up by these names. */
+const RELEASES_FOLDER = 'releases';
+const UNRELATED_FOLDER = 'not-a-releases-repo';
+
+/** A fresh user profile: no walkthrough, no telemetry banner, and no auto-save (web defaults to afterDelay). */
+const TEST_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'files.autoSave': 'off',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'update.mode': 'none',
+  'workbench.enableExperiments': false,
+  'workbench.tips.enabled': false,
+  'security.workspace.trust.enabled': false,
+};
+
+function createLogger() {
+  const start = Date.now();
+  return (...parts) => console.log(`[${((Date.now() - start) / 1000).toFixed(1)}s]`, ...parts);
+}
+
+function requireInstalledHost() {
+  if (!fs.existsSync(CODE_SERVER)) throw new Error(`code-server is not installed in ${HOST_DIR}: run \`bash test/e2e/setup.sh\` first`);
+  return require(require.resolve('playwright-core', { paths: [HOST_DIR] }));
+}
+
+/** Per-run scratch directory; short, because VS Code puts unix sockets in $TMPDIR (max 107 characters). */
+function makeRunDir(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `kayron-${prefix}-`));
+}
+
+/** Copies the sample releases workspace (infrastructure/, service/) into `target`. */
+function copySampleReleasesRepo(target) {
+  for (const folder of ['infrastructure', 'service']) {
+    fs.cpSync(path.join(REPO_DIR, folder), path.join(target, folder), { recursive: true });
+  }
+  return target;
+}
+
+/**
+ * Builds the multi-root workspace of the integration suite under `runDir`: a copy of the sample releases repo and a
+ * repo that merely has a `service/` folder with unrelated YAML. Returns the `.code-workspace` path.
+ */
+function prepareSuiteWorkspace(runDir) {
+  const root = path.join(runDir, 'ws');
+  copySampleReleasesRepo(path.join(root, RELEASES_FOLDER));
+  fs.cpSync(path.join(__dirname, 'fixtures', UNRELATED_FOLDER), path.join(root, UNRELATED_FOLDER), { recursive: true });
+  const workspaceFile = path.join(root, 'kayron-e2e.code-workspace');
+  fs.writeFileSync(
+    workspaceFile,
+    JSON.stringify({ folders: [{ path: RELEASES_FOLDER, name: RELEASES_FOLDER }, { path: UNRELATED_FOLDER, name: UNRELATED_FOLDER }], settings: TEST_SETTINGS }, null, 2),
+  );
+  return workspaceFile;
+}
+
+/** Compiles the TypeScript suite (test/e2e/suite/*.ts) into out/e2e/suite/*.js; vscode and mocha stay external. */
+function buildSuite() {
+  const esbuild = require(require.resolve('esbuild', { paths: [REPO_DIR] }));
+  const suiteDir = path.join(__dirname, 'suite');
+  const entryPoints = fs.readdirSync(suiteDir).filter((name) => name === 'index.ts' || name.endsWith('.test.ts')).map((name) => path.join(suiteDir, name));
+  fs.rmSync(SUITE_OUT_DIR, { recursive: true, force: true });
+  esbuild.buildSync({
+    entryPoints,
+    outdir: SUITE_OUT_DIR,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'inline',
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+  return path.join(SUITE_OUT_DIR, 'index.js');
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function httpStatus(url) {
+  return new Promise((resolve) => {
+    http.get(url, (response) => { response.resume(); resolve(response.statusCode); }).on('error', () => resolve(0));
+  });
+}
+
+/**
+ * Starts code-server with all of its state inside `runDir` and waits for /healthz. `vsix`, when given, is installed
+ * into the run's own extensions folder first. The server gets its own process group so that stop() also ends the
+ * file watcher and extension host it forks.
+ */
+async function startCodeServer(runDir, { vsix, env: extraEnv = {} } = {}) {
+  const userDataDir = path.join(runDir, 'user-data');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(TEST_SETTINGS, null, 2));
+  const env = {
+    ...process.env,
+    ...extraEnv,
+    TMPDIR: runDir,
+    XDG_CONFIG_HOME: path.join(runDir, 'xdg-config'),
+    XDG_DATA_HOME: path.join(runDir, 'xdg-data'),
+    // no extension gallery: no outbound requests to open-vsx.org
+    EXTENSIONS_GALLERY: '{"serviceUrl":""}',
+  };
+  const common = ['--config', path.join(runDir, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', path.join(runDir, 'extensions')];
+  if (vsix) execFileSync(CODE_SERVER, [...common, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await freePort();
+  const logFile = path.join(runDir, 'code-server.log');
+  const logFd = fs.openSync(logFile, 'w');
+  const child = spawn(
+    CODE_SERVER,
+    [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--disable-getting-started-override'],
+    { env, detached: true, stdio: ['ignore', logFd, logFd] },
+  );
+  fs.closeSync(logFd);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while ((await httpStatus(`${baseUrl}/healthz`)) !== 200) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      stopProcessGroup(child.pid);
+      throw new Error(`code-server did not come up on ${baseUrl}; log: ${logFile}\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { port, baseUrl, authority: `127.0.0.1:${port}`, pid: child.pid, logFile, child };
+}
+
+function stopProcessGroup(pid, signal = 'SIGTERM') {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+/** SIGTERM the server's process group, then SIGKILL whatever is left once the deadline passes. */
+async function stopCodeServer(server) {
+  if (!server) return;
+  stopProcessGroup(server.pid, 'SIGTERM');
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-server.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  stopProcessGroup(server.pid, 'SIGKILL');
+}
+
+async function launchChromium(playwright, runDir) {
+  return playwright.chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // Debian chromium's crashpad writes ~/.config/chromium whatever the profile is
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(runDir, 'chromium-config'), XDG_CACHE_HOME: path.join(runDir, 'chromium-cache') },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+function removeRunDir(runDir, log) {
+  if (process.env.KAYRON_E2E_KEEP_TMP) log(`kept ${runDir}`);
+  else fs.rmSync(runDir, { recursive: true, force: true });
+}
+
+module.exports = {
+  REPO_DIR,
+  HOST_DIR,
+  CODE_SERVER,
+  SUITE_OUT_DIR,
+  RELEASES_FOLDER,
+  UNRELATED_FOLDER,
+  TEST_SETTINGS,
+  createLogger,
+  requireInstalledHost,
+  makeRunDir,
+  copySampleReleasesRepo,
+  prepareSuiteWorkspace,
+  buildSuite,
+  startCodeServer,
+  stopCodeServer,
+  launchChromium,
+  removeRunDir,
+};

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the integration suite (test/e2e/suite, mocha + the `vscode` API) inside the real Node extension host of
+// code-server 4.100.3 (VS Code 1.100.3), with this repo as the extension under development (it needs `npm run build`).
+// Exit code: 0 when every test passed, 1 otherwise, 124 on the overall timeout.
+//
+// usage: node test/e2e/run-extension-tests.js [--timeout <seconds, default 240>] [--grep <mocha grep>]
+// env:   KAYRON_E2E_KEEP_TMP=1 keeps the run folder (code-server.log, workspace copy)
+const fs = require('node:fs');
+const path = require('node:path');
+const util = require('node:util');
+const harness = require('./harness');
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 && index + 1 < args.length ? args[index + 1] : fallback;
+};
+const timeoutSeconds = Number(option('timeout', '240'));
+const grep = option('grep', undefined);
+const log = harness.createLogger();
+
+/** The mocha entry prints this line itself; the runner repeats it last so it is the closing line. */
+const SUMMARY = /^(\d+) passed, (\d+) failed$/;
+/** Workbench start-up chatter that says nothing about the extension under test. */
+const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|Creation of workbench contribution)/;
+
+async function main() {
+  const playwright = harness.requireInstalledHost();
+  if (!fs.existsSync(path.join(harness.REPO_DIR, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
+  const testsEntry = harness.buildSuite();
+  const runDir = harness.makeRunDir('it');
+  const workspaceFile = harness.prepareSuiteWorkspace(runDir);
+  let server;
+  let browser;
+  let summary;
+  try {
+    // the extension host inherits the server's environment: that is how options reach the suite
+    server = await harness.startCodeServer(runDir, { env: grep ? { KAYRON_E2E_GREP: grep } : {} });
+    log(`code-server up at ${server.baseUrl} (pid ${server.pid})`);
+    browser = await harness.launchChromium(playwright, runDir);
+    const page = await browser.newPage();
+    let reportExit;
+    const exited = new Promise((resolve) => (reportExit = resolve));
+    // VS Code web calls these when started with extensionTestsPath: every extension-host console line, then the
+    // exit code of the suite's run(). Both must exist before the page loads.
+    await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
+      const line = util.format(...logArgs);
+      const match = SUMMARY.exec(line.trim());
+      if (match) {
+        summary = line.trim();
+        log('suite finished, waiting for the extension host to exit');
+      }
+      if (NOISE.test(line)) return;
+      (type === 'error' ? console.error : console.log)(line);
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => reportExit(code));
+    page.on('pageerror', (error) => console.error('[page error]', String(error).slice(0, 300)));
+    const remote = (absolutePath) => `vscode-remote://${server.authority}${absolutePath}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(harness.REPO_DIR)],
+      ['extensionTestsPath', remote(testsEntry)],
+      ['skipWelcome', 'true'],
+      ['skipReleaseNotes', 'true'],
+    ];
+    await page.goto(`${server.baseUrl}/?workspace=${encodeURIComponent(workspaceFile)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    log('workbench loaded, running the suite in the extension host');
+    let timer;
+    const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000)));
+    const result = await Promise.race([exited, timedOut]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      console.error(`timed out after ${timeoutSeconds}s (code-server log: ${server.logFile}; keep it with KAYRON_E2E_KEEP_TMP=1)`);
+      return { code: 124, summary };
+    }
+    return { code: result === 0 && summary !== undefined ? 0 : 1, summary };
+  } finally {
+    if (browser) await browser.close().catch(() => undefined);
+    await harness.stopCodeServer(server);
+    harness.removeRunDir(runDir, log);
+  }
+}
+
+main().then(
+  ({ code, summary }) => {
+    log(`extension tests finished with exit code ${code}`);
+    // a run that never reported counts as one failure, so the closing line never claims success
+    console.log(summary ?? '0 passed, 1 failed');
+    process.exit(code);
+  },
+  (error) => {
+    console.error(`harness error: ${error instanceof Error ? error.stack : String(error)}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,24 @@
+/**
+ * Mocha entry loaded by the extension host (`extensionTestsPath`), both by code-server (run-extension-tests.js) and by
+ * @vscode/test-electron (test-electron.js). Runs every compiled `*.test.js` next to it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 60_000 });
+  const grep = process.env.KAYRON_E2E_GREP;
+  if (grep) mocha.grep(grep);
+  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
+    mocha.addFile(path.join(__dirname, file));
+  }
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      // a plain closing line that CI tooling recognises (mocha's own "N passing" is not one of them)
+      console.log(`${runner.stats?.passes ?? 0} passed, ${failures} failed`);
+      if (failures > 0) reject(new Error(`${failures} e2e test(s) failed`));
+      else resolve();
+    });
+  });
+}

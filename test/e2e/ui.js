@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+'use strict';
+// UI-level e2e: the packaged extension (dist/kayron-releases.vsix) installed into a fresh code-server 4.100.3, driven
+// with real keys in headless chromium. Opens a copy of the sample workspace, breaks a release tag by typing, checks the
+// squiggle, the Problems panel row and the status bar, fixes it again; takes the README screenshots on the way.
+//
+// usage: node test/e2e/ui.js        (after `npm run build` and `npx vsce package --no-dependencies -o dist/kayron-releases.vsix`)
+// env:   KAYRON_E2E_SCREENSHOTS=<dir> (default test-results/e2e/screenshots; docs/images to refresh the README's), KAYRON_E2E_KEEP_TMP=1
+const fs = require('node:fs');
+const path = require('node:path');
+const harness = require('./harness');
+
+const VSIX = path.join(harness.REPO_DIR, 'dist/kayron-releases.vsix');
+const SCREENSHOTS = path.resolve(process.env.KAYRON_E2E_SCREENSHOTS || path.join(harness.REPO_DIR, 'test-results/e2e/screenshots'));
+const FAILURE_DIR = path.join(harness.REPO_DIR, 'test-results/e2e');
+const WAIT_MS = 30_000;
+// kayron-spec §2.3 (c)
+const RELEASE_FORMAT_MESSAGE = 'This critical error indicates that the provided release tag does not comply with the required format';
+// service/service.yaml of the sample workspace: line 9 is `    release: "v0.5.3"`; column 15 is its `v`
+const TAG_LINE = 9;
+const TAG_V_COLUMN = 15;
+const log = harness.createLogger();
+
+/** Resolves a row of the Problems panel whose text contains every one of `parts`. */
+const problemsRow = (page, parts) => parts.reduce((locator, part) => locator.filter({ hasText: part }), page.locator('.markers-panel .monaco-list-row'));
+
+async function goTo(page, line, column) {
+  await page.keyboard.press('Control+1'); // focus the editor group, whatever had focus before
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
+  await page.keyboard.type(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT_MS });
+}
+
+function statusBarItem(page, text) {
+  return page.locator('.statusbar-item', { hasText: text });
+}
+
+function steps(page, server, workspace) {
+  return [
+    ['loads the workbench with the sample workspace', async () => {
+      await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    }],
+    ['opens service/service.yaml via Quick Open as a Kayron Release file', async () => {
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
+      await page.keyboard.type('service.yaml');
+      // the specific row, not just any row: Enter on a stale list opens the wrong file
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'service.yaml' }).first().waitFor({ timeout: WAIT_MS });
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: 'service.yaml' }).waitFor({ timeout: WAIT_MS });
+      await page.locator('[id="status.editor.mode"]', { hasText: 'Kayron Release' }).waitFor({ timeout: WAIT_MS });
+      await statusBarItem(page, 'Kayron lint passes').waitFor({ timeout: WAIT_MS });
+    }],
+    ['shows the documentation of release: on hover', async () => {
+      await goTo(page, TAG_LINE, 7); // inside the key `release`
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      await page.locator('.monaco-hover', { hasText: 'Pinned tag to deploy' }).waitFor({ state: 'visible', timeout: WAIT_MS });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'hover.png') });
+      await page.keyboard.press('Escape');
+    }],
+    ['reports the broken tag with a squiggle and a Problems row at the right line', async () => {
+      await goTo(page, TAG_LINE, TAG_V_COLUMN);
+      await page.keyboard.press('Delete'); // "v0.5.3" -> "0.5.3"
+      await page.locator('.monaco-editor .view-line', { hasText: 'release: "0.5.3"' }).waitFor({ timeout: WAIT_MS });
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: WAIT_MS });
+      await statusBarItem(page, 'Kayron lint fails').waitFor({ timeout: WAIT_MS });
+      await page.keyboard.press('Control+Shift+M');
+      // the range starts at the opening quote of the value
+      const row = problemsRow(page, [RELEASE_FORMAT_MESSAGE, '[reported by kayron lint]', `[Ln ${TAG_LINE}, Col ${TAG_V_COLUMN - 1}]`]);
+      await row.waitFor({ timeout: WAIT_MS });
+      log('Problems row:', (await row.textContent()).slice(0, 80), '…', (await row.textContent()).slice(-40));
+      await page.keyboard.press('Control+1'); // the screenshot shows the editor focused, cursor on the tag
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'problems.png') });
+    }],
+    ['clears the problem when the tag is fixed by typing', async () => {
+      await goTo(page, TAG_LINE, TAG_V_COLUMN);
+      await page.keyboard.type('v');
+      await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.3"' }).waitFor({ timeout: WAIT_MS });
+      await problemsRow(page, [RELEASE_FORMAT_MESSAGE]).first().waitFor({ state: 'detached', timeout: WAIT_MS });
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: WAIT_MS });
+      await statusBarItem(page, 'Kayron lint passes').waitFor({ timeout: WAIT_MS });
+    }],
+  ];
+}
+
+async function main() {
+  const playwright = harness.requireInstalledHost();
+  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run build && npx vsce package --no-dependencies -o dist/kayron-releases.vsix\``);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const runDir = harness.makeRunDir('ui');
+  const workspace = harness.copySampleReleasesRepo(path.join(runDir, 'releases'));
+  let server;
+  let browser;
+  let passed = 0;
+  let failed = 0;
+  try {
+    server = await harness.startCodeServer(runDir, { vsix: VSIX });
+    log(`vsix installed, code-server up at ${server.baseUrl}`);
+    browser = await harness.launchChromium(playwright, runDir);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (error) => log('[page error]', String(error).slice(0, 200)));
+    const all = steps(page, server, workspace);
+    for (const [index, [name, run]] of all.entries()) {
+      try {
+        await run();
+        passed++;
+        log(`✔ ${name}`);
+      } catch (error) {
+        // later steps build on this one: count them as failed rather than run them on a broken screen
+        failed += all.length - index;
+        log(`✘ ${name}\n${error instanceof Error ? error.message : String(error)}`);
+        fs.mkdirSync(FAILURE_DIR, { recursive: true });
+        await page.screenshot({ path: path.join(FAILURE_DIR, 'ui-failure.png') }).catch(() => undefined);
+        log(`screen at the failure: ${path.join(FAILURE_DIR, 'ui-failure.png')}; skipped ${all.length - index - 1} later step(s)`);
+        break;
+      }
+    }
+  } finally {
+    if (browser) await browser.close().catch(() => undefined);
+    await harness.stopCodeServer(server);
+    harness.removeRunDir(runDir, log);
+  }
+  return { passed, failed };
+}
+
+main().then(
+  ({ passed, failed }) => {
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(failed === 0 && passed > 0 ? 0 : 1);
+  },
+  (error) => {
+    console.error(`harness error: ${error instanceof Error ? error.stack : String(error)}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
