@@ -10,6 +10,7 @@ import { releaseJsonSchema } from './schema/json-schema';
 
 const USAGE = `usage:
   kayron-releases lint [--json | --format text|json|github] [ROOT]
+  kayron-releases status [--json] [--environment NAME[=BRANCH]]... [--remote NAME] [ROOT]
   kayron-releases server --stdio
   kayron-releases schema
   kayron-releases --version`;
@@ -111,6 +112,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'lint':
       return lint(rest);
+    case 'status': {
+      const { runStatusCommand } = await import('./environments/status-command');
+      return runStatusCommand(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+    }
     case 'schema':
       process.stdout.write(`${JSON.stringify(releaseJsonSchema(), null, 2)}\n`);
       return 0;
