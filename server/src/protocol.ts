@@ -33,3 +33,34 @@ export const RELEASE_LANGUAGE_ID = 'kayron-release';
 /** Diagnostic `source` of Kayron's own lint checks and of the extension's extra checks. */
 export const KAYRON_SOURCE = 'kayron';
 export const EXTENSION_SOURCE = 'kayron-releases';
+
+/** Client → server, in `initializationOptions`. */
+export interface InitializationOptions {
+  /** VS Code global storage for the GitHub cache; the standalone server uses the user cache dir. */
+  cacheDirectory?: string;
+  /** False in Restricted Mode: the server makes no network call. */
+  trusted?: boolean;
+}
+
+/** Server → client: GitHub state for the status bar (never contains a token). */
+export const GitHubStateNotification = 'kayron/githubState';
+export interface GitHubStateParams {
+  signedIn: boolean;
+  tokenRejected: boolean;
+  networkAllowed: boolean;
+  offline: boolean;
+  rateLimitRemaining: number | undefined;
+  rateLimitLimit: number | undefined;
+  /** Epoch ms. */
+  rateLimitReset: number | undefined;
+  rateLimited: boolean;
+  lastError: { reason: string; message: string; at: number } | undefined;
+  cacheAgeMs: number | undefined;
+  /** Owners the releases roots resolve to (empty: owner unknown). */
+  owners: string[];
+  /** Entries whose GitHub checks could not be made (offline, rate limit, …). */
+  unverified: number;
+}
+
+/** Client → server: revalidate all GitHub data now. */
+export const RefreshGitHubRequest = 'kayron/refreshGitHub';

@@ -19,12 +19,25 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { looksLikeReleasesRepo } from './kayron/loader';
 import { toDiagnostic } from './features/diagnostics';
 import { quickFixes } from './features/code-actions';
-import { complete, type CompletionSources } from './features/complete';
+import { complete } from './features/complete';
+import { completionSources, documentLinks, releaseHoverMarkdown } from './features/github-features';
 import { hoverAt } from './features/hover';
 import { ReleaseWorkspace } from './workspace/release-workspace';
-import { KayronVerdictNotification, ReleaseRootsNotification, type KayronVerdictParams, type ReleaseRootsParams } from './protocol';
+import { defaultCacheDirectory, GitHubSession, type GitHubSettings } from './workspace/github-session';
+import {
+  GitHubStateNotification,
+  KayronVerdictNotification,
+  RefreshGitHubRequest,
+  ReleaseRootsNotification,
+  type InitializationOptions,
+  type KayronVerdictParams,
+  type ReleaseRootsParams,
+} from './protocol';
 
-export function startServer(connection: Connection, sources: CompletionSources = {}): void {
+/** Online checks wait for typing to pause; GitHub data is cached, so a pass is cheap once warm. */
+const ONLINE_CHECK_DELAY_MS = 400;
+
+export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const workspaces = new Map<string, ReleaseWorkspace>();
   const published = new Map<string, string>();
@@ -32,6 +45,9 @@ export function startServer(connection: Connection, sources: CompletionSources =
   let canWatchFiles = false;
   let pending: NodeJS.Immediate | undefined;
   let ready: Promise<void> = Promise.resolve();
+  let canReadConfiguration = false;
+  let github: GitHubSession | undefined;
+  let onlineTimer: NodeJS.Timeout | undefined;
 
   /** Every handler goes through here: errors are logged and answered with a safe default, never thrown. */
   async function runSafe<T>(what: string, fallback: T, work: () => T | Promise<T>): Promise<T> {
@@ -76,6 +92,49 @@ export function startServer(connection: Connection, sources: CompletionSources =
     for (const document of documents.all()) await applyOpenDocument(document, true);
     notifyRoots();
     schedulePublish();
+    await configureGitHub();
+  }
+
+  /** Reads `kayron.*` settings (per root) from the client, or from the environment for the standalone server. */
+  async function githubSettings(rootPath: string | undefined): Promise<GitHubSettings> {
+    if (canReadConfiguration) {
+      const section = (await connection.workspace.getConfiguration({ section: 'kayron', ...(rootPath ? { scopeUri: pathToFileURL(rootPath).toString() } : {}) })) as
+        | { github?: { owner?: string; apiUrl?: string } }
+        | null;
+      return { owner: section?.github?.owner, apiUrl: section?.github?.apiUrl };
+    }
+    return { owner: process.env['KAYRON_GITHUB_OWNER'], apiUrl: process.env['KAYRON_GITHUB_API_URL'] };
+  }
+
+  async function configureGitHub(): Promise<void> {
+    if (!github) return;
+    const first = [...workspaces.values()][0];
+    github.configure(await githubSettings(first?.rootPath));
+    for (const workspace of workspaces.values()) await github.resolveOwner(workspace, (await githubSettings(workspace.rootPath)).owner);
+    sendGitHubState();
+    scheduleOnlineCheck(0);
+  }
+
+  function sendGitHubState(): void {
+    const state = github?.state();
+    if (!state) return;
+    const owners = [...workspaces.values()].map((workspace) => github?.context(workspace)?.owner).filter((owner): owner is string => owner !== undefined);
+    void connection.sendNotification(GitHubStateNotification, { ...state, owners, unverified: github?.unverified ?? 0 });
+  }
+
+  function scheduleOnlineCheck(delay = ONLINE_CHECK_DELAY_MS): void {
+    if (!github) return;
+    if (onlineTimer) clearTimeout(onlineTimer);
+    onlineTimer = setTimeout(() => {
+      onlineTimer = undefined;
+      void ready.then(() =>
+        runSafe('checking against GitHub', undefined, async () => {
+          for (const workspace of workspaces.values()) await github?.check(workspace);
+          sendGitHubState();
+          schedulePublish();
+        }),
+      );
+    }, delay);
   }
 
   function notifyRoots(): void {
@@ -122,7 +181,8 @@ export function startServer(connection: Connection, sources: CompletionSources =
         // A BOM the editor hides sits at offset 0 of our text; shift so positions match the editor's text.
         const shift = open && text.startsWith('\ufeff') && !open.getText().startsWith('\ufeff') ? 1 : 0;
         const document = TextDocument.create(uri, 'yaml', 0, shift ? text.slice(1) : text);
-        const diagnostics: Diagnostic[] = problems.map((problem) =>
+        const online = github?.problemsFor(workspace, relativePath, text) ?? [];
+        const diagnostics: Diagnostic[] = [...problems, ...online].map((problem) =>
           toDiagnostic(
             document,
             shift ? { ...problem, range: [Math.max(0, problem.range[0] - shift), Math.max(0, problem.range[1] - shift)] } : problem,
@@ -154,10 +214,27 @@ export function startServer(connection: Connection, sources: CompletionSources =
   connection.onInitialize((params): InitializeResult => {
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    canReadConfiguration = params.capabilities.workspace?.configuration === true;
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    const token = process.env['GITHUB_TOKEN'] || undefined;
+    github = new GitHubSession({
+      token,
+      cacheDirectory: options.cacheDirectory ?? defaultCacheDirectory(),
+      // Restricted Mode: no network call at all.
+      networkAllowed: options.trusted !== false && process.env['KAYRON_OFFLINE'] !== '1',
+      log: (level, message) => {
+        const text = token ? message.split(token).join('***') : message;
+        if (level === 'error') connection.console.error(text);
+        else if (level === 'warn') connection.console.warn(text);
+        else if (level === 'info') connection.console.info(text);
+      },
+    });
+    github.onStateChange(() => sendGitHubState());
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        documentLinkProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         completionProvider: { triggerCharacters: ['"', "'", ':', '-'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -187,6 +264,7 @@ export function startServer(connection: Connection, sources: CompletionSources =
     void ready.then(() => runSafe('updating a document', undefined, async () => {
       await applyOpenDocument(event.document, false);
       schedulePublish();
+      scheduleOnlineCheck();
     }));
   });
   documents.onDidClose((event) => {
@@ -230,10 +308,19 @@ export function startServer(connection: Connection, sources: CompletionSources =
       const analysis = located.workspace.analysisOf(located.relativePath);
       if (!analysis) return null;
       const shift = located.workspace.textOf(located.relativePath)?.startsWith('\ufeff') && !document.getText().startsWith('\ufeff') ? 1 : 0;
-      const found = hoverAt(analysis, document.offsetAt(params.position) + shift);
+      const offset = document.offsetAt(params.position) + shift;
+      const found = hoverAt(analysis, offset);
       if (!found) return null;
+      let markdown = found.markdown;
+      const context = github?.context(located.workspace);
+      const entry = analysis.decoded?.entries.find((candidate) => offset >= candidate.range[0] && offset <= candidate.range[1]);
+      const release = entry?.deploy?.release;
+      if (context && entry?.github?.value && release && offset >= release.valueRange[0] && offset <= release.valueRange[1]) {
+        const online = await releaseHoverMarkdown(context, entry.github.value, release.value);
+        if (online) markdown = `${online}\n\n---\n\n${markdown}`;
+      }
       return {
-        contents: { kind: 'markdown', value: found.markdown },
+        contents: { kind: 'markdown', value: markdown },
         range: { start: document.positionAt(found.range[0] - shift), end: document.positionAt(found.range[1] - shift) },
       };
     }),
@@ -243,8 +330,10 @@ export function startServer(connection: Connection, sources: CompletionSources =
     runSafe('completion', [], async () => {
       await ready;
       const document = documents.get(params.textDocument.uri);
-      if (!document || !locate(params.textDocument.uri)) return [];
-      return complete(document, document.offsetAt(params.position), sources);
+      const located = locate(params.textDocument.uri);
+      if (!document || !located) return [];
+      const context = github?.context(located.workspace);
+      return complete(document, document.offsetAt(params.position), context ? completionSources(context) : {});
     }),
   );
 
@@ -263,6 +352,34 @@ export function startServer(connection: Connection, sources: CompletionSources =
       });
     }),
   );
+
+  connection.onDocumentLinks((params) =>
+    runSafe('document links', [], async () => {
+      await ready;
+      const document = documents.get(params.textDocument.uri);
+      const located = locate(params.textDocument.uri);
+      const context = located && github?.context(located.workspace);
+      if (!document || !located || !context) return [];
+      const entries = located.workspace.analysisOf(located.relativePath)?.decoded?.entries ?? [];
+      const shift = located.workspace.textOf(located.relativePath)?.startsWith('\ufeff') ? 1 : 0;
+      return documentLinks(entries, context.owner, context.webUrl).map((link) => ({
+        range: { start: document.positionAt(link.range[0] - shift), end: document.positionAt(link.range[1] - shift) },
+        target: link.target,
+        tooltip: link.tooltip,
+      }));
+    }),
+  );
+
+  connection.onRequest(RefreshGitHubRequest, () =>
+    runSafe('refreshing GitHub data', undefined, async () => {
+      await github?.refresh();
+      await configureGitHub();
+    }),
+  );
+
+  connection.onDidChangeConfiguration(() => {
+    ready = ready.then(() => runSafe('applying settings', undefined, configureGitHub));
+  });
 
   documents.listen(connection);
   connection.listen();

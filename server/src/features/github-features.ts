@@ -1,0 +1,188 @@
+/**
+ * GitHub-backed editing: completion sources, release hovers, document links and online diagnostics. Pure over the
+ * GitHubData interface; every "unknown" answer yields nothing, never a guess.
+ */
+import type { DecodedEntry } from '../yaml/decode';
+import type { GitHubData } from '../github/providers';
+import type { GitHubRelease, GitHubTag } from '../github/types';
+import { buildReleaseCatalog, latestTag, newerTags, acceptedTags, versionTag } from '../github/versions';
+import type { Problem, Range } from '../kayron/problem';
+import type { BranchChoice, CompletionSources, RepositoryChoice, VersionChoice } from './complete';
+
+export interface GitHubContext {
+  data: GitHubData;
+  owner: string;
+  /** Web root for links, e.g. https://github.com. */
+  webUrl: string;
+  now?: () => number;
+  /** What other environments run, per github repo name (e.g. { staging: 'v0.5.3' }), for completion markers. */
+  environmentsOf?: (github: string) => Record<string, string> | undefined;
+}
+
+const NOTES_LIMIT = 1200;
+
+export function relativeTime(iso: string | undefined, now: number): string | undefined {
+  if (!iso) return undefined;
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return undefined;
+  const seconds = Math.max(0, Math.round((now - then) / 1000));
+  const units: [number, string][] = [
+    [365 * 86400, 'year'],
+    [30 * 86400, 'month'],
+    [7 * 86400, 'week'],
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, unit] of units) {
+    const count = Math.floor(seconds / size);
+    if (count >= 1) return `${count} ${unit}${count === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}
+
+function trimNotes(body: string): string {
+  const trimmed = body.trim();
+  return trimmed.length > NOTES_LIMIT ? `${trimmed.slice(0, NOTES_LIMIT).trimEnd()}…` : trimmed;
+}
+
+export function completionSources(context: GitHubContext): CompletionSources {
+  const now = context.now ?? Date.now;
+  return {
+    async versions(github) {
+      const tags = await context.data.listTags(context.owner, github, { allowStale: true });
+      const tagList = tags.kind === 'fetched' ? tags.value : tags.kind === 'unknown' ? tags.cached?.value : undefined;
+      if (!tagList) return undefined;
+      const releases = await context.data.listReleases(context.owner, github, { allowStale: true });
+      const releaseList = releases.kind === 'fetched' ? releases.value : releases.kind === 'unknown' ? releases.cached?.value : undefined;
+      const environments = context.environmentsOf?.(github) ?? {};
+      return buildReleaseCatalog(tagList, releaseList).map((entry): VersionChoice => {
+        const markers = Object.entries(environments).filter(([, version]) => version === entry.tag.name).map(([environment]) => environment);
+        const published = relativeTime(entry.release?.publishedAt, now());
+        const detail = [entry.latest ? 'latest' : '', published ? `published ${published}` : '', entry.tag.channel === 'prerelease' ? 'prerelease' : '', ...markers].filter(Boolean).join(' · ');
+        const notes = entry.release ? `**${entry.release.name || entry.tag.name}**\n\n${trimNotes(entry.release.body) || '_No release notes._'}` : undefined;
+        return { tag: entry.tag.name, ...(detail ? { detail } : {}), ...(notes ? { documentation: notes } : {}) };
+      });
+    },
+    async branches(github) {
+      const catalog = await context.data.branchCatalog(context.owner, github, { allowStale: true });
+      const value = catalog.kind === 'fetched' ? catalog.value : catalog.kind === 'unknown' ? catalog.cached?.value : undefined;
+      if (!value) return undefined;
+      return value.branches.map((branch): BranchChoice => ({
+        name: branch.name,
+        isDefault: branch.name === value.defaultBranch,
+        ...(value.pullRequestsByBranch?.get(branch.name)?.[0] ? { pullRequestTitle: `#${value.pullRequestsByBranch.get(branch.name)?.[0]?.number} ${value.pullRequestsByBranch.get(branch.name)?.[0]?.title}` } : {}),
+      }));
+    },
+    async repositories() {
+      const repositories = await context.data.listOwnerRepositories(context.owner, { allowStale: true });
+      const value = repositories.kind === 'fetched' ? repositories.value : repositories.kind === 'unknown' ? repositories.cached?.value : undefined;
+      return value?.map((repository): RepositoryChoice => ({ name: repository.name, archived: repository.archived }));
+    },
+  };
+}
+
+export async function releaseHoverMarkdown(context: GitHubContext, github: string, tag: string): Promise<string | undefined> {
+  const now = context.now ?? Date.now;
+  const tags = await context.data.listTags(context.owner, github, { allowStale: true });
+  const tagList: GitHubTag[] | undefined = tags.kind === 'fetched' ? tags.value : tags.kind === 'unknown' ? tags.cached?.value : undefined;
+  const releaseResult = await context.data.getReleaseByTag(context.owner, github, tag, { allowStale: true });
+  const release: GitHubRelease | undefined = releaseResult.kind === 'fetched' ? releaseResult.value : releaseResult.kind === 'unknown' ? releaseResult.cached?.value : undefined;
+  if (!tagList && !release) return undefined;
+  const repoUrl = `${context.webUrl}/${context.owner}/${github}`;
+  const lines: string[] = [];
+  if (release) {
+    const when = release.publishedAt ? `${release.publishedAt.slice(0, 10)} (${relativeTime(release.publishedAt, now()) ?? ''})` : 'unpublished';
+    lines.push(`**${release.name || tag}** — ${context.owner}/${github}`, '', `Published ${when}${release.author ? ` by ${release.author}` : ''}`);
+    const notes = trimNotes(release.body);
+    if (notes) lines.push('', notes);
+  } else {
+    lines.push(`**${tag}** — ${context.owner}/${github}`, '', tags.kind === 'fetched' && !tags.value.some((t) => t.name === tag) ? 'No such tag in the repository.' : 'A tag without a GitHub release.');
+  }
+  if (tagList) {
+    const accepted = acceptedTags(tagList.map((t) => t.name));
+    const newer = newerTags(tag, accepted);
+    const latest = latestTag(accepted);
+    lines.push('', newer.length === 0 ? 'This is the newest release.' : `${newer.length} newer release${newer.length === 1 ? '' : 's'}; latest is **${latest?.name ?? newer[0]?.name}**.`);
+    const links = [`[Release page](${repoUrl}/releases/tag/${encodeURIComponent(tag)})`];
+    if (latest && latest.name !== tag && newer.length > 0) links.push(`[Compare ${tag}…${latest.name}](${repoUrl}/compare/${encodeURIComponent(tag)}...${encodeURIComponent(latest.name)})`);
+    lines.push('', links.join(' · '));
+  } else {
+    lines.push('', `[Release page](${repoUrl}/releases/tag/${encodeURIComponent(tag)})`);
+  }
+  return lines.join('\n');
+}
+
+export interface DocumentLinkTarget {
+  range: Range;
+  target: string;
+  tooltip: string;
+}
+
+export function documentLinks(entries: readonly DecodedEntry[], owner: string, webUrl: string): DocumentLinkTarget[] {
+  const links: DocumentLinkTarget[] = [];
+  const inner = (range: Range, text: string): Range => (text.length > 0 && range[1] - range[0] === text.length + 2 ? [range[0] + 1, range[1] - 1] : range);
+  for (const entry of entries) {
+    const github = entry.github?.value ?? '';
+    if (!github || !entry.github || /[^A-Za-z0-9_.-]/.test(github)) continue;
+    const repoUrl = `${webUrl}/${owner}/${github}`;
+    links.push({ range: inner(entry.github.valueRange, github), target: repoUrl, tooltip: `Open ${owner}/${github} on GitHub` });
+    const release = entry.deploy?.release;
+    if (release && release.value && versionTag(release.value)) {
+      links.push({ range: inner(release.valueRange, release.value), target: `${repoUrl}/releases/tag/${encodeURIComponent(release.value)}`, tooltip: `Open release ${release.value}` });
+    }
+    const branch = entry.deploy?.branch;
+    if (branch && branch.value) {
+      links.push({ range: inner(branch.valueRange, branch.value), target: `${repoUrl}/tree/${branch.value.split('/').map(encodeURIComponent).join('/')}`, tooltip: `Open branch ${branch.value}` });
+    }
+  }
+  return links;
+}
+
+function online(code: string, severity: Problem['severity'], message: string, range: Range, data?: Record<string, unknown>): Problem {
+  return { code, severity, kayronCheck: false, message, range, ...(data ? { data } : {}) };
+}
+
+/** `release-unknown`, `release-outdated`, `branch-unknown`, `github-repo-unknown` — only from data GitHub really returned. */
+export async function onlineProblems(context: GitHubContext, entries: readonly DecodedEntry[]): Promise<{ problems: Problem[]; unverified: number }> {
+  const problems: Problem[] = [];
+  let unverified = 0;
+  for (const entry of entries) {
+    const github = entry.github?.value ?? '';
+    if (!github || !entry.github || /[^A-Za-z0-9_.-]/.test(github) || github.startsWith('.')) continue;
+    const release = entry.deploy?.release;
+    const branch = entry.deploy?.branch;
+    if (release && release.value && versionTag(release.value)) {
+      const check = await context.data.checkReleaseEntry(context.owner, github, release.value);
+      if (check.repository.kind === 'missing') {
+        problems.push(online('github-repo-unknown', 'warning', `GitHub has no repository ${context.owner}/${github}.`, entry.github.valueRange, { owner: context.owner, github }));
+        continue;
+      }
+      if (check.item.kind === 'missing') {
+        problems.push(online('release-unknown', 'warning', `${context.owner}/${github} has no tag ${release.value}.`, release.valueRange, { owner: context.owner, github, tag: release.value }));
+      } else if (check.item.kind === 'unknown') unverified++;
+      if (check.tags && check.item.kind === 'found') {
+        const accepted = acceptedTags(check.tags.map((tag) => tag.name));
+        const newer = newerTags(release.value, accepted);
+        const latest = latestTag(accepted);
+        if (newer.length > 0 && latest) {
+          problems.push(online('release-outdated', 'information', `newer release available: ${latest.name}`, release.valueRange, { owner: context.owner, github, tag: release.value, latest: latest.name }));
+        }
+      }
+    } else if (branch && branch.value) {
+      const check = await context.data.checkBranchEntry(context.owner, github, branch.value);
+      if (check.repository.kind === 'missing') {
+        problems.push(online('github-repo-unknown', 'warning', `GitHub has no repository ${context.owner}/${github}.`, entry.github.valueRange, { owner: context.owner, github }));
+        continue;
+      }
+      if (check.item.kind === 'missing') {
+        problems.push(online('branch-unknown', 'warning', `${context.owner}/${github} has no branch ${branch.value}: Kayron would deploy nothing for this release.`, branch.valueRange, { owner: context.owner, github, branch: branch.value }));
+      } else if (check.item.kind === 'unknown') unverified++;
+    } else if (entry.github) {
+      const check = await context.data.checkRepository(context.owner, github);
+      if (check.kind === 'missing') problems.push(online('github-repo-unknown', 'warning', `GitHub has no repository ${context.owner}/${github}.`, entry.github.valueRange, { owner: context.owner, github }));
+      else if (check.kind === 'unknown') unverified++;
+    }
+  }
+  return { problems, unverified };
+}

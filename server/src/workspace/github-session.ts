@@ -1,0 +1,120 @@
+/**
+ * The GitHub side of a running server: one provider set per API URL, the owner of each releases root, and the
+ * online problems of each release file (kept with the text they were computed for, so stale ranges never show).
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GitHubProviders } from '../github/providers';
+import { normalizeApiUrl, webUrlForApi, DEFAULT_API_URL } from '../github/client';
+import { resolveWorkspaceOwner } from '../github/owner';
+import type { GitHubState } from '../github/status';
+import type { Problem } from '../kayron/problem';
+import { onlineProblems, type GitHubContext } from '../features/github-features';
+import type { ReleaseWorkspace } from './release-workspace';
+
+export interface GitHubSettings {
+  /** `kayron.github.owner`: a login or a URL; empty → inferred from the `origin` remote. */
+  owner?: string | undefined;
+  /** `kayron.github.apiUrl`. */
+  apiUrl?: string | undefined;
+}
+
+export interface GitHubSessionOptions {
+  token: string | undefined;
+  cacheDirectory: string | undefined;
+  networkAllowed: boolean;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/** Where the CLI and the standalone server keep the cache (VS Code passes its global storage instead). */
+export function defaultCacheDirectory(): string {
+  const base = process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache');
+  return path.join(base, 'kayron-releases', 'github');
+}
+
+interface FileOnline {
+  text: string;
+  problems: Problem[];
+}
+
+export class GitHubSession {
+  private providers: GitHubProviders | undefined;
+  private apiUrl = DEFAULT_API_URL;
+  private readonly owners = new Map<string, string | undefined>();
+  private readonly online = new Map<string, FileOnline>();
+  private stateListener: ((state: GitHubState) => void) | undefined;
+  unverified = 0;
+
+  constructor(private readonly options: GitHubSessionOptions) {}
+
+  /** Applies settings; returns true when anything that affects GitHub data changed. */
+  configure(settings: GitHubSettings): boolean {
+    const apiUrl = normalizeApiUrl(settings.apiUrl || DEFAULT_API_URL);
+    const changed = apiUrl !== this.apiUrl || !this.providers;
+    if (changed) {
+      this.apiUrl = apiUrl;
+      this.providers = new GitHubProviders({
+        apiUrl,
+        token: this.options.token,
+        cacheDirectory: this.options.cacheDirectory,
+        networkAllowed: this.options.networkAllowed,
+        log: this.options.log,
+        userAgent: 'kayron-releases',
+      });
+      if (this.stateListener) this.providers.status.onDidChange(this.stateListener);
+      this.online.clear();
+    }
+    return changed;
+  }
+
+  onStateChange(listener: (state: GitHubState) => void): void {
+    this.stateListener = listener;
+    this.providers?.status.onDidChange(listener);
+  }
+
+  state(): GitHubState | undefined {
+    return this.providers?.state();
+  }
+
+  async resolveOwner(workspace: ReleaseWorkspace, setting: string | undefined): Promise<string | undefined> {
+    const resolution = await resolveWorkspaceOwner(workspace.rootPath, setting || undefined);
+    const owner = resolution?.owner;
+    this.owners.set(workspace.rootPath, owner);
+    return owner;
+  }
+
+  context(workspace: ReleaseWorkspace): GitHubContext | undefined {
+    const owner = this.owners.get(workspace.rootPath);
+    if (!owner || !this.providers) return undefined;
+    return { data: this.providers, owner, webUrl: webUrlForApi(this.apiUrl) };
+  }
+
+  async refresh(): Promise<void> {
+    await this.providers?.refresh();
+  }
+
+  /** Recomputes the online problems of every release file of `workspace`. */
+  async check(workspace: ReleaseWorkspace): Promise<void> {
+    const context = this.context(workspace);
+    let unverified = 0;
+    for (const file of workspace.orderedFiles()) {
+      const key = `${workspace.rootPath}\0${file.relativePath}`;
+      const entries = file.analysis.decoded?.entries ?? [];
+      if (!context || entries.length === 0) {
+        this.online.delete(key);
+        continue;
+      }
+      const text = file.text;
+      const result = await onlineProblems(context, entries);
+      unverified += result.unverified;
+      this.online.set(key, { text, problems: result.problems });
+    }
+    this.unverified = unverified;
+  }
+
+  /** Online problems for a file, only if they were computed for exactly this text. */
+  problemsFor(workspace: ReleaseWorkspace, relativePath: string, text: string): Problem[] {
+    const found = this.online.get(`${workspace.rootPath}\0${relativePath}`);
+    return found && found.text === text ? found.problems : [];
+  }
+}
