@@ -39,9 +39,17 @@ test('every diagnostic code is documented in the README table, and the table lis
 });
 
 test('every code the sources emit is a declared diagnostic code', () => {
-  const sources = ['server/src/kayron/rules.ts', 'server/src/features/validate.ts', 'server/src/yaml/decode.ts', 'server/src/features/lint-tree.ts']
+  const sources = ['server/src/kayron/rules.ts', 'server/src/features/validate.ts', 'server/src/yaml/decode.ts', 'server/src/features/lint-tree.ts', 'server/src/features/github-features.ts']
     .map((file) => readFileSync(path.join(root, file), 'utf8'))
     .join('\n');
   const emitted = new Set([...sources.matchAll(/code: '([a-z-]+)'|kayronError\(\s*'([a-z-]+)'|warning\(\s*'([a-z-]+)'/g)].flatMap((match) => match.slice(1).filter((code): code is string => code !== undefined)));
   for (const code of emitted) assert.ok((DIAGNOSTIC_CODES as readonly string[]).includes(code), `${code} is declared in server/src/diagnostic-codes.ts`);
+});
+
+test('the committed grammar equals the output of syntaxes/build-grammar.mjs', () => {
+  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  const { mkdtempSync } = require('node:fs') as typeof import('node:fs');
+  const out = path.join(mkdtempSync(path.join(require('node:os').tmpdir() as string, 'grammar-')), 'grammar.json');
+  execFileSync(process.execPath, [path.join(root, 'syntaxes/build-grammar.mjs'), out]);
+  assert.equal(readFileSync(out, 'utf8'), readFileSync(path.join(root, 'syntaxes/kayron-release.tmLanguage.json'), 'utf8'), 'run `node syntaxes/build-grammar.mjs syntaxes/kayron-release.tmLanguage.json`');
 });
