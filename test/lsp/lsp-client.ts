@@ -1,0 +1,340 @@
+/**
+ * A small LSP client for tests: starts the built server (`node dist/server.js --stdio`) as a child process, speaks
+ * JSON-RPC to it, and records what it publishes so tests can wait for a state with a deadline instead of sleeping.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  ConfigurationRequest,
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  UnregistrationRequest,
+  WorkDoneProgressCreateRequest,
+  type Diagnostic,
+  type FileEvent,
+  type Hover,
+  type InitializeParams,
+  type InitializeResult,
+  type Position,
+  type ProtocolConnection,
+  type Range,
+  type Registration,
+  type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { KayronVerdictParams, ReleaseRootsParams } from '../../server/src/protocol';
+import { KayronVerdictNotification, ReleaseRootsNotification } from '../../server/src/protocol';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** The built server; KAYRON_LSP_SERVER points the tests at another build (e.g. a packaged or older one). */
+export const SERVER_SCRIPT = process.env.KAYRON_LSP_SERVER ?? path.join(REPO_ROOT, 'dist', 'server.js');
+/** Generous, because CI machines stall; a passing run never waits this long. */
+export const DEFAULT_TIMEOUT_MS = 20_000;
+const POLL_INTERVAL_MS = 10;
+
+export const fileUri = (absolutePath: string): string => pathToFileURL(absolutePath).toString();
+
+/** Something the server sent, numbered in arrival order so tests can ask for "after my action". */
+interface Received<T> {
+  seq: number;
+  params: T;
+}
+
+export interface WaitOptions {
+  /** Only consider messages that arrived after this mark (see `LspClient.mark`). */
+  since?: number;
+  timeoutMs?: number;
+}
+
+export interface StartOptions {
+  /** Absolute paths sent as `workspaceFolders`. */
+  folders: string[];
+  /** Advertise `workspace.didChangeWatchedFiles.dynamicRegistration` (default true). */
+  watchFiles?: boolean;
+}
+
+export class LspClient {
+  private seq = 0;
+  private readonly diagnosticsByUri = new Map<string, Received<Diagnostic[]>[]>();
+  private readonly versions = new Map<string, number>();
+  readonly releaseRoots: Received<ReleaseRootsParams>[] = [];
+  readonly verdicts: Received<KayronVerdictParams>[] = [];
+  readonly registrations: Registration[] = [];
+  readonly logMessages: string[] = [];
+  private stderrText = '';
+  private exitStatus: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  initializeResult: InitializeResult | undefined;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly connection: ProtocolConnection,
+  ) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitStatus = { code, signal };
+        resolve(this.exitStatus);
+      });
+    });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      this.stderrText += chunk;
+    });
+
+    connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      const list = this.diagnosticsByUri.get(params.uri) ?? [];
+      list.push({ seq: ++this.seq, params: params.diagnostics });
+      this.diagnosticsByUri.set(params.uri, list);
+    });
+    connection.onNotification(ReleaseRootsNotification, (params: ReleaseRootsParams) => {
+      this.releaseRoots.push({ seq: ++this.seq, params });
+    });
+    connection.onNotification(KayronVerdictNotification, (params: KayronVerdictParams) => {
+      this.verdicts.push({ seq: ++this.seq, params });
+    });
+    connection.onNotification(LogMessageNotification.type, (params) => {
+      this.logMessages.push(params.message);
+    });
+    // Answer what VS Code would answer, so the server's own promises never reject.
+    connection.onRequest(RegistrationRequest.type, (params) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
+    connection.onRequest(UnregistrationRequest.type, () => null);
+    connection.onRequest(WorkDoneProgressCreateRequest.type, () => null);
+    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => null));
+    // A dying server closes the pipe; the exit status (checked by tests) is the useful signal, not a stream error.
+    connection.onError(() => undefined);
+    connection.onClose(() => undefined);
+    connection.listen();
+  }
+
+  /** Spawns the server, sends `initialize` + `initialized`, and returns once `initialize` has been answered. */
+  static async start(options: StartOptions): Promise<LspClient> {
+    await fs.access(SERVER_SCRIPT).catch(() => {
+      throw new Error(`${SERVER_SCRIPT} is missing: run \`npm run build\` first.`);
+    });
+    const child = spawn(process.execPath, [SERVER_SCRIPT, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    if (!child.stdout || !child.stdin) throw new Error('server pipes are missing');
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const client = new LspClient(child, connection);
+    try {
+      const params: InitializeParams = {
+        processId: process.pid,
+        rootUri: options.folders[0] ? fileUri(options.folders[0]) : null,
+        workspaceFolders: options.folders.map((folder) => ({ uri: fileUri(folder), name: path.basename(folder) })),
+        capabilities: {
+          workspace: {
+            workspaceFolders: true,
+            didChangeWatchedFiles: { dynamicRegistration: options.watchFiles ?? true },
+          },
+          textDocument: {
+            synchronization: { dynamicRegistration: false, didSave: true },
+            publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] }, dataSupport: true },
+            hover: { contentFormat: ['markdown', 'plaintext'] },
+          },
+        },
+      };
+      client.initializeResult = await client.request<InitializeResult>(InitializeRequest.method, params);
+      await connection.sendNotification(InitializedNotification.type, {});
+    } catch (error) {
+      await client.dispose();
+      throw error;
+    }
+    return client;
+  }
+
+  get stderr(): string {
+    return this.stderrText;
+  }
+
+  /** Undefined while the server process runs. */
+  get exit(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    return this.exitStatus;
+  }
+
+  /** A point in the message stream; pass it as `since` to wait only for what arrives afterwards. */
+  mark(): number {
+    return this.seq;
+  }
+
+  /** The most recent diagnostics published for `uri` (undefined if none ever were). */
+  latestDiagnostics(uri: string): Diagnostic[] | undefined {
+    return this.diagnosticsByUri.get(uri)?.at(-1)?.params;
+  }
+
+  /** Polls `probe` until it returns something other than undefined, failing at the deadline or if the server exits. */
+  async waitFor<T>(description: string | (() => string), probe: () => T | undefined, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    const describe = () => (typeof description === 'string' ? description : description());
+    for (;;) {
+      const value = probe();
+      if (value !== undefined) return value;
+      if (this.exitStatus) throw new Error(`server exited (${JSON.stringify(this.exitStatus)}) while waiting for ${describe()}\n${this.diagnosis()}`);
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe()}\n${this.diagnosis()}`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    }
+  }
+
+  /** Waits until the latest diagnostics for `uri` (published after `since`, if given) satisfy `predicate`. */
+  waitForDiagnostics(uri: string, predicate: (diagnostics: Diagnostic[]) => boolean, options: WaitOptions = {}): Promise<Diagnostic[]> {
+    return this.waitFor(
+      () => `diagnostics for ${uri} (latest: ${JSON.stringify(this.latestDiagnostics(uri))})`,
+      () => {
+        const latest = this.diagnosticsByUri.get(uri)?.at(-1);
+        if (!latest || latest.seq <= (options.since ?? 0)) return undefined;
+        return predicate(latest.params) ? latest.params : undefined;
+      },
+      options.timeoutMs,
+    );
+  }
+
+  waitForReleaseRoots(predicate: (params: ReleaseRootsParams) => boolean, options: WaitOptions = {}): Promise<ReleaseRootsParams> {
+    return this.waitFor(() => `a kayron/releaseRoots notification (latest: ${JSON.stringify(this.releaseRoots.at(-1)?.params)})`, () => latestMatching(this.releaseRoots, predicate, options.since), options.timeoutMs);
+  }
+
+  waitForVerdict(predicate: (params: KayronVerdictParams) => boolean, options: WaitOptions = {}): Promise<KayronVerdictParams> {
+    return this.waitFor(() => `a kayron/verdict notification (latest: ${JSON.stringify(this.verdicts.at(-1)?.params)})`, () => latestMatching(this.verdicts, predicate, options.since), options.timeoutMs);
+  }
+
+  /**
+   * Waits for the end of a publish cycle that started after `since`. The server ends every cycle (after any
+   * publishDiagnostics of that cycle) with a `kayron/verdict` notification, so this tells "my edit was analysed" apart
+   * from "nothing changed yet" when the expected diagnostics equal the current ones.
+   */
+  waitForPublishCycle(since: number, timeoutMs?: number): Promise<KayronVerdictParams> {
+    return this.waitForVerdict(() => true, { since, ...(timeoutMs ? { timeoutMs } : {}) });
+  }
+
+  async open(uri: string, text: string, languageId = 'kayron-release'): Promise<void> {
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Sends `contentChanges` as one didChange (range edits are applied in order, as LSP specifies). */
+  async change(uri: string, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+  }
+
+  /** A full-text didChange. */
+  replace(uri: string, text: string): Promise<void> {
+    return this.change(uri, [{ text }]);
+  }
+
+  async close(uri: string): Promise<void> {
+    this.versions.delete(uri);
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  async fileEvents(changes: FileEvent[]): Promise<void> {
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
+  }
+
+  hover(uri: string, position: Position): Promise<Hover | null> {
+    return this.request(HoverRequest.method, { textDocument: { uri }, position });
+  }
+
+  /** Any request; fails if the server exits before answering or does not answer in time. */
+  async request<R>(method: string, params: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<R> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer to ${method} within ${timeoutMs} ms\n${this.diagnosis()}`)), timeoutMs);
+    });
+    const died = this.exited.then((status) => {
+      throw new Error(`server exited (${JSON.stringify(status)}) before answering ${method}\n${this.diagnosis()}`);
+    });
+    try {
+      return await Promise.race([this.connection.sendRequest<R>(method, params), deadline, died]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** `shutdown` then `exit`; resolves with the process exit code. */
+  async shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number | null> {
+    await this.request(ShutdownRequest.method, undefined, timeoutMs);
+    await this.connection.sendNotification(ExitNotification.type);
+    await this.waitFor('the server process to exit', () => this.exitStatus, timeoutMs);
+    this.connection.dispose();
+    return this.exitStatus?.code ?? null;
+  }
+
+  /** Cleanup for `after` hooks: ends the process if a test left it running. */
+  async dispose(): Promise<void> {
+    this.connection.dispose();
+    if (!this.exitStatus) {
+      this.child.kill();
+      await this.exited;
+    }
+  }
+
+  private diagnosis(): string {
+    const tail = (text: string) => text.slice(-2000);
+    return `server log: ${tail(this.logMessages.join('\n'))}\nserver stderr: ${tail(this.stderrText)}`;
+  }
+}
+
+function latestMatching<T>(list: Received<T>[], predicate: (params: T) => boolean, since = 0): T | undefined {
+  const latest = list.at(-1);
+  return latest && latest.seq > since && predicate(latest.params) ? latest.params : undefined;
+}
+
+/** A fresh temp copy of the sample releases workspace (service/ and infrastructure/). */
+export async function copySampleWorkspace(): Promise<string> {
+  const root = await makeTempDir();
+  for (const folder of ['service', 'infrastructure']) {
+    await fs.cp(path.join(REPO_ROOT, folder), path.join(root, folder), { recursive: true });
+  }
+  return root;
+}
+
+export async function makeTempDir(): Promise<string> {
+  // realpath: the server builds URIs from the folder path, and macOS's /var is a symlink.
+  return fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'kayron-lsp-')));
+}
+
+export function removeTree(root: string): Promise<void> {
+  return fs.rm(root, { recursive: true, force: true });
+}
+
+/** The LSP range of the `occurrence`-th (0-based) `needle` in `text`, in UTF-16 units as LSP counts them. */
+export function rangeOf(text: string, needle: string, occurrence = 0): Range {
+  let index = -1;
+  for (let i = 0; i <= occurrence; i++) {
+    index = text.indexOf(needle, index + 1);
+    if (index < 0) throw new Error(`${JSON.stringify(needle)} occurs fewer than ${occurrence + 1} times`);
+  }
+  const document = TextDocument.create('file:///range-of', 'yaml', 0, text);
+  return { start: document.positionAt(index), end: document.positionAt(index + needle.length) };
+}
+
+/** Starts a server and waits until it has published the state of its initial scan. */
+export async function startSettled(options: StartOptions): Promise<LspClient> {
+  const client = await LspClient.start(options);
+  try {
+    await client.waitForReleaseRoots(() => true);
+    await client.waitForVerdict(() => true);
+  } catch (error) {
+    await client.dispose();
+    throw error;
+  }
+  return client;
+}
