@@ -1,10 +1,13 @@
 /** The command table: every contributed command has exactly one handler here (checked by a manifest test). */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { RefreshGitHubRequest } from '../../server/src/protocol';
+import type { GitHubAuthentication } from './auth';
 
 export interface CommandContext {
   client: LanguageClient;
   log: vscode.LogOutputChannel;
+  auth: GitHubAuthentication;
 }
 
 export const COMMANDS = {
@@ -14,6 +17,12 @@ export const COMMANDS = {
   },
   'kayron.output.show': ({ log }: CommandContext) => {
     log.show();
+  },
+  'kayron.github.signIn': async ({ auth }: CommandContext) => {
+    await auth.refresh(true);
+  },
+  'kayron.github.refresh': async ({ client }: CommandContext) => {
+    await client.sendRequest(RefreshGitHubRequest);
   },
 } satisfies Record<string, (context: CommandContext) => unknown>;
 

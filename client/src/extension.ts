@@ -1,9 +1,18 @@
 /** Activation: log → language client → command table → views. Nothing here waits on the network. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { KayronVerdictNotification, ReleaseRootsNotification, type KayronVerdictParams, type ReleaseRootsParams } from '../../server/src/protocol';
+import {
+  GitHubStateNotification,
+  KayronVerdictNotification,
+  ReleaseRootsNotification,
+  type GitHubStateParams,
+  type KayronVerdictParams,
+  type ReleaseRootsParams,
+} from '../../server/src/protocol';
+import { GitHubAuthentication } from './auth';
 import { registerCommands } from './commands';
-import { createLanguageClient } from './language-client';
+import { GitHubStatusItem } from './github-status';
+import { createLanguageClient, setServerToken } from './language-client';
 import { ReleaseFiles } from './release-files';
 import { KayronStatus } from './status';
 
@@ -13,27 +22,46 @@ export interface KayronExtensionApi {
   /** Resolves once the language server has reported the releases roots at least once (used by tests). */
   ready: Promise<ReleaseRootsParams>;
   releaseFiles: ReleaseFiles;
+  /** The last GitHub state the server reported (used by tests). */
+  githubState(): GitHubStateParams | undefined;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<KayronExtensionApi> {
   const log = vscode.window.createOutputChannel('Kayron Releases', { log: true });
   const releaseFiles = new ReleaseFiles();
   const status = new KayronStatus();
-  context.subscriptions.push(log, releaseFiles, status);
-  client = createLanguageClient(context, log);
+  const githubStatus = new GitHubStatusItem(log);
+  const auth = new GitHubAuthentication(log);
+  context.subscriptions.push(log, releaseFiles, status, githubStatus, auth);
+  const languageClient = createLanguageClient(context, log);
+  client = languageClient;
+  let lastGitHubState: GitHubStateParams | undefined;
   let resolveReady: (params: ReleaseRootsParams) => void = () => undefined;
   const ready = new Promise<ReleaseRootsParams>((resolve) => (resolveReady = resolve));
   context.subscriptions.push(
-    client.onNotification(ReleaseRootsNotification, (params: ReleaseRootsParams) => {
+    languageClient.onNotification(ReleaseRootsNotification, (params: ReleaseRootsParams) => {
       releaseFiles.update(params);
       resolveReady(params);
     }),
-    client.onNotification(KayronVerdictNotification, (params: KayronVerdictParams) => status.update(params)),
-    ...registerCommands({ client, log }),
+    languageClient.onNotification(KayronVerdictNotification, (params: KayronVerdictParams) => status.update(params)),
+    languageClient.onNotification(GitHubStateNotification, (params: GitHubStateParams) => {
+      lastGitHubState = params;
+      githubStatus.update(params);
+    }),
+    ...registerCommands({ client: languageClient, log, auth }),
+    // A new session, a sign-out or granted trust changes what the server may fetch: restart it with the new environment.
+    auth.onDidChange(() => {
+      setServerToken(auth.token);
+      void languageClient.restart();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.restart()),
   );
-  await client.start();
+  // Silent: uses an existing session, never prompts on activation.
+  await auth.refresh(false);
+  setServerToken(auth.token);
+  await languageClient.start();
   log.info('Kayron Releases started');
-  return { ready, releaseFiles };
+  return { ready, releaseFiles, githubState: () => lastGitHubState };
 }
 
 export async function deactivate(): Promise<void> {

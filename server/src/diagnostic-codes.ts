@@ -17,5 +17,8 @@ export const EXTENSION_CODES = [
   'file-too-large',
 ] as const;
 
-export const DIAGNOSTIC_CODES = [...KAYRON_CHECK_CODES, ...EXTENSION_CODES] as const;
+/** Online checks: only from data GitHub really returned (never from a failed or missing answer). */
+export const GITHUB_CODES = ['release-unknown', 'release-outdated', 'branch-unknown', 'github-repo-unknown'] as const;
+
+export const DIAGNOSTIC_CODES = [...KAYRON_CHECK_CODES, ...EXTENSION_CODES, ...GITHUB_CODES] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -199,15 +199,18 @@ export function startServer(connection: Connection): void {
         verdicts.push({ root: rootUri, file: verdict.relativePath, code: verdict.problem.code, message: verdict.problem.message, line });
       } else verdicts.push({ root: rootUri });
     }
-    for (const uri of [...published.keys()]) if (!seen.has(uri)) send(uri, []);
+    for (const uri of [...published.keys()]) {
+      if (seen.has(uri)) continue;
+      send(uri, []);
+      published.delete(uri);
+    }
     void connection.sendNotification(KayronVerdictNotification, { verdicts } satisfies KayronVerdictParams);
   }
 
   function send(uri: string, diagnostics: Diagnostic[]): void {
     const key = JSON.stringify(diagnostics);
     if (published.get(uri) === key) return;
-    if (diagnostics.length === 0) published.delete(uri);
-    else published.set(uri, key);
+    published.set(uri, key);
     void connection.sendDiagnostics({ uri, diagnostics });
   }
 

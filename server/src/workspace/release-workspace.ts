@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { classifyPath, compareGoStrings, walkReleaseTree } from '../kayron/loader';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis, type WorkspaceValidation } from '../features/validate';
 import { MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
+import { analyzeReleaseFileIncremental } from '../features/incremental-analysis';
 
 interface TrackedFile {
   relativePath: string;
@@ -77,6 +78,14 @@ export class ReleaseWorkspace {
 
   /** Text from an open editor. `diskHasBom` comes from the file on disk, since editors hide the BOM. */
   setOpenText(relativePath: string, text: string, diskHasBom: boolean): void {
+    if (text.length > MAX_RELEASE_FILE_BYTES) {
+      // The same limit as for files on disk: an editor buffer of a huge dump is reported, not parsed on every keystroke.
+      const previous = this.files.get(relativePath);
+      if (previous?.open && previous.text === text) return;
+      this.files.set(relativePath, { relativePath, text, open: true, diskHasBom, analysis: oversizedFileAnalysis(analyzeReleaseFile(relativePath, ''), Buffer.byteLength(text)) });
+      this.validation = undefined;
+      return;
+    }
     this.setText(relativePath, diskHasBom && text.charCodeAt(0) !== 0xfeff ? `\ufeff${text}` : text, true, diskHasBom);
   }
 
@@ -97,7 +106,9 @@ export class ReleaseWorkspace {
       previous.open = open;
       return;
     }
-    this.files.set(relativePath, { relativePath, text, open, diskHasBom, analysis: analyzeReleaseFile(relativePath, text) });
+    // An edit re-analyses only the entries whose text changed (large files would otherwise stall every keystroke).
+    const analysis = analyzeReleaseFileIncremental(relativePath, text, previous?.analysis);
+    this.files.set(relativePath, { relativePath, text, open, diskHasBom, analysis });
     this.validation = undefined;
   }
 
