@@ -1,0 +1,389 @@
+/**
+ * Incremental per-file analysis for the editor. Parsing is the cost (`yaml` needs ~66 ms for 1,000 entries and
+ * ~860 ms for 10,000), and release files are nearly always a plain top-level block sequence, so each top-level item
+ * is analysed on its own and an edit re-analyses only the items whose text changed. The result equals
+ * `analyzeReleaseFile` for the whole text; whenever splitting could change the meaning, we use that full analysis.
+ */
+import { isAlias, isScalar, isSeq, LineCounter, visit, type Document } from 'yaml';
+import type { Problem, Range } from '../kayron/problem';
+import type { DecodedDeploy, DecodedEntry, DecodedField, DecodedFile, UnknownKey } from '../yaml/decode';
+import { analyzeReleaseFile, type FileAnalysis } from './validate';
+
+/** One top-level item (with the comments and blank lines after it) analysed alone, positions in file coordinates. */
+interface ItemResult {
+  text: string;
+  start: number;
+  /** 0-based line of `start`, for the `[line:col]` prefixes in decode messages. */
+  line: number;
+  index: number;
+  /** Zero or one entry: an item that is not a mapping decodes to a problem instead. */
+  entries: DecodedEntry[];
+  decodeProblems: Problem[];
+  checkProblems: Problem[];
+  /** The item's extension warnings, without the file-level ones that depend only on the path. */
+  extraProblems: Problem[];
+  unknownKeys: UnknownKey[];
+}
+
+interface ItemCache {
+  /** The text that `items` describe exactly; the next text is compared with it. */
+  text: string;
+  items: ItemResult[];
+  /** Results by item text, for items that moved or came back (e.g. after undo); may hold items no longer present. */
+  byText: Map<string, ItemResult>;
+}
+
+/** Per-item results hang off the analysis they produced, so nothing outlives the workspace's own cache. */
+const caches = new WeakMap<FileAnalysis, ItemCache>();
+
+const LINE_FEED = 10;
+const CARRIAGE_RETURN = 13;
+const SPACE = 32;
+const DASH = 45;
+const HASH = 35;
+
+interface Context {
+  relativePath: string;
+  /** Warnings that depend only on the path (they come once per file, not once per item). */
+  pathProblems: readonly Problem[];
+}
+
+interface LineScan {
+  /** Item starts found, as offsets. */
+  starts: number[];
+  /** 0-based line of each start. */
+  lines: number[];
+  /** Line breaks in the scanned range. */
+  lineBreaks: number;
+}
+
+/**
+ * Scans the lines starting in `[from, to)` (both line starts) of a top-level block sequence: a line starting with
+ * `-` plus space or end of line starts an item; comments and blank lines may start at column 0; indented lines
+ * continue the current item. Undefined for anything else at column 0 (a key, `---`, `...`, a directive, a flow
+ * collection, a scalar), and for indented content before the first item.
+ */
+function scanLines(text: string, from: number, to: number, firstLine: number, itemsBefore: boolean): LineScan | undefined {
+  const starts: number[] = [];
+  const lines: number[] = [];
+  let line = firstLine;
+  let offset = from;
+  while (offset < to) {
+    const newline = text.indexOf('\n', offset);
+    const end = newline < 0 ? text.length : newline;
+    const first = text.charCodeAt(offset);
+    if (first === DASH) {
+      const next = text.charCodeAt(offset + 1);
+      if (offset + 1 < end && next !== SPACE && next !== CARRIAGE_RETURN) return undefined;
+      starts.push(offset);
+      lines.push(line);
+    } else if (first === SPACE) {
+      if (!itemsBefore && starts.length === 0 && !/^\s*(#|$)/.test(text.slice(offset, end))) return undefined;
+    } else if (first !== HASH && first !== LINE_FEED && first !== CARRIAGE_RETURN) {
+      return undefined;
+    }
+    if (newline < 0) break;
+    offset = newline + 1;
+    line++;
+  }
+  return { starts, lines, lineBreaks: line - firstLine };
+}
+
+/** Characters that make a file unsplittable wherever they appear: tabs (goccy's indentation rules), NUL, lone CR. */
+function hasUnsplittableCharacter(text: string, from: number, to: number): boolean {
+  for (let offset = Math.max(0, from); offset < Math.min(text.length, to); offset++) {
+    const code = text.charCodeAt(offset);
+    if (code === 9 || code === 0) return true;
+    if (code === CARRIAGE_RETURN && text.charCodeAt(offset + 1) !== LINE_FEED) return true;
+  }
+  return false;
+}
+
+/** Item starts of a whole text, or undefined when it is not a plain top-level block sequence (see `scanLines`). */
+export function splitTopLevelItems(text: string): number[] | undefined {
+  if (text.charCodeAt(0) === 0xfeff || hasUnsplittableCharacter(text, 0, text.length)) return undefined;
+  const scan = scanLines(text, 0, text.length, 0, false);
+  return scan && scan.starts.length > 0 ? scan.starts : undefined;
+}
+
+/** Anchors, aliases and merge keys tie items together, so an item using them cannot be analysed alone. */
+function usesAnchorsOrMerges(text: string, document: Document.Parsed): boolean {
+  if (!text.includes('&') && !text.includes('*') && !text.includes('<<')) return false;
+  let found = false;
+  visit(document, {
+    Node(_key, node) {
+      if (isAlias(node) || ('anchor' in node && node.anchor)) {
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.source === '<<') {
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+const sameProblem = (a: Problem, b: Problem): boolean =>
+  a.code === b.code && a.message === b.message && a.severity === b.severity && a.range[0] === b.range[0] && a.range[1] === b.range[1];
+
+/** Decode problems whose position we know how to move: type errors and duplicate keys. Others need the full parse. */
+const isMovableDecodeProblem = (problem: Problem): boolean =>
+  problem.code === 'yaml-type' || (problem.code === 'yaml-syntax' && / already defined at \[\d+:\d+\]$/.test(problem.message));
+
+/** Analyses one item as if it were the whole file; undefined when only a full parse can give the exact result. */
+function analyzeItem(context: Context, text: string, start: number, line: number, index: number): ItemResult | undefined {
+  const analysis = analyzeReleaseFile(context.relativePath, text);
+  const decoded = analysis.decoded;
+  // No document means a YAML syntax error: its message and recovery depend on the text around the item.
+  if (!decoded?.document || decoded.ignoredDocuments.length > 0) return undefined;
+  const root = decoded.document.contents;
+  if (!isSeq(root) || root.items.length !== 1) return undefined;
+  if (usesAnchorsOrMerges(text, decoded.document)) return undefined;
+  if (!decoded.problems.every(isMovableDecodeProblem)) return undefined;
+  const decodeProblems = analysis.kayronProblems.slice(0, decoded.problems.length);
+  const checkProblems = analysis.kayronProblems.slice(decoded.problems.length);
+  const pathLeft = [...context.pathProblems];
+  const extraProblems = analysis.extraProblems.filter((problem) => {
+    const at = pathLeft.findIndex((pathProblem) => sameProblem(pathProblem, problem));
+    if (at < 0) return true;
+    pathLeft.splice(at, 1);
+    return false;
+  });
+  if (pathLeft.length > 0) return undefined;
+  // decode.ts falls back to [0, 0] for nodes without a range; that offset is file-absolute and cannot be moved.
+  const all = [...decodeProblems, ...checkProblems, ...extraProblems];
+  if (all.some((problem) => problem.range[0] === 0 && problem.range[1] === 0)) return undefined;
+  const item: ItemResult = { text, start: 0, line: 0, index: 0, entries: decoded.entries, decodeProblems, checkProblems, extraProblems, unknownKeys: decoded.unknownKeys };
+  return moveItem(item, start, line, index);
+}
+
+const shiftRange = (range: Range, delta: number): Range => [range[0] + delta, range[1] + delta];
+
+function shiftField<T>(field: DecodedField<T>, delta: number): DecodedField<T> {
+  return { ...field, key: shiftRange(field.key, delta), valueRange: shiftRange(field.valueRange, delta) };
+}
+
+function shiftDeploy(deploy: DecodedDeploy, delta: number): DecodedDeploy {
+  const copy: DecodedDeploy = { ...deploy, key: shiftRange(deploy.key, delta), node: shiftRange(deploy.node, delta) };
+  if (deploy.release) copy.release = shiftField(deploy.release, delta);
+  if (deploy.branch) copy.branch = shiftField(deploy.branch, delta);
+  if (deploy.suspend) copy.suspend = shiftField(deploy.suspend, delta);
+  if (deploy.preview) copy.preview = shiftField(deploy.preview, delta);
+  return copy;
+}
+
+/** Spread first, so a field decode.ts adds later is carried over (and the property test shows if it holds a range). */
+function shiftEntry(entry: DecodedEntry, delta: number, index: number): DecodedEntry {
+  const copy: DecodedEntry = { ...entry, index, range: shiftRange(entry.range, delta), anchor: shiftRange(entry.anchor, delta) };
+  if (entry.docker) copy.docker = shiftField(entry.docker, delta);
+  if (entry.github) copy.github = shiftField(entry.github, delta);
+  if (entry.provider) copy.provider = shiftField(entry.provider, delta);
+  if (entry.deploy) copy.deploy = shiftDeploy(entry.deploy, delta);
+  return copy;
+}
+
+/** Problem data holds ranges only as `[start, end]` number pairs (e.g. `strategyKeys`); move every such pair. */
+function shiftData(value: unknown, delta: number): unknown {
+  if (Array.isArray(value)) {
+    if (value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number') return [value[0] + delta, value[1] + delta];
+    return value.map((element: unknown) => shiftData(element, delta));
+  }
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, element] of Object.entries(value)) copy[key] = shiftData(element, delta);
+    return copy;
+  }
+  return value;
+}
+
+function shiftProblem(problem: Problem, delta: number): Problem {
+  const copy: Problem = { ...problem, range: shiftRange(problem.range, delta) };
+  if (problem.data) copy.data = shiftData(problem.data, delta) as Record<string, unknown>;
+  return copy;
+}
+
+/** Decode messages start with `[line:col]`, and a duplicate key also names the first key's position. */
+function shiftMessageLines(message: string, lineDelta: number): string {
+  if (lineDelta === 0) return message;
+  const move = (_match: string, before: string, line: string, col: string) => `${before}[${Number(line) + lineDelta}:${col}]`;
+  return message.replace(/^()\[(\d+):(\d+)\]/, move).replace(/( already defined at )\[(\d+):(\d+)\]$/, move);
+}
+
+/** The item as it reads at another position (items start at column 0, so columns stay). */
+function moveItem(item: ItemResult, start: number, line: number, index: number): ItemResult {
+  if (item.start === start && item.line === line && item.index === index) return item;
+  const delta = start - item.start;
+  const lineDelta = line - item.line;
+  return {
+    text: item.text,
+    start,
+    line,
+    index,
+    entries: item.entries.map((entry) => shiftEntry(entry, delta, index)),
+    decodeProblems: item.decodeProblems.map((problem) => ({ ...shiftProblem(problem, delta), message: shiftMessageLines(problem.message, lineDelta) })),
+    checkProblems: item.checkProblems.map((problem) => shiftProblem(problem, delta)),
+    extraProblems: item.extraProblems.map((problem) => shiftProblem(problem, delta)),
+    unknownKeys: item.unknownKeys.map((key) => ({ ...key, range: shiftRange(key.range, delta) })),
+  };
+}
+
+/** Reuses an earlier result for the same text (moved), or analyses the item. */
+function itemAt(context: Context, byText: Map<string, ItemResult> | undefined, text: string, start: number, line: number, index: number): ItemResult | undefined {
+  const known = byText?.get(text);
+  return known ? moveItem(known, start, line, index) : analyzeItem(context, text, start, line, index);
+}
+
+/** The items of `scan` (covering `[scan.starts[0], end)` of `text`); the first item of a file also owns the lines above it. */
+function itemsOfScan(context: Context, byText: Map<string, ItemResult> | undefined, text: string, scan: LineScan, end: number, firstIndex: number): ItemResult[] | undefined {
+  const items: ItemResult[] = [];
+  for (let k = 0; k < scan.starts.length; k++) {
+    const index = firstIndex + k;
+    const start = index === 0 ? 0 : (scan.starts[k] as number);
+    const line = index === 0 ? 0 : (scan.lines[k] as number);
+    const item = itemAt(context, byText, text.slice(start, scan.starts[k + 1] ?? end), start, line, index);
+    if (!item) return undefined;
+    items.push(item);
+  }
+  return items;
+}
+
+/** All items of a text seen for the first time (or after a fallback without cache). */
+function itemsFromScratch(context: Context, text: string): ItemResult[] | undefined {
+  if (text.charCodeAt(0) === 0xfeff || hasUnsplittableCharacter(text, 0, text.length)) return undefined;
+  const scan = scanLines(text, 0, text.length, 0, false);
+  if (!scan || scan.starts.length === 0) return undefined;
+  return itemsOfScan(context, undefined, text, scan, text.length, 0);
+}
+
+/**
+ * Items of `text` given the items of the cached earlier text: items before the first changed character are kept as
+ * they are, items after the last one are moved, and only the lines in between are scanned and their items analysed.
+ */
+function itemsAfterEdit(context: Context, cache: ItemCache, text: string): ItemResult[] | undefined {
+  const before = cache.text;
+  const items = cache.items;
+  const shorter = Math.min(before.length, text.length);
+  let prefix = 0;
+  while (prefix < shorter && before.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const delta = text.length - before.length;
+  const changedEnd = before.length - suffix;
+  // Only the changed characters (and a CR just before them) can make the new text unsplittable.
+  if ((prefix === 0 && text.charCodeAt(0) === 0xfeff) || hasUnsplittableCharacter(text, prefix, text.length - suffix)) return undefined;
+  const endOf = (index: number) => items[index + 1]?.start ?? before.length;
+  // Kept: items ending before the first change, so the `-` that ends them is unchanged too.
+  let kept = 0;
+  while (kept < items.length && endOf(kept) < prefix) kept++;
+  // Moved: items starting after the last change, so the line break before them is unchanged too.
+  let moved = items.length;
+  while (moved > kept && (items[moved - 1] as ItemResult).start > changedEnd) moved--;
+  const from = items[kept]?.start ?? 0;
+  const firstLine = items[kept]?.line ?? 0;
+  for (;;) {
+    const to = moved < items.length ? (items[moved] as ItemResult).start + delta : text.length;
+    const scan = scanLines(text, from, to, firstLine, kept > 0);
+    if (!scan) return undefined;
+    // With nothing kept, the first scanned item becomes item 0 and must take in the lines above it.
+    if (scan.starts.length === 0 && moved < items.length) {
+      moved++;
+      continue;
+    }
+    if (scan.starts.length === 0) return undefined;
+    const middle = itemsOfScan(context, cache.byText, text, scan, to, kept);
+    if (!middle) return undefined;
+    const result = items.slice(0, kept);
+    for (const item of middle) result.push(item);
+    const lineDelta = firstLine + scan.lineBreaks - ((items[moved] as ItemResult | undefined)?.line ?? 0);
+    const indexDelta = kept + middle.length - moved;
+    for (let index = moved; index < items.length; index++) {
+      const item = items[index] as ItemResult;
+      result.push(moveItem(item, item.start + delta, item.line + lineDelta, item.index + indexDelta));
+    }
+    return result;
+  }
+}
+
+/**
+ * `analyzeReleaseFile(relativePath, text)`, reusing the per-item results behind `previous` (the analysis of an
+ * earlier text of the same file) for items whose text did not change.
+ */
+export function analyzeReleaseFileIncremental(relativePath: string, text: string, previous?: FileAnalysis): FileAnalysis {
+  const pathOnly = analyzeReleaseFile(relativePath, '');
+  if (!pathOnly.fileClass.loadedByKayron || pathOnly.kayronProblems.length > 0) return analyzeReleaseFile(relativePath, text);
+  const cache = previous && previous.relativePath === relativePath ? caches.get(previous) : undefined;
+  const context: Context = { relativePath, pathProblems: pathOnly.extraProblems };
+  const items = cache ? itemsAfterEdit(context, cache, text) : itemsFromScratch(context, text);
+  if (!items) {
+    // Not a plain block sequence, or a YAML error, anchors or another construct that ties items together: only the
+    // full parse is exact. The earlier items stay cached, so the edit that fixes it is incremental again.
+    const full = analyzeReleaseFile(relativePath, text);
+    if (cache) caches.set(full, cache);
+    return full;
+  }
+  let byText = cache?.byText ?? new Map<string, ItemResult>();
+  // Removed items stay findable (undo brings them back) until the map holds twice the live items.
+  if (byText.size > 2 * items.length + 64) byText = new Map();
+  for (const item of items) if (byText.get(item.text) !== item) byText.set(item.text, item);
+  const analysis = assemble(relativePath, text, pathOnly, items);
+  caches.set(analysis, { text, items, byText });
+  return analysis;
+}
+
+function assemble(relativePath: string, text: string, pathOnly: FileAnalysis, items: ItemResult[]): FileAnalysis {
+  const entries: DecodedEntry[] = [];
+  const decodeProblems: Problem[] = [];
+  const checkProblems: Problem[] = [];
+  const extraProblems: Problem[] = [];
+  const unknownKeys: UnknownKey[] = [];
+  for (const item of items) {
+    for (const entry of item.entries) entries.push(entry);
+    for (const problem of item.decodeProblems) decodeProblems.push(problem);
+    for (const problem of item.checkProblems) checkProblems.push(problem);
+    for (const problem of item.extraProblems) extraProblems.push(problem);
+    for (const key of item.unknownKeys) unknownKeys.push(key);
+  }
+  // Same orders as the full analysis: items are disjoint and in file order, and the path-level warnings come last.
+  decodeProblems.sort(byStart);
+  extraProblems.push(...pathOnly.extraProblems);
+  extraProblems.sort(byStart);
+  let document: Document.Parsed | undefined;
+  let parsed = false;
+  let lineCounter: LineCounter | undefined;
+  const decoded: DecodedFile = {
+    entries,
+    problems: decodeProblems,
+    unknownKeys,
+    ignoredDocuments: [],
+    failed: decodeProblems.length > 0,
+    // Nothing on the edit path reads these two; build them on first use.
+    get lineCounter() {
+      lineCounter ??= lineCounterFor(text);
+      return lineCounter;
+    },
+    get document() {
+      if (!parsed) {
+        document = analyzeReleaseFile(relativePath, text).decoded?.document;
+        parsed = true;
+      }
+      return document;
+    },
+  };
+  return { relativePath, fileClass: pathOnly.fileClass, decoded, kayronProblems: [...decodeProblems, ...checkProblems], extraProblems };
+}
+
+/** The line starts `yaml` records while parsing: offset 0 and every offset after a line feed. */
+function lineCounterFor(text: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', newline + 1)) lineCounter.addNewLine(newline + 1);
+  return lineCounter;
+}
+
+const byStart = (a: { range: Range }, b: { range: Range }): number => a.range[0] - b.range[0];
