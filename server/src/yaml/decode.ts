@@ -2,8 +2,8 @@
  * Decodes a release file the way Kayron's loader does (goccy/go-yaml into `[]release.Struct`, kayron-spec §1.4),
  * keeping exact source ranges for every key and value. Reports every decode problem, not only goccy's first.
  */
-import { Alias, Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
-import type { Node as YamlNode, Pair } from 'yaml';
+import { Composer, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, YAMLMap } from 'yaml';
+import type { CST, Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
 import type { Problem, Range } from '../kayron/problem';
 
@@ -69,13 +69,19 @@ const DEPLOY_STRING_FIELDS = { release: 'release.String', branch: 'branch.String
 const DEPLOY_BOOL_FIELDS = { suspend: 'suspend.Bool', preview: 'preview.Bool' } as const;
 /** Guards the recursive duplicate-key walk against pathological nesting. */
 const MAX_DEPTH = 200;
+/**
+ * Deeper collections are refused before composing. The `yaml` composer recurses once per level and relies on catching
+ * the stack overflow; near the stack limit V8 can instead abort the whole process (a fatal RegExp-compiler
+ * "out of memory"), which would kill the language server. Real release files nest 3 levels deep.
+ */
+export const MAX_NESTING_DEPTH = 100;
 
 function goType(node: YamlNode | null | undefined): string {
   if (isSeq(node)) return '[]interface {}';
   if (isMap(node)) return 'map[string]interface {}';
   if (isScalar(node)) {
     if (node.type === 'PLAIN' && !node.tag) {
-      const kind = resolvePlainScalar(String(node.source ?? node.value ?? '')).kind;
+      const kind = resolvePlainScalar(scalarText(node.source ?? node.value)).kind;
       return kind === 'null' ? 'string' : kind;
     }
     return 'string';
@@ -101,6 +107,9 @@ function describeYamlError(code: string, message: string): string {
     case 'BLOCK_AS_IMPLICIT_KEY':
     case 'MULTILINE_IMPLICIT_KEY':
       return `mapping value is not allowed in this context (${firstLine})`;
+    case 'RESOURCE_EXHAUSTION':
+      // The `yaml` composer recurses per nesting level; goccy does not run out, so this is ours, not Kayron's text.
+      return 'the YAML is nested too deeply to be checked';
     default:
       return firstLine;
   }
@@ -121,9 +130,9 @@ class Decoder {
     return `[${line}:${col}]`;
   }
 
-  typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string): void {
+  typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
     const range = nodeRange(node) ?? fallback;
-    this.problems.push({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(range[0])} ${message}` });
+    this.problems.push({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}` });
   }
 
   syntaxProblem(range: Range, message: string): void {
@@ -133,9 +142,9 @@ class Decoder {
   resolve(node: YamlNode | null | undefined): YamlNode | null | undefined {
     let current = node;
     for (let hops = 0; isAlias(current) && hops < 32; hops++) {
-      const target = (current as Alias).resolve(this.doc) as YamlNode | undefined;
+      const target = current.resolve(this.doc) as YamlNode | undefined;
       if (!target) {
-        this.syntaxProblem(nodeRange(current) ?? [0, 0], `could not find alias "${(current as Alias).source}"`);
+        this.syntaxProblem(nodeRange(current) ?? [0, 0], `could not find alias "${current.source}"`);
         return undefined;
       }
       current = target;
@@ -178,13 +187,13 @@ class Decoder {
     }
     const quote = quoteStyle(node);
     if (quote === 'plain' && !node.tag) {
-      const source = String(node.source ?? node.value ?? '');
+      const source = scalarText(node.source ?? node.value);
       const resolved = resolvePlainScalar(source);
       const result: DecodedField<string> = { value: resolved.asString, key, valueRange, quote };
       if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
       return result;
     }
-    return { value: String(node.value ?? ''), key, valueRange, quote };
+    return { value: scalarText(node.value), key, valueRange, quote };
   }
 
   decodeBool(pair: Pair<YamlNode, YamlNode | null>, type: string, key: Range): DecodedField<boolean> | undefined {
@@ -194,7 +203,7 @@ class Decoder {
     if (node === null || node === undefined) return { value: false, key, valueRange, quote: 'plain' };
     if (isScalar(node)) {
       const quote = quoteStyle(node);
-      const text = String(quote === 'plain' ? (node.source ?? node.value ?? '') : (node.value ?? ''));
+      const text = scalarText(quote === 'plain' ? (node.source ?? node.value) : node.value);
       const isBoolTag = node.tag === 'tag:yaml.org,2002:bool';
       if ((quote === 'plain' && !node.tag) || isBoolTag) {
         const resolved = resolvePlainScalar(text);
@@ -249,7 +258,7 @@ class Decoder {
       return undefined;
     }
     const first = node.items[0];
-    if (first && nodeRange(first.key as YamlNode)) entry.anchor = nodeRange(first.key as YamlNode) as Range;
+    if (first && nodeRange(first.key)) entry.anchor = nodeRange(first.key) as Range;
     for (const pair of this.pairs(node)) {
       const name = keyName(pair.key);
       const key = nodeRange(pair.key) ?? range;
@@ -268,7 +277,7 @@ class Decoder {
   }
 
   decodeRoot(): DecodedEntry[] {
-    const root = this.resolve(this.doc.contents as YamlNode | null);
+    const root = this.resolve(this.doc.contents);
     if (root === null || root === undefined) return [];
     if (isScalar(root)) {
       if (quoteStyle(root) === 'plain' && !root.tag && resolvePlainScalar(String(root.source ?? '')).kind === 'null') return [];
@@ -276,7 +285,7 @@ class Decoder {
       return [];
     }
     if (isMap(root)) {
-      this.typeProblem(root, [0, 0], 'mapping was used where sequence is expected');
+      this.typeProblem(root, [0, 0], 'mapping was used where sequence is expected', mappingTokenOffset(root, this.text));
       return [];
     }
     if (!isSeq(root)) return [];
@@ -310,8 +319,15 @@ class Decoder {
   }
 }
 
+/** A scalar's text; with the failsafe schema every value is already a string. */
+function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return '';
+}
+
 function keyName(key: unknown): string {
-  if (isScalar(key)) return String(key.value ?? '');
+  if (isScalar(key)) return scalarText(key.value);
   return String(key);
 }
 
@@ -334,6 +350,16 @@ export function nodeRange(node: unknown): Range | undefined {
   return range ? [range[0], range[1]] : undefined;
 }
 
+/** goccy positions a block mapping at its first `:` (its token), a flow mapping at its `{`. */
+function mappingTokenOffset(map: YAMLMap, text: string): number | undefined {
+  const start = nodeRange(map)?.[0];
+  if (map.flow) return start;
+  const firstKey = nodeRange((map.items[0] as Pair<YamlNode, YamlNode | null> | undefined)?.key);
+  if (!firstKey) return start;
+  const colon = text.indexOf(':', firstKey[1]);
+  return colon >= 0 ? colon : start;
+}
+
 /** Offset of the `-` that introduces item `index`; null items have no node, so scan from the previous item. */
 function findDash(text: string, items: unknown[], index: number, sequenceStart: number): number {
   const here = nodeRange(items[index]);
@@ -347,6 +373,111 @@ function findDash(text: string, items: unknown[], index: number, sequenceStart: 
   dash.lastIndex = Math.max(0, previousEnd - 1);
   const match = dash.exec(text);
   return match ? match.index + match[0].length - 1 : previousEnd;
+}
+
+/** Block scalar bodies, multi-line quoted scalars and flow collections, where goccy's indentation scan does not apply. */
+function nonIndentationRanges(documents: readonly Document.Parsed[], text: string): Range[] {
+  const ranges: Range[] = [];
+  // Iterative, so that pathological nesting cannot overflow the stack here.
+  const pending: unknown[] = documents.map((doc) => doc.contents);
+  while (pending.length > 0) {
+    const node = pending.pop();
+    const range = nodeRange(node);
+    if (isScalar(node)) {
+      const multiLineQuote = (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && range && text.slice(range[0], range[1]).includes('\n');
+      if (range && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' || multiLineQuote)) ranges.push(range);
+    } else if (isMap(node) || isSeq(node)) {
+      if (node.flow && range) {
+        ranges.push(range);
+        continue;
+      }
+      for (const item of node.items as unknown[]) {
+        if (isMap(node)) pending.push((item as Pair).key, (item as Pair).value);
+        else pending.push(item);
+      }
+    }
+  }
+  return ranges.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * Column of the last block delimiter on a line as goccy's scanner records it (`lastDelimColumn`): a `-` or `?`
+ * indicator, or the start of a mapping key (`<<` included). Tabs take no column in goccy's count.
+ */
+function lineDelimiterColumn(content: string, startColumn: number): number | undefined {
+  let column = startColumn;
+  let rest = content;
+  let delimiter: number | undefined;
+  for (let indicator = /^[-?](?:[ \t]+|$)/.exec(rest); indicator; indicator = /^[-?](?:[ \t]+|$)/.exec(rest)) {
+    delimiter = column;
+    column += indicator[0].replace(/\t/g, '').length;
+    rest = rest.slice(indicator[0].length);
+  }
+  if (/^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#[\]{},&*!|>'"%@`][^#]*?)[ \t]*:(?:[ \t]|$)/.test(rest)) delimiter = column;
+  return delimiter;
+}
+
+/**
+ * goccy (v1.18) rejects a tab in a line's indentation unless it lies right of the last block delimiter's column;
+ * the `yaml` library accepts some of these (e.g. a tab-indented comment) and words the others differently.
+ * Returns the offset of the first such tab.
+ */
+function findIndentationTab(text: string, exempt: readonly Range[]): number | undefined {
+  if (!text.includes('\t')) return undefined;
+  let lastDelimiterColumn = 0;
+  let exemptIndex = 0;
+  for (let lineStart = 0; lineStart <= text.length; ) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? text.length : newline;
+    while (exemptIndex < exempt.length && (exempt[exemptIndex]?.[1] ?? 0) <= lineStart) exemptIndex++;
+    const inside = exempt.slice(exemptIndex).some(([start, end]) => start < lineStart && lineStart < end);
+    if (!inside) {
+      let column = 1;
+      let offset = lineStart;
+      for (; offset < lineEnd; offset++) {
+        const char = text[offset];
+        if (char === ' ') column++;
+        else if (char === '\t') {
+          if (lastDelimiterColumn >= column) return offset;
+        } else break;
+      }
+      const content = text.slice(offset, lineEnd).replace(/\r$/, '');
+      if (column === 1 && /^(?:---|\.\.\.)(?:[ \t]|$)/.test(content)) lastDelimiterColumn = 0;
+      else lastDelimiterColumn = lineDelimiterColumn(content, column) ?? lastDelimiterColumn;
+    }
+    if (newline < 0) break;
+    lineStart = newline + 1;
+  }
+  return undefined;
+}
+
+/** Offset of the first collection nested deeper than MAX_NESTING_DEPTH, found on the CST without recursion. */
+function findExcessiveNesting(tokens: readonly CST.Token[]): number | undefined {
+  const pending: { token: CST.Token | null | undefined; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
+  while (pending.length > 0) {
+    const { token, depth } = pending.pop() as { token: CST.Token | null | undefined; depth: number };
+    if (!token) continue;
+    if (token.type === 'document') {
+      pending.push({ token: token.value, depth });
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth >= MAX_NESTING_DEPTH) return token.offset;
+      for (const item of token.items as { key?: CST.Token | null; value?: CST.Token }[]) {
+        pending.push({ token: item.key, depth: depth + 1 }, { token: item.value, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Identical problems (same code, range and message) come from the parser's error recovery; keep one. */
+function uniqueProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.code}\u0000${problem.range[0]}\u0000${problem.range[1]}\u0000${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 const EMPTY_FILE_PROBLEMS: Problem[] = [];
@@ -379,17 +510,38 @@ export function decodeReleaseFile(text: string): DecodedFile {
     result.failed = true;
     return result;
   }
-  const documents = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, lineCounter, strict: false, prettyErrors: false });
-  const list = Array.isArray(documents) ? documents : [];
+  // Parse to the CST once, check its depth, then compose the same tokens (what parseAllDocuments does in one go).
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  const tooDeep = findExcessiveNesting(tokens);
+  if (tooDeep !== undefined) {
+    const { line, col } = lineCounter.linePos(tooDeep);
+    result.problems = [{
+      code: 'yaml-syntax',
+      severity: 'error',
+      kayronCheck: true,
+      range: [tooDeep, tooDeep + 1],
+      message: `[${line}:${col}] the YAML is nested more than ${MAX_NESTING_DEPTH} levels deep, too deep to be checked`,
+    }];
+    result.failed = true;
+    return result;
+  }
+  const list = Array.from(new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens));
   const first = list[0];
   const problems: Problem[] = [];
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
     return `[${line}:${col}]`;
   };
+  const tab = findIndentationTab(text, nonIndentationRanges(list, text));
+  const tabLine = tab === undefined ? undefined : lineCounter.linePos(tab).line;
+  if (tab !== undefined) {
+    problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [tab, tab + 1], message: `${position(tab)} found character '\t' that cannot start any token` });
+  }
   for (const doc of list) {
     for (const error of doc.errors) {
       const start = error.pos[0];
+      // The parser's own complaints on the tab's line are follow-ups of the tab.
+      if (tabLine !== undefined && lineCounter.linePos(start).line === tabLine) continue;
       problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, Math.max(error.pos[1], start)], message: `${position(start)} ${describeYamlError(error.code, error.message)}` });
     }
   }
@@ -397,19 +549,19 @@ export function decodeReleaseFile(text: string): DecodedFile {
     const decoder = new Decoder(first, lineCounter, text);
     result.entries = decoder.decodeRoot();
     result.unknownKeys = decoder.unknownKeys;
-    decoder.checkDuplicateKeys(first.contents as YamlNode | null);
+    decoder.checkDuplicateKeys(first.contents);
     problems.push(...decoder.problems);
     result.document = first;
   }
   for (const doc of list.slice(1)) {
     const decoder = new Decoder(doc, lineCounter, text);
-    decoder.checkDuplicateKeys(doc.contents as YamlNode | null);
+    decoder.checkDuplicateKeys(doc.contents);
     problems.push(...decoder.problems);
     const start = doc.range[0];
     result.ignoredDocuments.push([start, Math.max(start, Math.min(doc.range[1], start + 3))]);
   }
   problems.sort((a, b) => a.range[0] - b.range[0]);
-  result.problems = problems;
+  result.problems = uniqueProblems(problems);
   result.failed = problems.length > 0;
   return result;
 }

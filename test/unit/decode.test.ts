@@ -1,0 +1,402 @@
+/**
+ * Decoding exactly as goccy/go-yaml v1.18 into `[]release.Struct` (kayron-spec §1.4, §1.5): shapes, documents, keys,
+ * anchors, syntax errors, scalar coercion and booleans. Messages are goccy's `[line:col] text`; where the spec pins
+ * the position it is asserted too, elsewhere only the text (spec §9: positions are not promised everywhere).
+ */
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import { KAYRON_MESSAGES } from '../../server/src/kayron/messages';
+import { decodeReleaseFile } from '../../server/src/yaml/decode';
+import { assertStartsWith, expectProblemAt, goccyText, lintFiles, lintText, parseRanges, problemsWithCode, toLspRange } from '../helpers/cursor';
+
+const VALID = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n';
+
+function verdictOf(text: string) {
+  const result = lintText(text);
+  assert.ok(result.verdict, `Kayron rejects ${JSON.stringify(text)}`);
+  return result.verdict;
+}
+
+function assertAccepted(text: string, entries: number): void {
+  const result = lintText(text);
+  assert.equal(result.verdict, undefined, `Kayron accepts ${JSON.stringify(text)}, but the core says ${result.verdict?.message}`);
+  assert.equal(result.entryCount, entries, 'entry count');
+}
+
+function assertYamlError(text: string, code: 'yaml-syntax' | 'yaml-type', goccy: string): void {
+  const verdict = verdictOf(text);
+  assert.equal(verdict.code, code, `code of ${JSON.stringify(verdict.message)}`);
+  assertStartsWith(goccyText(verdict.message), goccy);
+}
+
+describe('file shape (§1.4)', () => {
+  test('a top-level mapping: [1:7] mapping was used where sequence is expected', () => {
+    const verdict = verdictOf('docker: "kayron"\ngithub: "kayron"\n');
+    assert.equal(verdict.code, 'yaml-type');
+    assertStartsWith(verdict.message, '[1:7] mapping was used where sequence is expected');
+    assert.deepEqual([verdict.line, verdict.character], [0, 0]);
+  });
+
+  test('a top-level mapping whose first key is longer points at its colon', () => {
+    assertStartsWith(verdictOf('provider: "cloudformation"\n').message, '[1:9] mapping was used where sequence is expected');
+  });
+
+  test('a top-level scalar: [1:1] string was used where sequence is expected', () => {
+    expectProblemAt('«hello»\n', 'yaml-type', { kayron: true, messageStartsWith: '[1:1] string was used where sequence is expected' });
+  });
+
+  for (const [name, text] of [
+    ['an empty file', ''],
+    ['a comment-only file', '# nothing here\n# at all\n'],
+    ['null', 'null\n'],
+    ['~', '~\n'],
+    ['[]', '[]\n'],
+    ['whitespace and blank lines', '\n\n   \n'],
+  ] as const) {
+    test(`${name} contributes zero entries without error; alone it is the at-least-one error`, () => {
+      const decoded = decodeReleaseFile(text);
+      assert.equal(decoded.failed, false);
+      assert.deepEqual(decoded.entries, []);
+      const result = lintText(text);
+      assert.equal(result.entryCount, 0);
+      assert.equal(result.verdict?.code, 'no-release-definitions');
+      assertStartsWith(result.verdict.message, KAYRON_MESSAGES['no-release-definitions']);
+    });
+  }
+
+  test('an empty file next to a valid one is fine', () => {
+    const result = lintFilesOk({ 'service/a.yaml': '', 'service/b.yaml': VALID });
+    assert.equal(result, 1);
+  });
+});
+
+function lintFilesOk(files: Record<string, string>): number {
+  const result = lintFiles(files);
+  assert.equal(result.verdict, undefined, result.verdict?.message);
+  return result.entryCount;
+}
+
+describe('multiple documents (§1.4)', () => {
+  test('only the first document is decoded; a later, semantically invalid one is ignored with a warning', () => {
+    const { text, ranges } = parseRanges(`${VALID}«---»\n- docker: "BAD"\n`);
+    assertAccepted(text, 1);
+    const [warning] = problemsWithCode(lintText(text), 'extra-document');
+    assert.ok(warning && ranges[0]);
+    const { line, character, endLine, endCharacter, kayron } = warning;
+    assert.deepEqual({ line, character, endLine, endCharacter, kayron }, { ...toLspRange(text, ranges[0]), kayron: false });
+  });
+
+  test('a syntax error in a later document fails the whole file', () => {
+    assertYamlError(`${VALID}---\n- docker: "unterminated\n`, 'yaml-syntax', 'could not find end character of double-quoted text');
+  });
+
+  test('a duplicate key in the second document fails the whole file', () => {
+    const text = `${VALID}---\n- docker: "a"\n  docker: "b"\n`;
+    const verdict = verdictOf(text);
+    assert.equal(verdict.code, 'yaml-syntax');
+    assertStartsWith(verdict.message, '[7:3] mapping key "docker" already defined at [6:3]');
+    assert.deepEqual([verdict.line, verdict.character, verdict.endLine, verdict.endCharacter], [6, 2, 6, 8]);
+  });
+
+  test('a leading --- is fine', () => {
+    assertAccepted(`---\n${VALID}`, 1);
+    assert.deepEqual(problemsWithCode(lintText(`---\n${VALID}`), 'extra-document'), []);
+  });
+
+  test('---\\n---\\n<list>: the first document is empty, so the file contributes nothing', () => {
+    const text = `---\n---\n${VALID}`;
+    const result = lintText(text);
+    assert.equal(result.entryCount, 0);
+    assert.equal(result.verdict?.code, 'no-release-definitions');
+    assert.equal(problemsWithCode(result, 'extra-document').length, 1);
+  });
+
+  test('a %YAML 1.2 directive is accepted', () => {
+    assertAccepted(`%YAML 1.2\n---\n${VALID}`, 1);
+  });
+});
+
+describe('keys (§1.4)', () => {
+  test('unknown keys are ignored at any level (foo, labels, Labels, deploy.webhook, deploy.unknown)', () => {
+    const text =
+      '- docker: "kayron"\n  github: "kayron"\n  foo: 1\n  labels: {source: x}\n  Labels: x\n  deploy:\n    release: "v0.5.3"\n    webhook:\n      - POST:https://example.com\n    unknown: 3\n';
+    assertAccepted(text, 1);
+    assert.deepEqual(
+      problemsWithCode(lintText(text), 'unknown-key').map((problem) => problem.problem.data?.key),
+      ['foo', 'labels', 'Labels', 'webhook', 'unknown'],
+    );
+  });
+
+  test('key matching is case-sensitive: Docker, GitHub and Release are unknown, so the entry lacks them', () => {
+    const text = '- Docker: "kayron"\n  GitHub: "kayron"\n  deploy:\n    Release: "v0.5.3"\n';
+    const verdict = verdictOf(text);
+    assert.equal(verdict.code, 'deploy-missing');
+    assert.deepEqual(
+      problemsWithCode(lintText(text), 'unknown-key').map((problem) => problem.problem.data?.suggestion),
+      ['docker', 'github', 'release'],
+    );
+  });
+
+  test('a flat dotted key "deploy.release:" is unknown, so the deploy is empty', () => {
+    const text = '- docker: "kayron"\n  github: "kayron"\n  deploy.release: "v0.5.3"\n';
+    assert.equal(verdictOf(text).code, 'deploy-missing');
+    expectProblemAt('- docker: "kayron"\n  github: "kayron"\n  «deploy.release»: "v0.5.3"\n', 'unknown-key', {
+      kayron: false,
+      messageStartsWith: 'Kayron ignores the flat key "deploy.release"',
+    });
+  });
+
+  test('a duplicate top-level key: [2:3] mapping key "docker" already defined at [1:3], on the second key', () => {
+    expectProblemAt('- docker: "a"\n  «docker»: "b"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n', 'yaml-syntax', {
+      kayron: true,
+      messageStartsWith: '[2:3] mapping key "docker" already defined at [1:3]',
+    });
+  });
+
+  test('a duplicate key inside deploy', () => {
+    expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n    «release»: "v1.0.1"\n', 'yaml-syntax', {
+      kayron: true,
+      messageStartsWith: '[5:5] mapping key "release" already defined at [4:5]',
+    });
+  });
+
+  test('a duplicate key deep inside an unknown key is still an error', () => {
+    expectProblemAt('- docker: "a"\n  github: "a"\n  foo:\n    bar: 1\n    «bar»: 2\n  deploy:\n    release: "v1.0.0"\n', 'yaml-syntax', {
+      kayron: true,
+      messageStartsWith: '[5:5] mapping key "bar" already defined at [4:5]',
+    });
+  });
+});
+
+describe('anchors, aliases and merge keys (§1.4)', () => {
+  test('<<: *anchor without an override merges an entry\'s keys', () => {
+    const text = '- &base\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *base\n';
+    assertAccepted(text, 2);
+    assert.equal(decodeReleaseFile(text).entries[1]?.deploy?.release?.value, 'v0.5.3');
+  });
+
+  test('an explicit key that repeats a merged key is a duplicate, even for deploy', () => {
+    assertYamlError('- &base\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *base\n  deploy:\n    release: "v0.5.4"\n', 'yaml-syntax', 'duplicate key "deploy"');
+  });
+
+  test('not quite: an explicit key that repeats a merged key is goccy\'s duplicate key error', () => {
+    expectProblemAt('- &base\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *base\n  «docker»: "specta"\n', 'yaml-syntax', {
+      kayron: true,
+      messageStartsWith: '[7:3] duplicate key "docker"',
+    });
+  });
+
+  test('a whole-item alias (- *x) decodes to a second entry', () => {
+    const text = '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- *x\n';
+    assertAccepted(text, 2);
+    assert.deepEqual(decodeReleaseFile(text).entries.map((entry) => [entry.index, entry.docker?.value]), [
+      [0, 'kayron'],
+      [1, 'kayron'],
+    ]);
+  });
+
+  test('an undefined alias is an error: could not find alias "nope"', () => {
+    expectProblemAt('- «*nope»\n', 'yaml-syntax', { kayron: true, messageStartsWith: '[1:3] could not find alias "nope"' });
+  });
+
+  test('an aliased scalar value is decoded like the anchored one', () => {
+    const text = '- docker: &name "kayron"\n  github: *name\n  deploy:\n    release: "v0.5.3"\n';
+    assertAccepted(text, 1);
+    assert.equal(decodeReleaseFile(text).entries[0]?.github?.value, 'kayron');
+  });
+});
+
+describe('syntax (§1.4)', () => {
+  test('flow style is fine', () => {
+    assertAccepted('[{docker: kayron, github: kayron, deploy: {release: v0.5.3}}, {github: infrastructure, provider: cloudformation, deploy: {branch: main}}]\n', 2);
+  });
+
+  test('inline # comments are fine', () => {
+    assertAccepted('- docker: "kayron" # the operator\n  github: "kayron"  # same name\n  deploy: # how\n    release: "v0.5.3" # pinned\n', 1);
+  });
+
+  test('CRLF line endings are fine, and ranges still point at the value', () => {
+    const text = '- docker: "kayron"\r\n  github: "kayron"\r\n  deploy:\r\n    release: "1.2.3"\r\n';
+    const verdict = verdictOf(text);
+    assert.equal(verdict.code, 'release-format');
+    assert.deepEqual([verdict.line, verdict.character, verdict.endLine, verdict.endCharacter], [3, 13, 3, 20]);
+  });
+
+  test('a tab in indentation: found character \'\\t\' that cannot start any token, at the tab', () => {
+    expectProblemAt('- docker: "a"\n«\t»github: "a"\n', 'yaml-syntax', { kayron: true, messageStartsWith: "[2:1] found character '\t' that cannot start any token" });
+    expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n«\t»release: "v1.0.0"\n', 'yaml-syntax', {
+      kayron: true,
+      messageStartsWith: "[4:1] found character '\t' that cannot start any token",
+    });
+  });
+
+  test('a tab-indented line reports only the tab, not the parser\'s follow-up errors on that line', () => {
+    const result = lintText('- docker: "a"\n\tgithub: "a"\n');
+    assert.deepEqual(
+      result.problems.filter((problem) => problem.problem.kayronCheck).map((problem) => [problem.code, problem.line]),
+      [['yaml-syntax', 1]],
+    );
+  });
+
+  test('tabs inside quoted values, after a colon and inside block scalars are not indentation', () => {
+    assertAccepted('- docker: "kayron"\n  github:\t"kayron"\n  deploy:\n    release: "v0.5.3"\n    branch_note: |\n      \tkept\n', 1);
+  });
+
+  test('bad indentation: mapping value is not allowed in this context', () => {
+    assertYamlError('- docker: "a"\n   github: "a"\n', 'yaml-syntax', 'mapping value is not allowed in this context');
+  });
+
+  test('an unterminated double quote: could not find end character of double-quoted text', () => {
+    assertYamlError('- docker: "kayron\n  github: "kayron"\n', 'yaml-syntax', 'could not find end character of double-quoted text');
+  });
+
+  test('an unclosed flow sequence: sequence end token \']\' not found', () => {
+    assertYamlError('- docker: [kayron\n', 'yaml-syntax', "sequence end token ']' not found");
+  });
+
+  test('a UTF-8 BOM is a parse error (mapping value is not allowed in this context)', () => {
+    const text = `\ufeff${VALID}`;
+    assertYamlError(text, 'yaml-syntax', 'mapping value is not allowed in this context');
+    assert.equal(decodeReleaseFile(text).failed, true);
+  });
+});
+
+describe('coercion into string fields (§1.4)', () => {
+  const cases: [source: string, value: string][] = [
+    ['010', '8'],
+    ['0x1F', '31'],
+    ['0o17', '15'],
+    ['1_000', '1000'],
+    ['1.10', '1.1'],
+    ['.inf', '+Inf'],
+    ['1e3', '1e3'],
+    ['true', 'true'],
+    ['2001-12-14', '2001-12-14'],
+    ['456', '456'],
+    ['"010"', '010'],
+    ["'1.10'", '1.10'],
+    ['!!str 1.10', '1.10'],
+  ];
+  for (const [source, value] of cases) {
+    for (const field of ['docker', 'github', 'provider', 'release', 'branch'] as const) {
+      test(`${field}: ${source} → ${JSON.stringify(value)}`, () => {
+        const text =
+          field === 'release' || field === 'branch'
+            ? `- docker: "kayron"\n  github: "kayron"\n  deploy:\n    ${field}: ${source}\n`
+            : `- docker: "kayron"\n  github: "kayron"\n  ${field}: ${source}\n  deploy:\n    release: "v0.5.3"\n`;
+        const [entry] = decodeReleaseFile(text).entries;
+        const decoded = field === 'release' || field === 'branch' ? entry?.deploy?.[field] : entry?.[field];
+        assert.equal(decoded?.value, value);
+      });
+    }
+  }
+
+  test('null and ~ become "" and count as absent', () => {
+    for (const empty of ['null', '~', '']) {
+      assert.equal(verdictOf(`- docker: "kayron"\n  github: ${empty}\n  deploy:\n    release: "v0.5.3"\n`).code, 'github-missing');
+    }
+  });
+
+  test('a sequence or mapping in a string field is a type error on the value', () => {
+    expectProblemAt('- docker: «[a]»\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n', 'yaml-type', {
+      kayron: true,
+      messageStartsWith: '[1:11] cannot unmarshal []interface {} into Go struct field Struct.Docker of type docker.String',
+    });
+    assertYamlError('- docker: "a"\n  github: {name: a}\n  deploy:\n    release: "v1.0.0"\n', 'yaml-type', 'cannot unmarshal map[string]interface {} into Go struct field Struct.Github of type github.String');
+    assertYamlError('- docker: "a"\n  github: "a"\n  deploy:\n    release: [v1.0.0]\n', 'yaml-type', 'cannot unmarshal []interface {} into Go struct field Struct.Deploy of type release.String');
+  });
+
+  test('a literal block scalar keeps its newline, so the tag is invalid; >- strips it', () => {
+    const literal = verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: |\n      v1.0.0\n');
+    assert.equal(literal.code, 'release-format');
+    assert.ok(literal.message.includes('"v1.0.0\\n"'), literal.message);
+    assertAccepted('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: >-\n      v1.0.0\n', 1);
+  });
+});
+
+describe('booleans: deploy.suspend and deploy.preview (§1.4)', () => {
+  for (const source of ['true', 'True', 'TRUE', '!!bool "true"', '!!bool true']) {
+    test(`suspend: ${source} is true`, () => {
+      assertAccepted(`- docker: "kayron"\n  github: "kayron"\n  deploy:\n    suspend: ${source}\n`, 1);
+    });
+  }
+  for (const source of ['false', 'False', 'FALSE', 'null', '~', '']) {
+    test(`suspend: ${source || '(empty)'} is false, so the deploy is empty`, () => {
+      assert.equal(verdictOf(`- docker: "kayron"\n  github: "kayron"\n  deploy:\n    suspend: ${source}\n`).code, 'deploy-missing');
+    });
+  }
+  for (const [source, goType] of [
+    ['"true"', 'string'],
+    ["'true'", 'string'],
+    ['yes', 'string'],
+    ['on', 'string'],
+    ['y', 'string'],
+    ['No', 'string'],
+    ['tRUE', 'string'],
+    ['0', 'uint64'],
+    ['1', 'uint64'],
+  ] as const) {
+    for (const field of ['suspend', 'preview'] as const) {
+      test(`${field}: ${source} is a type error (cannot unmarshal ${goType})`, () => {
+        expectProblemAt(`- docker: "kayron"\n  github: "kayron"\n  deploy:\n    ${field}: «${source}»\n`, 'yaml-type', {
+          kayron: true,
+          messageStartsWith: `[4:${field.length + 7}] cannot unmarshal ${goType} into Go struct field Struct.Deploy of type ${field}.Bool`,
+        });
+      });
+    }
+  }
+});
+
+describe('deploy and list items (§1.4, §1.5)', () => {
+  test('deploy given as a string: string was used where mapping is expected', () => {
+    expectProblemAt('- docker: "kayron"\n  github: "kayron"\n  deploy: «"release"»\n', 'yaml-type', {
+      kayron: true,
+      messageStartsWith: '[3:11] string was used where mapping is expected',
+    });
+  });
+
+  test('deploy given as a list: sequence was used where mapping is expected', () => {
+    assertYamlError('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    - release: "v0.5.3"\n', 'yaml-type', 'sequence was used where mapping is expected');
+  });
+
+  test('deploy: null and deploy: {} mean an empty deploy', () => {
+    for (const deploy of ['', ' null', ' ~', ' {}']) {
+      assert.equal(verdictOf(`- docker: "kayron"\n  github: "kayron"\n  deploy:${deploy}\n`).code, 'deploy-missing');
+    }
+  });
+
+  test('a scalar list item (- a) is an error', () => {
+    expectProblemAt('- «a»\n', 'yaml-type', { kayron: true, messageStartsWith: '[1:3] string was used where mapping is expected' });
+  });
+
+  test('a nested list item (- - x) is an error', () => {
+    assertYamlError('- - x\n', 'yaml-type', 'sequence was used where mapping is expected');
+  });
+
+  test('a null item (-) decodes to an all-empty entry that fails with "requires a deployment strategy", at the dash', () => {
+    expectProblemAt('«-»\n', 'deploy-missing', { kayron: true, messageStartsWith: KAYRON_MESSAGES['deploy-missing'] });
+  });
+
+  test('- {} decodes to an all-empty entry that fails with "requires a deployment strategy"', () => {
+    assert.equal(verdictOf('- {}\n').code, 'deploy-missing');
+  });
+
+  test('null items are counted in the block index', () => {
+    const text = `-\n${VALID}-\n${VALID}`;
+    assert.deepEqual(decodeReleaseFile(text).entries.map((entry) => [entry.index, entry.docker?.value ?? null]), [
+      [0, null],
+      [1, 'kayron'],
+      [2, null],
+      [3, 'kayron'],
+    ]);
+    // The second null item is at index 2, on line 6.
+    const result = lintText(text);
+    assert.deepEqual(
+      problemsWithCode(result, 'deploy-missing').map((problem) => [problem.line, problem.character]),
+      [
+        [0, 0],
+        [5, 0],
+      ],
+    );
+  });
+});
