@@ -4,6 +4,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { walkReleaseTree } from '../kayron/loader';
 import type { Problem } from '../kayron/problem';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from './validate';
+import { decodeReleaseFile } from '../yaml/decode';
 
 /** Files larger than this are reported instead of parsed, so one stray dump cannot stall the editor or CI. */
 export const MAX_RELEASE_FILE_BYTES = 5 * 1024 * 1024;
@@ -33,11 +34,25 @@ export function oversizedFileAnalysis(analysis: FileAnalysis, size: number): Fil
   return { ...analysis, decoded: undefined, kayronProblems: [], extraProblems: [problem] };
 }
 
+export function unreadableFileAnalysis(analysis: FileAnalysis, error: unknown): FileAnalysis {
+  const reason = error instanceof Error ? error.message : String(error);
+  const problem: Problem = { code: 'yaml-syntax', severity: 'error', kayronCheck: true, message: `cannot read the file: ${reason}`, range: [0, 0] };
+  return { ...analysis, decoded: { ...decodeReleaseFile(''), failed: true, problems: [problem] }, kayronProblems: [problem], extraProblems: [] };
+}
+
 export async function lintTree(root: string): Promise<TreeLintResult> {
   const walked = await walkReleaseTree(root, { includeIgnored: true });
   const files: LintedFile[] = [];
   for (const file of walked) {
-    const bytes = await fs.readFile(file.absolutePath);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(file.absolutePath);
+    } catch (error) {
+      // Kayron fails on an unreadable release file (a dangling link, a linked directory named *.yaml): so do we, per file.
+      const analysis = unreadableFileAnalysis(analyzeReleaseFile(file.relativePath, ''), error);
+      files.push({ relativePath: file.relativePath, text: '', analysis });
+      continue;
+    }
     if (bytes.length > MAX_RELEASE_FILE_BYTES) {
       const analysis = oversizedFileAnalysis(analyzeReleaseFile(file.relativePath, ''), bytes.length);
       files.push({ relativePath: file.relativePath, text: '', analysis });

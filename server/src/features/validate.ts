@@ -4,7 +4,7 @@
  * single problem `kayron lint` would print.
  */
 import { classifyPath, type ReleaseFileClass } from '../kayron/loader';
-import { cloudformationParameterKey, CLOUDFORMATION_PROVIDER, isEcrRepositoryName } from '../kayron/grammar';
+import { checkDockerName, cloudformationParameterKey, CLOUDFORMATION_PROVIDER, isEcrRepositoryName } from '../kayron/grammar';
 import { KAYRON_MESSAGES } from '../kayron/messages';
 import type { Problem, Range } from '../kayron/problem';
 import { checkEntry } from '../kayron/rules';
@@ -80,7 +80,8 @@ function valueProblems(entry: DecodedEntry): Problem[] {
     });
   }
   const docker = entry.docker?.value ?? '';
-  if (docker !== '' && entry.docker && !/[A-Z]/.test(docker)) {
+  // Only names Kayron accepts: for the others its own docker-format error says enough.
+  if (docker !== '' && entry.docker && checkDockerName(docker) === undefined) {
     if (!isEcrRepositoryName(docker) && /^[a-z0-9._\-/]+$/.test(docker)) {
       problems.push(warning('docker-not-ecr', `Kayron accepts "${docker}", but it is not a valid ECR repository name (ECR allows single ".", "_" or "-" separators and at least 2 characters).`, entry.docker.valueRange));
     } else if (/[._/]/.test(docker) && !entry.provider?.value) {
@@ -176,9 +177,16 @@ export function validateWorkspace(files: readonly FileAnalysis[]): WorkspaceVali
   }
   for (const [key, list] of byParameter) {
     if (list.length < 2) continue;
+    const servicesByName = new Map<string, number>();
+    for (const other of list) {
+      if (other.entry.provider?.value !== CLOUDFORMATION_PROVIDER) servicesByName.set(other.name, (servicesByName.get(other.name) ?? 0) + 1);
+    }
     for (const item of list) {
-      const others = list.filter((other) => other !== item).map((other) => `${other.file.relativePath} entry ${other.entry.index}`);
-      const sameDocker = list.filter((other) => other.name === item.name && other.entry.provider?.value !== CLOUDFORMATION_PROVIDER).length > 1;
+      // Name a few collisions only: a file of pasted copies must not produce quadratic message text.
+      const othersAll = list.length > 4 ? list.slice(0, 5).filter((other) => other !== item).slice(0, 4) : list.filter((other) => other !== item);
+      const others = othersAll.slice(0, 3).map((other) => `${other.file.relativePath} entry ${other.entry.index}`);
+      if (list.length - 1 > 3) others.push(`${list.length - 1 - 3} more`);
+      const sameDocker = (servicesByName.get(item.name) ?? 0) > 1;
       const code = sameDocker && item.entry.provider?.value !== CLOUDFORMATION_PROVIDER ? 'duplicate-docker' : 'duplicate-parameter-key';
       const message =
         code === 'duplicate-docker'
@@ -194,7 +202,7 @@ export function validateWorkspace(files: readonly FileAnalysis[]): WorkspaceVali
   if (firstDecodeFailure) {
     const problem = firstDecodeFailure.kayronProblems[0];
     if (problem) kayronVerdict = { relativePath: firstDecodeFailure.relativePath, problem };
-  } else if (entries.length === 0) {
+  } else if (entries.length === 0 && !files.some((file) => file.extraProblems.some((problem) => problem.code === 'file-too-large'))) {
     const message = `${KAYRON_MESSAGES['no-release-definitions']} (the loader could not find any release definitions)`;
     for (const file of loaded) {
       const problem: Problem = { code: 'no-release-definitions', severity: 'error', kayronCheck: true, message, range: [0, 0] };
