@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { RefreshGitHubRequest } from '../../server/src/protocol';
 import type { GitHubAuthentication } from './auth';
+import { bumpAllServices, bumpService, switchEntryToBranch, switchServiceToBranch } from './entry-commands';
 
 export interface CommandContext {
   client: LanguageClient;
@@ -24,10 +25,14 @@ export const COMMANDS = {
   'kayron.github.refresh': async ({ client }: CommandContext) => {
     await client.sendRequest(RefreshGitHubRequest);
   },
-} satisfies Record<string, (context: CommandContext) => unknown>;
+  'kayron.bumpService': ({ client }: CommandContext) => bumpService(client),
+  'kayron.switchServiceToBranch': ({ client }: CommandContext) => switchServiceToBranch(client),
+  'kayron.bumpAllServices': ({ client }: CommandContext) => bumpAllServices(client),
+  'kayron.entry.switchToBranch': ({ client }: CommandContext, target?: unknown) => switchEntryToBranch(client, target as { uri: string; index: number } | undefined),
+} satisfies Record<string, (context: CommandContext, ...args: unknown[]) => unknown>;
 
 export type CommandId = keyof typeof COMMANDS;
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, handler]) => vscode.commands.registerCommand(id, () => handler(context)));
+  return Object.entries(COMMANDS).map(([id, handler]) => vscode.commands.registerCommand(id, (...args: unknown[]) => (handler as (context: CommandContext, ...rest: unknown[]) => unknown)(context, ...args)));
 }

@@ -64,3 +64,42 @@ export interface GitHubStateParams {
 
 /** Client → server: revalidate all GitHub data now. */
 export const RefreshGitHubRequest = 'kayron/refreshGitHub';
+
+/** One release entry, for the palette commands' service pickers. */
+export interface ReleaseEntry {
+  root: string;
+  uri: string;
+  relativePath: string;
+  index: number;
+  /** 0-based line of the entry. */
+  line: number;
+  /** docker name, or github for the infrastructure entry. */
+  name: string;
+  github: string;
+  strategy: 'release' | 'branch' | 'suspend' | 'none';
+  value: string;
+}
+/** Client → server: every release entry of every releases root. */
+export const ReleaseEntriesRequest = 'kayron/releaseEntries';
+
+export interface EntryVersionsParams {
+  uri: string;
+  github: string;
+}
+/** Client → server: the service's pinnable tags, newest first, with notes (null when GitHub data is unavailable). */
+export const EntryVersionsRequest = 'kayron/entryVersions';
+
+export interface EntryBranchesParams {
+  uri: string;
+  github: string;
+}
+/** Client → server: the service repo's branches, open pull requests first (null when GitHub data is unavailable). */
+export const EntryBranchesRequest = 'kayron/entryBranches';
+
+export interface EntryEditParams {
+  uri: string;
+  index: number;
+  action: { kind: 'release'; tag: string } | { kind: 'branch'; name: string } | { kind: 'switchBack' };
+}
+/** Client → server: the minimal WorkspaceEdit for pinning a tag, switching to a branch, or switching back (null if not applicable). */
+export const EntryEditRequest = 'kayron/entryEdit';

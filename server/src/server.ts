@@ -24,6 +24,8 @@ import { completionSources, documentLinks, releaseHoverMarkdown } from './featur
 import { hoverAt } from './features/hover';
 import { ReleaseWorkspace } from './workspace/release-workspace';
 import { defaultCacheDirectory, GitHubSession, type GitHubSettings } from './workspace/github-session';
+import { entryCodeActions, registerEntryHandlers, type EntryServiceDeps } from './workspace/entry-service';
+import { BUMP_ALL_KIND, BUMP_KIND, SWITCH_KIND } from './features/entry-actions';
 import {
   GitHubStateNotification,
   KayronVerdictNotification,
@@ -238,7 +240,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         documentLinkProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, BUMP_KIND, SWITCH_KIND, BUMP_ALL_KIND] },
         completionProvider: { triggerCharacters: ['"', "'", ':', '-'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -347,12 +349,13 @@ export function startServer(connection: Connection): void {
       const located = locate(params.textDocument.uri);
       if (!document || !located) return [];
       const { workspace, relativePath } = located;
-      return quickFixes(document, params.context.diagnostics, {
+      const fixes = quickFixes(document, params.context.diagnostics, {
         rootUri: pathToFileURL(workspace.rootPath).toString(),
         relativePath,
         document: workspace.analysisOf(relativePath)?.decoded?.document,
         exists: (candidate) => existsSync(path.join(workspace.rootPath, candidate)),
       });
+      return [...fixes, ...(await entryCodeActions(entryDeps, params))];
     }),
   );
 
@@ -383,6 +386,14 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(() => {
     ready = ready.then(() => runSafe('applying settings', undefined, configureGitHub));
   });
+
+  const entryDeps: EntryServiceDeps = {
+    locate,
+    workspaces: () => workspaces.values(),
+    github: () => github,
+    openDocument: (uri) => documents.get(uri),
+  };
+  registerEntryHandlers(connection, entryDeps, runSafe);
 
   documents.listen(connection);
   connection.listen();

@@ -1,0 +1,139 @@
+/** Palette flows on release entries: pick a service, then a version or a branch; the server computes the edit. */
+import * as vscode from 'vscode';
+import type { LanguageClient, WorkspaceEdit } from 'vscode-languageclient/node';
+import {
+  EntryBranchesRequest,
+  EntryEditRequest,
+  EntryVersionsRequest,
+  ReleaseEntriesRequest,
+  type EntryEditParams,
+  type ReleaseEntry,
+} from '../../server/src/protocol';
+
+interface VersionChoice {
+  tag: string;
+  detail?: string;
+  documentation?: string;
+}
+interface BranchChoice {
+  name: string;
+  pullRequestTitle?: string;
+}
+
+/** The code-action kind of the per-file "Bump all services to latest" source action. */
+const BUMP_ALL_KIND = vscode.CodeActionKind.Source.append('kayron').append('bumpAll');
+
+function describe(entry: ReleaseEntry): string {
+  if (entry.strategy === 'branch') return `branch ${entry.value}`;
+  if (entry.strategy === 'suspend') return 'suspended';
+  return entry.value || 'no strategy';
+}
+
+async function pickEntry(client: LanguageClient, placeHolder: string, filter: (entry: ReleaseEntry) => boolean): Promise<ReleaseEntry | undefined> {
+  const entries = (await client.sendRequest<ReleaseEntry[]>(ReleaseEntriesRequest)).filter(filter);
+  if (entries.length === 0) {
+    void vscode.window.showInformationMessage('Kayron: no release entry to choose from in this workspace.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    entries.map((entry) => ({ label: entry.name, description: describe(entry), detail: `${entry.relativePath}:${entry.line + 1}`, entry })),
+    { placeHolder, matchOnDescription: true },
+  );
+  return picked?.entry;
+}
+
+async function applyEntryEdit(client: LanguageClient, params: EntryEditParams): Promise<boolean> {
+  const edit = await client.sendRequest<WorkspaceEdit | null>(EntryEditRequest, params);
+  if (!edit) {
+    void vscode.window.showWarningMessage('Kayron: this entry cannot be changed that way (it changed meanwhile, or has another strategy).');
+    return false;
+  }
+  const workspaceEdit = await client.protocol2CodeConverter.asWorkspaceEdit(edit);
+  const applied = await vscode.workspace.applyEdit(workspaceEdit);
+  if (applied) {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(params.uri));
+    await vscode.window.showTextDocument(document, { preview: false });
+  }
+  return applied;
+}
+
+async function pickVersion(client: LanguageClient, entry: ReleaseEntry): Promise<string | undefined> {
+  const versions = await client.sendRequest<VersionChoice[] | null>(EntryVersionsRequest, { uri: entry.uri, github: entry.github });
+  if (!versions) {
+    void vscode.window.showWarningMessage(`Kayron: the tags of ${entry.github} are not available (signed out, offline or rate-limited).`, 'Sign in').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('kayron.github.signIn');
+    });
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    versions.map((version) => ({
+      label: version.tag,
+      description: [version.tag === entry.value ? 'current' : '', version.detail ?? ''].filter(Boolean).join(' · '),
+      detail: version.documentation?.replace(/\*\*/g, '').split('\n').filter((line) => line.trim() !== '').slice(1, 2).join(' ') || undefined,
+    })),
+    { placeHolder: `Version of ${entry.name} (now ${describe(entry)})`, matchOnDetail: true },
+  );
+  return picked?.label;
+}
+
+async function pickBranch(client: LanguageClient, uri: string, github: string, name: string): Promise<string | undefined> {
+  const branches = await client.sendRequest<BranchChoice[] | null>(EntryBranchesRequest, { uri, github });
+  if (!branches) {
+    void vscode.window.showWarningMessage(`Kayron: the branches of ${github} are not available (signed out, offline or rate-limited).`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    branches.map((branch) => ({ label: branch.name, description: branch.pullRequestTitle ?? '' })),
+    { placeHolder: `Branch of ${github} for ${name} to follow in testing`, matchOnDescription: true },
+  );
+  return picked?.label;
+}
+
+export async function bumpService(client: LanguageClient): Promise<void> {
+  const entry = await pickEntry(client, 'Service to bump', (candidate) => candidate.github !== '' && candidate.strategy !== 'suspend');
+  if (!entry) return;
+  const tag = await pickVersion(client, entry);
+  if (tag) await applyEntryEdit(client, { uri: entry.uri, index: entry.index, action: { kind: 'release', tag } });
+}
+
+export async function switchServiceToBranch(client: LanguageClient): Promise<void> {
+  const entry = await pickEntry(client, 'Service to switch to a testing branch', (candidate) => candidate.strategy === 'release' && candidate.github !== '');
+  if (!entry) return;
+  const branch = await pickBranch(client, entry.uri, entry.github, entry.name);
+  if (branch) await applyEntryEdit(client, { uri: entry.uri, index: entry.index, action: { kind: 'branch', name: branch } });
+}
+
+/** From the "Switch to branch…" code action: `{ uri, index }` of the entry. */
+export async function switchEntryToBranch(client: LanguageClient, target: { uri: string; index: number } | undefined): Promise<void> {
+  if (!target) return switchServiceToBranch(client);
+  const entry = (await client.sendRequest<ReleaseEntry[]>(ReleaseEntriesRequest)).find((candidate) => candidate.uri === target.uri && candidate.index === target.index);
+  if (!entry) return;
+  const branch = await pickBranch(client, entry.uri, entry.github, entry.name);
+  if (branch) await applyEntryEdit(client, { uri: entry.uri, index: entry.index, action: { kind: 'branch', name: branch } });
+}
+
+/** Every release file's "Bump all services to latest" source action, shown first and applied as one edit. */
+export async function bumpAllServices(client: LanguageClient): Promise<void> {
+  const entries = await client.sendRequest<ReleaseEntry[]>(ReleaseEntriesRequest);
+  const files = [...new Set(entries.filter((entry) => entry.strategy === 'release').map((entry) => entry.uri))];
+  const combined = new vscode.WorkspaceEdit();
+  const summary: string[] = [];
+  for (const uri of files) {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    const range = new vscode.Range(0, 0, document.lineCount, 0);
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, range, BUMP_ALL_KIND.value)) ?? [];
+    const action = actions.find((candidate) => candidate.kind?.value === BUMP_ALL_KIND.value);
+    for (const [target, edits] of action?.edit?.entries() ?? []) {
+      for (const edit of edits) {
+        combined.replace(target, edit.range, edit.newText);
+        summary.push(`${vscode.workspace.asRelativePath(target)}:${edit.range.start.line + 1} ${document.getText(edit.range)} → ${edit.newText}`);
+      }
+    }
+  }
+  if (summary.length === 0) {
+    void vscode.window.showInformationMessage('Kayron: every pinned service is on its latest release (or GitHub data is unavailable).');
+    return;
+  }
+  const choice = await vscode.window.showInformationMessage(`Bump ${summary.length} release${summary.length === 1 ? '' : 's'} to the latest version?`, { modal: true, detail: summary.join('\n') }, 'Bump');
+  if (choice === 'Bump') await vscode.workspace.applyEdit(combined);
+}

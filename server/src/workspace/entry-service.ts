@@ -1,0 +1,164 @@
+/**
+ * Bumps and branch switches: code actions on release entries, plus the requests behind the palette commands
+ * ("Bump Service…", "Switch Service to Branch…"). Edits are computed from the server's current text of the file.
+ */
+import { pathToFileURL } from 'node:url';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type WorkspaceEdit } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { acceptedTags, type VersionedTag } from '../github/versions';
+import { completionSources } from '../features/github-features';
+import { bumpAllEdits, BUMP_ALL_KIND, entryActions, toTextEdits, type EntryBranch } from '../features/entry-actions';
+import { setReleaseEdit, switchBackEdits, switchToBranchEdits } from '../features/release-edits';
+import {
+  EntryBranchesRequest,
+  EntryEditRequest,
+  EntryVersionsRequest,
+  ReleaseEntriesRequest,
+  type EntryBranchesParams,
+  type EntryEditParams,
+  type EntryVersionsParams,
+  type ReleaseEntry,
+} from '../protocol';
+import type { GitHubSession } from './github-session';
+import type { ReleaseWorkspace } from './release-workspace';
+
+export interface EntryServiceDeps {
+  locate(uri: string): { workspace: ReleaseWorkspace; relativePath: string } | undefined;
+  workspaces(): Iterable<ReleaseWorkspace>;
+  github(): GitHubSession | undefined;
+  /** The open editor document for a URI, if any (positions must match what the editor shows). */
+  openDocument(uri: string): TextDocument | undefined;
+}
+
+async function tagsFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, github: string): Promise<VersionedTag[] | undefined> {
+  const context = deps.github()?.context(workspace);
+  if (!context) return undefined;
+  const result = await context.data.listTags(context.owner, github, { allowStale: true });
+  const tags = result.kind === 'fetched' ? result.value : result.kind === 'unknown' ? result.cached?.value : undefined;
+  return tags ? acceptedTags(tags.map((tag) => tag.name)) : undefined;
+}
+
+async function branchesFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, github: string): Promise<EntryBranch[] | undefined> {
+  const context = deps.github()?.context(workspace);
+  if (!context) return undefined;
+  const branches = await completionSources(context).branches?.(github);
+  if (!branches) return undefined;
+  // Branches with open pull requests first (those are the ones being tested), then the rest; the default branch last.
+  return [...branches]
+    .sort((a, b) => Number(b.pullRequestTitle !== undefined) - Number(a.pullRequestTitle !== undefined) || Number(a.isDefault ?? false) - Number(b.isDefault ?? false))
+    .map((branch) => ({ name: branch.name, ...(branch.pullRequestTitle ? { pullRequestTitle: branch.pullRequestTitle } : {}) }));
+}
+
+function documentFor(deps: EntryServiceDeps, uri: string, text: string): TextDocument {
+  const open = deps.openDocument(uri);
+  if (open) return open;
+  return TextDocument.create(uri, 'kayron-release', 0, text.startsWith('\ufeff') ? text.slice(1) : text);
+}
+
+/** Code actions for the entries under `params.range`, and "Bump all services to latest" for the file. */
+export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActionParams): Promise<CodeAction[]> {
+  const located = deps.locate(params.textDocument.uri);
+  const document = deps.openDocument(params.textDocument.uri);
+  if (!located || !document) return [];
+  const { workspace, relativePath } = located;
+  const text = workspace.textOf(relativePath);
+  const entries = workspace.analysisOf(relativePath)?.decoded?.entries ?? [];
+  if (text === undefined || text.startsWith('\ufeff')) return [];
+  const only = params.context.only;
+  const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+  const start = document.offsetAt(params.range.start);
+  const end = document.offsetAt(params.range.end);
+  const actions: CodeAction[] = [];
+  for (const entry of entries) {
+    const deploy = entry.deploy;
+    const onValue = [deploy?.release, deploy?.branch].some((field) => field && start <= field.valueRange[1] && end >= field.key[0]);
+    if (!onValue || !entry.github?.value) continue;
+    const outdated = params.context.diagnostics.find((diagnostic) => diagnostic.code === 'release-outdated' && deploy?.release && document.offsetAt(diagnostic.range.start) === deploy.release.valueRange[0]);
+    const tags = await tagsFor(deps, workspace, entry.github.value);
+    const branches = deploy?.release ? await branchesFor(deps, workspace, entry.github.value) : undefined;
+    actions.push(...entryActions({ document, text, entry, tags, branches, outdated }).filter((action) => wants(action.kind ?? CodeActionKind.Empty)));
+  }
+  if (only?.some((kind) => BUMP_ALL_KIND.startsWith(kind)) && deps.github()?.context(workspace)) {
+    const tagCache = new Map<string, VersionedTag[] | undefined>();
+    for (const github of new Set(entries.map((entry) => entry.github?.value).filter((value): value is string => !!value))) {
+      tagCache.set(github, await tagsFor(deps, workspace, github));
+    }
+    const edits = bumpAllEdits(text, entries, (github) => tagCache.get(github));
+    if (edits.length > 0) {
+      actions.push({ title: `Bump all services to latest (${edits.length})`, kind: BUMP_ALL_KIND, edit: { changes: { [document.uri]: toTextEdits(document, edits) } } });
+    }
+  }
+  return actions;
+}
+
+export function registerEntryHandlers(connection: Connection, deps: EntryServiceDeps, runSafe: <T>(what: string, fallback: T, work: () => T | Promise<T>) => Promise<T>): void {
+  connection.onRequest(ReleaseEntriesRequest, () =>
+    runSafe('listing release entries', [] as ReleaseEntry[], () => {
+      const result: ReleaseEntry[] = [];
+      for (const workspace of deps.workspaces()) {
+        const root = pathToFileURL(workspace.rootPath).toString();
+        for (const file of workspace.orderedFiles()) {
+          const text = file.text;
+          for (const entry of file.analysis.decoded?.entries ?? []) {
+            const deploy = entry.deploy;
+            const strategy = deploy?.branch?.value ? 'branch' : deploy?.suspend?.value ? 'suspend' : deploy?.release?.value ? 'release' : 'none';
+            result.push({
+              root,
+              uri: pathToFileURL(`${workspace.rootPath}/${file.relativePath}`).toString(),
+              relativePath: file.relativePath,
+              index: entry.index,
+              line: text.slice(0, entry.anchor[0]).split('\n').length - 1,
+              name: entry.docker?.value || entry.github?.value || `entry ${entry.index}`,
+              github: entry.github?.value ?? '',
+              strategy,
+              value: strategy === 'branch' ? (deploy?.branch?.value ?? '') : strategy === 'release' ? (deploy?.release?.value ?? '') : '',
+            });
+          }
+        }
+      }
+      return result;
+    }),
+  );
+
+  connection.onRequest(EntryVersionsRequest, (params: EntryVersionsParams) =>
+    runSafe('listing versions', null, async () => {
+      const located = deps.locate(params.uri);
+      const context = located && deps.github()?.context(located.workspace);
+      if (!context) return null;
+      return (await completionSources(context).versions?.(params.github)) ?? null;
+    }),
+  );
+
+  connection.onRequest(EntryBranchesRequest, (params: EntryBranchesParams) =>
+    runSafe('listing branches', null, async () => {
+      const located = deps.locate(params.uri);
+      if (!located) return null;
+      return (await branchesFor(deps, located.workspace, params.github)) ?? null;
+    }),
+  );
+
+  connection.onRequest(EntryEditRequest, (params: EntryEditParams) =>
+    runSafe('editing a release entry', null, async (): Promise<WorkspaceEdit | null> => {
+      const located = deps.locate(params.uri);
+      if (!located) return null;
+      const { workspace, relativePath } = located;
+      const text = workspace.textOf(relativePath);
+      const entry = workspace.analysisOf(relativePath)?.decoded?.entries.find((candidate) => candidate.index === params.index);
+      if (text === undefined || !entry || text.startsWith('\ufeff')) return null;
+      let edits;
+      if (params.action.kind === 'release') {
+        const edit = entry.deploy?.branch ? undefined : setReleaseEdit(text, entry, params.action.tag);
+        edits = edit ? [edit] : entry.deploy?.branch ? switchBackEdits(text, entry, params.action.tag) : undefined;
+      } else if (params.action.kind === 'branch') {
+        edits = switchToBranchEdits(text, entry, params.action.name);
+      } else {
+        const github = entry.github?.value;
+        const tags = github ? await tagsFor(deps, workspace, github) : undefined;
+        edits = switchBackEdits(text, entry, tags?.[0]?.name);
+      }
+      if (!edits) return null;
+      const document = documentFor(deps, params.uri, text);
+      return { changes: { [params.uri]: toTextEdits(document, edits) } };
+    }),
+  );
+}
