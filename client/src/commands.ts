@@ -34,5 +34,6 @@ export const COMMANDS = {
 export type CommandId = keyof typeof COMMANDS;
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, handler]) => vscode.commands.registerCommand(id, (...args: unknown[]) => (handler as (context: CommandContext, ...rest: unknown[]) => unknown)(context, ...args)));
+  const table: Record<string, (context: CommandContext, ...args: unknown[]) => unknown> = COMMANDS;
+  return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, (...args: unknown[]) => handler(context, ...args)));
 }

@@ -19,7 +19,7 @@ function setup(text = FILE) {
 }
 
 function apply(document: TextDocument, action: CodeAction | undefined): string {
-  const edits = action?.edit?.changes?.[document.uri] as TextEdit[] | undefined;
+  const edits: TextEdit[] | undefined = action?.edit?.changes?.[document.uri];
   assert.ok(edits, `action ${action?.title ?? '(none)'} has edits`);
   return TextDocument.applyEdits(document, edits);
 }

@@ -1,6 +1,8 @@
 // Manifest drift: contributed commands and handlers agree, settings are documented, generated files are current.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DIAGNOSTIC_CODES } from '../../server/src/diagnostic-codes';
@@ -47,9 +49,7 @@ test('every code the sources emit is a declared diagnostic code', () => {
 });
 
 test('the committed grammar equals the output of syntaxes/build-grammar.mjs', () => {
-  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
-  const { mkdtempSync } = require('node:fs') as typeof import('node:fs');
-  const out = path.join(mkdtempSync(path.join(require('node:os').tmpdir() as string, 'grammar-')), 'grammar.json');
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'grammar-')), 'grammar.json');
   execFileSync(process.execPath, [path.join(root, 'syntaxes/build-grammar.mjs'), out]);
   assert.equal(readFileSync(out, 'utf8'), readFileSync(path.join(root, 'syntaxes/kayron-release.tmLanguage.json'), 'utf8'), 'run `node syntaxes/build-grammar.mjs syntaxes/kayron-release.tmLanguage.json`');
 });
