@@ -11,6 +11,8 @@ import {
 } from '../../server/src/protocol';
 import { GitHubAuthentication } from './auth';
 import { registerCommands } from './commands';
+import { registerPromotion } from './promotion';
+import { registerEnvironmentViews } from './environments';
 import { GitHubStatusItem } from './github-status';
 import { createLanguageClient, setServerToken } from './language-client';
 import { ReleaseFiles } from './release-files';
@@ -49,6 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
       githubStatus.update(params);
     }),
     ...registerCommands({ client: languageClient, log, auth }),
+    ...registerPromotion({ client: languageClient, log }),
+    ...registerEnvironmentViews({ client: languageClient, log, state: context.workspaceState }),
     // A new session, a sign-out or granted trust changes what the server may fetch: restart it with the new environment.
     auth.onDidChange(() => {
       setServerToken(auth.token);

@@ -66,8 +66,11 @@ export class GitHubStatusItem implements vscode.Disposable {
     if (this.explained.has(problem.reason)) return;
     this.explained.add(problem.reason);
     this.log.warn(`GitHub: ${problem.message}`);
-    const action = problem.reason === 'unauthorized' || problem.reason === 'rate-limited' ? 'Sign in' : 'Retry';
-    void vscode.window.showWarningMessage(`Kayron Releases: ${problem.message}`, action).then((choice) => {
+    // Signing in helps with a rejected token or the anonymous rate limit; retrying a used-up limit before its reset
+    // only asks again to be refused, so a signed-in rate limit gets no button.
+    const action = problem.reason === 'unauthorized' || (problem.reason === 'rate-limited' && !state.signedIn) ? 'Sign in' : problem.reason === 'rate-limited' ? undefined : 'Retry';
+    const shown = action ? vscode.window.showWarningMessage(`Kayron Releases: ${problem.message}`, action) : vscode.window.showWarningMessage(`Kayron Releases: ${problem.message}`);
+    void shown.then((choice) => {
       if (choice === 'Sign in') void vscode.commands.executeCommand('kayron.github.signIn');
       else if (choice === 'Retry') void vscode.commands.executeCommand('kayron.github.refresh');
     });

@@ -103,3 +103,102 @@ export interface EntryEditParams {
 }
 /** Client → server: the minimal WorkspaceEdit for pinning a tag, switching to a branch, or switching back (null if not applicable). */
 export const EntryEditRequest = 'kayron/entryEdit';
+
+// Environments: what runs where (kayron-spec §4). The matrix types are the server's own, re-exported as types only.
+export type { DriftMarker, MatrixCell, MatrixEnvironment, MatrixRow, StatusMatrix } from './environments/matrix';
+
+export interface EnvironmentsParams {
+  /** Re-read settings and git refs and recompute before answering (Refresh, a settings change); else the last result. */
+  refresh?: boolean;
+}
+
+/** The environments of one releases root. */
+export interface RootEnvironments {
+  /** Folder URI of the releases root. */
+  root: string;
+  /**
+   * `ok`: `matrix` is set. `computing`: the first computation has not finished (an `environmentsChanged` follows).
+   * `not-a-repository` / `git-not-found`: states to explain in the view; `git-failed`: an error (see `message`).
+   */
+  state: 'ok' | 'computing' | 'not-a-repository' | 'git-not-found' | 'git-failed';
+  message?: string;
+  matrix?: import('./environments/matrix').StatusMatrix;
+  /** The releases repository on GitHub and the web root for release pages; undefined when neither is known. */
+  github?: { webUrl: string; owner: string; repo: string | undefined; signedIn: boolean; connected: boolean };
+  /** Where production's tag came from: GitHub's latest release, the newest local `v*` tag (GitHub unknown), or nowhere. */
+  productionSource: 'github' | 'local-tag' | 'none';
+  /** Names of each matrix row's service (from the first environment, in display order, that defines it). */
+  services?: Record<string, { docker: string; github: string; provider: string }>;
+}
+
+export interface EnvironmentsResult {
+  roots: RootEnvironments[];
+}
+
+/** Client → server: the services × environments matrix of every releases root. */
+export const EnvironmentsRequest = 'kayron/environments';
+
+export interface EnvironmentsChangedParams {
+  /** Folder URIs of the roots whose environments changed, appeared or went away. */
+  roots: string[];
+}
+
+/** Server → client: environments changed (a save, an edit, a commit, a fetch, a settings change); ask again. */
+export const EnvironmentsChangedNotification = 'kayron/environmentsChanged';
+
+export interface ReadFileAtRefParams {
+  /** Folder URI of the releases root. */
+  root: string;
+  /** A commit SHA or a ref name (`origin/testing`, `v0.6.10`). */
+  ref: string;
+  /** Path relative to the releases root, `/`-separated. */
+  path: string;
+}
+
+/** Null when the file does not exist at that ref. */
+export type ReadFileAtRefResult = { text: string; commit: string } | null;
+
+/** Client → server: a file's text at a ref, read with git (no checkout), for read-only `kayron-ref` documents. */
+export const ReadFileAtRefRequest = 'kayron/readFileAtRef';
+
+export interface FetchParams {
+  /** Folder URI of the releases root. */
+  root: string;
+}
+
+export interface FetchResult {
+  ok: boolean;
+  /** Why the fetch failed (git's first error line), or what it did. */
+  message?: string;
+}
+
+/** Client → server: `git fetch --prune --tags origin` in the root's repository, then recompute its environments. */
+export const FetchRequest = 'kayron/fetch';
+
+/** URI scheme of read-only documents showing a release file at a ref: `kayron-ref:/<path>?<ReadFileAtRefParams>`. */
+export const REF_DOCUMENT_SCHEME = 'kayron-ref';
+
+// Promotions: testing → staging → production from the command palette (server/src/promotion). Types are the server's own.
+export type {
+  FileChange,
+  PlannedCall,
+  PreflightCheck,
+  PromotionCandidates,
+  PromotionCandidatesParams,
+  PromotionExecuteParams,
+  PromotionExecuteResult,
+  PromotionKind,
+  PromotionLink,
+  PromotionPlan,
+  PromotionPlanParams,
+  PromotionPlanResult,
+  PromotionRequest,
+  ServiceChange,
+} from './promotion/types';
+
+/** Client → server: the services of each releases root at staging, testing and production, for the promotion pickers. */
+export const PromotionCandidatesRequest = 'kayron/promotionCandidates';
+/** Client → server: a preview of a promotion (exact file changes, checks, GitHub requests), kept under its `id`. */
+export const PromotionPlanRequest = 'kayron/promotionPlan';
+/** Client → server: run a previewed plan the user confirmed (`confirmed: true`); answers with links or why it stopped. */
+export const PromotionExecuteRequest = 'kayron/promotionExecute';

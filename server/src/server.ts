@@ -25,6 +25,8 @@ import { hoverAt } from './features/hover';
 import { ReleaseWorkspace } from './workspace/release-workspace';
 import { defaultCacheDirectory, GitHubSession, type GitHubSettings } from './workspace/github-session';
 import { entryCodeActions, registerEntryHandlers, type EntryServiceDeps } from './workspace/entry-service';
+import { registerEnvironmentHandlers } from './workspace/environment-service';
+import { registerPromotionHandlers } from './promotion/service';
 import { BUMP_ALL_KIND, BUMP_KIND, SWITCH_KIND } from './features/entry-actions';
 import {
   GitHubStateNotification,
@@ -235,6 +237,7 @@ export function startServer(connection: Connection): void {
       },
     });
     github.onStateChange(() => sendGitHubState());
+    registerEnvironmentHandlers(connection, { documents, workspaces, github: () => github, ready: () => ready, capabilities: params.capabilities, runSafe });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -242,6 +245,7 @@ export function startServer(connection: Connection): void {
         documentLinkProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, BUMP_KIND, SWITCH_KIND, BUMP_ALL_KIND] },
         completionProvider: { triggerCharacters: ['"', "'", ':', '-'] },
+        inlayHintProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'kayron-releases' },
@@ -394,6 +398,7 @@ export function startServer(connection: Connection): void {
     openDocument: (uri) => documents.get(uri),
   };
   registerEntryHandlers(connection, entryDeps, runSafe);
+  registerPromotionHandlers(connection, entryDeps, runSafe);
 
   documents.listen(connection);
   connection.listen();

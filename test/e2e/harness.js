@@ -53,20 +53,122 @@ function copySampleReleasesRepo(target) {
   return target;
 }
 
+/** git with a private configuration (no user settings, hooks or signing) and fixed identity and dates. */
+function fixtureGit(cwd, args, date = Date.parse('2025-10-01T00:00:00Z')) {
+  const seconds = `${Math.floor(date / 1000)} +0000`;
+  const env = {
+    ...process.env,
+    GIT_CONFIG_GLOBAL: os.devNull,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_AUTHOR_NAME: 'Kayron E2E',
+    GIT_AUTHOR_EMAIL: 'e2e@example.invalid',
+    GIT_COMMITTER_NAME: 'Kayron E2E',
+    GIT_COMMITTER_EMAIL: 'e2e@example.invalid',
+    GIT_AUTHOR_DATE: seconds,
+    GIT_COMMITTER_DATE: seconds,
+  };
+  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR']) delete env[name];
+  const config = ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', '-c', 'core.autocrlf=false'];
+  return execFileSync('git', [...config, ...args], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** The sample's kayron pin, which the history below moves: production and testing run something else. */
+const SAMPLE_KAYRON_RELEASE = 'release: "v0.5.3"';
+
+/**
+ * Gives a copy of the sample releases repo (in `dir`) a history like a real releases repository's, then replaces it
+ * with a clone: on main, the first release tagged v0.1.0 (kayron v0.5.1), then the sample as it is (kayron v0.5.3);
+ * a `testing` branch that moves kayron to `branch: "feature/x"`; all pushed to the bare `originDir`. The clone's
+ * working tree is the sample exactly, so tests that read it are unaffected. Returns `originDir`.
+ */
+function initReleasesGitHistory(dir, originDir) {
+  const servicePath = path.join(dir, 'service', 'service.yaml');
+  const sample = fs.readFileSync(servicePath, 'utf8');
+  if (sample.split(SAMPLE_KAYRON_RELEASE).length !== 2) throw new Error(`service/service.yaml must contain ${SAMPLE_KAYRON_RELEASE} exactly once`);
+  const day = 86_400_000;
+  const start = Date.parse('2025-10-01T00:00:00Z');
+  fixtureGit(dir, ['init', '-q']);
+  fixtureGit(dir, ['symbolic-ref', 'HEAD', 'refs/heads/main']);
+  fs.writeFileSync(servicePath, sample.replace(SAMPLE_KAYRON_RELEASE, 'release: "v0.5.1"'));
+  fixtureGit(dir, ['add', '-A']);
+  fixtureGit(dir, ['commit', '-q', '-m', 'First production release'], start);
+  fixtureGit(dir, ['tag', 'v0.1.0'], start);
+  fs.writeFileSync(servicePath, sample);
+  fixtureGit(dir, ['commit', '-q', '-am', 'Bump kayron to v0.5.3'], start + 7 * day);
+  fixtureGit(dir, ['checkout', '-q', '-b', 'testing']);
+  fs.writeFileSync(servicePath, sample.replace(SAMPLE_KAYRON_RELEASE, 'branch: "feature/x"'));
+  fixtureGit(dir, ['commit', '-q', '-am', 'Try kayron feature/x on testing'], start + 8 * day);
+  fixtureGit(dir, ['checkout', '-q', 'main']);
+  fs.mkdirSync(originDir, { recursive: true });
+  fixtureGit(originDir, ['init', '-q', '--bare']);
+  fixtureGit(originDir, ['symbolic-ref', 'HEAD', 'refs/heads/main']);
+  fixtureGit(dir, ['push', '-q', originDir, 'main', 'testing', '--tags']);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fixtureGit(path.dirname(dir), ['clone', '-q', originDir, dir]);
+  return originDir;
+}
+
 /**
  * Builds the multi-root workspace of the integration suite under `runDir`: a copy of the sample releases repo and a
  * repo that merely has a `service/` folder with unrelated YAML. Returns the `.code-workspace` path.
  */
-function prepareSuiteWorkspace(runDir) {
+function prepareSuiteWorkspace(runDir, github) {
   const root = path.join(runDir, 'ws');
   copySampleReleasesRepo(path.join(root, RELEASES_FOLDER));
+  initReleasesGitHistory(path.join(root, RELEASES_FOLDER), path.join(runDir, 'releases-origin.git'));
+  // after the clone, which replaces the folder: the settings stay an untracked file, out of the git history
+  if (github) writeGitHubSettings(path.join(root, RELEASES_FOLDER), github);
   fs.cpSync(path.join(__dirname, 'fixtures', UNRELATED_FOLDER), path.join(root, UNRELATED_FOLDER), { recursive: true });
   const workspaceFile = path.join(root, 'kayron-e2e.code-workspace');
   fs.writeFileSync(
     workspaceFile,
-    JSON.stringify({ folders: [{ path: RELEASES_FOLDER, name: RELEASES_FOLDER }, { path: UNRELATED_FOLDER, name: UNRELATED_FOLDER }], settings: TEST_SETTINGS }, null, 2),
+    JSON.stringify({ folders: [{ path: RELEASES_FOLDER, name: RELEASES_FOLDER }, { path: UNRELATED_FOLDER, name: UNRELATED_FOLDER }], settings: { ...TEST_SETTINGS, ...workspaceGitHubSettings(github) } }, null, 2),
   );
   return workspaceFile;
+}
+
+const GITHUB_STANDIN_OUT = path.join(REPO_DIR, 'out/e2e/github-standin.js');
+
+/**
+ * Starts the GitHub stand-in (test/github-standin/server.ts, TypeScript) on 127.0.0.1, seeded with the 0xSplits
+ * organization behind the sample workspace (test/github-standin/splits-seed.ts). Both are bundled for plain node into
+ * out/e2e/github-standin.js first. Resolves with `{ standin, apiUrl, owner }`; stop it with `standin.close()`.
+ */
+async function startGitHubStandin() {
+  const esbuild = require(require.resolve('esbuild', { paths: [REPO_DIR] }));
+  esbuild.buildSync({
+    stdin: {
+      contents: "export { startGitHubStandin } from './server';\nexport { splitsOrganization, SPLITS_OWNER } from './splits-seed';\n",
+      resolveDir: path.join(REPO_DIR, 'test/github-standin'),
+      sourcefile: 'e2e-github-standin.ts',
+      loader: 'ts',
+    },
+    outfile: GITHUB_STANDIN_OUT,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  delete require.cache[GITHUB_STANDIN_OUT];
+  const { startGitHubStandin: start, splitsOrganization, SPLITS_OWNER } = require(GITHUB_STANDIN_OUT);
+  const standin = await start({ owners: [splitsOrganization()] });
+  return { standin, apiUrl: standin.apiUrl, owner: SPLITS_OWNER };
+}
+
+/**
+ * `kayron.github.apiUrl` is window-scoped: in a multi-root workspace VS Code ignores it in a folder's settings and
+ * reads it from the workspace file only (the folder's copy serves when that folder is opened on its own).
+ */
+function workspaceGitHubSettings(github) {
+  return github ? { 'kayron.github.apiUrl': github.apiUrl } : {};
+}
+
+/** Points a folder at the stand-in the way a user would: `kayron.github.*` in its .vscode/settings.json. */
+function writeGitHubSettings(folder, { apiUrl, owner }) {
+  fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'kayron.github.apiUrl': apiUrl, 'kayron.github.owner': owner }, null, 2));
 }
 
 /** Compiles the TypeScript suite (test/e2e/suite/*.ts) into out/e2e/suite/*.js; vscode and mocha stay external. */
@@ -200,7 +302,10 @@ module.exports = {
   requireInstalledHost,
   makeRunDir,
   copySampleReleasesRepo,
+  initReleasesGitHistory,
   prepareSuiteWorkspace,
+  startGitHubStandin,
+  writeGitHubSettings,
   buildSuite,
   startCodeServer,
   stopCodeServer,

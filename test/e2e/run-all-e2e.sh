@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every end-to-end check in a real VS Code: install (idempotent), build, package, then the integration suite in the
-# extension host and the UI test in the browser. Both suites run even if the first fails; exits non-zero on any failure.
+# extension host and the UI tests in the browser. Every suite runs even if an earlier one fails; exits non-zero on any failure.
 set -uo pipefail
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO_DIR"
@@ -15,6 +15,8 @@ node test/e2e/run-extension-tests.js
 integration=$?
 node test/e2e/ui.js
 ui=$?
+node test/e2e/ui-environments.js
+environments=$?
 
-echo "e2e: integration suite exit $integration, UI test exit $ui"
-[ "$integration" -eq 0 ] && [ "$ui" -eq 0 ]
+echo "e2e: integration suite exit $integration, UI test exit $ui, environments UI test exit $environments"
+[ "$integration" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ]

@@ -19,6 +19,8 @@ const option = (name, fallback) => {
 const timeoutSeconds = Number(option('timeout', '240'));
 const grep = option('grep', undefined);
 const log = harness.createLogger();
+/** A made-up token for the GitHub stand-in the suite starts (never a real credential). */
+const E2E_GITHUB_TOKEN = 'ghp_e2eStandinOnly0000000000000000000000';
 
 /** The mocha entry prints this line itself; the runner repeats it last so it is the closing line. */
 const SUMMARY = /^(\d+) passed, (\d+) failed$/;
@@ -30,13 +32,24 @@ async function main() {
   if (!fs.existsSync(path.join(harness.REPO_DIR, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
   const testsEntry = harness.buildSuite();
   const runDir = harness.makeRunDir('it');
-  const workspaceFile = harness.prepareSuiteWorkspace(runDir);
+  // GitHub for the suite: the stand-in on 127.0.0.1, named in the releases folder's settings (no test touches the internet)
+  const github = await harness.startGitHubStandin();
+  log(`GitHub stand-in up at ${github.apiUrl} (owner ${github.owner})`);
+  let workspaceFile;
+  try {
+    workspaceFile = harness.prepareSuiteWorkspace(runDir, github);
+  } catch (error) {
+    await github.standin.close();
+    throw error;
+  }
   let server;
   let browser;
   let summary;
   try {
     // the extension host inherits the server's environment: that is how options reach the suite
-    server = await harness.startCodeServer(runDir, { env: grep ? { KAYRON_E2E_GREP: grep } : {} });
+    // KAYRON_E2E_GITHUB_TOKEN: the token the suite's GitHub stand-in accepts and the language server uses for promotions
+    // (there is no VS Code GitHub session in these runs).
+    server = await harness.startCodeServer(runDir, { env: { KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN, ...(grep ? { KAYRON_E2E_GREP: grep } : {}) } });
     log(`code-server up at ${server.baseUrl} (pid ${server.pid})`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage();
@@ -77,6 +90,7 @@ async function main() {
   } finally {
     if (browser) await browser.close().catch(() => undefined);
     await harness.stopCodeServer(server);
+    await github.standin.close();
     harness.removeRunDir(runDir, log);
   }
 }

@@ -16,8 +16,10 @@ const version = versionIndex >= 0 ? args[versionIndex + 1] : '1.100.3';
 async function main() {
   const extensionTestsPath = harness.buildSuite();
   const runDir = harness.makeRunDir('electron');
-  const workspaceFile = harness.prepareSuiteWorkspace(runDir);
+  // the suite's GitHub: the local stand-in, as in run-extension-tests.js
+  const github = await harness.startGitHubStandin();
   try {
+    const workspaceFile = harness.prepareSuiteWorkspace(runDir, github);
     return await runTests({
       version,
       extensionDevelopmentPath: harness.REPO_DIR,
@@ -32,6 +34,7 @@ async function main() {
       ],
     });
   } finally {
+    await github.standin.close();
     harness.removeRunDir(runDir, console.log);
   }
 }

@@ -2,7 +2,8 @@
 'use strict';
 // UI-level e2e: the packaged extension (dist/kayron-releases.vsix) installed into a fresh code-server 4.100.3, driven
 // with real keys in headless chromium. Opens a copy of the sample workspace, breaks a release tag by typing, checks the
-// squiggle, the Problems panel row and the status bar, fixes it again; takes the README screenshots on the way.
+// squiggle, the Problems panel row and the status bar, fixes it again, opens the tag completion (GitHub: a local stand-in
+// named in the workspace's .vscode/settings.json); takes the README screenshots on the way.
 //
 // usage: node test/e2e/ui.js        (after `npm run build` and `npx vsce package --no-dependencies -o dist/kayron-releases.vsix`)
 // env:   KAYRON_E2E_SCREENSHOTS=<dir> (default test-results/e2e/screenshots; docs/images to refresh the README's), KAYRON_E2E_KEEP_TMP=1
@@ -20,6 +21,8 @@ const RELEASE_FORMAT_MESSAGE = 'This critical error indicates that the provided 
 const TAG_LINE = 9;
 const TAG_V_COLUMN = 15;
 const log = harness.createLogger();
+/** A made-up token for the GitHub stand-in of the promotion step (never a real credential). */
+const E2E_GITHUB_TOKEN = 'ghp_e2eStandinOnly0000000000000000000000';
 
 /** Resolves a row of the Problems panel whose text contains every one of `parts`. */
 const problemsRow = (page, parts) => parts.reduce((locator, part) => locator.filter({ hasText: part }), page.locator('.markers-panel .monaco-list-row'));
@@ -33,8 +36,88 @@ async function goTo(page, line, column) {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT_MS });
 }
 
+/**
+ * Ctrl+Space until the suggest widget shows rows: a key pressed while focus is still returning from the Go to Line box
+ * can be lost, and the widget never opens (seen in repeated runs).
+ */
+async function openSuggestWidget(page, rows) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    await page.keyboard.press('Control+Space');
+    try {
+      await rows.first().waitFor({ timeout: 3000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      log('the suggest widget did not open; pressing Ctrl+Space again');
+    }
+  }
+}
+
 function statusBarItem(page, text) {
   return page.locator('.statusbar-item', { hasText: text });
+}
+
+/**
+ * Starts test/e2e/promotion-standin.ts (a releases clone plus the GitHub stand-in with write endpoints) and resolves
+ * with what it prints: `{ apiUrl, clone, stagingCommit }`. Closing its stdin stops it.
+ */
+function startPromotionStandin() {
+  const { spawn } = require('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'promotion-standin.ts')], {
+    cwd: harness.REPO_DIR,
+    env: { ...process.env, KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.on('exit', (code) => reject(new Error(`promotion stand-in exited (${code}) before it was ready`)));
+    child.stdout.on('data', (chunk) => {
+      output += chunk.toString('utf8');
+      const newline = output.indexOf('\n');
+      if (newline >= 0) {
+        child.removeAllListeners('exit');
+        resolve({ ...JSON.parse(output.slice(0, newline)), stop: () => child.stdin.end() });
+      }
+    });
+  });
+}
+
+/** The promotion flow from the command palette: preview, the modal's button, the release on the stand-in. */
+function promotionSteps(page, server, promotion) {
+  return [
+    ['opens a clone of a releases repository whose GitHub is the stand-in', async () => {
+      await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(promotion.clone)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
+      await page.keyboard.type('service.yaml');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'service.yaml' }).first().waitFor({ timeout: WAIT_MS });
+      await page.keyboard.press('Enter');
+      await statusBarItem(page, 'Kayron lint passes').waitFor({ timeout: WAIT_MS });
+    }],
+    ['runs "Kayron: Promote Staging to Production…" from the palette and confirms in the modal', async () => {
+      await page.keyboard.press('Control+Shift+P');
+      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
+      await page.keyboard.type('Kayron: Promote Staging to Production');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Promote Staging to Production' }).first().waitFor({ timeout: WAIT_MS });
+      await page.keyboard.press('Enter');
+      // the tag quick pick proposes the patch bump first
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'v0.6.11' }).first().waitFor({ timeout: WAIT_MS });
+      await page.keyboard.press('Enter');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'Release v0.6.11 to production' });
+      await dialog.waitFor({ timeout: WAIT_MS });
+      await page.locator('.monaco-editor .view-line', { hasText: '# Release v0.6.11 to production' }).first().waitFor({ timeout: WAIT_MS });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'promotion.png') });
+      await dialog.locator('.monaco-button', { hasText: 'Create Release' }).click();
+      await page.locator('.notifications-toasts', { hasText: 'Created release v0.6.11' }).waitFor({ timeout: WAIT_MS });
+      const latest = await fetch(`${promotion.apiUrl}/repos/acme/releases/releases/latest`).then((response) => response.json());
+      if (latest.tag_name !== 'v0.6.11') throw new Error(`the stand-in's latest release is ${latest.tag_name}, not v0.6.11`);
+      const tag = await fetch(`${promotion.apiUrl}/repos/acme/releases/git/ref/tags/v0.6.11`, { headers: { authorization: `token ${E2E_GITHUB_TOKEN}` } }).then((response) => response.json());
+      if (tag.object?.sha !== promotion.stagingCommit) throw new Error(`v0.6.11 points at ${tag.object?.sha}, not the staging commit ${promotion.stagingCommit}`);
+    }],
+  ];
 }
 
 function steps(page, server, workspace) {
@@ -85,6 +168,27 @@ function steps(page, server, workspace) {
       await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: WAIT_MS });
       await statusBarItem(page, 'Kayron lint passes').waitFor({ timeout: WAIT_MS });
     }],
+    ['hints at the outdated pin and lists kayron\'s tags newest first in the completion widget', async () => {
+      await page.keyboard.press('Control+J'); // hide the Problems panel again: the editor gets the room
+      await page.locator('.monaco-editor .squiggly-info').first().waitFor({ timeout: WAIT_MS }); // release-outdated
+      // right after the opening quote nothing filters the list; accepting an item would replace the whole tag
+      await goTo(page, TAG_LINE, TAG_V_COLUMN);
+      const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+      await openSuggestWidget(page, rows);
+      // the first row is the newest tag, marked latest; the next ones follow in version order
+      await rows.first().filter({ hasText: 'v0.5.24' }).filter({ hasText: 'latest' }).waitFor({ timeout: WAIT_MS });
+      const labels = await page.locator('.editor-widget.suggest-widget.visible .monaco-list-row .label-name').allTextContents();
+      log('completion rows:', labels.slice(0, 6).join(', '), '…');
+      if (labels.slice(0, 4).join(' ') !== 'v0.5.24 v0.5.23 v0.5.22 v0.5.21') throw new Error(`unexpected order of the first rows: ${labels.slice(0, 6).join(', ')}`);
+      // the release notes sit in the details pane (Ctrl+Space toggles it; a fresh profile starts with it closed)
+      const details = page.locator('.suggest-details', { hasText: "What's changed in v0.5.24" });
+      if (!(await details.isVisible())) await page.keyboard.press('Control+Space');
+      await details.waitFor({ state: 'visible', timeout: WAIT_MS });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'completion.png') });
+      await page.keyboard.press('Escape');
+      await rows.first().waitFor({ state: 'detached', timeout: WAIT_MS });
+      await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.3"' }).waitFor({ timeout: WAIT_MS });
+    }],
   ];
 }
 
@@ -94,17 +198,23 @@ async function main() {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const runDir = harness.makeRunDir('ui');
   const workspace = harness.copySampleReleasesRepo(path.join(runDir, 'releases'));
+  let github;
   let server;
   let browser;
+  let promotion;
   let passed = 0;
   let failed = 0;
   try {
-    server = await harness.startCodeServer(runDir, { vsix: VSIX });
+    github = await harness.startGitHubStandin();
+    harness.writeGitHubSettings(workspace, github);
+    log(`GitHub stand-in up at ${github.apiUrl}`);
+    promotion = await startPromotionStandin();
+    server = await harness.startCodeServer(runDir, { vsix: VSIX, env: { KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN } });
     log(`vsix installed, code-server up at ${server.baseUrl}`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => log('[page error]', String(error).slice(0, 200)));
-    const all = steps(page, server, workspace);
+    const all = [...steps(page, server, workspace), ...promotionSteps(page, server, promotion)];
     for (const [index, [name, run]] of all.entries()) {
       try {
         await run();
@@ -123,6 +233,8 @@ async function main() {
   } finally {
     if (browser) await browser.close().catch(() => undefined);
     await harness.stopCodeServer(server);
+    promotion?.stop();
+    await github?.standin.close();
     harness.removeRunDir(runDir, log);
   }
   return { passed, failed };

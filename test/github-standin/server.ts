@@ -91,7 +91,21 @@ export interface LoggedRequest {
   /** 0 while the response is pending or when the client went away first. */
   status: number;
   fault: StandinFault['kind'] | undefined;
+  /** Parsed JSON body of a write request (write-endpoints.ts), so tests can assert the exact request. */
+  body?: unknown;
 }
+
+/** A request as extra routes (write-endpoints.ts) see it; `token` only when the stand-in accepts it. */
+export interface StandinRouteRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+  token: string | undefined;
+}
+
+/** Extra routes are tried before the read-only ones; undefined passes the request on. */
+export type StandinRoute = (request: StandinRouteRequest) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
 
 export interface StandinOptions {
   owners?: StandinOwner[];
@@ -125,6 +139,7 @@ export class GitHubStandin {
   private readonly faults: (FaultRule & { remaining: number })[] = [];
   private readonly windows = new Map<'anonymous' | 'authenticated', RateWindow>();
   private readonly pendingTimers = new Set<NodeJS.Timeout>();
+  private readonly routes: StandinRoute[] = [];
   private readonly server: http.Server;
   private readonly pathPrefix: string;
   private port = 0;
@@ -182,6 +197,10 @@ export class GitHubStandin {
     const found = this.findRepo(owner, name);
     if (!found) throw new Error(`stand-in has no repository ${owner}/${name}`);
     return found;
+  }
+
+  addRoute(route: StandinRoute): void {
+    this.routes.push(route);
   }
 
   addFault(rule: FaultRule): void {
@@ -245,19 +264,36 @@ export class GitHubStandin {
     entry.fault = fault?.kind;
     const respond = (): void => {
       if (response.destroyed) return;
-      const reply = this.reply(entry, url, fault);
+      const reply = this.reply(entry, url, fault, auth === 'valid' ? token : undefined);
       entry.status = reply.status;
       this.send(response, url, entry, reply);
     };
-    if (fault?.kind === 'delay') {
-      const timer = setTimeout(() => {
-        this.pendingTimers.delete(timer);
+    const start = (): void => {
+      if (fault?.kind === 'delay') {
+        const timer = setTimeout(() => {
+          this.pendingTimers.delete(timer);
+          respond();
+        }, fault.ms);
+        this.pendingTimers.add(timer);
+      } else {
         respond();
-      }, fault.ms);
-      this.pendingTimers.add(timer);
-    } else {
-      respond();
+      }
+    };
+    if (entry.method === 'GET' || entry.method === 'HEAD') {
+      start();
+      return;
     }
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      try {
+        entry.body = text === '' ? undefined : (JSON.parse(text) as unknown);
+      } catch {
+        entry.body = text;
+      }
+      start();
+    });
   }
 
   private takeFault(path: string): StandinFault | undefined {
@@ -267,7 +303,7 @@ export class GitHubStandin {
     return rule.fault;
   }
 
-  private reply(entry: LoggedRequest, url: URL, fault: StandinFault | undefined): Reply {
+  private reply(entry: LoggedRequest, url: URL, fault: StandinFault | undefined, token?: string): Reply {
     const window = this.window(entry.auth === 'valid' ? 'authenticated' : 'anonymous');
     if (fault?.kind === 'status') return { status: fault.status, body: { message: fault.message ?? 'Server Error', documentation_url: DOC_URL } };
     if (fault?.kind === 'unauthorized' || entry.auth === 'invalid') {
@@ -282,6 +318,13 @@ export class GitHubStandin {
         headers: { 'retry-after': String(fault.retryAfterSeconds) },
         body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: DOC_URL },
       };
+    }
+    if (this.routes.length > 0 && url.pathname !== '/rate_limit') {
+      if (window.remaining <= 0) return this.rateLimited(window);
+      for (const route of this.routes) {
+        const answer = route({ method: entry.method, path: url.pathname, query: url.searchParams, body: entry.body, token });
+        if (answer) return answer;
+      }
     }
     if (entry.method !== 'GET') return { status: 404, body: { message: 'Not Found', documentation_url: DOC_URL } };
     if (url.pathname === '/rate_limit') {

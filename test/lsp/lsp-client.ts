@@ -8,12 +8,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  CompletionRequest,
   ConfigurationRequest,
   createProtocolConnection,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
+  DocumentLinkRequest,
   ExitNotification,
   HoverRequest,
   InitializedNotification,
@@ -26,7 +30,10 @@ import {
   StreamMessageWriter,
   UnregistrationRequest,
   WorkDoneProgressCreateRequest,
+  type CompletionItem,
+  type CompletionList,
   type Diagnostic,
+  type DocumentLink,
   type FileEvent,
   type Hover,
   type InitializeParams,
@@ -38,8 +45,8 @@ import {
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { KayronVerdictParams, ReleaseRootsParams } from '../../server/src/protocol';
-import { KayronVerdictNotification, ReleaseRootsNotification } from '../../server/src/protocol';
+import type { GitHubStateParams, KayronVerdictParams, ReleaseRootsParams } from '../../server/src/protocol';
+import { GitHubStateNotification, KayronVerdictNotification, ReleaseRootsNotification } from '../../server/src/protocol';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** The built server; KAYRON_LSP_SERVER points the tests at another build (e.g. a packaged or older one). */
@@ -47,6 +54,11 @@ export const SERVER_SCRIPT = process.env.KAYRON_LSP_SERVER ?? path.join(REPO_ROO
 /** Generous, because CI machines stall; a passing run never waits this long. */
 export const DEFAULT_TIMEOUT_MS = 20_000;
 const POLL_INTERVAL_MS = 10;
+/**
+ * Variables that point the server at GitHub. The server is started without them unless a test passes them in `env`,
+ * so a developer's shell (a real GITHUB_TOKEN, say) never reaches the network from a test.
+ */
+const GITHUB_ENVIRONMENT = ['GITHUB_TOKEN', 'KAYRON_GITHUB_OWNER', 'KAYRON_GITHUB_API_URL', 'KAYRON_OFFLINE'];
 
 export const fileUri = (absolutePath: string): string => pathToFileURL(absolutePath).toString();
 
@@ -67,6 +79,16 @@ export interface StartOptions {
   folders: string[];
   /** Advertise `workspace.didChangeWatchedFiles.dynamicRegistration` (default true). */
   watchFiles?: boolean;
+  /** Added to the server's environment (after the GitHub variables are removed from it); undefined removes one. */
+  env?: Record<string, string | undefined>;
+  initializationOptions?: unknown;
+  /**
+   * Settings by section (e.g. `{ kayron: { github: { owner: 'x' } } }`): when given, the client advertises
+   * `workspace.configuration` and answers `workspace/configuration` from it, as VS Code does.
+   */
+  configuration?: Record<string, unknown>;
+  /** Keep everything the server writes to stdout (JSON-RPC included) in `stdout`, e.g. to prove a secret never left it. */
+  recordStdout?: boolean;
 }
 
 export class LspClient {
@@ -75,9 +97,12 @@ export class LspClient {
   private readonly versions = new Map<string, number>();
   readonly releaseRoots: Received<ReleaseRootsParams>[] = [];
   readonly verdicts: Received<KayronVerdictParams>[] = [];
+  readonly githubStates: Received<GitHubStateParams>[] = [];
   readonly registrations: Registration[] = [];
   readonly logMessages: string[] = [];
+  private readonly customNotifications = new Map<string, Received<unknown>[]>();
   private stderrText = '';
+  private stdoutText = '';
   private exitStatus: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   initializeResult: InitializeResult | undefined;
@@ -85,6 +110,7 @@ export class LspClient {
   private constructor(
     private readonly child: ChildProcess,
     private readonly connection: ProtocolConnection,
+    options: StartOptions,
   ) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
@@ -96,6 +122,11 @@ export class LspClient {
     child.stderr?.on('data', (chunk: string) => {
       this.stderrText += chunk;
     });
+    if (options.recordStdout) {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        this.stdoutText += chunk.toString('utf8');
+      });
+    }
 
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       const list = this.diagnosticsByUri.get(params.uri) ?? [];
@@ -108,6 +139,9 @@ export class LspClient {
     connection.onNotification(KayronVerdictNotification, (params: KayronVerdictParams) => {
       this.verdicts.push({ seq: ++this.seq, params });
     });
+    connection.onNotification(GitHubStateNotification, (params: GitHubStateParams) => {
+      this.githubStates.push({ seq: ++this.seq, params });
+    });
     connection.onNotification(LogMessageNotification.type, (params) => {
       this.logMessages.push(params.message);
     });
@@ -118,7 +152,8 @@ export class LspClient {
     });
     connection.onRequest(UnregistrationRequest.type, () => null);
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => null);
-    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => null));
+    const settings = options.configuration;
+    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (settings && item.section ? (settings[item.section] ?? null) : null)));
     // A dying server closes the pipe; the exit status (checked by tests) is the useful signal, not a stream error.
     connection.onError(() => undefined);
     connection.onClose(() => undefined);
@@ -130,24 +165,34 @@ export class LspClient {
     await fs.access(SERVER_SCRIPT).catch(() => {
       throw new Error(`${SERVER_SCRIPT} is missing: run \`npm run build\` first.`);
     });
-    const child = spawn(process.execPath, [SERVER_SCRIPT, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of GITHUB_ENVIRONMENT) delete env[name];
+    for (const [name, value] of Object.entries(options.env ?? {})) {
+      if (value === undefined) delete env[name];
+      else env[name] = value;
+    }
+    const child = spawn(process.execPath, [SERVER_SCRIPT, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     if (!child.stdout || !child.stdin) throw new Error('server pipes are missing');
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    const client = new LspClient(child, connection);
+    const client = new LspClient(child, connection, options);
     try {
       const params: InitializeParams = {
         processId: process.pid,
         rootUri: options.folders[0] ? fileUri(options.folders[0]) : null,
         workspaceFolders: options.folders.map((folder) => ({ uri: fileUri(folder), name: path.basename(folder) })),
+        ...(options.initializationOptions === undefined ? {} : { initializationOptions: options.initializationOptions }),
         capabilities: {
           workspace: {
             workspaceFolders: true,
+            ...(options.configuration ? { configuration: true } : {}),
             didChangeWatchedFiles: { dynamicRegistration: options.watchFiles ?? true },
           },
           textDocument: {
             synchronization: { dynamicRegistration: false, didSave: true },
             publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] }, dataSupport: true },
             hover: { contentFormat: ['markdown', 'plaintext'] },
+            completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'], labelDetailsSupport: true } },
+            documentLink: { tooltipSupport: true },
           },
         },
       };
@@ -162,6 +207,11 @@ export class LspClient {
 
   get stderr(): string {
     return this.stderrText;
+  }
+
+  /** Empty unless started with `recordStdout`. */
+  get stdout(): string {
+    return this.stdoutText;
   }
 
   /** Undefined while the server process runs. */
@@ -209,6 +259,10 @@ export class LspClient {
     return this.waitFor(() => `a kayron/releaseRoots notification (latest: ${JSON.stringify(this.releaseRoots.at(-1)?.params)})`, () => latestMatching(this.releaseRoots, predicate, options.since), options.timeoutMs);
   }
 
+  waitForGitHubState(predicate: (params: GitHubStateParams) => boolean, options: WaitOptions = {}): Promise<GitHubStateParams> {
+    return this.waitFor(() => `a kayron/githubState notification (latest: ${JSON.stringify(this.githubStates.at(-1)?.params)})`, () => latestMatching(this.githubStates, predicate, options.since), options.timeoutMs);
+  }
+
   waitForVerdict(predicate: (params: KayronVerdictParams) => boolean, options: WaitOptions = {}): Promise<KayronVerdictParams> {
     return this.waitFor(() => `a kayron/verdict notification (latest: ${JSON.stringify(this.verdicts.at(-1)?.params)})`, () => latestMatching(this.verdicts, predicate, options.since), options.timeoutMs);
   }
@@ -244,12 +298,53 @@ export class LspClient {
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
 
+  /** Records every notification of a custom `method` from now on (read them with `waitForNotification`). */
+  recordNotifications(method: string): void {
+    if (this.customNotifications.has(method)) return;
+    const list: Received<unknown>[] = [];
+    this.customNotifications.set(method, list);
+    this.connection.onNotification(method, (params: unknown) => {
+      list.push({ seq: ++this.seq, params });
+    });
+  }
+
+  /** Waits for a recorded `method` notification (after `since`, if given) whose params satisfy `predicate`. */
+  waitForNotification<T>(method: string, predicate: (params: T) => boolean = () => true, options: WaitOptions = {}): Promise<T> {
+    const list = this.customNotifications.get(method);
+    if (!list) throw new Error(`call recordNotifications('${method}') before waiting for it`);
+    return this.waitFor(
+      () => `a ${method} notification (received: ${JSON.stringify(list.slice(-3))})`,
+      () => list.find((item) => item.seq > (options.since ?? 0) && predicate(item.params as T))?.params as T | undefined,
+      options.timeoutMs,
+    );
+  }
+
+  /** `textDocument/didSave` (the editor saved; the text on disk is the caller's to write). */
+  async save(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /** Tells the server the settings changed; it re-reads them from `configuration` (mutate that object first). */
+  async configurationChanged(): Promise<void> {
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
   async fileEvents(changes: FileEvent[]): Promise<void> {
     await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {
     return this.request(HoverRequest.method, { textDocument: { uri }, position });
+  }
+
+  /** The items of a completion request, whether the server answers with a list or an array. */
+  async completion(uri: string, position: Position): Promise<CompletionItem[]> {
+    const result = await this.request<CompletionItem[] | CompletionList | null>(CompletionRequest.method, { textDocument: { uri }, position });
+    return Array.isArray(result) ? result : (result?.items ?? []);
+  }
+
+  async documentLinks(uri: string): Promise<DocumentLink[]> {
+    return (await this.request<DocumentLink[] | null>(DocumentLinkRequest.method, { textDocument: { uri } })) ?? [];
   }
 
   /** Any request; fails if the server exits before answering or does not answer in time. */

@@ -121,6 +121,20 @@ describe('failures are "unknown", never "missing"', () => {
     assert.equal(standin.requestsTo('/repos/acme/kayron/tags').length, 2);
   });
 
+  test('5xx beyond the retries: further requests wait out the back-off instead of asking a failing GitHub again', async () => {
+    const clock = new ManualClock();
+    standin.addFault({ path: /^\/repos\/acme\//, times: 100, fault: { kind: 'status', status: 503 } });
+    const github = providers({ now: clock.now, retries: 1, offlineBackoffMs: 30_000 });
+    assert.equal((await github.listTags('acme', 'kayron')).kind, 'unknown');
+    const blocked = await github.listBranches('acme', 'alloy');
+    assert.equal(blocked.kind === 'unknown' && blocked.reason, 'server-error');
+    assert.equal(github.state().offline, false, 'GitHub answered: a 5xx is not "offline"');
+    assert.deepEqual(standin.requests.map((request) => request.path), ['/repos/acme/kayron/tags', '/repos/acme/kayron/tags']);
+    clock.advance(30_000);
+    standin.clearFaults();
+    assert.equal((await github.listBranches('acme', 'alloy')).kind, 'fetched');
+  });
+
   test('a slow answer times out: unknown timeout, offline state, not retried', async () => {
     standin.addFault({ path: '/repos/acme/kayron/tags', times: 5, fault: { kind: 'delay', ms: 10_000 } });
     const github = providers({ timeoutMs: 150 });

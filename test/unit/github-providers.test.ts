@@ -214,6 +214,9 @@ describe('state', () => {
     assert.deepEqual(announced, ['server-error']);
     state = github.state();
     assert.equal(state.lastError?.reason, 'server-error');
+    // A 5xx that outlasted the retries pauses requests for the back-off (30 s by default).
+    assert.equal((await github.listTags('acme', 'legacy')).kind, 'unknown');
+    clock.advance(30_000);
     await github.listTags('acme', 'legacy');
     assert.equal(github.state().lastError, undefined, 'a success clears the problem');
   });

@@ -14,7 +14,7 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 };
 
 test('every contributed command has exactly one handler in the command table, and vice versa', () => {
-  const table = readFileSync(path.join(root, 'client/src/commands.ts'), 'utf8');
+  const table = readFileSync(path.join(root, 'client/src/commands.ts'), 'utf8') + readFileSync(path.join(root, 'client/src/promotion/commands.ts'), 'utf8') + readFileSync(path.join(root, 'client/src/environments/commands.ts'), 'utf8');
   const handlers = [...table.matchAll(/^\s+'(kayron\.[\w.]+)':/gm)].map((match) => match[1]).sort();
   const contributed = manifest.contributes.commands.map((command) => command.command).sort();
   assert.deepEqual(handlers, contributed);

@@ -143,46 +143,57 @@ function online(code: string, severity: Problem['severity'], message: string, ra
   return { code, severity, kayronCheck: false, message, range, ...(data ? { data } : {}) };
 }
 
-/** `release-unknown`, `release-outdated`, `branch-unknown`, `github-repo-unknown` — only from data GitHub really returned. */
-export async function onlineProblems(context: GitHubContext, entries: readonly DecodedEntry[]): Promise<{ problems: Problem[]; unverified: number }> {
-  const problems: Problem[] = [];
-  let unverified = 0;
-  for (const entry of entries) {
-    const github = entry.github?.value ?? '';
-    if (!github || !entry.github || /[^A-Za-z0-9_.-]/.test(github) || github.startsWith('.')) continue;
-    const release = entry.deploy?.release;
-    const branch = entry.deploy?.branch;
-    if (release && release.value && versionTag(release.value)) {
-      const check = await context.data.checkReleaseEntry(context.owner, github, release.value);
-      if (check.repository.kind === 'missing') {
-        problems.push(online('github-repo-unknown', 'warning', `GitHub has no repository ${context.owner}/${github}.`, entry.github.valueRange, { owner: context.owner, github }));
-        continue;
-      }
-      if (check.item.kind === 'missing') {
-        problems.push(online('release-unknown', 'warning', `${context.owner}/${github} has no tag ${release.value}.`, release.valueRange, { owner: context.owner, github, tag: release.value }));
-      } else if (check.item.kind === 'unknown') unverified++;
-      if (check.tags && check.item.kind === 'found') {
-        const accepted = acceptedTags(check.tags.map((tag) => tag.name));
-        const newer = newerTags(release.value, accepted);
-        const latest = latestTag(accepted);
-        if (newer.length > 0 && latest) {
-          problems.push(online('release-outdated', 'information', `newer release available: ${latest.name}`, release.valueRange, { owner: context.owner, github, tag: release.value, latest: latest.name }));
-        }
-      }
-    } else if (branch && branch.value) {
-      const check = await context.data.checkBranchEntry(context.owner, github, branch.value);
-      if (check.repository.kind === 'missing') {
-        problems.push(online('github-repo-unknown', 'warning', `GitHub has no repository ${context.owner}/${github}.`, entry.github.valueRange, { owner: context.owner, github }));
-        continue;
-      }
-      if (check.item.kind === 'missing') {
-        problems.push(online('branch-unknown', 'warning', `${context.owner}/${github} has no branch ${branch.value}: Kayron would deploy nothing for this release.`, branch.valueRange, { owner: context.owner, github, branch: branch.value }));
-      } else if (check.item.kind === 'unknown') unverified++;
-    } else if (entry.github) {
-      const check = await context.data.checkRepository(context.owner, github);
-      if (check.kind === 'missing') problems.push(online('github-repo-unknown', 'warning', `GitHub has no repository ${context.owner}/${github}.`, entry.github.valueRange, { owner: context.owner, github }));
-      else if (check.kind === 'unknown') unverified++;
+export interface OnlineProblems {
+  problems: Problem[];
+  /** Entries whose checks GitHub could not answer. */
+  unverified: number;
+}
+
+/**
+ * `release-unknown`, `release-outdated`, `branch-unknown`, `github-repo-unknown` — only from data GitHub really returned.
+ * Entries are checked concurrently (the providers cap the requests in flight and share a request per repository), so
+ * a cold workspace or a slow GitHub costs the time of the slowest repository, not the sum; problems keep entry order.
+ */
+export async function onlineProblems(context: GitHubContext, entries: readonly DecodedEntry[]): Promise<OnlineProblems> {
+  const results = await Promise.all(entries.map((entry) => entryProblems(context, entry)));
+  return { problems: results.flatMap((result) => result.problems), unverified: results.reduce((sum, result) => sum + result.unverified, 0) };
+}
+
+async function entryProblems(context: GitHubContext, entry: DecodedEntry): Promise<OnlineProblems> {
+  const github = entry.github?.value ?? '';
+  if (!github || !entry.github || /[^A-Za-z0-9_.-]/.test(github) || github.startsWith('.')) return { problems: [], unverified: 0 };
+  const { owner } = context;
+  const repositoryUnknown = (): OnlineProblems => ({
+    problems: [online('github-repo-unknown', 'warning', `GitHub has no repository ${owner}/${github}.`, entry.github?.valueRange ?? [0, 0], { owner, github })],
+    unverified: 0,
+  });
+  const release = entry.deploy?.release;
+  const branch = entry.deploy?.branch;
+  if (release && release.value && versionTag(release.value)) {
+    const check = await context.data.checkReleaseEntry(owner, github, release.value);
+    if (check.repository.kind === 'missing') return repositoryUnknown();
+    if (check.item.kind === 'unknown') return { problems: [], unverified: 1 };
+    if (check.item.kind === 'missing') {
+      return { problems: [online('release-unknown', 'warning', `${owner}/${github} has no tag ${release.value}.`, release.valueRange, { owner, github, tag: release.value })], unverified: 0 };
     }
+    const accepted = acceptedTags((check.tags ?? []).map((tag) => tag.name));
+    const newer = newerTags(release.value, accepted);
+    const latest = latestTag(accepted);
+    if (newer.length === 0 || !latest) return { problems: [], unverified: 0 };
+    return {
+      problems: [online('release-outdated', 'information', `newer release available: ${latest.name}`, release.valueRange, { owner, github, tag: release.value, latest: latest.name })],
+      unverified: 0,
+    };
   }
-  return { problems, unverified };
+  if (branch && branch.value) {
+    const check = await context.data.checkBranchEntry(owner, github, branch.value);
+    if (check.repository.kind === 'missing') return repositoryUnknown();
+    if (check.item.kind === 'unknown') return { problems: [], unverified: 1 };
+    if (check.item.kind === 'found') return { problems: [], unverified: 0 };
+    const message = `${owner}/${github} has no branch ${branch.value}: Kayron would deploy nothing for this release.`;
+    return { problems: [online('branch-unknown', 'warning', message, branch.valueRange, { owner, github, branch: branch.value })], unverified: 0 };
+  }
+  const check = await context.data.checkRepository(owner, github);
+  if (check.kind === 'missing') return repositoryUnknown();
+  return { problems: [], unverified: check.kind === 'unknown' ? 1 : 0 };
 }

@@ -78,7 +78,7 @@ function scanLines(text: string, from: number, to: number, firstLine: number, it
       starts.push(offset);
       lines.push(line);
     } else if (first === SPACE) {
-      if (!itemsBefore && starts.length === 0 && !/^\s*(#|$)/.test(text.slice(offset, end))) return undefined;
+      if (!itemsBefore && starts.length === 0 && !/^[ \r]*(#|$)/.test(text.slice(offset, end))) return undefined;
     } else if (first !== HASH && first !== LINE_FEED && first !== CARRIAGE_RETURN) {
       return undefined;
     }
@@ -216,8 +216,8 @@ function shiftMessageLines(message: string, lineDelta: number): string {
 }
 
 /** The item as it reads at another position (items start at column 0, so columns stay). */
-function moveItem(item: ItemResult, start: number, line: number, index: number): ItemResult {
-  if (item.start === start && item.line === line && item.index === index) return item;
+function moveItem(item: ItemResult, start: number, line: number, index: number, copy = false): ItemResult {
+  if (!copy && item.start === start && item.line === line && item.index === index) return item;
   const delta = start - item.start;
   const lineDelta = line - item.line;
   return {
@@ -233,20 +233,62 @@ function moveItem(item: ItemResult, start: number, line: number, index: number):
   };
 }
 
+/**
+ * Moves an item of the previous analysis to its place in the next one. An insertion in a 10,000-entry file moves
+ * thousands of entries, and copying them all would cost more than the edit (and feed the garbage collector), so
+ * entries are updated in place: the previous analysis must not be used afterwards (the workspace replaces it).
+ * Problems are few and are copied, so a Problem object never changes once published. Range arrays may be shared (a
+ * problem's range can be its entry's key range), so they are replaced, never changed.
+ */
+function moveItemInPlace(item: ItemResult, delta: number, lineDelta: number, indexDelta: number): void {
+  item.start += delta;
+  item.line += lineDelta;
+  item.index += indexDelta;
+  for (const entry of item.entries) {
+    entry.index = item.index;
+    if (delta === 0) continue;
+    entry.range = shiftRange(entry.range, delta);
+    entry.anchor = shiftRange(entry.anchor, delta);
+    for (const field of [entry.docker, entry.github, entry.provider, entry.deploy?.release, entry.deploy?.branch, entry.deploy?.suspend, entry.deploy?.preview]) {
+      if (!field) continue;
+      field.key = shiftRange(field.key, delta);
+      field.valueRange = shiftRange(field.valueRange, delta);
+    }
+    if (entry.deploy) {
+      entry.deploy.key = shiftRange(entry.deploy.key, delta);
+      entry.deploy.node = shiftRange(entry.deploy.node, delta);
+    }
+  }
+  if (delta !== 0) {
+    item.checkProblems = item.checkProblems.map((problem) => shiftProblem(problem, delta));
+    item.extraProblems = item.extraProblems.map((problem) => shiftProblem(problem, delta));
+    item.unknownKeys = item.unknownKeys.map((key) => ({ ...key, range: shiftRange(key.range, delta) }));
+  }
+  if (delta !== 0 || lineDelta !== 0) {
+    item.decodeProblems = item.decodeProblems.map((problem) => ({ ...shiftProblem(problem, delta), message: shiftMessageLines(problem.message, lineDelta) }));
+  }
+}
+
+interface Reuse {
+  byText: Map<string, ItemResult>;
+  /** Items that are about to be moved in place: reusing one elsewhere needs a copy. */
+  movesInPlace: (item: ItemResult) => boolean;
+}
+
 /** Reuses an earlier result for the same text (moved), or analyses the item. */
-function itemAt(context: Context, byText: Map<string, ItemResult> | undefined, text: string, start: number, line: number, index: number): ItemResult | undefined {
-  const known = byText?.get(text);
-  return known ? moveItem(known, start, line, index) : analyzeItem(context, text, start, line, index);
+function itemAt(context: Context, reuse: Reuse | undefined, text: string, start: number, line: number, index: number): ItemResult | undefined {
+  const known = reuse?.byText.get(text);
+  return known ? moveItem(known, start, line, index, reuse?.movesInPlace(known)) : analyzeItem(context, text, start, line, index);
 }
 
 /** The items of `scan` (covering `[scan.starts[0], end)` of `text`); the first item of a file also owns the lines above it. */
-function itemsOfScan(context: Context, byText: Map<string, ItemResult> | undefined, text: string, scan: LineScan, end: number, firstIndex: number): ItemResult[] | undefined {
+function itemsOfScan(context: Context, reuse: Reuse | undefined, text: string, scan: LineScan, end: number, firstIndex: number): ItemResult[] | undefined {
   const items: ItemResult[] = [];
   for (let k = 0; k < scan.starts.length; k++) {
     const index = firstIndex + k;
     const start = index === 0 ? 0 : (scan.starts[k] as number);
     const line = index === 0 ? 0 : (scan.lines[k] as number);
-    const item = itemAt(context, byText, text.slice(start, scan.starts[k + 1] ?? end), start, line, index);
+    const item = itemAt(context, reuse, text.slice(start, scan.starts[k + 1] ?? end), start, line, index);
     if (!item) return undefined;
     items.push(item);
   }
@@ -254,29 +296,51 @@ function itemsOfScan(context: Context, byText: Map<string, ItemResult> | undefin
 }
 
 /** All items of a text seen for the first time (or after a fallback without cache). */
-function itemsFromScratch(context: Context, text: string): ItemResult[] | undefined {
+function itemsFromScratch(context: Context, text: string): EditedItems | undefined {
   if (text.charCodeAt(0) === 0xfeff || hasUnsplittableCharacter(text, 0, text.length)) return undefined;
   const scan = scanLines(text, 0, text.length, 0, false);
   if (!scan || scan.starts.length === 0) return undefined;
-  return itemsOfScan(context, undefined, text, scan, text.length, 0);
+  const items = itemsOfScan(context, undefined, text, scan, text.length, 0);
+  return items && { items, added: items };
+}
+
+/** Compared a block at a time first: native string comparison is far faster than a loop over characters. */
+const COMPARE_BLOCK = 1024;
+
+function commonPrefixLength(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let length = 0;
+  while (length + COMPARE_BLOCK <= limit && a.slice(length, length + COMPARE_BLOCK) === b.slice(length, length + COMPARE_BLOCK)) length += COMPARE_BLOCK;
+  while (length < limit && a.charCodeAt(length) === b.charCodeAt(length)) length++;
+  return length;
+}
+
+function commonSuffixLength(a: string, b: string, limit: number): number {
+  let length = 0;
+  while (length + COMPARE_BLOCK <= limit && a.slice(a.length - length - COMPARE_BLOCK, a.length - length) === b.slice(b.length - length - COMPARE_BLOCK, b.length - length)) length += COMPARE_BLOCK;
+  while (length < limit && a.charCodeAt(a.length - 1 - length) === b.charCodeAt(b.length - 1 - length)) length++;
+  return length;
+}
+
+interface EditedItems {
+  items: ItemResult[];
+  /** Items that are new in this text (analysed, or found by text), to remember by their text. */
+  added: ItemResult[];
 }
 
 /**
  * Items of `text` given the items of the cached earlier text: items before the first changed character are kept as
  * they are, items after the last one are moved, and only the lines in between are scanned and their items analysed.
  */
-function itemsAfterEdit(context: Context, cache: ItemCache, text: string): ItemResult[] | undefined {
+function itemsAfterEdit(context: Context, cache: ItemCache, text: string): EditedItems | undefined {
   const before = cache.text;
   const items = cache.items;
-  const shorter = Math.min(before.length, text.length);
-  let prefix = 0;
-  while (prefix < shorter && before.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const prefix = commonPrefixLength(before, text);
+  const suffix = commonSuffixLength(before, text, Math.min(before.length, text.length) - prefix);
   const delta = text.length - before.length;
   const changedEnd = before.length - suffix;
   // Only the changed characters (and a CR just before them) can make the new text unsplittable.
-  if ((prefix === 0 && text.charCodeAt(0) === 0xfeff) || hasUnsplittableCharacter(text, prefix, text.length - suffix)) return undefined;
+  if ((prefix === 0 && text.charCodeAt(0) === 0xfeff) || hasUnsplittableCharacter(text, prefix - 1, text.length - suffix + 1)) return undefined;
   const endOf = (index: number) => items[index + 1]?.start ?? before.length;
   // Kept: items ending before the first change, so the `-` that ends them is unchanged too.
   let kept = 0;
@@ -284,8 +348,9 @@ function itemsAfterEdit(context: Context, cache: ItemCache, text: string): ItemR
   // Moved: items starting after the last change, so the line break before them is unchanged too.
   let moved = items.length;
   while (moved > kept && (items[moved - 1] as ItemResult).start > changedEnd) moved--;
-  const from = items[kept]?.start ?? 0;
-  const firstLine = items[kept]?.line ?? 0;
+  // With nothing kept, scan from the top: the lines above the first item belong to no item but must stay plain.
+  const from = kept === 0 ? 0 : (items[kept] as ItemResult).start;
+  const firstLine = kept === 0 ? 0 : (items[kept] as ItemResult).line;
   for (;;) {
     const to = moved < items.length ? (items[moved] as ItemResult).start + delta : text.length;
     const scan = scanLines(text, from, to, firstLine, kept > 0);
@@ -296,41 +361,52 @@ function itemsAfterEdit(context: Context, cache: ItemCache, text: string): ItemR
       continue;
     }
     if (scan.starts.length === 0) return undefined;
-    const middle = itemsOfScan(context, cache.byText, text, scan, to, kept);
+    const firstMoved = moved;
+    const movesInPlace = (item: ItemResult) => item.index >= firstMoved && items[item.index] === item;
+    const middle = itemsOfScan(context, { byText: cache.byText, movesInPlace }, text, scan, to, kept);
     if (!middle) return undefined;
     const result = items.slice(0, kept);
     for (const item of middle) result.push(item);
-    const lineDelta = firstLine + scan.lineBreaks - ((items[moved] as ItemResult | undefined)?.line ?? 0);
+    const lineDelta = firstLine + scan.lineBreaks - (items[moved]?.line ?? 0);
     const indexDelta = kept + middle.length - moved;
     for (let index = moved; index < items.length; index++) {
       const item = items[index] as ItemResult;
-      result.push(moveItem(item, item.start + delta, item.line + lineDelta, item.index + indexDelta));
+      moveItemInPlace(item, delta, lineDelta, indexDelta);
+      result.push(item);
     }
-    return result;
+    return { items: result, added: middle };
   }
 }
 
 /**
- * `analyzeReleaseFile(relativePath, text)`, reusing the per-item results behind `previous` (the analysis of an
- * earlier text of the same file) for items whose text did not change.
+ * Below this length a full parse costs a few milliseconds, less than splitting a fresh file into items (many small
+ * files are scanned at start-up), so such texts are analysed whole and keep no item cache.
  */
-export function analyzeReleaseFileIncremental(relativePath: string, text: string, previous?: FileAnalysis): FileAnalysis {
+export const INCREMENTAL_MIN_LENGTH = 4096;
+
+/**
+ * `analyzeReleaseFile(relativePath, text)`, reusing the per-item results behind `previous` (the analysis of an
+ * earlier text of the same file) for items whose text did not change. `previous` must not be used afterwards: its
+ * entries may have been moved to their new positions (see `moveItemInPlace`).
+ */
+export function analyzeReleaseFileIncremental(relativePath: string, text: string, previous?: FileAnalysis, minLength = INCREMENTAL_MIN_LENGTH): FileAnalysis {
   const pathOnly = analyzeReleaseFile(relativePath, '');
-  if (!pathOnly.fileClass.loadedByKayron || pathOnly.kayronProblems.length > 0) return analyzeReleaseFile(relativePath, text);
+  if (text.length < minLength || !pathOnly.fileClass.loadedByKayron || pathOnly.kayronProblems.length > 0) return analyzeReleaseFile(relativePath, text);
   const cache = previous && previous.relativePath === relativePath ? caches.get(previous) : undefined;
   const context: Context = { relativePath, pathProblems: pathOnly.extraProblems };
-  const items = cache ? itemsAfterEdit(context, cache, text) : itemsFromScratch(context, text);
-  if (!items) {
+  const edited = cache ? itemsAfterEdit(context, cache, text) : itemsFromScratch(context, text);
+  if (!edited) {
     // Not a plain block sequence, or a YAML error, anchors or another construct that ties items together: only the
     // full parse is exact. The earlier items stay cached, so the edit that fixes it is incremental again.
     const full = analyzeReleaseFile(relativePath, text);
     if (cache) caches.set(full, cache);
     return full;
   }
+  const items = edited.items;
   let byText = cache?.byText ?? new Map<string, ItemResult>();
+  for (const item of edited.added) byText.set(item.text, item);
   // Removed items stay findable (undo brings them back) until the map holds twice the live items.
-  if (byText.size > 2 * items.length + 64) byText = new Map();
-  for (const item of items) if (byText.get(item.text) !== item) byText.set(item.text, item);
+  if (byText.size > 2 * items.length + 64) byText = new Map(items.map((item) => [item.text, item]));
   const analysis = assemble(relativePath, text, pathOnly, items);
   caches.set(analysis, { text, items, byText });
   return analysis;

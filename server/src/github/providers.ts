@@ -226,8 +226,10 @@ export class GitHubProviders implements GitHubData {
    */
   async checkReleaseEntry(owner: string, repo: string, tag: string): Promise<EntryCheck<GitHubTag>> {
     const check = await this.checkTag(owner, repo, tag);
-    const listed = await this.listTags(owner, repo, { allowStale: true });
-    const tags = listed.kind === 'fetched' ? listed.value : undefined;
+    // checkTag just loaded the list. Ask again only when that worked: after a failure the cache has nothing, and a
+    // second load would repeat the failed request (with its retries and timeouts) for every entry.
+    const listed = check.kind === 'unknown' ? undefined : await this.listTags(owner, repo, { allowStale: true });
+    const tags = listed?.kind === 'fetched' ? listed.value : undefined;
     return { ...(await this.repositoryFor(owner, repo, check)), item: check, tags };
   }
 

@@ -58,7 +58,10 @@ export type Unsubscribe = () => void;
 
 export interface GitHubStatusOptions {
   now?: () => number;
-  /** After an unreachable host or a timeout, serve from cache without trying the network for this long. */
+  /**
+   * After an unreachable host, a timeout, or a 5xx that outlasted the retries, serve from cache without trying the
+   * network for this long.
+   */
   offlineBackoffMs?: number;
 }
 
@@ -69,6 +72,8 @@ export class GitHubStatus {
   private tokenRejected = false;
   private networkAllowed = true;
   private offlineSince: number | undefined;
+  /** When GitHub last failed in a way worth waiting out (offline, timeout, 5xx after retries). */
+  private backoffSince: number | undefined;
   private rateLimit: { limit: number | undefined; remaining: number; resetAt: number } | undefined;
   private lastError: GitHubProblem | undefined;
   private lastContactAt: number | undefined;
@@ -125,7 +130,9 @@ export class GitHubStatus {
     if (this.rateLimit && this.rateLimit.remaining <= 0 && this.rateLimit.resetAt > now) {
       return { reason: 'rate-limited', message: describeRateLimit(this.rateLimit.limit, this.rateLimit.resetAt, this.hasToken) };
     }
-    if (this.offlineSince !== undefined && now - this.offlineSince < this.offlineBackoffMs && this.lastError) {
+    // A GitHub that is down answers each request only after the retries' waits (seconds): asking again for every
+    // entry on every edit would keep completion waiting and add load to an outage.
+    if (this.backoffSince !== undefined && now - this.backoffSince < this.offlineBackoffMs && this.lastError) {
       return { reason: this.lastError.reason, message: this.lastError.message };
     }
     return undefined;
@@ -147,6 +154,7 @@ export class GitHubStatus {
   /** A manual refresh: try the network again now even after an offline spell or a rejected token. */
   retryNow(): void {
     this.offlineSince = undefined;
+    this.backoffSince = undefined;
     this.tokenRejected = false;
     this.announced.clear();
     this.changed();
@@ -166,6 +174,7 @@ export class GitHubStatus {
   }
 
   recordSuccess(): void {
+    this.backoffSince = undefined;
     if (this.lastError === undefined && this.announced.size === 0) return;
     this.lastError = undefined;
     this.announced.clear();
@@ -176,6 +185,7 @@ export class GitHubStatus {
     this.lastError = problem;
     if (problem.reason === 'unauthorized') this.tokenRejected = true;
     if (problem.reason === 'offline' || problem.reason === 'timeout') this.offlineSince = problem.at;
+    if (problem.reason === 'offline' || problem.reason === 'timeout' || problem.reason === 'server-error') this.backoffSince = problem.at;
     if (problem.reason === 'rate-limited' && problem.resetAt !== undefined) {
       this.rateLimit = { limit: this.rateLimit?.limit, remaining: 0, resetAt: problem.resetAt };
     }

@@ -40,6 +40,11 @@ interface FileOnline {
 export class GitHubSession {
   private providers: GitHubProviders | undefined;
   private apiUrl = DEFAULT_API_URL;
+  /**
+   * The API the token was given for: the first one configured. When the setting later names another API, the token
+   * stays behind (the client restarts the server with that host's token, if it has one).
+   */
+  private tokenApiUrl: string | undefined;
   private readonly owners = new Map<string, string | undefined>();
   private readonly online = new Map<string, FileOnline>();
   private stateListener: ((state: GitHubState) => void) | undefined;
@@ -53,9 +58,12 @@ export class GitHubSession {
     const changed = apiUrl !== this.apiUrl || !this.providers;
     if (changed) {
       this.apiUrl = apiUrl;
+      this.tokenApiUrl ??= apiUrl;
+      const token = apiUrl === this.tokenApiUrl ? this.options.token : undefined;
+      if (this.options.token && !token) this.options.log('warn', `GitHub API changed to ${apiUrl}: continuing without the token, which was given for ${this.tokenApiUrl}.`);
       this.providers = new GitHubProviders({
         apiUrl,
-        token: this.options.token,
+        token,
         cacheDirectory: this.options.cacheDirectory,
         networkAllowed: this.options.networkAllowed,
         log: this.options.log,
@@ -96,20 +104,22 @@ export class GitHubSession {
   /** Recomputes the online problems of every release file of `workspace`. */
   async check(workspace: ReleaseWorkspace): Promise<void> {
     const context = this.context(workspace);
-    let unverified = 0;
-    for (const file of workspace.orderedFiles()) {
-      const key = `${workspace.rootPath}\0${file.relativePath}`;
-      const entries = file.analysis.decoded?.entries ?? [];
-      if (!context || entries.length === 0) {
-        this.online.delete(key);
-        continue;
-      }
-      const text = file.text;
-      const result = await onlineProblems(context, entries);
-      unverified += result.unverified;
-      this.online.set(key, { text, problems: result.problems });
-    }
-    this.unverified = unverified;
+    // Files are checked concurrently, like the entries within a file: the providers cap what goes out at once.
+    const counts = await Promise.all(
+      workspace.orderedFiles().map(async (file) => {
+        const key = `${workspace.rootPath}\0${file.relativePath}`;
+        const entries = file.analysis.decoded?.entries ?? [];
+        if (!context || entries.length === 0) {
+          this.online.delete(key);
+          return 0;
+        }
+        const text = file.text;
+        const result = await onlineProblems(context, entries);
+        this.online.set(key, { text, problems: result.problems });
+        return result.unverified;
+      }),
+    );
+    this.unverified = counts.reduce((sum, count) => sum + count, 0);
   }
 
   /** Online problems for a file, only if they were computed for exactly this text. */

@@ -1,0 +1,136 @@
+/**
+ * Texts and flags of the environments tree, kept free of `vscode` so unit tests can check them: descriptions, ages,
+ * drift wording and the flag-style contextValues that package.json's menus match with `viewItem =~ /flag/`.
+ */
+import type { MatrixCell, MatrixEnvironment, MatrixRow, RootEnvironments } from '../../../server/src/protocol';
+
+const UNITS: [number, string][] = [
+  [365 * 86_400, 'year'],
+  [30 * 86_400, 'month'],
+  [7 * 86_400, 'week'],
+  [86_400, 'day'],
+  [3_600, 'hour'],
+  [60, 'minute'],
+];
+
+/** `3 days ago`; undefined without a parsable date. */
+export function age(iso: string | undefined, now: number): string | undefined {
+  if (!iso) return undefined;
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return undefined;
+  const seconds = Math.max(0, Math.round((now - then) / 1000));
+  for (const [size, unit] of UNITS) {
+    const count = Math.floor(seconds / size);
+    if (count >= 1) return `${count} ${unit}${count === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}
+
+/** Space-separated flags in a fixed order, e.g. `service drift atRef release`. */
+export function contextValue(kind: string, flags: Record<string, boolean | undefined>): string {
+  return [kind, ...Object.entries(flags).filter(([, on]) => on).map(([flag]) => flag)].join(' ');
+}
+
+/** Whether git can read the environment: it has a commit (or is the working tree) and its files were read. */
+export function isReadable(environment: MatrixEnvironment): boolean {
+  return !environment.error && (environment.workingTree === true || environment.commit !== undefined);
+}
+
+/** Environment node description: `origin/main · a1b2c3d · 3 days ago · v0.5.3`, with the notes that matter at a glance. */
+export function environmentDescription(environment: MatrixEnvironment, now: number): string {
+  if (environment.error && !environment.commit) return environment.unavailable ?? environment.error;
+  const parts: string[] = [];
+  if (environment.workingTree) parts.push(`working tree${environment.ref ? ` (${environment.ref})` : ''}`);
+  else if (environment.ref) parts.push(environment.ref);
+  if (environment.shortCommit) parts.push(environment.shortCommit);
+  const when = age(environment.date, now);
+  if (when && !environment.workingTree) parts.push(when);
+  if (environment.tag && environment.tag !== environment.ref) parts.push(environment.tag);
+  if (environment.fallback) parts.push(environment.kind === 'production' ? 'local tag: GitHub unknown' : 'fallback');
+  const lvr = environment.localVsRemote;
+  // Development compares with its upstream; the others name the local branch that is ahead of or behind the ref read.
+  if (lvr && (lvr.ahead > 0 || lvr.behind > 0)) parts.push(`${environment.workingTree ? '' : `${lvr.local} `}${lvr.ahead}↑ ${lvr.behind}↓`);
+  if (environment.behindRemote) parts.push('fetch to update');
+  if (environment.error) parts.push('not readable');
+  else if (environment.verdict) parts.push('lint fails');
+  return parts.join(' · ');
+}
+
+/** Markdown lines for the environment tooltip (what was read, and every note the model made). */
+export function environmentDetails(environment: MatrixEnvironment, now: number): string[] {
+  const lines = [`**${environment.name}**${environment.workingTree ? ' — the working tree with unsaved editor contents' : ''}`, ''];
+  if (environment.ref) lines.push(`- ref: \`${environment.ref}\``);
+  if (environment.commit) lines.push(`- commit: \`${environment.commit}\`${environment.date ? ` (${environment.date}, ${age(environment.date, now) ?? ''})` : ''}`);
+  if (environment.tag) lines.push(`- tag: \`${environment.tag}\``);
+  if (environment.nextStage) lines.push(`- promoted into: ${environment.nextStage}`);
+  lines.push(`- services: ${environment.serviceCount}`);
+  if (environment.fallback) lines.push(`- fallback: ${environment.fallback}`);
+  if (environment.unavailable) lines.push(`- unavailable: ${environment.unavailable}`);
+  if (environment.remoteNote) lines.push(`- remote: ${environment.remoteNote}`);
+  const lvr = environment.localVsRemote;
+  if (lvr && (lvr.ahead > 0 || lvr.behind > 0)) lines.push(`- local \`${lvr.local}\` is ${lvr.ahead} ahead, ${lvr.behind} behind \`${lvr.remote}\``);
+  if (environment.error) lines.push(`- not readable: ${environment.error}`);
+  if (environment.verdict) lines.push(`- \`kayron lint\` would fail: ${environment.verdict.file}: ${firstLine(environment.verdict.message)}`);
+  for (const problem of environment.problems) if (problem.message !== environment.verdict?.message) lines.push(`- ${problem.file}: ${firstLine(problem.message)}`);
+  return lines;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+/** `≠ staging v0.5.1`, `new vs staging`, `removed (staging: v0.5.1)`; undefined without drift. */
+export function driftText(cell: MatrixCell): string | undefined {
+  const drift = cell.drift;
+  if (!drift) return undefined;
+  switch (drift.kind) {
+    case 'changed':
+      return `≠ ${drift.against} ${drift.nextLabel ?? ''}`.trimEnd();
+    case 'added':
+      return `new vs ${drift.against}`;
+    case 'removed':
+      return `removed (${drift.against}: ${drift.nextLabel ?? '?'})`;
+  }
+}
+
+/** Service cell description: what runs (`v0.5.3`, `branch feature/x`, `suspended`, `preview`), then drift and errors. */
+export function cellDescription(cell: MatrixCell): string {
+  const parts = [cell.present ? cell.label : 'not defined'];
+  const drift = driftText(cell);
+  if (drift) parts.push(drift);
+  if (cell.hasErrors) parts.push('errors at this ref');
+  return parts.join(' · ');
+}
+
+/** The cells worth a node: defined ones, and undefined ones whose absence is a drift (the service goes away). */
+export function visibleCell(cell: MatrixCell | undefined): cell is MatrixCell {
+  return cell !== undefined && (cell.present || cell.drift !== undefined);
+}
+
+/** Service group description: how many environments differ from their next stage, or what all of them run. */
+export function serviceSummary(row: MatrixRow, environments: readonly MatrixEnvironment[]): string {
+  const readable = environments.filter(isReadable);
+  const labels = new Set(readable.map((environment) => row.cells[environment.name]).filter((cell) => cell?.present).map((cell) => cell!.label));
+  const drifting = readable.filter((environment) => row.cells[environment.name]?.drift).map((environment) => environment.name);
+  if (drifting.length > 0) return `differs in ${drifting.join(', ')}`;
+  return labels.size === 1 ? `${[...labels][0]!} everywhere` : '';
+}
+
+/** What "copy version" copies: the cell's tag or branch, or for an environment its tag, else its commit. */
+export function versionToCopy(target: { cell?: MatrixCell | undefined; environment?: MatrixEnvironment | undefined }): string | undefined {
+  if (target.cell) return target.cell.strategy?.value || (target.cell.present ? target.cell.label : undefined);
+  return target.environment?.tag ?? target.environment?.commit;
+}
+
+/** The release page of a pinned service (`<web>/<owner>/<github>/releases/tag/<tag>`), or of production's tag. */
+export function releasePageUrl(root: RootEnvironments, target: { github?: string | undefined; tag: string | undefined }): string | undefined {
+  const info = root.github;
+  const repo = target.github ?? info?.repo;
+  if (!info || !repo || !target.tag) return undefined;
+  return `${info.webUrl}/${encodeURIComponent(info.owner)}/${encodeURIComponent(repo)}/releases/tag/${encodeURIComponent(target.tag)}`;
+}
+
+/** A name for an environment snapshot in URIs and tab titles: `staging@a1b2c3d`. */
+export function snapshotName(environment: MatrixEnvironment): string {
+  return environment.shortCommit ? `${environment.name}@${environment.shortCommit}` : environment.name;
+}

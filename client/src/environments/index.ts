@@ -1,0 +1,62 @@
+/**
+ * Environments in the client, registered with one call from activate(): the "Kayron Environments" tree, its command
+ * table, read-only `kayron-ref` documents, and the context keys that package.json's menus and viewsWelcome match.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { RootEnvironments } from '../../../server/src/protocol';
+import { registerEnvironmentCommands } from './commands';
+import { RefDocuments } from './ref-documents';
+import { EnvironmentsStore, EnvironmentsTree, snapshotTree, VIEW_ID, type GroupBy } from './tree';
+
+const GROUP_BY_KEY = 'kayron.environments.groupBy';
+/** Not contributed (no palette entry): returns the visible tree as plain data, for tests and bug reports. */
+export const TREE_SNAPSHOT_COMMAND = '_kayron.environments.tree';
+
+export interface EnvironmentViewsOptions {
+  client: LanguageClient;
+  log: vscode.LogOutputChannel;
+  /** Remembers the grouping per workspace. */
+  state: vscode.Memento;
+}
+
+/** The line above the tree when production is a guess: it is GitHub's latest release, which could not be read. */
+export function productionMessage(roots: readonly RootEnvironments[]): string | undefined {
+  const guessed = roots.find((root) => root.state === 'ok' && root.productionSource !== 'github');
+  if (!guessed) return undefined;
+  const production = guessed.matrix?.environments.find((environment) => environment.kind === 'production');
+  const what = production?.tag ? `Production shows the newest local tag (${production.tag})` : 'Production is unknown';
+  // Production is `<owner>/<origin's repository>` on GitHub: without a GitHub origin there is nothing to ask.
+  if (!guessed.github?.repo) return `${what}: origin is not on GitHub.`;
+  if (!guessed.github.signedIn) return `${what}: sign in to GitHub to read the latest release.`;
+  return `${what}: GitHub did not answer.`;
+}
+
+export function registerEnvironmentViews(options: EnvironmentViewsOptions): vscode.Disposable[] {
+  const { client, log, state } = options;
+  const store = new EnvironmentsStore(client, log);
+  const tree = new EnvironmentsTree(store, state.get<GroupBy>(GROUP_BY_KEY, 'environment'));
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
+  const update = () => {
+    setContext('kayron.environments.state', store.state);
+    view.message = store.state === 'ok' ? productionMessage(store.roots) : undefined;
+  };
+  setContext('kayron.environments.visible', true);
+  setContext(GROUP_BY_KEY, tree.grouping);
+  update();
+  const setGrouping = (groupBy: GroupBy) => {
+    tree.setGrouping(groupBy);
+    setContext(GROUP_BY_KEY, groupBy);
+    void state.update(GROUP_BY_KEY, groupBy);
+  };
+  return [
+    store,
+    tree,
+    view,
+    new RefDocuments(client, log),
+    store.onDidChange(update),
+    ...registerEnvironmentCommands({ client, log, store, tree, setGrouping }),
+    vscode.commands.registerCommand(TREE_SNAPSHOT_COMMAND, () => ({ state: store.state, loads: store.loadCount, grouping: tree.grouping, message: view.message, nodes: snapshotTree(tree) })),
+  ];
+}

@@ -1,0 +1,130 @@
+/** Reads of the releases repository on GitHub that every promotion needs, through the executor (so they are logged). */
+import { encodePath } from './github-api';
+import type { PromotionExecutor } from './executor';
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export class PromotionError extends Error {
+  override readonly name = 'PromotionError';
+  constructor(
+    /** `access`: the token or account cannot do this (scopes, push rights, rejected token). */
+    readonly reason: 'conflict' | 'stale' | 'refused' | 'access' | 'failed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RepositoryInfo {
+  defaultBranch: string;
+  private: boolean;
+  /** Undefined when GitHub does not say (e.g. anonymous). */
+  canPush: boolean | undefined;
+  /** Classic tokens' scopes from `x-oauth-scopes`; undefined for fine-grained tokens and apps, which do not send it. */
+  scopes: string[] | undefined;
+  htmlUrl: string;
+}
+
+export function repoPath(ref: RepoRef, rest = ''): string {
+  return `/repos/${encodeURIComponent(ref.owner)}/${encodeURIComponent(ref.repo)}${rest}`;
+}
+
+type Json = Record<string, unknown>;
+const asObject = (value: unknown): Json => (typeof value === 'object' && value !== null ? (value as Json) : {});
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+export class RemoteRepository {
+  constructor(
+    readonly ref: RepoRef,
+    private readonly executor: PromotionExecutor,
+  ) {}
+
+  path(rest = ''): string {
+    return repoPath(this.ref, rest);
+  }
+
+  async info(): Promise<RepositoryInfo> {
+    const response = await this.executor.read(this.path());
+    if (response.status === 401) throw new PromotionError('access', 'GitHub rejected the token (401). Sign in to GitHub again.');
+    if (response.status === 404) throw new PromotionError('access', `GitHub does not show ${this.ref.owner}/${this.ref.repo} to this account (404): check the origin remote and the signed-in account.`);
+    if (response.status !== 200) throw new PromotionError('failed', this.executor.describeFailure(response, `Reading ${this.ref.owner}/${this.ref.repo}`));
+    const data = asObject(response.data);
+    const permissions = asObject(data.permissions);
+    const scopesHeader = response.headers.get('x-oauth-scopes');
+    return {
+      defaultBranch: asString(data.default_branch) ?? 'main',
+      private: data.private === true,
+      canPush: typeof permissions.push === 'boolean' ? permissions.push : undefined,
+      scopes: scopesHeader === null ? undefined : scopesHeader.split(',').map((scope) => scope.trim()).filter(Boolean),
+      htmlUrl: asString(data.html_url) ?? '',
+    };
+  }
+
+  /** The commit a branch or tag points at (`heads/main`, `tags/v1.0.0`); undefined when it does not exist. */
+  async refSha(ref: string): Promise<string | undefined> {
+    const response = await this.executor.read(this.path(`/git/ref/${encodePath(ref)}`));
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw new PromotionError('failed', this.executor.describeFailure(response, `Reading ${ref}`));
+    const object = asObject(asObject(response.data).object);
+    const sha = asString(object.sha);
+    if (!sha) throw new PromotionError('failed', `GitHub answered ${ref} without a SHA.`);
+    if (object.type === 'tag') {
+      // An annotated tag: peel to its commit.
+      const tag = await this.executor.read(this.path(`/git/tags/${sha}`));
+      return asString(asObject(asObject(tag.data).object).sha) ?? sha;
+    }
+    return sha;
+  }
+
+  async treeOf(commit: string): Promise<string> {
+    const response = await this.executor.read(this.path(`/git/commits/${commit}`));
+    if (response.status !== 200) throw new PromotionError('failed', this.executor.describeFailure(response, `Reading commit ${commit.slice(0, 7)}`));
+    const tree = asString(asObject(asObject(response.data).tree).sha);
+    if (!tree) throw new PromotionError('failed', `GitHub answered commit ${commit.slice(0, 7)} without a tree.`);
+    return tree;
+  }
+
+  /** A file's text at a commit; undefined when it does not exist there. */
+  async file(path: string, commit: string): Promise<string | undefined> {
+    const response = await this.executor.read(this.path(`/contents/${encodePath(path)}?ref=${encodeURIComponent(commit)}`));
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw new PromotionError('failed', this.executor.describeFailure(response, `Reading ${path}`));
+    const data = asObject(response.data);
+    if (data.type !== 'file' || typeof data.content !== 'string') throw new PromotionError('failed', `${path} is not a file on GitHub.`);
+    return Buffer.from(data.content, 'base64').toString('utf8');
+  }
+
+  async latestRelease(): Promise<{ tag: string; url: string } | undefined> {
+    const response = await this.executor.read(this.path('/releases/latest'));
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw new PromotionError('failed', this.executor.describeFailure(response, 'Reading the latest release'));
+    const data = asObject(response.data);
+    const tag = asString(data.tag_name);
+    return tag ? { tag, url: asString(data.html_url) ?? '' } : undefined;
+  }
+
+  async releaseByTag(tag: string): Promise<{ url: string } | undefined> {
+    const response = await this.executor.read(this.path(`/releases/tags/${encodePath(tag)}`));
+    if (response.status !== 200) return undefined;
+    return { url: asString(asObject(response.data).html_url) ?? '' };
+  }
+
+  /** The open pull request from `branch` (same repository) into `base`, if any. */
+  async openPull(branch: string, base: string): Promise<{ number: number; url: string; title: string } | undefined> {
+    const query = `?state=open&head=${encodeURIComponent(`${this.ref.owner}:${branch}`)}&base=${encodeURIComponent(base)}`;
+    const response = await this.executor.read(this.path(`/pulls${query}`));
+    if (response.status !== 200 || !Array.isArray(response.data)) throw new PromotionError('failed', this.executor.describeFailure(response, 'Listing open pull requests'));
+    for (const raw of response.data) {
+      const pull = asObject(raw);
+      const head = asObject(pull.head);
+      // GitHub filters by head already; check anyway, since a stand-in or an older server may not.
+      if (asString(head.ref) !== branch || asString(asObject(pull.base).ref) !== base) continue;
+      if (typeof pull.number !== 'number') continue;
+      return { number: pull.number, url: asString(pull.html_url) ?? '', title: asString(pull.title) ?? '' };
+    }
+    return undefined;
+  }
+}

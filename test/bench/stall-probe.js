@@ -1,0 +1,25 @@
+'use strict';
+/**
+ * Preloaded into a language-server process by the benchmark (`node --require test/bench/stall-probe.js ...`): a 1 ms
+ * timer notices every time the event loop was blocked and reports the stall on stderr, with its start as epoch ms, so
+ * the benchmark can tell how long the server could not answer anything during an edit. On SIGUSR2 it reports any
+ * stall in progress and then a mark, so the benchmark knows every stall before that moment has been reported.
+ * Not part of the product.
+ */
+const { performance } = require('node:perf_hooks');
+
+const thresholdMs = Number(process.env.KAYRON_BENCH_STALL_MS || 5);
+let last = performance.now();
+
+function check() {
+  const now = performance.now();
+  const gap = now - last;
+  if (gap > thresholdMs) process.stderr.write(`kayron-bench-stall ${(performance.timeOrigin + last).toFixed(3)} ${gap.toFixed(3)}\n`);
+  last = now;
+}
+
+setInterval(check, 1).unref();
+process.on('SIGUSR2', () => {
+  check();
+  process.stderr.write(`kayron-bench-mark ${(performance.timeOrigin + performance.now()).toFixed(3)}\n`);
+});

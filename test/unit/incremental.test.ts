@@ -1,0 +1,339 @@
+/**
+ * The incremental analysis must equal the full one after every edit. Property-style: every file of the real corpus and
+ * a few generated ones receive hundreds of seeded random edits (typing, deleting, breaking and fixing tags, adding and
+ * removing entries and comments, syntax errors, anchors, tabs, ...), each compared with `analyzeReleaseFile`.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { analyzeReleaseFile, type FileAnalysis } from '../../server/src/features/validate';
+import { analyzeReleaseFileIncremental as analyzeIncrementally, INCREMENTAL_MIN_LENGTH, splitTopLevelItems } from '../../server/src/features/incremental-analysis';
+import { generateReleaseFile, seededRandom, serviceEntry } from '../bench/release-files';
+
+const CORPUS = '/work/shared/corpus/releases-history';
+
+/** The small files of the corpus would otherwise be analysed whole; here every text goes through the items. */
+const analyzeReleaseFileIncremental = (relativePath: string, text: string, previous?: FileAnalysis): FileAnalysis =>
+  analyzeIncrementally(relativePath, text, previous, 0);
+
+function corpusFiles(directory: string): string[] {
+  return readdirSync(directory)
+    .sort()
+    .flatMap((name) => {
+      const full = path.join(directory, name);
+      if (statSync(full).isDirectory()) return corpusFiles(full);
+      return name.endsWith('.yaml') ? [full] : [];
+    });
+}
+
+/** Everything a consumer of the analysis reads, except the lazily parsed tree (compared separately). */
+function project(analysis: FileAnalysis) {
+  const decoded = analysis.decoded;
+  return {
+    relativePath: analysis.relativePath,
+    fileClass: analysis.fileClass,
+    kayronProblems: analysis.kayronProblems,
+    extraProblems: analysis.extraProblems,
+    decoded: decoded && {
+      problems: decoded.problems,
+      entries: decoded.entries,
+      unknownKeys: decoded.unknownKeys,
+      ignoredDocuments: decoded.ignoredDocuments,
+      failed: decoded.failed,
+      lineStarts: decoded.lineCounter.lineStarts,
+    },
+  };
+}
+
+function itemStarts(text: string): number[] {
+  return [...text.matchAll(/^-(?=[ \r\n]|$)/gm)].map((match) => match.index ?? 0);
+}
+
+function lineStarts(text: string): number[] {
+  return [0, ...[...text.matchAll(/\n/g)].map((match) => (match.index ?? 0) + 1)].filter((offset) => offset <= text.length);
+}
+
+type Random = () => number;
+const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+const splice = (text: string, at: number, remove: number, insert: string) => text.slice(0, at) + insert + text.slice(at + remove);
+
+/** Snippets that exercise every fallback and most decode problems. */
+const TROUBLE = [
+  '"', "'", ': x: y', '[', '{a', ']', '}', '!!int ', '|\n', '>-\n', '? ', '&a ', '*a', '<<: *a\n', '---\n', '...\n', '\t', '%YAML 1.2\n',
+  '\ufeff', '- - x\n', '  - y\n', 'key: value\n', '-x\n', '#', ' # note', '\r', '\r\n', '\u0000', 'docker: [1]\n', '  deploy: "x"\n',
+];
+
+interface Edit {
+  label: string;
+  text: string;
+}
+
+/** One random edit; the label says what happened so a failure can be reproduced by reading it. */
+function randomEdit(text: string, random: Random, history: string[], counter: { next: number }): Edit {
+  const at = Math.floor(random() * (text.length + 1));
+  const lines = lineStarts(text);
+  const lineAt = pick(random, lines);
+  const items = itemStarts(text);
+  const roll = random();
+  if (roll < 0.2) {
+    const char = pick(random, [...'abcxyz019 -:"\'#\n', ' ', ' ', '\n']);
+    return { label: `insert ${JSON.stringify(char)} at ${at}`, text: splice(text, at, 0, char) };
+  }
+  if (roll < 0.35) {
+    const length = 1 + Math.floor(random() * 5);
+    return { label: `delete ${length} at ${at}`, text: splice(text, at, length, '') };
+  }
+  if (roll < 0.45) {
+    const tags = [...text.matchAll(/release: "([vx])/g)];
+    if (tags.length > 0) {
+      const tag = pick(random, tags);
+      const offset = (tag.index ?? 0) + 'release: "'.length;
+      return { label: `flip tag at ${offset}`, text: splice(text, offset, 1, tag[1] === 'v' ? 'x' : 'v') };
+    }
+  }
+  if (roll < 0.55) {
+    const where = random() < 0.2 || items.length === 0 ? text.length : pick(random, items);
+    const entry = serviceEntry(counter.next++, random, 0.5, 'added');
+    const prefix = where === text.length && text.length > 0 && !text.endsWith('\n') ? '\n' : '';
+    return { label: `add entry at ${where}`, text: splice(text, where, 0, prefix + entry) };
+  }
+  if (roll < 0.62 && items.length > 1) {
+    const index = Math.floor(random() * items.length);
+    const start = items[index] ?? 0;
+    const end = items[index + 1] ?? text.length;
+    return { label: `remove entry ${index}`, text: splice(text, start, end - start, '') };
+  }
+  if (roll < 0.66 && items.length > 1) {
+    // Copy or move an entry to another item boundary: identical item texts at several places, items changing index.
+    const index = Math.floor(random() * items.length);
+    const start = items[index] ?? 0;
+    const end = items[index + 1] ?? text.length;
+    const entry = text.slice(start, end).endsWith('\n') ? text.slice(start, end) : `${text.slice(start, end)}\n`;
+    const where = pick(random, [...items, text.length]);
+    const move = random() < 0.5;
+    const without = move ? splice(text, start, end - start, '') : text;
+    const at = move && where > start ? Math.max(start, where - (end - start)) : where;
+    const prefix = at === without.length && without.length > 0 && !without.endsWith('\n') ? '\n' : '';
+    return { label: `${move ? 'move' : 'copy'} entry ${index} to ${at}`, text: splice(without, at, 0, prefix + entry) };
+  }
+  if (roll < 0.72) {
+    const comment = pick(random, ['# a comment\n', '  # indented comment\n', '\n', '    # deep comment\n', '#\n']);
+    return { label: `comment ${JSON.stringify(comment)} at line start ${lineAt}`, text: splice(text, lineAt, 0, comment) };
+  }
+  if (roll < 0.8) {
+    const snippet = pick(random, TROUBLE);
+    const where = random() < 0.5 ? at : lineAt;
+    return { label: `trouble ${JSON.stringify(snippet)} at ${where}`, text: splice(text, where, 0, snippet) };
+  }
+  if (roll < 0.86) {
+    // Repeat a line right after itself: usually a duplicate key, sometimes a second strategy or a nested item.
+    const index = Math.floor(random() * lines.length);
+    const start = lines[index] ?? 0;
+    const end = lines[index + 1] ?? text.length;
+    const line = text.slice(start, end);
+    return { label: `repeat line at ${start}`, text: splice(text, end, 0, line.endsWith('\n') ? line : `\n${line}`) };
+  }
+  if (roll < 0.92) {
+    const outdent = text.startsWith(' ', lineAt) && random() < 0.5;
+    return { label: `${outdent ? 'outdent' : 'indent'} line at ${lineAt}`, text: outdent ? splice(text, lineAt, 1, '') : splice(text, lineAt, 0, ' ') };
+  }
+  const earlier = history.length > 0 ? pick(random, history) : text;
+  return { label: 'revert to an earlier text', text: earlier };
+}
+
+/** An incremental result (rather than a fallback to the full analysis) parses the whole-file tree only on demand. */
+const tookIncrementalPath = (analysis: FileAnalysis): boolean =>
+  analysis.decoded !== undefined && Object.getOwnPropertyDescriptor(analysis.decoded, 'document')?.get !== undefined;
+
+/** Applies `edits` random edits, comparing incremental and full analysis after each; returns how many steps were incremental. */
+function checkEditSequence(name: string, relativePath: string, initial: string, seed: number, edits: number): number {
+  const random = seededRandom(seed);
+  const history: string[] = [initial];
+  const counter = { next: 10_000 };
+  let text = initial;
+  let previous = analyzeReleaseFileIncremental(relativePath, text);
+  assert.deepEqual(project(previous), project(analyzeReleaseFile(relativePath, text)), `${name}: initial text`);
+  /** The latest text that was a plain block sequence: typing breaks files for a moment, then fixes them. */
+  let lastPlain = tookIncrementalPath(previous) ? text : initial;
+  const labels: string[] = [];
+  let incrementalSteps = 0;
+  for (let step = 0; step < edits; step++) {
+    const edit = !tookIncrementalPath(previous) && random() < 0.6 ? { label: 'fix: back to the last plain text', text: lastPlain } : randomEdit(text, random, history, counter);
+    text = edit.text;
+    labels.push(edit.label);
+    if (history.length < 20 && random() < 0.2) history.push(text);
+    const incremental = analyzeReleaseFileIncremental(relativePath, text, previous);
+    const full = analyzeReleaseFile(relativePath, text);
+    assert.deepEqual(project(incremental), project(full), `${name} (seed ${seed}) step ${step}: ${labels.slice(-3).join(' | ')}\n--- text ---\n${text}`);
+    previous = incremental;
+    if (tookIncrementalPath(incremental)) {
+      incrementalSteps++;
+      lastPlain = text;
+    }
+  }
+  return incrementalSteps;
+}
+
+/** Guards the property test itself: if nearly every step fell back, it would not be testing the incremental path. */
+function assertMostlyIncremental(name: string, incrementalSteps: number, edits: number): void {
+  assert.ok(incrementalSteps >= edits * 0.4, `${name}: only ${incrementalSteps} of ${edits} edits took the incremental path`);
+}
+
+describe('incremental analysis equals the full analysis', () => {
+  const files = corpusFiles(CORPUS);
+
+  test('the corpus is there', () => {
+    assert.ok(files.length >= 100, `expected the releases-history corpus, found ${files.length} files`);
+  });
+
+  test('every corpus file (and its CRLF form), under random edits', () => {
+    let edits = 0;
+    let incrementalSteps = 0;
+    files.forEach((file, index) => {
+      const text = readFileSync(file, 'utf8');
+      const relativePath = path.relative(CORPUS, file).split(path.sep).slice(1).join('/');
+      incrementalSteps += checkEditSequence(file, relativePath, text, 1000 + index, 60);
+      edits += 60;
+      if (index % 6 === 0) {
+        incrementalSteps += checkEditSequence(`${file} (CRLF)`, relativePath, text.replace(/\n/g, '\r\n'), 5000 + index, 30);
+        edits += 30;
+      }
+    });
+    assertMostlyIncremental('corpus', incrementalSteps, edits);
+  });
+
+  const generated: [string, string, string, number][] = [
+    ['generated infrastructure', 'infrastructure/infrastructure.yaml', generateReleaseFile(25, { infrastructure: true, problemRate: 0.2, seed: 7 }), 300],
+    ['generated service', 'service/service.yaml', generateReleaseFile(30, { problemRate: 0.3, seed: 8 }), 300],
+    ['generated root file (not linted by CI)', 'releases.yaml', generateReleaseFile(20, { problemRate: 0.3, seed: 9 }), 200],
+    ['generated CRLF', 'service/crlf.yaml', generateReleaseFile(20, { problemRate: 0.3, seed: 10 }).replace(/\n/g, '\r\n'), 200],
+    ['generated, no header comment', 'service/bare.yaml', generateReleaseFile(20, { problemRate: 0.3, seed: 11 }).replace(/^#.*\n\n/, ''), 200],
+  ];
+  for (const [name, relativePath, text, edits] of generated) {
+    test(`${name}, under ${edits} random edits`, () => {
+      assertMostlyIncremental(name, checkEditSequence(name, relativePath, text, text.length, edits), edits);
+    });
+  }
+
+  test('files that are not a plain block sequence', () => {
+    const texts = [
+      '',
+      '# only a comment\n',
+      'docker: x\n',
+      '[{docker: x}]\n',
+      '- &base {docker: a, github: a, deploy: {release: v1.0.0}}\n- <<: *base\n  docker: b\n',
+      '- docker: a\n---\n- docker: b\n',
+      '%YAML 1.2\n---\n- docker: a\n',
+      '- docker: a\n\tgithub: a\n',
+      '\ufeff- docker: a\n',
+      '  - docker: a\n    github: a\n',
+      '- docker: "a\n- docker: b\n',
+      '- docker: a\n  github: a\n  github: b\n- docker: c\n  docker: d\n',
+      '- "scalar"\n- [1, 2]\n-\n- docker: a\n  deploy: [1]\n',
+      '-\n-\n-\n',
+      '- docker: a\r- docker: b\n',
+    ];
+    for (const text of texts) {
+      for (const relativePath of ['service/a.yaml', 'releases.yaml', 'service/a.yml', 'docs/a.yaml']) {
+        assert.deepEqual(project(analyzeReleaseFileIncremental(relativePath, text)), project(analyzeReleaseFile(relativePath, text)), JSON.stringify(text));
+      }
+    }
+  });
+
+  test('edits around the lines above the first item', () => {
+    // Each text follows from the one before; the second empties the first item's line, so the next item becomes the first.
+    const sequence = ['#\n- a\n- b\n', '#\n\n- b\n', 'x: 1\n#\n\n- b\n', '#\n\n- b\n', '  !!str\n#\n\n- b\n', '#\n\n- b\n', '\n- b\n- c\n', '- b\n- c\n'];
+    let previous: FileAnalysis | undefined;
+    for (const text of sequence) {
+      const incremental = analyzeReleaseFileIncremental('service/a.yaml', text, previous);
+      assert.deepEqual(project(incremental), project(analyzeReleaseFile('service/a.yaml', text)), JSON.stringify(text));
+      previous = incremental;
+    }
+  });
+
+  test('small texts are analysed whole, with the same result', () => {
+    const text = generateReleaseFile(5);
+    assert.ok(text.length < INCREMENTAL_MIN_LENGTH);
+    const analysis = analyzeIncrementally('service/a.yaml', text);
+    assert.equal(tookIncrementalPath(analysis), false);
+    assert.deepEqual(project(analysis), project(analyzeReleaseFile('service/a.yaml', text)));
+    const large = generateReleaseFile(100);
+    assert.ok(large.length >= INCREMENTAL_MIN_LENGTH);
+    assert.equal(tookIncrementalPath(analyzeIncrementally('service/a.yaml', large)), true);
+  });
+
+  test('the whole-file tree is parsed on demand and equals the full one', () => {
+    const text = generateReleaseFile(20, { problemRate: 0.3 });
+    const incremental = analyzeReleaseFileIncremental('service/a.yaml', text);
+    assert.deepEqual(incremental.decoded?.document?.toJS(), analyzeReleaseFile('service/a.yaml', text).decoded?.document?.toJS());
+  });
+});
+
+describe('incremental analysis reuses unchanged items', () => {
+  const text = generateReleaseFile(50, { problemRate: 0.2, seed: 3 });
+  const items = itemStarts(text);
+  const lastTag = text.lastIndexOf('release: "v') + 'release: "'.length;
+
+  test('a plain block sequence is split into its items', () => {
+    assert.deepEqual(splitTopLevelItems(text), items);
+    assert.equal(splitTopLevelItems('key: value\n'), undefined);
+  });
+
+  test('an edit in the last entry keeps the earlier entries as they were', () => {
+    const first = analyzeReleaseFileIncremental('service/a.yaml', text);
+    const second = analyzeReleaseFileIncremental('service/a.yaml', splice(text, lastTag, 1, 'x'), first);
+    const before = first.decoded?.entries ?? [];
+    const after = second.decoded?.entries ?? [];
+    assert.equal(after.length, before.length);
+    assert.ok(after.slice(0, -1).every((entry, index) => entry === before[index]), 'unchanged entries are reused, not re-decoded');
+    assert.notEqual(after.at(-1), before.at(-1));
+  });
+
+  test('the items survive a syntax error and are reused once it is fixed', () => {
+    const first = analyzeReleaseFileIncremental('service/a.yaml', text);
+    const broken = analyzeReleaseFileIncremental('service/a.yaml', splice(text, lastTag, 0, '"'), first);
+    assert.equal(broken.decoded?.entries.length, 0, 'a syntax error decodes nothing, as in the full analysis');
+    const fixed = analyzeReleaseFileIncremental('service/a.yaml', text, broken);
+    const before = first.decoded?.entries ?? [];
+    const after = fixed.decoded?.entries ?? [];
+    assert.equal(after.length, before.length);
+    assert.ok(after.every((entry, index) => entry === before[index]), 'every entry is reused, the fixed one included');
+    assert.deepEqual(project(fixed), project(first));
+  });
+
+  test('an item reused at the place another one is moved away from is a separate copy', () => {
+    // The first entry changes (same length) and a copy of the second is inserted after it: the old second item both
+    // stays where it was (found by its text) and moves one entry down (unchanged text after the edit).
+    const [a, b, c] = ['- docker: "a"\n  github: "a"\n', '- docker: "b"\n  github: "b"\n', '- docker: "c"\n  github: "c"\n'];
+    const first = analyzeReleaseFileIncremental('service/a.yaml', `${a}${c}`);
+    const edited = `${b}${c}${c}`;
+    const second = analyzeReleaseFileIncremental('service/a.yaml', edited, first);
+    assert.deepEqual(project(second), project(analyzeReleaseFile('service/a.yaml', edited)));
+    const entries = second.decoded?.entries ?? [];
+    assert.notEqual(entries[1], entries[2]);
+  });
+
+  test('problems already handed out never change, even when their entries move', () => {
+    const first = analyzeReleaseFileIncremental('service/a.yaml', text);
+    const handedOut = [...first.kayronProblems, ...first.extraProblems];
+    const snapshot = structuredClone(handedOut);
+    assert.ok(snapshot.length > 0, 'the generated file has problems');
+    analyzeReleaseFileIncremental('service/a.yaml', `# a new first line\n${text}`, first);
+    assert.deepEqual(handedOut, snapshot);
+  });
+
+  test('an insertion before an entry moves it without re-decoding, with file-absolute positions', () => {
+    const withTypeError = `${text}- docker: [1]\n  github: a\n  github: b\n`;
+    const first = analyzeReleaseFileIncremental('service/a.yaml', withTypeError);
+    const firstEntries = [...(first.decoded?.entries ?? [])];
+    const edited = splice(withTypeError, items[1] ?? 0, 0, '# new line\n');
+    const second = analyzeReleaseFileIncremental('service/a.yaml', edited, first);
+    assert.deepEqual(project(second), project(analyzeReleaseFile('service/a.yaml', edited)));
+    // The comment joins the first item and the second is found again by its text; every later entry is the same object, moved.
+    assert.ok(second.decoded?.entries.slice(2).every((entry, index) => entry === firstEntries[index + 2]));
+    const messages = second.kayronProblems.filter((problem) => problem.code.startsWith('yaml-')).map((problem) => problem.message);
+    const lines = edited.split('\n').length;
+    assert.ok(messages.some((message) => message.startsWith(`[${lines - 3}:`)), messages.join('\n'));
+  });
+});
