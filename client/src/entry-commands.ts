@@ -90,7 +90,8 @@ async function pickBranch(client: LanguageClient, uri: string, github: string, n
 }
 
 export async function bumpService(client: LanguageClient): Promise<void> {
-  const entry = await pickEntry(client, 'Service to bump', (candidate) => candidate.github !== '' && candidate.strategy !== 'suspend');
+  // Entries without a strategy (or suspended) have no value a tag could replace: the server would refuse the edit.
+  const entry = await pickEntry(client, 'Service to bump', (candidate) => candidate.github !== '' && (candidate.strategy === 'release' || candidate.strategy === 'branch'));
   if (!entry) return;
   const tag = await pickVersion(client, entry);
   if (tag) await applyEntryEdit(client, { uri: entry.uri, index: entry.index, action: { kind: 'release', tag } });
@@ -106,8 +107,14 @@ export async function switchServiceToBranch(client: LanguageClient): Promise<voi
 /** From the "Switch to branch…" code action: `{ uri, index }` of the entry. */
 export async function switchEntryToBranch(client: LanguageClient, target: { uri: string; index: number } | undefined): Promise<void> {
   if (!target) return switchServiceToBranch(client);
-  const entry = (await client.sendRequest<ReleaseEntry[]>(ReleaseEntriesRequest)).find((candidate) => candidate.uri === target.uri && candidate.index === target.index);
-  if (!entry) return;
+  // The code action names the document as the editor does, the entry list as node's file URLs do: compare parsed URIs
+  // (they differ in percent-encoding, e.g. of "@" or a drive letter's ":").
+  const targetUri = vscode.Uri.parse(target.uri).toString();
+  const entry = (await client.sendRequest<ReleaseEntry[]>(ReleaseEntriesRequest)).find((candidate) => vscode.Uri.parse(candidate.uri).toString() === targetUri && candidate.index === target.index);
+  if (!entry) {
+    void vscode.window.showWarningMessage('Kayron: that release entry is gone (the file changed meanwhile).');
+    return;
+  }
   const branch = await pickBranch(client, entry.uri, entry.github, entry.name);
   if (branch) await applyEntryEdit(client, { uri: entry.uri, index: entry.index, action: { kind: 'branch', name: branch } });
 }

@@ -10,12 +10,18 @@ const { performance } = require('node:perf_hooks');
 
 const thresholdMs = Number(process.env.KAYRON_BENCH_STALL_MS || 5);
 let last = performance.now();
+let lastCpu = process.cpuUsage();
 
+/** Also reports the CPU time the process used meanwhile: on a busy machine a stall can be time spent descheduled. */
 function check() {
   const now = performance.now();
   const gap = now - last;
-  if (gap > thresholdMs) process.stderr.write(`kayron-bench-stall ${(performance.timeOrigin + last).toFixed(3)} ${gap.toFixed(3)}\n`);
+  if (gap > thresholdMs) {
+    const cpu = process.cpuUsage(lastCpu);
+    process.stderr.write(`kayron-bench-stall ${(performance.timeOrigin + last).toFixed(3)} ${gap.toFixed(3)} ${((cpu.user + cpu.system) / 1000).toFixed(3)}\n`);
+  }
   last = now;
+  lastCpu = process.cpuUsage();
 }
 
 setInterval(check, 1).unref();

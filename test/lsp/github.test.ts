@@ -549,7 +549,7 @@ describe('no online diagnostics when GitHub cannot answer', () => {
         assert.deepEqual(items, []);
         const hover = await client.hover(workspace.serviceUri, rangeOf(workspace.serviceText, 'v1.12.2-ce60d74').start);
         const markdown = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
-        assert.match(markdown, /Pinned tag to deploy/, 'the offline hover is still there');
+        assert.match(markdown, /version 1\.12\.2 with suffix `ce60d74`/, 'the offline hover is still there');
         assert.doesNotMatch(markdown, /0xSplits\/alloy/, 'no GitHub section without GitHub data');
         outage.expectRequests?.(standin);
       });

@@ -7,7 +7,6 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { visit, type Document, type Node as YamlNode } from 'yaml';
 import { checkDockerName, checkGithubName, checkReleaseTag, CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
 import type { Range } from '../kayron/problem';
-import { preferredQuote } from './complete';
 
 export interface CodeActionContext {
   /** URI of the folder that holds the releases repository (for file renames). */
@@ -71,6 +70,16 @@ function pairAt(yaml: Document.Parsed | undefined, offset: number): Range | unde
   return found;
 }
 
+/**
+ * The quote a fix that must quote a value adds: the file's more common one among quoted values, double on a tie.
+ * Plain values do not count (the value gets quotes either way), and a value must start on the key's line.
+ */
+function quoteToAdd(text: string): '"' | "'" {
+  const single = (text.match(/:[ \t]+'/g) ?? []).length;
+  const double = (text.match(/:[ \t]+"/g) ?? []).length;
+  return single > double ? "'" : '"';
+}
+
 function releaseTagFixes(document: TextDocument, diagnostic: Diagnostic): CodeAction[] {
   const { inner, value } = valueSpan(document, diagnostic);
   const candidates: [string, string][] = [];
@@ -120,7 +129,7 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
       case 'coerced-scalar': {
         const source = typeof data['source'] === 'string' ? data['source'] : undefined;
         if (source === undefined) break;
-        const quote = preferredQuote(text) || '"';
+        const quote = quoteToAdd(text);
         const start = document.offsetAt(diagnostic.range.start);
         const end = document.offsetAt(diagnostic.range.end);
         actions.push(textFix(`Quote the value: ${quote}${source}${quote}`, document, diagnostic, [replace(document, [start, end], `${quote}${source}${quote}`)]));

@@ -163,6 +163,53 @@ function analyzeItem(context: Context, text: string, start: number, line: number
   return moveItem(item, start, line, index);
 }
 
+/** Every `[start, end]` array of an entry, by reference (the slots `moveItemInPlace` shifts). */
+function entryRanges(entry: DecodedEntry): Range[] {
+  const ranges = [entry.range, entry.anchor];
+  for (const field of [entry.docker, entry.github, entry.provider, entry.deploy?.release, entry.deploy?.branch, entry.deploy?.suspend, entry.deploy?.preview]) {
+    if (field) ranges.push(field.key, field.valueRange);
+  }
+  if (entry.deploy) ranges.push(entry.deploy.key, entry.deploy.node);
+  return ranges;
+}
+
+/**
+ * Gives every range slot of a freshly analysed item its own array, so entries can later be moved by changing their
+ * arrays in place (see `moveItemInPlace`) without touching a problem that shares one (decode.ts and the rules reuse
+ * key ranges for problems and their data) or another slot.
+ */
+function ownRanges(item: ItemResult): void {
+  const seen = new Set<Range>();
+  const own = (range: Range): Range => {
+    if (!seen.has(range)) {
+      seen.add(range);
+      return range;
+    }
+    return [range[0], range[1]];
+  };
+  for (const entry of item.entries) {
+    entry.range = own(entry.range);
+    entry.anchor = own(entry.anchor);
+    for (const field of [entry.docker, entry.github, entry.provider, entry.deploy?.release, entry.deploy?.branch, entry.deploy?.suspend, entry.deploy?.preview]) {
+      if (!field) continue;
+      field.key = own(field.key);
+      field.valueRange = own(field.valueRange);
+    }
+    if (entry.deploy) {
+      entry.deploy.key = own(entry.deploy.key);
+      entry.deploy.node = own(entry.deploy.node);
+    }
+  }
+  // Problems and unknown keys are copied whenever they move, but must not share an array an entry will change.
+  for (const problems of [item.decodeProblems, item.checkProblems, item.extraProblems]) {
+    for (const problem of problems) {
+      problem.range = [problem.range[0], problem.range[1]];
+      if (problem.data) problem.data = shiftData(problem.data, 0) as Record<string, unknown>;
+    }
+  }
+  for (const key of item.unknownKeys) key.range = [key.range[0], key.range[1]];
+}
+
 const shiftRange = (range: Range, delta: number): Range => [range[0] + delta, range[1] + delta];
 
 function shiftField<T>(field: DecodedField<T>, delta: number): DecodedField<T> {
@@ -235,10 +282,10 @@ function moveItem(item: ItemResult, start: number, line: number, index: number, 
 
 /**
  * Moves an item of the previous analysis to its place in the next one. An insertion in a 10,000-entry file moves
- * thousands of entries, and copying them all would cost more than the edit (and feed the garbage collector), so
- * entries are updated in place: the previous analysis must not be used afterwards (the workspace replaces it).
- * Problems are few and are copied, so a Problem object never changes once published. Range arrays may be shared (a
- * problem's range can be its entry's key range), so they are replaced, never changed.
+ * thousands of entries; copying them all would cost more than the edit and leave the garbage collector long-lived
+ * copies to promote, so entries are moved in place, range arrays included (`ownRanges` made them unshared): the
+ * previous analysis must not be used afterwards (the workspace replaces it). Problems are few and are copied, so a
+ * Problem object never changes once handed out.
  */
 function moveItemInPlace(item: ItemResult, delta: number, lineDelta: number, indexDelta: number): void {
   item.start += delta;
@@ -247,16 +294,9 @@ function moveItemInPlace(item: ItemResult, delta: number, lineDelta: number, ind
   for (const entry of item.entries) {
     entry.index = item.index;
     if (delta === 0) continue;
-    entry.range = shiftRange(entry.range, delta);
-    entry.anchor = shiftRange(entry.anchor, delta);
-    for (const field of [entry.docker, entry.github, entry.provider, entry.deploy?.release, entry.deploy?.branch, entry.deploy?.suspend, entry.deploy?.preview]) {
-      if (!field) continue;
-      field.key = shiftRange(field.key, delta);
-      field.valueRange = shiftRange(field.valueRange, delta);
-    }
-    if (entry.deploy) {
-      entry.deploy.key = shiftRange(entry.deploy.key, delta);
-      entry.deploy.node = shiftRange(entry.deploy.node, delta);
+    for (const range of entryRanges(entry)) {
+      range[0] += delta;
+      range[1] += delta;
     }
   }
   if (delta !== 0) {

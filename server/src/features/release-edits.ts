@@ -44,6 +44,16 @@ function quoteOf(text: string, range: Range): string {
   return first === '"' || first === "'" ? first : '';
 }
 
+/**
+ * Whether `key: value` is alone on its line (a trailing comment aside): only then can whole-line edits replace it.
+ * A flow mapping (`deploy: { release: "v1" }`) or a multi-line value is left alone.
+ */
+function ownsLine(text: string, field: { key: Range; valueRange: Range }): boolean {
+  const before = text.slice(lineStart(text, field.key[0]), field.key[0]);
+  const after = text.slice(field.valueRange[1], lineEnd(text, field.valueRange[1]));
+  return before.trim() === '' && /^[ \t]*(#.*)?\r?$/.test(after) && !text.slice(field.key[0], field.valueRange[1]).includes('\n');
+}
+
 /** Replace the pinned tag, keeping the value's quoting. */
 export function setReleaseEdit(text: string, entry: DecodedEntry, tag: string): OffsetEdit | undefined {
   const release = entry.deploy?.release;
@@ -57,7 +67,7 @@ export function setReleaseEdit(text: string, entry: DecodedEntry, tag: string): 
  */
 export function switchToBranchEdits(text: string, entry: DecodedEntry, branch: string): OffsetEdit[] | undefined {
   const release = entry.deploy?.release;
-  if (!release || entry.deploy?.branch) return undefined;
+  if (!release || entry.deploy?.branch || !ownsLine(text, release)) return undefined;
   const start = lineStart(text, release.key[0]);
   const end = lineEnd(text, release.valueRange[1]);
   const line = text.slice(start, end).replace(/\r$/, '');
@@ -81,7 +91,10 @@ export function commentedReleaseAbove(text: string, entry: DecodedEntry): { rang
   const match = COMMENTED_RELEASE.exec(previous);
   if (!match) return undefined;
   const tag = (match[2] ?? '').replace(/^release:\s*/, '').replace(/\s+#.*$/, '').trim().replace(/^(["'])(.*)\1$/, '$2');
-  return { range: [previousStart, branchLineStart], line: `${match[1] ?? ''}${match[2] ?? ''}`, tag };
+  // The restored line takes the branch line's indentation: a comment written at another column must not break the mapping.
+  const branchLine = text.slice(branchLineStart, lineEnd(text, branchLineStart));
+  const indent = branchLine.slice(0, branchLine.length - branchLine.trimStart().length);
+  return { range: [previousStart, branchLineStart], line: `${indent}${match[2] ?? ''}`, tag };
 }
 
 /**
@@ -90,7 +103,7 @@ export function commentedReleaseAbove(text: string, entry: DecodedEntry): { rang
  */
 export function switchBackEdits(text: string, entry: DecodedEntry, fallbackTag?: string): OffsetEdit[] | undefined {
   const branch = entry.deploy?.branch;
-  if (!branch || entry.deploy?.release) return undefined;
+  if (!branch || entry.deploy?.release || !ownsLine(text, branch)) return undefined;
   const start = lineStart(text, branch.key[0]);
   const end = lineEnd(text, branch.valueRange[1]);
   const branchLine = text.slice(start, end).replace(/\r$/, '');
@@ -102,4 +115,26 @@ export function switchBackEdits(text: string, entry: DecodedEntry, fallbackTag?:
   const indent = branchLine.slice(0, branchLine.length - branchLine.trimStart().length);
   const quote = quoteOf(text, branch.valueRange) || '"';
   return [{ range: [start, start + branchLine.length], newText: `${indent}release: ${quote}${fallbackTag}${quote}` }];
+}
+
+/**
+ * Pin `tag` on an entry, whether it pins a release now (the value changes) or follows a branch (it switches back, and
+ * the commented pin above, if any, becomes the release line with the new tag, keeping its quoting and trailing comment).
+ */
+export function pinReleaseEdits(text: string, entry: DecodedEntry, tag: string): OffsetEdit[] | undefined {
+  const deploy = entry.deploy;
+  if (deploy?.release && !deploy.branch) {
+    const edit = setReleaseEdit(text, entry, tag);
+    return edit ? [edit] : undefined;
+  }
+  const restored = switchBackEdits(text, entry, tag);
+  const commented = commentedReleaseAbove(text, entry);
+  const [edit] = restored ?? [];
+  if (!edit || !commented || commented.tag === tag) return restored;
+  const parts = /^(\s*release:[ \t]*)(.*?)([ \t]+#.*)?$/.exec(commented.line);
+  const value = parts?.[2] ?? '';
+  const quote = value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]) ? value[0] : '';
+  const indent = commented.line.slice(0, commented.line.length - commented.line.trimStart().length);
+  const line = parts ? `${parts[1]}${quote}${tag}${quote}${parts[3] ?? ''}` : `${indent}release: "${tag}"`;
+  return [{ range: edit.range, newText: line }];
 }

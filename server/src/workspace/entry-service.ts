@@ -5,10 +5,10 @@
 import { pathToFileURL } from 'node:url';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type WorkspaceEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { acceptedTags, type VersionedTag } from '../github/versions';
+import { acceptedTags, latestTag, type VersionedTag } from '../github/versions';
 import { completionSources } from '../features/github-features';
-import { bumpAllEdits, BUMP_ALL_KIND, entryActions, toTextEdits, type EntryBranch } from '../features/entry-actions';
-import { setReleaseEdit, switchBackEdits, switchToBranchEdits } from '../features/release-edits';
+import { bomShift, bumpAllEdits, BUMP_ALL_KIND, entryActions, toTextEdits, type EntryBranch } from '../features/entry-actions';
+import { pinReleaseEdits, switchBackEdits, switchToBranchEdits } from '../features/release-edits';
 import {
   EntryBranchesRequest,
   EntryEditRequest,
@@ -63,17 +63,19 @@ export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActio
   const { workspace, relativePath } = located;
   const text = workspace.textOf(relativePath);
   const entries = workspace.analysisOf(relativePath)?.decoded?.entries ?? [];
-  if (text === undefined || text.startsWith('\ufeff')) return [];
+  if (text === undefined) return [];
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
-  const start = document.offsetAt(params.range.start);
-  const end = document.offsetAt(params.range.end);
+  // Entry ranges are offsets into the server's text, which keeps a byte-order mark the editor may hide.
+  const shift = bomShift(document, text);
+  const start = document.offsetAt(params.range.start) + shift;
+  const end = document.offsetAt(params.range.end) + shift;
   const actions: CodeAction[] = [];
   for (const entry of entries) {
     const deploy = entry.deploy;
     const onValue = [deploy?.release, deploy?.branch].some((field) => field && start <= field.valueRange[1] && end >= field.key[0]);
     if (!onValue || !entry.github?.value) continue;
-    const outdated = params.context.diagnostics.find((diagnostic) => diagnostic.code === 'release-outdated' && deploy?.release && document.offsetAt(diagnostic.range.start) === deploy.release.valueRange[0]);
+    const outdated = params.context.diagnostics.find((diagnostic) => diagnostic.code === 'release-outdated' && deploy?.release && document.offsetAt(diagnostic.range.start) + shift === deploy.release.valueRange[0]);
     const tags = await tagsFor(deps, workspace, entry.github.value);
     const branches = deploy?.release ? await branchesFor(deps, workspace, entry.github.value) : undefined;
     actions.push(...entryActions({ document, text, entry, tags, branches, outdated }).filter((action) => wants(action.kind ?? CodeActionKind.Empty)));
@@ -85,7 +87,7 @@ export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActio
     }
     const edits = bumpAllEdits(text, entries, (github) => tagCache.get(github));
     if (edits.length > 0) {
-      actions.push({ title: `Bump all services to latest (${edits.length})`, kind: BUMP_ALL_KIND, edit: { changes: { [document.uri]: toTextEdits(document, edits) } } });
+      actions.push({ title: `Bump all services to latest (${edits.length})`, kind: BUMP_ALL_KIND, edit: { changes: { [document.uri]: toTextEdits(document, edits, text) } } });
     }
   }
   return actions;
@@ -144,21 +146,21 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
       const { workspace, relativePath } = located;
       const text = workspace.textOf(relativePath);
       const entry = workspace.analysisOf(relativePath)?.decoded?.entries.find((candidate) => candidate.index === params.index);
-      if (text === undefined || !entry || text.startsWith('\ufeff')) return null;
+      if (text === undefined || !entry) return null;
       let edits;
       if (params.action.kind === 'release') {
-        const edit = entry.deploy?.branch ? undefined : setReleaseEdit(text, entry, params.action.tag);
-        edits = edit ? [edit] : entry.deploy?.branch ? switchBackEdits(text, entry, params.action.tag) : undefined;
+        edits = pinReleaseEdits(text, entry, params.action.tag);
       } else if (params.action.kind === 'branch') {
         edits = switchToBranchEdits(text, entry, params.action.name);
       } else {
         const github = entry.github?.value;
         const tags = github ? await tagsFor(deps, workspace, github) : undefined;
-        edits = switchBackEdits(text, entry, tags?.[0]?.name);
+        // The latest stable tag, as the code action offers; the newest accepted tag may be a prerelease or a short alias.
+        edits = switchBackEdits(text, entry, tags ? latestTag(tags)?.name : undefined);
       }
       if (!edits) return null;
       const document = documentFor(deps, params.uri, text);
-      return { changes: { [params.uri]: toTextEdits(document, edits) } };
+      return { changes: { [params.uri]: toTextEdits(document, edits, text) } };
     }),
   );
 }
