@@ -225,7 +225,25 @@ async function fetch({ client, store }: EnvironmentCommandContext, node: unknown
   });
 }
 
+/** Root URI and service key of a clicked tree node, handed to the promotion commands (which preview and ask first). */
+function promotionTarget(node: unknown): { root?: string; service?: string } {
+  const value = node as Partial<EnvironmentsNode> | undefined;
+  if (!value || typeof value !== 'object' || !('root' in value) || !value.root) return {};
+  const service = 'row' in value && value.row ? value.row.key : undefined;
+  return { root: value.root.root, ...(service ? { service } : {}) };
+}
+
 export const ENVIRONMENT_COMMANDS = {
+  'kayron.environments.promoteToProduction': (_: EnvironmentCommandContext, node?: unknown) =>
+    vscode.commands.executeCommand('kayron.promote.toProduction', { root: promotionTarget(node).root }),
+  'kayron.environments.promoteServiceToStaging': (_: EnvironmentCommandContext, node?: unknown) => {
+    const { root, service } = promotionTarget(node);
+    return vscode.commands.executeCommand('kayron.promote.toStaging', { root, ...(service ? { bumps: [{ service }] } : {}) });
+  },
+  'kayron.environments.deployBranchToTesting': (_: EnvironmentCommandContext, node?: unknown) =>
+    vscode.commands.executeCommand('kayron.promote.branchToTesting', promotionTarget(node)),
+  'kayron.environments.resetTesting': (_: EnvironmentCommandContext, node?: unknown) =>
+    vscode.commands.executeCommand('kayron.promote.resetTesting', { root: promotionTarget(node).root }),
   'kayron.environments.refresh': ({ store }: EnvironmentCommandContext) => store.load({ refresh: true }),
   'kayron.environments.fetch': (context: EnvironmentCommandContext, node?: unknown) => fetch(context, node),
   'kayron.environments.groupByService': ({ setGrouping }: EnvironmentCommandContext) => setGrouping('service'),
