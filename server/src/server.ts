@@ -25,7 +25,7 @@ import { hoverAt } from './features/hover';
 import { ReleaseWorkspace } from './workspace/release-workspace';
 import { defaultCacheDirectory, GitHubSession, type GitHubSettings } from './workspace/github-session';
 import { entryCodeActions, registerEntryHandlers, type EntryServiceDeps } from './workspace/entry-service';
-import { registerEnvironmentHandlers } from './workspace/environment-service';
+import { registerEnvironmentHandlers, type EnvironmentService } from './workspace/environment-service';
 import { registerPromotionHandlers } from './promotion/service';
 import { BUMP_ALL_KIND, BUMP_KIND, SWITCH_KIND } from './features/entry-actions';
 import {
@@ -52,6 +52,7 @@ export function startServer(connection: Connection): void {
   let canReadConfiguration = false;
   let github: GitHubSession | undefined;
   let onlineTimer: NodeJS.Timeout | undefined;
+  let environmentService: EnvironmentService | undefined;
 
   /** Every handler goes through here: errors are logged and answered with a safe default, never thrown. */
   async function runSafe<T>(what: string, fallback: T, work: () => T | Promise<T>): Promise<T> {
@@ -237,7 +238,7 @@ export function startServer(connection: Connection): void {
       },
     });
     github.onStateChange(() => sendGitHubState());
-    registerEnvironmentHandlers(connection, { documents, workspaces, github: () => github, ready: () => ready, capabilities: params.capabilities, runSafe });
+    environmentService = registerEnvironmentHandlers(connection, { documents, workspaces, github: () => github, ready: () => ready, capabilities: params.capabilities, runSafe });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -342,7 +343,9 @@ export function startServer(connection: Connection): void {
       const located = locate(params.textDocument.uri);
       if (!document || !located) return [];
       const context = github?.context(located.workspace);
-      return complete(document, document.offsetAt(params.position), context ? completionSources(context) : {});
+      const rootPath = located.workspace.rootPath;
+      const withEnvironments = context && { ...context, environmentsOf: (name: string) => environmentService?.deployedVersions(rootPath, name) };
+      return complete(document, document.offsetAt(params.position), withEnvironments ? completionSources(withEnvironments) : {});
     }),
   );
 

@@ -201,6 +201,21 @@ export class EnvironmentService {
     return { roots: entries.map((entry) => entry.view ?? computingView(entry.uri)) };
   }
 
+  /** What each environment (but development) pins for a service, from the last computation: markers in completion. */
+  deployedVersions(rootPath: string, key: string): Record<string, string> | undefined {
+    const entry = [...this.roots.values()].find((candidate) => candidate.rootPath === rootPath);
+    const matrix = entry?.view?.matrix;
+    const row = matrix?.rows.find((candidate) => candidate.key === key);
+    if (!matrix || !row) return undefined;
+    const versions: Record<string, string> = {};
+    for (const environment of matrix.environments) {
+      const cell = row.cells[environment.name];
+      if (environment.workingTree || cell?.strategy?.kind !== 'release' || !cell.strategy.value) continue;
+      versions[environment.name] = cell.strategy.value;
+    }
+    return versions;
+  }
+
   async readFileAtRef(params: ReadFileAtRefParams): Promise<ReadFileAtRefResult> {
     await this.deps.ready();
     this.sync();
