@@ -215,7 +215,7 @@ describe('GitHub features through the language server (signed in, owner from KAY
     assert.equal(editOf(plainItems.find((item) => item.label === KAYRON_LATEST)).newText, KAYRON_LATEST);
   });
 
-  it('closes the quote the user just opened with release: "', { todo: 'complete.ts inserts the bare tag and leaves the value unterminated (reported to the lead)' }, async () => {
+  it('closes the quote the user just opened with release: "', async () => {
     const text = replaced(serviceText, 'release: "v0.5.3"', 'release: "');
     const items = await completeAfter(text, 'release: "', 1);
     const item = items.find((candidate) => candidate.label === KAYRON_LATEST);

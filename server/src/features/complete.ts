@@ -84,7 +84,8 @@ export async function complete(document: TextDocument, offset: number, sources: 
   const quote = context.quote || preferredQuote(text);
   // Right after `key:` a space must separate the value, or YAML reads one plain scalar.
   const space = !context.quote && text[context.replace[0] - 1] === ':' ? ' ' : '';
-  const wrap = (value: string) => (context.quote ? value : `${space}${quote}${value}${quote}`);
+  // A typed opening quote without its partner gets the closing quote too, so the value stays a valid scalar.
+  const wrap = (value: string) => (context.quote ? `${value}${context.closed ? '' : context.quote}` : `${space}${quote}${value}${quote}`);
   const edit = (value: string): TextEdit => ({ range: range(context.replace), newText: wrap(value) });
   const key = context.parent === 'deploy' ? `deploy.${context.key}` : context.key;
   const github = context.entry['github'] ?? '';
@@ -98,7 +99,7 @@ export async function complete(document: TextDocument, offset: number, sources: 
         label: value,
         kind: CompletionItemKind.Value,
         // Booleans must stay unquoted: Kayron rejects "true".
-        textEdit: { range: range([context.replace[0] - (context.quote ? 1 : 0), context.replace[1] + (context.quote ? 1 : 0)]), newText: `${space}${value}` },
+        textEdit: { range: range([context.replace[0] - (context.quote ? 1 : 0), context.replace[1] + (context.quote && context.closed ? 1 : 0)]), newText: `${space}${value}` },
         sortText: pad(index),
       }));
     case 'deploy.release': {

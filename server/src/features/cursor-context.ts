@@ -13,6 +13,8 @@ export type CursorContext =
       prefix: string;
       /** The value's quote character, if the user typed one. */
       quote: '"' | "'" | '';
+      /** False while the typed opening quote has no closing quote yet. */
+      closed: boolean;
       /** Range to replace: the whole value between the quotes (or the whole plain value). */
       replace: [number, number];
       /** Values of sibling keys in the same entry (e.g. `github` for a release completion). */
@@ -95,7 +97,8 @@ export function cursorContext(text: string, offset: number): CursorContext {
     const quote = valueText.startsWith('"') ? '"' : valueText.startsWith("'") ? "'" : '';
     const innerStart = valueStartColumn + (quote ? 1 : 0);
     let innerEnd = valueStartColumn + valueText.trimEnd().length;
-    if (quote && valueText.length > 1 && valueText.trimEnd().endsWith(quote)) innerEnd -= 1;
+    const closed = quote === '' || (valueText.trimEnd().length > 1 && valueText.trimEnd().endsWith(quote));
+    if (quote && closed) innerEnd -= 1;
     if (column < innerStart && column > valueStartColumn) return { kind: 'none' };
     const parent = isUnderDeploy(lines, lineIndex, keyColumn) ? 'deploy' : 'entry';
     return {
@@ -104,6 +107,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
       parent,
       prefix: line.text.slice(innerStart, Math.max(innerStart, column)),
       quote,
+      closed,
       replace: [line.start + innerStart, line.start + Math.max(innerStart, innerEnd, column)],
       entry: { ...entry, ...Object.fromEntries(Object.entries(deploy).map(([k, v]) => [`deploy.${k}`, v])) },
     };
