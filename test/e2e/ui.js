@@ -3,7 +3,8 @@
 // UI-level e2e: the packaged extension (dist/kayron-releases.vsix) installed into a fresh code-server 4.100.3, driven
 // with real keys in headless chromium. Opens a copy of the sample workspace, breaks a release tag by typing, checks the
 // squiggle, the Problems panel row and the status bar, fixes it again, opens the tag completion (GitHub: a local stand-in
-// named in the workspace's .vscode/settings.json); takes the README screenshots on the way.
+// named in the workspace's .vscode/settings.json), bumps the pin from the Quick Fix menu and switches it to a branch from
+// the quick pick (each undone with Ctrl+Z); takes the README screenshots on the way.
 //
 // usage: node test/e2e/ui.js        (after `npm run build` and `npx vsce package --no-dependencies -o dist/kayron-releases.vsix`)
 // env:   KAYRON_E2E_SCREENSHOTS=<dir> (default test-results/e2e/screenshots; docs/images to refresh the README's), KAYRON_E2E_KEEP_TMP=1
@@ -189,7 +190,73 @@ function steps(page, server, workspace) {
       await rows.first().waitFor({ state: 'detached', timeout: WAIT_MS });
       await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.3"' }).waitFor({ timeout: WAIT_MS });
     }],
+    ['offers the bump in the Quick Fix menu (Ctrl+.), applies it, and Ctrl+Z restores the pin', async () => {
+      await goTo(page, TAG_LINE, TAG_V_COLUMN + 2); // on the outdated tag, inside the release-outdated hint
+      const bump = codeActionRow(page, 'Bump to v0.5.24 (latest)');
+      await openQuickFixMenu(page, bump);
+      // the team's other moves on this pin are in the same menu
+      await codeActionRow(page, 'Switch to branch…').waitFor({ timeout: WAIT_MS });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'quick-fix.png') });
+      await chooseCodeAction(page, 'Bump to v0.5.24 (latest)');
+      await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.24"' }).waitFor({ timeout: WAIT_MS });
+      await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: WAIT_MS });
+      await page.keyboard.press('Control+Z');
+      await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.3"' }).waitFor({ timeout: WAIT_MS });
+      await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.24"' }).waitFor({ state: 'detached', timeout: WAIT_MS });
+    }],
+    ['switches the pin to a branch chosen in the "Switch to branch…" quick pick; Ctrl+Z switches back', async () => {
+      await goTo(page, TAG_LINE, TAG_V_COLUMN + 2);
+      const prompt = codeActionRow(page, 'Switch to branch…');
+      await openQuickFixMenu(page, prompt);
+      await chooseCodeAction(page, 'Switch to branch…');
+      // the branches of kayron, open pull requests first with their titles; typing filters, Enter picks
+      const picks = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await picks.first().filter({ hasText: 'Preview environments' }).waitFor({ timeout: WAIT_MS });
+      await page.keyboard.type('old-exp');
+      await picks.first().filter({ hasText: 'old-experiment' }).waitFor({ timeout: WAIT_MS });
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-editor .view-line', { hasText: 'branch: "old-experiment"' }).waitFor({ timeout: WAIT_MS });
+      await page.locator('.monaco-editor .view-line', { hasText: '# release: "v0.5.3"' }).waitFor({ timeout: WAIT_MS });
+      await page.keyboard.press('Control+Z');
+      await page.locator('.monaco-editor .view-line', { hasText: 'branch: "old-experiment"' }).waitFor({ state: 'detached', timeout: WAIT_MS });
+      await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.3"' }).filter({ hasNotText: '#' }).waitFor({ timeout: WAIT_MS });
+    }],
   ];
+}
+
+/** A row of the code action menu (the Quick Fix / refactor widget) by its title. */
+function codeActionRow(page, title) {
+  return page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+}
+
+/** Arrow keys down the open code action menu to the row titled `title`, then Enter, as a keyboard user does. */
+async function chooseCodeAction(page, title) {
+  const focused = page.locator('.action-widget .monaco-list-row.focused');
+  const rows = await page.locator('.action-widget .monaco-list-row').count();
+  for (let step = 0; step <= rows; step++) {
+    if ((await focused.count()) > 0 && (await focused.first().textContent()).includes(title)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`the code action menu has no row "${title}" to focus`);
+}
+
+/** Ctrl+. until the code action menu shows `row`: a key pressed while focus returns from Go to Line can be lost. */
+async function openQuickFixMenu(page, row) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    await page.keyboard.press('Control+.');
+    try {
+      await row.waitFor({ timeout: 3000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      log('the Quick Fix menu did not show the action; pressing Escape and Ctrl+. again');
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 async function main() {

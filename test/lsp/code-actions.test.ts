@@ -115,7 +115,7 @@ async function codeActionsAt(client: LspClient, uri: string, position: Position,
   });
   const actions = result ?? [];
   assert.ok(actions.every(isCodeAction), `the server answers with CodeActions, not bare Commands: ${JSON.stringify(actions)}`);
-  return actions as CodeAction[];
+  return actions;
 }
 
 const titles = (actions: readonly CodeAction[]) => actions.map((action) => action.title);
@@ -366,6 +366,10 @@ const BUMPY: StandinRepo = {
 /** Comments, a blank line inside the mapping, single quotes and a trailing comment: all must survive every edit. */
 const BUMPY_TEXT = "# bumpy: bumped by hand, see the runbook\n\n- docker: 'bumpy'   # single quotes on purpose\n  github: 'bumpy'\n  deploy:\n    # weekly\n    release: 'v1.2.3' # pinned\n\n    preview: true\n";
 const BUMPY_CRLF_TEXT = '- docker: "bumpy-crlf"\r\n  github: "bumpy"\r\n  deploy:\r\n    release: "v1.2.3"\r\n\r\n# end\r\n';
+/** On disk with a UTF-8 byte-order mark (VS Code hides it from the document text it sends; Kayron rejects the file). */
+const BUMPY_BOM_TEXT = '# saved by a Windows editor\n- docker: "bumpy-bom"\n  github: "bumpy"\n  deploy:\n    release: "v1.2.3"\n';
+/** A flow mapping: the value can be bumped in place, but no whole-line switch to a branch is possible. */
+const FLOW_TEXT = '- docker: "flow"\n  github: "specta"\n  deploy: { release: "v0.3.0" }\n';
 
 describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in', () => {
   let standin: GitHubStandin;
@@ -386,6 +390,8 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
     cache = await makeTempDir();
     await fs.writeFile(path.join(root, 'service/bumpy.yaml'), BUMPY_TEXT);
     await fs.writeFile(path.join(root, 'service/bumpy-crlf.yaml'), BUMPY_CRLF_TEXT);
+    await fs.writeFile(path.join(root, 'service/bumpy-bom.yaml'), `\ufeff${BUMPY_BOM_TEXT}`);
+    await fs.writeFile(path.join(root, 'service/flow.yaml'), FLOW_TEXT);
     serviceText = await fs.readFile(path.join(root, 'service/service.yaml'), 'utf8');
     serviceUri = uriOf('service/service.yaml');
     bumpyUri = uriOf('service/bumpy.yaml');
@@ -526,6 +532,18 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
     }
   });
 
+  it('switching back re-indents a pin commented out at another column, so the mapping stays valid', async () => {
+    const onBranch = serviceText.replace('    release: "v0.5.3"\n', '# release: "v0.5.3"\n    branch: "main"\n');
+    try {
+      await show(serviceUri, onBranch);
+      const back = await codeActionsAt(client, serviceUri, at(onBranch, '"main"'));
+      assert.deepEqual(titles(back), ['Switch back to release v0.5.3']);
+      assert.equal(appliedTo(serviceUri, onBranch, back[0]), serviceText);
+    } finally {
+      await show(serviceUri, serviceText);
+    }
+  });
+
   it('switches back to the latest release when no pin is commented above the branch', async () => {
     const onBranch = serviceText.replace('release: "v0.5.3"', 'branch: "main"');
     try {
@@ -535,6 +553,32 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
       assert.equal(appliedTo(serviceUri, onBranch, back[0]), serviceText.replace('"v0.5.3"', `"${KAYRON_LATEST}"`));
     } finally {
       await show(serviceUri, serviceText);
+    }
+  });
+
+  it('offers no entry action on a file with a byte-order mark, which Kayron rejects outright', async () => {
+    const uri = uriOf('service/bumpy-bom.yaml');
+    await client.open(uri, BUMPY_BOM_TEXT);
+    try {
+      await client.waitForDiagnostics(uri, (list) => list.some((diagnostic) => diagnostic.code === 'yaml-syntax' && /byte order mark/.test(diagnostic.message)));
+      assert.deepEqual(await codeActionsAt(client, uri, at(BUMPY_BOM_TEXT, '"v1.2.3"')), []);
+      assert.equal(await client.request(EntryEditRequest, { uri, index: 0, action: { kind: 'release', tag: 'v1.3.0' } }), null);
+    } finally {
+      await client.close(uri);
+    }
+  });
+
+  it('bumps a value in a flow mapping in place and offers no switch to a branch there', async () => {
+    const uri = uriOf('service/flow.yaml');
+    await client.open(uri, FLOW_TEXT);
+    try {
+      await client.waitForDiagnostics(uri, (list) => list.some((diagnostic) => diagnostic.code === 'release-outdated'));
+      const actions = await codeActionsAt(client, uri, at(FLOW_TEXT, '"v0.3.0"'));
+      assert.deepEqual(titles(actions), ['Bump to v0.3.1 (latest)']);
+      assert.equal(appliedTo(uri, FLOW_TEXT, actions[0]), FLOW_TEXT.replace('"v0.3.0"', '"v0.3.1"'));
+      assert.equal(await client.request(EntryEditRequest, { uri, index: 0, action: { kind: 'branch', name: 'main' } }), null);
+    } finally {
+      await client.close(uri);
     }
   });
 
@@ -605,6 +649,18 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
         assert.equal(applyWorkspaceEdit(new Map([[serviceUri, onBranch]]), same ?? undefined).get(serviceUri), serviceText);
       } finally {
         await show(serviceUri, serviceText);
+      }
+    });
+
+    it('switchBack without a commented pin pins the latest stable tag, not a newer prerelease or alias', async () => {
+      const onBranch = BUMPY_TEXT.replace("release: 'v1.2.3'", "branch: 'chore/deps'");
+      // The trailing comment and the indentation stay; only `branch: '…'` becomes `release: '…'`.
+      try {
+        await show(bumpyUri, onBranch);
+        const edit = await entryEdit({ uri: bumpyUri, index: 0, action: { kind: 'switchBack' } });
+        assert.equal(applyWorkspaceEdit(new Map([[bumpyUri, onBranch]]), edit ?? undefined).get(bumpyUri), BUMPY_TEXT.replace("'v1.2.3'", "'v2.0.0'"));
+      } finally {
+        await show(bumpyUri, BUMPY_TEXT);
       }
     });
 

@@ -230,8 +230,13 @@ export async function promoteServiceToStaging(context: PromotionContext, rawArgs
   if (services.length === 0) return { status: 'refused', message: 'No such service on staging.', links: [] };
   const bumps: { service: string; version: string }[] = [];
   for (const service of services) {
-    const wanted = args.bumps?.find((bump) => bump.service === service.service)?.version;
-    const version = await pickVersion(context, root, service, wanted ?? (args.bumps ? await latestOf(context, root, service) : undefined));
+    let wanted = args.bumps?.find((bump) => bump.service === service.service)?.version;
+    if (args.bumps && !wanted) {
+      // A bump without a version means "latest": when the tags are unavailable, say so instead of asking.
+      wanted = await latestOf(context, root, service);
+      if (!wanted) return { status: 'refused', message: `The tags of ${service.github} are not available (signed out, offline or rate-limited).`, links: [] };
+    }
+    const version = await pickVersion(context, root, service, wanted);
     if (!version) return cancelled();
     bumps.push({ service: service.service, version });
   }

@@ -37,9 +37,9 @@ const pad = (index: number) => String(index).padStart(5, '0');
 
 /** The quote the file uses for string values (the real releases history always double-quotes). */
 export function preferredQuote(text: string): '"' | "'" | '' {
-  const double = (text.match(/:\s+"/g) ?? []).length;
-  const single = (text.match(/:\s+'/g) ?? []).length;
-  const plain = (text.match(/:\s+[A-Za-z0-9]/g) ?? []).length;
+  const double = (text.match(/:[ \t]+"/g) ?? []).length;
+  const single = (text.match(/:[ \t]+'/g) ?? []).length;
+  const plain = (text.match(/:[ \t]+[A-Za-z0-9]/g) ?? []).length;
   if (double >= single && double >= plain && double > 0) return '"';
   if (single > plain) return "'";
   return double === 0 && single === 0 && plain > 0 ? '' : '"';

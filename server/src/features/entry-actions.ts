@@ -22,18 +22,8 @@ export interface EntryBranch {
   pullRequestTitle?: string;
 }
 
-/**
- * Offsets into the server's text of the file → LSP ranges of `document`. The server keeps a byte-order mark the editor
- * hides (`text` starts with one, the document does not): offsets then shift by one.
- */
-export function toTextEdits(document: TextDocument, edits: readonly OffsetEdit[], text?: string): TextEdit[] {
-  const shift = bomShift(document, text);
-  return edits.map((edit) => ({ range: { start: document.positionAt(edit.range[0] - shift), end: document.positionAt(edit.range[1] - shift) }, newText: edit.newText }));
-}
-
-/** 1 when `text` has a byte-order mark that `document` does not show, else 0. */
-export function bomShift(document: TextDocument, text: string | undefined): number {
-  return text !== undefined && text.startsWith('\ufeff') && !document.getText().startsWith('\ufeff') ? 1 : 0;
+export function toTextEdits(document: TextDocument, edits: readonly OffsetEdit[]): TextEdit[] {
+  return edits.map((edit) => ({ range: { start: document.positionAt(edit.range[0]), end: document.positionAt(edit.range[1]) }, newText: edit.newText }));
 }
 
 export interface BumpTarget {
@@ -83,7 +73,7 @@ export function entryActions(input: EntryActionInput): CodeAction[] {
         kind: asFix ? CodeActionKind.QuickFix : BUMP_KIND,
         ...(asFix && input.outdated ? { diagnostics: [input.outdated] } : {}),
         isPreferred: target.preferred,
-        edit: { changes: { [uri]: toTextEdits(document, [edit], text) } },
+        edit: { changes: { [uri]: toTextEdits(document, [edit]) } },
       });
     }
     for (const candidate of (branches ?? []).slice(0, INLINE_BRANCHES)) {
@@ -92,7 +82,7 @@ export function entryActions(input: EntryActionInput): CodeAction[] {
       actions.push({
         title: `Switch to branch ${candidate.name}${candidate.pullRequestTitle ? ` (${candidate.pullRequestTitle})` : ''}`,
         kind: SWITCH_KIND,
-        edit: { changes: { [uri]: toTextEdits(document, edits, text) } },
+        edit: { changes: { [uri]: toTextEdits(document, edits) } },
       });
     }
     // Only where a switch is possible at all (not in a flow mapping such as `deploy: { release: "v1" }`).
@@ -113,7 +103,7 @@ export function entryActions(input: EntryActionInput): CodeAction[] {
         title: commented ? `Switch back to release ${commented.tag}` : `Switch back to release ${fallback ?? ''} (latest)`,
         kind: SWITCH_KIND,
         isPreferred: true,
-        edit: { changes: { [uri]: toTextEdits(document, edits, text) } },
+        edit: { changes: { [uri]: toTextEdits(document, edits) } },
       });
     }
   }

@@ -112,9 +112,9 @@ export function switchBackEdits(text: string, entry: DecodedEntry, fallbackTag?:
     return [{ range: [commented.range[0], start + branchLine.length], newText: commented.line }];
   }
   if (!fallbackTag) return undefined;
-  const indent = branchLine.slice(0, branchLine.length - branchLine.trimStart().length);
+  // Only `branch: "<name>"` changes: the indentation and a trailing comment stay.
   const quote = quoteOf(text, branch.valueRange) || '"';
-  return [{ range: [start, start + branchLine.length], newText: `${indent}release: ${quote}${fallbackTag}${quote}` }];
+  return [{ range: [branch.key[0], branch.valueRange[1]], newText: `release: ${quote}${fallbackTag}${quote}` }];
 }
 
 /**

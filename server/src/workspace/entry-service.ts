@@ -7,7 +7,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { acceptedTags, latestTag, type VersionedTag } from '../github/versions';
 import { completionSources } from '../features/github-features';
-import { bomShift, bumpAllEdits, BUMP_ALL_KIND, entryActions, toTextEdits, type EntryBranch } from '../features/entry-actions';
+import { bumpAllEdits, BUMP_ALL_KIND, entryActions, toTextEdits, type EntryBranch } from '../features/entry-actions';
 import { pinReleaseEdits, switchBackEdits, switchToBranchEdits } from '../features/release-edits';
 import {
   EntryBranchesRequest,
@@ -63,19 +63,18 @@ export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActio
   const { workspace, relativePath } = located;
   const text = workspace.textOf(relativePath);
   const entries = workspace.analysisOf(relativePath)?.decoded?.entries ?? [];
-  if (text === undefined) return [];
+  // Kayron rejects a file with a byte-order mark outright (no entries); its offsets would also be the editor's plus one.
+  if (text === undefined || text.startsWith('\ufeff')) return [];
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
-  // Entry ranges are offsets into the server's text, which keeps a byte-order mark the editor may hide.
-  const shift = bomShift(document, text);
-  const start = document.offsetAt(params.range.start) + shift;
-  const end = document.offsetAt(params.range.end) + shift;
+  const start = document.offsetAt(params.range.start);
+  const end = document.offsetAt(params.range.end);
   const actions: CodeAction[] = [];
   for (const entry of entries) {
     const deploy = entry.deploy;
     const onValue = [deploy?.release, deploy?.branch].some((field) => field && start <= field.valueRange[1] && end >= field.key[0]);
     if (!onValue || !entry.github?.value) continue;
-    const outdated = params.context.diagnostics.find((diagnostic) => diagnostic.code === 'release-outdated' && deploy?.release && document.offsetAt(diagnostic.range.start) + shift === deploy.release.valueRange[0]);
+    const outdated = params.context.diagnostics.find((diagnostic) => diagnostic.code === 'release-outdated' && deploy?.release && document.offsetAt(diagnostic.range.start) === deploy.release.valueRange[0]);
     const tags = await tagsFor(deps, workspace, entry.github.value);
     const branches = deploy?.release ? await branchesFor(deps, workspace, entry.github.value) : undefined;
     actions.push(...entryActions({ document, text, entry, tags, branches, outdated }).filter((action) => wants(action.kind ?? CodeActionKind.Empty)));
@@ -87,7 +86,7 @@ export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActio
     }
     const edits = bumpAllEdits(text, entries, (github) => tagCache.get(github));
     if (edits.length > 0) {
-      actions.push({ title: `Bump all services to latest (${edits.length})`, kind: BUMP_ALL_KIND, edit: { changes: { [document.uri]: toTextEdits(document, edits, text) } } });
+      actions.push({ title: `Bump all services to latest (${edits.length})`, kind: BUMP_ALL_KIND, edit: { changes: { [document.uri]: toTextEdits(document, edits) } } });
     }
   }
   return actions;
@@ -146,7 +145,7 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
       const { workspace, relativePath } = located;
       const text = workspace.textOf(relativePath);
       const entry = workspace.analysisOf(relativePath)?.decoded?.entries.find((candidate) => candidate.index === params.index);
-      if (text === undefined || !entry) return null;
+      if (text === undefined || !entry || text.startsWith('\ufeff')) return null;
       let edits;
       if (params.action.kind === 'release') {
         edits = pinReleaseEdits(text, entry, params.action.tag);
@@ -160,7 +159,7 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
       }
       if (!edits) return null;
       const document = documentFor(deps, params.uri, text);
-      return { changes: { [params.uri]: toTextEdits(document, edits, text) } };
+      return { changes: { [params.uri]: toTextEdits(document, edits) } };
     }),
   );
 }
