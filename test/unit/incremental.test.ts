@@ -11,7 +11,7 @@ import { analyzeReleaseFile, type FileAnalysis } from '../../server/src/features
 import { analyzeReleaseFileIncremental as analyzeIncrementally, INCREMENTAL_MIN_LENGTH, splitTopLevelItems } from '../../server/src/features/incremental-analysis';
 import { generateReleaseFile, seededRandom, serviceEntry } from '../bench/release-files';
 
-const CORPUS = '/work/shared/corpus/releases-history';
+const CORPUS = process.env.KAYRON_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'releases-history');
 
 /** The small files of the corpus would otherwise be analysed whole; here every text goes through the items. */
 const analyzeReleaseFileIncremental = (relativePath: string, text: string, previous?: FileAnalysis): FileAnalysis =>
@@ -321,6 +321,13 @@ describe('incremental analysis reuses unchanged items', () => {
     assert.ok(snapshot.length > 0, 'the generated file has problems');
     analyzeReleaseFileIncremental('service/a.yaml', `# a new first line\n${text}`, first);
     assert.deepEqual(handedOut, snapshot);
+  });
+
+  test('the same previous analysis passed twice still gives exact results', () => {
+    const first = analyzeReleaseFileIncremental('service/a.yaml', text);
+    for (const edited of [`# one\n${text}`, `# two more\n\n${text}`, splice(text, lastTag, 1, 'x')]) {
+      assert.deepEqual(project(analyzeReleaseFileIncremental('service/a.yaml', edited, first)), project(analyzeReleaseFile('service/a.yaml', edited)));
+    }
   });
 
   test('an insertion before an entry moves it without re-decoding, with file-absolute positions', () => {

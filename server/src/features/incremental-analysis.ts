@@ -29,6 +29,8 @@ interface ItemCache {
   /** The text that `items` describe exactly; the next text is compared with it. */
   text: string;
   items: ItemResult[];
+  /** Set once a later analysis moved some of `items` in place: they no longer describe `text`. */
+  consumed: boolean;
   /** Results by item text, for items that moved or came back (e.g. after undo); may hold items no longer present. */
   byText: Map<string, ItemResult>;
 }
@@ -160,7 +162,9 @@ function analyzeItem(context: Context, text: string, start: number, line: number
   const all = [...decodeProblems, ...checkProblems, ...extraProblems];
   if (all.some((problem) => problem.range[0] === 0 && problem.range[1] === 0)) return undefined;
   const item: ItemResult = { text, start: 0, line: 0, index: 0, entries: decoded.entries, decodeProblems, checkProblems, extraProblems, unknownKeys: decoded.unknownKeys };
-  return moveItem(item, start, line, index);
+  ownRanges(item);
+  moveItemInPlace(item, start, line, index);
+  return item;
 }
 
 /** Every `[start, end]` array of an entry, by reference (the slots `moveItemInPlace` shifts). */
@@ -200,14 +204,13 @@ function ownRanges(item: ItemResult): void {
       entry.deploy.node = own(entry.deploy.node);
     }
   }
-  // Problems and unknown keys are copied whenever they move, but must not share an array an entry will change.
+  // Problems are copied whenever they move, but must not share an array that an entry will change.
   for (const problems of [item.decodeProblems, item.checkProblems, item.extraProblems]) {
     for (const problem of problems) {
       problem.range = [problem.range[0], problem.range[1]];
       if (problem.data) problem.data = shiftData(problem.data, 0) as Record<string, unknown>;
     }
   }
-  for (const key of item.unknownKeys) key.range = [key.range[0], key.range[1]];
 }
 
 const shiftRange = (range: Range, delta: number): Range => [range[0] + delta, range[1] + delta];
@@ -409,6 +412,7 @@ function itemsAfterEdit(context: Context, cache: ItemCache, text: string): Edite
     for (const item of middle) result.push(item);
     const lineDelta = firstLine + scan.lineBreaks - (items[moved]?.line ?? 0);
     const indexDelta = kept + middle.length - moved;
+    if (moved < items.length && (delta !== 0 || lineDelta !== 0 || indexDelta !== 0)) cache.consumed = true;
     for (let index = moved; index < items.length; index++) {
       const item = items[index] as ItemResult;
       moveItemInPlace(item, delta, lineDelta, indexDelta);
@@ -426,13 +430,15 @@ export const INCREMENTAL_MIN_LENGTH = 4096;
 
 /**
  * `analyzeReleaseFile(relativePath, text)`, reusing the per-item results behind `previous` (the analysis of an
- * earlier text of the same file) for items whose text did not change. `previous` must not be used afterwards: its
- * entries may have been moved to their new positions (see `moveItemInPlace`).
+ * earlier text of the same file) for items whose text did not change. Entries of `previous` may be moved to their
+ * new positions (see `moveItemInPlace`), so it should not be read afterwards; passing it again is safe but slow.
  */
 export function analyzeReleaseFileIncremental(relativePath: string, text: string, previous?: FileAnalysis, minLength = INCREMENTAL_MIN_LENGTH): FileAnalysis {
   const pathOnly = analyzeReleaseFile(relativePath, '');
   if (text.length < minLength || !pathOnly.fileClass.loadedByKayron || pathOnly.kayronProblems.length > 0) return analyzeReleaseFile(relativePath, text);
-  const cache = previous && previous.relativePath === relativePath ? caches.get(previous) : undefined;
+  const known = previous && previous.relativePath === relativePath ? caches.get(previous) : undefined;
+  // A previous analysis used a second time has had its items moved on: start afresh rather than trust them.
+  const cache = known?.consumed ? undefined : known;
   const context: Context = { relativePath, pathProblems: pathOnly.extraProblems };
   const edited = cache ? itemsAfterEdit(context, cache, text) : itemsFromScratch(context, text);
   if (!edited) {
@@ -448,7 +454,7 @@ export function analyzeReleaseFileIncremental(relativePath: string, text: string
   // Removed items stay findable (undo brings them back) until the map holds twice the live items.
   if (byText.size > 2 * items.length + 64) byText = new Map(items.map((item) => [item.text, item]));
   const analysis = assemble(relativePath, text, pathOnly, items);
-  caches.set(analysis, { text, items, byText });
+  caches.set(analysis, { text, items, byText, consumed: false });
   return analysis;
 }
 
