@@ -129,6 +129,17 @@ export interface RootEnvironments {
   productionSource: 'github' | 'local-tag' | 'none';
   /** Names of each matrix row's service (from the first environment, in display order, that defines it). */
   services?: Record<string, { docker: string; github: string; provider: string }>;
+  /**
+   * Release pins with a newer stable tag on GitHub, by matrix row key, then environment name. Kept beside the matrix
+   * (not in its cells) so the CLI's status JSON stays as it is; absent where GitHub's tags are unknown.
+   */
+  outdated?: Record<string, Record<string, OutdatedMarker>>;
+}
+
+/** A pinned release with a newer one in the service's repository. */
+export interface OutdatedMarker {
+  /** The newest stable tag newer than the pin. */
+  latest: string;
 }
 
 export interface EnvironmentsResult {

@@ -2,7 +2,7 @@
  * Environments through the built server, on real git repositories (a bare "origin", a clone with main, testing and
  * release tags): `kayron/environments`, `kayron/readFileAtRef`, `kayron/fetch`, `kayron/environmentsChanged` after a
  * commit, an edit and a save, inlay hints after `deploy:`, extra environments and the hints switch from settings, and
- * production from GitHub's latest release (the local GitHub stand-in).
+ * production from GitHub's latest release and release pins with a newer tag (the local GitHub stand-in).
  */
 import assert from 'node:assert/strict';
 import { realpathSync, writeFileSync } from 'node:fs';
@@ -288,6 +288,9 @@ describe('environments over LSP with settings and GitHub', () => {
               releases: [{ tagName: 'v0.1.0', publishedAt: '2025-10-02T00:00:00Z' }],
               branches: [{ name: 'main' }, { name: 'testing' }],
             },
+            // A prerelease is never "newer"; alloy's pin is its newest tag; infrastructure is unknown to GitHub (404).
+            { name: 'kayron', tags: [{ name: 'v0.7.0-rc.1' }, { name: 'v0.6.0' }, { name: 'v0.5.3' }, { name: 'v0.5.1' }] },
+            { name: 'alloy', tags: [{ name: 'v1.12.2' }, { name: 'v1.12.1' }] },
           ],
         },
       ],
@@ -323,9 +326,61 @@ describe('environments over LSP with settings and GitHub', () => {
     assert.ok(standin.requests.some((request) => request.path === '/repos/acme/releases/releases/latest' && request.status === 200), JSON.stringify(standin.requests.map((request) => request.path)));
   });
 
+  it('marks release pins that have a newer release on GitHub, and nothing else', async () => {
+    const root = await environmentsUntil(client, 'outdated pins from GitHub', (answer) => answer.productionSource === 'github' && answer.outdated !== undefined);
+    // testing and perf run kayron from a branch; qa falls back to main (kayron v0.5.3); production is v0.1.0 (v0.5.1).
+    assert.deepEqual(root.outdated, {
+      kayron: { development: { latest: 'v0.6.0' }, qa: { latest: 'v0.6.0' }, staging: { latest: 'v0.6.0' }, production: { latest: 'v0.6.0' } },
+    });
+    assert.ok(standin.requests.some((request) => request.path === '/repos/acme/kayron/tags' && request.status === 200), JSON.stringify(standin.requests.map((request) => request.path)));
+    const productionCell = root.matrix?.rows.find((row) => row.key === 'kayron')?.cells['production'];
+    assert.equal(productionCell !== undefined && 'outdated' in productionCell, false, 'the matrix itself (the CLI JSON shape) is untouched');
+  });
+
   it('leaves the inlay hints out when kayron.environmentHints is false', async () => {
     await client.open(repo.serviceUri, serviceFile([['alloy', 'v1.12.2'], ['kayron', 'v0.5.3']]));
     await environmentsUntil(client, 'a computed matrix', (answer) => answer.state === 'ok');
     assert.deepEqual(await inlayHints(client, repo.serviceUri), []);
+  });
+});
+
+describe('environments over LSP when GitHub cannot list a service\'s tags', () => {
+  let standin: GitHubStandin;
+  let repo: ReleasesRepo;
+  let client: LspClient;
+
+  before(async () => {
+    standin = await startGitHubStandin({
+      owners: [
+        {
+          login: 'acme',
+          repos: [
+            { name: 'releases', defaultBranch: 'main', tags: [{ name: 'v0.2.0' }, { name: 'v0.1.0' }], releases: [{ tagName: 'v0.1.0', publishedAt: '2025-10-02T00:00:00Z' }], branches: [{ name: 'main' }, { name: 'testing' }] },
+            { name: 'kayron', tags: [{ name: 'v0.6.0' }, { name: 'v0.5.3' }, { name: 'v0.5.1' }] },
+          ],
+        },
+      ],
+    });
+    // GitHub does not answer for tags at all: newer releases are unknown, which must not read as "up to date" or "outdated".
+    standin.addFault({ path: /\/tags$/, times: 1_000, fault: { kind: 'status', status: 502 } });
+    repo = releasesRepo('lsp-env-github-down');
+    repo.clone.git(['remote', 'set-url', 'origin', 'https://github.com/acme/releases.git']);
+    repo.clone.git(['config', `url.${repo.origin}.insteadOf`, 'https://github.com/acme/releases.git']);
+    client = await start(repo, {
+      env: { KAYRON_GITHUB_API_URL: standin.apiUrl, KAYRON_GITHUB_OWNER: 'acme' },
+      configuration: { kayron: { environmentHints: false, github: { owner: 'acme', apiUrl: standin.apiUrl } } },
+    });
+  });
+  after(async () => {
+    await client?.dispose();
+    await standin?.close();
+  });
+
+  it('marks no pin as outdated', async () => {
+    const root = await environmentsUntil(client, 'production from GitHub', (answer) => answer.productionSource === 'github');
+    // The view is built after the tag lists were asked for, so the failed request is already in the log.
+    assert.ok(standin.requests.some((request) => request.path === '/repos/acme/kayron/tags' && request.status === 502), JSON.stringify(standin.requests.map((request) => [request.path, request.status])));
+    assert.equal(labelOf(root, 'kayron', 'production'), 'v0.5.1');
+    assert.equal(root.outdated, undefined);
   });
 });

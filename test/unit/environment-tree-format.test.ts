@@ -4,11 +4,13 @@ import { describe, test } from 'node:test';
 import {
   age,
   cellDescription,
+  cellOutdated,
   contextValue,
   environmentDescription,
   environmentDetails,
   releasePageUrl,
   serviceSummary,
+  outdatedText,
   snapshotName,
   versionToCopy,
   visibleCell,
@@ -67,6 +69,28 @@ describe('service cells', () => {
     assert.equal(cellDescription(cell({ label: 'branch feature/x', drift: { against: 'staging', kind: 'changed', nextLabel: 'v0.5.3' } })), 'branch feature/x · ≠ staging v0.5.3');
     assert.equal(cellDescription(cell({ drift: { against: 'staging', kind: 'added' }, hasErrors: true })), 'v0.5.3 · new vs staging · errors at this ref');
     assert.equal(cellDescription({ present: false, label: '', drift: { against: 'staging', kind: 'removed', nextLabel: 'v1.0.0' } }), 'not defined · removed (staging: v1.0.0)');
+  });
+
+  test('mark a release pin with a newer release after the drift, before errors', () => {
+    const latest = { latest: 'v0.6.0' };
+    assert.equal(outdatedText(latest), '↑ v0.6.0');
+    assert.equal(cellDescription(cell({}), latest), 'v0.5.3 · ↑ v0.6.0');
+    assert.equal(
+      cellDescription(cell({ drift: { against: 'production', kind: 'changed', nextLabel: 'v0.5.1' }, hasErrors: true }), latest),
+      'v0.5.3 · ≠ production v0.5.1 · ↑ v0.6.0 · errors at this ref',
+    );
+    assert.equal(cellDescription(cell({}), undefined), 'v0.5.3', 'unknown GitHub data adds nothing');
+  });
+
+  test('take the outdated marker only for a release pin of that row and environment', () => {
+    const staging = environment({ name: 'staging', kind: 'staging' });
+    const testing = environment({ name: 'testing', kind: 'testing' });
+    const row: MatrixRow = { key: 'kayron', kind: 'service', cells: { staging: cell({}), testing: cell({ label: 'branch feature/x', strategy: { kind: 'branch', value: 'feature/x' } }) } };
+    const root: RootEnvironments = { root: 'file:///r', state: 'ok', productionSource: 'github', outdated: { kayron: { staging: { latest: 'v0.6.0' }, testing: { latest: 'v0.6.0' } } } };
+    assert.deepEqual(cellOutdated(root, row, staging), { latest: 'v0.6.0' });
+    assert.equal(cellOutdated(root, row, testing), undefined, 'a branch is never outdated');
+    assert.equal(cellOutdated(root, { ...row, key: 'alloy' }, staging), undefined);
+    assert.equal(cellOutdated({ ...root, outdated: undefined }, row, staging), undefined);
   });
 
   test('show absent services only when their absence is a drift', () => {

@@ -2,7 +2,7 @@
  * Texts and flags of the environments tree, kept free of `vscode` so unit tests can check them: descriptions, ages,
  * drift wording and the flag-style contextValues that package.json's menus match with `viewItem =~ /flag/`.
  */
-import type { MatrixCell, MatrixEnvironment, MatrixRow, RootEnvironments } from '../../../server/src/protocol';
+import type { MatrixCell, MatrixEnvironment, MatrixRow, OutdatedMarker, RootEnvironments } from '../../../server/src/protocol';
 
 const UNITS: [number, string][] = [
   [365 * 86_400, 'year'],
@@ -93,11 +93,23 @@ export function driftText(cell: MatrixCell): string | undefined {
   }
 }
 
-/** Service cell description: what runs (`v0.5.3`, `branch feature/x`, `suspended`, `preview`), then drift and errors. */
-export function cellDescription(cell: MatrixCell): string {
+/** `↑ v0.6.0`: a newer release of the pinned service exists on GitHub. */
+export function outdatedText(outdated: OutdatedMarker): string {
+  return `↑ ${outdated.latest}`;
+}
+
+/** The outdated marker of a cell: only release pins can be outdated (the server marks nothing else). */
+export function cellOutdated(root: RootEnvironments, row: MatrixRow, environment: MatrixEnvironment): OutdatedMarker | undefined {
+  const cell = row.cells[environment.name];
+  return cell?.present && cell.strategy?.kind === 'release' ? root.outdated?.[row.key]?.[environment.name] : undefined;
+}
+
+/** Service cell description: what runs (`v0.5.3`, `branch feature/x`, `suspended`, `preview`), then drift, a newer release and errors. */
+export function cellDescription(cell: MatrixCell, outdated?: OutdatedMarker): string {
   const parts = [cell.present ? cell.label : 'not defined'];
   const drift = driftText(cell);
   if (drift) parts.push(drift);
+  if (outdated) parts.push(outdatedText(outdated));
   if (cell.hasErrors) parts.push('errors at this ref');
   return parts.join(' · ');
 }

@@ -1,7 +1,8 @@
 /**
  * The "Kayron Environments" tree: environments (name, ref, short commit, age, tag) with what each service runs there,
  * or grouped by service (service → environments). Data comes from `kayron/environments`; the server says when it
- * changed. Badges (a FileDecoration on each service node) mark drift against the next stage and errors at that ref.
+ * changed. Badges (a FileDecoration on each service node) mark errors at that ref, drift against the next stage, and
+ * a pinned release with a newer one on GitHub, in that order of precedence.
  */
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
@@ -15,7 +16,7 @@ import {
   type MatrixRow,
   type RootEnvironments,
 } from '../../../server/src/protocol';
-import { cellDescription, contextValue, environmentDescription, environmentDetails, isReadable, releasePageUrl, serviceSummary, visibleCell } from './format';
+import { cellDescription, cellOutdated, contextValue, environmentDescription, environmentDetails, isReadable, releasePageUrl, serviceSummary, visibleCell } from './format';
 
 export const VIEW_ID = 'kayron.environments';
 const DECORATION_SCHEME = 'kayron-environments';
@@ -276,9 +277,10 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
     item.description = serviceSummary(row, environments);
     const drift = environments.some((environment) => isReadable(environment) && row.cells[environment.name]?.drift);
     const hasErrors = environments.some((environment) => row.cells[environment.name]?.hasErrors);
+    const outdated = environments.some((environment) => isReadable(environment) && cellOutdated(root, row, environment) !== undefined);
     item.iconPath = new vscode.ThemeIcon(row.kind === 'infrastructure' ? 'cloud' : 'package', hasErrors ? new vscode.ThemeColor('errorForeground') : undefined);
     item.tooltip = new vscode.MarkdownString(serviceTooltip(root, row).join('\n'));
-    item.contextValue = contextValue('serviceGroup', { drift, hasErrors, [row.kind]: true });
+    item.contextValue = contextValue('serviceGroup', { drift, hasErrors, outdated, [row.kind]: true });
     return item;
   }
 
@@ -286,7 +288,8 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
     const { cell, environment, row, root } = node;
     const item = new vscode.TreeItem(node.under === 'environment' ? row.key : environment.name, vscode.TreeItemCollapsibleState.None);
     item.id = nodeId(node);
-    item.description = cellDescription(cell);
+    const outdated = cellOutdated(root, row, environment);
+    item.description = cellDescription(cell, outdated);
     const icon = cell.present ? (STRATEGY_ICONS[cell.strategy?.kind ?? 'none'] ?? 'question') : 'circle-slash';
     item.iconPath = new vscode.ThemeIcon(
       cell.hasErrors ? 'error' : icon,
@@ -297,12 +300,14 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
     if (names) lines.push(`- docker: \`${names.docker || '—'}\` · github: \`${names.github || '—'}\`${names.provider ? ` · provider: \`${names.provider}\`` : ''}`);
     if (cell.file) lines.push(`- defined in ${cell.file}:${(cell.line ?? 0) + 1}${environment.workingTree ? ' (working tree)' : ` at ${environment.ref ?? ''} ${environment.shortCommit ?? ''}`}`);
     if (cell.drift) lines.push(`- differs from ${cell.drift.against}: ${cell.drift.kind === 'added' ? 'not defined there' : `\`${cell.drift.nextLabel ?? ''}\``}`);
+    if (outdated) lines.push(`- newer release available: \`${outdated.latest}\``);
     if (cell.hasErrors) lines.push('- Kayron rejects this entry at this ref');
     item.tooltip = new vscode.MarkdownString(lines.join('\n'));
     const releasePage = cell.strategy?.kind === 'release' ? releasePageUrl(root, { github: names?.github, tag: cell.strategy.value }) : undefined;
     item.contextValue = contextValue('service', {
       drift: cell.drift !== undefined,
       hasErrors: cell.hasErrors === true,
+      outdated: outdated !== undefined,
       hasFile: cell.file !== undefined,
       atRef: !environment.workingTree,
       workingTree: environment.workingTree === true,
@@ -313,7 +318,13 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
       infrastructure: row.kind === 'infrastructure',
     });
     if (cell.file) item.command = { title: 'Open Definition', command: 'kayron.environments.openDefinition', arguments: [node] };
-    const badge = cell.hasErrors ? new vscode.FileDecoration('!', 'errors at this ref', new vscode.ThemeColor('errorForeground')) : cell.drift ? new vscode.FileDecoration(DRIFT_BADGES[cell.drift.kind], `differs from ${cell.drift.against}`, new vscode.ThemeColor(DRIFT_COLORS[cell.drift.kind])) : undefined;
+    const badge = cell.hasErrors
+      ? new vscode.FileDecoration('!', 'errors at this ref', new vscode.ThemeColor('errorForeground'))
+      : cell.drift
+        ? new vscode.FileDecoration(DRIFT_BADGES[cell.drift.kind], `differs from ${cell.drift.against}`, new vscode.ThemeColor(DRIFT_COLORS[cell.drift.kind]))
+        : outdated
+          ? new vscode.FileDecoration(OUTDATED_BADGE, `newer release available: ${outdated.latest}`, new vscode.ThemeColor('editorInfo.foreground'))
+          : undefined;
     // The decoration URI only carries the badge; the label stays the one set above.
     const uri = vscode.Uri.from({ scheme: DECORATION_SCHEME, path: `/${encodeURIComponent(item.id)}` });
     if (badge) {
@@ -331,13 +342,15 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
 }
 
 const DRIFT_BADGES = { changed: '≠', added: '+', removed: '−' } as const;
+const OUTDATED_BADGE = '↑';
 
 function serviceTooltip(root: RootEnvironments, row: MatrixRow): string[] {
   const names = root.services?.[row.key];
   const lines = [`**${row.key}**${names ? ` — docker \`${names.docker || '—'}\`, github \`${names.github || '—'}\`` : ''}`, ''];
   for (const environment of root.matrix?.environments ?? []) {
     const cell = row.cells[environment.name];
-    lines.push(`- ${environment.name}: ${isReadable(environment) && cell ? `\`${cell.present ? cell.label : 'not defined'}\`` : 'not readable'}`);
+    const outdated = isReadable(environment) ? cellOutdated(root, row, environment) : undefined;
+    lines.push(`- ${environment.name}: ${isReadable(environment) && cell ? `\`${cell.present ? cell.label : 'not defined'}\`` : 'not readable'}${outdated ? ` — newer release available: \`${outdated.latest}\`` : ''}`);
   }
   return lines;
 }

@@ -1,6 +1,7 @@
 /**
  * The environments of every releases root as the language server serves them: one EnvironmentModel per root,
  * production from GitHub's latest release when the GitHub session can ask (else the model's local-tag fallback),
+ * release pins marked outdated where GitHub lists a newer tag of the service,
  * recomputed — debounced, never blocking — on edits, saves and git ref changes, and offered to the client as custom
  * requests (`kayron/environments`, `kayron/readFileAtRef`, `kayron/fetch`) and as inlay hints after `deploy:`.
  */
@@ -12,10 +13,11 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EnvironmentModel, type EnvironmentModelResult } from '../environments/environment-model';
 import { GitError, GitRepository, runGit } from '../environments/git';
 import type { EnvironmentProviders, ExtraEnvironment } from '../environments/resolve';
-import type { DevelopmentSource } from '../environments/snapshot';
+import type { DevelopmentSource, EnvironmentSnapshot } from '../environments/snapshot';
 import { environmentHints, serviceKeys, type EntrySource } from '../features/environment-hints';
 import { analyzeReleaseFile } from '../features/validate';
 import { parseGitRemoteUrl, readOriginUrl } from '../github/owner';
+import { acceptedTags, newerTags } from '../github/versions';
 import {
   EnvironmentsChangedNotification,
   EnvironmentsRequest,
@@ -26,6 +28,7 @@ import {
   type EnvironmentsResult,
   type FetchParams,
   type FetchResult,
+  type OutdatedMarker,
   type ReadFileAtRefParams,
   type ReadFileAtRefResult,
   type RootEnvironments,
@@ -37,7 +40,7 @@ import type { ReleaseWorkspace } from './release-workspace';
 export const EDIT_DEBOUNCE_MS = 500;
 /** Saves, ref moves and file writes come in bursts (a checkout, a fetch): one computation per burst. */
 export const EVENT_DEBOUNCE_MS = 200;
-/** GitHub's latest release can change without any local event; its cache lives 5 minutes. */
+/** GitHub's latest release and the services' tags can change without any local event; their cache lives 5 minutes. */
 const GITHUB_RECHECK_MS = 5 * 60_000;
 const FETCH_TIMEOUT_MS = 120_000;
 /** A repository with thousands of ref folders is watched partly rather than exhausting inotify watches. */
@@ -165,6 +168,8 @@ interface RootEntry {
   /** JSON of the last view the client was told about. */
   sentKey?: string | undefined;
   githubKey?: string | undefined;
+  /** The last computation asked GitHub for the services' tags (new releases appear without any local event). */
+  asksGitHubTags?: boolean | undefined;
   repository?: GitRepository | undefined;
 }
 
@@ -177,7 +182,7 @@ export class EnvironmentService {
     private readonly deps: EnvironmentServiceDeps,
   ) {
     this.recheck = setInterval(() => {
-      for (const entry of this.roots.values()) if (entry.githubKey?.startsWith('github')) this.schedule(entry, 0);
+      for (const entry of this.roots.values()) if (entry.githubKey?.startsWith('github') || entry.asksGitHubTags) this.schedule(entry, 0);
     }, GITHUB_RECHECK_MS);
     this.recheck.unref();
   }
@@ -346,9 +351,11 @@ export class EnvironmentService {
       development: () => developmentSource(workspace),
     });
     const result = await entry.model.compute();
+    entry.asksGitHubTags = result.kind === 'ok' && this.deps.github()?.context(workspace) !== undefined;
+    const outdated = result.kind === 'ok' ? await this.outdatedReleases(workspace, result.status.snapshots) : undefined;
     // A later computation may have finished first; only the newest result is shown.
     if (entry.model.last !== result || this.roots.get(entry.rootPath) !== entry) return;
-    entry.view = toView(entry.uri, result, link);
+    entry.view = toView(entry.uri, result, link, outdated);
     if (result.kind === 'unavailable' && result.reason === 'git-failed') this.connection.console.error(`environments of ${entry.rootPath}: ${result.message}`);
     await this.watch(entry, result);
     const key = JSON.stringify(entry.view);
@@ -436,6 +443,34 @@ export class EnvironmentService {
     return { providers, info, key: `github|${context.owner}|${repo}|${signedIn}` };
   }
 
+  /**
+   * Release pins with a newer stable tag in the service's repository, by row key and environment. Only a tag list
+   * GitHub returned counts (stale is fine: newer tags only get added); without one the pin is simply not marked.
+   */
+  private async outdatedReleases(workspace: ReleaseWorkspace, snapshots: readonly EnvironmentSnapshot[]): Promise<RootEnvironments['outdated']> {
+    const context = this.deps.github()?.context(workspace);
+    if (!context) return undefined;
+    const pins = snapshots.flatMap((snapshot) =>
+      snapshot.error ? [] : snapshot.services.filter((service) => service.strategy.kind === 'release' && service.strategy.value !== '' && service.github !== '').map((service) => ({ environment: snapshot.environment.name, key: service.key, github: service.github, tag: service.strategy.value })),
+    );
+    const repositories = [...new Set(pins.map((pin) => pin.github))];
+    const tagsByRepository = new Map(
+      await Promise.all(
+        repositories.map(async (github) => {
+          const listed = await context.data.listTags(context.owner, github, { allowStale: true });
+          return [github, listed.kind === 'fetched' ? acceptedTags(listed.value.map((tag) => tag.name)) : undefined] as const;
+        }),
+      ),
+    );
+    const outdated: NonNullable<RootEnvironments['outdated']> = {};
+    for (const pin of pins) {
+      const tags = tagsByRepository.get(pin.github);
+      const newest = tags ? newerTags(pin.tag, tags)[0] : undefined;
+      if (newest) (outdated[pin.key] ??= {})[pin.environment] = { latest: newest.name } satisfies OutdatedMarker;
+    }
+    return Object.keys(outdated).length > 0 ? outdated : undefined;
+  }
+
   private rootOf(uri: string): RootEntry {
     let rootPath: string;
     try {
@@ -484,7 +519,7 @@ function computingView(uri: string): RootEnvironments {
   return { root: uri, state: 'computing', productionSource: 'none' };
 }
 
-function toView(uri: string, result: EnvironmentModelResult, link: GitHubLink): RootEnvironments {
+function toView(uri: string, result: EnvironmentModelResult, link: GitHubLink, outdated: RootEnvironments['outdated']): RootEnvironments {
   const github = link.info ? { github: link.info } : {};
   if (result.kind === 'unavailable') return { root: uri, state: result.reason, message: result.message, productionSource: 'none', ...github };
   const production = result.status.matrix.environments.find((environment) => environment.kind === 'production');
@@ -493,7 +528,7 @@ function toView(uri: string, result: EnvironmentModelResult, link: GitHubLink): 
   for (const snapshot of result.status.snapshots) {
     for (const service of snapshot.services) services[service.key] ??= { docker: service.docker, github: service.github, provider: service.provider };
   }
-  return { root: uri, state: 'ok', matrix: result.status.matrix, productionSource, services, ...github };
+  return { root: uri, state: 'ok', matrix: result.status.matrix, productionSource, services, ...github, ...(outdated ? { outdated } : {}) };
 }
 
 /** Wires the environment service to the connection: custom requests, inlay hints, and document events. */

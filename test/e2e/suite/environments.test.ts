@@ -89,7 +89,8 @@ describe('Kayron Environments (tree, compare, inlay hints) on a releases clone w
   });
 
   it('shows each environment with its ref, commit, age and tag, and what every service runs there', async function () {
-    const snapshot = await treeWhere('four environments with services', (candidate) => ENVIRONMENTS.every((name) => (child(candidate.nodes, name)?.children.length ?? 0) > 0));
+    // The suite's GitHub stand-in (splits-seed) lists kayron up to v0.5.24 and alloy up to v1.12.10-9f8e7d6: wait for those markers too.
+    const snapshot = await treeWhere('four environments with services and outdated markers', (candidate) => ENVIRONMENTS.every((name) => (child(candidate.nodes, name)?.children.length ?? 0) > 0) && cellIn(candidate, 'production', 'kayron')?.description?.includes('↑') === true);
     assert.deepEqual(snapshot.nodes.map((node) => node.label), ENVIRONMENTS);
     const [development, testing, staging, production] = snapshot.nodes;
     assert.match(development!.description ?? '', /^working tree \(main\) · [0-9a-f]{7}/);
@@ -100,13 +101,24 @@ describe('Kayron Environments (tree, compare, inlay hints) on a releases clone w
     assert.equal(snapshot.message, 'Production shows the newest local tag (v0.1.0): origin is not on GitHub.');
 
     const labels = (environment: TreeSnapshotNode) => environment.children.map((service) => `${service.label}: ${service.description ?? ''}`);
-    assert.deepEqual(labels(staging!), ['infrastructure: v0.5.8', 'alloy: v1.12.2-ce60d74', 'kayron: v0.5.3 · ≠ production v0.5.1', 'specta: v0.3.1', 'splits-lite: v0.2.3 +preview']);
-    assert.deepEqual(labels(production!), ['infrastructure: v0.5.8', 'alloy: v1.12.2-ce60d74', 'kayron: v0.5.1', 'specta: v0.3.1', 'splits-lite: v0.2.3 +preview']);
+    assert.deepEqual(labels(staging!), ['infrastructure: v0.5.8', 'alloy: v1.12.2-ce60d74 · ↑ v1.12.10-9f8e7d6', 'kayron: v0.5.3 · ≠ production v0.5.1 · ↑ v0.5.24', 'specta: v0.3.1', 'splits-lite: v0.2.3 +preview']);
+    assert.deepEqual(labels(production!), ['infrastructure: v0.5.8', 'alloy: v1.12.2-ce60d74 · ↑ v1.12.10-9f8e7d6', 'kayron: v0.5.1 · ↑ v0.5.24', 'specta: v0.3.1', 'splits-lite: v0.2.3 +preview']);
+    const productionKayron = cellIn(snapshot, 'production', 'kayron');
+    assert.equal(productionKayron?.badge, '↑');
+    assert.match(productionKayron?.contextValue ?? '', /^service outdated\b/);
+    assert.equal(cellIn(snapshot, 'staging', 'kayron')?.badge, '≠', 'drift outranks the outdated badge');
     const testingKayron = cellIn(snapshot, 'testing', 'kayron');
     assert.equal(testingKayron?.description, 'branch feature/x · ≠ staging v0.5.3');
     assert.equal(testingKayron?.badge, '≠');
     assert.match(testingKayron?.contextValue ?? '', /^service drift hasFile atRef hasNext branch\b/);
-    assert.equal(cellIn(snapshot, 'staging', 'alloy')?.badge, undefined, 'no badge where nothing differs');
+    assert.equal(cellIn(snapshot, 'staging', 'specta')?.badge, undefined, 'no badge where nothing differs and nothing is newer');
+    assert.equal(cellIn(snapshot, 'staging', 'alloy')?.badge, '↑');
+  });
+
+  it('registers the promotion commands of the service context menu', async function () {
+    // Only registration is checked: invoking them opens modal confirmations a test cannot answer.
+    const commands = new Set(await vscode.commands.getCommands(true));
+    for (const command of ['kayron.environments.deployBranchToTesting', 'kayron.environments.promoteServiceToStaging']) assert.ok(commands.has(command), `${command} is not registered`);
   });
 
   it('groups by service and back', async function () {
@@ -117,11 +129,12 @@ describe('Kayron Environments (tree, compare, inlay hints) on a releases clone w
       const kayron = child(byService.nodes, 'kayron');
       assert.equal(kayron?.description, 'differs in testing, staging');
       assert.deepEqual(kayron?.children.map((cell) => `${cell.label}: ${cell.description ?? ''}`), [
-        'development: v0.5.3',
+        'development: v0.5.3 · ↑ v0.5.24',
         'testing: branch feature/x · ≠ staging v0.5.3',
-        'staging: v0.5.3 · ≠ production v0.5.1',
-        'production: v0.5.1',
+        'staging: v0.5.3 · ≠ production v0.5.1 · ↑ v0.5.24',
+        'production: v0.5.1 · ↑ v0.5.24',
       ]);
+      assert.match(kayron?.contextValue ?? '', /^serviceGroup drift outdated\b/);
       assert.equal(child(byService.nodes, 'alloy')?.description, 'v1.12.2-ce60d74 everywhere');
     } finally {
       await vscode.commands.executeCommand('kayron.environments.groupByEnvironment');
@@ -187,7 +200,7 @@ describe('Kayron Environments (tree, compare, inlay hints) on a releases clone w
     await editor.edit((edit) => edit.replace(new vscode.Range(document.positionAt(offset), document.positionAt(offset + 8)), '"v0.6.0"'));
     await treeWhere('development to follow the unsaved edit', (candidate) => cellIn(candidate, 'development', 'kayron')?.description === 'v0.6.0 · ≠ staging v0.5.3');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    await treeWhere('development back to the file on disk', (candidate) => cellIn(candidate, 'development', 'kayron')?.description === 'v0.5.3');
+    await treeWhere('development back to the file on disk', (candidate) => cellIn(candidate, 'development', 'kayron')?.description === 'v0.5.3 · ↑ v0.5.24');
   });
 
   it('follows a commit (HEAD moves) and a fetch (origin moves)', async function () {
