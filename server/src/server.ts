@@ -18,6 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { looksLikeReleasesRepo } from './kayron/loader';
 import { toDiagnostic } from './features/diagnostics';
+import type { Problem } from './kayron/problem';
 import { quickFixes } from './features/code-actions';
 import { complete } from './features/complete';
 import { completionSources, documentLinks, releaseHoverMarkdown } from './features/github-features';
@@ -45,6 +46,9 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const workspaces = new Map<string, ReleaseWorkspace>();
   const published = new Map<string, string>();
+  /** Per URI, what its last diagnostics were built from: unchanged files are not converted and compared again. */
+  const convertedFrom = new Map<string, { text: string; shift: number; verdict: Problem | undefined; problems: readonly Problem[] }>();
+  const sameProblems = (a: readonly Problem[], b: readonly Problem[]): boolean => a.length === b.length && a.every((problem, index) => problem === b[index]);
   let folders: WorkspaceFolder[] = [];
   let canWatchFiles = false;
   let pending: NodeJS.Immediate | undefined;
@@ -185,9 +189,16 @@ export function startServer(connection: Connection): void {
         const text = workspace.textOf(relativePath) ?? '';
         // A BOM the editor hides sits at offset 0 of our text; shift so positions match the editor's text.
         const shift = open && text.startsWith('\ufeff') && !open.getText().startsWith('\ufeff') ? 1 : 0;
-        const document = TextDocument.create(uri, 'yaml', 0, shift ? text.slice(1) : text);
         const online = github?.problemsFor(workspace, relativePath, text) ?? [];
-        const diagnostics: Diagnostic[] = [...problems, ...online].map((problem) =>
+        const all = [...problems, ...online];
+        const verdictHere = validation.kayronVerdict && all.includes(validation.kayronVerdict.problem) ? validation.kayronVerdict.problem : undefined;
+        const before = convertedFrom.get(uri);
+        // Problem objects never change: the same objects over the same text give the same diagnostics.
+        if (before && before.text === text && before.shift === shift && before.verdict === verdictHere && sameProblems(before.problems, all)) continue;
+        convertedFrom.set(uri, { text, shift, verdict: verdictHere, problems: all });
+        // The open document already knows its line starts; building them again costs milliseconds on large files.
+        const document = open && !shift && open.getText() === text ? open : TextDocument.create(uri, 'yaml', 0, shift ? text.slice(1) : text);
+        const diagnostics: Diagnostic[] = all.map((problem) =>
           toDiagnostic(
             document,
             shift ? { ...problem, range: [Math.max(0, problem.range[0] - shift), Math.max(0, problem.range[1] - shift)] } : problem,
@@ -204,6 +215,7 @@ export function startServer(connection: Connection): void {
         verdicts.push({ root: rootUri, file: verdict.relativePath, code: verdict.problem.code, message: verdict.problem.message, line });
       } else verdicts.push({ root: rootUri });
     }
+    for (const uri of [...convertedFrom.keys()]) if (!seen.has(uri)) convertedFrom.delete(uri);
     for (const uri of [...published.keys()]) {
       if (seen.has(uri)) continue;
       send(uri, []);
@@ -359,7 +371,10 @@ export function startServer(connection: Connection): void {
       const fixes = quickFixes(document, params.context.diagnostics, {
         rootUri: pathToFileURL(workspace.rootPath).toString(),
         relativePath,
-        document: workspace.analysisOf(relativePath)?.decoded?.document,
+        // Only some fixes need the whole-file tree; after an incremental analysis it costs a full parse, so ask lazily.
+        get document() {
+          return workspace.analysisOf(relativePath)?.decoded?.document;
+        },
         exists: (candidate) => existsSync(path.join(workspace.rootPath, candidate)),
       });
       return [...fixes, ...(await entryCodeActions(entryDeps, params))];

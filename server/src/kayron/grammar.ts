@@ -106,7 +106,20 @@ export function checkGithubName(value: string): string | undefined {
  * The CloudFormation parameter Kayron derives from a release name (§3.3):
  * `cases.Title` per word (first letter upper, rest lower), then drop `-` and spaces, then `Version`.
  */
+/** Derived once per name: every keystroke re-checks all entries of the workspace for collisions. */
+const parameterKeys = new Map<string, string>();
+
 export function cloudformationParameterKey(name: string): string {
+  const known = parameterKeys.get(name);
+  if (known !== undefined) return known;
+  const key = deriveParameterKey(name);
+  // Bounded, so a long session typing names cannot grow it without limit.
+  if (parameterKeys.size >= 50_000) parameterKeys.clear();
+  parameterKeys.set(name, key);
+  return key;
+}
+
+function deriveParameterKey(name: string): string {
   // Unicode word boundaries as golang.org/x/text/cases sees them: `_` joins, `.` `'` `:` join inside a word.
   const titled = name.replace(/[\p{L}\p{N}_]+(?:[.'’:][\p{L}\p{N}_]+)*/gu, (word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase());
   return `${titled.replace(/[- ]/g, '')}Version`;
