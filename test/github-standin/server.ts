@@ -37,6 +37,8 @@ export interface StandinPull {
   state?: 'open' | 'closed';
   author?: string;
   draft?: boolean;
+  /** ISO date; defaults to a fixed date so responses stay stable. */
+  updatedAt?: string;
 }
 
 export interface StandinRepo {
@@ -419,6 +421,7 @@ export class GitHubStandin {
           draft: pull.draft ?? false,
           html_url: `https://github.com/${fullName}/pull/${pull.number}`,
           user: { login: pull.author ?? 'octocat' },
+          updated_at: pull.updatedAt ?? '2026-01-01T00:00:00Z',
           head: { ref: pull.headRef, sha: fakeSha(`${fullName}!${pull.number}`), repo: { full_name: fullName } },
           base: { ref: repo.defaultBranch ?? 'main' },
         })),

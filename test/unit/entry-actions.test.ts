@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, TextEdit } from 'vscode-languageserver';
-import { bumpAllEdits, bumpTargets, entryActions, PICK_BRANCH_COMMAND } from '../../server/src/features/entry-actions';
+import { bumpAllEdits, bumpTargets, entryActions, orderBranchesByRecency, PICK_BRANCH_COMMAND } from '../../server/src/features/entry-actions';
 import { applyOffsetEdits } from '../../server/src/features/release-edits';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
 import { acceptedTags } from '../../server/src/github/versions';
@@ -82,5 +82,17 @@ describe('bump all', () => {
     const { entries } = setup();
     const edits = bumpAllEdits(FILE, entries, (github) => (github === 'kayron' ? TAGS : undefined));
     assert.equal(applyOffsetEdits(FILE, edits), FILE.replace('"v0.5.3"', '"v1.0.0"'));
+  });
+});
+
+describe('branch order', () => {
+  test('most recently updated pull-request branches first, then other branches, the default branch last', () => {
+    const ordered = orderBranchesByRecency([
+      { name: 'main', isDefault: true },
+      { name: 'old-experiment' },
+      { name: 'feature/a', pullRequestTitle: '#1 A', updatedAt: '2026-11-01T00:00:00Z' },
+      { name: 'feature/b', pullRequestTitle: '#2 B', updatedAt: '2026-11-20T00:00:00Z' },
+    ]);
+    assert.deepEqual(ordered.map((branch) => branch.name), ['feature/b', 'feature/a', 'old-experiment', 'main']);
   });
 });

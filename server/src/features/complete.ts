@@ -19,6 +19,8 @@ export interface BranchChoice {
   name: string;
   isDefault?: boolean;
   pullRequestTitle?: string;
+  /** Last update of the branch's open pull request (ISO), when there is one. */
+  updatedAt?: string;
 }
 export interface RepositoryChoice {
   name: string;

@@ -22,6 +22,19 @@ export interface EntryBranch {
   pullRequestTitle?: string;
 }
 
+/**
+ * The most recently updated branches first. GitHub's branch list has no dates, so the last update of a branch's open
+ * pull request stands for it (those are the branches being worked on); then the other branches, the default branch last.
+ */
+export function orderBranchesByRecency<T extends { name: string; isDefault?: boolean; pullRequestTitle?: string; updatedAt?: string }>(branches: readonly T[]): T[] {
+  return [...branches].sort(
+    (a, b) =>
+      (b.updatedAt ?? '').localeCompare(a.updatedAt ?? '') ||
+      Number(b.pullRequestTitle !== undefined) - Number(a.pullRequestTitle !== undefined) ||
+      Number(a.isDefault ?? false) - Number(b.isDefault ?? false),
+  );
+}
+
 export function toTextEdits(document: TextDocument, edits: readonly OffsetEdit[]): TextEdit[] {
   return edits.map((edit) => ({ range: { start: document.positionAt(edit.range[0]), end: document.positionAt(edit.range[1]) }, newText: edit.newText }));
 }

@@ -71,6 +71,7 @@ export function completionSources(context: GitHubContext): CompletionSources {
       return value.branches.map((branch): BranchChoice => ({
         name: branch.name,
         isDefault: branch.name === value.defaultBranch,
+        ...(value.pullRequestsByBranch?.get(branch.name)?.[0]?.updatedAt ? { updatedAt: value.pullRequestsByBranch.get(branch.name)?.[0]?.updatedAt } : {}),
         ...(value.pullRequestsByBranch?.get(branch.name)?.[0] ? { pullRequestTitle: `#${value.pullRequestsByBranch.get(branch.name)?.[0]?.number} ${value.pullRequestsByBranch.get(branch.name)?.[0]?.title}` } : {}),
       }));
     },

@@ -405,6 +405,7 @@ function mapPullRequest(raw: unknown, fullName: string): GitHubPullRequest | und
     htmlUrl: text(pull.html_url) ?? '',
     author: text(asObject(pull.user)?.login),
     draft: pull.draft === true,
+    updatedAt: text(pull.updated_at),
   };
 }
 

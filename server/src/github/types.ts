@@ -38,6 +38,8 @@ export interface GitHubPullRequest {
   htmlUrl: string;
   author: string | undefined;
   draft: boolean;
+  /** ISO date of the pull request's last update (pushes, comments): how recently its branch was worked on. */
+  updatedAt?: string | undefined;
 }
 
 export interface GitHubRepository {

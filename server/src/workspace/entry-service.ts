@@ -7,7 +7,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { acceptedTags, latestTag, type VersionedTag } from '../github/versions';
 import { completionSources } from '../features/github-features';
-import { bumpAllEdits, BUMP_ALL_KIND, entryActions, toTextEdits, type EntryBranch } from '../features/entry-actions';
+import { bumpAllEdits, BUMP_ALL_KIND, entryActions, orderBranchesByRecency, toTextEdits, type EntryBranch } from '../features/entry-actions';
 import { pinReleaseEdits, switchBackEdits, switchToBranchEdits } from '../features/release-edits';
 import {
   EntryBranchesRequest,
@@ -43,9 +43,7 @@ async function branchesFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, 
   if (!context) return undefined;
   const branches = await completionSources(context).branches?.(github);
   if (!branches) return undefined;
-  // Branches with open pull requests first (those are the ones being tested), then the rest; the default branch last.
-  return [...branches]
-    .sort((a, b) => Number(b.pullRequestTitle !== undefined) - Number(a.pullRequestTitle !== undefined) || Number(a.isDefault ?? false) - Number(b.isDefault ?? false))
+  return orderBranchesByRecency(branches)
     .map((branch) => ({ name: branch.name, ...(branch.pullRequestTitle ? { pullRequestTitle: branch.pullRequestTitle } : {}) }));
 }
 
