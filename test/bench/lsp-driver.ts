@@ -22,6 +22,7 @@ interface LineWaiter {
 interface Waiter<T> {
   matches: (params: T) => boolean;
   resolve: (value: { params: T; at: number }) => void;
+  reject: (error: Error) => void;
 }
 
 /** A server process and its connection. Times are `performance.now()` of this process, taken on arrival. */
@@ -55,6 +56,11 @@ export class LspDriver {
     });
     connection.onError(() => undefined);
     connection.onClose(() => undefined);
+    // A server that dies fails whatever is waiting for it at once, with its last words.
+    child.once('exit', (code, signal) => {
+      const error = new Error(`server exited (${code ?? signal}):\n${[...this.stderrLines, this.stderrRest].slice(-20).join('\n')}`);
+      for (const list of this.waiters.values()) for (const waiter of list.splice(0)) waiter.reject(error);
+    });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       const lines = (this.stderrRest + chunk).split('\n');
@@ -87,6 +93,10 @@ export class LspDriver {
         resolve: (value) => {
           clearTimeout(timer);
           resolve(value as { params: T; at: number });
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
         },
       });
       this.waiters.set(method, list);

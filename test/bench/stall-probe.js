@@ -12,7 +12,7 @@ const thresholdMs = Number(process.env.KAYRON_BENCH_STALL_MS || 5);
 let last = performance.now();
 let lastCpu = process.cpuUsage();
 
-/** Also reports the CPU time the process used meanwhile: on a busy machine a stall can be time spent descheduled. */
+/** Also reports the CPU time the process (all threads) used meanwhile: on a busy machine a stall can be time spent descheduled. */
 function check() {
   const now = performance.now();
   const gap = now - last;
@@ -25,6 +25,17 @@ function check() {
 }
 
 setInterval(check, 1).unref();
+
+// Garbage-collection pauses, so a long stall can be told apart from long work.
+const { PerformanceObserver, constants } = require('node:perf_hooks');
+const gcKinds = { [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak' };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (entry.duration < 1) continue;
+    const kind = gcKinds[entry.detail?.kind] ?? 'other';
+    process.stderr.write(`kayron-bench-gc ${(performance.timeOrigin + entry.startTime).toFixed(3)} ${entry.duration.toFixed(3)} ${kind}\n`);
+  }
+}).observe({ entryTypes: ['gc'] });
 process.on('SIGUSR2', () => {
   check();
   process.stderr.write(`kayron-bench-mark ${(performance.timeOrigin + performance.now()).toFixed(3)}\n`);
