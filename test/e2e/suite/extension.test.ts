@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { KayronExtensionApi } from '../../../client/src/extension';
+import { EXTENSION_ID, waitFor, WAIT_MS } from './wait';
 
-const EXTENSION_ID = 'kayron-releases.kayron-releases';
 const RELEASE_LANGUAGE = 'kayron-release';
 const RELEASES_FOLDER = 'releases';
 const UNRELATED_FOLDER = 'not-a-releases-repo';
@@ -23,17 +23,7 @@ const RELEASE_FORMAT_MESSAGE =
 const INFRASTRUCTURE_COUNT_MESSAGE =
   'This critical error indicates that the resolved release settings do not provide a single infrastructure release, which means that the operator does not know how to proceed safely.';
 const KAYRON_LINT_MARKER = ' [reported by kayron lint]';
-const WAIT_MS = 30_000;
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, describeState: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}. ${describeState()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function folder(name: string): vscode.WorkspaceFolder {
   const found = vscode.workspace.workspaceFolders?.find((candidate) => candidate.name === name);

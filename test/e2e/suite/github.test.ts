@@ -8,22 +8,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { KayronExtensionApi } from '../../../client/src/extension';
 import { KAYRON_LATEST, KAYRON_TAGS_NEWEST_FIRST, kayronReleaseNotes, SPLITS_OWNER } from '../../github-standin/splits-seed';
+import { EXTENSION_ID, waitFor } from './wait';
 
-const EXTENSION_ID = 'kayron-releases.kayron-releases';
 const RELEASE_LANGUAGE = 'kayron-release';
 const RELEASES_FOLDER = 'releases';
 const KAYRON_PIN = 'release: "v0.5.3"';
-const WAIT_MS = 30_000;
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, describeState: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}. ${describeState()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function serviceFile(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.find((candidate) => candidate.name === RELEASES_FOLDER);

@@ -9,20 +9,10 @@ import * as vscode from 'vscode';
 import type { KayronExtensionApi } from '../../../client/src/extension';
 import type { PromotionCommandResult } from '../../../client/src/promotion/flows';
 import { createPromotionFixture, writeRequests, type PromotionFixture } from '../../helpers/promotion-fixture';
+import { EXTENSION_ID, waitFor } from './wait';
 
-const EXTENSION_ID = 'kayron-releases.kayron-releases';
 const FOLDER_NAME = 'promotion-releases';
-const WAIT_MS = 30_000;
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, describeState: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}. ${describeState()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const previewDocuments = () => vscode.workspace.textDocuments.filter((document) => document.uri.scheme === 'kayron-promotion');
 
