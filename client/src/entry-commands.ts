@@ -6,19 +6,12 @@ import {
   EntryEditRequest,
   EntryVersionsRequest,
   ReleaseEntriesRequest,
+  type BranchChoice,
   type EntryEditParams,
   type ReleaseEntry,
+  type VersionChoice,
 } from '../../server/src/protocol';
 
-interface VersionChoice {
-  tag: string;
-  detail?: string;
-  documentation?: string;
-}
-interface BranchChoice {
-  name: string;
-  pullRequestTitle?: string;
-}
 
 /** The code-action kind of the per-file "Bump all services to latest" source action. */
 const BUMP_ALL_KIND = vscode.CodeActionKind.Source.append('kayron').append('bumpAll');

@@ -86,6 +86,9 @@ export interface EntryVersionsParams {
   uri: string;
   github: string;
 }
+/** Answers of `kayron/entryVersions` and `kayron/entryBranches` (shared with completion). */
+export type { BranchChoice, VersionChoice } from './features/complete';
+
 /** Client → server: the service's pinnable tags, newest first, with notes (null when GitHub data is unavailable). */
 export const EntryVersionsRequest = 'kayron/entryVersions';
 

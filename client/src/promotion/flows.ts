@@ -12,12 +12,14 @@ import {
   PromotionCandidatesRequest,
   PromotionExecuteRequest,
   PromotionPlanRequest,
+  type BranchChoice,
   type PromotionCandidates,
   type PromotionExecuteResult,
   type PromotionLink,
   type PromotionPlan,
   type PromotionPlanResult,
   type PromotionRequest,
+  type VersionChoice,
 } from '../../../server/src/protocol';
 import type { PromotionPreviews } from './preview';
 
@@ -54,15 +56,6 @@ export interface PromotionContext {
 
 type Root = PromotionCandidates['roots'][number];
 type Service = Root['services'][number];
-interface VersionChoice {
-  tag: string;
-  detail?: string;
-  documentation?: string;
-}
-interface BranchChoice {
-  name: string;
-  pullRequestTitle?: string;
-}
 
 const cancelled = (message = 'Cancelled.'): PromotionCommandResult => ({ status: 'cancelled', message, links: [] });
 
