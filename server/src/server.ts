@@ -24,6 +24,7 @@ import { complete } from './features/complete';
 import { completionSources, documentLinks, releaseHoverMarkdown } from './features/github-features';
 import { hoverAt } from './features/hover';
 import { ReleaseWorkspace } from './workspace/release-workspace';
+import { defaultAnalyzer } from './workspace/analysis-pool';
 import { defaultCacheDirectory, GitHubSession, type GitHubSettings } from './workspace/github-session';
 import { entryCodeActions, registerEntryHandlers, type EntryServiceDeps } from './workspace/entry-service';
 import { registerEnvironmentHandlers, type EnvironmentService } from './workspace/environment-service';
@@ -57,6 +58,17 @@ export function startServer(connection: Connection): void {
   let github: GitHubSession | undefined;
   let onlineTimer: NodeJS.Timeout | undefined;
   let environmentService: EnvironmentService | undefined;
+  // Large release files are parsed on a worker thread, so no request waits behind a ~1 s parse.
+  const analyzer = defaultAnalyzer();
+  const newWorkspace = (rootPath: string) =>
+    new ReleaseWorkspace(rootPath, {
+      analyzer,
+      onAnalyzed: () => {
+        schedulePublish();
+        scheduleOnlineCheck();
+      },
+      onError: (relativePath, error) => connection.console.error(`analysing ${relativePath} failed: ${error.message}`),
+    });
 
   /** Every handler goes through here: errors are logged and answered with a safe default, never thrown. */
   async function runSafe<T>(what: string, fallback: T, work: () => T | Promise<T>): Promise<T> {
@@ -87,12 +99,31 @@ export function startServer(connection: Connection): void {
     return best;
   }
 
+  /**
+   * An open release file with its analysis, once that analysis describes the editor's text (a deferred analysis has
+   * finished); undefined if the editor has moved on meanwhile. `shift` is 1 when the server's text has a BOM the
+   * editor hides.
+   */
+  async function analysedDocument(uri: string) {
+    const located = locate(uri);
+    if (!located) return undefined;
+    await located.workspace.settled(located.relativePath);
+    const document = documents.get(uri);
+    const text = located.workspace.textOf(located.relativePath);
+    const analysis = located.workspace.analysisOf(located.relativePath);
+    if (!document || text === undefined || !analysis) return undefined;
+    const shown = document.getText();
+    const shift = text !== shown && text === `\ufeff${shown}` ? 1 : 0;
+    if (!shift && text !== shown) return undefined;
+    return { located, document, analysis, shift };
+  }
+
   async function discoverRoots(): Promise<void> {
     const next = new Map<string, ReleaseWorkspace>();
     for (const folder of folders) {
       const rootPath = toPath(folder.uri);
       if (!rootPath || !(await looksLikeReleasesRepo(rootPath))) continue;
-      const workspace = workspaces.get(rootPath) ?? new ReleaseWorkspace(rootPath);
+      const workspace = workspaces.get(rootPath) ?? newWorkspace(rootPath);
       await workspace.scan();
       next.set(rootPath, workspace);
     }
@@ -324,12 +355,9 @@ export function startServer(connection: Connection): void {
   connection.onHover((params) =>
     runSafe('hover', null, async () => {
       await ready;
-      const located = locate(params.textDocument.uri);
-      const document = documents.get(params.textDocument.uri);
-      if (!located || !document) return null;
-      const analysis = located.workspace.analysisOf(located.relativePath);
-      if (!analysis) return null;
-      const shift = located.workspace.textOf(located.relativePath)?.startsWith('\ufeff') && !document.getText().startsWith('\ufeff') ? 1 : 0;
+      const current = await analysedDocument(params.textDocument.uri);
+      if (!current) return null;
+      const { located, document, analysis, shift } = current;
       const offset = document.offsetAt(params.position) + shift;
       const found = hoverAt(analysis, offset);
       if (!found) return null;
@@ -371,10 +399,6 @@ export function startServer(connection: Connection): void {
       const fixes = quickFixes(document, params.context.diagnostics, {
         rootUri: pathToFileURL(workspace.rootPath).toString(),
         relativePath,
-        // Only some fixes need the whole-file tree; after an incremental analysis it costs a full parse, so ask lazily.
-        get document() {
-          return workspace.analysisOf(relativePath)?.decoded?.document;
-        },
         exists: (candidate) => existsSync(path.join(workspace.rootPath, candidate)),
       });
       return [...fixes, ...(await entryCodeActions(entryDeps, params))];
@@ -384,12 +408,11 @@ export function startServer(connection: Connection): void {
   connection.onDocumentLinks((params) =>
     runSafe('document links', [], async () => {
       await ready;
-      const document = documents.get(params.textDocument.uri);
-      const located = locate(params.textDocument.uri);
-      const context = located && github?.context(located.workspace);
-      if (!document || !located || !context) return [];
-      const entries = located.workspace.analysisOf(located.relativePath)?.decoded?.entries ?? [];
-      const shift = located.workspace.textOf(located.relativePath)?.startsWith('\ufeff') ? 1 : 0;
+      const current = await analysedDocument(params.textDocument.uri);
+      const context = current && github?.context(current.located.workspace);
+      if (!current || !context) return [];
+      const { document, analysis, shift } = current;
+      const entries = analysis.decoded?.entries ?? [];
       return documentLinks(entries, context.owner, context.webUrl).map((link) => ({
         range: { start: document.positionAt(link.range[0] - shift), end: document.positionAt(link.range[1] - shift) },
         target: link.target,

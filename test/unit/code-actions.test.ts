@@ -13,7 +13,7 @@ function actionsFor(text: string, code: string, relativePath = 'service/service.
   const problems = [...analysis.kayronProblems, ...analysis.extraProblems].filter((problem) => problem.code === code);
   assert.ok(problems.length > 0, `expected a ${code} problem in ${JSON.stringify(text)}`);
   const diagnostics = problems.map((problem) => toDiagnostic(document, problem, false));
-  return { document, actions: quickFixes(document, diagnostics, { rootUri: 'file:///repo', relativePath, document: analysis.decoded?.document, exists }) };
+  return { document, actions: quickFixes(document, diagnostics, { rootUri: 'file:///repo', relativePath, exists }) };
 }
 
 function apply(document: TextDocument, action: CodeAction | undefined): string {

@@ -4,7 +4,6 @@
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { visit, type Document, type Node as YamlNode } from 'yaml';
 import { checkDockerName, checkGithubName, checkReleaseTag, CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
 import type { Range } from '../kayron/problem';
 
@@ -12,8 +11,6 @@ export interface CodeActionContext {
   /** URI of the folder that holds the releases repository (for file renames). */
   rootUri: string;
   relativePath: string;
-  /** The first parsed YAML document (for key-level edits). */
-  document: Document.Parsed | undefined;
   /** Whether a file already exists at a workspace-relative path (renames never overwrite). */
   exists(relativePath: string): boolean;
 }
@@ -52,22 +49,14 @@ function wholeLines(text: string, range: Range): Range {
   return [start, newline < 0 ? text.length : newline + 1];
 }
 
-/** The key/value pair whose key starts at `offset`, as the range from key start to value end. */
-function pairAt(yaml: Document.Parsed | undefined, offset: number): Range | undefined {
-  let found: Range | undefined;
-  if (!yaml) return undefined;
-  visit(yaml, {
-    Pair(_, pair) {
-      const key = pair.key as YamlNode | null;
-      if (key?.range?.[0] === offset) {
-        const value = pair.value as YamlNode | null;
-        found = [offset, value?.range?.[1] ?? key.range[1]];
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
+/** A `[start, end]` offset pair from diagnostic data. */
+function isRange(value: unknown): value is Range {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number';
+}
+
+/** The key written at `range` (quotes removed), to check that data offsets still describe the document. */
+function keyAt(text: string, range: Range): string {
+  return text.slice(range[0], range[1]).replace(/^(["'])(.*)\1$/, '$2');
 }
 
 /**
@@ -145,21 +134,21 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
       }
       case 'deploy-strategy-conflict': {
         const enabled = Array.isArray(data['enabled']) ? (data['enabled'] as string[]) : [];
-        const keys = Array.isArray(data['strategyKeys']) ? (data['strategyKeys'] as Range[]) : [];
-        if (enabled.length !== keys.length) break;
+        const keys = Array.isArray(data['strategyKeys']) ? (data['strategyKeys'] as unknown[]) : [];
+        const pairs = Array.isArray(data['strategyPairs']) ? (data['strategyPairs'] as unknown[]) : [];
+        if (enabled.length !== keys.length || enabled.length !== pairs.length || ![...keys, ...pairs].every(isRange)) break;
+        // Data offsets are those of the text the diagnostic was made for: offer nothing if the document moved on.
+        if (!enabled.every((name, index) => keyAt(text, keys[index] as Range) === name)) break;
         enabled.forEach((keep, index) => {
-          const edits = keys
-            .filter((_, other) => other !== index)
-            .map((key) => pairAt(context.document, key[0]) ?? key)
-            .map((pair) => replace(document, wholeLines(text, pair), ''));
+          const edits = (pairs as Range[]).filter((_, other) => other !== index).map((pair) => replace(document, wholeLines(text, pair), ''));
           actions.push(textFix(`Keep only "${keep}"`, document, diagnostic, edits, false));
         });
         break;
       }
       case 'yaml-syntax': {
         if (!/ mapping key "[^"]*" already defined at /.test(diagnostic.message)) break;
-        const pair = pairAt(context.document, document.offsetAt(diagnostic.range.start));
-        if (pair) actions.push(textFix('Remove the duplicate key', document, diagnostic, [replace(document, wholeLines(text, pair), '')], false));
+        const pair = data['pair'];
+        if (isRange(pair) && pair[0] === document.offsetAt(diagnostic.range.start)) actions.push(textFix('Remove the duplicate key', document, diagnostic, [replace(document, wholeLines(text, pair), '')], false));
         break;
       }
       case 'ignored-extension': {

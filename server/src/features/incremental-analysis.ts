@@ -428,33 +428,141 @@ function itemsAfterEdit(context: Context, cache: ItemCache, text: string): Edite
  */
 export const INCREMENTAL_MIN_LENGTH = 4096;
 
+/** When to hand the work to the analysis worker instead of doing it on the server's event loop. */
+export interface DeferLimits {
+  /** Texts at least this long that need a whole-file parse or a from-scratch split are deferred. */
+  wholeTextLength: number;
+  /** Edits whose changed text (in the new text) is at least this long are deferred. */
+  changedLength: number;
+}
+
+/** Never defer: the synchronous behaviour of `analyzeReleaseFileIncremental`. */
+const NEVER_DEFER: DeferLimits = { wholeTextLength: Infinity, changedLength: Infinity };
+
+/**
+ * Like `analyzeReleaseFileIncremental`, but returns undefined instead of doing work that `limits` call too big for
+ * the event loop (a whole-file parse, a from-scratch split, or re-analysing a large changed span): the caller then
+ * runs `analyzeForTransfer` elsewhere (a worker thread) and installs its result with `adoptTransferred`.
+ */
+export function analyzeIncrementallyOrDefer(relativePath: string, text: string, previous: FileAnalysis | undefined, limits: DeferLimits, minLength = INCREMENTAL_MIN_LENGTH): FileAnalysis | undefined {
+  const pathOnly = analyzeReleaseFile(relativePath, '');
+  if (text.length < minLength || !pathOnly.fileClass.loadedByKayron || pathOnly.kayronProblems.length > 0) {
+    return text.length >= limits.wholeTextLength && pathOnly.fileClass.loadedByKayron ? undefined : analyzeReleaseFile(relativePath, text);
+  }
+  const known = previous && previous.relativePath === relativePath ? caches.get(previous) : undefined;
+  // A previous analysis used a second time has had its items moved on: start afresh rather than trust them.
+  const cache = known?.consumed ? undefined : known;
+  const context: Context = { relativePath, pathProblems: pathOnly.extraProblems };
+  let edited: EditedItems | undefined;
+  if (cache) {
+    if (changedLength(cache.text, text) >= limits.changedLength) return undefined;
+    edited = itemsAfterEdit(context, cache, text);
+  } else {
+    if (text.length >= limits.wholeTextLength) return undefined;
+    edited = itemsFromScratch(context, text);
+  }
+  if (!edited) {
+    // Not a plain block sequence, or a YAML error, anchors or another construct that ties items together: only the
+    // full parse is exact. The earlier items stay cached, so the edit that fixes it is incremental again.
+    if (text.length >= limits.wholeTextLength) return undefined;
+    const full = analyzeReleaseFile(relativePath, text);
+    if (cache) caches.set(full, cache);
+    return full;
+  }
+  return remember(relativePath, text, pathOnly, edited, cache?.byText);
+}
+
 /**
  * `analyzeReleaseFile(relativePath, text)`, reusing the per-item results behind `previous` (the analysis of an
  * earlier text of the same file) for items whose text did not change. Entries of `previous` may be moved to their
  * new positions (see `moveItemInPlace`), so it should not be read afterwards; passing it again is safe but slow.
  */
 export function analyzeReleaseFileIncremental(relativePath: string, text: string, previous?: FileAnalysis, minLength = INCREMENTAL_MIN_LENGTH): FileAnalysis {
-  const pathOnly = analyzeReleaseFile(relativePath, '');
-  if (text.length < minLength || !pathOnly.fileClass.loadedByKayron || pathOnly.kayronProblems.length > 0) return analyzeReleaseFile(relativePath, text);
-  const known = previous && previous.relativePath === relativePath ? caches.get(previous) : undefined;
-  // A previous analysis used a second time has had its items moved on: start afresh rather than trust them.
-  const cache = known?.consumed ? undefined : known;
-  const context: Context = { relativePath, pathProblems: pathOnly.extraProblems };
-  const edited = cache ? itemsAfterEdit(context, cache, text) : itemsFromScratch(context, text);
-  if (!edited) {
-    // Not a plain block sequence, or a YAML error, anchors or another construct that ties items together: only the
-    // full parse is exact. The earlier items stay cached, so the edit that fixes it is incremental again.
-    const full = analyzeReleaseFile(relativePath, text);
-    if (cache) caches.set(full, cache);
-    return full;
-  }
+  return analyzeIncrementallyOrDefer(relativePath, text, previous, NEVER_DEFER, minLength) as FileAnalysis;
+}
+
+/** Characters of `after` that differ from `before` once their common prefix and suffix are set aside. */
+function changedLength(before: string, after: string): number {
+  const prefix = commonPrefixLength(before, after);
+  const suffix = commonSuffixLength(before, after, Math.min(before.length, after.length) - prefix);
+  return after.length - prefix - suffix;
+}
+
+function remember(relativePath: string, text: string, pathOnly: FileAnalysis, edited: EditedItems, known: Map<string, ItemResult> | undefined): FileAnalysis {
   const items = edited.items;
-  let byText = cache?.byText ?? new Map<string, ItemResult>();
+  let byText = known ?? new Map<string, ItemResult>();
   for (const item of edited.added) byText.set(item.text, item);
   // Removed items stay findable (undo brings them back) until the map holds twice the live items.
   if (byText.size > 2 * items.length + 64) byText = new Map(items.map((item) => [item.text, item]));
   const analysis = assemble(relativePath, text, pathOnly, items);
   caches.set(analysis, { text, items, byText, consumed: false });
+  return analysis;
+}
+
+/** An item as the worker sends it: its text is a slice of the file's text, so only its start travels. */
+type TransferredItem = Omit<ItemResult, 'text'>;
+
+/** A whole-file analysis without the parts that cannot cross a thread (the YAML tree and its line counter). */
+type PlainFileAnalysis = Omit<FileAnalysis, 'decoded'> & { decoded: Omit<DecodedFile, 'document' | 'lineCounter'> | undefined };
+
+/** What the analysis worker sends back: plain data only, so that structured cloning keeps it exact. */
+export type TransferredAnalysis =
+  | { kind: 'items'; relativePath: string; text: string; items: TransferredItem[] }
+  | { kind: 'whole'; relativePath: string; text: string; analysis: PlainFileAnalysis };
+
+/** The worker's side: the analysis of a text seen for the first time, split into items where possible. */
+export function analyzeForTransfer(relativePath: string, text: string, minLength = INCREMENTAL_MIN_LENGTH): TransferredAnalysis {
+  const analysis = analyzeReleaseFileIncremental(relativePath, text, undefined, minLength);
+  const cache = caches.get(analysis);
+  if (cache) {
+    const items = cache.items.map(({ text: _itemText, ...item }) => item);
+    return { kind: 'items', relativePath, text, items };
+  }
+  const decoded = analysis.decoded && {
+    entries: analysis.decoded.entries,
+    problems: analysis.decoded.problems,
+    unknownKeys: analysis.decoded.unknownKeys,
+    ignoredDocuments: analysis.decoded.ignoredDocuments,
+    failed: analysis.decoded.failed,
+  };
+  return { kind: 'whole', relativePath, text, analysis: { ...analysis, decoded } };
+}
+
+/**
+ * The server's side: the worker's result as a `FileAnalysis` that later edits can build on. A whole-file result
+ * keeps the item cache of `previous` (the analysis it replaces), so the edit that fixes the file is incremental again.
+ */
+export function adoptTransferred(result: TransferredAnalysis, previous?: FileAnalysis): FileAnalysis {
+  const { relativePath, text } = result;
+  if (result.kind === 'items') {
+    const items: ItemResult[] = result.items.map((item, index) => ({ ...item, text: text.slice(item.start, result.items[index + 1]?.start ?? text.length) }));
+    return remember(relativePath, text, analyzeReleaseFile(relativePath, ''), { items, added: items }, undefined);
+  }
+  const plain = result.analysis;
+  let decoded: DecodedFile | undefined;
+  if (plain.decoded) {
+    let lineCounter: LineCounter | undefined;
+    let document: Document.Parsed | undefined;
+    let parsed = false;
+    decoded = {
+      ...plain.decoded,
+      get lineCounter() {
+        lineCounter ??= lineCounterFor(text);
+        return lineCounter;
+      },
+      // Nothing on the server reads the tree; should something start to, it costs a parse here.
+      get document() {
+        if (!parsed) {
+          document = analyzeReleaseFile(relativePath, text).decoded?.document;
+          parsed = true;
+        }
+        return document;
+      },
+    };
+  }
+  const analysis: FileAnalysis = { ...plain, decoded };
+  const known = previous && previous.relativePath === relativePath ? caches.get(previous) : undefined;
+  if (known && !known.consumed) caches.set(analysis, known);
   return analysis;
 }
 

@@ -40,12 +40,17 @@ export function checkEntry(entry: DecodedEntry): Problem[] {
   // (b) more than one strategy
   if (strategies.length > 1 && deploy) {
     const ranges = strategies.map((strategy) => deploy[strategy]?.key).filter((range): range is Range => range !== undefined);
+    // Each strategy's whole pair (key to end of value): the quick fix removes the others without a parse.
+    const pairs = strategies
+      .map((strategy) => deploy[strategy])
+      .filter((field) => field !== undefined)
+      .map((field): Range => [field.key[0], Math.max(field.key[1], field.valueRange[1])]);
     problems.push(
       kayronError(
         'deploy-strategy-conflict',
         `${KAYRON_MESSAGES['deploy-strategy-conflict']} (enabled: [${strategies.join(', ')}]) Keep exactly one of them.`,
         deploy.key,
-        { enabled: strategies, strategyKeys: ranges },
+        { enabled: strategies, strategyKeys: ranges, strategyPairs: pairs },
       ),
     );
   }

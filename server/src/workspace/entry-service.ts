@@ -20,6 +20,7 @@ import {
   type ReleaseEntry,
 } from '../protocol';
 import type { GitHubSession } from './github-session';
+import type { DecodedEntry } from '../yaml/decode';
 import type { ReleaseWorkspace } from './release-workspace';
 
 export interface EntryServiceDeps {
@@ -53,16 +54,28 @@ function documentFor(deps: EntryServiceDeps, uri: string, text: string): TextDoc
   return TextDocument.create(uri, 'kayron-release', 0, text.startsWith('\ufeff') ? text.slice(1) : text);
 }
 
+/**
+ * A release file's text and entries once its analysis is current (a deferred one has finished) and describes what
+ * the editor shows, so offsets from the entries can become edits. Undefined otherwise, and for a file with a
+ * byte-order mark: Kayron rejects it outright (no entries), and its offsets would be the editor's plus one.
+ */
+async function currentEntries(deps: EntryServiceDeps, uri: string): Promise<{ workspace: ReleaseWorkspace; relativePath: string; text: string; entries: DecodedEntry[] } | undefined> {
+  const located = deps.locate(uri);
+  if (!located) return undefined;
+  const { workspace, relativePath } = located;
+  await workspace.settled(relativePath);
+  const text = workspace.textOf(relativePath);
+  const open = deps.openDocument(uri);
+  if (text === undefined || text.startsWith('\ufeff') || (open && open.getText() !== text)) return undefined;
+  return { workspace, relativePath, text, entries: workspace.analysisOf(relativePath)?.decoded?.entries ?? [] };
+}
+
 /** Code actions for the entries under `params.range`, and "Bump all services to latest" for the file. */
 export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActionParams): Promise<CodeAction[]> {
-  const located = deps.locate(params.textDocument.uri);
   const document = deps.openDocument(params.textDocument.uri);
-  if (!located || !document) return [];
-  const { workspace, relativePath } = located;
-  const text = workspace.textOf(relativePath);
-  const entries = workspace.analysisOf(relativePath)?.decoded?.entries ?? [];
-  // Kayron rejects a file with a byte-order mark outright (no entries); its offsets would also be the editor's plus one.
-  if (text === undefined || text.startsWith('\ufeff')) return [];
+  const current = document && (await currentEntries(deps, params.textDocument.uri));
+  if (!document || !current) return [];
+  const { workspace, text, entries } = current;
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
   const start = document.offsetAt(params.range.start);
@@ -138,12 +151,10 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
 
   connection.onRequest(EntryEditRequest, (params: EntryEditParams) =>
     runSafe('editing a release entry', null, async (): Promise<WorkspaceEdit | null> => {
-      const located = deps.locate(params.uri);
-      if (!located) return null;
-      const { workspace, relativePath } = located;
-      const text = workspace.textOf(relativePath);
-      const entry = workspace.analysisOf(relativePath)?.decoded?.entries.find((candidate) => candidate.index === params.index);
-      if (text === undefined || !entry || text.startsWith('\ufeff')) return null;
+      const current = await currentEntries(deps, params.uri);
+      const entry = current?.entries.find((candidate) => candidate.index === params.index);
+      if (!current || !entry) return null;
+      const { workspace, text } = current;
       let edits;
       if (params.action.kind === 'release') {
         edits = pinReleaseEdits(text, entry, params.action.tag);

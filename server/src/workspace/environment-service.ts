@@ -34,7 +34,7 @@ import {
   type RootEnvironments,
 } from '../protocol';
 import type { GitHubSession } from './github-session';
-import type { ReleaseWorkspace } from './release-workspace';
+import { DEFAULT_DEFER_LIMITS, type ReleaseWorkspace } from './release-workspace';
 
 /** Typing pauses this long before the development column is recomputed. */
 export const EDIT_DEBOUNCE_MS = 500;
@@ -267,11 +267,16 @@ export class EnvironmentService {
     if (result?.kind !== 'ok') return [];
 
     const { workspace, relativePath } = located;
+    // A large file may still be analysed on the worker: hints follow once its analysis matches the editor.
+    await workspace.settled(relativePath);
     const text = document.getText();
     const known = workspace.textOf(relativePath);
     // The server's copy carries a BOM the editor hides; offsets shift by one then.
     const shift = known !== undefined && known !== text && known === `\ufeff${text}` ? 1 : 0;
-    const analysis = known === text || shift === 1 ? workspace.analysisOf(relativePath) : analyzeReleaseFile(relativePath, text);
+    const current = known === text || shift === 1;
+    // Analysing here is for the rare text the workspace does not track yet; never a large one on the event loop.
+    if (!current && text.length >= DEFAULT_DEFER_LIMITS.wholeTextLength) return [];
+    const analysis = current ? workspace.analysisOf(relativePath) : analyzeReleaseFile(relativePath, text);
     if (!analysis?.fileClass.loadedByKayron) return [];
     const sources: EntrySource[] = workspace.orderedFiles().map((file) => ({
       relativePath: file.relativePath,

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { classifyPath, compareGoStrings, walkReleaseTree } from '../kayron/loader';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis, type WorkspaceValidation } from '../features/validate';
 import { MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
-import { analyzeReleaseFileIncremental } from '../features/incremental-analysis';
+import { adoptTransferred, analyzeIncrementallyOrDefer, type DeferLimits } from '../features/incremental-analysis';
+import type { Analyzer } from './analysis-pool';
 
 interface TrackedFile {
   relativePath: string;
@@ -21,11 +22,42 @@ interface TrackedFile {
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
+/**
+ * What the event loop may still do itself. For 1,000 entries (72 KiB) a whole-file parse costs ~66 ms and a
+ * from-scratch split ~130 ms, so files from 32 KiB on go to the worker; an edit re-analyses
+ * ~0.1 ms per changed entry, so changes from 16 KiB on (a paste, a checkout) go there too.
+ */
+export const DEFAULT_DEFER_LIMITS: DeferLimits = { wholeTextLength: 32 * 1024, changedLength: 16 * 1024 };
+
+export interface ReleaseWorkspaceOptions {
+  /** Where large analyses run; without one, every analysis runs synchronously (the CLI and unit tests). */
+  analyzer?: Analyzer;
+  limits?: DeferLimits;
+  /** Called when a deferred analysis has been installed (its diagnostics are due). */
+  onAnalyzed?: (relativePath: string) => void;
+  /** Called when a deferred analysis failed; the file keeps its previous analysis. */
+  onError?: (relativePath: string, error: Error) => void;
+}
+
+/** The newest text of a file whose analysis runs elsewhere, with how it should be tracked once analysed. */
+interface WantedText {
+  text: string;
+  open: boolean;
+  diskHasBom: boolean;
+}
+
 export class ReleaseWorkspace {
   private readonly files = new Map<string, TrackedFile>();
   private validation: WorkspaceValidation | undefined;
+  /** Texts waiting for (or in) a deferred analysis; a tracked file keeps its last analysed text meanwhile. */
+  private readonly wanted = new Map<string, WantedText>();
+  /** At most one deferred analysis per file runs at a time; it picks up the newest wanted text when it ends. */
+  private readonly running = new Map<string, Promise<void>>();
 
-  constructor(readonly rootPath: string) {}
+  constructor(
+    readonly rootPath: string,
+    private readonly options: ReleaseWorkspaceOptions = {},
+  ) {}
 
   relativePathOf(absolutePath: string): string | undefined {
     const relative = path.relative(this.rootPath, absolutePath);
@@ -49,9 +81,11 @@ export class ReleaseWorkspace {
       await this.reloadFromDisk(file.relativePath);
     }
     for (const relativePath of [...this.files.keys()]) {
-      if (!seen.has(relativePath) && !this.files.get(relativePath)?.open) this.files.delete(relativePath);
+      if (!seen.has(relativePath) && !this.files.get(relativePath)?.open) this.forget(relativePath);
     }
     this.validation = undefined;
+    // Files met for the first time are analysed before the scan counts as done.
+    await this.settled();
   }
 
   /** Re-reads one file from disk (file events for files that no editor has open). */
@@ -63,14 +97,14 @@ export class ReleaseWorkspace {
       const stat = await fs.lstat(absolutePath);
       if (stat.isDirectory()) return;
       if (stat.size > MAX_RELEASE_FILE_BYTES) {
+        this.wanted.delete(relativePath);
         this.files.set(relativePath, { relativePath, text: '', open: false, diskHasBom: false, analysis: oversizedFileAnalysis(analyzeReleaseFile(relativePath, ''), stat.size) });
         this.validation = undefined;
         return;
       }
       bytes = await fs.readFile(absolutePath);
     } catch {
-      this.files.delete(relativePath);
-      this.validation = undefined;
+      this.forget(relativePath);
       return;
     }
     this.setText(relativePath, bytes.toString('utf8'), false, false);
@@ -81,6 +115,7 @@ export class ReleaseWorkspace {
     if (text.length > MAX_RELEASE_FILE_BYTES) {
       // The same limit as for files on disk: an editor buffer of a huge dump is reported, not parsed on every keystroke.
       const previous = this.files.get(relativePath);
+      this.wanted.delete(relativePath);
       if (previous?.open && previous.text === text) return;
       this.files.set(relativePath, { relativePath, text, open: true, diskHasBom, analysis: oversizedFileAnalysis(analyzeReleaseFile(relativePath, ''), Buffer.byteLength(text)) });
       this.validation = undefined;
@@ -96,6 +131,11 @@ export class ReleaseWorkspace {
   }
 
   delete(relativePath: string): void {
+    this.forget(relativePath);
+  }
+
+  private forget(relativePath: string): void {
+    this.wanted.delete(relativePath);
     if (this.files.delete(relativePath)) this.validation = undefined;
   }
 
@@ -103,13 +143,67 @@ export class ReleaseWorkspace {
     if (!this.tracks(relativePath)) return;
     const previous = this.files.get(relativePath);
     if (previous && previous.text === text) {
+      // Back to the analysed text (e.g. an undo) while a deferred analysis runs: that analysis is moot now.
+      this.wanted.delete(relativePath);
       previous.open = open;
       return;
     }
-    // An edit re-analyses only the entries whose text changed (large files would otherwise stall every keystroke).
-    const analysis = analyzeReleaseFileIncremental(relativePath, text, previous?.analysis);
+    const wanted = this.wanted.get(relativePath);
+    if (wanted?.text === text) {
+      wanted.open = open;
+      return;
+    }
+    // An edit re-analyses only the entries whose text changed (large files would otherwise stall every keystroke);
+    // what would still block the event loop runs on the analyzer and is installed when it is done.
+    const limits = this.options.analyzer ? (this.options.limits ?? DEFAULT_DEFER_LIMITS) : { wholeTextLength: Infinity, changedLength: Infinity };
+    const analysis = analyzeIncrementallyOrDefer(relativePath, text, previous?.analysis, limits);
+    if (!analysis) {
+      this.wanted.set(relativePath, { text, open, diskHasBom });
+      this.runDeferred(relativePath);
+      return;
+    }
+    this.wanted.delete(relativePath);
     this.files.set(relativePath, { relativePath, text, open, diskHasBom, analysis });
     this.validation = undefined;
+  }
+
+  private runDeferred(relativePath: string): void {
+    const analyzer = this.options.analyzer;
+    const wanted = this.wanted.get(relativePath);
+    if (!analyzer || !wanted || this.running.has(relativePath)) return;
+    const job = (async () => {
+      try {
+        const result = await analyzer.analyze(relativePath, wanted.text);
+        // Install only if nothing newer was asked for meanwhile (that text then gets its own run below).
+        if (this.wanted.get(relativePath) !== wanted) return;
+        this.wanted.delete(relativePath);
+        const analysis = adoptTransferred(result, this.files.get(relativePath)?.analysis);
+        this.files.set(relativePath, { relativePath, text: wanted.text, open: wanted.open, diskHasBom: wanted.diskHasBom, analysis });
+        this.validation = undefined;
+        this.options.onAnalyzed?.(relativePath);
+      } catch (error) {
+        if (this.wanted.get(relativePath) === wanted) this.wanted.delete(relativePath);
+        this.options.onError?.(relativePath, error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        this.running.delete(relativePath);
+        this.runDeferred(relativePath);
+      }
+    })();
+    this.running.set(relativePath, job);
+  }
+
+  /** Resolves once no deferred analysis is pending (for one file, or for all): text and analysis then match. */
+  async settled(relativePath?: string): Promise<void> {
+    for (;;) {
+      const jobs = relativePath === undefined ? [...this.running.values()] : [this.running.get(relativePath)].filter((job) => job !== undefined);
+      if (jobs.length === 0) return;
+      await Promise.all(jobs);
+    }
+  }
+
+  /** Whether some text of this file is still being analysed elsewhere (its tracked text is older). */
+  isPending(relativePath: string): boolean {
+    return this.wanted.has(relativePath);
   }
 
   /** Text as the server analysed it (a BOM the editor hid is restored at offset 0). */

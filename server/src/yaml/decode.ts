@@ -135,8 +135,8 @@ class Decoder {
     this.problems.push({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}` });
   }
 
-  syntaxProblem(range: Range, message: string): void {
-    this.problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range, message: `${this.position(range[0])} ${message}` });
+  syntaxProblem(range: Range, message: string, data?: Record<string, unknown>): void {
+    this.problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range, message: `${this.position(range[0])} ${message}`, ...(data ? { data } : {}) });
   }
 
   resolve(node: YamlNode | null | undefined): YamlNode | null | undefined {
@@ -308,7 +308,9 @@ class Decoder {
         const range = nodeRange(pair.key) ?? [0, 0];
         if (name !== '<<') {
           const earlier = seen.get(name);
-          if (earlier) this.syntaxProblem(range, `mapping key "${name}" already defined at ${this.position(earlier[0])}`);
+          // The whole pair, key to end of value, so a quick fix can remove it without parsing the file again.
+          const pairRange: Range = [range[0], Math.max(range[1], nodeRange(pair.value)?.[1] ?? range[1])];
+          if (earlier) this.syntaxProblem(range, `mapping key "${name}" already defined at ${this.position(earlier[0])}`, { pair: pairRange });
           else seen.set(name, range);
         }
         this.checkDuplicateKeys(pair.value, depth + 1);
