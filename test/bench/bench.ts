@@ -2,7 +2,8 @@
  * `npm run bench`: how fast diagnostics arrive through the real language server, how long it blocks, what the CLI and
  * start-up cost, and the same documents through yaml-language-server with the zod-generated JSON Schema; then the
  * GitHub and environments figures of bench-extras.ts. Figures only, no assertions; the targets are printed with PASS/MISS. Needs `npm run build` first.
- * Writes the table to test/bench/README-numbers.md (or KAYRON_BENCH_OUT). KAYRON_BENCH_QUICK=1 runs fewer repetitions.
+ * Writes the table to test/bench/README-numbers.md (or KAYRON_BENCH_OUT). KAYRON_BENCH_QUICK=1 runs fewer repetitions;
+ * KAYRON_BENCH_ONLY=stalls runs only the event-loop stall measurements.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ const SCHEMA = path.join(REPO, 'server', 'src', 'schema', 'release.schema.json')
 const NUMBERS_FILE = process.env.KAYRON_BENCH_OUT ?? path.join(__dirname, 'README-numbers.md');
 
 const QUICK = process.env.KAYRON_BENCH_QUICK === '1';
+/** `KAYRON_BENCH_ONLY=stalls` runs only the event-loop stall measurements and prints them (README-numbers.md is left alone). */
+const ONLY = process.env.KAYRON_BENCH_ONLY;
 const SIZES = [10, 100, 1_000, 10_000] as const;
 /** Documents opened per size (each gets `EDITS` one-character edits); fewer for the slow 10,000-entry opens. */
 const RUNS: Record<number, number> = QUICK ? { 10: 2, 100: 2, 1000: 2, 10000: 1 } : { 10: 7, 100: 7, 1000: 7, 10000: 3 };
@@ -100,7 +103,7 @@ async function startServer(kind: ServerKind, root: string, options: { probe?: bo
   const rootUri = pathToFileURL(root).toString();
   const started = performance.now();
   if (kind === 'kayron') {
-    const driver = LspDriver.spawn(process.execPath, [...(options.probe ? ['--require', STALL_PROBE] : []), SERVER, '--stdio']);
+    const driver = LspDriver.spawn(process.execPath, [...(process.env.KAYRON_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(options.probe ? ['--require', STALL_PROBE] : []), SERVER, '--stdio']);
     const roots = driver.next('kayron/releaseRoots');
     await driver.request('initialize', {
       processId: process.pid,
@@ -212,21 +215,80 @@ interface StallResult {
   /** Longest round trip of back-to-back hover requests sent while each edit was processed. */
   hoverRoundTrips: number[];
   edit: number[];
+  /** The same for opening the file (didOpen sent → its diagnostics received), once per server. */
+  open: Omit<StallResult, 'open'>;
 }
 
 /** Edits a 10,000-entry document in a server running the stall probe, pinging it with hovers meanwhile. */
 type EditAt = (target: number, index: number) => { at: number; remove: number; insert: string };
 
-async function measureStalls(root: string, size: number, edits: number, edit: EditAt): Promise<StallResult> {
+interface StallWindow {
+  longest: number;
+  longestCpu: number;
+  longestGc: number;
+}
+
+/** The longest stall and GC pause the probe reported between two epoch times (asks the probe to flush first). */
+async function stallsBetween(server: ServerHandle, windowStart: number, windowEnd: number): Promise<StallWindow> {
+  const mark = server.driver.nextStderrLine((line) => line.startsWith('kayron-bench-mark'));
+  server.driver.child.kill('SIGUSR2');
+  await mark;
+  const window: StallWindow = { longest: 0, longestCpu: 0, longestGc: 0 };
+  for (const line of server.driver.stderr) {
+    const match = /^kayron-bench-(stall|gc) ([\d.]+) ([\d.]+) (\S+)$/.exec(line);
+    if (!match) continue;
+    const start = Number(match[2]);
+    const duration = Number(match[3]);
+    if (start + duration < windowStart || start > windowEnd) continue;
+    if (match[1] === 'gc') window.longestGc = Math.max(window.longestGc, duration);
+    else if (duration > window.longest) {
+      window.longest = duration;
+      window.longestCpu = Number(match[4]);
+    }
+  }
+  server.driver.stderr.length = 0;
+  return window;
+}
+
+/** Sends hovers back to back until `until` settles; resolves to the longest round trip. */
+async function hoverWhile(server: ServerHandle, uri: string, position: { line: number; character: number }, until: Promise<unknown>): Promise<number> {
+  let done = false;
+  void until.finally(() => (done = true));
+  let longest = 0;
+  while (!done) {
+    const sent = performance.now();
+    await server.driver.request('textDocument/hover', { textDocument: { uri }, position });
+    longest = Math.max(longest, performance.now() - sent);
+  }
+  return longest;
+}
+
+function record(into: Omit<StallResult, 'open'>, window: StallWindow, hover: number, elapsed: number): void {
+  into.stalls.push(window.longest);
+  into.stallCpu.push(window.longestCpu);
+  into.gcPauses.push(window.longestGc);
+  into.hoverRoundTrips.push(hover);
+  into.edit.push(elapsed);
+}
+
+async function measureStalls(root: string, size: number, edits: number, edit: EditAt, into?: StallResult): Promise<StallResult> {
   const server = await startServer('kayron', root, { probe: true });
-  const result: StallResult = { stalls: [], stallCpu: [], gcPauses: [], hoverRoundTrips: [], edit: [] };
+  const empty = (): Omit<StallResult, 'open'> => ({ stalls: [], stallCpu: [], gcPauses: [], hoverRoundTrips: [], edit: [] });
+  const result: StallResult = into ?? { ...empty(), open: empty() };
   try {
     const uri = pathToFileURL(path.join(root, 'service', `stall-${size}.yaml`)).toString();
     let text = benchDocument(size, 0);
-    const opened = server.driver.nextDiagnostics(uri);
-    await server.driver.open(uri, server.languageId, text);
-    await opened;
     const hoverAt = positionAt(text, text.indexOf('docker', Math.floor(text.length / 3)));
+    {
+      const opened = server.driver.nextDiagnostics(uri);
+      const windowStart = epochNow();
+      const openStart = performance.now();
+      await server.driver.open(uri, server.languageId, text);
+      const hover = hoverWhile(server, uri, hoverAt, opened);
+      const arrived = await opened;
+      const longestHover = await hover;
+      record(result.open, await stallsBetween(server, windowStart, epochNow()), longestHover, arrived.at - openStart);
+    }
     const target = editTarget(text);
     for (let index = 0; index < edits; index++) {
       const change = edit(target, index);
@@ -237,48 +299,42 @@ async function measureStalls(root: string, size: number, edits: number, edit: Ed
       const windowStart = epochNow();
       const editStart = performance.now();
       await server.driver.change(uri, start, end, change.insert);
-      let done = false;
-      let longestHover = 0;
-      const pings = (async () => {
-        while (!done) {
-          const sent = performance.now();
-          await server.driver.request('textDocument/hover', { textDocument: { uri }, position: hoverAt });
-          longestHover = Math.max(longestHover, performance.now() - sent);
-        }
-      })();
+      const hover = hoverWhile(server, uri, hoverAt, published);
       const arrived = await published;
-      done = true;
-      await pings;
-      result.edit.push(arrived.at - editStart);
-      result.hoverRoundTrips.push(longestHover);
-      const windowEnd = epochNow();
-      const mark = server.driver.nextStderrLine((line) => line.startsWith('kayron-bench-mark'));
-      server.driver.child.kill('SIGUSR2');
-      await mark;
-      let longest = 0;
-      let longestCpu = 0;
-      let longestGc = 0;
-      for (const line of server.driver.stderr) {
-        const match = /^kayron-bench-(stall|gc) ([\d.]+) ([\d.]+) (\S+)$/.exec(line);
-        if (!match) continue;
-        const start = Number(match[2]);
-        const duration = Number(match[3]);
-        if (start + duration < windowStart || start > windowEnd) continue;
-        if (match[1] === 'gc') longestGc = Math.max(longestGc, duration);
-        else if (duration > longest) {
-          longest = duration;
-          longestCpu = Number(match[4]);
-        }
-      }
-      server.driver.stderr.length = 0;
-      result.stalls.push(longest);
-      result.stallCpu.push(longestCpu);
-      result.gcPauses.push(longestGc);
+      const longestHover = await hover;
+      record(result, await stallsBetween(server, windowStart, epochNow()), longestHover, arrived.at - editStart);
     }
   } finally {
     await server.driver.dispose();
   }
   return result;
+}
+
+/** The stall table; `flip`, `insert` and `syntax` each also carry the opens of their servers. */
+function stallReport(out: (line?: string) => void, flip: StallResult, insert: StallResult, syntax: StallResult): number {
+  out('### Server blocked while a 10,000-entry file is opened and edited (ms)');
+  out();
+  out('| action | action → diagnostics (median / p95) | longest event-loop stall (median / max) | server CPU time during it (all threads) | longest GC pause (max) | longest hover round trip meanwhile (max) |');
+  out('|---|---:|---:|---:|---:|---:|');
+  const row = (label: string, result: Omit<StallResult, 'open'>) => {
+    const worst = result.stalls.indexOf(stats(result.stalls).max);
+    out(`| ${label} | ${fmt(stats(result.edit))} | ${ms(stats(result.stalls).median)} / ${ms(stats(result.stalls).max)} | ${ms(result.stallCpu[worst] ?? NaN)} | ${ms(stats(result.gcPauses).max)} | ${ms(stats(result.hoverRoundTrips).max)} |`);
+  };
+  const opens: Omit<StallResult, 'open'> = { stalls: [], stallCpu: [], gcPauses: [], hoverRoundTrips: [], edit: [] };
+  for (const result of [flip, insert, syntax]) {
+    for (const key of ['stalls', 'stallCpu', 'gcPauses', 'hoverRoundTrips', 'edit'] as const) opens[key].push(...result.open[key]);
+  }
+  row('open the file (first analysis, in slices of ~8 ms of the event loop)', opens);
+  row('flip one character of a tag', flip);
+  row('type / delete one character in a key', insert);
+  row('type / delete a second opening quote (YAML syntax error: whole-file parse, on the worker thread)', syntax);
+  out();
+  out('Stalls come from a 1 ms timer preloaded into the server (test/bench/stall-probe.js), with the CPU time the server process used');
+  out('meanwhile (below the stall when other processes held the CPUs, above it when GC threads worked alongside) and GC pauses');
+  out('from a `gc` performance observer; hovers are sent back to back while the action is processed (a hover waits for the');
+  out("file's analysis to match the editor's text, so during a worker-thread analysis it answers when that analysis lands).");
+  out();
+  return Math.max(...[opens, flip, insert, syntax].map((result) => stats(result.stalls).max));
 }
 
 /** A releases tree of `files` files (5 entries each, one infrastructure entry in all), for the CLI. */
@@ -358,6 +414,20 @@ function measureInProcess(size: number, problemRate: number): InProcess {
   return { size, fullMs, incrementalFirstMs, incrementalEditMs, validateWorkspaceMs, diagnostics: diagnostics.length, diagnosticsJsonMs, diagnosticsJsonKiB: json.length / 1024 };
 }
 
+/** Even steps make the change, odd steps undo it, all at the release tag nearest the middle (`target` is its `v`). */
+const flipTag: EditAt = (target, index) => ({ at: target, remove: 1, insert: index % 2 === 0 ? 'x' : 'v' });
+const typeInKey: EditAt = (target, index) => ({ at: target - 'elease: "'.length, remove: index % 2, insert: index % 2 === 0 ? 'z' : '' });
+const doubleQuote: EditAt = (target, index) => ({ at: target, remove: index % 2, insert: index % 2 === 0 ? '"' : '' });
+
+async function measureAllStalls(root: string): Promise<{ stallFlip: StallResult; stallInsert: StallResult; stallSyntax: StallResult }> {
+  log('kayron: event-loop stalls at 10,000 entries…');
+  const stallEdits = QUICK ? 4 : 10;
+  const stallFlip = await measureStalls(root, 10_000, stallEdits, flipTag);
+  const stallInsert = await measureStalls(root, 10_000, stallEdits, typeInKey);
+  const stallSyntax = await measureStalls(root, 10_000, QUICK ? 2 : 4, doubleQuote);
+  return { stallFlip, stallInsert, stallSyntax };
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${cpu.trim()}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -376,6 +446,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${line}\n`);
   };
   try {
+    if (ONLY === 'stalls') {
+      // A quick look at one table while working on it; nothing is written.
+      const { stallFlip, stallInsert, stallSyntax } = await measureAllStalls(root);
+      const worst = stallReport(out, stallFlip, stallInsert, stallSyntax);
+      out(`Worst stall: ${ms(worst)} ms (target ≤ ${TARGETS.stallMs10000} ms).`);
+      return;
+    }
     log('in-process breakdown…');
     measureInProcess(100, PROBLEM_RATE); // warm-up (JIT), not reported
     const inProcess = [...SIZES.map((size) => measureInProcess(size, PROBLEM_RATE)), measureInProcess(10_000, 1)];
@@ -415,15 +492,7 @@ async function main(): Promise<void> {
     );
     await heavyServer.driver.dispose();
 
-    log('kayron: event-loop stalls at 10,000 entries…');
-    const stallEdits = QUICK ? 4 : 10;
-    // Even steps make the change, odd steps undo it, all at the release tag nearest the middle (`target` is its `v`).
-    const flipTag: EditAt = (target, index) => ({ at: target, remove: 1, insert: index % 2 === 0 ? 'x' : 'v' });
-    const typeInKey: EditAt = (target, index) => ({ at: target - 'elease: "'.length, remove: index % 2, insert: index % 2 === 0 ? 'z' : '' });
-    const doubleQuote: EditAt = (target, index) => ({ at: target, remove: index % 2, insert: index % 2 === 0 ? '"' : '' });
-    const stallFlip = await measureStalls(root, 10_000, stallEdits, flipTag);
-    const stallInsert = await measureStalls(root, 10_000, stallEdits, typeInKey);
-    const stallSyntax = await measureStalls(root, 10_000, QUICK ? 2 : 4, doubleQuote);
+    const { stallFlip, stallInsert, stallSyntax } = await measureAllStalls(root);
 
     log(`CLI lint of ${CLI_FILES} files…`);
     const lintRoot = makeLintTree(CLI_FILES);
@@ -476,22 +545,7 @@ async function main(): Promise<void> {
     out();
     out(`Code action requested right after an edit (ours, median / p95 ms): ${SIZES.map((size) => `${size.toLocaleString('en')}: ${fmt(stats(ours?.get(size)?.codeAction ?? []))}`).join('; ')}.`);
     out();
-    out('### Server blocked during an edit of a 10,000-entry file (ms)');
-    out();
-    out('| edit | edit → diagnostics (median / p95) | longest event-loop stall (median / max) | server CPU time during it (all threads) | longest GC pause (max) | longest hover round trip meanwhile (max) |');
-    out('|---|---:|---:|---:|---:|---:|');
-    const stallRow = (label: string, result: StallResult) => {
-      const worst = result.stalls.indexOf(stats(result.stalls).max);
-      out(`| ${label} | ${fmt(stats(result.edit))} | ${ms(stats(result.stalls).median)} / ${ms(stats(result.stalls).max)} | ${ms(result.stallCpu[worst] ?? NaN)} | ${ms(stats(result.gcPauses).max)} | ${ms(stats(result.hoverRoundTrips).max)} |`);
-    };
-    stallRow('flip one character of a tag', stallFlip);
-    stallRow('type / delete one character in a key', stallInsert);
-    stallRow('type / delete a second opening quote (YAML syntax error: full parse)', stallSyntax);
-    out();
-    out('Stalls come from a 1 ms timer preloaded into the server (test/bench/stall-probe.js), with the CPU time the server process used');
-    out('meanwhile (below the stall when other processes held the CPUs, above it when GC threads worked alongside) and GC pauses');
-    out('from a `gc` performance observer; hovers are sent back to back while the edit is processed.');
-    out();
+    const worstStall = stallReport(out, stallFlip, stallInsert, stallSyntax);
     out('### Start-up, memory, CLI');
     out();
     const rss = ours?.get(1_000)?.rssMiB;
@@ -519,13 +573,12 @@ async function main(): Promise<void> {
     out();
     const edit1000 = stats(ours?.get(1_000)?.edit ?? []).median;
     const ylsEdit1000 = stats(theirs?.get(1_000)?.edit ?? []).median;
-    const worstStall = Math.max(stats(stallFlip.stalls).max, stats(stallInsert.stalls).max);
     const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
     out('| target | measured | |');
     out('|---|---:|---|');
     out(`| 1-char edit in a 1,000-entry file re-validated < ${TARGETS.editMs1000} ms (median) | ${ms(edit1000)} ms (p95 ${ms(stats(ours?.get(1_000)?.edit ?? []).p95)}) | ${verdict(edit1000 < TARGETS.editMs1000)} |`);
     out(`| … and ≥ ${TARGETS.ratio1000}× faster than yaml-language-server without its debounce (medians) | ${(ylsEdit1000 / edit1000).toFixed(1)}× | ${verdict(ylsEdit1000 / edit1000 >= TARGETS.ratio1000)} |`);
-    out(`| 10,000 entries: no server block > ${TARGETS.stallMs10000} ms during 1-char edits | ${ms(worstStall)} ms | ${verdict(worstStall <= TARGETS.stallMs10000)} |`);
+    out(`| 10,000 entries: no server block > ${TARGETS.stallMs10000} ms (opening, 1-char edits, a YAML syntax error) | ${ms(worstStall)} ms | ${verdict(worstStall <= TARGETS.stallMs10000)} |`);
     out();
     // GitHub-backed editing and the environments matrix (test/bench/bench-extras.ts), after ours so they do not compete.
     log('GitHub requests, completion from cache, environments matrix…');

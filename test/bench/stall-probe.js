@@ -7,6 +7,10 @@
  * Not part of the product.
  */
 const { performance } = require('node:perf_hooks');
+const { isMainThread } = require('node:worker_threads');
+
+// Worker threads inherit --require: only the server's own event loop is probed (the analysis worker may well be busy).
+if (isMainThread) {
 
 const thresholdMs = Number(process.env.KAYRON_BENCH_STALL_MS || 5);
 let last = performance.now();
@@ -40,3 +44,4 @@ process.on('SIGUSR2', () => {
   check();
   process.stderr.write(`kayron-bench-mark ${(performance.timeOrigin + performance.now()).toFixed(3)}\n`);
 });
+}

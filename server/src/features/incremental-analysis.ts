@@ -441,8 +441,8 @@ const NEVER_DEFER: DeferLimits = { wholeTextLength: Infinity, changedLength: Inf
 
 /**
  * Like `analyzeReleaseFileIncremental`, but returns undefined instead of doing work that `limits` call too big for
- * the event loop (a whole-file parse, a from-scratch split, or re-analysing a large changed span): the caller then
- * runs `analyzeForTransfer` elsewhere (a worker thread) and installs its result with `adoptTransferred`.
+ * one turn of the event loop (a whole-file parse, a from-scratch split, or re-analysing a large changed span): the
+ * caller then uses `analyzeInSlices`, or, for a text that cannot be split, `analyzeForTransfer` on a worker thread.
  */
 export function analyzeIncrementallyOrDefer(relativePath: string, text: string, previous: FileAnalysis | undefined, limits: DeferLimits, minLength = INCREMENTAL_MIN_LENGTH): FileAnalysis | undefined {
   const pathOnly = analyzeReleaseFile(relativePath, '');
@@ -499,25 +499,67 @@ function remember(relativePath: string, text: string, pathOnly: FileAnalysis, ed
   return analysis;
 }
 
-/** An item as the worker sends it: its text is a slice of the file's text, so only its start travels. */
-type TransferredItem = Omit<ItemResult, 'text'>;
+/** How `analyzeInSlices` shares the event loop. */
+export interface SliceOptions {
+  /** Milliseconds of work between two yields to the event loop. */
+  budgetMs?: number;
+  /** Asked after every yield: true abandons the work (a newer text has arrived). */
+  isStale?: () => boolean;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The item-by-item analysis of a whole text (a file opened for the first time, or a change too large for one
+ * turn of the event loop), done a few milliseconds at a time so requests are answered in between. Items whose
+ * text `previous` already analysed are copied, not analysed again, and `previous` stays usable. Resolves to
+ * undefined when the text is not a plain block sequence (then only a whole-file parse is exact: see
+ * `analyzeForTransfer`), and to 'stale' when `isStale` said so.
+ */
+export async function analyzeInSlices(relativePath: string, text: string, previous: FileAnalysis | undefined, options: SliceOptions = {}): Promise<FileAnalysis | 'stale' | undefined> {
+  const budgetMs = options.budgetMs ?? 8;
+  const pathOnly = analyzeReleaseFile(relativePath, '');
+  if (!pathOnly.fileClass.loadedByKayron || pathOnly.kayronProblems.length > 0) return undefined;
+  if (text.charCodeAt(0) === 0xfeff || hasUnsplittableCharacter(text, 0, text.length)) return undefined;
+  const scan = scanLines(text, 0, text.length, 0, false);
+  if (!scan || scan.starts.length === 0) return undefined;
+  const known = previous && previous.relativePath === relativePath ? caches.get(previous) : undefined;
+  const byText = known && !known.consumed ? known.byText : undefined;
+  const context: Context = { relativePath, pathProblems: pathOnly.extraProblems };
+  const items: ItemResult[] = [];
+  let sliceStart = performance.now();
+  for (let index = 0; index < scan.starts.length; index++) {
+    if (performance.now() - sliceStart >= budgetMs) {
+      await yieldToEventLoop();
+      if (options.isStale?.()) return 'stale';
+      // An edit may have moved the previous items in place meanwhile (it consumed them): stop copying from them.
+      if (known?.consumed) return analyzeInSlices(relativePath, text, undefined, options);
+      sliceStart = performance.now();
+    }
+    const start = index === 0 ? 0 : (scan.starts[index] as number);
+    const line = index === 0 ? 0 : (scan.lines[index] as number);
+    const itemText = text.slice(start, scan.starts[index + 1] ?? text.length);
+    const reused = byText?.get(itemText);
+    const item = reused ? moveItem(reused, start, line, index, true) : analyzeItem(context, itemText, start, line, index);
+    if (!item) return undefined;
+    items.push(item);
+  }
+  return remember(relativePath, text, pathOnly, { items, added: items }, undefined);
+}
 
 /** A whole-file analysis without the parts that cannot cross a thread (the YAML tree and its line counter). */
-type PlainFileAnalysis = Omit<FileAnalysis, 'decoded'> & { decoded: Omit<DecodedFile, 'document' | 'lineCounter'> | undefined };
+export type PlainFileAnalysis = Omit<FileAnalysis, 'decoded'> & { decoded: Omit<DecodedFile, 'document' | 'lineCounter'> | undefined };
 
 /** What the analysis worker sends back: plain data only, so that structured cloning keeps it exact. */
-export type TransferredAnalysis =
-  | { kind: 'items'; relativePath: string; text: string; items: TransferredItem[] }
-  | { kind: 'whole'; relativePath: string; text: string; analysis: PlainFileAnalysis };
+export interface TransferredAnalysis {
+  relativePath: string;
+  text: string;
+  analysis: PlainFileAnalysis;
+}
 
-/** The worker's side: the analysis of a text seen for the first time, split into items where possible. */
-export function analyzeForTransfer(relativePath: string, text: string, minLength = INCREMENTAL_MIN_LENGTH): TransferredAnalysis {
-  const analysis = analyzeReleaseFileIncremental(relativePath, text, undefined, minLength);
-  const cache = caches.get(analysis);
-  if (cache) {
-    const items = cache.items.map(({ text: _itemText, ...item }) => item);
-    return { kind: 'items', relativePath, text, items };
-  }
+/** The worker's side: the whole-file analysis, for texts that cannot be split into items (see `analyzeInSlices`). */
+export function analyzeForTransfer(relativePath: string, text: string): TransferredAnalysis {
+  const analysis = analyzeReleaseFile(relativePath, text);
   const decoded = analysis.decoded && {
     entries: analysis.decoded.entries,
     problems: analysis.decoded.problems,
@@ -525,19 +567,15 @@ export function analyzeForTransfer(relativePath: string, text: string, minLength
     ignoredDocuments: analysis.decoded.ignoredDocuments,
     failed: analysis.decoded.failed,
   };
-  return { kind: 'whole', relativePath, text, analysis: { ...analysis, decoded } };
+  return { relativePath, text, analysis: { ...analysis, decoded } };
 }
 
 /**
- * The server's side: the worker's result as a `FileAnalysis` that later edits can build on. A whole-file result
- * keeps the item cache of `previous` (the analysis it replaces), so the edit that fixes the file is incremental again.
+ * The server's side: the worker's result as a `FileAnalysis`. It keeps the item cache of `previous` (the analysis
+ * it replaces), so the edit that makes the file splittable again (e.g. fixes a syntax error) is incremental again.
  */
 export function adoptTransferred(result: TransferredAnalysis, previous?: FileAnalysis): FileAnalysis {
   const { relativePath, text } = result;
-  if (result.kind === 'items') {
-    const items: ItemResult[] = result.items.map((item, index) => ({ ...item, text: text.slice(item.start, result.items[index + 1]?.start ?? text.length) }));
-    return remember(relativePath, text, analyzeReleaseFile(relativePath, ''), { items, added: items }, undefined);
-  }
   const plain = result.analysis;
   let decoded: DecodedFile | undefined;
   if (plain.decoded) {

@@ -1,21 +1,42 @@
 /**
- * Runs release-file analyses on a worker thread. The server keeps small and incremental work on its own thread
- * (it is faster there than a round trip) and sends here only what would block it: see `DeferLimits`.
+ * Runs whole-file analyses on a worker thread. The server keeps small, incremental and sliced work on its own thread
+ * (see `DeferLimits` and `analyzeInSlices`) and sends here only the parse that cannot be split.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { analyzeForTransfer, type TransferredAnalysis } from '../features/incremental-analysis';
 
-export interface AnalysisRequest {
-  id: number;
-  relativePath: string;
-  text: string;
+/** Elements per message for long arrays: copying one chunk in costs the server a few milliseconds. */
+export const TRANSFER_CHUNK = 500;
+
+/** The arrays of a result that can be long (one element per entry or problem), by name. */
+export type PartName = 'entries' | 'problems' | 'unknownKeys' | 'kayronProblems' | 'extraProblems';
+
+export type ToWorker = { type: 'analyze'; id: number; relativePath: string; text: string } | { type: 'ack'; id: number };
+
+export type FromWorker =
+  | { type: 'part'; id: number; name: PartName; values: unknown[] }
+  | { type: 'done'; id: number; result: TransferredAnalysis }
+  | { type: 'failed'; id: number; error: string };
+
+/** The long arrays of `result`, by reference (the worker sends and empties them; the server fills them again). */
+export function largeArrays(result: TransferredAnalysis): [PartName, unknown[]][] {
+  return arraysByName(result).filter(([, values]) => values.length > TRANSFER_CHUNK);
 }
 
-export type AnalysisReply = { id: number; result: TransferredAnalysis } | { id: number; error: string };
+/** Every array of a result that may be sent in parts, by name. */
+function arraysByName(result: TransferredAnalysis): [PartName, unknown[]][] {
+  const { analysis } = result;
+  const arrays: [PartName, unknown[]][] = [
+    ['kayronProblems', analysis.kayronProblems],
+    ['extraProblems', analysis.extraProblems],
+  ];
+  if (analysis.decoded) arrays.push(['entries', analysis.decoded.entries], ['problems', analysis.decoded.problems], ['unknownKeys', analysis.decoded.unknownKeys]);
+  return arrays;
+}
 
-/** Where release files are analysed when the event loop should not do it: a worker thread, or this thread. */
+/** Where whole-file analyses run when the event loop should not do them: a worker thread, or this thread. */
 export interface Analyzer {
   analyze(relativePath: string, text: string): Promise<TransferredAnalysis>;
   dispose(): void;
@@ -34,6 +55,7 @@ export class InlineAnalyzer implements Analyzer {
 interface Waiting {
   resolve: (result: TransferredAnalysis) => void;
   reject: (error: Error) => void;
+  parts: Map<PartName, unknown[]>;
 }
 
 /** One worker thread, started on first use and started again after it dies; requests are answered in order. */
@@ -48,8 +70,8 @@ export class WorkerAnalyzer implements Analyzer {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, relativePath, text } satisfies AnalysisRequest);
+      this.waiting.set(id, { resolve, reject, parts: new Map() });
+      worker.postMessage({ type: 'analyze', id, relativePath, text } satisfies ToWorker);
     });
   }
 
@@ -65,13 +87,7 @@ export class WorkerAnalyzer implements Analyzer {
     const worker = new Worker(this.scriptPath);
     // The server lives as long as its connection; an idle worker must not keep a finished process (or test) alive.
     worker.unref();
-    worker.on('message', (reply: AnalysisReply) => {
-      const waiting = this.waiting.get(reply.id);
-      if (!waiting) return;
-      this.waiting.delete(reply.id);
-      if ('result' in reply) waiting.resolve(reply.result);
-      else waiting.reject(new Error(`analysing a release file failed: ${reply.error}`));
-    });
+    worker.on('message', (message: FromWorker) => this.receive(worker, message));
     const lost = (error: Error) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
@@ -81,6 +97,32 @@ export class WorkerAnalyzer implements Analyzer {
     worker.on('exit', (code) => lost(new Error(`the analysis worker exited (code ${code})`)));
     this.worker = worker;
     return worker;
+  }
+
+  private receive(worker: Worker, message: FromWorker): void {
+    const waiting = this.waiting.get(message.id);
+    if (!waiting) return;
+    if (message.type === 'part') {
+      const values = waiting.parts.get(message.name) ?? [];
+      for (const value of message.values) values.push(value);
+      waiting.parts.set(message.name, values);
+      // Acknowledge on the next turn, so timers, I/O and requests get the event loop between two chunks.
+      setImmediate(() => {
+        if (this.worker === worker) worker.postMessage({ type: 'ack', id: message.id } satisfies ToWorker);
+      });
+      return;
+    }
+    this.waiting.delete(message.id);
+    if (message.type === 'failed') {
+      waiting.reject(new Error(`analysing a release file failed: ${message.error}`));
+      return;
+    }
+    const result = message.result;
+    for (const [name, target] of arraysByName(result)) {
+      const values = waiting.parts.get(name);
+      if (values) target.splice(0, 0, ...values);
+    }
+    waiting.resolve(result);
   }
 
   private failAll(error: Error): void {

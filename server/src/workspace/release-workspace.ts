@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { classifyPath, compareGoStrings, walkReleaseTree } from '../kayron/loader';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis, type WorkspaceValidation } from '../features/validate';
 import { MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
-import { adoptTransferred, analyzeIncrementallyOrDefer, type DeferLimits } from '../features/incremental-analysis';
+import { adoptTransferred, analyzeIncrementallyOrDefer, analyzeInSlices, type DeferLimits, type TransferredAnalysis } from '../features/incremental-analysis';
 import type { Analyzer } from './analysis-pool';
 
 interface TrackedFile {
@@ -30,7 +30,10 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 export const DEFAULT_DEFER_LIMITS: DeferLimits = { wholeTextLength: 32 * 1024, changedLength: 16 * 1024 };
 
 export interface ReleaseWorkspaceOptions {
-  /** Where large analyses run; without one, every analysis runs synchronously (the CLI and unit tests). */
+  /**
+   * Where whole-file parses of large files run (a worker thread). With one, large work is also sliced on this
+   * thread; without one, every analysis runs synchronously (the CLI, and unit tests that want it so).
+   */
   analyzer?: Analyzer;
   limits?: DeferLimits;
   /** Called when a deferred analysis has been installed (its diagnostics are due). */
@@ -171,18 +174,22 @@ export class ReleaseWorkspace {
     const analyzer = this.options.analyzer;
     const wanted = this.wanted.get(relativePath);
     if (!analyzer || !wanted || this.running.has(relativePath)) return;
+    const isStale = () => this.wanted.get(relativePath) !== wanted;
     const job = (async () => {
       try {
-        const result = await analyzer.analyze(relativePath, wanted.text);
+        // Entry by entry, a few milliseconds at a time; only a text that cannot be split goes to the worker.
+        const sliced = await analyzeInSlices(relativePath, wanted.text, this.files.get(relativePath)?.analysis, { isStale });
+        if (sliced === 'stale') return;
+        const transferred = sliced ? undefined : await analyzer.analyze(relativePath, wanted.text);
         // Install only if nothing newer was asked for meanwhile (that text then gets its own run below).
-        if (this.wanted.get(relativePath) !== wanted) return;
+        if (isStale()) return;
         this.wanted.delete(relativePath);
-        const analysis = adoptTransferred(result, this.files.get(relativePath)?.analysis);
+        const analysis = sliced ?? adoptTransferred(transferred as TransferredAnalysis, this.files.get(relativePath)?.analysis);
         this.files.set(relativePath, { relativePath, text: wanted.text, open: wanted.open, diskHasBom: wanted.diskHasBom, analysis });
         this.validation = undefined;
         this.options.onAnalyzed?.(relativePath);
       } catch (error) {
-        if (this.wanted.get(relativePath) === wanted) this.wanted.delete(relativePath);
+        if (!isStale()) this.wanted.delete(relativePath);
         this.options.onError?.(relativePath, error instanceof Error ? error : new Error(String(error)));
       } finally {
         this.running.delete(relativePath);
