@@ -59,6 +59,37 @@ function keyAt(text: string, range: Range): string {
   return text.slice(range[0], range[1]).replace(/^(["'])(.*)\1$/, '$2');
 }
 
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+const isBlankOrComment = (line: string): boolean => /^[ \t]*(#.*)?\r?$/.test(line);
+
+/**
+ * Whether `pair` (key start to value end, from diagnostic data) still spans exactly one key and its value in
+ * `text`. Data offsets describe the text the diagnostic was made for; after an edit the editor moves the
+ * diagnostic's range but not its data, and a stale range would remove part of a value or a neighbour's lines.
+ */
+function pairStillWhole(text: string, pair: Range): boolean {
+  if (pair[0] < 0 || pair[1] > text.length || pair[0] > pair[1]) return false;
+  const lineStart = text.lastIndexOf('\n', pair[0] - 1) + 1;
+  const keyIndent = pair[0] - lineStart;
+  if (text.slice(lineStart, pair[0]).trim().replace(/^-$/, '') !== '') return false;
+  // A block scalar's range ends after its last line break: the value ends where its text does.
+  let end = pair[1];
+  while (end > pair[0] && /\s/.test(text.charAt(end - 1))) end--;
+  const lineEnd = text.indexOf('\n', end);
+  // Nothing but a comment may follow the value on its last line...
+  if (!isBlankOrComment(text.slice(end, lineEnd < 0 ? text.length : lineEnd))) return false;
+  // ...no line inside it may sit at the key's level (that would be a neighbour)...
+  const inside = text.slice(pair[0], end).split('\n').slice(1);
+  if (inside.some((line) => !isBlankOrComment(line) && indentOf(line) <= keyIndent)) return false;
+  // ...and the next line with content must not be indented under the key (that would be more of the value).
+  if (lineEnd < 0) return true;
+  const next = text
+    .slice(lineEnd + 1)
+    .split('\n')
+    .find((line) => !isBlankOrComment(line));
+  return next === undefined || indentOf(next) <= keyIndent;
+}
+
 /**
  * The quote a fix that must quote a value adds: the file's more common one among quoted values, double on a tie.
  * Plain values do not count (the value gets quotes either way), and a value must start on the key's line.
@@ -138,7 +169,7 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
         const pairs = Array.isArray(data['strategyPairs']) ? (data['strategyPairs'] as unknown[]) : [];
         if (enabled.length !== keys.length || enabled.length !== pairs.length || ![...keys, ...pairs].every(isRange)) break;
         // Data offsets are those of the text the diagnostic was made for: offer nothing if the document moved on.
-        if (!enabled.every((name, index) => keyAt(text, keys[index] as Range) === name)) break;
+        if (!enabled.every((name, index) => keyAt(text, keys[index] as Range) === name && pairStillWhole(text, pairs[index] as Range))) break;
         enabled.forEach((keep, index) => {
           const edits = (pairs as Range[]).filter((_, other) => other !== index).map((pair) => replace(document, wholeLines(text, pair), ''));
           actions.push(textFix(`Keep only "${keep}"`, document, diagnostic, edits, false));
@@ -148,7 +179,7 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
       case 'yaml-syntax': {
         if (!/ mapping key "[^"]*" already defined at /.test(diagnostic.message)) break;
         const pair = data['pair'];
-        if (isRange(pair) && pair[0] === document.offsetAt(diagnostic.range.start)) actions.push(textFix('Remove the duplicate key', document, diagnostic, [replace(document, wholeLines(text, pair), '')], false));
+        if (isRange(pair) && pair[0] === document.offsetAt(diagnostic.range.start) && pairStillWhole(text, pair)) actions.push(textFix('Remove the duplicate key', document, diagnostic, [replace(document, wholeLines(text, pair), '')], false));
         break;
       }
       case 'ignored-extension': {

@@ -1,0 +1,140 @@
+/**
+ * A release file large enough to be analysed on the server's worker thread (1,500 entries, ~100 KiB), driven through
+ * the built server: its diagnostics equal the synchronous analysis, a syntax error typed into it is reported and
+ * fixed again, hover waits for the analysis of the text it was asked about, and the duplicate-key quick fix takes
+ * its range from diagnostic data that the worker and the later incremental edits computed.
+ */
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CodeActionRequest, CodeActionTriggerKind, type CodeAction, type Diagnostic, type Position } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeReleaseFile } from '../../server/src/features/validate';
+import { KAYRON_LINT_MARKER } from '../../server/src/features/diagnostics';
+import { DEFAULT_DEFER_LIMITS, ReleaseWorkspace } from '../../server/src/workspace/release-workspace';
+import { generateReleaseFile } from '../bench/release-files';
+import { copySampleWorkspace, fileUri, rangeOf, removeTree, startSettled, type LspClient } from './lsp-client';
+
+const RELATIVE_PATH = 'service/large.yaml';
+/** What is on disk when the server starts: small, so opening the large text is what sends it to the worker. */
+const PLACEHOLDER = '- docker: "large-placeholder"\n  github: "large-placeholder"\n  deploy:\n    release: "v1.0.0"\n';
+const DUPLICATE_LINE = '  github: "large-dup-2"\n';
+/** A duplicate key near the end, so its pair offsets are large and move with every edit above them. */
+const DUPLICATE_ENTRY = `- docker: "large-dup"\n  github: "large-dup"\n${DUPLICATE_LINE}  deploy:\n    release: "v1.0.0"\n`;
+const LARGE = `${generateReleaseFile(1500, { problemRate: 0.004, seed: 91, namePrefix: 'large' })}${DUPLICATE_ENTRY}`;
+
+interface Summary {
+  code: string | number | undefined;
+  range: Diagnostic['range'];
+  message: string;
+}
+
+const summarize = (diagnostics: readonly Diagnostic[]): Summary[] =>
+  diagnostics.map((diagnostic) => ({ code: diagnostic.code, range: diagnostic.range, message: diagnostic.message.replace(KAYRON_LINT_MARKER, '') }));
+
+const isDuplicateKey = (diagnostic: Diagnostic) => diagnostic.code === 'yaml-syntax' && / already defined at /.test(diagnostic.message);
+
+describe('a large release file, analysed on the worker', () => {
+  let root: string;
+  let client: LspClient;
+  let uri: string;
+
+  /** The problems of `text` as the synchronous workspace (the CLI's path) reports them, as LSP ranges. */
+  async function expectedFor(text: string): Promise<Summary[]> {
+    const workspace = new ReleaseWorkspace(root);
+    await workspace.scan();
+    workspace.setOpenText(RELATIVE_PATH, text, false);
+    const problems = workspace.validate().problems.get(RELATIVE_PATH) ?? [];
+    const document = TextDocument.create(uri, 'kayron-release', 0, text);
+    return problems.map((problem) => ({ code: problem.code, range: { start: document.positionAt(problem.range[0]), end: document.positionAt(problem.range[1]) }, message: problem.message }));
+  }
+
+  /** Codes and lines of `analyzeReleaseFile`, sorted, for comparison with what the server published. */
+  function codesAndLines(text: string): string[] {
+    const analysis = analyzeReleaseFile(RELATIVE_PATH, text);
+    const document = TextDocument.create(uri, 'kayron-release', 0, text);
+    return [...analysis.kayronProblems, ...analysis.extraProblems].map((problem) => `${document.positionAt(problem.range[0]).line} ${problem.code}`).sort();
+  }
+  const publishedCodesAndLines = (diagnostics: readonly Diagnostic[]) => diagnostics.map((diagnostic) => `${diagnostic.range.start.line} ${String(diagnostic.code)}`).sort();
+
+  const sameAs = (expected: Summary[]) => (diagnostics: Diagnostic[]) => JSON.stringify(summarize(diagnostics)) === JSON.stringify(expected);
+  const hoverFailures = () => client.logMessages.filter((message) => message.startsWith('hover failed'));
+
+  /** The `docker` key of the entry named `name`, where a hover shows the key's documentation. */
+  const dockerKeyOf = (text: string, name: string): Position => {
+    const { start } = rangeOf(text, `- docker: "${name}"`);
+    return { line: start.line, character: start.character + 3 };
+  };
+
+  before(async () => {
+    root = await copySampleWorkspace();
+    uri = fileUri(path.join(root, RELATIVE_PATH));
+    await fs.writeFile(path.join(root, RELATIVE_PATH), PLACEHOLDER);
+    client = await startSettled({ folders: [root] });
+  });
+  after(async () => {
+    await client.dispose();
+    await removeTree(root);
+  });
+
+  let original: Summary[];
+
+  it('publishes the same diagnostics as the synchronous analysis once the worker is done', async () => {
+    assert.ok(LARGE.length > DEFAULT_DEFER_LIMITS.wholeTextLength, `${LARGE.length} characters are analysed on the worker`);
+    original = await expectedFor(LARGE);
+    assert.ok(original.length >= 3 && original.length <= 20, `a few problems: ${JSON.stringify(original.map((item) => item.code))}`);
+    assert.ok(original.some((item) => item.code === 'yaml-syntax'), 'the duplicate key is among them');
+
+    const mark = client.mark();
+    await client.open(uri, LARGE);
+    // Asked before the analysis can have finished: the answer must describe the large text, not the placeholder.
+    const position = dockerKeyOf(LARGE, 'large-1400');
+    const hover = await client.hover(uri, position);
+    assert.ok(hover, 'hover on the docker key of an entry of the opened text');
+    assert.deepEqual(hover.range, { start: { line: position.line, character: 2 }, end: { line: position.line, character: 8 } });
+    assert.match(JSON.stringify(hover.contents), /\*\*docker\*\*/);
+
+    const diagnostics = await client.waitForDiagnostics(uri, sameAs(original), { since: mark });
+    assert.deepEqual(publishedCodesAndLines(diagnostics), codesAndLines(LARGE));
+    assert.deepEqual(hoverFailures(), []);
+  });
+
+  it('reports a syntax error typed into it, answers hover meanwhile, and returns to the original diagnostics when fixed', async () => {
+    const quoteAt = rangeOf(LARGE, '"large-700"').start;
+    const broken = `${LARGE.slice(0, LARGE.indexOf('"large-700"'))}"${LARGE.slice(LARGE.indexOf('"large-700"'))}`;
+    const brokenExpected = await expectedFor(broken);
+    assert.ok(brokenExpected.some((item) => item.code === 'yaml-syntax' && item.range.start.line === quoteAt.line), JSON.stringify(brokenExpected));
+
+    const mark = client.mark();
+    await client.change(uri, [{ range: { start: quoteAt, end: quoteAt }, text: '"' }]);
+    // Right after the edit: the server waits for the (worker's) analysis of the broken text, which has no entries.
+    const hover = await client.hover(uri, dockerKeyOf(LARGE, 'large-10'));
+    assert.equal(hover, null);
+    assert.deepEqual(hoverFailures(), []);
+    const brokenDiagnostics = await client.waitForDiagnostics(uri, sameAs(brokenExpected), { since: mark });
+    assert.deepEqual(publishedCodesAndLines(brokenDiagnostics), codesAndLines(broken));
+
+    const fixMark = client.mark();
+    await client.change(uri, [{ range: { start: quoteAt, end: { line: quoteAt.line, character: quoteAt.character + 1 } }, text: '' }]);
+    const hoverAfterFix = await client.hover(uri, dockerKeyOf(LARGE, 'large-10'));
+    assert.ok(hoverAfterFix, 'hover answers for the fixed text');
+    await client.waitForDiagnostics(uri, sameAs(original), { since: fixMark });
+  });
+
+  it('offers "Remove the duplicate key" with the range of the duplicate line', async () => {
+    const diagnostic = client.latestDiagnostics(uri)?.find(isDuplicateKey);
+    assert.ok(diagnostic, 'the duplicate-key diagnostic is published');
+    const result = await client.request<CodeAction[] | null>(CodeActionRequest.method, {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic], triggerKind: CodeActionTriggerKind.Invoked },
+    });
+    const fix = (result ?? []).find((action) => action.title === 'Remove the duplicate key');
+    assert.ok(fix, `offered: ${JSON.stringify((result ?? []).map((action) => action.title))}`);
+    const line = rangeOf(LARGE, DUPLICATE_LINE).start.line;
+    const edits = fix.edit?.changes?.[uri];
+    assert.deepEqual(edits, [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' }]);
+    assert.equal(TextDocument.applyEdits(TextDocument.create(uri, 'kayron-release', 0, LARGE), edits ?? []), LARGE.replace(DUPLICATE_LINE, ''));
+  });
+});
