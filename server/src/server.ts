@@ -281,7 +281,7 @@ export function startServer(connection: Connection): void {
       },
     });
     github.onStateChange(() => sendGitHubState());
-    environmentService = registerEnvironmentHandlers(connection, { documents, workspaces, github: () => github, ready: () => ready, capabilities: params.capabilities, runSafe });
+    environmentService = registerEnvironmentHandlers(connection, { documents, workspaces, github: () => github, ready: () => ready, capabilities: params.capabilities, runSafe, analyzer });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

@@ -12,7 +12,8 @@ import { CodeActionRequest, CodeActionTriggerKind, type CodeAction, type Diagnos
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
 import { KAYRON_LINT_MARKER } from '../../server/src/features/diagnostics';
-import { DEFAULT_DEFER_LIMITS, ReleaseWorkspace } from '../../server/src/workspace/release-workspace';
+import { ReleaseWorkspace } from '../../server/src/workspace/release-workspace';
+import { DEFAULT_DEFER_LIMITS } from '../../server/src/workspace/analysis-pool';
 import { generateReleaseFile } from '../bench/release-files';
 import { copySampleWorkspace, fileUri, rangeOf, removeTree, startSettled, type LspClient } from './lsp-client';
 

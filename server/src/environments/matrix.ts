@@ -6,7 +6,7 @@
  */
 import { GitRepository } from './git';
 import { resolveEnvironments, type EnvironmentProviders, type ExtraEnvironment, type ResolvedEnvironment } from './resolve';
-import { snapshotEnvironments, type DeployStrategy, type DevelopmentSource, type EnvironmentProblem, type EnvironmentSnapshot, type ServiceDeployment, SnapshotCache } from './snapshot';
+import { snapshotEnvironments, type DeployStrategy, type DevelopmentSource, type TextAnalyzer, type EnvironmentProblem, type EnvironmentSnapshot, type ServiceDeployment, SnapshotCache } from './snapshot';
 import { compareGoStrings } from '../kayron/loader';
 
 export const STATUS_SCHEMA_VERSION = 1;
@@ -195,6 +195,8 @@ export interface EnvironmentStatusOptions {
   cache?: SnapshotCache;
   /** An already opened repository (skips `rev-parse --show-toplevel`). */
   repository?: GitRepository;
+  /** How release files are analysed (the server keeps large ones off its event loop). */
+  analyze?: TextAnalyzer;
 }
 
 export interface EnvironmentStatus {
@@ -213,6 +215,7 @@ export async function computeEnvironmentStatus(root: string, options: Environmen
   const snapshots = await snapshotEnvironments(repository, resolution, {
     ...(options.development ? { development: options.development } : {}),
     cache: options.cache ?? new SnapshotCache(),
+    ...(options.analyze ? { analyze: options.analyze } : {}),
   });
   return { matrix: buildMatrix(repository.root, resolution.repository, snapshots), snapshots };
 }

@@ -77,9 +77,15 @@ export interface DevelopmentSource {
   overrides?: ReadonlyMap<string, string>;
 }
 
+/** Analyses one release file's text; the server passes one that keeps large files off its event loop. */
+export type TextAnalyzer = (relativePath: string, text: string) => Promise<FileAnalysis>;
+
+const analyzeOnTheSpot: TextAnalyzer = async (relativePath, text) => analyzeReleaseFile(relativePath, text);
+
 export interface SnapshotOptions {
   development?: DevelopmentSource;
   cache?: SnapshotCache;
+  analyze?: TextAnalyzer;
 }
 
 /** Problem codes about the repository as a whole, never pinned on the entry they happen to be anchored at. */
@@ -268,7 +274,7 @@ function unreadableAnalysis(relativePath: string, reason: string): FileAnalysis 
 }
 
 /** Reads and analyses the release files at several commits with one `cat-file --batch` call for all new blobs. */
-async function snapshotCommits(repository: GitRepository, commits: readonly string[], cache: SnapshotCache): Promise<Map<string, CommitSnapshot | Error>> {
+async function snapshotCommits(repository: GitRepository, commits: readonly string[], cache: SnapshotCache, analyze: TextAnalyzer): Promise<Map<string, CommitSnapshot | Error>> {
   const results = new Map<string, CommitSnapshot | Error>();
   const pending: { commit: string; entries: TreeEntry[] }[] = [];
   await Promise.all(
@@ -319,7 +325,7 @@ async function snapshotCommits(repository: GitRepository, commits: readonly stri
         const blob = blobs.get(file.objectName);
         const size = file.size ?? blob?.content.length ?? 0;
         if (size > MAX_RELEASE_FILE_BYTES) analysis = oversizedFileAnalysis(analyzeReleaseFile(file.path, ''), size);
-        else if (blob) analysis = analyzeReleaseFile(file.path, blob.content.toString('utf8'));
+        else if (blob) analysis = await analyze(file.path, blob.content.toString('utf8'));
         else analysis = unreadableAnalysis(file.path, file.oid === file.objectName ? 'the blob is missing from the repository' : 'its symbolic link target does not exist at this ref');
         cache.setAnalysis(file.path, file.objectName, analysis);
       }
@@ -336,7 +342,7 @@ async function snapshotCommits(repository: GitRepository, commits: readonly stri
  * The working tree as Kayron would load it from the releases root, with unsaved editor contents in place of disk.
  * With a cache, files whose content equals a blob already analysed (the usual case: a clean checkout) are not re-parsed.
  */
-export async function analyzeWorkingTree(root: string, overrides: ReadonlyMap<string, string> = new Map(), cache?: SnapshotCache): Promise<FileAnalysis[]> {
+export async function analyzeWorkingTree(root: string, overrides: ReadonlyMap<string, string> = new Map(), cache?: SnapshotCache, analyze: TextAnalyzer = analyzeOnTheSpot): Promise<FileAnalysis[]> {
   const walked = await walkReleaseTree(root);
   const paths = new Set(walked.map((file) => file.relativePath));
   for (const relativePath of overrides.keys()) if (classifyPath(relativePath).loadedByKayron) paths.add(relativePath);
@@ -368,7 +374,7 @@ export async function analyzeWorkingTree(root: string, overrides: ReadonlyMap<st
     const oid = cache ? gitBlobId(content) : undefined;
     let analysis = oid ? cache?.getAnalysis(relativePath, oid) : undefined;
     if (!analysis) {
-      analysis = analyzeReleaseFile(relativePath, content.toString('utf8'));
+      analysis = await analyze(relativePath, content.toString('utf8'));
       if (oid) cache?.setAnalysis(relativePath, oid, analysis);
     }
     analyses.push(analysis);
@@ -384,11 +390,12 @@ function unavailableSnapshot(environment: ResolvedEnvironment, error: string): E
 export async function snapshotEnvironments(repository: GitRepository, resolution: EnvironmentResolution, options: SnapshotOptions = {}): Promise<EnvironmentSnapshot[]> {
   const cache = options.cache ?? new SnapshotCache();
   const commits = [...new Set(resolution.environments.filter((environment) => !environment.workingTree && environment.commit).map((environment) => environment.commit as string))];
-  const byCommit = await snapshotCommits(repository, commits, cache);
+  const analyze = options.analyze ?? analyzeOnTheSpot;
+  const byCommit = await snapshotCommits(repository, commits, cache, analyze);
   // After the refs, so a clean working tree reuses their analyses.
   let development: FileAnalysis[] = [];
   if (resolution.environments.some((environment) => environment.workingTree)) {
-    development = options.development?.analyses ? [...options.development.analyses] : await analyzeWorkingTree(repository.root, options.development?.overrides, cache);
+    development = options.development?.analyses ? [...options.development.analyses] : await analyzeWorkingTree(repository.root, options.development?.overrides, cache, analyze);
   }
   return resolution.environments.map((environment) => {
     if (environment.workingTree) {

@@ -5,7 +5,15 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { analyzeForTransfer, type TransferredAnalysis } from '../features/incremental-analysis';
+import { adoptTransferred, analyzeForTransfer, analyzeInSlices, type DeferLimits, type TransferredAnalysis } from '../features/incremental-analysis';
+import { analyzeReleaseFile, type FileAnalysis } from '../features/validate';
+
+/**
+ * What the event loop may still do itself. For 1,000 entries (72 KiB) a whole-file parse costs ~66 ms and a
+ * from-scratch split ~130 ms, so files from 32 KiB on go to the worker; an edit re-analyses
+ * ~0.1 ms per changed entry, so changes from 16 KiB on (a paste, a checkout) go there too.
+ */
+export const DEFAULT_DEFER_LIMITS: DeferLimits = { wholeTextLength: 32 * 1024, changedLength: 16 * 1024 };
 
 /** Elements per message for long arrays: copying one chunk in costs the server a few milliseconds. */
 export const TRANSFER_CHUNK = 500;
@@ -136,4 +144,15 @@ export class WorkerAnalyzer implements Analyzer {
 export function defaultAnalyzer(directory: string = __dirname): Analyzer {
   const script = path.join(directory, 'analysis-worker.js');
   return existsSync(script) ? new WorkerAnalyzer(script) : new InlineAnalyzer();
+}
+
+/**
+ * The analysis of a whole text without holding the event loop for long: on the spot when small, else entry by
+ * entry in slices, else (a text that cannot be split) on the analyzer. For background work such as environments.
+ */
+export async function analyzeWithoutBlocking(analyzer: Analyzer, relativePath: string, text: string, limits: DeferLimits = DEFAULT_DEFER_LIMITS): Promise<FileAnalysis> {
+  if (text.length < limits.wholeTextLength) return analyzeReleaseFile(relativePath, text);
+  const sliced = await analyzeInSlices(relativePath, text, undefined);
+  if (sliced && sliced !== 'stale') return sliced;
+  return adoptTransferred(await analyzer.analyze(relativePath, text));
 }

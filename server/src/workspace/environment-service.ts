@@ -34,7 +34,8 @@ import {
   type RootEnvironments,
 } from '../protocol';
 import type { GitHubSession } from './github-session';
-import { DEFAULT_DEFER_LIMITS, type ReleaseWorkspace } from './release-workspace';
+import type { ReleaseWorkspace } from './release-workspace';
+import { analyzeWithoutBlocking, DEFAULT_DEFER_LIMITS, type Analyzer } from './analysis-pool';
 
 /** Typing pauses this long before the development column is recomputed. */
 export const EDIT_DEBOUNCE_MS = 500;
@@ -58,6 +59,8 @@ export interface EnvironmentServiceDeps {
   ready: () => Promise<void>;
   capabilities: ClientCapabilities;
   runSafe: RunSafe;
+  /** Large release files at other refs are analysed without blocking the event loop (sliced, or on this worker). */
+  analyzer: Analyzer;
 }
 
 export interface EnvironmentSettings {
@@ -354,6 +357,7 @@ export class EnvironmentService {
       ...(link.providers ? { providers: link.providers } : {}),
       extraEnvironments: entry.settings.extraEnvironments,
       development: () => developmentSource(workspace),
+      analyze: (relativePath, text) => analyzeWithoutBlocking(this.deps.analyzer, relativePath, text),
     });
     const result = await entry.model.compute();
     entry.asksGitHubTags = result.kind === 'ok' && this.deps.github()?.context(workspace) !== undefined;

@@ -8,7 +8,7 @@ import { classifyPath, compareGoStrings, walkReleaseTree } from '../kayron/loade
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis, type WorkspaceValidation } from '../features/validate';
 import { MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
 import { adoptTransferred, analyzeIncrementallyOrDefer, analyzeInSlices, type DeferLimits, type TransferredAnalysis } from '../features/incremental-analysis';
-import type { Analyzer } from './analysis-pool';
+import { DEFAULT_DEFER_LIMITS, type Analyzer } from './analysis-pool';
 
 interface TrackedFile {
   relativePath: string;
@@ -21,13 +21,6 @@ interface TrackedFile {
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
-/**
- * What the event loop may still do itself. For 1,000 entries (72 KiB) a whole-file parse costs ~66 ms and a
- * from-scratch split ~130 ms, so files from 32 KiB on go to the worker; an edit re-analyses
- * ~0.1 ms per changed entry, so changes from 16 KiB on (a paste, a checkout) go there too.
- */
-export const DEFAULT_DEFER_LIMITS: DeferLimits = { wholeTextLength: 32 * 1024, changedLength: 16 * 1024 };
 
 export interface ReleaseWorkspaceOptions {
   /**
