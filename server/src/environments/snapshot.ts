@@ -80,7 +80,7 @@ export interface DevelopmentSource {
 /** Analyses one release file's text; the server passes one that keeps large files off its event loop. */
 export type TextAnalyzer = (relativePath: string, text: string) => Promise<FileAnalysis>;
 
-const analyzeOnTheSpot: TextAnalyzer = async (relativePath, text) => analyzeReleaseFile(relativePath, text);
+const analyzeOnTheSpot: TextAnalyzer = (relativePath, text) => Promise.resolve(analyzeReleaseFile(relativePath, text));
 
 export interface SnapshotOptions {
   development?: DevelopmentSource;
