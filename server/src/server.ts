@@ -18,6 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { looksLikeReleasesRepo } from './kayron/loader';
 import { toDiagnostic } from './features/diagnostics';
+import { lineOfOffset } from './features/text-lines';
 import type { Problem } from './kayron/problem';
 import { quickFixes } from './features/code-actions';
 import { complete } from './features/complete';
@@ -242,7 +243,7 @@ export function startServer(connection: Connection): void {
       const rootUri = pathToFileURL(workspace.rootPath).toString();
       if (verdict) {
         const text = workspace.textOf(verdict.relativePath) ?? '';
-        const line = text.slice(0, verdict.problem.range[0]).split('\n').length - 1;
+        const line = lineOfOffset(text, verdict.problem.range[0]);
         verdicts.push({ root: rootUri, file: verdict.relativePath, code: verdict.problem.code, message: verdict.problem.message, line });
       } else verdicts.push({ root: rootUri });
     }

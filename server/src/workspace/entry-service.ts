@@ -21,6 +21,7 @@ import {
 } from '../protocol';
 import type { GitHubSession } from './github-session';
 import type { DecodedEntry } from '../yaml/decode';
+import { lineFinder } from '../features/text-lines';
 import type { ReleaseWorkspace } from './release-workspace';
 
 export interface EntryServiceDeps {
@@ -110,7 +111,7 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
       for (const workspace of deps.workspaces()) {
         const root = pathToFileURL(workspace.rootPath).toString();
         for (const file of workspace.orderedFiles()) {
-          const text = file.text;
+          const lineAt = lineFinder(file.text);
           for (const entry of file.analysis.decoded?.entries ?? []) {
             const deploy = entry.deploy;
             const strategy = deploy?.branch?.value ? 'branch' : deploy?.suspend?.value ? 'suspend' : deploy?.release?.value ? 'release' : 'none';
@@ -119,7 +120,7 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
               uri: pathToFileURL(`${workspace.rootPath}/${file.relativePath}`).toString(),
               relativePath: file.relativePath,
               index: entry.index,
-              line: text.slice(0, entry.anchor[0]).split('\n').length - 1,
+              line: lineAt(entry.anchor[0]),
               name: entry.docker?.value || entry.github?.value || `entry ${entry.index}`,
               github: entry.github?.value ?? '',
               strategy,
