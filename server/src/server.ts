@@ -25,7 +25,7 @@ import { complete } from './features/complete';
 import { completionSources, documentLinks, releaseHoverMarkdown } from './features/github-features';
 import { hoverAt } from './features/hover';
 import { ReleaseWorkspace } from './workspace/release-workspace';
-import { defaultAnalyzer } from './workspace/analysis-pool';
+import { analyzeWithoutBlocking, defaultAnalyzer } from './workspace/analysis-pool';
 import { defaultCacheDirectory, GitHubSession, type GitHubSettings } from './workspace/github-session';
 import { entryCodeActions, registerEntryHandlers, type EntryServiceDeps } from './workspace/entry-service';
 import { registerEnvironmentHandlers, type EnvironmentService } from './workspace/environment-service';
@@ -440,7 +440,7 @@ export function startServer(connection: Connection): void {
     openDocument: (uri) => documents.get(uri),
   };
   registerEntryHandlers(connection, entryDeps, runSafe);
-  registerPromotionHandlers(connection, entryDeps, runSafe);
+  registerPromotionHandlers(connection, { ...entryDeps, analyzeText: (relativePath, text) => analyzeWithoutBlocking(analyzer, relativePath, text) }, runSafe);
 
   documents.listen(connection);
   connection.listen();

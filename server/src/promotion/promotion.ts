@@ -10,7 +10,7 @@ import * as semver from 'semver';
 import { versionTag } from '../github/versions';
 import type { GitRepository } from '../environments/git';
 import { isReleaseTag, newestReleaseTag, resolveEnvironments, shortCommit, type RepositoryState, type ResolvedEnvironment } from '../environments/resolve';
-import { snapshotEnvironments, type EnvironmentSnapshot, type ServiceDeployment } from '../environments/snapshot';
+import { snapshotEnvironments, type EnvironmentSnapshot, type ServiceDeployment, type TextAnalyzer } from '../environments/snapshot';
 import { strategyLabel } from '../environments/matrix';
 import { encodePath } from './github-api';
 import type { PromotionExecutor } from './executor';
@@ -42,6 +42,8 @@ export interface PromotionInputs {
   /** Whether a service repository has a tag / a branch: undefined when unknown. */
   tagExists?: (github: string, tag: string) => Promise<boolean | undefined>;
   branchExists?: (github: string, branch: string) => Promise<boolean | undefined>;
+  /** How release files at other commits are analysed (the server keeps large ones off its event loop). */
+  analyze?: TextAnalyzer;
 }
 
 export const TESTING_BRANCH = 'testing';
@@ -140,7 +142,7 @@ async function describeChange(inputs: PromotionInputs, service: string, github: 
 }
 
 /** Local snapshots of arbitrary commits, with Kayron's loader rules (the environments modules). */
-async function snapshotCommits(git: GitRepository, commits: readonly string[]): Promise<Map<string, EnvironmentSnapshot>> {
+async function snapshotCommits(git: GitRepository, commits: readonly string[], analyze: TextAnalyzer | undefined): Promise<Map<string, EnvironmentSnapshot>> {
   const repository: RepositoryState = {
     topLevel: git.topLevel,
     prefix: git.prefix,
@@ -151,7 +153,7 @@ async function snapshotCommits(git: GitRepository, commits: readonly string[]): 
     defaultBranch: undefined,
   };
   const environments: ResolvedEnvironment[] = [...new Set(commits)].map((commit) => ({ name: commit, kind: 'custom', ref: commit, commit, shortCommit: short(commit), date: undefined }));
-  const snapshots = await snapshotEnvironments(git, { repository, environments });
+  const snapshots = await snapshotEnvironments(git, { repository, environments }, analyze ? { analyze } : {});
   return new Map(snapshots.map((snapshot) => [snapshot.environment.commit ?? '', snapshot]));
 }
 
@@ -171,7 +173,7 @@ async function serviceFiles(inputs: PromotionInputs, candidates: readonly (strin
   if (!inputs.git || !commit) {
     throw new PromotionError('refused', 'The local clone does not have the default branch: fetch (git fetch origin) and try again.');
   }
-  const snapshot = (await snapshotCommits(inputs.git, [commit])).get(commit);
+  const snapshot = (await snapshotCommits(inputs.git, [commit], inputs.analyze)).get(commit);
   if (!snapshot || snapshot.error) throw new PromotionError('failed', `Reading the release files at ${short(commit)} failed: ${snapshot?.error ?? 'no snapshot'}`);
   return new Map(snapshot.services.map((service) => [service.key, service]));
 }
@@ -326,7 +328,7 @@ async function planProduction(inputs: PromotionInputs, executor: PromotionExecut
 
   const commits = [defaultHead, ...(production?.commit && latest ? [production.commit] : [])];
   const haveDefault = await git.revParse(defaultHead).catch(() => undefined);
-  const snapshots = haveDefault ? await snapshotCommits(git, commits) : new Map<string, EnvironmentSnapshot>();
+  const snapshots = haveDefault ? await snapshotCommits(git, commits, inputs.analyze) : new Map<string, EnvironmentSnapshot>();
   const stagingSnapshot = snapshots.get(defaultHead);
   const productionSnapshot = production?.commit && latest ? snapshots.get(production.commit) : undefined;
 
@@ -703,7 +705,7 @@ async function planTestingReset(inputs: PromotionInputs, executor: PromotionExec
     draft.checks.push({ id: 'local-current', status: 'error', title: 'Local view is behind GitHub', detail: `The clone lacks ${TESTING_BRANCH} (${short(testingHead)}) or ${info.defaultBranch} (${short(defaultHead)}) as GitHub has them: fetch (git fetch origin) and preview again.` });
   } else {
     draft.checks.push({ id: 'local-current', status: 'ok', title: 'Local view is current', detail: `Both ${short(testingHead)} and ${short(defaultHead)} are in this clone.` });
-    const snapshots = await snapshotCommits(git, [testingHead, defaultHead]);
+    const snapshots = await snapshotCommits(git, [testingHead, defaultHead], inputs.analyze);
     const before = snapshots.get(testingHead);
     const after = snapshots.get(defaultHead);
     if (after && !after.error) {

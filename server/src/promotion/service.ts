@@ -11,7 +11,7 @@ import { DEFAULT_API_URL, normalizeApiUrl, redact, webUrlForApi } from '../githu
 import { parseGitRemoteUrl, readOriginUrl } from '../github/owner';
 import { GitRepository } from '../environments/git';
 import { resolveEnvironments } from '../environments/resolve';
-import { snapshotEnvironments } from '../environments/snapshot';
+import { snapshotEnvironments, type TextAnalyzer } from '../environments/snapshot';
 import { strategyLabel } from '../environments/matrix';
 import type { GitHubSession } from '../workspace/github-session';
 import type { ReleaseWorkspace } from '../workspace/release-workspace';
@@ -43,6 +43,8 @@ export const E2E_TOKEN_VARIABLE = 'KAYRON_E2E_GITHUB_TOKEN';
 export interface PromotionServiceDeps {
   workspaces(): Iterable<ReleaseWorkspace>;
   github(): GitHubSession | undefined;
+  /** How release files at other commits are analysed; the server keeps large ones off its event loop. */
+  analyzeText?: TextAnalyzer;
 }
 
 type RunSafe = <T>(what: string, fallback: T, work: () => T | Promise<T>) => Promise<T>;
@@ -123,6 +125,7 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
       serviceOwner: context?.owner ?? remote.owner,
       webUrl: webUrlForApi(api.apiUrl),
       git,
+      ...(deps.analyzeText ? { analyze: deps.analyzeText } : {}),
     };
     if (context) {
       const owner = context.owner;
@@ -269,7 +272,7 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
         : {},
     });
     const wanted = resolution.environments.filter((environment) => environment.kind === 'staging' || environment.kind === 'testing' || environment.kind === 'production');
-    const snapshots = await snapshotEnvironments(git, { ...resolution, environments: wanted });
+    const snapshots = await snapshotEnvironments(git, { ...resolution, environments: wanted }, deps.analyzeText ? { analyze: deps.analyzeText } : {});
     const of = (kind: string) => snapshots.find((snapshot) => snapshot.environment.kind === kind);
     const staging = of('staging');
     entry.defaultBranch = resolution.repository.defaultBranch?.name;
