@@ -15,6 +15,7 @@ export const EXTENSION_CODES = [
   'docker-not-ecr',
   'parameter-key-invalid',
   'file-too-large',
+  'too-many-problems',
 ] as const;
 
 /** Online checks: only from data GitHub really returned (never from a failed or missing answer). */

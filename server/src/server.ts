@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { looksLikeReleasesRepo } from './kayron/loader';
-import { toDiagnostic } from './features/diagnostics';
+import { limitProblems, toDiagnostic } from './features/diagnostics';
 import { lineOfOffset } from './features/text-lines';
 import type { Problem } from './kayron/problem';
 import { quickFixes } from './features/code-actions';
@@ -222,8 +222,8 @@ export function startServer(connection: Connection): void {
         // A BOM the editor hides sits at offset 0 of our text; shift so positions match the editor's text.
         const shift = open && text.startsWith('\ufeff') && !open.getText().startsWith('\ufeff') ? 1 : 0;
         const online = github?.problemsFor(workspace, relativePath, text) ?? [];
-        const all = [...problems, ...online];
-        const verdictHere = validation.kayronVerdict && all.includes(validation.kayronVerdict.problem) ? validation.kayronVerdict.problem : undefined;
+        const verdictHere = validation.kayronVerdict && (problems.includes(validation.kayronVerdict.problem) || online.includes(validation.kayronVerdict.problem)) ? validation.kayronVerdict.problem : undefined;
+        const all = limitProblems(online.length > 0 ? [...problems, ...online] : problems, verdictHere);
         const before = convertedFrom.get(uri);
         // Problem objects never change: the same objects over the same text give the same diagnostics.
         if (before && before.text === text && before.shift === shift && before.verdict === verdictHere && sameProblems(before.problems, all)) continue;

@@ -1,8 +1,9 @@
 /**
- * A release file large enough to be analysed on the server's worker thread (1,500 entries, ~100 KiB), driven through
- * the built server: its diagnostics equal the synchronous analysis, a syntax error typed into it is reported and
- * fixed again, hover waits for the analysis of the text it was asked about, and the duplicate-key quick fix takes
- * its range from diagnostic data that the worker and the later incremental edits computed.
+ * A release file large enough to be analysed off the event loop (1,500 entries, ~100 KiB: sliced when it opens, on the
+ * worker thread while it has a syntax error), driven through the built server: its diagnostics equal the synchronous
+ * analysis, a syntax error typed into it is reported and fixed again, hover waits for the analysis of the text it was
+ * asked about, the duplicate-key quick fix takes its range from diagnostic data, and a file with more problems than
+ * VS Code shows gets the first 1,000 with a note.
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -11,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { CodeActionRequest, CodeActionTriggerKind, type CodeAction, type Diagnostic, type Position } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
-import { KAYRON_LINT_MARKER } from '../../server/src/features/diagnostics';
+import { KAYRON_LINT_MARKER, MAX_DIAGNOSTICS_PER_FILE } from '../../server/src/features/diagnostics';
 import { ReleaseWorkspace } from '../../server/src/workspace/release-workspace';
 import { DEFAULT_DEFER_LIMITS } from '../../server/src/workspace/analysis-pool';
 import { generateReleaseFile } from '../bench/release-files';
@@ -49,6 +50,14 @@ describe('a large release file, analysed on the worker', () => {
     const problems = workspace.validate().problems.get(RELATIVE_PATH) ?? [];
     const document = TextDocument.create(uri, 'kayron-release', 0, text);
     return problems.map((problem) => ({ code: problem.code, range: { start: document.positionAt(problem.range[0]), end: document.positionAt(problem.range[1]) }, message: problem.message }));
+  }
+
+  /** Every problem of `text` at `relativePath` as the synchronous workspace reports them (uncapped). */
+  async function expectedForPath(relativePath: string, text: string) {
+    const workspace = new ReleaseWorkspace(root);
+    await workspace.scan();
+    workspace.setOpenText(relativePath, text, false);
+    return workspace.validate().problems.get(relativePath) ?? [];
   }
 
   /** Codes and lines of `analyzeReleaseFile`, sorted, for comparison with what the server published. */
@@ -137,5 +146,21 @@ describe('a large release file, analysed on the worker', () => {
     const edits = fix.edit?.changes?.[uri];
     assert.deepEqual(edits, [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' }]);
     assert.equal(TextDocument.applyEdits(TextDocument.create(uri, 'kayron-release', 0, LARGE), edits ?? []), LARGE.replace(DUPLICATE_LINE, ''));
+  });
+
+  it('sends at most 1,000 diagnostics for a file with more problems, errors first, with a note on top', async () => {
+    const manyUri = fileUri(path.join(root, 'service', 'many.yaml'));
+    const text = generateReleaseFile(1200, { problemRate: 1, seed: 17, namePrefix: 'many' });
+    const problems = (await expectedForPath('service/many.yaml', text)).filter((problem) => problem.code !== 'too-many-problems');
+    assert.ok(problems.length > MAX_DIAGNOSTICS_PER_FILE, `${problems.length} problems`);
+    const mark = client.mark();
+    await client.open(manyUri, text);
+    const diagnostics = await client.waitForDiagnostics(manyUri, (published) => published.length > 0, { since: mark });
+    assert.equal(diagnostics.length, MAX_DIAGNOSTICS_PER_FILE);
+    assert.equal(diagnostics[0]?.code, 'too-many-problems');
+    assert.match(diagnostics[0]?.message ?? '', new RegExp(`This file has ${problems.length.toLocaleString('en')} problems; the first 999 are shown`));
+    const errors = problems.filter((problem) => problem.severity === 'error').length;
+    assert.equal(diagnostics.filter((diagnostic) => diagnostic.severity === 1).length, Math.min(errors, MAX_DIAGNOSTICS_PER_FILE - 1));
+    await client.close(manyUri);
   });
 });

@@ -269,7 +269,7 @@ export class GitRepository {
     const directories = top.filter((entry) => entry.type === 'tree' && directoryFilter(entry.path)).map((entry) => entry.path);
     const entries = top.filter((entry) => entry.type !== 'tree');
     if (directories.length > 0) {
-      entries.push(...parseTree(await this.run(['--literal-pathspecs', 'ls-tree', '-r', '-z', '-l', '--full-tree', treeish, '--', ...directories])));
+      for (const entry of parseTree(await this.run(['--literal-pathspecs', 'ls-tree', '-r', '-z', '-l', '--full-tree', treeish, '--', ...directories]))) entries.push(entry);
     }
     return entries;
   }

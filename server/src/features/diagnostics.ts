@@ -19,6 +19,37 @@ export interface DiagnosticData {
   [key: string]: unknown;
 }
 
+/** VS Code keeps at most this many diagnostics per file (ExtHostDiagnostics); the server sends no more than that. */
+export const MAX_DIAGNOSTICS_PER_FILE = 1000;
+
+const SEVERITY_ORDER: readonly Problem['severity'][] = ['error', 'warning', 'information', 'hint'];
+
+/**
+ * At most `max` problems of a file, for the editor: errors first, then warnings, information and hints, each in file
+ * order, always keeping `verdict` (the one `kayron lint` prints); when some are left out, a `too-many-problems` note
+ * at the top of the file says how many. Converting and sending 12,000 diagnostics that VS Code would drop anyway
+ * costs the server ~100 ms per keystroke.
+ */
+export function limitProblems(problems: readonly Problem[], verdict: Problem | undefined, max = MAX_DIAGNOSTICS_PER_FILE): readonly Problem[] {
+  if (problems.length <= max) return problems;
+  const kept = new Set<Problem>();
+  if (verdict && problems.includes(verdict)) kept.add(verdict);
+  for (const severity of SEVERITY_ORDER) {
+    for (const problem of problems) {
+      if (kept.size >= max - 1) break;
+      if (problem.severity === severity) kept.add(problem);
+    }
+  }
+  const note: Problem = {
+    code: 'too-many-problems',
+    severity: 'information',
+    kayronCheck: false,
+    message: `This file has ${problems.length.toLocaleString('en')} problems; the first ${kept.size.toLocaleString('en')} are shown (errors first). Run \`kayron-releases lint\` to list them all.`,
+    range: [0, 0],
+  };
+  return [note, ...problems.filter((problem) => kept.has(problem))];
+}
+
 export function toDiagnostic(document: TextDocument, problem: Problem, isKayronVerdict: boolean): Diagnostic {
   const diagnostic: Diagnostic = {
     range: { start: document.positionAt(problem.range[0]), end: document.positionAt(problem.range[1]) },

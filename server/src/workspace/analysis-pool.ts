@@ -128,7 +128,8 @@ export class WorkerAnalyzer implements Analyzer {
     const result = message.result;
     for (const [name, target] of arraysByName(result)) {
       const values = waiting.parts.get(name);
-      if (values) target.splice(0, 0, ...values);
+      // Chunked arrays arrive empty; a loop, since a spread of 100,000 values would exceed the call's argument room.
+      if (values) for (const value of values) target.push(value);
     }
     waiting.resolve(result);
   }

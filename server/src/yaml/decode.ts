@@ -161,7 +161,7 @@ class Decoder {
         const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
         for (const source of sources) {
           const target = this.resolve(source as YamlNode);
-          if (isMap(target)) merged.push(...(target.items as Pair<YamlNode, YamlNode | null>[]));
+          if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
         }
         continue;
       }
@@ -552,13 +552,15 @@ export function decodeReleaseFile(text: string): DecodedFile {
     result.entries = decoder.decodeRoot();
     result.unknownKeys = decoder.unknownKeys;
     decoder.checkDuplicateKeys(first.contents);
-    problems.push(...decoder.problems);
+    // A loop, not a spread: a hostile file can hold more problems than a call has room for arguments.
+    for (const problem of decoder.problems) problems.push(problem);
     result.document = first;
   }
   for (const doc of list.slice(1)) {
     const decoder = new Decoder(doc, lineCounter, text);
     decoder.checkDuplicateKeys(doc.contents);
-    problems.push(...decoder.problems);
+    // A loop, not a spread: a hostile file can hold more problems than a call has room for arguments.
+    for (const problem of decoder.problems) problems.push(problem);
     const start = doc.range[0];
     result.ignoredDocuments.push([start, Math.max(start, Math.min(doc.range[1], start + 3))]);
   }
