@@ -328,17 +328,17 @@ function stallReport(out: (line?: string) => void, { stallFlip: flip, stallInser
   row('flip one character of a tag', flip);
   row('type / delete one character in a key', insert);
   row('type / delete a second opening quote (YAML syntax error: whole-file parse, on the worker thread)', syntax);
-  row('every entry with a problem (12,541 diagnostics): open', heavy.open);
+  row('every entry with a problem (12,541 problems, the first 1,000 sent): open', heavy.open);
   row('every entry with a problem: flip one character of a tag', heavy);
   out();
   out('Stalls come from a 1 ms timer preloaded into the server (test/bench/stall-probe.js), with the CPU time the server process used');
   out('meanwhile (below the stall when other processes held the CPUs, above it when GC threads worked alongside) and GC pauses');
   out('from a `gc` performance observer; hovers are sent back to back while the action is processed (a hover waits for the');
   out("file's analysis to match the editor's text, so during a worker-thread analysis it answers when that analysis lands).");
-  out('The last two rows are a worst case kept out of the target: every entry has a problem, so each publish converts and');
-  out('encodes ~12,500 diagnostics (4 MiB of JSON), which is most of their stall.');
+  out('The last two rows are a worst case: every entry has a problem, so every edit re-checks and re-sorts ~12,500 problems;');
+  out('the editor gets the first 1,000 of them (VS Code keeps no more per file).');
   out();
-  return Math.max(...[opens, flip, insert, syntax].map((result) => stats(result.stalls).max));
+  return Math.max(...[opens, flip, insert, syntax, heavy.open, heavy].map((result) => stats(result.stalls).max));
 }
 
 /** A releases tree of `files` files (5 entries each, one infrastructure entry in all), for the CLI. */
@@ -427,7 +427,7 @@ interface Stalls {
   stallFlip: StallResult;
   stallInsert: StallResult;
   stallSyntax: StallResult;
-  /** A file where every entry has a problem: a worst case for publishing, reported but not part of the target. */
+  /** A file where every entry has a problem: the worst case for checking and publishing. */
   stallHeavy: StallResult;
 }
 
@@ -590,7 +590,7 @@ async function main(): Promise<void> {
     out('|---|---:|---|');
     out(`| 1-char edit in a 1,000-entry file re-validated < ${TARGETS.editMs1000} ms (median) | ${ms(edit1000)} ms (p95 ${ms(stats(ours?.get(1_000)?.edit ?? []).p95)}) | ${verdict(edit1000 < TARGETS.editMs1000)} |`);
     out(`| … and ≥ ${TARGETS.ratio1000}× faster than yaml-language-server without its debounce (medians) | ${(ylsEdit1000 / edit1000).toFixed(1)}× | ${verdict(ylsEdit1000 / edit1000 >= TARGETS.ratio1000)} |`);
-    out(`| 10,000 entries: no server block > ${TARGETS.stallMs10000} ms (opening, 1-char edits, a YAML syntax error) | ${ms(worstStall)} ms | ${verdict(worstStall <= TARGETS.stallMs10000)} |`);
+    out(`| 10,000 entries: no server block > ${TARGETS.stallMs10000} ms (opening, 1-char edits, a YAML syntax error, every entry broken) | ${ms(worstStall)} ms | ${verdict(worstStall <= TARGETS.stallMs10000)} |`);
     out();
     // GitHub-backed editing and the environments matrix (test/bench/bench-extras.ts), after ours so they do not compete.
     log('GitHub requests, completion from cache, environments matrix…');
