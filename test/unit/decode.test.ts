@@ -259,6 +259,14 @@ describe('syntax (§1.4)', () => {
     assertYamlError(text, 'yaml-syntax', 'mapping value is not allowed in this context');
     assert.equal(decodeReleaseFile(text).failed, true);
   });
+
+  test('a BOM is reported at the byte column goccy gives: the first colon of line 1, the BOM counting 3 bytes', () => {
+    const messageOf = (text: string) => decodeReleaseFile(text).problems[0]?.message ?? '';
+    // kayron-spec §1: `[1:12] mapping value is not allowed in this context` for a file starting `<BOM>- docker: …`.
+    assert.match(messageOf('\ufeff- docker: "kayron"\n  github: "kayron"\n'), /^\[1:12\] mapping value is not allowed in this context /);
+    assert.match(messageOf('\ufeff- dockér: "kayron"\n'), /^\[1:13\] /, 'columns count UTF-8 bytes');
+    assert.match(messageOf('\ufeff# releases\n- docker: "kayron"\n'), /^\[1:1\] /, 'no colon on line 1');
+  });
 });
 
 describe('coercion into string fields (§1.4)', () => {

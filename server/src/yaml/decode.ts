@@ -321,6 +321,18 @@ class Decoder {
   }
 }
 
+/**
+ * Where goccy reports a leading BOM: it reads the BOM as part of a plain scalar, so the first `: ` of line 1 is a
+ * mapping value it does not allow, at that colon's byte column (the BOM counts 3 bytes): `\ufeff- docker: …` gives
+ * `[1:12]`, as the spec records. Without such a colon on line 1 we say `[1:1]`.
+ */
+function bomErrorPosition(text: string): string {
+  const lineEnd = text.indexOf('\n');
+  const firstLine = text.slice(0, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, '');
+  const colon = firstLine.search(/:(?=[ \t]|$)/);
+  return colon < 0 ? '[1:1]' : `[1:${Buffer.byteLength(firstLine.slice(0, colon), 'utf8') + 1}]`;
+}
+
 /** A scalar's text; with the failsafe schema every value is already a string. */
 function scalarText(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -501,7 +513,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
       severity: 'error',
       kayronCheck: true,
       range: [0, Math.min(text.length, 1)],
-      message: '[1:1] mapping value is not allowed in this context (the file starts with a UTF-8 byte order mark, which Kayron\'s YAML parser rejects; save the file as UTF-8 without BOM)',
+      message: `${bomErrorPosition(text)} mapping value is not allowed in this context (the file starts with a UTF-8 byte order mark, which Kayron's YAML parser rejects; save the file as UTF-8 without BOM)`,
     }];
     result.failed = true;
     return result;
