@@ -2,7 +2,7 @@
 // and the rule that "missing" is only said after GitHub really answered.
 import { strict as assert } from 'node:assert';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { GitHubProviders, type GitHubProvidersOptions } from '../../server/src/github/providers';
+import { GitHubProviders, RELEASES_TTL_MS, type GitHubProvidersOptions } from '../../server/src/github/providers';
 import { ManualClock, organization, serviceRepo } from '../github-standin/fixtures';
 import { startGitHubStandin, type GitHubStandin } from '../github-standin/server';
 
@@ -103,6 +103,74 @@ describe('providers', () => {
     standin.clearLog();
     await github.listOwnerRepositories('solo');
     assert.equal(standin.requests.length, 0, 'the 404 and the user list are both cached');
+  });
+});
+
+describe('releases follow tags', () => {
+  const releasesRequests = () => standin.requests.filter((request) => request.path === '/repos/acme/kayron/releases').length;
+  const release = { tagName: 'v0.0.3', name: 'Third', body: '- third', publishedAt: '2025-09-05T10:00:00Z' };
+
+  test('after the TTL, unchanged tags (a 304) keep the releases current without asking for them', async () => {
+    const clock = new ManualClock();
+    const github = providers({ now: clock.now, ttlMs: 300_000 });
+    await github.listTags('acme', 'kayron');
+    await github.listReleases('acme', 'kayron');
+    clock.advance(300_000);
+    standin.clearLog();
+    await github.listTags('acme', 'kayron');
+    const releases = await github.listReleases('acme', 'kayron');
+    assert.equal(releases.kind, 'fetched');
+    assert.equal(releasesRequests(), 0);
+    assert.equal(standin.requests.length, 1, 'one conditional request for the tags');
+    assert.equal(standin.requests[0]?.status, 304);
+  });
+
+  test('a new tag since the releases were fetched makes the next listing ask for them again', async () => {
+    const clock = new ManualClock();
+    const github = providers({ now: clock.now, ttlMs: 300_000 });
+    await github.listTags('acme', 'kayron');
+    await github.listReleases('acme', 'kayron');
+    const repo = standin.repo('acme', 'kayron');
+    repo.tags?.unshift({ name: 'v0.0.3' });
+    repo.releases?.unshift(release);
+    try {
+      clock.advance(300_000);
+      await github.listTags('acme', 'kayron');
+      standin.clearLog();
+      const releases = await github.listReleases('acme', 'kayron');
+      assert.equal(releasesRequests(), 1);
+      assert.ok(releases.kind === 'fetched' && releases.value.some((candidate) => candidate.tagName === 'v0.0.3'), 'the new release is listed');
+    } finally {
+      repo.tags?.shift();
+      repo.releases?.shift();
+    }
+  });
+
+  test('releases are asked for again after RELEASES_TTL_MS, and at once after a refresh', async () => {
+    const clock = new ManualClock();
+    const github = providers({ now: clock.now, ttlMs: 300_000 });
+    await github.listTags('acme', 'kayron');
+    await github.listReleases('acme', 'kayron');
+    clock.advance(RELEASES_TTL_MS);
+    await github.listTags('acme', 'kayron');
+    standin.clearLog();
+    await github.listReleases('acme', 'kayron');
+    assert.equal(releasesRequests(), 1, 'an hour on, edited notes are picked up');
+    await github.refresh();
+    await github.listTags('acme', 'kayron');
+    standin.clearLog();
+    await github.listReleases('acme', 'kayron');
+    assert.equal(releasesRequests(), 1, 'a refresh revalidates them whatever the tags say');
+  });
+
+  test('without a tag list at hand the releases keep the usual TTL', async () => {
+    const clock = new ManualClock();
+    const github = providers({ now: clock.now, ttlMs: 300_000 });
+    await github.listReleases('acme', 'kayron');
+    clock.advance(300_000);
+    standin.clearLog();
+    await github.listReleases('acme', 'kayron');
+    assert.equal(releasesRequests(), 1);
   });
 });
 

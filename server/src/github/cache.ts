@@ -25,6 +25,8 @@ export interface CacheEntry {
   key: string;
   /** Epoch ms of the last successful (re)validation. */
   fetchedAt: number;
+  /** Epoch ms of the last validation that found different content (absent in older files: use fetchedAt). */
+  changedAt?: number;
   /** GitHub answered 404. */
   notFound: boolean;
   /** More pages existed than MAX_PAGES; the list is incomplete. */
@@ -40,6 +42,8 @@ export interface LoadOptions {
   force?: boolean;
   /** Serve a stale entry at once and revalidate in the background (stale-while-revalidate). */
   allowStale?: boolean;
+  /** A stale entry counts as fresh while this says so (e.g. a list derived from another one that did not change). */
+  stillFresh?: (entry: CacheEntry) => Promise<boolean>;
 }
 
 export type CacheLoad =
@@ -87,13 +91,23 @@ export class GitHubCache {
     return this.memory.get(key);
   }
 
+  /** The entry in memory or on disk, without touching the network. */
+  async cached(key: string): Promise<CacheEntry | undefined> {
+    return this.memory.get(key) ?? (await this.readDisk(key));
+  }
+
+  /** When the entry's content last changed. */
+  static changedAt(entry: CacheEntry): number {
+    return entry.changedAt ?? entry.fetchedAt;
+  }
+
   async load(key: string, fetchPage: PageFetcher, options: LoadOptions = {}): Promise<CacheLoad> {
     const running = this.inFlight.get(key);
     if (running && !options.allowStale) return running;
     const fromMemory = this.memory.get(key);
     const cached = fromMemory ?? (await this.readDisk(key));
     const source = fromMemory ? 'memory' : 'disk';
-    if (cached && !options.force && this.isFresh(cached)) return { ok: true, entry: cached, stale: false, source };
+    if (cached && !options.force && (this.isFresh(cached) || (await options.stillFresh?.(cached)))) return { ok: true, entry: cached, stale: false, source };
     if (cached && options.allowStale && !options.force) {
       this.revalidateInBackground(key, cached, fetchPage);
       return { ok: true, entry: cached, stale: true, source };
@@ -170,7 +184,10 @@ export class GitHubCache {
     }
     const truncated = pages.length === this.maxPages && pages[this.maxPages - 1]?.next === true;
     if (truncated) this.log('warn', `${key}: more than ${this.maxPages} pages; using the first ${this.maxPages}.`);
-    const entry: CacheEntry = { key, fetchedAt: this.now(), notFound, truncated, pages };
+    // A 304 keeps the very page object, so unchanged content is the same pages in the same order.
+    const unchanged = cached !== undefined && cached.notFound === notFound && cached.pages.length === pages.length && pages.every((page, index) => page === cached.pages[index]);
+    const fetchedAt = this.now();
+    const entry: CacheEntry = { key, fetchedAt, changedAt: unchanged ? GitHubCache.changedAt(cached) : fetchedAt, notFound, truncated, pages };
     this.memory.set(key, entry);
     await this.writeDisk(entry);
     return { ok: true, entry, stale: false, source: 'network' };
@@ -238,6 +255,7 @@ function isCacheEntry(value: unknown): value is CacheEntry {
   return (
     typeof entry.key === 'string' &&
     typeof entry.fetchedAt === 'number' &&
+    (entry.changedAt === undefined || typeof entry.changedAt === 'number') &&
     typeof entry.notFound === 'boolean' &&
     typeof entry.truncated === 'boolean' &&
     Array.isArray(entry.pages) &&

@@ -22,6 +22,8 @@ import type {
 const MAX_RELEASE_BODY = 4000;
 /** A "not in the list" verdict older than this is re-confirmed with a (conditional) request first. */
 export const DEFAULT_MISS_RECHECK_MS = 60_000;
+/** The longest a release list is taken as current because its tag list did not change (see listReleases). */
+export const RELEASES_TTL_MS = 60 * 60_000;
 
 /** What completion, hover and diagnostics need; implemented by GitHubProviders, faked in feature tests. */
 export interface GitHubData {
@@ -125,8 +127,19 @@ export class GitHubProviders implements GitHubData {
     return this.list(this.repoKey(owner, repo, 'tags'), 'GET /repos/{owner}/{repo}/tags', { owner, repo }, mapTag, options);
   }
 
+  /**
+   * Releases follow tags: publishing one adds a tag, so while the tag list has not changed since the releases were
+   * fetched they are taken as current, for up to RELEASES_TTL_MS (edited notes show within that, or at once after
+   * "Refresh GitHub data"). Completion then costs one conditional request per repository after the TTL, not two.
+   */
   listReleases(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubRelease[]>> {
-    return this.list(this.repoKey(owner, repo, 'releases'), 'GET /repos/{owner}/{repo}/releases', { owner, repo }, mapRelease, options);
+    const tagsKey = this.repoKey(owner, repo, 'tags');
+    const stillFresh = async (releases: CacheEntry): Promise<boolean> => {
+      if (this.now() - releases.fetchedAt >= RELEASES_TTL_MS) return false;
+      const tags = await this.cache.cached(tagsKey);
+      return tags !== undefined && GitHubCache.changedAt(tags) <= releases.fetchedAt;
+    };
+    return this.list(this.repoKey(owner, repo, 'releases'), 'GET /repos/{owner}/{repo}/releases', { owner, repo }, mapRelease, { stillFresh, ...options });
   }
 
   /** One release without paging through all of them (hover on a pinned tag). */
