@@ -9,7 +9,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -37,23 +37,17 @@ import {
 } from '../../server/src/workspace/analysis-pool';
 import { ReleaseWorkspace } from '../../server/src/workspace/release-workspace';
 import { generateReleaseFile, INFRASTRUCTURE_ENTRY } from '../bench/release-files';
+import { projectAnalysis } from '../helpers/analysis-projection';
+import { CORPUS_DIR, corpusYamlFiles } from '../helpers/corpus-files';
 
-const CORPUS = process.env.KAYRON_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'releases-history');
+const CORPUS = CORPUS_DIR;
 const WORKER_SCRIPT = path.resolve(__dirname, '../../dist/analysis-worker.js');
 const SERVICE = 'service/service.yaml';
 
 /** Analyses nothing deferred: what the synchronous server and the CLI do. */
 const NEVER_DEFER: DeferLimits = { wholeTextLength: Infinity, changedLength: Infinity };
 
-function corpusFiles(directory: string): string[] {
-  return readdirSync(directory)
-    .sort()
-    .flatMap((name) => {
-      const full = path.join(directory, name);
-      if (statSync(full).isDirectory()) return corpusFiles(full);
-      return name.endsWith('.yaml') ? [full] : [];
-    });
-}
+const corpusFiles = corpusYamlFiles;
 
 /** Every saved corpus version as [file, path in its repository, text]; the first folder level is the commit. */
 function corpusCases(): [string, string, string][] {
@@ -62,24 +56,7 @@ function corpusCases(): [string, string, string][] {
   return files.map((file) => [file, path.relative(CORPUS, file).split(path.sep).slice(1).join('/'), readFileSync(file, 'utf8')]);
 }
 
-/** Everything a consumer of the analysis reads, except the lazily parsed tree (compared separately where it matters). */
-function project(analysis: FileAnalysis) {
-  const decoded = analysis.decoded;
-  return {
-    relativePath: analysis.relativePath,
-    fileClass: analysis.fileClass,
-    kayronProblems: analysis.kayronProblems,
-    extraProblems: analysis.extraProblems,
-    decoded: decoded && {
-      problems: decoded.problems,
-      entries: decoded.entries,
-      unknownKeys: decoded.unknownKeys,
-      ignoredDocuments: decoded.ignoredDocuments,
-      failed: decoded.failed,
-      lineStarts: decoded.lineCounter.lineStarts,
-    },
-  };
-}
+const project = projectAnalysis;
 
 const full = (relativePath: string, text: string) => project(analyzeReleaseFile(relativePath, text));
 

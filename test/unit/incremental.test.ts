@@ -5,46 +5,23 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeReleaseFile, type FileAnalysis } from '../../server/src/features/validate';
 import { analyzeReleaseFileIncremental as analyzeIncrementally, INCREMENTAL_MIN_LENGTH, splitTopLevelItems } from '../../server/src/features/incremental-analysis';
 import { generateReleaseFile, seededRandom, serviceEntry } from '../bench/release-files';
+import { projectAnalysis } from '../helpers/analysis-projection';
+import { CORPUS_DIR, corpusYamlFiles } from '../helpers/corpus-files';
 
-const CORPUS = process.env.KAYRON_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'releases-history');
+const CORPUS = CORPUS_DIR;
 
 /** The small files of the corpus would otherwise be analysed whole; here every text goes through the items. */
 const analyzeReleaseFileIncremental = (relativePath: string, text: string, previous?: FileAnalysis): FileAnalysis =>
   analyzeIncrementally(relativePath, text, previous, 0);
 
-function corpusFiles(directory: string): string[] {
-  return readdirSync(directory)
-    .sort()
-    .flatMap((name) => {
-      const full = path.join(directory, name);
-      if (statSync(full).isDirectory()) return corpusFiles(full);
-      return name.endsWith('.yaml') ? [full] : [];
-    });
-}
+const corpusFiles = corpusYamlFiles;
 
-/** Everything a consumer of the analysis reads, except the lazily parsed tree (compared separately). */
-function project(analysis: FileAnalysis) {
-  const decoded = analysis.decoded;
-  return {
-    relativePath: analysis.relativePath,
-    fileClass: analysis.fileClass,
-    kayronProblems: analysis.kayronProblems,
-    extraProblems: analysis.extraProblems,
-    decoded: decoded && {
-      problems: decoded.problems,
-      entries: decoded.entries,
-      unknownKeys: decoded.unknownKeys,
-      ignoredDocuments: decoded.ignoredDocuments,
-      failed: decoded.failed,
-      lineStarts: decoded.lineCounter.lineStarts,
-    },
-  };
-}
+const project = projectAnalysis;
 
 function itemStarts(text: string): number[] {
   return [...text.matchAll(/^-(?=[ \r\n]|$)/gm)].map((match) => match.index ?? 0);

@@ -577,27 +577,7 @@ export function analyzeForTransfer(relativePath: string, text: string): Transfer
 export function adoptTransferred(result: TransferredAnalysis, previous?: FileAnalysis): FileAnalysis {
   const { relativePath, text } = result;
   const plain = result.analysis;
-  let decoded: DecodedFile | undefined;
-  if (plain.decoded) {
-    let lineCounter: LineCounter | undefined;
-    let document: Document.Parsed | undefined;
-    let parsed = false;
-    decoded = {
-      ...plain.decoded,
-      get lineCounter() {
-        lineCounter ??= lineCounterFor(text);
-        return lineCounter;
-      },
-      // Nothing on the server reads the tree; should something start to, it costs a parse here.
-      get document() {
-        if (!parsed) {
-          document = analyzeReleaseFile(relativePath, text).decoded?.document;
-          parsed = true;
-        }
-        return document;
-      },
-    };
-  }
+  const decoded = plain.decoded && lazyDecoded(relativePath, text, plain.decoded);
   const analysis: FileAnalysis = { ...plain, decoded };
   const known = previous && previous.relativePath === relativePath ? caches.get(previous) : undefined;
   if (known && !known.consumed) caches.set(analysis, known);
@@ -621,16 +601,20 @@ function assemble(relativePath: string, text: string, pathOnly: FileAnalysis, it
   decodeProblems.sort(byStart);
   extraProblems.push(...pathOnly.extraProblems);
   extraProblems.sort(byStart);
+  const decoded = lazyDecoded(relativePath, text, { entries, problems: decodeProblems, unknownKeys, ignoredDocuments: [], failed: decodeProblems.length > 0 });
+  return { relativePath, fileClass: pathOnly.fileClass, decoded, kayronProblems: [...decodeProblems, ...checkProblems], extraProblems };
+}
+
+/**
+ * A decoded file whose line counter and whole-file tree are built on first use: nothing on the edit path reads them,
+ * and the tree costs a full parse (a worker's result or an assembled analysis has none of its own).
+ */
+function lazyDecoded(relativePath: string, text: string, fields: Omit<DecodedFile, 'document' | 'lineCounter'>): DecodedFile {
+  let lineCounter: LineCounter | undefined;
   let document: Document.Parsed | undefined;
   let parsed = false;
-  let lineCounter: LineCounter | undefined;
-  const decoded: DecodedFile = {
-    entries,
-    problems: decodeProblems,
-    unknownKeys,
-    ignoredDocuments: [],
-    failed: decodeProblems.length > 0,
-    // Nothing on the edit path reads these two; build them on first use.
+  return {
+    ...fields,
     get lineCounter() {
       lineCounter ??= lineCounterFor(text);
       return lineCounter;
@@ -643,7 +627,6 @@ function assemble(relativePath: string, text: string, pathOnly: FileAnalysis, it
       return document;
     },
   };
-  return { relativePath, fileClass: pathOnly.fileClass, decoded, kayronProblems: [...decodeProblems, ...checkProblems], extraProblems };
 }
 
 /** The line starts `yaml` records while parsing: offset 0 and every offset after a line feed. */
