@@ -521,7 +521,8 @@ export class EnvironmentService {
  * snapshot cache skips unchanged blobs) with the text of every open editor in place of its file.
  */
 function developmentSource(workspace: ReleaseWorkspace): DevelopmentSource {
-  return { overrides: new Map(workspace.orderedFiles().filter((file) => file.open).map((file) => [file.relativePath, file.text])) };
+  // The newest text: a large file's own analysis may still be running (environments analyse it themselves).
+  return { overrides: new Map(workspace.orderedFiles().filter((file) => file.open).map((file) => [file.relativePath, workspace.latestTextOf(file.relativePath) ?? file.text])) };
 }
 
 function computingView(uri: string): RootEnvironments {

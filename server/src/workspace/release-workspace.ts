@@ -201,6 +201,11 @@ export class ReleaseWorkspace {
     }
   }
 
+  /** The newest text of a tracked file: the one being analysed elsewhere, else the analysed one. */
+  latestTextOf(relativePath: string): string | undefined {
+    return this.wanted.get(relativePath)?.text ?? this.files.get(relativePath)?.text;
+  }
+
   /** Whether some text of this file is still being analysed elsewhere (its tracked text is older). */
   isPending(relativePath: string): boolean {
     return this.wanted.has(relativePath);
