@@ -138,15 +138,26 @@ export function validateWorkspace(files: readonly FileAnalysis[]): WorkspaceVali
   const problems = new Map<string, Problem[]>();
   for (const file of files) problems.set(file.relativePath, [...file.kayronProblems, ...file.extraProblems]);
   const loaded = files.filter((file) => file.fileClass.loadedByKayron && file.decoded);
-  const entries = loaded.flatMap((file) => (file.decoded?.entries ?? []).map((entry) => ({ file, entry })));
+  // Every edit runs this over every entry (10,000 in a large file): parallel arrays, not an object per entry.
+  const entryList: DecodedEntry[] = [];
+  const fileOf: FileAnalysis[] = [];
+  for (const file of loaded) {
+    for (const entry of file.decoded?.entries ?? []) {
+      entryList.push(entry);
+      fileOf.push(file);
+    }
+  }
   const add = (relativePath: string, problem: Problem): void => {
     problems.get(relativePath)?.push(problem);
   };
 
   // Exactly one infrastructure release (operator only); only meaningful once the files decode.
   const anyDecodeFailure = loaded.some((file) => file.decoded?.failed);
-  const infrastructure = entries.filter(({ entry }) => entry.provider?.value === CLOUDFORMATION_PROVIDER);
-  if (!anyDecodeFailure && entries.length > 0 && infrastructure.length !== 1) {
+  const infrastructure: { file: FileAnalysis; entry: DecodedEntry }[] = [];
+  entryList.forEach((entry, index) => {
+    if (entry.provider?.value === CLOUDFORMATION_PROVIDER) infrastructure.push({ file: fileOf[index] as FileAnalysis, entry });
+  });
+  if (!anyDecodeFailure && entryList.length > 0 && infrastructure.length !== 1) {
     const detail =
       infrastructure.length === 0
         ? 'No entry has provider: "cloudformation", so the Kayron operator refuses to reconcile (kayron lint does not check this).'
@@ -164,19 +175,26 @@ export function validateWorkspace(files: readonly FileAnalysis[]): WorkspaceVali
   }
 
   // Duplicate docker names and colliding CloudFormation parameter keys (runtime hazards lint misses).
-  const byParameter = new Map<string, { file: FileAnalysis; entry: DecodedEntry; name: string; range: Range }[]>();
-  for (const { file, entry } of entries) {
+  // The first entry per parameter key, then the lists of keys that collide (rare): nothing else is allocated.
+  const firstWithKey = new Map<string, number>();
+  const collisions = new Map<string, number[]>();
+  entryList.forEach((entry, index) => {
     const isInfrastructure = entry.provider?.value === CLOUDFORMATION_PROVIDER;
     const name = isInfrastructure ? (entry.github?.value ?? '') : (entry.docker?.value ?? '');
-    const range = isInfrastructure ? entry.github?.valueRange : entry.docker?.valueRange;
-    if (name === '' || !range) continue;
+    if (name === '' || !(isInfrastructure ? entry.github?.valueRange : entry.docker?.valueRange)) return;
     const key = cloudformationParameterKey(name);
-    const list = byParameter.get(key) ?? [];
-    list.push({ file, entry, name, range });
-    byParameter.set(key, list);
-  }
-  for (const [key, list] of byParameter) {
-    if (list.length < 2) continue;
+    const first = firstWithKey.get(key);
+    if (first === undefined) firstWithKey.set(key, index);
+    else if (collisions.has(key)) collisions.get(key)?.push(index);
+    else collisions.set(key, [first, index]);
+  });
+  for (const [key, indexes] of collisions) {
+    const list = indexes.map((index) => {
+      const entry = entryList[index] as DecodedEntry;
+      const isInfrastructure = entry.provider?.value === CLOUDFORMATION_PROVIDER;
+      const field = isInfrastructure ? entry.github : entry.docker;
+      return { file: fileOf[index] as FileAnalysis, entry, name: field?.value ?? '', range: field?.valueRange as Range };
+    });
     const servicesByName = new Map<string, number>();
     for (const other of list) {
       if (other.entry.provider?.value !== CLOUDFORMATION_PROVIDER) servicesByName.set(other.name, (servicesByName.get(other.name) ?? 0) + 1);
@@ -202,7 +220,7 @@ export function validateWorkspace(files: readonly FileAnalysis[]): WorkspaceVali
   if (firstDecodeFailure) {
     const problem = firstDecodeFailure.kayronProblems[0];
     if (problem) kayronVerdict = { relativePath: firstDecodeFailure.relativePath, problem };
-  } else if (entries.length === 0 && !files.some((file) => file.extraProblems.some((problem) => problem.code === 'file-too-large'))) {
+  } else if (entryList.length === 0 && !files.some((file) => file.extraProblems.some((problem) => problem.code === 'file-too-large'))) {
     const message = `${KAYRON_MESSAGES['no-release-definitions']} (the loader could not find any release definitions)`;
     for (const file of loaded) {
       const problem: Problem = { code: 'no-release-definitions', severity: 'error', kayronCheck: true, message, range: [0, 0] };
@@ -220,5 +238,5 @@ export function validateWorkspace(files: readonly FileAnalysis[]): WorkspaceVali
     }
   }
   for (const list of problems.values()) list.sort((a, b) => a.range[0] - b.range[0] || Number(b.kayronCheck) - Number(a.kayronCheck));
-  return { problems, kayronVerdict, entryCount: entries.length };
+  return { problems, kayronVerdict, entryCount: entryList.length };
 }
