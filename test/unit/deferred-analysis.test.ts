@@ -822,7 +822,17 @@ describe('analyzeWithoutBlocking and the inline analyzer', () => {
     assert.deepEqual(project(await analysing), full(SERVICE, brokenLarge));
   });
 
-  test('an analyzer failure rejects', async () => {
+  test('its results keep no per-entry cache (they are never edited): an edit from one is analysed afresh', async () => {
+    const analyzer = new ManualAnalyzer();
+    const analysis = await analyzeWithoutBlocking(analyzer, SERVICE, large, limits);
+    const edited = splice(large, lastTagOffset(large), 1, 'x');
+    // With a cache this small edit is analysed on the spot; without one it is a from-scratch split, which these limits defer.
+    assert.equal(analyzeIncrementallyOrDefer(SERVICE, edited, analysis, limits), undefined);
+    const kept = await sliced(SERVICE, large);
+    assert.deepEqual(project(analyzeIncrementallyOrDefer(SERVICE, edited, kept, limits) as FileAnalysis), full(SERVICE, edited));
+  });
+
+    test('an analyzer failure rejects', async () => {
     const analyzer = new ManualAnalyzer();
     const analysing = analyzeWithoutBlocking(analyzer, SERVICE, brokenLarge, limits);
     await until('the analyzer to be asked', () => analyzer.requests.length === 1);

@@ -535,6 +535,11 @@ export interface SliceOptions {
   budgetMs?: number;
   /** Asked after every yield: true abandons the work (a newer text has arrived). */
   isStale?: () => boolean;
+  /**
+   * False when the result will never be edited (a file at another ref): it then keeps no per-entry cache, which would
+   * otherwise stay in memory as long as the analysis does.
+   */
+  keepItems?: boolean;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -574,6 +579,7 @@ export async function analyzeInSlices(relativePath: string, text: string, previo
     if (!item) return undefined;
     items.push(item);
   }
+  if (options.keepItems === false) return assemble(relativePath, text, pathOnly, items);
   return remember(relativePath, text, pathOnly, { items, added: items }, undefined);
 }
 

@@ -153,7 +153,7 @@ export function defaultAnalyzer(directory: string = __dirname): Analyzer {
  */
 export async function analyzeWithoutBlocking(analyzer: Analyzer, relativePath: string, text: string, limits: DeferLimits = DEFAULT_DEFER_LIMITS): Promise<FileAnalysis> {
   if (text.length < limits.wholeTextLength) return analyzeReleaseFile(relativePath, text);
-  const sliced = await analyzeInSlices(relativePath, text, undefined);
+  const sliced = await analyzeInSlices(relativePath, text, undefined, { keepItems: false });
   if (sliced && sliced !== 'stale') return sliced;
   return adoptTransferred(await analyzer.analyze(relativePath, text));
 }
