@@ -150,7 +150,7 @@ export class ReleaseWorkspace {
       return;
     }
     // An edit re-analyses only the entries whose text changed (large files would otherwise stall every keystroke);
-    // what would still block the event loop runs on the analyzer and is installed when it is done.
+    // what would still block the event loop is analysed in slices or on the analyzer, and installed when done.
     const limits = this.options.analyzer ? (this.options.limits ?? DEFAULT_DEFER_LIMITS) : { wholeTextLength: Infinity, changedLength: Infinity };
     const analysis = analyzeIncrementallyOrDefer(relativePath, text, previous?.analysis, limits);
     if (!analysis) {
