@@ -250,6 +250,18 @@ describe('syntax (§1.4)', () => {
     assertYamlError('- docker: "kayron\n  github: "kayron"\n', 'yaml-syntax', 'could not find end character of double-quoted text');
   });
 
+  test('an unterminated quote is reported where it opens, as goccy does (its token position), not where the text ends', () => {
+    for (const [text, at, position] of [
+      ['- docker: "kayron\n', 10, '[1:11]'],
+      ["- docker: 'kayron\n", 10, '[1:11]'],
+      ['- docker: "a"\n  deploy:\n    release: "v1\n', 37, '[3:14]'],
+    ] as const) {
+      const problem = decodeReleaseFile(text).problems[0];
+      assert.deepEqual(problem?.range, [at, at + 1], text);
+      assert.match(problem?.message ?? '', new RegExp(`^\\${position.slice(0, -1)}\\] could not find end character of (double|single)-quoted text$`), text);
+    }
+  });
+
   test('an unclosed flow sequence: sequence end token \']\' not found', () => {
     assertYamlError('- docker: [kayron\n', 'yaml-syntax', "sequence end token ']' not found");
   });

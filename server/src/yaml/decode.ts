@@ -2,8 +2,8 @@
  * Decodes a release file the way Kayron's loader does (goccy/go-yaml into `[]release.Struct`, kayron-spec §1.4),
  * keeping exact source ranges for every key and value. Reports every decode problem, not only goccy's first.
  */
-import { Composer, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, YAMLMap } from 'yaml';
-import type { CST, Node as YamlNode, Pair } from 'yaml';
+import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, YAMLMap } from 'yaml';
+import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
 import type { Problem, Range } from '../kayron/problem';
 
@@ -87,6 +87,25 @@ function goType(node: YamlNode | null | undefined): string {
     return 'string';
   }
   return 'string';
+}
+
+/** The offset of the quoted scalar (a token of `tokens`) that ends at `end`, e.g. one whose closing quote is missing. */
+function quotedScalarEndingAt(tokens: readonly CST.Token[], end: number): number | undefined {
+  let found: number | undefined;
+  const check = (token: CST.Token | null | undefined): void => {
+    if (token && (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') && token.offset + token.source.length === end) found = token.offset;
+  };
+  for (const token of tokens) {
+    if (token.type !== 'document') continue;
+    check(token.value);
+    CST.visit(token, (item) => {
+      check(item.key);
+      check(item.value);
+      return found === undefined ? undefined : CST.visit.BREAK;
+    });
+    if (found !== undefined) break;
+  }
+  return found;
 }
 
 function describeYamlError(code: string, message: string): string {
@@ -553,10 +572,13 @@ export function decodeReleaseFile(text: string): DecodedFile {
   }
   for (const doc of list) {
     for (const error of doc.errors) {
-      const start = error.pos[0];
+      // goccy reports an unterminated quote where it opens (`yaml`: where the text ends); the squiggle goes there too.
+      const openingQuote = error.code === 'MISSING_CHAR' ? quotedScalarEndingAt(tokens, error.pos[0]) : undefined;
+      const start = openingQuote ?? error.pos[0];
+      const end = openingQuote === undefined ? Math.max(error.pos[1], start) : openingQuote + 1;
       // The parser's own complaints on the tab's line are follow-ups of the tab.
       if (tabLine !== undefined && lineCounter.linePos(start).line === tabLine) continue;
-      problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, Math.max(error.pos[1], start)], message: `${position(start)} ${describeYamlError(error.code, error.message)}` });
+      problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, end], message: `${position(start)} ${describeYamlError(error.code, error.message)}` });
     }
   }
   if (first && first.errors.length === 0) {
