@@ -53,3 +53,14 @@ test('the committed grammar equals the output of syntaxes/build-grammar.mjs', ()
   execFileSync(process.execPath, [path.join(root, 'syntaxes/build-grammar.mjs'), out]);
   assert.equal(readFileSync(out, 'utf8'), readFileSync(path.join(root, 'syntaxes/kayron-release.tmLanguage.json'), 'utf8'), 'run `node syntaxes/build-grammar.mjs syntaxes/kayron-release.tmLanguage.json`');
 });
+
+test('every bundle esbuild writes is packaged in the .vsix (the server starts its analysis worker from dist/)', () => {
+  const outfiles = [...readFileSync(path.join(root, 'esbuild.mjs'), 'utf8').matchAll(/outfile: '([^']+)'/g)].map((match) => match[1]).sort();
+  assert.ok(outfiles.includes('dist/analysis-worker.js'), JSON.stringify(outfiles));
+  const packaged = readFileSync(path.join(root, '.vscodeignore'), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('!dist/'))
+    .map((line) => line.slice(1))
+    .sort();
+  assert.deepEqual(packaged, outfiles);
+});
