@@ -88,6 +88,8 @@ export interface EntryVersionsParams {
 }
 /** Answers of `kayron/entryVersions` and `kayron/entryBranches` (shared with completion). */
 export type { BranchChoice, VersionChoice } from './features/complete';
+/** Shared so that ages read the same in the client's environments tree as in the server's hovers and completion. */
+export { relativeTime } from './relative-time';
 
 /** Client → server: the service's pinnable tags, newest first, with notes (null when GitHub data is unavailable). */
 export const EntryVersionsRequest = 'kayron/entryVersions';

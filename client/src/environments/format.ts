@@ -2,29 +2,10 @@
  * Texts and flags of the environments tree, kept free of `vscode` so unit tests can check them: descriptions, ages,
  * drift wording and the flag-style contextValues that package.json's menus match with `viewItem =~ /flag/`.
  */
-import type { MatrixCell, MatrixEnvironment, MatrixRow, OutdatedMarker, RootEnvironments } from '../../../server/src/protocol';
+import { relativeTime, type MatrixCell, type MatrixEnvironment, type MatrixRow, type OutdatedMarker, type RootEnvironments } from '../../../server/src/protocol';
 
-const UNITS: [number, string][] = [
-  [365 * 86_400, 'year'],
-  [30 * 86_400, 'month'],
-  [7 * 86_400, 'week'],
-  [86_400, 'day'],
-  [3_600, 'hour'],
-  [60, 'minute'],
-];
-
-/** `3 days ago`; undefined without a parsable date. */
-export function age(iso: string | undefined, now: number): string | undefined {
-  if (!iso) return undefined;
-  const then = Date.parse(iso);
-  if (Number.isNaN(then)) return undefined;
-  const seconds = Math.max(0, Math.round((now - then) / 1000));
-  for (const [size, unit] of UNITS) {
-    const count = Math.floor(seconds / size);
-    if (count >= 1) return `${count} ${unit}${count === 1 ? '' : 's'} ago`;
-  }
-  return 'just now';
-}
+/** `3 days ago`; undefined without a parsable date (the same wording as the server's hovers and completion). */
+export const age = relativeTime;
 
 /** Space-separated flags in a fixed order, e.g. `service drift atRef release`. */
 export function contextValue(kind: string, flags: Record<string, boolean | undefined>): string {

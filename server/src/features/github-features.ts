@@ -8,6 +8,7 @@ import type { GitHubRelease, GitHubTag } from '../github/types';
 import { buildReleaseCatalog, latestTag, newerTags, acceptedTags, versionTag } from '../github/versions';
 import type { Problem, Range } from '../kayron/problem';
 import type { BranchChoice, CompletionSources, RepositoryChoice, VersionChoice } from './complete';
+import { relativeTime } from '../relative-time';
 
 export interface GitHubContext {
   data: GitHubData;
@@ -21,25 +22,6 @@ export interface GitHubContext {
 
 const NOTES_LIMIT = 1200;
 
-export function relativeTime(iso: string | undefined, now: number): string | undefined {
-  if (!iso) return undefined;
-  const then = Date.parse(iso);
-  if (Number.isNaN(then)) return undefined;
-  const seconds = Math.max(0, Math.round((now - then) / 1000));
-  const units: [number, string][] = [
-    [365 * 86400, 'year'],
-    [30 * 86400, 'month'],
-    [7 * 86400, 'week'],
-    [86400, 'day'],
-    [3600, 'hour'],
-    [60, 'minute'],
-  ];
-  for (const [size, unit] of units) {
-    const count = Math.floor(seconds / size);
-    if (count >= 1) return `${count} ${unit}${count === 1 ? '' : 's'} ago`;
-  }
-  return 'just now';
-}
 
 function trimNotes(body: string): string {
   const trimmed = body.trim();
