@@ -7,27 +7,15 @@
 //
 // usage: node test/e2e/ui-environments.js   (after `npm run build` and `npx vsce package --no-dependencies -o dist/kayron-releases.vsix`)
 // env:   KAYRON_E2E_SCREENSHOTS=<dir> (default test-results/e2e/screenshots; docs/images to refresh the README's), KAYRON_E2E_KEEP_TMP=1
-const fs = require('node:fs');
 const path = require('node:path');
 const harness = require('./harness');
 
-const VSIX = path.join(harness.REPO_DIR, 'dist/kayron-releases.vsix');
-const SCREENSHOTS = path.resolve(process.env.KAYRON_E2E_SCREENSHOTS || path.join(harness.REPO_DIR, 'test-results/e2e/screenshots'));
-const FAILURE_DIR = path.join(harness.REPO_DIR, 'test-results/e2e');
-const WAIT_MS = 30_000;
+const { VSIX, SCREENSHOTS, WAIT_MS, prepareUiRun, quickOpen, runFromPalette, runSteps, exitWith } = require('./ui-common');
 const log = harness.createLogger();
 
 /** A row of the Kayron Environments view whose text contains every one of `parts`. */
 const viewRow = (page, parts) => parts.reduce((locator, part) => locator.filter({ hasText: part }), page.locator('[id="workbench.view.explorer"] .pane-body .monaco-list-row'));
 
-async function runCommand(page, title) {
-  await page.keyboard.press('Control+Shift+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
-  await page.keyboard.type(title);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: WAIT_MS });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT_MS });
-}
 
 function steps(page, server, workspace) {
   return [
@@ -37,18 +25,14 @@ function steps(page, server, workspace) {
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
     }],
     ['opens service/service.yaml with the environments of each service as inlay hints', async () => {
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
-      await page.keyboard.type('service.yaml');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'service.yaml' }).first().waitFor({ timeout: WAIT_MS });
-      await page.keyboard.press('Enter');
+      await quickOpen(page, 'service.yaml');
       await page.locator('[id="status.editor.mode"]', { hasText: 'Kayron Release' }).waitFor({ timeout: WAIT_MS });
       // \s: the editor renders spaces as no-break spaces
       await page.locator('.monaco-editor .view-line', { hasText: /deploy:\s*testing\s+branch\s+feature\/x\s+·\s+prod\s+v0\.5\.1/ }).waitFor({ timeout: WAIT_MS });
       await page.locator('.monaco-editor .view-line', { hasText: /deploy:\s*same\s+in\s+testing,\s+staging,\s+prod/ }).first().waitFor({ timeout: WAIT_MS });
     }],
     ['shows the Kayron Environments view with environments, refs and versions', async () => {
-      await runCommand(page, 'Explorer: Focus on Kayron Environments View');
+      await runFromPalette(page, 'Explorer: Focus on Kayron Environments View');
       // The folder tree is not the subject: collapse its section so the view gets the height, and widen the side bar.
       await page.locator('.pane-header', { hasText: 'releases' }).first().click();
       const sidebar = await page.locator('.part.sidebar').boundingBox();
@@ -78,9 +62,7 @@ function steps(page, server, workspace) {
 }
 
 async function main() {
-  const playwright = harness.requireInstalledHost();
-  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run build && npx vsce package --no-dependencies -o dist/kayron-releases.vsix\``);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const playwright = prepareUiRun();
   const runDir = harness.makeRunDir('ui-env');
   const workspace = harness.copySampleReleasesRepo(path.join(runDir, 'releases'));
   harness.initReleasesGitHistory(workspace, path.join(runDir, 'releases-origin.git'));
@@ -94,22 +76,7 @@ async function main() {
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => log('[page error]', String(error).slice(0, 200)));
-    const all = steps(page, server, workspace);
-    for (const [index, [name, run]] of all.entries()) {
-      try {
-        await run();
-        passed++;
-        log(`✔ ${name}`);
-      } catch (error) {
-        // later steps build on this one: count them as failed rather than run them on a broken screen
-        failed += all.length - index;
-        log(`✘ ${name}\n${error instanceof Error ? error.message : String(error)}`);
-        fs.mkdirSync(FAILURE_DIR, { recursive: true });
-        await page.screenshot({ path: path.join(FAILURE_DIR, 'ui-environments-failure.png') }).catch(() => undefined);
-        log(`screen at the failure: ${path.join(FAILURE_DIR, 'ui-environments-failure.png')}; skipped ${all.length - index - 1} later step(s)`);
-        break;
-      }
-    }
+    ({ passed, failed } = await runSteps(page, steps(page, server, workspace), 'ui-environments-failure.png', log));
   } finally {
     if (browser) await browser.close().catch(() => undefined);
     await harness.stopCodeServer(server);
@@ -118,14 +85,4 @@ async function main() {
   return { passed, failed };
 }
 
-main().then(
-  ({ passed, failed }) => {
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(failed === 0 && passed > 0 ? 0 : 1);
-  },
-  (error) => {
-    console.error(`harness error: ${error instanceof Error ? error.stack : String(error)}`);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+exitWith(main());

@@ -8,14 +8,10 @@
 //
 // usage: node test/e2e/ui.js        (after `npm run build` and `npx vsce package --no-dependencies -o dist/kayron-releases.vsix`)
 // env:   KAYRON_E2E_SCREENSHOTS=<dir> (default test-results/e2e/screenshots; docs/images to refresh the README's), KAYRON_E2E_KEEP_TMP=1
-const fs = require('node:fs');
 const path = require('node:path');
 const harness = require('./harness');
 
-const VSIX = path.join(harness.REPO_DIR, 'dist/kayron-releases.vsix');
-const SCREENSHOTS = path.resolve(process.env.KAYRON_E2E_SCREENSHOTS || path.join(harness.REPO_DIR, 'test-results/e2e/screenshots'));
-const FAILURE_DIR = path.join(harness.REPO_DIR, 'test-results/e2e');
-const WAIT_MS = 30_000;
+const { VSIX, SCREENSHOTS, WAIT_MS, prepareUiRun, quickOpen, runFromPalette, runSteps, exitWith } = require('./ui-common');
 // kayron-spec §2.3 (c)
 const RELEASE_FORMAT_MESSAGE = 'This critical error indicates that the provided release tag does not comply with the required format';
 // service/service.yaml of the sample workspace: line 9 is `    release: "v0.5.3"`; column 15 is its `v`
@@ -91,19 +87,11 @@ function promotionSteps(page, server, promotion) {
       await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(promotion.clone)}`);
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
-      await page.keyboard.type('service.yaml');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'service.yaml' }).first().waitFor({ timeout: WAIT_MS });
-      await page.keyboard.press('Enter');
+      await quickOpen(page, 'service.yaml');
       await statusBarItem(page, 'Kayron lint passes').waitFor({ timeout: WAIT_MS });
     }],
     ['runs "Kayron: Promote Staging to Production…" from the palette and confirms in the modal', async () => {
-      await page.keyboard.press('Control+Shift+P');
-      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
-      await page.keyboard.type('Kayron: Promote Staging to Production');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Promote Staging to Production' }).first().waitFor({ timeout: WAIT_MS });
-      await page.keyboard.press('Enter');
+      await runFromPalette(page, 'Kayron: Promote Staging to Production', 'Promote Staging to Production');
       // the tag quick pick proposes the patch bump first
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'v0.6.11' }).first().waitFor({ timeout: WAIT_MS });
       await page.keyboard.press('Enter');
@@ -129,12 +117,7 @@ function steps(page, server, workspace) {
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
     }],
     ['opens service/service.yaml via Quick Open as a Kayron Release file', async () => {
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
-      await page.keyboard.type('service.yaml');
-      // the specific row, not just any row: Enter on a stale list opens the wrong file
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'service.yaml' }).first().waitFor({ timeout: WAIT_MS });
-      await page.keyboard.press('Enter');
+      await quickOpen(page, 'service.yaml');
       await page.locator('.tabs-container .tab', { hasText: 'service.yaml' }).waitFor({ timeout: WAIT_MS });
       await page.locator('[id="status.editor.mode"]', { hasText: 'Kayron Release' }).waitFor({ timeout: WAIT_MS });
       await statusBarItem(page, 'Kayron lint passes').waitFor({ timeout: WAIT_MS });
@@ -260,9 +243,7 @@ async function openQuickFixMenu(page, row) {
 }
 
 async function main() {
-  const playwright = harness.requireInstalledHost();
-  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run build && npx vsce package --no-dependencies -o dist/kayron-releases.vsix\``);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const playwright = prepareUiRun();
   const runDir = harness.makeRunDir('ui');
   const workspace = harness.copySampleReleasesRepo(path.join(runDir, 'releases'));
   let github;
@@ -281,22 +262,7 @@ async function main() {
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => log('[page error]', String(error).slice(0, 200)));
-    const all = [...steps(page, server, workspace), ...promotionSteps(page, server, promotion)];
-    for (const [index, [name, run]] of all.entries()) {
-      try {
-        await run();
-        passed++;
-        log(`✔ ${name}`);
-      } catch (error) {
-        // later steps build on this one: count them as failed rather than run them on a broken screen
-        failed += all.length - index;
-        log(`✘ ${name}\n${error instanceof Error ? error.message : String(error)}`);
-        fs.mkdirSync(FAILURE_DIR, { recursive: true });
-        await page.screenshot({ path: path.join(FAILURE_DIR, 'ui-failure.png') }).catch(() => undefined);
-        log(`screen at the failure: ${path.join(FAILURE_DIR, 'ui-failure.png')}; skipped ${all.length - index - 1} later step(s)`);
-        break;
-      }
-    }
+    ({ passed, failed } = await runSteps(page, [...steps(page, server, workspace), ...promotionSteps(page, server, promotion)], 'ui-failure.png', log));
   } finally {
     if (browser) await browser.close().catch(() => undefined);
     await harness.stopCodeServer(server);
@@ -307,14 +273,4 @@ async function main() {
   return { passed, failed };
 }
 
-main().then(
-  ({ passed, failed }) => {
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(failed === 0 && passed > 0 ? 0 : 1);
-  },
-  (error) => {
-    console.error(`harness error: ${error instanceof Error ? error.stack : String(error)}`);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+exitWith(main());
