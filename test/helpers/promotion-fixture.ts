@@ -3,6 +3,11 @@
  * "origin", a clone whose `origin` URL names github.com/acme/releases (rewritten by `insteadOf` to the bare repo, so
  * `git fetch` works offline), and a GitHub stand-in that serves the same objects through its write endpoints.
  */
+import { pathToFileURL } from 'node:url';
+import { GitRepository } from '../../server/src/environments/git';
+import { PromotionExecutor } from '../../server/src/promotion/executor';
+import { GitHubApi } from '../../server/src/promotion/github-api';
+import type { PromotionInputs } from '../../server/src/promotion/promotion';
 import { GitHubStandin, startGitHubStandin, type StandinRelease } from '../github-standin/server';
 import { installWriteEndpoints, type WritableRepo, type WriteEndpoints } from '../github-standin/write-endpoints';
 import { FixtureScope, GitFixture, git } from './git-fixture';
@@ -133,4 +138,21 @@ export async function createPromotionFixture(options: PromotionFixtureOptions = 
 /** Non-GET requests the stand-in received, as `METHOD path` plus the body (what a test asserts exactly). */
 export function writeRequests(standin: GitHubStandin): { call: string; body: unknown }[] {
   return standin.requests.filter((request) => request.method !== 'GET').map((request) => ({ call: `${request.method} ${request.path}`, body: request.body }));
+}
+
+/** Promotion inputs for the fixture's clone of acme/releases; `lookups` are the GitHub answers a test needs. */
+export async function promotionInputs(fixture: PromotionFixture, lookups: Pick<PromotionInputs, 'releaseNotes' | 'tagExists' | 'branchExists'> = {}): Promise<PromotionInputs> {
+  return {
+    rootUri: pathToFileURL(fixture.clone.dir).toString(),
+    repository: { owner: OWNER, repo: RELEASES_REPO },
+    serviceOwner: OWNER,
+    webUrl: 'https://github.com',
+    git: await GitRepository.open(fixture.clone.dir),
+    ...lookups,
+  };
+}
+
+/** An executor against the fixture's stand-in, logging to `log`. */
+export function promotionExecutor(fixture: PromotionFixture, log: string[] = [], dryRun = false): PromotionExecutor {
+  return new PromotionExecutor({ api: new GitHubApi({ apiUrl: fixture.standin.apiUrl, token: TOKEN }), dryRun, log: (line) => log.push(line) });
 }

@@ -1,31 +1,19 @@
 // Promote staging → production: the plan (services, checks, tag, diffs) from a real clone, and the exact release
 // request against the GitHub stand-in; conflicts, dry runs and logs.
 import { strict as assert } from 'node:assert';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { GitRepository } from '../../server/src/environments/git';
-import { GitHubApi } from '../../server/src/promotion/github-api';
-import { PromotionExecutor } from '../../server/src/promotion/executor';
 import { executeRecipe, planPromotion, proposeTags, type PromotionInputs } from '../../server/src/promotion/promotion';
 import { PromotionError } from '../../server/src/promotion/remote';
-import { createPromotionFixture, OWNER, RELEASES_REPO, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
+import { createPromotionFixture, promotionExecutor, promotionInputs, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
 
 const NOTES: Record<string, string> = { 'kayron@v0.5.3': "## What's changed\n\n- v0.5.3 fixes" };
 
-async function inputsFor(fixture: PromotionFixture): Promise<PromotionInputs> {
-  return {
-    rootUri: pathToFileURL(fixture.clone.dir).toString(),
-    repository: { owner: OWNER, repo: RELEASES_REPO },
-    serviceOwner: OWNER,
-    webUrl: 'https://github.com',
-    git: await GitRepository.open(fixture.clone.dir),
+const inputsFor = (fixture: PromotionFixture): Promise<PromotionInputs> =>
+  promotionInputs(fixture, {
     releaseNotes: (github, tag) => Promise.resolve(NOTES[`${github}@${tag}`]),
-  };
-}
+  });
 
-function executor(fixture: PromotionFixture, log: string[], dryRun = false): PromotionExecutor {
-  return new PromotionExecutor({ api: new GitHubApi({ apiUrl: fixture.standin.apiUrl, token: TOKEN }), dryRun, log: (line) => log.push(line) });
-}
+const executor = promotionExecutor;
 
 describe('promote staging to production', () => {
   let fixture: PromotionFixture;

@@ -1,32 +1,22 @@
 // Promote services to staging by pull request: the exact Git Data and pulls requests, formatting-preserving edits,
 // duplicates (open PR, existing branch), conflicts, a failure midway that cleans up, a stale base, and dry runs.
 import { strict as assert } from 'node:assert';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { GitRepository } from '../../server/src/environments/git';
 import { GitHubApi, GitHubApiError, type ApiResponse } from '../../server/src/promotion/github-api';
 import { PromotionExecutor } from '../../server/src/promotion/executor';
 import { bumpBranchName, executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
 import { PromotionError } from '../../server/src/promotion/remote';
-import { createPromotionFixture, INFRASTRUCTURE_V1, OWNER, RELEASES_REPO, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
+import { createPromotionFixture, promotionExecutor, promotionInputs, INFRASTRUCTURE_V1, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
 
 const STAGING_SERVICE = SERVICE_V1.replace('release: "v0.5.2"', 'release: "v0.5.3"');
 
-async function inputsFor(fixture: PromotionFixture): Promise<PromotionInputs> {
-  return {
-    rootUri: pathToFileURL(fixture.clone.dir).toString(),
-    repository: { owner: OWNER, repo: RELEASES_REPO },
-    serviceOwner: OWNER,
-    webUrl: 'https://github.com',
-    git: await GitRepository.open(fixture.clone.dir),
+const inputsFor = (fixture: PromotionFixture): Promise<PromotionInputs> =>
+  promotionInputs(fixture, {
     releaseNotes: (github, tag) => Promise.resolve(github === 'kayron' && tag === 'v0.5.4' ? '- faster sync\n- fewer retries' : undefined),
     tagExists: (github, tag) => Promise.resolve(!(github === 'kayron' && tag === 'v9.9.9')),
-  };
-}
+  });
 
-function executor(fixture: PromotionFixture, log: string[] = [], dryRun = false): PromotionExecutor {
-  return new PromotionExecutor({ api: new GitHubApi({ apiUrl: fixture.standin.apiUrl, token: TOKEN }), dryRun, log: (line) => log.push(line) });
-}
+const executor = promotionExecutor;
 
 const fileOn = (fixture: PromotionFixture, branch: string, path: string): string | undefined => {
   const sha = fixture.releases.branchSha(branch);

@@ -1,32 +1,21 @@
 // Deploy a service branch to testing and reset testing to staging: the exact ref updates, the commented release
 // pin, fast-forward protection (stale base SHA), idempotent re-runs and the preview diff.
 import { strict as assert } from 'node:assert';
-import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
-import { GitRepository } from '../../server/src/environments/git';
 import { GitHubApi } from '../../server/src/promotion/github-api';
-import { PromotionExecutor } from '../../server/src/promotion/executor';
 import { executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
 import { PromotionError } from '../../server/src/promotion/remote';
-import { createPromotionFixture, OWNER, RELEASES_REPO, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
+import { createPromotionFixture, promotionExecutor, promotionInputs, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
 
 const STAGING_SERVICE = SERVICE_V1.replace('release: "v0.5.2"', 'release: "v0.5.3"');
 const ON_BRANCH = STAGING_SERVICE.replace('    release: "v0.5.3"\n', '    # release: "v0.5.3"\n    branch: "feature/faster-sync"\n');
 
-async function inputsFor(fixture: PromotionFixture): Promise<PromotionInputs> {
-  return {
-    rootUri: pathToFileURL(fixture.clone.dir).toString(),
-    repository: { owner: OWNER, repo: RELEASES_REPO },
-    serviceOwner: OWNER,
-    webUrl: 'https://github.com',
-    git: await GitRepository.open(fixture.clone.dir),
+const inputsFor = (fixture: PromotionFixture): Promise<PromotionInputs> =>
+  promotionInputs(fixture, {
     branchExists: (github, branch) => Promise.resolve(github === 'kayron' ? branch === 'feature/faster-sync' : undefined),
-  };
-}
+  });
 
-function executor(fixture: PromotionFixture, log: string[] = [], dryRun = false): PromotionExecutor {
-  return new PromotionExecutor({ api: new GitHubApi({ apiUrl: fixture.standin.apiUrl, token: TOKEN }), dryRun, log: (line) => log.push(line) });
-}
+const executor = promotionExecutor;
 
 const testingFile = (fixture: PromotionFixture): string | undefined => {
   const sha = fixture.releases.branchSha('testing');
