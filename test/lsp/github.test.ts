@@ -580,3 +580,41 @@ describe('a 5xx that clears up', () => {
     }
   });
 });
+
+describe('a GitHub error that echoes the token encoded', () => {
+  // Characters that change under URL encoding, and no GitHub token shape, so only redaction by value can catch it.
+  const ECHOED_TOKEN = 's3cret/t0ken+echo=me';
+  const encodings = [
+    ['base64 of x-access-token:TOKEN', Buffer.from(`x-access-token:${ECHOED_TOKEN}`).toString('base64')],
+    ['base64 of TOKEN', Buffer.from(ECHOED_TOKEN).toString('base64')],
+    ['base64url of TOKEN inside a longer value', Buffer.from(`{"t":"${ECHOED_TOKEN}"}`).toString('base64url')],
+    ['URL-encoded x-access-token:TOKEN', encodeURIComponent(`x-access-token:${ECHOED_TOKEN}`)],
+    ['URL-encoded TOKEN', encodeURIComponent(ECHOED_TOKEN)],
+  ];
+
+  it('reaches neither the log, nor githubState.lastError, nor anything else the server writes, in any encoding', async () => {
+    const standin = await startGitHubStandin({ owners: [splitsOrganization()], tokens: [ECHOED_TOKEN] });
+    const message = `Resource not accessible; credentials ${encodings.map(([, encoded]) => encoded).join(' ')} were refused`;
+    standin.addFault({ path: EVERY_PATH, times: Number.MAX_SAFE_INTEGER, fault: { kind: 'status', status: 403, message } });
+    const workspace = await sampleWorkspace();
+    const client = await startSettled({
+      folders: [workspace.root],
+      env: environmentFor(standin, { GITHUB_TOKEN: ECHOED_TOKEN }),
+      initializationOptions: { cacheDirectory: workspace.cache },
+      recordStdout: true,
+    });
+    try {
+      const state = await client.waitForGitHubState((params) => params.lastError?.reason === 'forbidden' && params.unverified === SAMPLE_ENTRIES, { timeoutMs: 60_000 });
+      assert.match(state.lastError?.message ?? '', /credentials (?:\[REDACTED\] ){5}were refused/, 'the message got through, with every encoded token redacted');
+      const written = await everythingWritten(client, workspace.cache);
+      assert.ok(written.includes('Resource not accessible'), 'the error text was written (so the check below means something)');
+      for (const [name, encoded] of [['the token', ECHOED_TOKEN], ...encodings] as const) {
+        assert.equal(written.includes(encoded), false, `${name} (${encoded}) leaked`);
+      }
+    } finally {
+      await client.dispose();
+      await standin.close();
+      await removeWorkspace(workspace);
+    }
+  });
+});
