@@ -81,7 +81,7 @@ describe('a failed page makes the whole list unverified', () => {
   });
 
   test('repositories: an item without a name makes the owner list unverified', async () => {
-    standin.addFault({ path: '/orgs/acme/repos', query: { page: '2' }, times: 10, fault: { kind: 'edit-body', edit: (body) => (body as object[]).map(({ name: _name, ...rest }: Record<string, unknown>) => rest) } });
+    standin.addFault({ path: '/orgs/acme/repos', query: { page: '2' }, times: 10, fault: { kind: 'edit-body', edit: (body) => (body as Record<string, unknown>[]).map(({ name: _name, ...rest }) => rest) } });
     assertUnverified(await providers().listOwnerRepositories('acme'), 'repositories');
   });
 

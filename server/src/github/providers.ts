@@ -303,7 +303,7 @@ export class GitHubProviders implements GitHubData {
         // An item that does not parse makes the whole list unverified: what it named is unknown, not absent.
         if (item === undefined) throw new GitHubFailure('unexpected', `GitHub answered ${route} with an item of an unexpected shape.`);
         // Items GitHub lists that are not ours (a fork's pull request) are left out on purpose.
-        if (item !== NOT_OURS) items.push(item as T);
+        if (item !== NOT_OURS) items.push(item);
       }
       return items;
     };
