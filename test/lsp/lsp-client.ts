@@ -363,6 +363,11 @@ export class LspClient {
     }
   }
 
+  /** Any notification, as it is (tests of malformed input send what a broken client would). */
+  async notify(method: string, params?: unknown): Promise<void> {
+    await this.connection.sendNotification(method, params);
+  }
+
   /** `shutdown` then `exit`; resolves with the process exit code. */
   async shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number | null> {
     await this.request(ShutdownRequest.method, undefined, timeoutMs);
