@@ -89,6 +89,8 @@ export interface StartOptions {
   configuration?: Record<string, unknown>;
   /** Keep everything the server writes to stdout (JSON-RPC included) in `stdout`, e.g. to prove a secret never left it. */
   recordStdout?: boolean;
+  /** Advertise `workspace.workspaceEdit.documentChanges` (versioned edits), as VS Code and Neovim do. */
+  documentChanges?: boolean;
 }
 
 export class LspClient {
@@ -185,6 +187,7 @@ export class LspClient {
           workspace: {
             workspaceFolders: true,
             ...(options.configuration ? { configuration: true } : {}),
+            ...(options.documentChanges ? { workspaceEdit: { documentChanges: true } } : {}),
             didChangeWatchedFiles: { dynamicRegistration: options.watchFiles ?? true },
           },
           textDocument: {
@@ -291,6 +294,11 @@ export class LspClient {
   /** A full-text didChange. */
   replace(uri: string, text: string): Promise<void> {
     return this.change(uri, [{ text }]);
+  }
+
+  /** The version of the open document as last sent (undefined when not open). */
+  version(uri: string): number | undefined {
+    return this.versions.get(uri);
   }
 
   async close(uri: string): Promise<void> {
