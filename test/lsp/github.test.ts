@@ -618,3 +618,35 @@ describe('a GitHub error that echoes the token encoded', () => {
     }
   });
 });
+
+describe('a partial tag list', () => {
+  // kayron's 250 tags come in pages of 100; v0.2.24 is on page 2.
+  const ON_PAGE_TWO = 'v0.2.24';
+  const PAGE_FAULTS: [string, StandinFault][] = [
+    ['page 2 answers 404', { kind: 'status', status: 404, message: 'Not Found' }],
+    ['the tags on page 2 have no name', { kind: 'edit-body', edit: (body) => (body as Record<string, unknown>[]).map(({ name: _name, ...rest }) => rest) }],
+  ];
+  for (const [name, fault] of PAGE_FAULTS) {
+    it(`${name}: the pin on page 2 gets no release-unknown; the entry is counted unverified`, async () => {
+      const standin = await startGitHubStandin({ owners: [splitsOrganization()] });
+      standin.addFault({ path: `/repos/${SPLITS_OWNER}/kayron/tags`, query: { page: '2' }, times: Number.MAX_SAFE_INTEGER, fault });
+      const workspace = await sampleWorkspace();
+      const pinned = replaced(workspace.serviceText, 'release: "v0.5.3"', `release: "${ON_PAGE_TWO}"`);
+      await fs.writeFile(path.join(workspace.root, 'service/service.yaml'), pinned);
+      const client = await startSettled({ folders: [workspace.root], env: environmentFor(standin), initializationOptions: { cacheDirectory: workspace.cache } });
+      try {
+        const state = await client.waitForGitHubState((params) => params.unverified >= 1, { timeoutMs: 60_000 });
+        const stateSeq = client.githubStates.find((received) => received.params === state)?.seq ?? 0;
+        await client.waitForPublishCycle(stateSeq);
+        assert.ok(standin.requestsTo(`/repos/${SPLITS_OWNER}/kayron/tags`).some((request) => request.query.page === '2'), 'page 2 was asked for');
+        const kayronLine = rangeOf(pinned, ON_PAGE_TWO).start.line;
+        const onKayron = (client.latestDiagnostics(workspace.serviceUri) ?? []).filter((diagnostic) => diagnostic.range.start.line === kayronLine);
+        assert.deepEqual(codes(onKayron), [], `diagnostics on the kayron pin: ${JSON.stringify(onKayron)}`);
+      } finally {
+        await client.dispose();
+        await standin.close();
+        await removeWorkspace(workspace);
+      }
+    });
+  }
+});
