@@ -30,7 +30,7 @@ test('every setting is described and documented in the README', () => {
 });
 
 test('the committed JSON Schema equals the one generated from the zod schema', () => {
-  const committed = JSON.parse(readFileSync(path.join(root, 'server/src/schema/release.schema.json'), 'utf8')) as unknown;
+  const committed = JSON.parse(readFileSync(path.join(root, 'schema/release.schema.json'), 'utf8')) as unknown;
   assert.deepEqual(committed, releaseJsonSchema(), 'run `npm run schema` and commit the result');
 });
 
