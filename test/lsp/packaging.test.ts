@@ -137,6 +137,28 @@ describe('shipping the CLI (fresh clone of this working tree)', () => {
     );
   });
 
+  test('the .vsix is a release: minified bundles, the analysis worker, no CLI bundle, ≤ 450 KiB, no vsce warning', (t) => {
+    assert.ok(existsSync(path.join(clone, 'node_modules')), 'runs after the action test installed the clone');
+    const vsix = path.join(scratch, 'kayron-releases.vsix');
+    const result = spawnSync(path.join(clone, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '-o', vsix], { cwd: clone, env: childEnv(), encoding: 'utf8', input: '' });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.ok(!/WARNING/i.test(result.stdout + result.stderr), result.stdout + result.stderr);
+    const size = readFileSync(vsix).length;
+    t.diagnostic(`.vsix: ${(size / 1024).toFixed(0)} KiB`);
+    assert.ok(size <= 450 * 1024, `${size} bytes`);
+    // python3's zipfile (on every machine of this kind; unzip is not).
+    const unzip = (script: string) => execFileSync('python3', ['-c', `import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\n${script}`, vsix], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const listing = unzip("print('\\n'.join(z.namelist()))").trim().split('\n').sort();
+    for (const file of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/analysis-worker.js', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/images/icon.png']) {
+      assert.ok(listing.includes(file), `${file} in ${listing.join(', ')}`);
+    }
+    assert.ok(!listing.some((file) => file.includes('cli.js') || file.endsWith('.map') || file.endsWith('.ts')), listing.join(', '));
+    // vscode:prepublish built for production: minified, no source maps.
+    const server = unzip("sys.stdout.write(z.read('extension/dist/server.js').decode('utf-8'))");
+    assert.ok(server.split('\n').length < 100, `server.js has ${server.split('\n').length} lines: not minified`);
+    assert.ok(!server.includes('sourceMappingURL'));
+  });
+
   test('the pre-commit hook lints the whole tree once when a release file is staged', () => {
     assert.ok(tarball, 'runs after the pack test');
     const [hook, ...others] = parse(readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; language: string; files: string; pass_filenames: boolean }[];
