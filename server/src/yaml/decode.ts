@@ -2,7 +2,7 @@
  * Decodes a release file the way Kayron's loader does (goccy/go-yaml into `[]release.Struct`, kayron-spec §1.4),
  * keeping exact source ranges for every key and value. Reports every decode problem, not only goccy's first.
  */
-import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, YAMLMap } from 'yaml';
+import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, visit, YAMLMap } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
 import type { Problem, Range } from '../kayron/problem';
@@ -134,6 +134,23 @@ function describeYamlError(code: string, message: string): string {
   }
 }
 
+/**
+ * goccy fails in stages and reports the first error of the first failing stage: the scanner's invalid tokens, then the
+ * parser (syntax, duplicate keys) in source order, then the decoder's alias lookup, then its type conversions.
+ */
+export const enum Stage {
+  Scan = 0,
+  Parse = 1,
+  Alias = 2,
+  Decode = 3,
+}
+const problemStages = new WeakMap<Problem, Stage>();
+function staged(problem: Problem, stage: Stage): Problem {
+  problemStages.set(problem, stage);
+  return problem;
+}
+const stageOf = (problem: Problem): Stage => problemStages.get(problem) ?? Stage.Parse;
+
 class Decoder {
   readonly problems: Problem[] = [];
   readonly unknownKeys: UnknownKey[] = [];
@@ -151,11 +168,11 @@ class Decoder {
 
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
     const range = nodeRange(node) ?? fallback;
-    this.problems.push({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}` });
+    this.problems.push(staged({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}` }, Stage.Decode));
   }
 
-  syntaxProblem(range: Range, message: string, data?: Record<string, unknown>): void {
-    this.problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range, message: `${this.position(range[0])} ${message}`, ...(data ? { data } : {}) });
+  syntaxProblem(range: Range, message: string, stage: Stage, data?: Record<string, unknown>, messageOffset?: number): void {
+    this.problems.push(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}`, ...(data ? { data } : {}) }, stage));
   }
 
   resolve(node: YamlNode | null | undefined): YamlNode | null | undefined {
@@ -163,7 +180,9 @@ class Decoder {
     for (let hops = 0; isAlias(current) && hops < 32; hops++) {
       const target = current.resolve(this.doc) as YamlNode | undefined;
       if (!target) {
-        this.syntaxProblem(nodeRange(current) ?? [0, 0], `could not find alias "${current.source}"`);
+        // goccy's alias token starts after the `*`, at the name.
+        const range = nodeRange(current) ?? [0, 0];
+        this.syntaxProblem(range, `could not find alias "${current.source}"`, Stage.Alias, undefined, range[0] + 1);
         return undefined;
       }
       current = target;
@@ -189,7 +208,7 @@ class Decoder {
     const mergedNames = new Set(merged.map((pair) => keyName(pair.key)));
     for (const pair of explicit) {
       const name = keyName(pair.key);
-      if (mergedNames.has(name)) this.syntaxProblem(nodeRange(pair.key) ?? [0, 0], `duplicate key "${name}"`);
+      if (mergedNames.has(name)) this.syntaxProblem(nodeRange(pair.key) ?? [0, 0], `duplicate key "${name}"`, Stage.Decode);
     }
     const explicitNames = new Set(explicit.map((pair) => keyName(pair.key)));
     return [...explicit, ...merged.filter((pair) => !explicitNames.has(keyName(pair.key)))];
@@ -317,6 +336,17 @@ class Decoder {
     return entries;
   }
 
+  /** goccy's decoder looks up every alias of the document, unknown keys included, before it converts any value. */
+  checkAliases(): void {
+    visit(this.doc, {
+      Alias: (_key, node) => {
+        if (node.resolve(this.doc) !== undefined) return undefined;
+        this.resolve(node);
+        return visit.BREAK;
+      },
+    });
+  }
+
   /** goccy rejects duplicate keys at every level and in every document, even in ignored content. */
   checkDuplicateKeys(node: YamlNode | null | undefined, depth = 0): void {
     if (!node || depth > MAX_DEPTH) return;
@@ -329,7 +359,7 @@ class Decoder {
           const earlier = seen.get(name);
           // The whole pair, key to end of value, so a quick fix can remove it without parsing the file again.
           const pairRange: Range = [range[0], Math.max(range[1], nodeRange(pair.value)?.[1] ?? range[1])];
-          if (earlier) this.syntaxProblem(range, `mapping key "${name}" already defined at ${this.position(earlier[0])}`, { pair: pairRange });
+          if (earlier) this.syntaxProblem(range, `mapping key "${name}" already defined at ${this.position(earlier[0])}`, Stage.Parse, { pair: pairRange });
           else seen.set(name, range);
         }
         this.checkDuplicateKeys(pair.value, depth + 1);
@@ -568,7 +598,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
   const tab = findIndentationTab(text, nonIndentationRanges(list, text));
   const tabLine = tab === undefined ? undefined : lineCounter.linePos(tab).line;
   if (tab !== undefined) {
-    problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [tab, tab + 1], message: `${position(tab)} found character '\t' that cannot start any token` });
+    problems.push(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [tab, tab + 1], message: `${position(tab)} found character '\t' that cannot start any token` }, Stage.Scan));
   }
   for (const doc of list) {
     for (const error of doc.errors) {
@@ -578,11 +608,13 @@ export function decodeReleaseFile(text: string): DecodedFile {
       const end = openingQuote === undefined ? Math.max(error.pos[1], start) : openingQuote + 1;
       // The parser's own complaints on the tab's line are follow-ups of the tab.
       if (tabLine !== undefined && lineCounter.linePos(start).line === tabLine) continue;
-      problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, end], message: `${position(start)} ${describeYamlError(error.code, error.message)}` });
+      const stage = openingQuote === undefined ? Stage.Parse : Stage.Scan;
+      problems.push(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, end], message: `${position(start)} ${describeYamlError(error.code, error.message)}` }, stage));
     }
   }
   if (first && first.errors.length === 0) {
     const decoder = new Decoder(first, lineCounter, text);
+    decoder.checkAliases();
     result.entries = decoder.decodeRoot();
     result.unknownKeys = decoder.unknownKeys;
     decoder.checkDuplicateKeys(first.contents);
@@ -598,7 +630,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
     const start = doc.range[0];
     result.ignoredDocuments.push([start, Math.max(start, Math.min(doc.range[1], start + 3))]);
   }
-  problems.sort((a, b) => a.range[0] - b.range[0]);
+  problems.sort((a, b) => stageOf(a) - stageOf(b) || a.range[0] - b.range[0]);
   result.problems = uniqueProblems(problems);
   result.failed = problems.length > 0;
   return result;
