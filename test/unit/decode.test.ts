@@ -196,7 +196,7 @@ describe('anchors, aliases and merge keys (§1.4)', () => {
   });
 
   test('an undefined alias is an error: could not find alias "nope"', () => {
-    expectProblemAt('- «*nope»\n', 'yaml-syntax', { kayron: true, messageStartsWith: '[1:3] could not find alias "nope"' });
+    expectProblemAt('- «*nope»\n', 'yaml-syntax', { kayron: true, messageStartsWith: '[1:4] could not find alias "nope"' }); // goccy points at the name after '*' (kayron-fuzz 1:412: `- *undefined` is [1:4])
   });
 
   test('an aliased scalar value is decoded like the anchored one', () => {
