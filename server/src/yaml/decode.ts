@@ -5,6 +5,7 @@
 import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, visit, YAMLMap } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
+import { goccySyntaxError } from './goccy-syntax';
 import type { Problem, Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -631,7 +632,21 @@ export function decodeReleaseFile(text: string): DecodedFile {
     result.ignoredDocuments.push([start, Math.max(start, Math.min(doc.range[1], start + 3))]);
   }
   problems.sort((a, b) => stageOf(a) - stageOf(b) || a.range[0] - b.range[0]);
-  result.problems = uniqueProblems(problems);
-  result.failed = problems.length > 0;
+  result.problems = oneSyntaxError(uniqueProblems(problems), text);
+  result.failed = result.problems.length > 0;
   return result;
+}
+
+/**
+ * goccy stops at its first syntax error, and so does Kayron: a file that does not parse gets exactly that one error,
+ * in goccy's words and at goccy's position, instead of every follow-up complaint of an error-recovering parser.
+ */
+function oneSyntaxError(problems: Problem[], text: string): Problem[] {
+  const goccy = text.includes('\t') && problems.some((problem) => stageOf(problem) === Stage.Scan) ? undefined : goccySyntaxError(text);
+  if (goccy) {
+    const offset = Math.min(goccy.offset, text.length);
+    return [staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [offset, Math.min(text.length, offset + goccy.length)], message: `[${goccy.line}:${goccy.column}] ${goccy.message}` }, Stage.Parse)];
+  }
+  const firstSyntax = problems.find((problem) => stageOf(problem) <= Stage.Parse);
+  return firstSyntax ? problems.filter((problem) => stageOf(problem) > Stage.Parse || problem === firstSyntax) : problems;
 }
