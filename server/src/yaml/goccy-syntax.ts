@@ -107,6 +107,11 @@ interface Char {
   offset: number;
 }
 
+/**
+ * goccy's scanner state that decides where a plain scalar ends: `lastDelimColumn` is the column of the last block
+ * delimiter (a key, `-`, `?`, `<<`). On a new line, a first character right of it continues the scalar ("up"); at or
+ * left of it ends the scalar ("down"); with no delimiter yet (0) nothing changes, so top-level text runs on.
+ */
 class Scanner {
   readonly tokens: RawToken[] = [];
   private readonly chars: Char[] = [];
@@ -114,10 +119,13 @@ class Scanner {
   private line = 1;
   private column = 1;
   private indentNum = 0;
-  private prevIndentNum = 0;
-  private prevIndentColumn = 0;
+  private lastDelimColumn = 0;
   private firstCharAtLine = true;
-  private flowDepth = 0;
+  private state: 'up' | 'down' | 'keep' = 'keep';
+  private flowSequences = 0;
+  private flowMaps = 0;
+  private anchorOrAlias = false;
+  private directive = false;
   private buffer: { line: number; column: number; offset: number; end: number; text: string; lines: number } | undefined;
 
   constructor(private readonly text: string) {
@@ -145,19 +153,17 @@ class Scanner {
     return c === '' || c === ' ' || c === '\n' || c === '\r' || c === '\t';
   }
 
+  private get inFlow(): boolean {
+    return this.flowSequences > 0 || this.flowMaps > 0;
+  }
+
   private advance(count = 1): void {
     this.index += count;
     this.column += count;
   }
 
-  private newline(): void {
-    if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.index++;
-    this.index++;
-    this.line++;
-    this.column = 1;
-    this.indentNum = 0;
-    this.firstCharAtLine = true;
-    if (this.buffer) this.buffer.lines++;
+  private invalid(message: string, length = 1, line = this.line, column = this.column, at = this.index): never {
+    throw new SyntaxFailure(message, { kind: 'plain', line, column, offset: this.offsetAt(at), end: this.offsetAt(at + length), value: '', multiline: false });
   }
 
   private push(kind: RawKind, value: string, start: number, length: number, line = this.line, column = this.column): RawToken {
@@ -171,27 +177,18 @@ class Scanner {
     if (!buffer) return undefined;
     this.buffer = undefined;
     const value = buffer.text.replace(/ +$/, '');
-    const token: RawToken = { kind: 'plain', line: buffer.line, column: buffer.column, offset: buffer.offset, end: buffer.end, value, multiline: buffer.lines > 0 };
+    const token: RawToken = { kind: 'plain', line: buffer.line, column: buffer.column, offset: buffer.offset, end: buffer.end, value, multiline: value.includes('\n') || buffer.lines > 0 };
     this.tokens.push(token);
     return token;
   }
 
-  /** goccy's indent state of the line's first character, against the previous line's reference column. */
-  private indentState(column: number): 'up' | 'equal' | 'down' {
-    const reference = this.prevIndentColumn > 0 ? this.prevIndentColumn : this.prevIndentNum + 1;
-    return column > reference ? 'up' : column === reference ? 'equal' : 'down';
-  }
-
-  private updateIndent(c: string): void {
-    const state = this.indentState(this.column);
-    this.firstCharAtLine = false;
-    if (this.buffer) {
-      if (state === 'up' && !this.isNewline(c)) this.buffer.text += ' ';
-      else this.flush();
+  private addToBuffer(c: string): void {
+    if (!this.buffer) {
+      if (c === ' ') return;
+      this.buffer = { line: this.line, column: this.column, offset: this.offsetAt(), end: this.offsetAt(this.index + 1), text: '', lines: 0 };
     }
-    if (state === 'up' && c === '-' && this.buffer) return;
-    this.prevIndentNum = this.indentNum;
-    this.prevIndentColumn = 0;
+    this.buffer.text += c;
+    if (c !== ' ') this.buffer.end = this.offsetAt(this.index + 1);
   }
 
   scan(): void {
@@ -203,195 +200,245 @@ class Scanner {
           this.advance();
           continue;
         }
-        this.updateIndent(c);
+        if (!this.isNewline(c) && c !== '\t') {
+          this.firstCharAtLine = false;
+          if (this.lastDelimColumn > 0) this.state = this.lastDelimColumn < this.column ? 'up' : 'down';
+          if (this.state === 'down') this.flush();
+        }
+      } else {
+        this.state = 'keep';
       }
-      if (this.isNewline(c)) {
-        this.newline();
-        continue;
-      }
-      if (this.buffer) {
-        this.scanInPlain(c);
-        continue;
-      }
-      this.scanTokenStart(c);
+      this.scanChar(c);
     }
     this.flush();
   }
 
-  private nextIsBlank(): boolean {
-    return this.isBlank(this.char(this.index + 1));
-  }
-
-  private scanInPlain(c: string): void {
-    const buffer = this.buffer as NonNullable<Scanner['buffer']>;
-    if (c === ':' && (this.nextIsBlank() || (this.flowDepth > 0 && /[,\]}[{]/.test(this.char(this.index + 1))))) {
-      const key = this.flush();
-      if (key) this.prevIndentColumn = key.column;
-      this.push('colon', ':', this.index, 1);
-      this.advance();
-      return;
-    }
-    if (this.flowDepth > 0 && (c === ',' || c === ']' || c === '}')) {
-      this.flush();
-      this.scanTokenStart(c);
-      return;
-    }
-    if (c === '#' && /[ \t]/.test(this.char(this.index - 1))) {
-      this.flush();
-      this.skipComment();
-      return;
-    }
-    if (c === '\t') {
-      // goccy drops a tab inside a plain scalar: `t<TAB>he` reads "the".
-      this.advance();
-      return;
-    }
-    buffer.text += c;
-    this.advance();
-    if (c !== ' ') buffer.end = this.offsetAt();
-  }
-
-  private skipComment(): void {
-    while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
-  }
-
-  private startPlain(c: string): void {
-    this.buffer = { line: this.line, column: this.column, offset: this.offsetAt(), end: this.offsetAt(this.index + 1), text: c, lines: 0 };
-    this.advance();
-  }
-
-  private scanTokenStart(c: string): void {
+  private scanChar(c: string): void {
     const start = this.index;
+    const buffered = this.buffer !== undefined;
     switch (c) {
-      case ' ':
-      case '\t':
-        this.advance();
-        return;
-      case '#':
-        this.skipComment();
-        return;
-      case '-':
-        if (this.column === 1 && this.char(start + 1) === '-' && this.char(start + 2) === '-' && this.isBlank(this.char(start + 3))) {
-          this.push('doc-start', '---', start, 3);
-          this.advance(3);
-          return;
-        }
-        if (this.nextIsBlank()) {
-          this.push('seq-entry', '-', start, 1);
-          this.prevIndentColumn = this.column;
+      case '{':
+        if (!buffered || this.inFlow) {
+          this.flush();
+          this.push('flow-map-start', '{', start, 1);
+          this.flowMaps++;
           this.advance();
           return;
         }
         break;
-      case '.':
-        if (this.column === 1 && this.char(start + 1) === '.' && this.char(start + 2) === '.' && this.isBlank(this.char(start + 3))) {
-          this.push('doc-end', '...', start, 3);
-          this.advance(3);
-          return;
-        }
-        break;
-      case '?':
-        if (this.nextIsBlank()) {
-          this.push('map-key', '?', start, 1);
+      case '}':
+        if (this.flowMaps > 0) {
+          this.flush();
+          this.push('flow-map-end', '}', start, 1);
+          this.flowMaps--;
           this.advance();
-          return;
-        }
-        break;
-      case ':':
-        if (this.nextIsBlank() || (this.flowDepth > 0 && /[,\]}]/.test(this.char(start + 1)))) {
-          this.push('colon', ':', start, 1);
-          this.advance();
-          return;
-        }
-        break;
-      case '<':
-        if (this.char(start + 1) === '<' && (this.isBlank(this.char(start + 2)) || this.char(start + 2) === ':')) {
-          this.prevIndentColumn = this.column;
-          this.push('merge-key', '<<', start, 2);
-          this.advance(2);
           return;
         }
         break;
       case '[':
-        this.push('flow-seq-start', '[', start, 1);
-        this.flowDepth++;
-        this.advance();
-        return;
-      case '{':
-        this.push('flow-map-start', '{', start, 1);
-        this.flowDepth++;
-        this.advance();
-        return;
+        if (!buffered || this.inFlow) {
+          this.flush();
+          this.push('flow-seq-start', '[', start, 1);
+          this.flowSequences++;
+          this.advance();
+          return;
+        }
+        break;
       case ']':
-      case '}':
-        this.push(c === ']' ? 'flow-seq-end' : 'flow-map-end', c, start, 1);
-        this.flowDepth = Math.max(0, this.flowDepth - 1);
-        this.advance();
-        return;
+        if (!buffered || this.flowSequences > 0) {
+          this.flush();
+          this.push('flow-seq-end', ']', start, 1);
+          this.flowSequences--;
+          this.advance();
+          return;
+        }
+        break;
       case ',':
-        if (this.flowDepth > 0) {
+        if (this.inFlow) {
+          this.flush();
           this.push('comma', ',', start, 1);
           this.advance();
           return;
         }
         break;
-      case '"':
-      case "'":
-        this.scanQuoted(c);
-        return;
-      case '&':
-      case '*':
-        this.push(c === '&' ? 'anchor' : 'alias', c, start, 1);
-        this.advance();
-        this.scanName();
-        return;
-      case '!':
-        this.scanTag();
-        return;
+      case '.':
+        if (this.indentNum === 0 && this.column === 1 && this.char(start + 1) === '.' && this.char(start + 2) === '.') {
+          this.flush();
+          this.push('doc-end', '...', start, 3);
+          this.advance(3);
+          return;
+        }
+        break;
+      case '<':
+        if (this.isMergeKey()) {
+          this.lastDelimColumn = this.column;
+          this.push('merge-key', '<<', start, 2);
+          this.advance(2);
+          return;
+        }
+        break;
+      case '-':
+        if (this.indentNum === 0 && this.column === 1 && this.char(start + 1) === '-' && this.char(start + 2) === '-' && this.isBlank(this.char(start + 3))) {
+          this.flush();
+          this.push('doc-start', '---', start, 3);
+          this.advance(3);
+          this.lastDelimColumn = 0;
+          this.indentNum = 0;
+          return;
+        }
+        if (buffered && this.state === 'up') break;
+        if (!buffered && this.isBlank(this.char(start + 1))) {
+          this.push('seq-entry', '-', start, 1);
+          this.lastDelimColumn = this.column;
+          this.advance();
+          return;
+        }
+        break;
+      case ':':
+        if (this.scanMapDelim()) return;
+        break;
       case '|':
       case '>':
-        this.scanBlockScalar(c);
-        return;
+        if (!buffered) {
+          this.scanBlockScalar(c);
+          return;
+        }
+        break;
+      case '!':
+        if (!buffered && !this.directive) {
+          this.scanTag();
+          return;
+        }
+        break;
       case '%':
-        if (this.indentNum === 0 && this.column === 1) {
+        if (!buffered && this.indentNum === 0) {
           this.push('directive', '%', start, 1);
+          this.directive = true;
+          this.advance();
+          return;
+        }
+        break;
+      case '?':
+        if (!buffered && (this.char(start + 1) === ' ' || this.char(start + 1) === '\t')) {
+          this.push('map-key', '?', start, 1);
+          this.lastDelimColumn = this.column;
+          this.advance();
+          return;
+        }
+        break;
+      case '&':
+      case '*':
+        if (!buffered) {
+          this.push(c === '&' ? 'anchor' : 'alias', c, start, 1);
+          this.anchorOrAlias = true;
+          this.advance();
+          return;
+        }
+        break;
+      case '#': {
+        const previous = start > 0 ? this.char(start - 1) : ' ';
+        if (previous === ' ' || previous === '\t' || this.isNewline(previous)) {
+          this.flush();
+          while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
+          return;
+        }
+        break;
+      }
+      case '"':
+      case "'":
+        if (!buffered) {
+          this.scanQuoted(c);
+          return;
+        }
+        break;
+      case '\r':
+      case '\n':
+        this.scanNewline();
+        return;
+      case ' ':
+        if (this.anchorOrAlias || this.directive) {
+          this.flush();
+          this.anchorOrAlias = false;
           this.advance();
           return;
         }
         break;
       case '@':
       case '`':
-        throw new SyntaxFailure(`'${c}' is a reserved character`, { kind: 'plain', line: this.line, column: this.column, offset: this.offsetAt(), end: this.offsetAt(start + 1), value: c, multiline: false });
+        if (!buffered) this.invalid(`'${c}' is a reserved character`);
+        break;
+      case '\t':
+        if ((buffered && this.lastDelimColumn === 0) || this.lastDelimColumn < this.column) {
+          // A tab takes no column in goccy's count and is not part of the text: `t<TAB>he` reads "the".
+          this.index++;
+          if (this.firstCharAtLine) this.indentNum++;
+          return;
+        }
+        if (!this.inFlow && this.firstCharAtLine) this.invalid("found character '\t' that cannot start any token");
+        break;
     }
-    this.startPlain(c);
+    this.addToBuffer(c);
+    this.advance();
   }
 
-  private scanName(): void {
-    const start = this.index;
-    const line = this.line;
-    const column = this.column;
-    let value = '';
-    while (this.index < this.chars.length) {
-      const c = this.char();
-      if (this.isBlank(c) || (this.flowDepth > 0 && /[,\]}[{]/.test(c))) break;
-      value += c;
-      this.advance();
+  private isMergeKey(): boolean {
+    if (this.char(this.index + 1) !== '<' || this.char(this.index + 2) === '<') return false;
+    for (let at = this.index + 2; at < this.chars.length; at++) {
+      const c = this.char(at);
+      if (c === ' ') continue;
+      if (c !== ':') return false;
+      const next = this.char(at + 1);
+      return next === ' ' || this.isNewline(next);
     }
-    if (value !== '') this.tokens.push({ kind: 'plain', line, column, offset: this.offsetAt(start), end: this.offsetAt(), value, multiline: false });
+    return false;
+  }
+
+  private scanMapDelim(): boolean {
+    if (this.directive || this.anchorOrAlias) return false;
+    const next = this.char(this.index + 1);
+    if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') {
+      if (!this.inFlow || !/[,\]}]/.test(next)) return false;
+    }
+    const key = this.flush();
+    if (key) this.lastDelimColumn = key.column;
+    else {
+      const last = this.tokens[this.tokens.length - 1];
+      if (last && (last.kind === 'double' || last.kind === 'single')) this.lastDelimColumn = last.column;
+    }
+    this.push('colon', ':', this.index, 1);
+    this.advance();
+    return true;
+  }
+
+  private scanNewline(): void {
+    if (this.buffer) this.buffer.text = this.buffer.text.replace(/ +$/, '');
+    if (this.anchorOrAlias || this.directive) this.flush();
+    if (this.buffer) {
+      this.buffer.text += ' ';
+      this.buffer.lines++;
+    }
+    if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.index++;
+    this.index++;
+    this.line++;
+    this.column = 1;
+    this.indentNum = 0;
+    this.firstCharAtLine = true;
+    this.anchorOrAlias = false;
+    this.directive = false;
   }
 
   private scanTag(): void {
     const start = this.index;
+    let length = 0;
     let value = '';
-    while (this.index < this.chars.length) {
-      const c = this.char();
-      if (this.isBlank(c) || (this.flowDepth > 0 && /[,\]}]/.test(c))) break;
+    for (let at = start; at < this.chars.length; at++) {
+      const c = this.char(at);
+      if (c === ' ' || this.isNewline(c) || (c === ',' && this.inFlow)) break;
       value += c;
-      this.index++;
+      length++;
     }
-    this.index = start;
-    this.push('tag', value, start, [...value].length);
-    this.advance([...value].length);
+    this.push('tag', value, start, length);
+    this.advance(length);
   }
 
   private scanQuoted(quote: string): void {
@@ -403,14 +450,15 @@ class Scanner {
     let lines = 0;
     while (this.index < this.chars.length) {
       const c = this.char();
-      if (quote === '"' && c === '\\') {
-        value += c + this.char(this.index + 1);
-        if (this.isNewline(this.char(this.index + 1))) {
+      if (quote === '"' && c === '\\' && this.index + 1 < this.chars.length) {
+        const next = this.char(this.index + 1);
+        if (this.isNewline(next)) {
           this.advance();
           this.newlineInScalar();
           lines++;
           continue;
         }
+        value += c + next;
         this.advance(2);
         continue;
       }
@@ -428,23 +476,17 @@ class Scanner {
         this.newlineInScalar();
         lines++;
         value += ' ';
+        const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
+        if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3))) this.invalid('found unexpected document separator', 3);
         continue;
       }
       value += c;
       this.advance();
     }
-    throw new SyntaxFailure(`could not find end character of ${quote === '"' ? 'double' : 'single'}-quoted text`, {
-      kind: 'double',
-      line,
-      column,
-      offset: this.offsetAt(start),
-      end: this.offsetAt(start + 1),
-      value: '',
-      multiline: false,
-    });
+    this.invalid(`could not find end character of ${quote === '"' ? 'double' : 'single'}-quoted text`, 1, line, column, start);
   }
 
-  /** A line break inside a quoted scalar: positions move on, indentation bookkeeping does not happen. */
+  /** A line break inside a quoted or block scalar: positions move on, indentation bookkeeping does not happen. */
   private newlineInScalar(): void {
     if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.index++;
     this.index++;
@@ -456,18 +498,21 @@ class Scanner {
     const start = this.index;
     const line = this.line;
     const column = this.column;
-    let header = indicator;
-    this.advance();
-    while (this.index < this.chars.length && !this.isNewline(this.char())) {
-      header += this.char();
-      this.advance();
+    let header = '';
+    for (let at = start + 1; at < this.chars.length && !this.isNewline(this.char(at)); at++) header += this.char(at);
+    const comment = header.indexOf('#');
+    const option = (comment > 0 ? header.slice(0, comment) : header).replace(/[ \t]+$/, '').replace(/ +$/, '');
+    if (option !== '') {
+      const digits = option.replace(/^[-+]/, '').replace(/[-+]$/, '');
+      if (digits !== '' && (digits === '0' || !/^[0-9]+$/.test(digits) || Number(digits) > 9)) this.invalid(`invalid header option: ${goQuote(option)}`, 1, line, column, start);
     }
-    this.push(indicator === '|' ? 'literal' : 'folded', header.trimEnd(), start, [...header].length, line, column);
-    const reference = this.prevIndentColumn > 0 ? this.prevIndentColumn : this.prevIndentNum + 1;
-    // The body: every following line that is blank or indented deeper than the reference column.
+    if (column === 1) this.lastDelimColumn = 1;
+    this.push(indicator === '|' ? 'literal' : 'folded', indicator + option, start, 1 + [...header].length, line, column);
+    this.advance(1 + [...header].length);
+    const reference = this.lastDelimColumn;
+    // The body: every following line that is blank or whose first character lies right of the last delimiter.
     let body: RawToken | undefined;
     while (this.index < this.chars.length) {
-      // at a line break
       const lineStart = this.index + (this.char() === '\r' && this.char(this.index + 1) === '\n' ? 2 : 1);
       let at = lineStart;
       let indent = 0;
@@ -476,12 +521,11 @@ class Scanner {
         indent++;
       }
       const first = this.char(at);
-      if (first !== '' && !this.isNewline(first) && indent + 1 <= reference) break;
-      if (first === '' && indent === 0) break;
+      const blank = first === '' || this.isNewline(first);
+      if (!blank && reference > 0 && indent + 1 <= reference) break;
+      if (first === '' && at === lineStart) break;
       this.newlineInScalar();
-      if (!body && first !== '' && !this.isNewline(first)) {
-        body = { kind: 'plain', line: this.line, column: indent + 1, offset: this.offsetAt(at), end: this.offsetAt(at), value: '', multiline: true };
-      }
+      if (!body && !blank) body = { kind: 'plain', line: this.line, column: indent + 1, offset: this.offsetAt(at), end: this.offsetAt(at), value: '', multiline: true };
       this.advance(indent);
       while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
       if (body) body.end = this.offsetAt();
