@@ -5,7 +5,7 @@
 import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, visit, YAMLMap } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
-import { goccySyntaxError } from './goccy-syntax';
+import { goccySyntaxError, type GoccySyntaxError } from './goccy-syntax';
 import type { Problem, Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -558,19 +558,24 @@ export function decodeReleaseFile(text: string): DecodedFile {
     document: undefined,
   };
   if (text.charCodeAt(0) === 0xfeff) {
+    // goccy reads a byte order mark as the first character of a plain scalar; what fails then depends on the rest.
+    const goccy = goccySyntaxError(text);
     result.problems = [{
       code: 'yaml-syntax',
       severity: 'error',
       kayronCheck: true,
-      range: [0, Math.min(text.length, 1)],
-      message: `${bomErrorPosition(text)} mapping value is not allowed in this context (the file starts with a UTF-8 byte order mark, which Kayron's YAML parser rejects; save the file as UTF-8 without BOM)`,
+      range: goccy ? goccyRange(goccy, text) : [0, Math.min(text.length, 1)],
+      message: `${goccy ? `[${goccy.line}:${goccy.column}] ${goccy.message}` : `${bomErrorPosition(text)} mapping value is not allowed in this context`} (the file starts with a UTF-8 byte order mark, which Kayron's YAML parser reads as text; save the file as UTF-8 without BOM)`,
     }];
     result.failed = true;
     return result;
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
-    result.problems = [{ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [nul, nul + 1], message: 'the file contains a NUL byte: this is not a YAML text file' }];
+    const goccy = goccySyntaxError(text);
+    result.problems = [goccy
+      ? { code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message: `[${goccy.line}:${goccy.column}] ${goccy.message}` }
+      : { code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [nul, nul + 1], message: 'the file contains a NUL byte: this is not a YAML text file' }];
     result.failed = true;
     return result;
   }
@@ -637,6 +642,11 @@ export function decodeReleaseFile(text: string): DecodedFile {
   return result;
 }
 
+function goccyRange(error: GoccySyntaxError, text: string): Range {
+  const offset = Math.min(error.offset, text.length);
+  return [offset, Math.min(text.length, offset + error.length)];
+}
+
 /**
  * goccy stops at its first syntax error, and so does Kayron: a file that does not parse gets exactly that one error,
  * in goccy's words and at goccy's position, instead of every follow-up complaint of an error-recovering parser.
@@ -644,8 +654,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
 function oneSyntaxError(problems: Problem[], text: string): Problem[] {
   const goccy = text.includes('\t') && problems.some((problem) => stageOf(problem) === Stage.Scan) ? undefined : goccySyntaxError(text);
   if (goccy) {
-    const offset = Math.min(goccy.offset, text.length);
-    return [staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [offset, Math.min(text.length, offset + goccy.length)], message: `[${goccy.line}:${goccy.column}] ${goccy.message}` }, Stage.Parse)];
+    return [staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message: `[${goccy.line}:${goccy.column}] ${goccy.message}` }, Stage.Parse)];
   }
   const firstSyntax = problems.find((problem) => stageOf(problem) <= Stage.Parse);
   return firstSyntax ? problems.filter((problem) => stageOf(problem) > Stage.Parse || problem === firstSyntax) : problems;
