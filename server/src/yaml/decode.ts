@@ -580,7 +580,9 @@ export function decodeReleaseFile(text: string): DecodedFile {
     return result;
   }
   // Parse to the CST once, check its depth, then compose the same tokens (what parseAllDocuments does in one go).
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  // A lone CR is a line break for goccy (and for LSP clients); the `yaml` library would read it as text. Same length,
+  // so every offset stays valid.
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text.replace(/\r(?!\n)/g, '\n')));
   const tooDeep = findExcessiveNesting(tokens);
   if (tooDeep !== undefined) {
     const { line, col } = lineCounter.linePos(tooDeep);
@@ -652,7 +654,7 @@ function goccyRange(error: GoccySyntaxError, text: string): Range {
  * in goccy's words and at goccy's position, instead of every follow-up complaint of an error-recovering parser.
  */
 function oneSyntaxError(problems: Problem[], text: string): Problem[] {
-  const goccy = text.includes('\t') && problems.some((problem) => stageOf(problem) === Stage.Scan) ? undefined : goccySyntaxError(text);
+  const goccy = goccySyntaxError(text);
   if (goccy) {
     return [staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message: `[${goccy.line}:${goccy.column}] ${goccy.message}` }, Stage.Parse)];
   }

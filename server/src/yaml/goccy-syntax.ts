@@ -509,8 +509,10 @@ class Scanner {
     if (column === 1) this.lastDelimColumn = 1;
     this.push(indicator === '|' ? 'literal' : 'folded', indicator + option, start, 1 + [...header].length, line, column);
     this.advance(1 + [...header].length);
+    // The body: blank lines and lines starting right of the last delimiter; once the first content line fixes the
+    // content column, a line starting left of it ends the body too.
     const reference = this.lastDelimColumn;
-    // The body: every following line that is blank or whose first character lies right of the last delimiter.
+    let contentColumn = 0;
     let body: RawToken | undefined;
     while (this.index < this.chars.length) {
       const lineStart = this.index + (this.char() === '\r' && this.char(this.index + 1) === '\n' ? 2 : 1);
@@ -523,8 +525,10 @@ class Scanner {
       const first = this.char(at);
       const blank = first === '' || this.isNewline(first);
       if (!blank && reference > 0 && indent + 1 <= reference) break;
+      if (!blank && contentColumn > 0 && indent + 1 < contentColumn) break;
       if (first === '' && at === lineStart) break;
       this.newlineInScalar();
+      if (!blank && contentColumn === 0) contentColumn = indent + 1;
       if (!body && !blank) body = { kind: 'plain', line: this.line, column: indent + 1, offset: this.offsetAt(at), end: this.offsetAt(at), value: '', multiline: true };
       this.advance(indent);
       while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
@@ -1051,7 +1055,8 @@ class GoccyParser {
     if (group.kind !== 'map-key') fail('unexpected map key', group.tokens[0]);
     const first = group.tokens[0] as Tok;
     const colon = group.tokens[group.tokens.length - 1];
-    if (first.raw?.kind === 'map-key') {
+    if (kindOf(first) === 'map-key') {
+      if (first.group) ctx = ctx.withGroup(first.group);
       ctx.goNext();
       if (ctx.notFound()) fail('could not find value for mapping key', first);
       const scalar = this.parseScalarValue(ctx, ctx.current() as Tok);
