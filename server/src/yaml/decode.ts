@@ -151,6 +151,12 @@ function staged(problem: Problem, stage: Stage): Problem {
   return problem;
 }
 const stageOf = (problem: Problem): Stage => problemStages.get(problem) ?? Stage.Parse;
+/** Syntax complaints of the `yaml` library (not goccy's): they stand only where the goccy model finds no error itself. */
+const libraryProblems = new WeakSet<Problem>();
+function fromLibrary(problem: Problem): Problem {
+  libraryProblems.add(problem);
+  return problem;
+}
 
 class Decoder {
   readonly problems: Problem[] = [];
@@ -606,7 +612,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
   const tab = findIndentationTab(text, nonIndentationRanges(list, text));
   const tabLine = tab === undefined ? undefined : lineCounter.linePos(tab).line;
   if (tab !== undefined) {
-    problems.push(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [tab, tab + 1], message: `${position(tab)} found character '\t' that cannot start any token` }, Stage.Scan));
+    problems.push(fromLibrary(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [tab, tab + 1], message: `${position(tab)} found character '\t' that cannot start any token` }, Stage.Scan)));
   }
   for (const doc of list) {
     for (const error of doc.errors) {
@@ -617,10 +623,12 @@ export function decodeReleaseFile(text: string): DecodedFile {
       // The parser's own complaints on the tab's line are follow-ups of the tab.
       if (tabLine !== undefined && lineCounter.linePos(start).line === tabLine) continue;
       const stage = openingQuote === undefined ? Stage.Parse : Stage.Scan;
-      problems.push(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, end], message: `${position(start)} ${describeYamlError(error.code, error.message)}` }, stage));
+      problems.push(fromLibrary(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, end], message: `${position(start)} ${describeYamlError(error.code, error.message)}` }, stage)));
     }
   }
-  if (first && first.errors.length === 0) {
+  // goccy's verdict decides whether the file parses; where the `yaml` library stumbles on text goccy reads, decode anyway.
+  const goccyParses = goccySyntaxError(text) === undefined;
+  if (first && (first.errors.length === 0 || goccyParses)) {
     const decoder = new Decoder(first, lineCounter, text);
     decoder.checkAliases();
     result.entries = decoder.decodeRoot();
@@ -639,7 +647,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
     result.ignoredDocuments.push([start, Math.max(start, Math.min(doc.range[1], start + 3))]);
   }
   problems.sort((a, b) => stageOf(a) - stageOf(b) || a.range[0] - b.range[0]);
-  result.problems = oneSyntaxError(uniqueProblems(problems), text);
+  result.problems = oneSyntaxError(uniqueProblems(problems), text, goccyParses);
   result.failed = result.problems.length > 0;
   return result;
 }
@@ -653,8 +661,9 @@ function goccyRange(error: GoccySyntaxError, text: string): Range {
  * goccy stops at its first syntax error, and so does Kayron: a file that does not parse gets exactly that one error,
  * in goccy's words and at goccy's position, instead of every follow-up complaint of an error-recovering parser.
  */
-function oneSyntaxError(problems: Problem[], text: string): Problem[] {
-  const goccy = goccySyntaxError(text);
+function oneSyntaxError(problems: Problem[], text: string, goccyParses: boolean): Problem[] {
+  if (goccyParses) problems = problems.filter((problem) => !libraryProblems.has(problem));
+  const goccy = goccyParses ? undefined : goccySyntaxError(text);
   if (goccy) {
     return [staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message: `[${goccy.line}:${goccy.column}] ${goccy.message}` }, Stage.Parse)];
   }

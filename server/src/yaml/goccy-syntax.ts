@@ -126,7 +126,7 @@ class Scanner {
   private flowMaps = 0;
   private anchorOrAlias = false;
   private directive = false;
-  private buffer: { line: number; column: number; offset: number; end: number; text: string; lines: number } | undefined;
+  private buffer: { line: number; column: number; offset: number; end: number; text: string; lines: number; pendingNewline: boolean } | undefined;
 
   constructor(private readonly text: string) {
     for (let offset = 0; offset < text.length; ) {
@@ -177,7 +177,7 @@ class Scanner {
     if (!buffer) return undefined;
     this.buffer = undefined;
     const value = buffer.text.replace(/ +$/, '');
-    const token: RawToken = { kind: 'plain', line: buffer.line, column: buffer.column, offset: buffer.offset, end: buffer.end, value, multiline: value.includes('\n') || buffer.lines > 0 };
+    const token: RawToken = { kind: 'plain', line: buffer.line, column: buffer.column, offset: buffer.offset, end: buffer.end, value, multiline: buffer.lines > 0 };
     this.tokens.push(token);
     return token;
   }
@@ -185,7 +185,11 @@ class Scanner {
   private addToBuffer(c: string): void {
     if (!this.buffer) {
       if (c === ' ') return;
-      this.buffer = { line: this.line, column: this.column, offset: this.offsetAt(), end: this.offsetAt(this.index + 1), text: '', lines: 0 };
+      this.buffer = { line: this.line, column: this.column, offset: this.offsetAt(), end: this.offsetAt(this.index + 1), text: '', lines: 0, pendingNewline: false };
+    }
+    if (this.buffer.pendingNewline && c !== ' ') {
+      this.buffer.lines++;
+      this.buffer.pendingNewline = false;
     }
     this.buffer.text += c;
     if (c !== ' ') this.buffer.end = this.offsetAt(this.index + 1);
@@ -415,7 +419,7 @@ class Scanner {
     if (this.anchorOrAlias || this.directive) this.flush();
     if (this.buffer) {
       this.buffer.text += ' ';
-      this.buffer.lines++;
+      this.buffer.pendingNewline = true;
     }
     if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.index++;
     this.index++;
@@ -473,7 +477,10 @@ class Scanner {
         return;
       }
       if (this.isNewline(c)) {
-        this.newlineInScalar();
+        // goccy's quoted-text scanner counts CR and LF each as a line break: CRLF moves two lines on.
+        this.index++;
+        this.line++;
+        this.column = 1;
         lines++;
         value += ' ';
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
