@@ -5,7 +5,7 @@
 import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, visit, YAMLMap } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
-import { goccySyntaxError, type GoccySyntaxError } from './goccy-syntax';
+import { GO_BOOLS, goccySyntaxError, type GoccySyntaxError } from './goccy-syntax';
 import type { Problem, Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -343,12 +343,31 @@ class Decoder {
     return entries;
   }
 
-  /** goccy's decoder looks up every alias of the document, unknown keys included, before it converts any value. */
-  checkAliases(): void {
+  /**
+   * goccy's decoder first turns the whole first document into values, unknown keys included and in document order:
+   * an undefined alias or a `!!bool` scalar that Go's ParseBool refuses fails the file there, before any field is set.
+   */
+  checkDocumentValues(): void {
     visit(this.doc, {
       Alias: (_key, node) => {
         if (node.resolve(this.doc) !== undefined) return undefined;
         this.resolve(node);
+        return visit.BREAK;
+      },
+      Scalar: (_key, node) => {
+        if (node.tag !== 'tag:yaml.org,2002:bool') return undefined;
+        const range = nodeRange(node);
+        if (!range) return undefined;
+        const source = scalarText(node.source ?? node.value);
+        if (range[0] === range[1] && source === '') {
+          const tag = this.text.lastIndexOf('!!bool', range[0]);
+          const at = tag < 0 ? range[0] : tag;
+          this.syntaxProblem([at, at + 6], 'cannot convert "<nil>" to boolean', Stage.Alias, undefined, at + 1);
+          return visit.BREAK;
+        }
+        if (GO_BOOLS.has(scalarText(node.value))) return undefined;
+        // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
+        this.syntaxProblem(range, `cannot convert ${JSON.stringify(scalarText(node.value))} to boolean`, Stage.Alias, undefined, Math.max(0, range[0] - 1));
         return visit.BREAK;
       },
     });
@@ -630,7 +649,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
   const goccyParses = goccySyntaxError(text) === undefined;
   if (first && (first.errors.length === 0 || goccyParses)) {
     const decoder = new Decoder(first, lineCounter, text);
-    decoder.checkAliases();
+    decoder.checkDocumentValues();
     result.entries = decoder.decodeRoot();
     result.unknownKeys = decoder.unknownKeys;
     decoder.checkDuplicateKeys(first.contents);

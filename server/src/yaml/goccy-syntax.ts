@@ -443,6 +443,10 @@ class Scanner {
     }
     this.push('tag', value, start, length);
     this.advance(length);
+    if (this.char() === ' ') {
+      // goccy consumes the blank after a tag without counting its column: the rest of the line reads one column left.
+      this.index++;
+    }
   }
 
   private scanQuoted(quote: string): void {
@@ -610,6 +614,8 @@ function groupAnchorsAndAliases(tokens: Tok[]): Tok[] {
   return out;
 }
 
+/** What Go's strconv.ParseBool accepts: goccy's decoder converts a `!!bool` scalar with it. */
+export const GO_BOOLS: ReadonlySet<string> = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
 const SCALAR_TAGS = new Set(['!!int', '!!float', '!!str', '!!binary', '!!timestamp', '!!bool', '!!null']);
 
 function groupScalarTags(tokens: Tok[]): Tok[] {
