@@ -6,7 +6,7 @@ import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, 
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
 import { GO_BOOLS, goccySyntaxError, type GoccySyntaxError } from './goccy-syntax';
-import type { Problem, Range } from '../kayron/problem';
+import { firstKayronProblem, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
 
@@ -145,12 +145,11 @@ export const enum Stage {
   Alias = 2,
   Decode = 3,
 }
-const problemStages = new WeakMap<Problem, Stage>();
 function staged(problem: Problem, stage: Stage): Problem {
-  problemStages.set(problem, stage);
+  problem.goccyStage = stage;
   return problem;
 }
-const stageOf = (problem: Problem): Stage => problemStages.get(problem) ?? Stage.Parse;
+const stageOf = (problem: Problem): Stage => (problem.goccyStage ?? Stage.Parse);
 /** Syntax complaints of the `yaml` library (not goccy's): they stand only where the goccy model finds no error itself. */
 const libraryProblems = new WeakSet<Problem>();
 function fromLibrary(problem: Problem): Problem {
@@ -665,7 +664,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
     const start = doc.range[0];
     result.ignoredDocuments.push([start, Math.max(start, Math.min(doc.range[1], start + 3))]);
   }
-  problems.sort((a, b) => stageOf(a) - stageOf(b) || a.range[0] - b.range[0]);
+  problems.sort((a, b) => a.range[0] - b.range[0]);
   result.problems = oneSyntaxError(uniqueProblems(problems), text, goccyParses);
   result.failed = result.problems.length > 0;
   return result;
@@ -684,8 +683,13 @@ function oneSyntaxError(problems: Problem[], text: string, goccyParses: boolean)
   if (goccyParses) problems = problems.filter((problem) => !libraryProblems.has(problem));
   const goccy = goccyParses ? undefined : goccySyntaxError(text);
   if (goccy) {
-    return [staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message: `[${goccy.line}:${goccy.column}] ${goccy.message}` }, Stage.Parse)];
+    const message = `[${goccy.line}:${goccy.column}] ${goccy.message}`;
+    // The decoder's own problem for the same error (a duplicate key) carries the data its quick fix needs.
+    const same = problems.find((problem) => problem.message === message);
+    // Every duplicate key is its own mistake (each one Kayron's error once the ones before it are fixed): all stay.
+    if (same?.data?.['pair']) return problems.filter((problem) => !libraryProblems.has(problem));
+    return [same ?? staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message }, Stage.Parse)];
   }
-  const firstSyntax = problems.find((problem) => stageOf(problem) <= Stage.Parse);
+  const firstSyntax = firstKayronProblem(problems.filter((problem) => stageOf(problem) <= Stage.Parse));
   return firstSyntax ? problems.filter((problem) => stageOf(problem) > Stage.Parse || problem === firstSyntax) : problems;
 }
