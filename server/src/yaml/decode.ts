@@ -90,6 +90,27 @@ function goType(node: YamlNode | null | undefined): string {
   return 'string';
 }
 
+/** goccy's name for a node's type in "… was used where … is expected". */
+function goccyNodeName(node: YamlNode | null | undefined): string {
+  if (isSeq(node)) return 'sequence';
+  if (isMap(node)) return 'mapping';
+  if (!isScalar(node)) return 'string';
+  if (node.tag) return 'tag';
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') return 'scalar';
+  if (node.type !== 'PLAIN') return 'string';
+  const source = scalarText(node.source ?? node.value);
+  if (/^\.(nan|NaN|NAN)$/.test(source)) return 'nan';
+  // goccy's scanner knows `.inf` and `-.inf` only: `+.inf` is a string token (kayron-fuzz 1:2663).
+  if (/^\+\.(inf|Inf|INF)$/.test(source)) return 'string';
+  if (/^-?\.(inf|Inf|INF)$/.test(source)) return 'inf';
+  const kind = resolvePlainScalar(source).kind;
+  if (kind === 'bool') return 'boolean';
+  if (kind === 'uint64' || kind === 'int64') return 'int';
+  if (kind === 'float64') return 'float';
+  if (kind === 'null') return 'null';
+  return 'string';
+}
+
 /** The offset of the quoted scalar (a token of `tokens`) that ends at `end`, e.g. one whose closing quote is missing. */
 function quotedScalarEndingAt(tokens: readonly CST.Token[], end: number): number | undefined {
   let found: number | undefined;
@@ -181,6 +202,14 @@ class Decoder {
     this.problems.push(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}`, ...(data ? { data } : {}) }, stage));
   }
 
+  /** goccy positions a tagged node at its tag, which the `yaml` library leaves out of the node's range. */
+  tagOffset(node: YamlNode | null | undefined): number | undefined {
+    const start = nodeRange(node)?.[0];
+    if (start === undefined || !isScalar(node) || !node.tag) return undefined;
+    const tag = /!\S*\s*$/.exec(this.text.slice(Math.max(0, start - 200), start));
+    return tag ? start - tag[0].length : undefined;
+  }
+
   resolve(node: YamlNode | null | undefined): YamlNode | null | undefined {
     let current = node;
     for (let hops = 0; isAlias(current) && hops < 32; hops++) {
@@ -268,7 +297,7 @@ class Decoder {
       return deploy;
     }
     if (!isMap(node)) {
-      this.typeProblem(raw, range, `${isSeq(node) ? 'sequence' : 'string'} was used where mapping is expected`);
+      this.typeProblem(raw, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       entry.typeError = true;
       return undefined;
     }
@@ -298,7 +327,7 @@ class Decoder {
     const isNullScalar = isScalar(node) && quoteStyle(node) === 'plain' && !node.tag && resolvePlainScalar(String(node.source ?? '')).kind === 'null';
     if (node === null || node === undefined || isNullScalar) return entry;
     if (!isMap(node)) {
-      this.typeProblem(item, range, `${isSeq(node) ? 'sequence' : 'string'} was used where mapping is expected`);
+      this.typeProblem(item, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       return undefined;
     }
     const first = node.items[0];
@@ -325,7 +354,7 @@ class Decoder {
     if (root === null || root === undefined) return [];
     if (isScalar(root)) {
       if (quoteStyle(root) === 'plain' && !root.tag && resolvePlainScalar(String(root.source ?? '')).kind === 'null') return [];
-      this.typeProblem(root, [0, 0], 'string was used where sequence is expected');
+      this.typeProblem(root, [0, 0], `${goccyNodeName(root)} was used where sequence is expected`, this.tagOffset(root));
       return [];
     }
     if (isMap(root)) {
