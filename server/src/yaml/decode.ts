@@ -90,6 +90,31 @@ function goType(node: YamlNode | null | undefined): string {
   return 'string';
 }
 
+/**
+ * What a Go string field receives from an explicitly tagged scalar: goccy applies `!!null`, `!!int`, `!!float` and
+ * `!!binary` before the string conversion (a number tag on text gives its zero value, "0").
+ */
+function taggedScalarValue(tag: string | undefined, text: string): string {
+  switch (tag) {
+    case 'tag:yaml.org,2002:null':
+      return '';
+    case 'tag:yaml.org,2002:int': {
+      const resolved = resolvePlainScalar(text);
+      return resolved.kind === 'uint64' || resolved.kind === 'int64' ? resolved.asString : '0';
+    }
+    case 'tag:yaml.org,2002:float': {
+      const resolved = resolvePlainScalar(text);
+      return resolved.kind === 'float64' || resolved.kind === 'uint64' || resolved.kind === 'int64' ? resolved.asString : '0';
+    }
+    case 'tag:yaml.org,2002:binary': {
+      const compact = text.replace(/\s/g, '');
+      return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact) ? Buffer.from(compact, 'base64').toString('utf8') : text;
+    }
+    default:
+      return text;
+  }
+}
+
 /** goccy's name for a node's type in "… was used where … is expected". */
 function goccyNodeName(node: YamlNode | null | undefined): string {
   if (isSeq(node)) return 'sequence';
@@ -260,13 +285,14 @@ class Decoder {
     }
     const quote = quoteStyle(node);
     if (quote === 'plain' && !node.tag) {
-      const source = scalarText(node.source ?? node.value);
+      // goccy drops a tab inside plain text: `t<TAB>he` reads "the".
+      const source = scalarText(node.source ?? node.value).replace(/\t/g, '');
       const resolved = resolvePlainScalar(source);
       const result: DecodedField<string> = { value: resolved.asString, key, valueRange, quote };
       if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
       return result;
     }
-    return { value: scalarText(node.value), key, valueRange, quote };
+    return { value: taggedScalarValue(node.tag, scalarText(node.value)), key, valueRange, quote };
   }
 
   decodeBool(pair: Pair<YamlNode, YamlNode | null>, type: string, key: Range): DecodedField<boolean> | undefined {
@@ -444,7 +470,7 @@ function scalarText(value: unknown): string {
 }
 
 function keyName(key: unknown): string {
-  if (isScalar(key)) return scalarText(key.value);
+  if (isScalar(key)) return key.type === 'PLAIN' ? scalarText(key.value).replace(/\t/g, '') : scalarText(key.value);
   return String(key);
 }
 
