@@ -91,6 +91,16 @@ function goType(node: YamlNode | null | undefined): string {
 }
 
 /**
+ * goccy's block scalar in a CRLF file: the header's CR ends the header line and the LF starts the content with a line
+ * break, and each content line keeps its CR (`docker: |-` + `  server` reads "\nserver\r", kayron-fuzz 1:3186).
+ */
+function crlfBlockScalarValue(value: string): string {
+  const trailing = /\n*$/.exec(value)?.[0] ?? '';
+  const body = value.slice(0, value.length - trailing.length);
+  return `\n${body.split('\n').map((line) => `${line}\r`).join('\n')}${trailing}`;
+}
+
+/**
  * What a Go string field receives from an explicitly tagged scalar: goccy applies `!!null`, `!!int`, `!!float` and
  * `!!binary` before the string conversion (a number tag on text gives its zero value, "0").
  */
@@ -115,8 +125,14 @@ function taggedScalarValue(tag: string | undefined, text: string): string {
   }
 }
 
+/** A collection under a tag of its own (`deploy: !a` then a mapping): goccy keeps the tag node, which no struct takes. */
+function isCustomTagged(node: YamlNode | null | undefined): boolean {
+  return (isMap(node) || isSeq(node)) && node.tag !== undefined && node.tag !== 'tag:yaml.org,2002:map' && node.tag !== 'tag:yaml.org,2002:seq';
+}
+
 /** goccy's name for a node's type in "… was used where … is expected". */
 function goccyNodeName(node: YamlNode | null | undefined): string {
+  if (isCustomTagged(node)) return 'tag';
   if (isSeq(node)) return 'sequence';
   if (isMap(node)) return 'mapping';
   if (!isScalar(node)) return 'string';
@@ -230,7 +246,7 @@ class Decoder {
   /** goccy positions a tagged node at its tag, which the `yaml` library leaves out of the node's range. */
   tagOffset(node: YamlNode | null | undefined): number | undefined {
     const start = nodeRange(node)?.[0];
-    if (start === undefined || !isScalar(node) || !node.tag) return undefined;
+    if (start === undefined || !(isScalar(node) || isMap(node) || isSeq(node)) || !node.tag) return undefined;
     const tag = /!\S*\s*$/.exec(this.text.slice(Math.max(0, start - 200), start));
     return tag ? start - tag[0].length : undefined;
   }
@@ -256,9 +272,14 @@ class Decoder {
     const merged: Pair<YamlNode, YamlNode | null>[] = [];
     for (const pair of map.items as Pair<YamlNode, YamlNode | null>[]) {
       if (isScalar(pair.key) && pair.key.type === 'PLAIN' && pair.key.source === '<<') {
-        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+        // goccy v1.18 merges a single mapping (or alias of one); a list of them is a type error at the list.
+        if (isSeq(pair.value)) {
+          this.typeProblem(pair.value, nodeRange(pair.value) ?? [0, 0], 'sequence was used where mapping is expected');
+          continue;
+        }
+        const sources = [pair.value];
         for (const source of sources) {
-          const target = this.resolve(source as YamlNode);
+          const target = this.resolve(source);
           if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
         }
         continue;
@@ -292,7 +313,10 @@ class Decoder {
       if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
       return result;
     }
-    return { value: taggedScalarValue(node.tag, scalarText(node.value)), key, valueRange, quote };
+    let text = scalarText(node.value);
+    const source = this.text.slice(valueRange[0], valueRange[1]);
+    if (quote === 'block' && source.includes('\r\n')) text = crlfBlockScalarValue(text);
+    return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
   }
 
   decodeBool(pair: Pair<YamlNode, YamlNode | null>, type: string, key: Range): DecodedField<boolean> | undefined {
@@ -322,7 +346,7 @@ class Decoder {
     if (node === null || node === undefined || (isScalar(node) && quoteStyle(node) === 'plain' && resolvePlainScalar(String(node.source ?? '')).kind === 'null')) {
       return deploy;
     }
-    if (!isMap(node)) {
+    if (!isMap(node) || isCustomTagged(node)) {
       this.typeProblem(raw, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       entry.typeError = true;
       return undefined;
@@ -352,7 +376,7 @@ class Decoder {
     const entry: DecodedEntry = { index, range, anchor: [dashOffset, dashOffset + 1], typeError: false };
     const isNullScalar = isScalar(node) && quoteStyle(node) === 'plain' && !node.tag && resolvePlainScalar(String(node.source ?? '')).kind === 'null';
     if (node === null || node === undefined || isNullScalar) return entry;
-    if (!isMap(node)) {
+    if (!isMap(node) || isCustomTagged(node)) {
       this.typeProblem(item, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       return undefined;
     }
