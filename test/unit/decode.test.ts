@@ -8,6 +8,9 @@ import { describe, test } from 'node:test';
 import { KAYRON_MESSAGES } from '../../server/src/kayron/messages';
 import { decodeReleaseFile } from '../../server/src/yaml/decode';
 import { assertStartsWith, expectProblemAt, goccyText, lintFiles, lintText, parseRanges, problemsWithCode, toLspRange } from '../helpers/cursor';
+import { analyzeReleaseFile } from '../../server/src/features/validate';
+import { lintDiagnostics, lintTree } from '../../server/src/features/lint-tree';
+import { makeTree, removeTree } from '../helpers/tree';
 
 const VALID = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n';
 
@@ -438,5 +441,37 @@ describe('deploy and list items (§1.4, §1.5)', () => {
         [5, 0],
       ],
     );
+  });
+});
+
+describe('one syntax error, one error diagnostic (issue 15 item 8)', () => {
+  const tenEntries = Array.from({ length: 10 }, (_, i) => `- docker: "svc-${i}"\n  github: "svc-${i}"\n  deploy:\n    release: "v0.${i}.0"\n`).join('');
+  const errorsOf = (text: string) => {
+    const analysis = analyzeReleaseFile('service/x.yaml', text);
+    return [...analysis.kayronProblems, ...analysis.extraProblems].filter((problem) => problem.severity === 'error');
+  };
+  for (const [name, text, message] of [
+    ['a tab that starts a line', tenEntries.replace('  github: "svc-3"', '\tgithub: "svc-3"'), "[14:1] found character '\t' that cannot start any token"],
+    ['a tab inside the indentation', tenEntries.replace('    release: "v0.2.0"', '  \t  release: "v0.2.0"'), "[12:3] found character '\t' that cannot start any token"],
+    ['an unterminated quote', tenEntries.replace('"svc-4"\n', '"svc-4\n'), '[18:12] value is not allowed in this context. map key-value is pre-defined'],
+    ['an unclosed flow sequence', tenEntries.replace('  deploy:\n    release: "v0.5.0"', '  deploy: [\n    release: "v0.5.0"'), "[25:1] ',' or ']' must be specified"],
+  ] as const) {
+    test(`${name}: Kayron's error at goccy's position and nothing else`, () => {
+      const errors = errorsOf(text);
+      assert.deepEqual(errors.map((problem) => problem.message), [message]);
+      assert.equal(errors[0]?.code, 'yaml-syntax');
+    });
+  }
+
+  test('the CLI prints the same single error, marked as Kayron\'s', async () => {
+    const root = makeTree({ 'service/x.yaml': tenEntries.replace('  github: "svc-3"', '\tgithub: "svc-3"') });
+    try {
+      const diagnostics = lintDiagnostics(await lintTree(root)).filter((diagnostic) => diagnostic.severity === 'error');
+      assert.equal(diagnostics.length, 1);
+      assert.equal(diagnostics[0]?.kayron, true);
+      assert.deepEqual(diagnostics[0]?.range.start, { line: 13, character: 0 });
+    } finally {
+      removeTree(root);
+    }
   });
 });
