@@ -128,9 +128,10 @@ describe('robustness', () => {
     const binary = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37) % 256)).toString('latin1');
     const text = `- docker: "alloy"\n${binary}`;
     const diagnostics = await withOpenDocument('binary.yaml', text, (uri) => diagnosticsOf(uri, nonEmpty));
+    // goccy reads NUL as text: the binary line is left over after the list, which is goccy's error, at its start.
     assert.deepEqual(
-      diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.severity, diagnostic.range]),
-      [['yaml-syntax', DiagnosticSeverity.Error, rangeOf(text, '\u0000')]],
+      diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.severity, diagnostic.message, diagnostic.range.start]),
+      [['yaml-syntax', DiagnosticSeverity.Error, '[2:1] value is not allowed in this context [reported by kayron lint]', rangeOf(text, '\u0000').start]],
     );
     await assertStillHealthy();
   });
