@@ -118,6 +118,19 @@ describe('promotions over LSP', () => {
     assert.ok(!client.stdout.includes(TOKEN) && !client.stderr.includes(TOKEN) && !client.logMessages.join('\n').includes(TOKEN), 'the token never leaves the server');
   });
 
+  it('executes only with confirmed: true — missing, "true", 1 and null are refused and send nothing', async () => {
+    const client = await start();
+    const planned = await client.request<PromotionPlanResult>(PromotionPlanRequest, { root: root(), request: { kind: 'staging', bumps: [{ service: 'splits-lite', version: 'v0.2.3' }] } });
+    assert.ok(planned.ok, JSON.stringify(planned));
+    fixture.standin.clearLog();
+    for (const confirmed of [undefined, 'true', 1, null]) {
+      const params: Record<string, unknown> = confirmed === undefined ? { planId: planned.plan.id } : { planId: planned.plan.id, confirmed };
+      const refused: PromotionExecuteResult = await client.request<PromotionExecuteResult>(PromotionExecuteRequest, params);
+      assert.deepEqual(refused, { ok: false, reason: 'refused', message: 'Not confirmed: nothing was done.', log: [] }, `confirmed: ${JSON.stringify(confirmed)}`);
+    }
+    assert.deepEqual(writeRequests(fixture.standin), []);
+  });
+
   it('releases to production only after the warnings are accepted', async () => {
     // Put a branch on staging (on GitHub and in the clone) so the plan carries a warning.
     const main = fixture.releases.branchSha('main')!;
