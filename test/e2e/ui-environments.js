@@ -21,8 +21,8 @@ function steps(page, server, workspace) {
   return [
     ['loads the workbench with a clone of the sample releases repository', async () => {
       await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 2 * WAIT_MS });
     }],
     ['opens service/service.yaml with the environments of each service as inlay hints', async () => {
       await quickOpen(page, 'service.yaml');

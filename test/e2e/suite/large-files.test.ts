@@ -1,11 +1,14 @@
 /**
  * Large release files in a real VS Code: a 10,000-entry file gets its diagnostics, an edit in the middle of it is
  * reported at its line and cleared again while hovers keep answering, and a file with more problems than VS Code
- * shows gets the first 1,000 with a note on top. The files are written into the `releases` folder and removed after.
+ * shows gets the first 1,000 with a note on top, and a file deleted where no file-watcher event comes loses its problems.
+ * The files are written into the `releases` folder and removed after.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { waitFor } from './wait';
+import { scaled, waitFor } from './wait';
 
 const RELEASES_FOLDER = 'releases';
 const KAYRON_SOURCES = new Set(['kayron', 'kayron-releases']);
@@ -61,7 +64,7 @@ async function closeAndDelete(uri: vscode.Uri): Promise<void> {
 }
 
 describe('Large release files in a real VS Code', function () {
-  this.timeout(180_000);
+  this.timeout(scaled(180_000));
 
   it('checks a 10,000-entry file, reports an edit in its middle at the right line, and keeps answering hovers', async function () {
     const uri = releasesFile('service/large.yaml');
@@ -90,6 +93,19 @@ describe('Large release files in a real VS Code', function () {
     } finally {
       await closeAndDelete(uri);
     }
+  });
+
+  it('clears the problems of a release file deleted where the file watcher sends no event', async function () {
+    // files.watcherExclude (test/e2e/harness.js) silences this folder, and node:fs bypasses VS Code's own file events.
+    const uri = releasesFile('service/unwatched/gone.yaml');
+    fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+    fs.writeFileSync(uri.fsPath, brokenFile(1));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document, { preview: false });
+    await waitFor('release-format on the opened file', () => kayronDiagnostics(uri).find((d) => codeOf(d) === 'release-format'), describe_(uri));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    fs.rmSync(path.dirname(uri.fsPath), { recursive: true, force: true });
+    await waitFor(`the diagnostics of ${uri.path} to go with the file`, () => (kayronDiagnostics(uri).length === 0 ? true : undefined), describe_(uri));
   });
 
   it('shows the first 1,000 problems of a file with more, errors first, under a note', async function () {
