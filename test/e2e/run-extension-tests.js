@@ -55,6 +55,7 @@ async function main() {
     log(`code-server up at ${server.baseUrl} (pid ${server.pid})`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage();
+    page.setDefaultNavigationTimeout(scaled(60_000));
     let reportExit;
     const exited = new Promise((resolve) => (reportExit = resolve));
     // VS Code web calls these when started with extensionTestsPath: every extension-host console line, then the

@@ -261,6 +261,9 @@ async function main() {
     log(`vsix installed, code-server up at ${server.baseUrl}`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Clicks and navigations without their own timeout get the shared budget (Playwright's 30 s default does not scale).
+    page.setDefaultTimeout(WAIT_MS);
+    page.setDefaultNavigationTimeout(2 * WAIT_MS);
     page.on('pageerror', (error) => log('[page error]', String(error).slice(0, 200)));
     ({ passed, failed } = await runSteps(page, [...steps(page, server, workspace), ...promotionSteps(page, server, promotion)], 'ui-failure.png', log));
   } finally {
