@@ -96,16 +96,22 @@ describe('Large release files in a real VS Code', function () {
   });
 
   it('clears the problems of a release file deleted where the file watcher sends no event', async function () {
-    // files.watcherExclude (test/e2e/harness.js) silences this folder, and node:fs bypasses VS Code's own file events.
-    const uri = releasesFile('service/unwatched/gone.yaml');
-    fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
-    fs.writeFileSync(uri.fsPath, brokenFile(1));
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document, { preview: false });
-    await waitFor('release-format on the opened file', () => kayronDiagnostics(uri).find((d) => codeOf(d) === 'release-format'), describe_(uri));
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    fs.rmSync(path.dirname(uri.fsPath), { recursive: true, force: true });
-    await waitFor(`the diagnostics of ${uri.path} to go with the file`, () => (kayronDiagnostics(uri).length === 0 ? true : undefined), describe_(uri));
+    // files.watcherExclude (test/e2e/harness.js) silences service/unwatched/, and node:fs bypasses VS Code's own file
+    // events. The server learns of the new file from the rescan that a watched file's creation starts; it must notice
+    // the deletion by itself.
+    const gone = releasesFile('service/unwatched/gone.yaml');
+    const wake = releasesFile('service/wake.yaml');
+    fs.mkdirSync(path.dirname(gone.fsPath), { recursive: true });
+    fs.writeFileSync(gone.fsPath, brokenFile(1));
+    await vscode.workspace.fs.writeFile(wake, new TextEncoder().encode('- docker: "wake"\n  github: "kayron"\n  deploy:\n    suspend: true\n'));
+    try {
+      await waitFor('release-format on the unwatched file', () => kayronDiagnostics(gone).find((d) => codeOf(d) === 'release-format'), describe_(gone));
+      fs.rmSync(path.dirname(gone.fsPath), { recursive: true, force: true });
+      await waitFor(`the diagnostics of ${gone.path} to go with the file`, () => (kayronDiagnostics(gone).length === 0 ? true : undefined), describe_(gone));
+    } finally {
+      fs.rmSync(path.dirname(gone.fsPath), { recursive: true, force: true });
+      await closeAndDelete(wake);
+    }
   });
 
   it('shows the first 1,000 problems of a file with more, errors first, under a note', async function () {
