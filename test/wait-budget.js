@@ -21,7 +21,7 @@ const WAIT_BUDGET_MS = scaled(30_000);
 
 /**
  * How long one unit or LSP test file may run (`node --test --test-timeout`, which in Node 20 bounds each test and each
- * file; test/helpers/file-guard.ts names the open handles just before). The slowest file takes about a minute alone.
+ * file; test/helpers/file-guard.mjs names the open handles just before). The slowest file takes about a minute alone.
  */
 const TEST_FILE_LIMIT_MS = scaled(480_000);
 

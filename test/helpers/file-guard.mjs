@@ -1,5 +1,6 @@
 /**
- * Loaded into every unit and LSP test file's process (`node --import ./test/helpers/file-guard.ts --test …`, see
+ * Loaded into every unit and LSP test file's process (plain JavaScript: worker threads inherit the --import flags but
+ * not tsx's loader) (`node --import ./test/helpers/file-guard.mjs --test …`, see
  * test/run-all.sh): a test file can never hang the suite quietly.
  *
  * - Once the file's tests have finished, the process must exit within LINGER_LIMIT_MS. If something still holds it
@@ -9,29 +10,32 @@
  *   test) is failed by the guard, naming what was still open, since the runner's own timeout prints nothing about it.
  */
 import { after } from 'node:test';
-import { scaled, TEST_FILE_LIMIT_MS } from '../wait-budget';
+import { isMainThread } from 'node:worker_threads';
+import budget from '../wait-budget.js';
+
+const { scaled, TEST_FILE_LIMIT_MS } = budget;
 
 const LINGER_LIMIT_MS = scaled(15_000);
 /** Just before the runner's own limit, so the report comes from inside the process while it still can. */
 const FILE_REPORT_MS = Math.max(TEST_FILE_LIMIT_MS - scaled(15_000), TEST_FILE_LIMIT_MS / 2);
 
 /** Pending timers of this process with where they were set: Node lists a timer only as "Timeout". */
-const liveTimers = new Map<NodeJS.Timeout, string>();
+const liveTimers = new Map();
 
-function whereFrom(): string {
+function whereFrom() {
   const frames = (new Error().stack ?? '').split('\n').slice(3).filter((frame) => !frame.includes('file-guard') && !frame.includes('node:internal'));
   return frames.slice(0, 4).map((frame) => frame.trim()).join(' ← ');
 }
 
 /** Wraps setTimeout/setInterval so a timer that holds the process open can be named with the code that set it. */
-function trackTimers(): void {
+function trackTimers() {
   const originalSetTimeout = globalThis.setTimeout;
   const originalSetInterval = globalThis.setInterval;
   const originalClearTimeout = globalThis.clearTimeout;
   const originalClearInterval = globalThis.clearInterval;
-  const tracked = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const timer: NodeJS.Timeout = originalSetTimeout(
-      (...callArgs: unknown[]) => {
+  const tracked = (callback, ms, ...args) => {
+    const timer = originalSetTimeout(
+      (...callArgs) => {
         liveTimers.delete(timer);
         callback(...callArgs);
       },
@@ -40,29 +44,29 @@ function trackTimers(): void {
     );
     liveTimers.set(timer, whereFrom());
     return timer;
-  }) as typeof setTimeout;
+  };
   Object.assign(tracked, originalSetTimeout);
   globalThis.setTimeout = tracked;
-  globalThis.setInterval = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  globalThis.setInterval = (callback, ms, ...args) => {
     const timer = originalSetInterval(callback, ms, ...args);
     liveTimers.set(timer, whereFrom());
     return timer;
-  }) as typeof setInterval;
-  globalThis.clearTimeout = ((timer: NodeJS.Timeout | string | number | undefined) => {
+  };
+  globalThis.clearTimeout = (timer) => {
     if (timer && typeof timer === 'object') liveTimers.delete(timer);
     originalClearTimeout(timer);
-  });
-  globalThis.clearInterval = ((timer: NodeJS.Timeout | string | number | undefined) => {
+  };
+  globalThis.clearInterval = (timer) => {
     if (timer && typeof timer === 'object') liveTimers.delete(timer);
     originalClearInterval(timer);
-  });
+  };
 }
 
 /** The open handles, described as specifically as Node lets us (types always; addresses, pids, commands, timers' origins). */
-export function describeOpenHandles(): string {
+export function describeOpenHandles() {
   const lines = [`active resources: ${JSON.stringify(process.getActiveResourcesInfo())}`];
   for (const [timer, where] of liveTimers) if (timer.hasRef()) lines.push(`  timer set at ${where}`);
-  const handles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.() ?? [];
+  const handles = process._getActiveHandles?.() ?? [];
   for (const handle of handles) {
     const described = describeHandle(handle);
     if (described) lines.push(`  ${described}`);
@@ -70,23 +74,23 @@ export function describeOpenHandles(): string {
   return lines.join('\n');
 }
 
-function describeHandle(handle: unknown): string | undefined {
+function describeHandle(handle) {
   if (!handle || typeof handle !== 'object') return undefined;
   const name = handle.constructor?.name ?? 'object';
-  const record = handle as Record<string, unknown>;
-  if (typeof record['pid'] === 'number' && Array.isArray(record['spawnargs'])) return `child process ${record['pid']}: ${(record['spawnargs'] as string[]).join(' ').slice(0, 300)}`;
+  const record = handle;
+  if (typeof record['pid'] === 'number' && Array.isArray(record['spawnargs'])) return `child process ${record['pid']}: ${record['spawnargs'].join(' ').slice(0, 300)}`;
   if (typeof record['address'] === 'function' && typeof record['listening'] === 'boolean') {
     try {
-      return `${name} listening on ${JSON.stringify((record['address'] as () => unknown).call(handle))}`;
+      return `${name} listening on ${JSON.stringify(record['address'].call(handle))}`;
     } catch {
       return `${name} (server)`;
     }
   }
   if ('remoteAddress' in record || 'localPort' in record) {
-    const fd = (record['_handle'] as { fd?: number } | undefined)?.fd;
+    const fd = record['_handle']?.fd;
     // stdio of this process are sockets/pipes too; they are expected.
     if (fd !== undefined && fd >= 0 && fd <= 2) return undefined;
-    const field = (key: string): string => {
+    const field = (key) => {
       const value = record[key];
       return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
     };
@@ -97,11 +101,12 @@ function describeHandle(handle: unknown): string | undefined {
 }
 
 /** The runner's own process loads this module too (through --import): only the test file processes are guarded. */
-const isTestFileProcess = process.env['NODE_TEST_CONTEXT'] !== undefined;
+// Worker threads (the analysis worker) inherit the flags too; their process is guarded by its main thread.
+const isTestFileProcess = process.env['NODE_TEST_CONTEXT'] !== undefined && isMainThread;
 
 if (isTestFileProcess) guardThisFile();
 
-function guardThisFile(): void {
+function guardThisFile() {
   trackTimers();
   after(() => {
     const timer = setTimeout(() => {
