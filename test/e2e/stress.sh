@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm run test:stress`: the end-to-end suites (integration, UI, environments UI) three rounds in a row while a
-# busy-loop process per CPU core keeps the machine saturated. A wait that only holds on a quiet machine fails here.
+# `npm run test:stress`: the end-to-end suites (integration, UI, environments UI, unrelated-folder UI) three rounds
+# in a row while a busy-loop process per CPU core keeps the machine saturated. A wait that only holds on a quiet machine fails here.
 # The hogs are killed at the end, on failure and on Ctrl+C; each also exits by itself once this script is gone.
 # KAYRON_TEST_TIMEOUT_SCALE (test/wait-budget.js) defaults to 2 here: the machine is slow on purpose, not broken.
 # Prints each round's time and exit codes; exits non-zero if any suite failed in any round.
@@ -43,10 +43,12 @@ for ((round = 1; round <= ROUNDS; round++)); do
   ui=$?
   node test/e2e/ui-environments.js
   environments=$?
-  line="round $round: $((SECONDS - start)) s, integration exit $integration, UI exit $ui, environments UI exit $environments"
+  node test/e2e/ui-unrelated.js
+  unrelated=$?
+  line="round $round: $((SECONDS - start)) s, integration exit $integration, UI exit $ui, environments UI exit $environments, unrelated-folder UI exit $unrelated"
   echo "stress: $line"
   summary+=("$line")
-  [ "$integration" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ] || failed=1
+  [ "$integration" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ] && [ "$unrelated" -eq 0 ] || failed=1
 done
 stop_hogs
 printf 'stress: %s\n' "${summary[@]}"
