@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import type { PromotionCandidates, PromotionExecuteResult, PromotionPlanResult } from '../../server/src/protocol';
 import { PromotionCandidatesRequest, PromotionExecuteRequest, PromotionPlanRequest } from '../../server/src/protocol';
 import { createPromotionFixture, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
@@ -125,8 +126,13 @@ describe('promotions over LSP', () => {
     fixture.standin.clearLog();
     for (const confirmed of [undefined, 'true', 1, null]) {
       const params: Record<string, unknown> = confirmed === undefined ? { planId: planned.plan.id } : { planId: planned.plan.id, confirmed };
-      const refused: PromotionExecuteResult = await client.request<PromotionExecuteResult>(PromotionExecuteRequest, params);
-      assert.deepEqual(refused, { ok: false, reason: 'refused', message: 'Not confirmed: nothing was done.', log: [] }, `confirmed: ${JSON.stringify(confirmed)}`);
+      // Refused by the protocol guard (InvalidParams: confirmed must be a boolean) or, past it, by the handler.
+      const refused = await client.request<PromotionExecuteResult>(PromotionExecuteRequest, params).then(
+        (result) => result,
+        (error: unknown) => ({ invalidParams: (error as { code?: number }).code === -32602 }),
+      );
+      const handlerRefusal = { ok: false, reason: 'refused', message: 'Not confirmed: nothing was done.', log: [] };
+      assert.ok(isDeepStrictEqual(refused, { invalidParams: true }) || isDeepStrictEqual(refused, handlerRefusal), `confirmed: ${JSON.stringify(confirmed)} → ${JSON.stringify(refused)}`);
     }
     assert.deepEqual(writeRequests(fixture.standin), []);
   });
