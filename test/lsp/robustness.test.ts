@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DiagnosticSeverity, FileChangeType, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { copySampleWorkspace, fileUri, LspClient, rangeOf, removeTree, startSettled } from './lsp-client';
+import { scaled } from '../wait-budget';
 
 /** Analysing megabytes of YAML is slow on a loaded CI machine; this bounds a hang, not the expected time. */
-const LARGE_INPUT_TIMEOUT_MS = 120_000;
+const LARGE_INPUT_TIMEOUT_MS = scaled(120_000);
 
 /** Every range must lie inside `text` as the editor sees it (UTF-16 columns, `\n` lines). */
 function assertRangesInside(text: string, diagnostics: Diagnostic[]): void {
