@@ -56,6 +56,8 @@ export interface GitHubStateParams {
   rateLimited: boolean;
   lastError: { reason: string; message: string; at: number } | undefined;
   cacheAgeMs: number | undefined;
+  /** Epoch ms when the server asks GitHub again after an outage (it does so by itself). */
+  retryAt: number | undefined;
   /** Owners the releases roots resolve to (empty: owner unknown). */
   owners: string[];
   /** Entries whose GitHub checks could not be made (offline, rate limit, …). */

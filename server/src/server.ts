@@ -43,6 +43,8 @@ import {
 
 /** Online checks wait for typing to pause; GitHub data is cached, so a pass is cheap once warm. */
 const ONLINE_CHECK_DELAY_MS = 400;
+/** After the back-off ends: the GitHub clock and the timer's may differ by a few ms. */
+const RECOVERY_MARGIN_MS = 50;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -58,6 +60,8 @@ export function startServer(connection: Connection): void {
   let canReadConfiguration = false;
   let github: GitHubSession | undefined;
   let onlineTimer: NodeJS.Timeout | undefined;
+  let recoveryTimer: NodeJS.Timeout | undefined;
+  let recoveryAt: number | undefined;
   let environmentService: EnvironmentService | undefined;
   // Large release files are parsed on a worker thread, so no request waits behind a ~1 s parse.
   const analyzer = defaultAnalyzer();
@@ -159,8 +163,32 @@ export function startServer(connection: Connection): void {
   function sendGitHubState(): void {
     const state = github?.state();
     if (!state) return;
+    scheduleRecoveryProbe(state.offline ? state.retryAt : undefined);
     const owners = [...workspaces.values()].map((workspace) => github?.context(workspace)?.owner).filter((owner): owner is string => owner !== undefined);
     void connection.sendNotification(GitHubStateNotification, { ...state, owners, unverified: github?.unverified ?? 0 });
+  }
+
+  /**
+   * While GitHub is unreachable, ask it again when the back-off ends (and after every failed attempt, whose failure
+   * starts a new back-off), so the status and the unverified entries recover without waiting for an edit or a click.
+   */
+  function scheduleRecoveryProbe(retryAt: number | undefined): void {
+    if (retryAt === undefined) {
+      if (recoveryTimer) clearTimeout(recoveryTimer);
+      recoveryTimer = undefined;
+      recoveryAt = undefined;
+      return;
+    }
+    if (recoveryTimer && recoveryAt === retryAt) return;
+    if (recoveryTimer) clearTimeout(recoveryTimer);
+    recoveryAt = retryAt;
+    recoveryTimer = setTimeout(() => {
+      recoveryTimer = undefined;
+      recoveryAt = undefined;
+      void runSafe('asking whether GitHub is back', undefined, async () => {
+        if (await github?.probe()) scheduleOnlineCheck(0);
+      });
+    }, Math.max(0, retryAt - Date.now()) + RECOVERY_MARGIN_MS);
   }
 
   function scheduleOnlineCheck(delay = ONLINE_CHECK_DELAY_MS): void {
