@@ -73,26 +73,37 @@ export async function releaseHoverMarkdown(context: GitHubContext, github: strin
   const release: GitHubRelease | undefined = releaseResult.kind === 'fetched' ? releaseResult.value : releaseResult.kind === 'unknown' ? releaseResult.cached?.value : undefined;
   if (!tagList && !release) return undefined;
   const repoUrl = `${context.webUrl}/${context.owner}/${github}`;
+  const releasePage = (name: string): string => `${repoUrl}/releases/tag/${encodeURIComponent(name)}`;
+  // Only a tag GitHub has (or a release it returned) gets a release page or a place among the releases: a broken or
+  // unknown tag is neither "the newest release" nor linkable.
+  const tagKnown = release !== undefined || (tagList?.some((candidate) => candidate.name === tag) ?? false);
   const lines: string[] = [];
   if (release) {
     const when = release.publishedAt ? `${release.publishedAt.slice(0, 10)} (${relativeTime(release.publishedAt, now()) ?? ''})` : 'unpublished';
     lines.push(`**${release.name || tag}** — ${context.owner}/${github}`, '', `Published ${when}${release.author ? ` by ${release.author}` : ''}`);
     const notes = trimNotes(release.body);
     if (notes) lines.push('', notes);
+  } else if (tagKnown) {
+    lines.push(`**${tag}** — ${context.owner}/${github}`, '', 'A tag without a GitHub release.');
   } else {
-    lines.push(`**${tag}** — ${context.owner}/${github}`, '', tags.kind === 'fetched' && !tags.value.some((t) => t.name === tag) ? 'No such tag in the repository.' : 'A tag without a GitHub release.');
+    const verdict = tags.kind === 'fetched' ? 'No such tag in the repository.' : 'Not among the tags GitHub last sent (GitHub did not answer just now).';
+    lines.push(`**${tag}** — ${context.owner}/${github}`, '', verdict);
   }
-  if (tagList) {
-    const accepted = acceptedTags(tagList.map((t) => t.name));
-    const newer = newerTags(tag, accepted);
-    const latest = latestTag(accepted);
-    lines.push('', newer.length === 0 ? 'This is the newest release.' : `${newer.length} newer release${newer.length === 1 ? '' : 's'}; latest is **${latest?.name ?? newer[0]?.name}**.`);
-    const links = [`[Release page](${repoUrl}/releases/tag/${encodeURIComponent(tag)})`];
-    if (latest && latest.name !== tag && newer.length > 0) links.push(`[Compare ${tag}…${latest.name}](${repoUrl}/compare/${encodeURIComponent(tag)}...${encodeURIComponent(latest.name)})`);
-    lines.push('', links.join(' · '));
-  } else {
-    lines.push('', `[Release page](${repoUrl}/releases/tag/${encodeURIComponent(tag)})`);
+  const accepted = tagList ? acceptedTags(tagList.map((t) => t.name)) : [];
+  const latest = latestTag(accepted);
+  const links: string[] = [];
+  if (tagKnown) {
+    links.push(`[Release page](${releasePage(tag)})`);
+    if (tagList && versionTag(tag)) {
+      const newer = newerTags(tag, accepted);
+      lines.push('', newer.length === 0 ? 'This is the newest release.' : `${newer.length} newer release${newer.length === 1 ? '' : 's'}; latest is **${latest?.name ?? newer[0]?.name}**.`);
+      if (latest && latest.name !== tag && newer.length > 0) links.push(`[Compare ${tag}…${latest.name}](${repoUrl}/compare/${encodeURIComponent(tag)}...${encodeURIComponent(latest.name)})`);
+    }
+  } else if (latest) {
+    lines.push('', `The latest release is **${latest.name}**.`);
+    links.push(`[Release ${latest.name}](${releasePage(latest.name)})`);
   }
+  if (links.length > 0) lines.push('', links.join(' · '));
   return lines.join('\n');
 }
 
