@@ -92,6 +92,7 @@ export interface EntryVersionsParams {
 export type { BranchChoice, VersionChoice } from './features/complete';
 /** Shared so that ages read the same in the client's environments tree as in the server's hovers and completion. */
 export { relativeTime } from './relative-time';
+export { markdownToPlainLines, notesSummary } from './notes-text';
 
 /** Client → server: the service's pinnable tags, newest first, with notes (null when GitHub data is unavailable). */
 export const EntryVersionsRequest = 'kayron/entryVersions';

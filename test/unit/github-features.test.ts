@@ -27,6 +27,18 @@ test('versions: newest first, "latest", publication age and what other environme
     ['v0.5.1', 'production'],
   ]);
   assert.equal(versions?.[0]?.documentation, '**Webhooks**\n\nAdds webhooks.');
+  assert.equal(versions?.[0]?.summary, 'Adds webhooks.');
+});
+
+test("versions: a one-line plain summary of GitHub's generated notes, not their heading", async () => {
+  const body = "## What's Changed\n* Adds **webhooks** by @a in https://github.com/0xSplits/kayron/pull/9\n\n**Full Changelog**: https://github.com/0xSplits/kayron/compare/v0.5.3...v0.5.24";
+  const data = fake({
+    listTags: () => Promise.resolve(fetched([{ name: 'v0.5.24', sha: 'a'.repeat(40) }])),
+    listReleases: () => Promise.resolve(fetched([{ tagName: 'v0.5.24', name: 'v0.5.24', body, publishedAt: '2026-11-23T12:00:00Z', htmlUrl: '', author: 'a', draft: false, prerelease: false }])),
+  });
+  const versions = await completionSources({ data, owner: '0xSplits', webUrl: 'https://github.com', now: () => NOW }).versions?.('kayron');
+  assert.equal(versions?.[0]?.summary, 'Adds webhooks by @a in #9');
+  assert.ok(versions?.[0]?.documentation?.includes("## What's Changed"), 'the documentation keeps the Markdown, rendered by the editor');
 });
 
 test('versions: nothing (not an empty guess) when GitHub did not answer and nothing is cached', async () => {

@@ -12,6 +12,8 @@ import {
   PromotionCandidatesRequest,
   PromotionExecuteRequest,
   PromotionPlanRequest,
+  markdownToPlainLines,
+  notesSummary,
   type BranchChoice,
   type PromotionCandidates,
   type PromotionExecuteResult,
@@ -145,7 +147,7 @@ async function pickVersion(context: PromotionContext, root: Root, service: Servi
   const items = versions.map((version) => ({
     label: version.tag,
     description: [version.tag === service.staging ? 'on staging' : '', version.detail ?? ''].filter(Boolean).join(' · '),
-    detail: version.documentation?.replace(/\*\*/g, '').split('\n').filter((line) => line.trim() !== '').slice(1, 3).join(' ') || undefined,
+    detail: version.summary,
     picked: version === latest,
   }));
   // The latest release first: Enter takes it.
@@ -181,7 +183,7 @@ async function previewConfirmExecute(context: PromotionContext, planned: Promoti
   }
   const dryRun = isDryRun(planned.root);
   if (!dryRun) {
-    const warnings = planned.warnings.length > 0 ? ['', 'Warnings (confirming accepts them):', ...planned.warnings.map((warning) => `⚠ ${warning}`)] : [];
+    const warnings = planned.warnings.length > 0 ? ['', 'Warnings (confirming accepts them):', ...planned.warnings.map((warning) => `• ${warning}`)] : [];
     const detail = [...planned.summary, ...details, ...warnings, '', 'The preview shows every change.'].join('\n');
     const answer = args.confirm ? (args.confirm === 'yes' ? confirmLabel : undefined) : await vscode.window.showWarningMessage(planned.title, { modal: true, detail }, confirmLabel);
     if (answer !== confirmLabel) return { ...cancelled('Not confirmed: nothing was done.'), plan: planned };
@@ -283,7 +285,9 @@ export async function promoteStagingToProduction(context: PromotionContext, rawA
     }
   }
   const release = planned.release;
-  const details = release ? ['', `Tag: ${release.tag}`, `Target commit: ${release.targetCommit}`, `Title: ${release.name}`, '', 'Notes:', release.body] : [];
+  // A modal dialog shows plain text: the services as lines, the release notes (Markdown) only in the preview.
+  const services = planned.changes.map((change) => `• ${change.service}: ${change.from} → ${change.to}${change.notes && notesSummary(change.notes) ? ` — ${notesSummary(change.notes)}` : ''}`);
+  const details = release ? ['', `Tag: ${release.tag}`, `Target commit: ${release.targetCommit}`, `Title: ${release.name}`, ...(services.length > 0 ? ['', 'Services:', ...services] : ['', ...markdownToPlainLines(release.body, 6)])] : [];
   return previewConfirmExecute(context, planned, args, 'Create Release', details);
 }
 

@@ -9,6 +9,7 @@ import { buildReleaseCatalog, latestTag, newerTags, acceptedTags, versionTag } f
 import type { Problem, Range } from '../kayron/problem';
 import type { BranchChoice, CompletionSources, RepositoryChoice, VersionChoice } from './complete';
 import { relativeTime } from '../relative-time';
+import { notesSummary } from '../notes-text';
 
 export interface GitHubContext {
   data: GitHubData;
@@ -43,7 +44,8 @@ export function completionSources(context: GitHubContext): CompletionSources {
         const published = relativeTime(entry.release?.publishedAt, now());
         const detail = [entry.latest ? 'latest' : '', published ? `published ${published}` : '', entry.tag.channel === 'prerelease' ? 'prerelease' : '', ...markers].filter(Boolean).join(' · ');
         const notes = entry.release ? `**${entry.release.name || entry.tag.name}**\n\n${trimNotes(entry.release.body) || '_No release notes._'}` : undefined;
-        return { tag: entry.tag.name, ...(detail ? { detail } : {}), ...(notes ? { documentation: notes } : {}) };
+        const summary = notesSummary(entry.release?.body);
+        return { tag: entry.tag.name, ...(detail ? { detail } : {}), ...(notes ? { documentation: notes } : {}), ...(summary ? { summary } : {}) };
       });
     },
     async branches(github) {
