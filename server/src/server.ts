@@ -22,7 +22,7 @@ import { lineOfOffset } from './features/text-lines';
 import type { Problem } from './kayron/problem';
 import { quickFixes } from './features/code-actions';
 import { complete } from './features/complete';
-import { completionSources, documentLinks, releaseHoverMarkdown } from './features/github-features';
+import { completionSources, githubLinkAt, githubValueHoverMarkdown, releaseHoverMarkdown } from './features/github-features';
 import { hoverAt } from './features/hover';
 import { ReleaseWorkspace } from './workspace/release-workspace';
 import { analyzeWithoutBlocking, defaultAnalyzer } from './workspace/analysis-pool';
@@ -315,7 +315,6 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        documentLinkProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, BUMP_KIND, SWITCH_KIND, BUMP_ALL_KIND] },
         completionProvider: { triggerCharacters: ['"', "'", ':', '-'] },
         inlayHintProvider: true,
@@ -388,10 +387,18 @@ export function startServer(connection: Connection): void {
       if (!current) return null;
       const { located, document, analysis, shift } = current;
       const offset = document.offsetAt(params.position) + shift;
-      const found = hoverAt(analysis, offset);
-      if (!found) return null;
-      let markdown = found.markdown;
       const context = github?.context(located.workspace);
+      const found = hoverAt(analysis, offset);
+      if (!found) {
+        // `github:` and `branch:` values: their page on GitHub, as a link in the hover (no always-on underline).
+        const link = context && githubLinkAt(analysis.decoded?.entries ?? [], offset, context.owner, context.webUrl);
+        if (!link || link.target.includes('/releases/tag/')) return null;
+        return {
+          contents: { kind: 'markdown', value: githubValueHoverMarkdown(link) },
+          range: { start: document.positionAt(link.range[0] - shift), end: document.positionAt(link.range[1] - shift) },
+        };
+      }
+      let markdown = found.markdown;
       const entry = analysis.decoded?.entries.find((candidate) => offset >= candidate.range[0] && offset <= candidate.range[1]);
       const release = entry?.deploy?.release;
       if (context && entry?.github?.value && release && offset >= release.valueRange[0] && offset <= release.valueRange[1]) {
@@ -431,22 +438,6 @@ export function startServer(connection: Connection): void {
         exists: (candidate) => existsSync(path.join(workspace.rootPath, candidate)),
       });
       return [...fixes, ...(await entryCodeActions(entryDeps, params))];
-    }),
-  );
-
-  connection.onDocumentLinks((params) =>
-    runSafe('document links', [], async () => {
-      await ready;
-      const current = await analysedDocument(params.textDocument.uri);
-      const context = current && github?.context(current.located.workspace);
-      if (!current || !context) return [];
-      const { document, analysis, shift } = current;
-      const entries = analysis.decoded?.entries ?? [];
-      return documentLinks(entries, context.owner, context.webUrl).map((link) => ({
-        range: { start: document.positionAt(link.range[0] - shift), end: document.positionAt(link.range[1] - shift) },
-        target: link.target,
-        tooltip: link.tooltip,
-      }));
     }),
   );
 

@@ -115,6 +115,21 @@ export interface DocumentLinkTarget {
   tooltip: string;
 }
 
+/**
+ * The GitHub page of the `github:`, `release:` or `branch:` value at `offset`, for the hover. (Not document links:
+ * those underline every value all the time; a hover shows the link when asked.)
+ */
+export function githubLinkAt(entries: readonly DecodedEntry[], offset: number, owner: string, webUrl: string): DocumentLinkTarget | undefined {
+  const entry = entries.find((candidate) => offset >= candidate.range[0] && offset <= candidate.range[1]);
+  if (!entry) return undefined;
+  return documentLinks([entry], owner, webUrl).find((link) => offset >= link.range[0] - 1 && offset <= link.range[1] + 1);
+}
+
+/** Hover text for a `github:` or `branch:` value: where it lives on GitHub. */
+export function githubValueHoverMarkdown(link: DocumentLinkTarget): string {
+  return `[${link.tooltip}](${link.target})`;
+}
+
 export function documentLinks(entries: readonly DecodedEntry[], owner: string, webUrl: string): DocumentLinkTarget[] {
   const links: DocumentLinkTarget[] = [];
   const inner = (range: Range, text: string): Range => (text.length > 0 && range[1] - range[0] === text.length + 2 ? [range[0] + 1, range[1] - 1] : range);
