@@ -49,7 +49,7 @@ describe('open documents', () => {
     assert.ok(diagnostic);
     assert.equal(diagnostic.source, 'kayron');
     assert.equal(diagnostic.severity, DiagnosticSeverity.Error);
-    assert.ok(diagnostic.message.startsWith(RELEASE_FORMAT_MESSAGE), diagnostic.message);
+    assert.ok(diagnostic.message.startsWith(`${KAYRON_LINT_MARKER}${RELEASE_FORMAT_MESSAGE}`), diagnostic.message);
     assert.ok(diagnostic.message.startsWith(KAYRON_LINT_MARKER), diagnostic.message);
     assert.deepEqual(diagnostic.range, rangeOf(broken, '"0.5.3"'));
     assert.equal((diagnostic.data as { kayron?: unknown } | undefined)?.kayron, true);

@@ -240,7 +240,7 @@ async function previewConfirmExecute(
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Kayron: ${dryRun ? 'dry run of ' : ''}${planned.title}…` }, () =>
     context.client.sendRequest<PromotionExecuteResult>(PromotionExecuteRequest, { planId: planned.id, confirmed: true, acceptWarnings: true, dryRun }),
   );
-  for (const line of result.log) context.log.info(`promotion: ${line}`);
+  // The server has written each of result.log's lines to this output channel already ([promotion] …): one line per event.
   if (!result.ok) {
     const message = `${planned.title} stopped: ${result.message}`;
     void vscode.window.showErrorMessage(`Kayron: ${message}`);

@@ -157,7 +157,7 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(diagnostic.range.start.line, line, `expected line ${line + 1}, got ${diagnostic.range.start.line + 1}`);
     assert.ok(openDocumentOf(uri)!.getText(diagnostic.range).includes('0.5.3'), `range does not cover the tag: ${JSON.stringify(diagnostic.range)}`);
-    assert.ok(diagnostic.message.startsWith(RELEASE_FORMAT_MESSAGE), `message: ${diagnostic.message}`);
+    assert.ok(diagnostic.message.startsWith(`${KAYRON_LINT_MARKER}${RELEASE_FORMAT_MESSAGE}`), `message: ${diagnostic.message}`);
     assert.ok(diagnostic.message.includes('"0.5.3"'), `message does not name the tag: ${diagnostic.message}`);
     assert.ok(diagnostic.message.startsWith(KAYRON_LINT_MARKER), `not marked as the kayron lint verdict: ${diagnostic.message}`);
 
