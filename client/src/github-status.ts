@@ -102,6 +102,12 @@ export class GitHubStatusItem implements vscode.Disposable {
     });
   }
 
+  /** The item's text and tooltip as shown. */
+  shown(): { text: string; tooltip: string } {
+    const tooltip = this.item.tooltip;
+    return { text: this.item.text, tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '') };
+  }
+
   dispose(): void {
     this.item.dispose();
   }

@@ -157,6 +157,26 @@ async function startGitHubStandin() {
   return { standin, apiUrl: standin.apiUrl, owner: SPLITS_OWNER };
 }
 
+const DEMO_OUT = path.join(REPO_DIR, 'out/e2e/demo.js');
+
+/**
+ * `npm start`'s demo (test/e2e/demo.ts, bundled for plain node): the releases repository under `runDir/demo` and the
+ * GitHub stand-in serving its organisation, the folder's settings pointing at it. Resolves with
+ * `{ folder, apiUrl, token, close() }`.
+ */
+async function startDemo(runDir) {
+  const esbuild = require(require.resolve('esbuild', { paths: [REPO_DIR] }));
+  esbuild.buildSync({ entryPoints: [path.join(__dirname, 'demo.ts')], outfile: DEMO_OUT, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  delete require.cache[DEMO_OUT];
+  const demo = require(DEMO_OUT);
+  const parent = path.join(runDir, 'demo');
+  fs.mkdirSync(parent, { recursive: true });
+  const { folder, origin } = demo.createDemoRepository(parent);
+  const github = await demo.startDemoGitHub(origin);
+  demo.writeDemoSettings(folder, github);
+  return { folder, apiUrl: github.apiUrl, token: demo.DEMO_TOKEN, close: () => github.close() };
+}
+
 /**
  * `kayron.github.apiUrl` is window-scoped: in a multi-root workspace VS Code ignores it in a folder's settings and
  * reads it from the workspace file only (the folder's copy serves when that folder is opened on its own).
@@ -305,6 +325,7 @@ module.exports = {
   initReleasesGitHistory,
   prepareSuiteWorkspace,
   startGitHubStandin,
+  startDemo,
   writeGitHubSettings,
   buildSuite,
   startCodeServer,

@@ -13,10 +13,12 @@ set +e
 
 node test/e2e/run-extension-tests.js
 integration=$?
+node test/e2e/run-extension-tests.js --demo
+demo=$?
 node test/e2e/ui.js
 ui=$?
 node test/e2e/ui-environments.js
 environments=$?
 
-echo "e2e: integration suite exit $integration, UI test exit $ui, environments UI test exit $environments"
-[ "$integration" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ]
+echo "e2e: integration suite exit $integration, demo walk exit $demo, UI test exit $ui, environments UI test exit $environments"
+[ "$integration" -eq 0 ] && [ "$demo" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ]

@@ -10,7 +10,9 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 60_000 });
   const grep = process.env.KAYRON_E2E_GREP;
   if (grep) mocha.grep(grep);
-  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
+  // The demo walk (demo.test.js) runs in its own window, on `npm start`'s workspace (run-extension-tests.js --demo).
+  const demo = process.env.KAYRON_E2E_SUITE === 'demo';
+  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && name.startsWith('demo.') === demo).sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   return new Promise((resolve, reject) => {
