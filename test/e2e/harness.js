@@ -110,12 +110,26 @@ function initReleasesGitHistory(dir, originDir) {
 }
 
 /**
+ * A release file of `entries` suspended services around one pinned `release: "v0.5.3"` in the middle (the entry the
+ * editor bench edits); all name the sample's kayron repository, so GitHub is asked about one repository.
+ */
+function largeReleaseFile(entries) {
+  const lines = [];
+  for (let index = 0; index < entries; index++) {
+    lines.push(`- docker: "large${entries}-${index}"`, '  github: "kayron"', '  deploy:', index === Math.floor(entries / 2) ? '    release: "v0.5.3"' : '    suspend: true');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
  * Builds the multi-root workspace of the integration suite under `runDir`: a copy of the sample releases repo and a
  * repo that merely has a `service/` folder with unrelated YAML. Returns the `.code-workspace` path.
  */
-function prepareSuiteWorkspace(runDir, github) {
+function prepareSuiteWorkspace(runDir, github, extraFiles = {}) {
   const root = path.join(runDir, 'ws');
   copySampleReleasesRepo(path.join(root, RELEASES_FOLDER));
+  // committed with the first commit, so every environment has them
+  for (const [relativePath, text] of Object.entries(extraFiles)) fs.writeFileSync(path.join(root, RELEASES_FOLDER, relativePath), text);
   initReleasesGitHistory(path.join(root, RELEASES_FOLDER), path.join(runDir, 'releases-origin.git'));
   // after the clone, which replaces the folder: the settings stay an untracked file, out of the git history
   if (github) writeGitHubSettings(path.join(root, RELEASES_FOLDER), github);
@@ -324,6 +338,7 @@ module.exports = {
   copySampleReleasesRepo,
   initReleasesGitHistory,
   prepareSuiteWorkspace,
+  largeReleaseFile,
   startGitHubStandin,
   startDemo,
   writeGitHubSettings,

@@ -6,6 +6,7 @@
 //
 // usage: node test/e2e/run-extension-tests.js [--demo] [--timeout <seconds, default 240>] [--grep <mocha grep>]
 //        --demo: the demo walk (suite/demo.test.ts) in a window on `npm start`'s demo workspace and stand-in
+//        --bench: the editor-level bench (suite/bench.editor.test.ts; test/bench/editor-bench.js runs it)
 // env:   KAYRON_E2E_KEEP_TMP=1 keeps the run folder (code-server.log, workspace copy)
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,6 +21,7 @@ const option = (name, fallback) => {
 const timeoutSeconds = Number(option('timeout', '240'));
 const grep = option('grep', undefined);
 const demo = args.includes('--demo');
+const bench = args.includes('--bench');
 const log = harness.createLogger();
 /** A made-up token for the GitHub stand-in the suite starts (never a real credential). */
 const E2E_GITHUB_TOKEN = 'ghp_e2eStandinOnly0000000000000000000000';
@@ -33,7 +35,7 @@ async function main() {
   const playwright = harness.requireInstalledHost();
   if (!fs.existsSync(path.join(harness.REPO_DIR, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
   const testsEntry = harness.buildSuite();
-  const runDir = harness.makeRunDir(demo ? 'demo' : 'it');
+  const runDir = harness.makeRunDir(demo ? 'demo' : bench ? 'bench' : 'it');
   // GitHub for the suite: the stand-in on 127.0.0.1, named in the releases folder's settings (no test touches the internet)
   let github;
   let workspaceQuery;
@@ -46,13 +48,14 @@ async function main() {
     suiteEnv = { KAYRON_E2E_GITHUB_TOKEN: started.token, KAYRON_DEMO_GITHUB: started.apiUrl, KAYRON_E2E_SUITE: 'demo' };
   } else {
     github = await harness.startGitHubStandin();
+    const extraFiles = bench ? { 'service/large-1000.yaml': harness.largeReleaseFile(1000), 'service/large-5000.yaml': harness.largeReleaseFile(5000) } : {};
     try {
-      workspaceQuery = `workspace=${encodeURIComponent(harness.prepareSuiteWorkspace(runDir, github))}`;
+      workspaceQuery = `workspace=${encodeURIComponent(harness.prepareSuiteWorkspace(runDir, github, extraFiles))}`;
     } catch (error) {
       await github.standin.close();
       throw error;
     }
-    suiteEnv = { KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN };
+    suiteEnv = { KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN, ...(bench ? { KAYRON_E2E_SUITE: 'bench', ...(process.env.KAYRON_EDITOR_BENCH_ROUNDS ? { KAYRON_EDITOR_BENCH_ROUNDS: process.env.KAYRON_EDITOR_BENCH_ROUNDS } : {}) } : {}) };
   }
   log(`GitHub stand-in up at ${github.apiUrl} (owner ${github.owner})`);
   let server;

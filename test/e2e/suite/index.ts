@@ -10,9 +10,11 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 60_000 });
   const grep = process.env.KAYRON_E2E_GREP;
   if (grep) mocha.grep(grep);
-  // The demo walk (demo.test.js) runs in its own window, on `npm start`'s workspace (run-extension-tests.js --demo).
-  const demo = process.env.KAYRON_E2E_SUITE === 'demo';
-  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && name.startsWith('demo.') === demo).sort()) {
+  // The demo walk (demo.*) and the editor bench (bench.*) run in their own windows (run-extension-tests.js --demo,
+  // --bench); everything else is the integration suite.
+  const suite = process.env.KAYRON_E2E_SUITE ?? 'integration';
+  const suiteOf = (name: string) => (name.startsWith('demo.') ? 'demo' : name.startsWith('bench.') ? 'bench' : 'integration');
+  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && suiteOf(name) === suite).sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   return new Promise((resolve, reject) => {
