@@ -33,7 +33,9 @@ const VERSION = r`(v)(?:(` + NUM + r`\.` + NUM + r`\.` + NUM + r`)(?:(-)(` + PRE
 const VERSION_CAPTURES = {
   1: { name: 'punctuation.definition.version.kayron' },
   3: { name: 'punctuation.separator.prerelease.kayron' },
-  4: { name: 'entity.other.attribute-name.prerelease.kayron' },
+  // A scope themes do not colour on its own: the suffix of a valid tag keeps the version's colour (entity.other.* is
+  // red in several themes, and red reads as an error).
+  4: { name: 'meta.version.prerelease.kayron' },
 };
 
 const KAYRON_KEYS = ['docker', 'github', 'provider', 'deploy', 'release', 'branch', 'suspend', 'preview'];

@@ -80,7 +80,7 @@ async function pickVersion(client: LanguageClient, entry: ReleaseEntry): Promise
     versions.map((version) => ({
       label: version.tag,
       description: [version.tag === entry.value ? 'current' : '', version.detail ?? ''].filter(Boolean).join(' · '),
-      detail: version.documentation?.replace(/\*\*/g, '').split('\n').filter((line) => line.trim() !== '').slice(1, 2).join(' ') || undefined,
+      detail: version.summary,
     })),
     { placeHolder: `Version of ${entry.name} (now ${describe(entry)})`, matchOnDetail: true },
   );

@@ -26,6 +26,8 @@ export interface KayronExtensionApi {
   releaseFiles: ReleaseFiles;
   /** The last GitHub state the server reported (used by tests). */
   githubState(): GitHubStateParams | undefined;
+  /** What the GitHub status-bar item shows: its text and tooltip (used by tests). */
+  githubStatusItem(): { text: string; tooltip: string };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<KayronExtensionApi> {
@@ -71,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
   setServerToken(auth.token);
   await languageClient.start();
   log.info('Kayron Releases started');
-  return { ready, releaseFiles, githubState: () => lastGitHubState };
+  return { ready, releaseFiles, githubState: () => lastGitHubState, githubStatusItem: () => githubStatus.shown() };
 }
 
 export async function deactivate(): Promise<void> {

@@ -8,6 +8,24 @@ function minutes(ms: number): string {
   return value < 1 ? 'less than a minute' : `${value} min`;
 }
 
+/**
+ * `npm start`'s demo (test/e2e/start-demo.ts) names the API of its local GitHub stand-in here, so the status bar
+ * labels what it serves as demo data. Nothing else sets it; without it, or with another API configured, no label.
+ */
+const DEMO_GITHUB_VARIABLE = 'KAYRON_DEMO_GITHUB';
+
+function demoApiUrl(): string | undefined {
+  const demo = process.env[DEMO_GITHUB_VARIABLE];
+  if (!demo) return undefined;
+  const configured = vscode.workspace.getConfiguration('kayron').get<string>('github.apiUrl', '');
+  return configured.replace(/\/+$/, '') === demo.replace(/\/+$/, '') ? demo : undefined;
+}
+
+/** "60 requests an hour" from GitHub's own x-ratelimit-limit header, or nothing before GitHub has said. */
+function hourlyLimit(limit: number | undefined): string | undefined {
+  return limit === undefined ? undefined : `${limit.toLocaleString('en-US')} requests an hour`;
+}
+
 export class GitHubStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('kayron.githubStatus', vscode.StatusBarAlignment.Left, 9);
   /** Problems already explained to the user, by reason: each is shown once until GitHub answers again. */
@@ -33,6 +51,7 @@ export class GitHubStatusItem implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString('', true);
     let text: string;
     let command: string | vscode.Command;
+    const demo = demoApiUrl();
     if (!state.networkAllowed && !githubEnabled()) {
       text = '$(circle-slash) GitHub off';
       tooltip.appendMarkdown('`kayron.github.enabled` is off: Kayron Releases makes no network calls. Click to change the setting.');
@@ -48,15 +67,22 @@ export class GitHubStatusItem implements vscode.Disposable {
     } else if (state.rateLimited) {
       const reset = state.rateLimitReset ? new Date(state.rateLimitReset).toLocaleTimeString() : 'later';
       text = `$(watch) GitHub rate limit until ${reset}`;
-      tooltip.appendMarkdown(`GitHub's rate limit is used up until ${reset}. ${state.signedIn ? '' : 'Signing in raises it from 60 to 5,000 requests an hour.'}`);
+      const limit = hourlyLimit(state.rateLimitLimit);
+      tooltip.appendMarkdown(`GitHub's rate limit${limit ? ` (${limit})` : ''} is used up until ${reset}.${state.signedIn ? '' : ' Signing in raises it.'}`);
       command = state.signedIn ? 'kayron.github.refresh' : 'kayron.github.signIn';
     } else if (state.offline) {
-      text = '$(cloud-offline) GitHub offline';
-      tooltip.appendMarkdown('GitHub cannot be reached: tags and branches are unverified. Click to retry.');
+      text = '$(debug-disconnect) GitHub offline';
+      const retry = state.retryAt === undefined ? '' : ` Asking again at ${new Date(state.retryAt).toLocaleTimeString()}.`;
+      tooltip.appendMarkdown(`GitHub cannot be reached: tags and branches are unverified.${retry} Click to retry now.`);
+      command = 'kayron.github.refresh';
+    } else if (demo) {
+      text = '$(github) demo GitHub';
+      tooltip.appendMarkdown(`**Demo data:** a local GitHub stand-in at ${demo} serves this workspace (\`npm start\`; \`npm start -- --github\` uses github.com). Click to refresh.`);
       command = 'kayron.github.refresh';
     } else {
       text = state.signedIn ? '$(github) GitHub' : '$(github) Sign in to GitHub';
-      tooltip.appendMarkdown(state.signedIn ? 'Signed in to GitHub.' : 'Not signed in: public repositories only, 60 requests an hour. Click to sign in.');
+      const limit = hourlyLimit(state.rateLimitLimit);
+      tooltip.appendMarkdown(state.signedIn ? 'Signed in to GitHub.' : `Not signed in: public repositories only${limit ? `, ${limit}` : ''}. Click to sign in.`);
       command = state.signedIn ? 'kayron.github.refresh' : 'kayron.github.signIn';
     }
     if (state.owners.length > 0) tooltip.appendMarkdown(`\n\nOwner: **${state.owners.join(', ')}**`);
@@ -91,6 +117,12 @@ export class GitHubStatusItem implements vscode.Disposable {
       if (choice === 'Sign in') void vscode.commands.executeCommand('kayron.github.signIn');
       else if (choice === 'Retry') void vscode.commands.executeCommand('kayron.github.refresh');
     });
+  }
+
+  /** The item's text and tooltip as shown. */
+  shown(): { text: string; tooltip: string } {
+    const tooltip = this.item.tooltip;
+    return { text: this.item.text, tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '') };
   }
 
   dispose(): void {

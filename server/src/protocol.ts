@@ -58,6 +58,8 @@ export interface GitHubStateParams {
   rateLimited: boolean;
   lastError: { reason: string; message: string; at: number } | undefined;
   cacheAgeMs: number | undefined;
+  /** Epoch ms when the server asks GitHub again after an outage (it does so by itself). */
+  retryAt: number | undefined;
   /** Owners the releases roots resolve to (empty: owner unknown). */
   owners: string[];
   /** Entries whose GitHub checks could not be made (offline, rate limit, …). */
@@ -92,6 +94,7 @@ export interface EntryVersionsParams {
 export type { BranchChoice, VersionChoice } from './features/complete';
 /** Shared so that ages read the same in the client's environments tree as in the server's hovers and completion. */
 export { relativeTime } from './relative-time';
+export { markdownToPlainLines, notesSummary } from './notes-text';
 
 /** Client → server: the service's pinnable tags, newest first, with notes (null when GitHub data is unavailable). */
 export const EntryVersionsRequest = 'kayron/entryVersions';

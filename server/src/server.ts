@@ -22,7 +22,7 @@ import { lineOfOffset } from './features/text-lines';
 import type { Problem } from './kayron/problem';
 import { quickFixes } from './features/code-actions';
 import { complete } from './features/complete';
-import { completionSources, documentLinks, releaseHoverMarkdown } from './features/github-features';
+import { completionSources, githubLinkAt, githubValueHoverMarkdown, releaseHoverMarkdown } from './features/github-features';
 import { hoverAt } from './features/hover';
 import { ReleaseWorkspace } from './workspace/release-workspace';
 import { analyzeWithoutBlocking, defaultAnalyzer } from './workspace/analysis-pool';
@@ -48,6 +48,8 @@ const ONLINE_CHECK_DELAY_MS = 400;
  * watchers drop and delay events, and a deleted file must not keep its problems. A stat per file, so cheap.
  */
 const VANISHED_CHECK_INTERVAL_MS = 5_000;
+/** After the back-off ends: the GitHub clock and the timer's may differ by a few ms. */
+const RECOVERY_MARGIN_MS = 50;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -65,6 +67,8 @@ export function startServer(connection: Connection): void {
   let versionedEdits = false;
   let github: GitHubSession | undefined;
   let onlineTimer: NodeJS.Timeout | undefined;
+  let recoveryTimer: NodeJS.Timeout | undefined;
+  let recoveryAt: number | undefined;
   let environmentService: EnvironmentService | undefined;
   let vanishedTimer: NodeJS.Timeout | undefined;
   let vanishedCheckQueued = false;
@@ -170,8 +174,32 @@ export function startServer(connection: Connection): void {
   function sendGitHubState(): void {
     const state = github?.state();
     if (!state) return;
+    scheduleRecoveryProbe(state.offline ? state.retryAt : undefined);
     const owners = [...workspaces.values()].map((workspace) => github?.context(workspace)?.owner).filter((owner): owner is string => owner !== undefined);
     void connection.sendNotification(GitHubStateNotification, { ...state, owners, unverified: github?.unverified ?? 0 });
+  }
+
+  /**
+   * While GitHub is unreachable, ask it again when the back-off ends (and after every failed attempt, whose failure
+   * starts a new back-off), so the status and the unverified entries recover without waiting for an edit or a click.
+   */
+  function scheduleRecoveryProbe(retryAt: number | undefined): void {
+    if (retryAt === undefined) {
+      if (recoveryTimer) clearTimeout(recoveryTimer);
+      recoveryTimer = undefined;
+      recoveryAt = undefined;
+      return;
+    }
+    if (recoveryTimer && recoveryAt === retryAt) return;
+    if (recoveryTimer) clearTimeout(recoveryTimer);
+    recoveryAt = retryAt;
+    recoveryTimer = setTimeout(() => {
+      recoveryTimer = undefined;
+      recoveryAt = undefined;
+      void runSafe('asking whether GitHub is back', undefined, async () => {
+        if (await github?.probe()) scheduleOnlineCheck(0);
+      });
+    }, Math.max(0, retryAt - Date.now()) + RECOVERY_MARGIN_MS);
   }
 
   function scheduleOnlineCheck(delay = ONLINE_CHECK_DELAY_MS): void {
@@ -331,7 +359,6 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        documentLinkProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, BUMP_KIND, SWITCH_KIND, BUMP_ALL_KIND] },
         completionProvider: { triggerCharacters: ['"', "'", ':', '-'] },
         inlayHintProvider: true,
@@ -415,10 +442,18 @@ export function startServer(connection: Connection): void {
       if (!current) return null;
       const { located, document, analysis, shift } = current;
       const offset = document.offsetAt(params.position) + shift;
-      const found = hoverAt(analysis, offset);
-      if (!found) return null;
-      let markdown = found.markdown;
       const context = github?.context(located.workspace);
+      const found = hoverAt(analysis, offset);
+      if (!found) {
+        // `github:` and `branch:` values: their page on GitHub, as a link in the hover (no always-on underline).
+        const link = context && githubLinkAt(analysis.decoded?.entries ?? [], offset, context.owner, context.webUrl);
+        if (!link || link.target.includes('/releases/tag/')) return null;
+        return {
+          contents: { kind: 'markdown', value: githubValueHoverMarkdown(link) },
+          range: { start: document.positionAt(link.range[0] - shift), end: document.positionAt(link.range[1] - shift) },
+        };
+      }
+      let markdown = found.markdown;
       const entry = analysis.decoded?.entries.find((candidate) => offset >= candidate.range[0] && offset <= candidate.range[1]);
       const release = entry?.deploy?.release;
       if (context && entry?.github?.value && release && offset >= release.valueRange[0] && offset <= release.valueRange[1]) {
@@ -459,22 +494,6 @@ export function startServer(connection: Connection): void {
         versionedEdits,
       });
       return [...fixes, ...(await entryCodeActions(entryDeps, params))];
-    }),
-  );
-
-  connection.onDocumentLinks((params) =>
-    runSafe('document links', [], async () => {
-      await ready;
-      const current = await analysedDocument(params.textDocument.uri);
-      const context = current && github?.context(current.located.workspace);
-      if (!current || !context) return [];
-      const { document, analysis, shift } = current;
-      const entries = analysis.decoded?.entries ?? [];
-      return documentLinks(entries, context.owner, context.webUrl).map((link) => ({
-        range: { start: document.positionAt(link.range[0] - shift), end: document.positionAt(link.range[1] - shift) },
-        target: link.target,
-        tooltip: link.tooltip,
-      }));
     }),
   );
 

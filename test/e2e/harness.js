@@ -113,12 +113,26 @@ function initReleasesGitHistory(dir, originDir) {
 }
 
 /**
+ * A release file of `entries` suspended services around one pinned `release: "v0.5.3"` in the middle (the entry the
+ * editor bench edits); all name the sample's kayron repository, so GitHub is asked about one repository.
+ */
+function largeReleaseFile(entries) {
+  const lines = [];
+  for (let index = 0; index < entries; index++) {
+    lines.push(`- docker: "large${entries}-${index}"`, '  github: "kayron"', '  deploy:', index === Math.floor(entries / 2) ? '    release: "v0.5.3"' : '    suspend: true');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
  * Builds the multi-root workspace of the integration suite under `runDir`: a copy of the sample releases repo and a
  * repo that merely has a `service/` folder with unrelated YAML. Returns the `.code-workspace` path.
  */
-function prepareSuiteWorkspace(runDir, github) {
+function prepareSuiteWorkspace(runDir, github, extraFiles = {}) {
   const root = path.join(runDir, 'ws');
   copySampleReleasesRepo(path.join(root, RELEASES_FOLDER));
+  // committed with the first commit, so every environment has them
+  for (const [relativePath, text] of Object.entries(extraFiles)) fs.writeFileSync(path.join(root, RELEASES_FOLDER, relativePath), text);
   initReleasesGitHistory(path.join(root, RELEASES_FOLDER), path.join(runDir, 'releases-origin.git'));
   // after the clone, which replaces the folder: the settings stay an untracked file, out of the git history
   if (github) writeGitHubSettings(path.join(root, RELEASES_FOLDER), github);
@@ -158,6 +172,26 @@ async function startGitHubStandin() {
   const { startGitHubStandin: start, splitsOrganization, SPLITS_OWNER } = require(GITHUB_STANDIN_OUT);
   const standin = await start({ owners: [splitsOrganization()] });
   return { standin, apiUrl: standin.apiUrl, owner: SPLITS_OWNER };
+}
+
+const DEMO_OUT = path.join(REPO_DIR, 'out/e2e/demo.js');
+
+/**
+ * `npm start`'s demo (test/e2e/demo.ts, bundled for plain node): the releases repository under `runDir/demo` and the
+ * GitHub stand-in serving its organisation, the folder's settings pointing at it. Resolves with
+ * `{ folder, apiUrl, token, close() }`.
+ */
+async function startDemo(runDir) {
+  const esbuild = require(require.resolve('esbuild', { paths: [REPO_DIR] }));
+  esbuild.buildSync({ entryPoints: [path.join(__dirname, 'demo.ts')], outfile: DEMO_OUT, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  delete require.cache[DEMO_OUT];
+  const demo = require(DEMO_OUT);
+  const parent = path.join(runDir, 'demo');
+  fs.mkdirSync(parent, { recursive: true });
+  const { folder, origin } = demo.createDemoRepository(parent);
+  const github = await demo.startDemoGitHub(origin);
+  demo.writeDemoSettings(folder, github);
+  return { folder, apiUrl: github.apiUrl, token: demo.DEMO_TOKEN, close: () => github.close() };
 }
 
 /**
@@ -307,7 +341,9 @@ module.exports = {
   copySampleReleasesRepo,
   initReleasesGitHistory,
   prepareSuiteWorkspace,
+  largeReleaseFile,
   startGitHubStandin,
+  startDemo,
   writeGitHubSettings,
   buildSuite,
   startCodeServer,

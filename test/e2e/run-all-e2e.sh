@@ -13,6 +13,8 @@ set +e
 
 node test/e2e/run-extension-tests.js
 integration=$?
+node test/e2e/run-extension-tests.js --demo
+demo=$?
 node test/e2e/ui.js
 ui=$?
 node test/e2e/ui-environments.js
@@ -20,5 +22,5 @@ environments=$?
 node test/e2e/ui-unrelated.js
 unrelated=$?
 
-echo "e2e: integration suite exit $integration, UI test exit $ui, environments UI test exit $environments, unrelated-folder UI test exit $unrelated"
-[ "$integration" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ] && [ "$unrelated" -eq 0 ]
+echo "e2e: integration suite exit $integration, demo walk exit $demo, UI test exit $ui, environments UI test exit $environments, unrelated-folder UI test exit $unrelated"
+[ "$integration" -eq 0 ] && [ "$demo" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ] && [ "$unrelated" -eq 0 ]

@@ -4,7 +4,9 @@
 // code-server 4.100.3 (VS Code 1.100.3), with this repo as the extension under development (it needs `npm run build`).
 // Exit code: 0 when every test passed, 1 otherwise, 124 on the overall timeout.
 //
-// usage: node test/e2e/run-extension-tests.js [--timeout <seconds, default 600 × KAYRON_TEST_TIMEOUT_SCALE>] [--grep <mocha grep>]
+// usage: node test/e2e/run-extension-tests.js [--demo] [--bench] [--timeout <seconds, default 600 × KAYRON_TEST_TIMEOUT_SCALE>] [--grep <mocha grep>]
+//        --demo: the demo walk (suite/demo.test.ts) in a window on `npm start`'s demo workspace and stand-in
+//        --bench: the editor-level bench (suite/bench.editor.test.ts; test/bench/editor-bench.js runs it)
 // env:   KAYRON_E2E_KEEP_TMP=1 keeps the run folder (code-server.log, workspace copy)
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,6 +22,8 @@ const option = (name, fallback) => {
 // A guard against a hung run, not an expectation: the suite takes a few minutes on a quiet machine.
 const timeoutSeconds = Number(option('timeout', String(scaled(600_000) / 1000)));
 const grep = option('grep', undefined);
+const demo = args.includes('--demo');
+const bench = args.includes('--bench');
 const log = harness.createLogger();
 /** A made-up token for the GitHub stand-in the suite starts (never a real credential). */
 const E2E_GITHUB_TOKEN = 'ghp_e2eStandinOnly0000000000000000000000';
@@ -33,17 +37,29 @@ async function main() {
   const playwright = harness.requireInstalledHost();
   if (!fs.existsSync(path.join(harness.REPO_DIR, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
   const testsEntry = harness.buildSuite();
-  const runDir = harness.makeRunDir('it');
+  const runDir = harness.makeRunDir(demo ? 'demo' : bench ? 'bench' : 'it');
   // GitHub for the suite: the stand-in on 127.0.0.1, named in the releases folder's settings (no test touches the internet)
-  const github = await harness.startGitHubStandin();
-  log(`GitHub stand-in up at ${github.apiUrl} (owner ${github.owner})`);
-  let workspaceFile;
-  try {
-    workspaceFile = harness.prepareSuiteWorkspace(runDir, github);
-  } catch (error) {
-    await github.standin.close();
-    throw error;
+  let github;
+  let workspaceQuery;
+  let suiteEnv;
+  if (demo) {
+    const started = await harness.startDemo(runDir);
+    github = { apiUrl: started.apiUrl, owner: '0xSplits', standin: { close: started.close } };
+    workspaceQuery = `folder=${encodeURIComponent(started.folder)}`;
+    // what start-demo.ts gives code-server: the stand-in's token and the demo label
+    suiteEnv = { KAYRON_E2E_GITHUB_TOKEN: started.token, KAYRON_DEMO_GITHUB: started.apiUrl, KAYRON_E2E_SUITE: 'demo' };
+  } else {
+    github = await harness.startGitHubStandin();
+    const extraFiles = bench ? { 'service/large-1000.yaml': harness.largeReleaseFile(1000), 'service/large-5000.yaml': harness.largeReleaseFile(5000) } : {};
+    try {
+      workspaceQuery = `workspace=${encodeURIComponent(harness.prepareSuiteWorkspace(runDir, github, extraFiles))}`;
+    } catch (error) {
+      await github.standin.close();
+      throw error;
+    }
+    suiteEnv = { KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN, ...(bench ? { KAYRON_E2E_SUITE: 'bench', ...(process.env.KAYRON_EDITOR_BENCH_ROUNDS ? { KAYRON_EDITOR_BENCH_ROUNDS: process.env.KAYRON_EDITOR_BENCH_ROUNDS } : {}) } : {}) };
   }
+  log(`GitHub stand-in up at ${github.apiUrl} (owner ${github.owner})`);
   let server;
   let browser;
   let summary;
@@ -51,7 +67,7 @@ async function main() {
     // the extension host inherits the server's environment: that is how options reach the suite
     // KAYRON_E2E_GITHUB_TOKEN: the token the suite's GitHub stand-in accepts and the language server uses for promotions
     // (there is no VS Code GitHub session in these runs).
-    server = await harness.startCodeServer(runDir, { env: { KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN, ...(grep ? { KAYRON_E2E_GREP: grep } : {}) } });
+    server = await harness.startCodeServer(runDir, { env: { ...suiteEnv, ...(grep ? { KAYRON_E2E_GREP: grep } : {}) } });
     log(`code-server up at ${server.baseUrl} (pid ${server.pid})`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage();
@@ -79,7 +95,7 @@ async function main() {
       ['skipWelcome', 'true'],
       ['skipReleaseNotes', 'true'],
     ];
-    await page.goto(`${server.baseUrl}/?workspace=${encodeURIComponent(workspaceFile)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(`${server.baseUrl}/?${workspaceQuery}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     log('workbench loaded, running the suite in the extension host');
     let timer;
     const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000)));

@@ -200,6 +200,11 @@ export interface WritableRepoOptions {
   name: string;
   /** Import objects, branches, tags and the default branch from a real (usually bare) git repository. */
   importFrom?: string;
+  /**
+   * Export to this real (bare) repository after every successful write, before answering: the stand-in then acts as
+   * `origin` for a clone's `git fetch` too (the demo, and flows that fetch what they wrote).
+   */
+  mirrorTo?: string;
 }
 
 /** One writable repository: its object store, refs, pull requests; the stand-in's read routes see its branches, tags and releases through the seed. */
@@ -211,6 +216,7 @@ export class WritableRepo {
   constructor(
     readonly owner: string,
     readonly seed: StandinRepo,
+    readonly mirrorTo?: string,
   ) {}
 
   get fullName(): string {
@@ -334,7 +340,7 @@ export class WriteEndpoints {
   /** Makes an existing stand-in repository writable (importing a real repository's objects when asked). */
   writable(options: WritableRepoOptions): WritableRepo {
     const seed = this.standin.repo(options.owner, options.name);
-    const repo = new WritableRepo(options.owner, seed);
+    const repo = new WritableRepo(options.owner, seed, options.mirrorTo);
     if (options.importFrom) repo.importGitRepository(options.importFrom);
     this.repos.set(`${options.owner}/${options.name}`.toLowerCase(), repo);
     return repo;
@@ -356,6 +362,7 @@ export class WriteEndpoints {
     const canWrite = scopes !== undefined && (scopes.includes('repo') || (!repo.seed.private && scopes.includes('public_repo')));
     const reply = this.dispatch(repo, request, rest, canWrite);
     if (!reply) return undefined;
+    if (repo.mirrorTo !== undefined && request.method !== 'GET' && reply.status < 400) repo.exportTo(repo.mirrorTo);
     if (scopes !== undefined) reply.headers = { ...reply.headers, 'x-oauth-scopes': scopes.join(', '), 'x-accepted-oauth-scopes': 'repo' };
     return reply;
   }

@@ -69,6 +69,8 @@ export interface PromotionFixtureOptions {
   scopes?: Record<string, string[]>;
   /** More tokens the stand-in accepts (the e2e run's own). */
   tokens?: string[];
+  /** Mirror the stand-in's writes into the bare origin, so the clone's `git fetch` brings them (as from GitHub). */
+  mirrorWrites?: boolean;
 }
 
 export async function createPromotionFixture(options: PromotionFixtureOptions = {}): Promise<PromotionFixture> {
@@ -113,7 +115,7 @@ export async function createPromotionFixture(options: PromotionFixtureOptions = 
     ],
   });
   const endpoints = installWriteEndpoints(standin, { now: () => Date.parse('2025-10-05T12:00:00Z'), ...(options.scopes ? { scopes: options.scopes } : {}) });
-  const releases = endpoints.writable({ owner: OWNER, name: RELEASES_REPO, importFrom: origin });
+  const releases = endpoints.writable({ owner: OWNER, name: RELEASES_REPO, importFrom: origin, ...(options.mirrorWrites ? { mirrorTo: origin } : {}) });
   return {
     scope,
     work,

@@ -11,7 +11,7 @@ import { copySampleWorkspace, fileUri, LspClient, rangeOf, removeTree, startSett
 // Kayron's exact text (kayron-spec §2.3 c), written out here so a drift in the server's copy fails the test.
 const RELEASE_FORMAT_MESSAGE =
   'This critical error indicates that the provided release tag does not comply with the required format [v.MAJOR.MINOR.PATCH(-SUFFIX)], which means that the operator does not know how to proceed safely.';
-const KAYRON_LINT_MARKER = ' [reported by kayron lint]';
+const KAYRON_LINT_MARKER = '[reported by kayron lint] ';
 
 const hasCode = (code: string) => (diagnostics: Diagnostic[]) => diagnostics.some((diagnostic) => diagnostic.code === code);
 const isEmpty = (diagnostics: Diagnostic[]) => diagnostics.length === 0;
@@ -49,8 +49,8 @@ describe('open documents', () => {
     assert.ok(diagnostic);
     assert.equal(diagnostic.source, 'kayron');
     assert.equal(diagnostic.severity, DiagnosticSeverity.Error);
-    assert.ok(diagnostic.message.startsWith(RELEASE_FORMAT_MESSAGE), diagnostic.message);
-    assert.ok(diagnostic.message.endsWith(KAYRON_LINT_MARKER), diagnostic.message);
+    assert.ok(diagnostic.message.startsWith(`${KAYRON_LINT_MARKER}${RELEASE_FORMAT_MESSAGE}`), diagnostic.message);
+    assert.ok(diagnostic.message.startsWith(KAYRON_LINT_MARKER), diagnostic.message);
     assert.deepEqual(diagnostic.range, rangeOf(broken, '"0.5.3"'));
     assert.equal((diagnostic.data as { kayron?: unknown } | undefined)?.kayron, true);
 

@@ -1,6 +1,6 @@
 /**
  * GitHub-backed editing through the built server, against the local GitHub stand-in (test/github-standin): tag, branch
- * and repository completion, release hovers, document links, online diagnostics — and silence when GitHub cannot
+ * and repository completion, release hovers, links in hovers, online diagnostics — and silence when GitHub cannot
  * answer (rate limit, 5xx, timeout, 401, Restricted Mode), with the token never leaving the process.
  */
 import assert from 'node:assert/strict';
@@ -262,21 +262,17 @@ describe('GitHub features through the language server (signed in, owner from KAY
     assert.ok(markdown.includes(`(${web}/compare/v0.5.3...${KAYRON_LATEST})`), markdown);
   });
 
-  it('links github: and release: values to GitHub', async () => {
+  it('links github:, release: and branch: values to GitHub in their hover, not as always-underlined document links', async () => {
     await edit(serviceText);
-    const links = await client.documentLinks(serviceUri);
+    assert.equal(client.initializeResult?.capabilities.documentLinkProvider, undefined, 'no document links: they underline every value');
     const web = `${standin.apiUrl}/${SPLITS_OWNER}`;
-    const expected = [
-      { range: rangeOf(serviceText, 'alloy', 1), target: `${web}/alloy` },
-      { range: rangeOf(serviceText, 'v1.12.2-ce60d74'), target: `${web}/alloy/releases/tag/v1.12.2-ce60d74` },
-      { range: rangeOf(serviceText, 'kayron', 1), target: `${web}/kayron` },
-      { range: rangeOf(serviceText, 'v0.5.3'), target: `${web}/kayron/releases/tag/v0.5.3` },
-      { range: rangeOf(serviceText, 'specta', 1), target: `${web}/specta` },
-      { range: rangeOf(serviceText, 'v0.3.1'), target: `${web}/specta/releases/tag/v0.3.1` },
-      { range: rangeOf(serviceText, 'splits-lite', 1), target: `${web}/splits-lite` },
-      { range: rangeOf(serviceText, 'v0.2.3'), target: `${web}/splits-lite/releases/tag/v0.2.3` },
-    ];
-    assert.deepEqual(links.map(({ range, target }) => ({ range, target })), expected);
+    const hoverText = async (needle: string, occurrence = 0): Promise<string> => {
+      const hover = await client.hover(serviceUri, rangeOf(serviceText, needle, occurrence).start);
+      return hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+    };
+    assert.equal(await hoverText('alloy', 1), `[Open ${SPLITS_OWNER}/alloy on GitHub](${web}/alloy)`);
+    assert.equal(await hoverText('kayron', 1), `[Open ${SPLITS_OWNER}/kayron on GitHub](${web}/kayron)`);
+    assert.ok((await hoverText('v0.3.1')).includes(`(${web}/specta/releases/tag/v0.3.1)`), 'the release hover links the release page');
   });
 
   it('warns about a tag the repository does not have (release-unknown)', async () => {
@@ -301,11 +297,11 @@ describe('GitHub features through the language server (signed in, owner from KAY
       ],
     );
     assert.match(online(diagnostics)[1]?.message ?? '', /^0xSplits\/specta has no branch no-such-branch/);
-    // Branch values link to the branch, slashes kept as path separators.
-    const links = await client.documentLinks(serviceUri);
-    const branchLink = links.find((link) => link.target?.endsWith('/tree/fix/retry-backoff'));
-    assert.equal(branchLink?.target, `${standin.apiUrl}/${SPLITS_OWNER}/kayron/tree/fix/retry-backoff`);
-    assert.deepEqual(branchLink?.range, rangeOf(text, KAYRON_PULL.headRef));
+    // A branch value's hover links the branch, slashes kept as path separators.
+    const hover = await client.hover(serviceUri, rangeOf(text, KAYRON_PULL.headRef).start);
+    assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents, JSON.stringify(hover));
+    assert.equal(hover.contents.value, `[Open branch ${KAYRON_PULL.headRef}](${standin.apiUrl}/${SPLITS_OWNER}/kayron/tree/fix/retry-backoff)`);
+    assert.deepEqual(hover.range, rangeOf(text, KAYRON_PULL.headRef));
   });
 
   it('warns about a repository the owner does not have (github-repo-unknown)', async () => {

@@ -10,7 +10,7 @@ import { copySampleWorkspace, fileUri, LspClient, rangeOf, removeTree, startSett
 // Kayron's exact text (kayron-spec §3.1), written out here so a drift in the server's copy fails the test.
 const INFRASTRUCTURE_COUNT_MESSAGE =
   'This critical error indicates that the resolved release settings do not provide a single infrastructure release, which means that the operator does not know how to proceed safely.';
-const KAYRON_LINT_MARKER = ' [reported by kayron lint]';
+const KAYRON_LINT_MARKER = '[reported by kayron lint] ';
 
 const codes = (diagnostics: Diagnostic[] | undefined) => diagnostics?.map((diagnostic) => diagnostic.code);
 const isEmpty = (diagnostics: Diagnostic[]) => diagnostics.length === 0;
@@ -100,7 +100,7 @@ describe('workspace-wide analysis', () => {
     assert.deepEqual(verdictOf(serviceVerdict), [{ file: 'service/service.yaml', code: 'release-format', line: rangeOf(brokenService, '"v0.3.1+build"').start.line }]);
     assert.equal(serviceVerdict.verdicts[0]?.root, fileUri(root));
     const marked = await client.waitForDiagnostics(serviceUri, (diagnostics) => diagnostics.length > 0);
-    assert.ok(marked[0]?.message.endsWith(KAYRON_LINT_MARKER), marked[0]?.message);
+    assert.ok(marked[0]?.message.startsWith(KAYRON_LINT_MARKER), marked[0]?.message);
 
     // service/extra.yaml comes before service/service.yaml in Kayron's walk, so its error becomes the verdict.
     const extraPath = path.join(root, 'service/extra.yaml');
@@ -112,15 +112,15 @@ describe('workspace-wide analysis', () => {
     assert.deepEqual(verdictOf(extraVerdict), [{ file: 'service/extra.yaml', code: 'github-missing', line: 0 }]);
     const extraDiagnostics = await client.waitForDiagnostics(extraUri, (diagnostics) => diagnostics.length > 0);
     assert.deepEqual(codes(extraDiagnostics), ['github-missing']);
-    assert.ok(extraDiagnostics[0]?.message.endsWith(KAYRON_LINT_MARKER), extraDiagnostics[0]?.message);
-    const unmarked = await client.waitForDiagnostics(serviceUri, (diagnostics) => diagnostics[0]?.message.endsWith(KAYRON_LINT_MARKER) === false);
+    assert.ok(extraDiagnostics[0]?.message.startsWith(KAYRON_LINT_MARKER), extraDiagnostics[0]?.message);
+    const unmarked = await client.waitForDiagnostics(serviceUri, (diagnostics) => diagnostics[0]?.message.startsWith(KAYRON_LINT_MARKER) === false);
     assert.deepEqual(codes(unmarked), ['release-format']);
     assert.equal((unmarked[0]?.data as { kayron?: unknown } | undefined)?.kayron, false);
 
     await fs.rm(extraPath);
     await client.fileEvents([{ uri: extraUri, type: FileChangeType.Deleted }]);
     await client.waitForVerdict((params) => verdictOf(params)[0]?.file === 'service/service.yaml');
-    await client.waitForDiagnostics(serviceUri, (diagnostics) => diagnostics[0]?.message.endsWith(KAYRON_LINT_MARKER) === true);
+    await client.waitForDiagnostics(serviceUri, (diagnostics) => diagnostics[0]?.message.startsWith(KAYRON_LINT_MARKER) === true);
 
     await client.replace(serviceUri, serviceText);
     const passing = await client.waitForVerdict((params) => verdictOf(params)[0]?.file === undefined);

@@ -5,6 +5,7 @@ import { GitRepository } from '../../server/src/environments/git';
 import { resolveEnvironments, type ResolvedEnvironment } from '../../server/src/environments/resolve';
 import { analyzeWorkingTree, SnapshotCache, snapshotEnvironments, type EnvironmentSnapshot } from '../../server/src/environments/snapshot';
 import { FixtureScope, infrastructureFile, serviceFile } from '../helpers/git-fixture';
+import { analyzeReleaseFile } from '../../server/src/features/validate';
 
 const scope = new FixtureScope();
 after(() => scope.dispose());
@@ -195,6 +196,21 @@ describe('development: working tree plus unsaved editor contents', () => {
     const analyses = await analyzeWorkingTree(repo.dir, new Map([['service/service.yaml', serviceFile([['kayron', 'v7.0.0']])]]));
     const { byName } = await snapshotsOf(repo.dir, { development: { analyses } });
     assert.deepEqual(summary(byName('development')), ['kayron@service/service.yaml#0:release=v7.0.0']);
+  });
+
+  test("an open file's prepared analysis is used as it is (not parsed again); other files still come from disk", async () => {
+    const repo = scope.init('prepared');
+    repo.commit('one', { 'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]), 'service/other.yaml': serviceFile([['alloy', 'v1.0.0']]) });
+    const text = serviceFile([['kayron', 'v7.0.0']]);
+    const prepared = analyzeReleaseFile('service/service.yaml', text);
+    const parsed: string[] = [];
+    const analyze = (relativePath: string, content: string) => {
+      parsed.push(relativePath);
+      return Promise.resolve(analyzeReleaseFile(relativePath, content));
+    };
+    const analyses = await analyzeWorkingTree(repo.dir, new Map([['service/service.yaml', text]]), undefined, analyze, new Map([['service/service.yaml', prepared]]));
+    assert.ok(analyses.includes(prepared), 'the prepared analysis itself');
+    assert.deepEqual(parsed, ['service/other.yaml']);
   });
 });
 

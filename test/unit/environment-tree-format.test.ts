@@ -112,7 +112,13 @@ describe('service cells', () => {
     const environments = [environment({ name: 'testing', kind: 'testing' }), environment({ name: 'staging', kind: 'staging' }), environment({ name: 'production', kind: 'production', error: 'gone' })];
     const row = (cells: Record<string, MatrixCell>): MatrixRow => ({ key: 'kayron', kind: 'service', cells });
     assert.equal(serviceSummary(row({ testing: cell({}), staging: cell({}), production: cell({ label: 'v0.1.0' }) }), environments), 'v0.5.3 everywhere', 'unreadable environments do not count');
-    assert.equal(serviceSummary(row({ testing: cell({ drift: { against: 'staging', kind: 'changed', nextLabel: 'v0.5.3' } }), staging: cell({}) }), environments), 'differs in testing');
+    // testing and staging run v0.5.3, production (readable here) v0.2.2: production is the odd one out, whatever the drift markers say
+    const all = [environment({ name: 'development', kind: 'development' }), environment({ name: 'testing', kind: 'testing' }), environment({ name: 'staging', kind: 'staging' }), environment({ name: 'production', kind: 'production' })];
+    const staged = cell({ drift: { against: 'production', kind: 'changed', nextLabel: 'v0.2.2' } });
+    assert.equal(serviceSummary(row({ development: cell({}), testing: cell({}), staging: staged, production: cell({ label: 'v0.2.2' }) }), all), 'production differs (others v0.5.3)');
+    assert.equal(serviceSummary(row({ development: cell({}), testing: cell({ label: 'branch feature/x' }), staging: cell({}), production: cell({ label: 'v0.5.1' }) }), all), 'testing, production differ (others v0.5.3)');
+    assert.equal(serviceSummary(row({ development: cell({}), testing: cell({}), staging: cell({ label: 'v0.5.4' }), production: cell({ label: 'v0.5.4' }) }), all), 'differs across development, testing, staging, production', 'no majority: no odd one out');
+    assert.equal(serviceSummary(row({ testing: cell({ drift: { against: 'staging', kind: 'changed', nextLabel: 'v0.5.3' } }), staging: cell({ label: 'v0.5.2' }) }), environments), 'differs across testing, staging');
   });
 });
 

@@ -289,3 +289,39 @@ describe('state', () => {
     assert.equal(github.state().lastError, undefined, 'a success clears the problem');
   });
 });
+
+describe('offline and back', () => {
+  test('a refresh while GitHub is unreachable keeps the true age of the data it could not renew', async () => {
+    const clock = new ManualClock();
+    const github = providers({ now: clock.now, retries: 0, timeoutMs: 100 });
+    assert.equal((await github.listTags('acme', 'kayron')).kind, 'fetched');
+    clock.advance(120_000);
+    standin.addFault({ path: '/repos/acme/kayron/tags', times: 5, fault: { kind: 'delay', ms: 5000 } });
+    await github.refresh();
+    const served = await github.listTags('acme', 'kayron');
+    assert.equal(served.kind, 'unknown');
+    assert.equal(served.kind === 'unknown' && served.cached?.fetchedAt, clock.now() - 120_000, 'the cached list keeps its fetch time');
+    const state = github.state();
+    assert.equal(state.offline, true);
+    assert.equal(state.cacheAgeMs, 120_000, 'the age is what it is, not the time since 1970');
+  });
+
+  test('while offline the state names when GitHub may be asked again; a probe then clears the offline status', async () => {
+    const clock = new ManualClock();
+    const github = providers({ now: clock.now, retries: 0, timeoutMs: 100 });
+    standin.addFault({ path: '/repos/acme/kayron/tags', fault: { kind: 'delay', ms: 5000 } });
+    assert.equal((await github.listTags('acme', 'kayron')).kind, 'unknown');
+    let state = github.state();
+    assert.equal(state.offline, true);
+    assert.equal(state.retryAt, clock.now() + 30_000);
+    assert.equal(await github.probe(), false, 'during the back-off nothing is sent');
+    assert.equal(standin.requestsTo('/rate_limit').length, 0);
+    clock.advance(30_000);
+    assert.equal(await github.probe(), true);
+    assert.equal(standin.requestsTo('/rate_limit').length, 1);
+    state = github.state();
+    assert.equal(state.offline, false);
+    assert.equal(state.retryAt, undefined);
+    assert.equal(state.lastError, undefined);
+  });
+});

@@ -222,8 +222,13 @@ describe('kayron-release grammar', () => {
         'v1.12.2-ce60d74 splits into v, numbers, separator and prerelease',
       );
       assertScope(alloy[2]?.scopes ?? [], 'punctuation.separator.prerelease.kayron');
-      assertScope(alloy[3]?.scopes ?? [], 'entity.other.attribute-name.prerelease.kayron');
+      assertScope(alloy[3]?.scopes ?? [], 'meta.version.prerelease.kayron');
       for (const token of alloy) assertScope(token.scopes, 'constant.numeric.version.kayron', token.text);
+      // A valid tag is coloured as valid: no part of it in a scope themes paint like an error (red, underlined).
+      for (const token of alloy) {
+        const suspicious = token.scopes.flatMap((scope) => scope.split(' ')).filter((scope) => /^(invalid|entity\.other|markup\.deleted|message\.error)\b|\berror\b/.test(scope));
+        assert.deepEqual(suspicious, [], `${token.text} of a valid tag is in no error-looking scope`);
+      }
     });
 
     test('plain and single-quoted release versions have the version scope', () => {

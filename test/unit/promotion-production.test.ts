@@ -193,3 +193,19 @@ test('tag proposals bump the latest release', () => {
   assert.deepEqual(proposeTags(undefined), { patch: 'v0.1.0', minor: 'v0.1.0', major: 'v1.0.0' });
   assert.deepEqual(proposeTags('v2.0.0-rc.1'), { patch: 'v2.0.0', minor: 'v2.0.0', major: 'v2.0.0' });
 });
+
+test('the proposed tag skips tags that exist already: pushed elsewhere without a release, or only in this clone', async () => {
+  const fixture = await createPromotionFixture();
+  try {
+    // Someone pushed v0.6.11 (no release: production is still v0.6.10); this clone has a v0.7.0 tag of its own.
+    fixture.releases.setRef('refs/tags/v0.6.11', fixture.productionCommit);
+    fixture.clone.tag('v0.7.0', fixture.productionCommit);
+    const { plan } = await planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production' }, 'plan-free-tag');
+    assert.equal(plan.release?.previousTag, 'v0.6.10');
+    assert.deepEqual(plan.release?.proposals, { patch: 'v0.6.12', minor: 'v0.8.0', major: 'v1.0.0' });
+    assert.equal(plan.release?.tag, 'v0.6.12');
+    assert.equal(plan.checks.find((check) => check.id === 'tag')?.status, 'ok');
+  } finally {
+    await fixture.close();
+  }
+});

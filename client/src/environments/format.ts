@@ -100,13 +100,30 @@ export function visibleCell(cell: MatrixCell | undefined): cell is MatrixCell {
   return cell !== undefined && (cell.present || cell.drift !== undefined);
 }
 
-/** Service group description: how many environments differ from their next stage, or what all of them run. */
+/**
+ * Service group description: what all environments run, or which environments are the odd ones out — those that do not
+ * run what most of them run (`production differs (others v0.2.3)`), or, without a majority, that they differ.
+ */
 export function serviceSummary(row: MatrixRow, environments: readonly MatrixEnvironment[]): string {
   const readable = environments.filter(isReadable);
-  const labels = new Set(readable.map((environment) => row.cells[environment.name]).filter((cell) => cell?.present).map((cell) => cell!.label));
-  const drifting = readable.filter((environment) => row.cells[environment.name]?.drift).map((environment) => environment.name);
-  if (drifting.length > 0) return `differs in ${drifting.join(', ')}`;
-  return labels.size === 1 ? `${[...labels][0]!} everywhere` : '';
+  const byLabel = new Map<string, string[]>();
+  for (const environment of readable) {
+    const cell = row.cells[environment.name];
+    const label = cell?.present ? cell.label : 'not defined';
+    byLabel.set(label, [...(byLabel.get(label) ?? []), environment.name]);
+  }
+  if (byLabel.size === 0) return '';
+  if (byLabel.size === 1) {
+    const [label] = [...byLabel.keys()];
+    return label === 'not defined' ? '' : `${label!} everywhere`;
+  }
+  const groups = [...byLabel].sort((a, b) => b[1].length - a[1].length);
+  const [majority, runnerUp] = groups;
+  if (!majority || majority[1].length < 2 || (runnerUp && runnerUp[1].length === majority[1].length)) {
+    return `differs across ${readable.map((environment) => environment.name).join(', ')}`;
+  }
+  const odd = readable.filter((environment) => !majority[1].includes(environment.name)).map((environment) => environment.name);
+  return `${odd.join(', ')} ${odd.length === 1 ? 'differs' : 'differ'} (others ${majority[0]})`;
 }
 
 /** What "copy version" copies: the cell's tag or branch, or for an environment its tag, else its commit. */

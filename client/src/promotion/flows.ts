@@ -9,10 +9,14 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   EntryBranchesRequest,
   EntryVersionsRequest,
+  FetchRequest,
   PromotionCandidatesRequest,
   PromotionExecuteRequest,
   PromotionPlanRequest,
+  markdownToPlainLines,
+  notesSummary,
   type BranchChoice,
+  type FetchResult,
   type PromotionCandidates,
   type PromotionExecuteResult,
   type PromotionLink,
@@ -145,7 +149,7 @@ async function pickVersion(context: PromotionContext, root: Root, service: Servi
   const items = versions.map((version) => ({
     label: version.tag,
     description: [version.tag === service.staging ? 'on staging' : '', version.detail ?? ''].filter(Boolean).join(' · '),
-    detail: version.documentation?.replace(/\*\*/g, '').split('\n').filter((line) => line.trim() !== '').slice(1, 3).join(' ') || undefined,
+    detail: version.summary,
     picked: version === latest,
   }));
   // The latest release first: Enter takes it.
@@ -166,7 +170,34 @@ async function plan(context: PromotionContext, root: string, request: PromotionR
 }
 
 /** Preview → (blocked | nothing to do | dry run | modal confirmation) → execution → links. */
-async function previewConfirmExecute(context: PromotionContext, planned: PromotionPlan, args: PromotionCommandArgs, confirmLabel: string, details: string[]): Promise<PromotionCommandResult> {
+/**
+ * `git fetch` of the root after the extension's own write, so the clone (and the Environments view) has what was just
+ * written: the next promotion then starts from it instead of refusing as "behind GitHub".
+ */
+async function fetchAfterWrite(context: PromotionContext, root: string): Promise<FetchResult> {
+  const result = await context.client.sendRequest<FetchResult>(FetchRequest, { root });
+  if (result.ok) await vscode.commands.executeCommand('kayron.environments.refresh');
+  else context.log.warn(`git fetch after the promotion failed: ${result.message ?? 'unknown error'}`);
+  return result;
+}
+
+/** The plan is blocked only because the clone lacks what GitHub has: a fetch fixes that. */
+function blockedOnlyByStaleClone(planned: PromotionPlan): boolean {
+  const failed = planned.checks.filter((check) => check.status === 'error');
+  return failed.length > 0 && failed.every((check) => check.id === 'local-current');
+}
+
+const FETCH_AND_PREVIEW_AGAIN = 'Fetch and Preview Again';
+
+async function previewConfirmExecute(
+  context: PromotionContext,
+  planned: PromotionPlan,
+  args: PromotionCommandArgs,
+  confirmLabel: string,
+  details: string[],
+  request: PromotionRequest,
+  fetchedAlready = false,
+): Promise<PromotionCommandResult> {
   await context.previews.show(planned);
   context.log.info(`promotion preview: ${planned.title}${planned.blocked ? ' (blocked)' : ''}${planned.nothingToDo ? ' (nothing to do)' : ''}`);
   if (planned.nothingToDo) {
@@ -176,12 +207,32 @@ async function previewConfirmExecute(context: PromotionContext, planned: Promoti
   }
   if (planned.blocked) {
     const message = `${planned.title}: blocked by the pre-flight checks.`;
+    if (blockedOnlyByStaleClone(planned) && !fetchedAlready) {
+      // Automation's "yes" answers this question too; a person gets the button that fixes the block.
+      const answer = args.confirm
+        ? args.confirm === 'yes'
+          ? FETCH_AND_PREVIEW_AGAIN
+          : undefined
+        : await vscode.window.showErrorMessage(`Kayron: ${message}`, { modal: true, detail: planned.blocked }, FETCH_AND_PREVIEW_AGAIN);
+      if (answer === FETCH_AND_PREVIEW_AGAIN) {
+        context.log.info(`promotion: fetching ${planned.root} and previewing ${planned.title} again`);
+        const fetched = await fetchAfterWrite(context, planned.root);
+        if (!fetched.ok) {
+          void vscode.window.showErrorMessage(`Kayron: git fetch failed: ${fetched.message ?? 'unknown error'}`);
+          return { status: 'blocked', message: `${message}\n${planned.blocked}`, links: [], plan: planned };
+        }
+        const again = await plan(context, planned.root, request);
+        if (isResult(again)) return again;
+        return previewConfirmExecute(context, again, args, confirmLabel, details, request, true);
+      }
+      return { status: 'blocked', message: `${message}\n${planned.blocked}`, links: [], plan: planned };
+    }
     void vscode.window.showErrorMessage(`Kayron: ${message}`, { modal: true, detail: planned.blocked });
     return { status: 'blocked', message: `${message}\n${planned.blocked}`, links: [], plan: planned };
   }
   const dryRun = isDryRun(planned.root);
   if (!dryRun) {
-    const warnings = planned.warnings.length > 0 ? ['', 'Warnings (confirming accepts them):', ...planned.warnings.map((warning) => `⚠ ${warning}`)] : [];
+    const warnings = planned.warnings.length > 0 ? ['', 'Warnings (confirming accepts them):', ...planned.warnings.map((warning) => `• ${warning}`)] : [];
     const detail = [...planned.summary, ...details, ...warnings, '', 'The preview shows every change.'].join('\n');
     const answer = args.confirm ? (args.confirm === 'yes' ? confirmLabel : undefined) : await vscode.window.showWarningMessage(planned.title, { modal: true, detail }, confirmLabel);
     if (answer !== confirmLabel) return { ...cancelled('Not confirmed: nothing was done.'), plan: planned };
@@ -189,7 +240,7 @@ async function previewConfirmExecute(context: PromotionContext, planned: Promoti
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Kayron: ${dryRun ? 'dry run of ' : ''}${planned.title}…` }, () =>
     context.client.sendRequest<PromotionExecuteResult>(PromotionExecuteRequest, { planId: planned.id, confirmed: true, acceptWarnings: true, dryRun }),
   );
-  for (const line of result.log) context.log.info(`promotion: ${line}`);
+  // The server has written each of result.log's lines to this output channel already ([promotion] …): one line per event.
   if (!result.ok) {
     const message = `${planned.title} stopped: ${result.message}`;
     void vscode.window.showErrorMessage(`Kayron: ${message}`);
@@ -201,6 +252,7 @@ async function previewConfirmExecute(context: PromotionContext, planned: Promoti
     return { status: 'dry-run', message, links: [], plan: planned };
   }
   offerLinks(`Kayron: ${result.message}`, result.links);
+  await fetchAfterWrite(context, planned.root);
   return { status: 'done', message: result.message, links: result.links, plan: planned };
 }
 
@@ -233,10 +285,11 @@ export async function promoteServiceToStaging(context: PromotionContext, rawArgs
     if (!version) return cancelled();
     bumps.push({ service: service.service, version });
   }
-  const planned = await plan(context, root.root, { kind: 'staging', bumps });
+  const request: PromotionRequest = { kind: 'staging', bumps };
+  const planned = await plan(context, root.root, request);
   if (isResult(planned)) return planned;
   const pull = planned.pullRequest;
-  return previewConfirmExecute(context, planned, args, 'Open Pull Request', pull ? ['', `Pull request: ${pull.title}`, `Branch: ${pull.branch} → ${pull.base}`] : []);
+  return previewConfirmExecute(context, planned, args, 'Open Pull Request', pull ? ['', `Pull request: ${pull.title}`, `Branch: ${pull.branch} → ${pull.base}`] : [], request);
 }
 
 async function latestOf(context: PromotionContext, root: Root, service: Service): Promise<string | undefined> {
@@ -283,8 +336,10 @@ export async function promoteStagingToProduction(context: PromotionContext, rawA
     }
   }
   const release = planned.release;
-  const details = release ? ['', `Tag: ${release.tag}`, `Target commit: ${release.targetCommit}`, `Title: ${release.name}`, '', 'Notes:', release.body] : [];
-  return previewConfirmExecute(context, planned, args, 'Create Release', details);
+  // A modal dialog shows plain text: the services as lines, the release notes (Markdown) only in the preview.
+  const services = planned.changes.map((change) => `• ${change.service}: ${change.from} → ${change.to}${change.notes && notesSummary(change.notes) ? ` — ${notesSummary(change.notes)}` : ''}`);
+  const details = release ? ['', `Tag: ${release.tag}`, `Target commit: ${release.targetCommit}`, `Title: ${release.name}`, ...(services.length > 0 ? ['', 'Services:', ...services] : ['', ...markdownToPlainLines(release.body, 6)])] : [];
+  return previewConfirmExecute(context, planned, args, 'Create Release', details, release ? { kind: 'production', tag: release.tag } : { kind: 'production' });
 }
 
 export async function deployBranchToTesting(context: PromotionContext, rawArgs?: unknown): Promise<PromotionCommandResult> {
@@ -314,9 +369,10 @@ export async function deployBranchToTesting(context: PromotionContext, rawArgs?:
     if (!picked) return cancelled();
     branch = picked.label;
   }
-  const planned = await plan(context, root.root, { kind: 'testing-deploy', service: service.service, branch });
+  const request: PromotionRequest = { kind: 'testing-deploy', service: service.service, branch };
+  const planned = await plan(context, root.root, request);
   if (isResult(planned)) return planned;
-  return previewConfirmExecute(context, planned, args, 'Update testing', []);
+  return previewConfirmExecute(context, planned, args, 'Update testing', [], request);
 }
 
 export async function resetTestingToStaging(context: PromotionContext, rawArgs?: unknown): Promise<PromotionCommandResult> {
@@ -325,7 +381,8 @@ export async function resetTestingToStaging(context: PromotionContext, rawArgs?:
   if (untrusted) return untrusted;
   const root = await pickRoot(context, args);
   if (isResult(root)) return root;
-  const planned = await plan(context, root.root, { kind: 'testing-reset' });
+  const request: PromotionRequest = { kind: 'testing-reset' };
+  const planned = await plan(context, root.root, request);
   if (isResult(planned)) return planned;
-  return previewConfirmExecute(context, planned, args, 'Reset testing', []);
+  return previewConfirmExecute(context, planned, args, 'Reset testing', [], request);
 }

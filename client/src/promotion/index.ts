@@ -5,6 +5,6 @@ import { registerPromotionCommandTable } from './commands';
 import { PromotionPreviews } from './preview';
 
 export function registerPromotion(options: { client: LanguageClient; log: vscode.LogOutputChannel }): vscode.Disposable[] {
-  const previews = new PromotionPreviews();
+  const previews = new PromotionPreviews(options.log);
   return [previews, ...registerPromotionCommandTable({ client: options.client, log: options.log, previews })];
 }

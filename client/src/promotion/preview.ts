@@ -1,6 +1,7 @@
 /**
  * Read-only preview documents of promotion plans (`kayron-promotion:` URIs, Markdown): exactly what a promotion will
- * change — services, checks, file diffs and the GitHub requests — shown before the confirmation dialog.
+ * change — services, checks, file diffs and the GitHub requests — shown before the confirmation dialog, as source and
+ * rendered (VS Code's Markdown preview) side by side.
  */
 import * as vscode from 'vscode';
 import type { PromotionPlan } from '../../../server/src/protocol';
@@ -15,7 +16,7 @@ export class PromotionPreviews implements vscode.TextDocumentContentProvider, vs
   readonly onDidChange = this.changed.event;
   private readonly registration: vscode.Disposable;
 
-  constructor() {
+  constructor(private readonly log: vscode.LogOutputChannel) {
     this.registration = vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, this);
   }
 
@@ -40,6 +41,10 @@ export class PromotionPreviews implements vscode.TextDocumentContentProvider, vs
     this.changed.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document, { preview: true, preserveFocus: false, viewColumn: vscode.ViewColumn.Active });
+    // Rendered beside its source: headings, links and the notes read as Markdown; the source keeps the exact diff text.
+    await Promise.resolve(vscode.commands.executeCommand('markdown.showPreviewToSide', uri)).catch((error: unknown) => {
+      this.log.warn(`the rendered promotion preview did not open: ${error instanceof Error ? error.message : String(error)}`);
+    });
     return document;
   }
 

@@ -75,6 +75,11 @@ export interface DevelopmentSource {
   analyses?: readonly FileAnalysis[];
   /** Unsaved editor contents by path relative to the releases root; they replace the file on disk. */
   overrides?: ReadonlyMap<string, string>;
+  /**
+   * Analyses the caller already has of some of those contents (the workspace's incremental ones, same text): used as
+   * they are, so a typing pause does not parse a large file again.
+   */
+  prepared?: ReadonlyMap<string, FileAnalysis>;
 }
 
 /** Analyses one release file's text; the server passes one that keeps large files off its event loop. */
@@ -342,13 +347,21 @@ async function snapshotCommits(repository: GitRepository, commits: readonly stri
  * The working tree as Kayron would load it from the releases root, with unsaved editor contents in place of disk.
  * With a cache, files whose content equals a blob already analysed (the usual case: a clean checkout) are not re-parsed.
  */
-export async function analyzeWorkingTree(root: string, overrides: ReadonlyMap<string, string> = new Map(), cache?: SnapshotCache, analyze: TextAnalyzer = analyzeOnTheSpot): Promise<FileAnalysis[]> {
+export async function analyzeWorkingTree(
+  root: string,
+  overrides: ReadonlyMap<string, string> = new Map(),
+  cache?: SnapshotCache,
+  analyze: TextAnalyzer = analyzeOnTheSpot,
+  prepared: ReadonlyMap<string, FileAnalysis> = new Map(),
+): Promise<FileAnalysis[]> {
   const walked = await walkReleaseTree(root);
   const paths = new Set(walked.map((file) => file.relativePath));
   for (const relativePath of overrides.keys()) if (classifyPath(relativePath).loadedByKayron) paths.add(relativePath);
   const ordered = [...paths].sort(compareWalkOrder);
   const contents = await Promise.all(
     ordered.map(async (relativePath): Promise<Buffer | FileAnalysis> => {
+      const ready = prepared.get(relativePath);
+      if (ready !== undefined) return ready;
       const override = overrides.get(relativePath);
       if (override !== undefined) return Buffer.from(override, 'utf8');
       const absolutePath = path.join(root, ...relativePath.split('/'));
@@ -395,7 +408,7 @@ export async function snapshotEnvironments(repository: GitRepository, resolution
   // After the refs, so a clean working tree reuses their analyses.
   let development: FileAnalysis[] = [];
   if (resolution.environments.some((environment) => environment.workingTree)) {
-    development = options.development?.analyses ? [...options.development.analyses] : await analyzeWorkingTree(repository.root, options.development?.overrides, cache, analyze);
+    development = options.development?.analyses ? [...options.development.analyses] : await analyzeWorkingTree(repository.root, options.development?.overrides, cache, analyze, options.development?.prepared);
   }
   return resolution.environments.map((environment) => {
     if (environment.workingTree) {

@@ -14,6 +14,8 @@ export interface VersionChoice {
   detail?: string;
   /** Markdown release notes. */
   documentation?: string;
+  /** The notes as one line of plain text (first sentence that is not a heading), for pickers and completion details. */
+  summary?: string;
 }
 export interface BranchChoice {
   name: string;
@@ -110,7 +112,8 @@ export async function complete(document: TextDocument, offset: number, sources: 
       return (versions ?? []).map((version, index) => ({
         label: version.tag,
         kind: CompletionItemKind.Constant,
-        ...(version.detail ? { detail: version.detail, labelDetails: { description: version.detail } } : {}),
+        ...(version.detail || version.summary ? { detail: [version.detail, version.summary].filter(Boolean).join(' — ') } : {}),
+        ...(version.detail ? { labelDetails: { description: version.detail } } : {}),
         ...(version.documentation ? { documentation: { kind: MarkupKind.Markdown, value: version.documentation } } : {}),
         textEdit: edit(version.tag),
         filterText: version.tag,

@@ -11,8 +11,11 @@ const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** Appended to the problem that `kayron lint` itself would report. */
-export const KAYRON_LINT_MARKER = ' [reported by kayron lint]';
+/**
+ * Put before the problem that `kayron lint` itself would report: at the start, where the Problems panel cannot cut it
+ * off the way it cuts a long message's end.
+ */
+export const KAYRON_LINT_MARKER = '[reported by kayron lint] ';
 
 export interface DiagnosticData {
   kayron: boolean;
@@ -56,7 +59,7 @@ export function toDiagnostic(document: TextDocument, problem: Problem, isKayronV
     severity: SEVERITY[problem.severity],
     code: problem.code,
     source: problem.kayronCheck ? KAYRON_SOURCE : EXTENSION_SOURCE,
-    message: isKayronVerdict ? `${problem.message}${KAYRON_LINT_MARKER}` : problem.message,
+    message: isKayronVerdict ? `${KAYRON_LINT_MARKER}${problem.message}` : problem.message,
     data: { ...problem.data, kayron: isKayronVerdict } satisfies DiagnosticData,
   };
   if (problem.code === 'extra-document' || problem.code === 'ignored-extension') diagnostic.tags = [DiagnosticTag.Unnecessary];

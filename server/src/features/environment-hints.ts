@@ -52,8 +52,9 @@ export interface EnvironmentHint {
   offset: number;
   /**
    * The environments that run something else than this text says, `testing branch feature/x · prod v0.5.1`, or
-   * `same in testing, staging, prod`, or for a new service `not in testing, staging, prod`. Only differences are spelled out because editors cap a line's hints (VS Code
-   * at 43 characters by default); the tooltip lists every environment.
+   * `same in testing, staging, prod`, or for a new service `not in testing, staging, prod`. Only differences are spelled
+   * out, to keep the line short (the manifest lifts VS Code's 43-character cap for release files, so a hint is never cut
+   * off with room to spare); the tooltip lists every environment.
    */
   label: string;
   /** Markdown: one line per environment with its ref and commit. */

@@ -9,6 +9,7 @@ import { buildReleaseCatalog, latestTag, newerTags, acceptedTags, versionTag } f
 import type { Problem, Range } from '../kayron/problem';
 import type { BranchChoice, CompletionSources, RepositoryChoice, VersionChoice } from './complete';
 import { relativeTime } from '../relative-time';
+import { notesSummary } from '../notes-text';
 
 export interface GitHubContext {
   data: GitHubData;
@@ -43,7 +44,8 @@ export function completionSources(context: GitHubContext): CompletionSources {
         const published = relativeTime(entry.release?.publishedAt, now());
         const detail = [entry.latest ? 'latest' : '', published ? `published ${published}` : '', entry.tag.channel === 'prerelease' ? 'prerelease' : '', ...markers].filter(Boolean).join(' · ');
         const notes = entry.release ? `**${entry.release.name || entry.tag.name}**\n\n${trimNotes(entry.release.body) || '_No release notes._'}` : undefined;
-        return { tag: entry.tag.name, ...(detail ? { detail } : {}), ...(notes ? { documentation: notes } : {}) };
+        const summary = notesSummary(entry.release?.body);
+        return { tag: entry.tag.name, ...(detail ? { detail } : {}), ...(notes ? { documentation: notes } : {}), ...(summary ? { summary } : {}) };
       });
     },
     async branches(github) {
@@ -73,26 +75,37 @@ export async function releaseHoverMarkdown(context: GitHubContext, github: strin
   const release: GitHubRelease | undefined = releaseResult.kind === 'fetched' ? releaseResult.value : releaseResult.kind === 'unknown' ? releaseResult.cached?.value : undefined;
   if (!tagList && !release) return undefined;
   const repoUrl = `${context.webUrl}/${context.owner}/${github}`;
+  const releasePage = (name: string): string => `${repoUrl}/releases/tag/${encodeURIComponent(name)}`;
+  // Only a tag GitHub has (or a release it returned) gets a release page or a place among the releases: a broken or
+  // unknown tag is neither "the newest release" nor linkable.
+  const tagKnown = release !== undefined || (tagList?.some((candidate) => candidate.name === tag) ?? false);
   const lines: string[] = [];
   if (release) {
     const when = release.publishedAt ? `${release.publishedAt.slice(0, 10)} (${relativeTime(release.publishedAt, now()) ?? ''})` : 'unpublished';
     lines.push(`**${release.name || tag}** — ${context.owner}/${github}`, '', `Published ${when}${release.author ? ` by ${release.author}` : ''}`);
     const notes = trimNotes(release.body);
     if (notes) lines.push('', notes);
+  } else if (tagKnown) {
+    lines.push(`**${tag}** — ${context.owner}/${github}`, '', 'A tag without a GitHub release.');
   } else {
-    lines.push(`**${tag}** — ${context.owner}/${github}`, '', tags.kind === 'fetched' && !tags.value.some((t) => t.name === tag) ? 'No such tag in the repository.' : 'A tag without a GitHub release.');
+    const verdict = tags.kind === 'fetched' ? 'No such tag in the repository.' : 'Not among the tags GitHub last sent (GitHub did not answer just now).';
+    lines.push(`**${tag}** — ${context.owner}/${github}`, '', verdict);
   }
-  if (tagList) {
-    const accepted = acceptedTags(tagList.map((t) => t.name));
-    const newer = newerTags(tag, accepted);
-    const latest = latestTag(accepted);
-    lines.push('', newer.length === 0 ? 'This is the newest release.' : `${newer.length} newer release${newer.length === 1 ? '' : 's'}; latest is **${latest?.name ?? newer[0]?.name}**.`);
-    const links = [`[Release page](${repoUrl}/releases/tag/${encodeURIComponent(tag)})`];
-    if (latest && latest.name !== tag && newer.length > 0) links.push(`[Compare ${tag}…${latest.name}](${repoUrl}/compare/${encodeURIComponent(tag)}...${encodeURIComponent(latest.name)})`);
-    lines.push('', links.join(' · '));
-  } else {
-    lines.push('', `[Release page](${repoUrl}/releases/tag/${encodeURIComponent(tag)})`);
+  const accepted = tagList ? acceptedTags(tagList.map((t) => t.name)) : [];
+  const latest = latestTag(accepted);
+  const links: string[] = [];
+  if (tagKnown) {
+    links.push(`[Release page](${releasePage(tag)})`);
+    if (tagList && versionTag(tag)) {
+      const newer = newerTags(tag, accepted);
+      lines.push('', newer.length === 0 ? 'This is the newest release.' : `${newer.length} newer release${newer.length === 1 ? '' : 's'}; latest is **${latest?.name ?? newer[0]?.name}**.`);
+      if (latest && latest.name !== tag && newer.length > 0) links.push(`[Compare ${tag}…${latest.name}](${repoUrl}/compare/${encodeURIComponent(tag)}...${encodeURIComponent(latest.name)})`);
+    }
+  } else if (latest) {
+    lines.push('', `The latest release is **${latest.name}**.`);
+    links.push(`[Release ${latest.name}](${releasePage(latest.name)})`);
   }
+  if (links.length > 0) lines.push('', links.join(' · '));
   return lines.join('\n');
 }
 
@@ -100,6 +113,21 @@ export interface DocumentLinkTarget {
   range: Range;
   target: string;
   tooltip: string;
+}
+
+/**
+ * The GitHub page of the `github:`, `release:` or `branch:` value at `offset`, for the hover. (Not document links:
+ * those underline every value all the time; a hover shows the link when asked.)
+ */
+export function githubLinkAt(entries: readonly DecodedEntry[], offset: number, owner: string, webUrl: string): DocumentLinkTarget | undefined {
+  const entry = entries.find((candidate) => offset >= candidate.range[0] && offset <= candidate.range[1]);
+  if (!entry) return undefined;
+  return documentLinks([entry], owner, webUrl).find((link) => offset >= link.range[0] - 1 && offset <= link.range[1] + 1);
+}
+
+/** Hover text for a `github:` or `branch:` value: where it lives on GitHub. */
+export function githubValueHoverMarkdown(link: DocumentLinkTarget): string {
+  return `[${link.tooltip}](${link.target})`;
 }
 
 export function documentLinks(entries: readonly DecodedEntry[], owner: string, webUrl: string): DocumentLinkTarget[] {

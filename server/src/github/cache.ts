@@ -27,6 +27,11 @@ export interface CacheEntry {
   fetchedAt: number;
   /** Epoch ms of the last validation that found different content (absent in older files: use fetchedAt). */
   changedAt?: number;
+  /**
+   * Marked stale by `expire()` (a manual refresh): revalidate on next use. The fetch time stays true, so an entry
+   * that could not be revalidated (offline) still shows its real age.
+   */
+  expired?: boolean;
   /** GitHub answered 404. */
   notFound: boolean;
   /** More pages existed than MAX_PAGES; the list is incomplete. */
@@ -83,7 +88,7 @@ export class GitHubCache {
   }
 
   isFresh(entry: CacheEntry): boolean {
-    return this.now() - entry.fetchedAt < this.ttlMs;
+    return entry.expired !== true && this.now() - entry.fetchedAt < this.ttlMs;
   }
 
   /** The entry in memory, if any, without touching disk or network. */
@@ -120,11 +125,11 @@ export class GitHubCache {
    * ETags are kept, so a manual refresh of unchanged data costs only 304s.
    */
   async expire(prefix = ''): Promise<void> {
-    for (const entry of this.memory.values()) if (entry.key.startsWith(prefix)) entry.fetchedAt = 0;
+    for (const entry of this.memory.values()) if (entry.key.startsWith(prefix)) entry.expired = true;
     for (const file of await this.diskFiles()) {
       const entry = await this.readFile(file);
       if (!entry || !entry.key.startsWith(prefix) || this.memory.has(entry.key)) continue;
-      entry.fetchedAt = 0;
+      entry.expired = true;
       this.memory.set(entry.key, entry);
       await this.writeDisk(entry);
     }
@@ -258,6 +263,7 @@ function isCacheEntry(value: unknown): value is CacheEntry {
     typeof entry.key === 'string' &&
     typeof entry.fetchedAt === 'number' &&
     (entry.changedAt === undefined || typeof entry.changedAt === 'number') &&
+    (entry.expired === undefined || typeof entry.expired === 'boolean') &&
     typeof entry.notFound === 'boolean' &&
     typeof entry.truncated === 'boolean' &&
     Array.isArray(entry.pages) &&

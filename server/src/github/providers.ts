@@ -118,6 +118,19 @@ export class GitHubProviders implements GitHubData {
     await this.cache.expire(prefix);
   }
 
+  /**
+   * Asks GitHub whether it answers again (`GET /rate_limit`, which GitHub does not count against the limit), so an
+   * offline status clears when GitHub is back rather than at the next edit. Returns whether GitHub answered.
+   */
+  async probe(): Promise<boolean> {
+    try {
+      await this.client.get('GET /rate_limit', {});
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Resolves when background revalidations have finished (shutdown, tests). */
   settled(): Promise<void> {
     return this.cache.settled();
@@ -135,7 +148,7 @@ export class GitHubProviders implements GitHubData {
   listReleases(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubRelease[]>> {
     const tagsKey = this.repoKey(owner, repo, 'tags');
     const stillFresh = async (releases: CacheEntry): Promise<boolean> => {
-      if (this.now() - releases.fetchedAt >= RELEASES_TTL_MS) return false;
+      if (releases.expired === true || this.now() - releases.fetchedAt >= RELEASES_TTL_MS) return false;
       const tags = await this.cache.cached(tagsKey);
       return tags !== undefined && GitHubCache.changedAt(tags) <= releases.fetchedAt;
     };

@@ -46,6 +46,8 @@ export interface GitHubState {
   lastContactAt: number | undefined;
   /** Age of the oldest GitHub data currently in use (ms), or undefined before any was used. */
   cacheAgeMs: number | undefined;
+  /** Epoch ms when the back-off after an outage ends and GitHub may be asked again; undefined when not backing off. */
+  retryAt: number | undefined;
 }
 
 /** Why a request is not sent at all right now. */
@@ -107,6 +109,7 @@ export class GitHubStatus {
       lastError: this.lastError,
       lastContactAt: this.lastContactAt,
       cacheAgeMs: Number.isFinite(oldest) ? Math.max(0, now - oldest) : undefined,
+      retryAt: this.backoffSince !== undefined && this.lastError ? this.backoffSince + this.offlineBackoffMs : undefined,
     };
   }
 

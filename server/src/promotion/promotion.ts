@@ -49,6 +49,8 @@ export interface PromotionInputs {
 }
 
 export const TESTING_BRANCH = 'testing';
+/** How many taken tags a proposal skips before it is offered anyway (and the tag check says it exists). */
+const MAX_TAG_PROPOSAL_ATTEMPTS = 20;
 /** Release notes in previews and bodies are cut to this many lines. */
 const NOTES_LINES = 6;
 
@@ -225,6 +227,20 @@ export function proposeTags(latest: string | undefined): TagProposals {
   return { patch: bump('patch'), minor: bump('minor'), major: bump('major') };
 }
 
+/** Tag proposals moved past tags that exist already (v0.6.11 taken → v0.6.12), asking `taken` a bounded number of times. */
+export async function freeTagProposals(proposals: TagProposals, taken: (tag: string) => Promise<boolean>): Promise<TagProposals> {
+  const free = async (tag: string, kind: 'patch' | 'minor' | 'major'): Promise<string> => {
+    let candidate = tag;
+    for (let attempt = 0; attempt < MAX_TAG_PROPOSAL_ATTEMPTS && (await taken(candidate)); attempt++) {
+      const next = semver.inc(candidate.slice(1), kind);
+      if (!next) break;
+      candidate = `v${next}`;
+    }
+    return candidate;
+  };
+  return { patch: await free(proposals.patch, 'patch'), minor: await free(proposals.minor, 'minor'), major: await free(proposals.major, 'major') };
+}
+
 function bumpTitle(changes: readonly { service: string; to: string }[]): string {
   const parts = changes.map((change) => `${change.service} to ${change.to}`);
   const joined = parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1) ?? ''}`;
@@ -255,7 +271,8 @@ function finish(draft: PlanDraft, id: string): PromotionPlan {
   return plan;
 }
 
-const CHECK_ICON = { ok: '✅', warning: '⚠️', error: '⛔' } as const;
+/** Words, not emoji: an emoji glyph depends on the fonts installed, a word reads the same everywhere. */
+const CHECK_LABEL = { ok: 'OK', warning: 'Warning', error: 'Failed' } as const;
 
 /** The Markdown preview: exactly what will change, the checks, and the requests that will be sent. */
 export function renderPreview(plan: PromotionPlan): string {
@@ -266,7 +283,7 @@ export function renderPreview(plan: PromotionPlan): string {
   if (plan.summary.length > 0) lines.push('');
   if (plan.checks.length > 0) {
     lines.push('## Checks', '');
-    for (const check of plan.checks) lines.push(`- ${CHECK_ICON[check.status]} **${check.title}** — ${check.detail}`);
+    for (const check of plan.checks) lines.push(`- ${CHECK_LABEL[check.status]}: **${check.title}** — ${check.detail}`);
     lines.push('');
   }
   if (plan.changes.length > 0) {
@@ -359,7 +376,10 @@ async function planProduction(inputs: PromotionInputs, executor: PromotionExecut
     );
   }
 
-  const proposals = proposeTags(latest?.tag ?? newestReleaseTag((await git.listRefs()).filter((ref) => ref.name.startsWith('refs/tags/')).map((ref) => ref.name.slice('refs/tags/'.length))));
+  const localTags = (await git.listRefs()).filter((ref) => ref.name.startsWith('refs/tags/')).map((ref) => ref.name.slice('refs/tags/'.length));
+  const knownLocally = new Set(localTags);
+  // A tag pushed without a release (or by another clone) is not "the latest release" but is taken all the same.
+  const proposals = await freeTagProposals(proposeTags(latest?.tag ?? newestReleaseTag(localTags)), async (candidate) => knownLocally.has(candidate) || (await remote.refSha(`tags/${candidate}`)) !== undefined);
   const tag = (request.tag ?? proposals.patch).trim();
   if (!isReleaseTag(tag)) {
     checks.push({ id: 'tag', status: 'error', title: 'Tag is not a release tag', detail: `${JSON.stringify(tag)} is not "v" followed by a semantic version (e.g. ${proposals.patch}); Kayron cannot deploy production from it.` });

@@ -288,7 +288,12 @@ export class EnvironmentService {
     }));
     if (!sources.some((source) => source.relativePath === relativePath)) sources.push({ relativePath, loadedByKayron: true, entries: analysis.decoded?.entries ?? [] });
     const analysedText = known === text || shift === 1 ? (known ?? text) : text;
-    const hints = environmentHints(analysedText, relativePath, analysis.decoded?.entries ?? [], serviceKeys(sources), result.status.matrix);
+    // Only the entries whose `deploy:` line is in the asked range (the editor asks for what is visible): a hint per
+    // entry of a 5,000-entry file on every request would cost the server and the editor for lines nobody sees.
+    const from = document.offsetAt({ line: params.range.start.line, character: 0 }) + shift;
+    const to = document.offsetAt({ line: params.range.end.line + 1, character: 0 }) + shift;
+    const visible = (analysis.decoded?.entries ?? []).filter((entry) => entry.deploy !== undefined && entry.deploy.key[1] >= from && entry.deploy.key[0] <= to);
+    const hints = environmentHints(analysedText, relativePath, visible, serviceKeys(sources), result.status.matrix);
     return hints
       .map((hint): InlayHint => ({
         position: document.positionAt(Math.max(0, hint.offset - shift)),
@@ -521,8 +526,13 @@ export class EnvironmentService {
  * snapshot cache skips unchanged blobs) with the text of every open editor in place of its file.
  */
 function developmentSource(workspace: ReleaseWorkspace): DevelopmentSource {
+  const open = workspace.orderedFiles().filter((file) => file.open);
   // The newest text: a large file's own analysis may still be running (environments analyse it themselves).
-  return { overrides: new Map(workspace.orderedFiles().filter((file) => file.open).map((file) => [file.relativePath, workspace.latestTextOf(file.relativePath) ?? file.text])) };
+  const overrides = new Map(open.map((file) => [file.relativePath, workspace.latestTextOf(file.relativePath) ?? file.text]));
+  // Where the workspace's analysis is of that newest text, it serves as is: typing in a large file costs one
+  // incremental analysis, not a second whole parse (plus its transfer from the worker) per typing pause.
+  const prepared = new Map(open.filter((file) => !workspace.isPending(file.relativePath)).map((file) => [file.relativePath, file.analysis]));
+  return { overrides, prepared };
 }
 
 function computingView(uri: string): RootEnvironments {

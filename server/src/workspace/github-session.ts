@@ -97,6 +97,11 @@ export class GitHubSession {
     return { data: this.providers, owner, webUrl: webUrlForApi(this.apiUrl) };
   }
 
+  /** Whether GitHub answers (after an outage); false without providers. */
+  async probe(): Promise<boolean> {
+    return (await this.providers?.probe()) ?? false;
+  }
+
   async refresh(): Promise<void> {
     await this.providers?.refresh();
   }

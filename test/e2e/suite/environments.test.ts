@@ -127,11 +127,11 @@ describe('Kayron Environments (tree, compare, inlay hints) on a releases clone w
       // The development column follows open editors: earlier suites' edits (undone since) may still be recomputing.
       const byService = await treeWhere(
         'services at the top level, development settled',
-        (candidate) => candidate.grouping === 'service' && child(candidate.nodes, 'kayron')?.description === 'differs in testing, staging',
+        (candidate) => candidate.grouping === 'service' && child(candidate.nodes, 'kayron')?.description === 'testing, production differ (others v0.5.3)',
       );
       assert.deepEqual(byService.nodes.map((node) => node.label), ['infrastructure', 'alloy', 'kayron', 'specta', 'splits-lite']);
       const kayron = child(byService.nodes, 'kayron');
-      assert.equal(kayron?.description, 'differs in testing, staging');
+      assert.equal(kayron?.description, 'testing, production differ (others v0.5.3)');
       assert.deepEqual(kayron?.children.map((cell) => `${cell.label}: ${cell.description ?? ''}`), [
         'development: v0.5.3 · ↑ v0.5.24',
         'testing: branch feature/x · ≠ staging v0.5.3',

@@ -22,7 +22,7 @@ const RELEASE_FORMAT_MESSAGE =
   'This critical error indicates that the provided release tag does not comply with the required format [v.MAJOR.MINOR.PATCH(-SUFFIX)], which means that the operator does not know how to proceed safely.';
 const INFRASTRUCTURE_COUNT_MESSAGE =
   'This critical error indicates that the resolved release settings do not provide a single infrastructure release, which means that the operator does not know how to proceed safely.';
-const KAYRON_LINT_MARKER = ' [reported by kayron lint]';
+const KAYRON_LINT_MARKER = '[reported by kayron lint] ';
 
 
 function folder(name: string): vscode.WorkspaceFolder {
@@ -157,9 +157,9 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(diagnostic.range.start.line, line, `expected line ${line + 1}, got ${diagnostic.range.start.line + 1}`);
     assert.ok(openDocumentOf(uri)!.getText(diagnostic.range).includes('0.5.3'), `range does not cover the tag: ${JSON.stringify(diagnostic.range)}`);
-    assert.ok(diagnostic.message.startsWith(RELEASE_FORMAT_MESSAGE), `message: ${diagnostic.message}`);
+    assert.ok(diagnostic.message.startsWith(`${KAYRON_LINT_MARKER}${RELEASE_FORMAT_MESSAGE}`), `message: ${diagnostic.message}`);
     assert.ok(diagnostic.message.includes('"0.5.3"'), `message does not name the tag: ${diagnostic.message}`);
-    assert.ok(diagnostic.message.endsWith(KAYRON_LINT_MARKER), `not marked as the kayron lint verdict: ${diagnostic.message}`);
+    assert.ok(diagnostic.message.startsWith(KAYRON_LINT_MARKER), `not marked as the kayron lint verdict: ${diagnostic.message}`);
 
     await replaceOnce(uri, '"0.5.3"', '"v0.5.3"');
     await waitFor('the release-format diagnostic to clear', () => (kayronDiagnostics(uri).length === 0 ? true : undefined), describeDiagnostics);

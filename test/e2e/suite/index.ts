@@ -11,7 +11,11 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: scaled(60_000) });
   const grep = process.env.KAYRON_E2E_GREP;
   if (grep) mocha.grep(grep);
-  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
+  // The demo walk (demo.*) and the editor bench (bench.*) run in their own windows (run-extension-tests.js --demo,
+  // --bench); everything else is the integration suite.
+  const suite = process.env.KAYRON_E2E_SUITE ?? 'integration';
+  const suiteOf = (name: string) => (name.startsWith('demo.') ? 'demo' : name.startsWith('bench.') ? 'bench' : 'integration');
+  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && suiteOf(name) === suite).sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   return new Promise((resolve, reject) => {

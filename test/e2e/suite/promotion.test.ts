@@ -29,7 +29,8 @@ describe('Promotion commands (palette flows against the GitHub stand-in)', funct
     assert.ok(extension, `extension ${EXTENSION_ID} is not installed`);
     api = await extension.activate();
     await api.ready;
-    fixture = await createPromotionFixture({ tokens: [token] });
+    // mirrored: the stand-in acts as origin for `git fetch` too, as GitHub does
+    fixture = await createPromotionFixture({ tokens: [token], mirrorWrites: true });
     root = vscode.Uri.file(fixture.clone.dir).toString();
     await vscode.workspace.getConfiguration('kayron').update('github.apiUrl', fixture.standin.apiUrl, vscode.ConfigurationTarget.Workspace);
     const count = vscode.workspace.workspaceFolders?.length ?? 0;
@@ -103,5 +104,18 @@ describe('Promotion commands (palette flows against the GitHub stand-in)', funct
     } finally {
       await settings.update('promotion.dryRun', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
     }
+  });
+
+  it("after its own write a flow fetches what it wrote: Reset Testing right after Deploy Branch to Testing is not 'behind GitHub'", async () => {
+    const deployed = await vscode.commands.executeCommand<PromotionCommandResult>('kayron.promote.branchToTesting', { root, service: 'kayron', branch: 'feature/faster-sync', confirm: 'yes' });
+    assert.equal(deployed.status, 'done', deployed.message);
+    const testing = fixture.releases.branchSha('testing');
+    assert.ok(testing, 'the stand-in has the testing branch');
+    assert.equal(fixture.clone.git(['rev-parse', 'refs/remotes/origin/testing']), testing, 'the clone fetched the testing branch the flow wrote');
+    fixture.standin.clearLog();
+    const reset = await vscode.commands.executeCommand<PromotionCommandResult>('kayron.promote.resetTesting', { root, confirm: 'yes' });
+    assert.equal(reset.status, 'done', reset.message);
+    assert.ok(!reset.plan?.checks.some((check) => check.id === 'local-current' && check.status === 'error'), JSON.stringify(reset.plan?.checks));
+    assert.equal(fixture.releases.branchSha('testing'), fixture.releases.branchSha('main'), 'testing is back at the default branch head');
   });
 });
