@@ -1,5 +1,5 @@
 /**
- * `kayron-releases lint|server|schema`: the same core as the editor, for CI and other editors.
+ * `kayron-releases lint|status|plan|server|schema`: the same core as the editor, for CI and other editors.
  */
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
@@ -11,6 +11,7 @@ import { releaseJsonSchema } from './schema/json-schema';
 const USAGE = `usage:
   kayron-releases lint [--json | --format text|json|github] [ROOT]
   kayron-releases status [--json] [--environment NAME[=BRANCH]]... [--remote NAME] [ROOT]
+  kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N] [ROOT]
   kayron-releases server --stdio
   kayron-releases schema
   kayron-releases --version`;
@@ -115,6 +116,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'status': {
       const { runStatusCommand } = await import('./environments/status-command');
       return runStatusCommand(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+    }
+    case 'plan': {
+      const { runPlanCommand } = await import('./plan/plan-command');
+      return runPlanCommand(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     }
     case 'schema':
       process.stdout.write(`${JSON.stringify(releaseJsonSchema(), null, 2)}\n`);

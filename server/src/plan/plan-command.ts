@@ -1,0 +1,155 @@
+/**
+ * `kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json]
+ * [--comment-on-pr N] [ROOT]`: what Kayron will do in an environment (default staging, at its current ref) when the
+ * head (default the working tree) lands. Exit 0, 1 when a problem is an error, 2 on bad usage or an IO error.
+ * GitHub: GITHUB_TOKEN, KAYRON_GITHUB_API_URL (else GITHUB_API_URL, as Actions sets it), KAYRON_GITHUB_OWNER (else
+ * origin's owner); KAYRON_OFFLINE=1 asks nothing.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { GitError, GitRepository } from '../environments/git';
+import { normalizeApiUrl, webUrlForApi } from '../github/client';
+import { parseGitRemoteUrl, readOriginUrl, resolveWorkspaceOwner } from '../github/owner';
+import { GitHubProviders } from '../github/providers';
+import { GitHubApi } from '../promotion/github-api';
+import { defaultCacheDirectory } from '../workspace/github-session';
+import { CommentError, upsertPlanComment } from './comment';
+import { buildDeploymentPlan, type PlanGitHubSetup } from './deployment-plan';
+import { PlanRequestError } from './load';
+import { renderPlanMarkdown, renderPlanText } from './render';
+
+export const PLAN_USAGE = 'kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N] [ROOT]';
+
+export interface PlanCommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+interface ParsedArgs {
+  environment: string | undefined;
+  base: string | undefined;
+  head: string | undefined;
+  format: 'text' | 'markdown' | 'json';
+  pull: number | undefined;
+  root: string | undefined;
+}
+
+const VALUE_OPTIONS = ['--environment', '--base', '--head', '--format', '--comment-on-pr'] as const;
+
+function parseArgs(args: readonly string[]): ParsedArgs | string {
+  const parsed: ParsedArgs = { environment: undefined, base: undefined, head: undefined, format: 'text', pull: undefined, root: undefined };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--json') {
+      parsed.format = 'json';
+      continue;
+    }
+    const option = VALUE_OPTIONS.find((name) => arg === name || arg.startsWith(`${name}=`));
+    if (!option) {
+      if (arg.startsWith('-')) return `unknown option ${arg}`;
+      if (parsed.root !== undefined) return 'only one ROOT may be given';
+      parsed.root = arg;
+      continue;
+    }
+    const value = arg === option ? args[++i] : arg.slice(option.length + 1);
+    if (value === undefined || value === '') return `${option} needs a value`;
+    switch (option) {
+      case '--environment':
+        parsed.environment = value;
+        break;
+      case '--base':
+        parsed.base = value;
+        break;
+      case '--head':
+        parsed.head = value;
+        break;
+      case '--format':
+        if (value !== 'text' && value !== 'markdown' && value !== 'json') return `--format must be text, markdown or json, not ${value}`;
+        parsed.format = value;
+        break;
+      case '--comment-on-pr':
+        if (!/^[1-9]\d{0,9}$/.test(value)) return `--comment-on-pr needs a pull request number, not ${value}`;
+        parsed.pull = Number(value);
+        break;
+    }
+  }
+  return parsed;
+}
+
+interface GitHubForCli {
+  setup: PlanGitHubSetup | undefined;
+  unavailable: string | undefined;
+  apiUrl: string;
+  token: string | undefined;
+  webUrl: string;
+  origin: { owner: string; repo: string } | undefined;
+}
+
+async function githubFor(root: string, env: NodeJS.ProcessEnv): Promise<GitHubForCli> {
+  const apiUrl = normalizeApiUrl(env['KAYRON_GITHUB_API_URL'] || env['GITHUB_API_URL'] || undefined);
+  const token = env['GITHUB_TOKEN'] || undefined;
+  const originRemote = parseGitRemoteUrl((await readOriginUrl(root).catch(() => undefined)) ?? '');
+  const origin = originRemote ? { owner: originRemote.owner, repo: originRemote.repo } : undefined;
+  const common = { apiUrl, token, webUrl: webUrlForApi(apiUrl), origin };
+  if (env['KAYRON_OFFLINE'] === '1') return { ...common, setup: undefined, unavailable: 'KAYRON_OFFLINE=1' };
+  const owner = (await resolveWorkspaceOwner(root, env['KAYRON_GITHUB_OWNER'] || undefined))?.owner;
+  if (!owner) return { ...common, setup: undefined, unavailable: 'the owner is unknown: origin is not a GitHub remote; set KAYRON_GITHUB_OWNER' };
+  const cacheDirectory = env['XDG_CACHE_HOME'] ? path.join(env['XDG_CACHE_HOME'], 'kayron-releases', 'github') : defaultCacheDirectory();
+  const data = new GitHubProviders({ apiUrl, token, cacheDirectory, userAgent: 'kayron-releases-cli' });
+  return { ...common, setup: { data, owner, releasesRepo: origin?.repo, signedIn: () => token !== undefined && !data.state().tokenRejected }, unavailable: undefined };
+}
+
+export async function runPlanCommand(args: string[], io: PlanCommandIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(`usage: ${PLAN_USAGE}\n`);
+    return 0;
+  }
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    io.stderr(`kayron-releases: ${parsed}\nusage: ${PLAN_USAGE}\n`);
+    return 2;
+  }
+  const env = io.env ?? process.env;
+  const root = path.resolve(io.cwd ?? process.cwd(), parsed.root ?? '.');
+  try {
+    const stat = await fs.stat(root);
+    if (!stat.isDirectory()) throw new Error(`${root} is not a directory`);
+  } catch (error) {
+    io.stderr(`kayron-releases: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const github = await githubFor(root, env);
+  let plan;
+  try {
+    const repository = await GitRepository.open(root);
+    ({ plan } = await buildDeploymentPlan(repository, { environment: parsed.environment, base: parsed.base, head: parsed.head }, github.setup, github.unavailable));
+    await github.setup?.data.settled();
+  } catch (error) {
+    if (error instanceof GitError && error.kind === 'not-a-repository') io.stderr(`kayron-releases: ${root} is not inside a git repository; environments are read from git refs\n`);
+    else if (error instanceof PlanRequestError) io.stderr(`kayron-releases: ${error.message}\nusage: ${PLAN_USAGE}\n`);
+    else io.stderr(`kayron-releases: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const markdown = renderPlanMarkdown(plan, { webUrl: github.webUrl, owner: github.setup?.owner });
+  if (parsed.format === 'json') io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+  else if (parsed.format === 'markdown') io.stdout(markdown);
+  else io.stdout(renderPlanText(plan));
+  if (parsed.pull !== undefined) {
+    const repository = env['GITHUB_REPOSITORY']?.includes('/') ? { owner: env['GITHUB_REPOSITORY'].split('/')[0]!, repo: env['GITHUB_REPOSITORY'].split('/')[1]! } : github.origin;
+    if (!repository) {
+      io.stderr('kayron-releases: --comment-on-pr: the releases repository on GitHub is unknown (set GITHUB_REPOSITORY=owner/repo or an origin on GitHub)\n');
+      return 2;
+    }
+    try {
+      const api = new GitHubApi({ apiUrl: github.apiUrl, token: github.token, userAgent: 'kayron-releases-cli' });
+      const result = await upsertPlanComment(api, { ...repository, pull: parsed.pull }, markdown);
+      io.stderr(`kayron-releases: ${result.action} the plan comment on ${repository.owner}/${repository.repo}#${parsed.pull}${result.url ? ` (${result.url})` : ''}\n`);
+    } catch (error) {
+      io.stderr(`kayron-releases: ${error instanceof CommentError || error instanceof Error ? error.message : String(error)}\n`);
+      return 2;
+    }
+  }
+  return plan.problems.some((problem) => problem.severity === 'error') ? 1 : 0;
+}
