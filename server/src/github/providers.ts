@@ -38,6 +38,9 @@ export interface GitHubData {
   listBranches(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubBranch[]>>;
   branchCatalog(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<BranchCatalog>>;
   listOpenPullRequests(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubPullRequest[]>>;
+  getBranch(owner: string, repo: string, branch: string, options?: LoadOptions): Promise<GitHubResult<GitHubBranch>>;
+  getTree(owner: string, repo: string, ref: string, options?: LoadOptions): Promise<GitHubResult<GitHubTree>>;
+  getFileText(owner: string, repo: string, filePath: string, ref: string, options?: LoadOptions): Promise<GitHubResult<string>>;
   getRepository(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubRepository>>;
   listOwnerRepositories(owner: string, options?: LoadOptions): Promise<GitHubResult<GitHubRepository[]>>;
   checkTag(owner: string, repo: string, tag: string): Promise<Existence<GitHubTag>>;

@@ -5,14 +5,14 @@
 import type { GitRepository } from '../environments/git';
 import { environmentProvidersFromGitHub } from '../environments/github-environment';
 import type { LoadOptions } from '../github/cache';
-import type { GitHubProviders } from '../github/providers';
+import type { GitHubData } from '../github/providers';
 import { gatherPlanFacts, planGitHubFrom } from './facts';
 import { loadPlanSides, type PlanSides, type PlanSidesRequest } from './load';
 import { planDeployment } from './planner';
 import type { DeploymentPlan } from './types';
 
 export interface PlanGitHubSetup {
-  data: GitHubProviders;
+  data: GitHubData;
   /** Owner of the service repositories (and of the releases repository). */
   owner: string;
   /** Name of the releases repository on GitHub (origin's), for production's latest release. */

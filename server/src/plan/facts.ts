@@ -6,7 +6,7 @@
  * plan costs conditional requests only.
  */
 import { parseDocument, isMap, isScalar } from 'yaml';
-import type { GitHubProviders } from '../github/providers';
+import type { GitHubData } from '../github/providers';
 import type { GitHubPullRequest, GitHubRelease, GitHubResult } from '../github/types';
 import type { LoadOptions } from '../github/cache';
 import type { ServiceDeployment } from '../environments/snapshot';
@@ -35,7 +35,7 @@ function known<T, V>(result: GitHubResult<T>, signedIn: boolean, map: (value: T)
 }
 
 /** The plan's GitHub questions through the cached providers. `options` (e.g. allowStale) apply to every load. */
-export function planGitHubFrom(data: GitHubProviders, owner: string, signedIn: () => boolean, options?: LoadOptions): PlanGitHub {
+export function planGitHubFrom(data: GitHubData, owner: string, signedIn: () => boolean, options?: LoadOptions): PlanGitHub {
   return {
     owner,
     async branchHead(repo, branch) {
@@ -75,6 +75,16 @@ function services(side: PlanSide): readonly ServiceDeployment[] {
   return side.services;
 }
 
+/** The head commit of every branch the services follow (branch API), into `into` by `factKey`. */
+export async function gatherBranchHeads(services: readonly ServiceDeployment[], github: PlanGitHub, into: Map<string, Known<string>> = new Map()): Promise<Map<string, Known<string>>> {
+  const branches = new Map<string, { repo: string; branch: string }>();
+  for (const service of services) {
+    if (service.strategy.kind === 'branch' && service.github !== '') branches.set(factKey(service.github, service.strategy.value), { repo: service.github, branch: service.strategy.value });
+  }
+  await Promise.all([...branches].map(async ([key, { repo, branch }]) => into.set(key, await github.branchHead(repo, branch))));
+  return into;
+}
+
 /** Gathers every fact the plan of `base` → `head` needs; without GitHub, facts say why nothing is known. */
 export async function gatherPlanFacts(input: Omit<PlanInput, 'facts'>, github: PlanGitHub | undefined, unavailable?: string): Promise<PlanFacts> {
   const branchHeads = new Map<string, Known<string>>();
@@ -87,10 +97,6 @@ export async function gatherPlanFacts(input: Omit<PlanInput, 'facts'>, github: P
     return facts;
   }
   const { base, head, environment } = input;
-  const branches = new Map<string, { github: string; branch: string }>();
-  for (const service of [...services(base), ...services(head)]) {
-    if (service.strategy.kind === 'branch' && service.github !== '') branches.set(factKey(service.github, service.strategy.value), { github: service.github, branch: service.strategy.value });
-  }
   const beforeByKey = new Map(base.services.map((service) => [service.key, service]));
   const upgraded = new Set<string>();
   const collected = new Set<string>();
@@ -103,7 +109,7 @@ export async function gatherPlanFacts(input: Omit<PlanInput, 'facts'>, github: P
     if (environment.kind === 'testing' && service.preview && service.kind === 'service') previewed.add(service.github);
   }
   await Promise.all([
-    ...[...branches].map(async ([key, { github: repo, branch }]) => branchHeads.set(key, await github.branchHead(repo, branch))),
+    gatherBranchHeads([...services(base), ...services(head)], github, branchHeads),
     ...[...upgraded].map(async (repo) => releases.set(repo, await github.releases(repo))),
     ...[...collected].map(async (repo) => tags.set(repo, await github.tagNames(repo))),
     ...[...previewed].map(async (repo) => pullRequests.set(repo, await github.openPullRequests(repo))),

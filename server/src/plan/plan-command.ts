@@ -80,6 +80,7 @@ function parseArgs(args: readonly string[]): ParsedArgs | string {
 
 interface GitHubForCli {
   setup: PlanGitHubSetup | undefined;
+  providers?: GitHubProviders;
   unavailable: string | undefined;
   apiUrl: string;
   token: string | undefined;
@@ -98,7 +99,7 @@ async function githubFor(root: string, env: NodeJS.ProcessEnv): Promise<GitHubFo
   if (!owner) return { ...common, setup: undefined, unavailable: 'the owner is unknown: origin is not a GitHub remote; set KAYRON_GITHUB_OWNER' };
   const cacheDirectory = env['XDG_CACHE_HOME'] ? path.join(env['XDG_CACHE_HOME'], 'kayron-releases', 'github') : defaultCacheDirectory();
   const data = new GitHubProviders({ apiUrl, token, cacheDirectory, userAgent: 'kayron-releases-cli' });
-  return { ...common, setup: { data, owner, releasesRepo: origin?.repo, signedIn: () => token !== undefined && !data.state().tokenRejected }, unavailable: undefined };
+  return { ...common, providers: data, setup: { data, owner, releasesRepo: origin?.repo, signedIn: () => token !== undefined && !data.state().tokenRejected }, unavailable: undefined };
 }
 
 export async function runPlanCommand(args: string[], io: PlanCommandIo): Promise<number> {
@@ -125,7 +126,7 @@ export async function runPlanCommand(args: string[], io: PlanCommandIo): Promise
   try {
     const repository = await GitRepository.open(root);
     ({ plan } = await buildDeploymentPlan(repository, { environment: parsed.environment, base: parsed.base, head: parsed.head }, github.setup, github.unavailable));
-    await github.setup?.data.settled();
+    await github.providers?.settled();
   } catch (error) {
     if (error instanceof GitError && error.kind === 'not-a-repository') io.stderr(`kayron-releases: ${root} is not inside a git repository; environments are read from git refs\n`);
     else if (error instanceof PlanRequestError) io.stderr(`kayron-releases: ${error.message}\nusage: ${PLAN_USAGE}\n`);

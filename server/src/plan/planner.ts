@@ -99,7 +99,7 @@ interface Resolved {
   branch?: { name: string; answer: Known<string> };
 }
 
-function resolveValue(service: ServiceDeployment | undefined, facts: PlanFacts): Resolved {
+function resolveValue(service: ServiceDeployment | undefined, facts: Pick<PlanFacts, 'branchHeads' | 'unavailable'>): Resolved {
   if (!service) return { value: null };
   switch (service.strategy.kind) {
     case 'release':
@@ -230,6 +230,49 @@ function notesFor(parameter: PlanParameter, service: ServiceDeployment, facts: P
   };
 }
 
+/** One parameter with the entries it comes from (either may be absent). */
+export interface ParameterRow {
+  before: ServiceDeployment | undefined;
+  after: ServiceDeployment | undefined;
+  parameter: PlanParameter;
+}
+
+interface ResolvedRow extends ParameterRow {
+  beforeResolved: Resolved;
+  afterResolved: Resolved;
+}
+
+function parameterRowsWithValues(base: readonly ServiceDeployment[], head: readonly ServiceDeployment[], facts: Pick<PlanFacts, 'branchHeads' | 'unavailable'>): ResolvedRow[] {
+  const beforeByKey = new Map(base.map((service) => [service.key, service]));
+  const afterByKey = new Map(head.map((service) => [service.key, service]));
+  return orderOf([...head, ...base.filter((service) => !afterByKey.has(service.key))]).map((service) => {
+    const before = beforeByKey.get(service.key);
+    const after = afterByKey.get(service.key);
+    const entry = after ?? before!;
+    const beforeResolved = resolveValue(before, facts);
+    const afterResolved = resolveValue(after, facts);
+    const beforeValue = beforeResolved.value;
+    // A suspended service keeps what runs (its current image tag) in the parameters.
+    const afterValue = after?.strategy.kind === 'suspend' ? beforeValue : afterResolved.value;
+    const parameter: PlanParameter = { key: parameterKeyOf(entry), before: beforeValue, after: after ? afterValue : null, change: classifyChange(before, after, beforeValue, afterValue), service: serviceName(entry) };
+    if (after) {
+      parameter.file = after.file;
+      parameter.line = after.line;
+      parameter.afterLabel = strategyLabel(after.strategy, after.preview);
+    }
+    if (before) parameter.beforeLabel = strategyLabel(before.strategy, before.preview);
+    return { before, after, parameter, beforeResolved, afterResolved };
+  });
+}
+
+/**
+ * The parameters Kayron sets at base and at head, with the entries they come from: infrastructure first, then by name.
+ * The promotion previews use this, so what a promotion shows and what `plan` prints agree.
+ */
+export function parameterRows(base: readonly ServiceDeployment[], head: readonly ServiceDeployment[], facts: Pick<PlanFacts, 'branchHeads' | 'unavailable'>): ParameterRow[] {
+  return parameterRowsWithValues(base, head, facts).map(({ before, after, parameter }) => ({ before, after, parameter }));
+}
+
 /** Computes the plan. Pure: the same inputs give the same plan. */
 export function planDeployment(input: PlanInput): DeploymentPlan {
   const { base, head, facts } = input;
@@ -245,9 +288,6 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
     problems.push({ code: 'github-unverified', severity: 'warning', message: `GitHub was not asked (${facts.unavailable}): branch heads, previews, the infrastructure template and release notes are unknown.` });
   }
 
-  const beforeByKey = new Map(base.services.map((service) => [service.key, service]));
-  const afterByKey = new Map(head.services.map((service) => [service.key, service]));
-  const ordered = orderOf([...head.services, ...base.services.filter((service) => !afterByKey.has(service.key))]);
   const parameters: PlanParameter[] = [];
   const notes: PlanNote[] = [];
   const reportedBranches = new Set<string>();
@@ -273,24 +313,8 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
     }
   };
 
-  for (const service of ordered) {
-    const before = beforeByKey.get(service.key);
-    const after = afterByKey.get(service.key);
-    const entry = after ?? before!;
-    const key = parameterKeyOf(entry);
-    const beforeResolved = resolveValue(before, facts);
-    const afterResolved = resolveValue(after, facts);
-    const beforeValue = beforeResolved.value;
-    // A suspended service keeps what runs (its current image tag) in the parameters.
-    const afterValue = after?.strategy.kind === 'suspend' ? beforeValue : afterResolved.value;
-    const change = classifyChange(before, after, beforeValue, afterValue);
-    const parameter: PlanParameter = { key, before: beforeValue, after: after ? afterValue : null, change, service: serviceName(entry) };
-    if (after) {
-      parameter.file = after.file;
-      parameter.line = after.line;
-      parameter.afterLabel = strategyLabel(after.strategy, after.preview);
-    }
-    if (before) parameter.beforeLabel = strategyLabel(before.strategy, before.preview);
+  for (const { before, after, parameter, beforeResolved, afterResolved } of parameterRowsWithValues(base.services, head.services, facts)) {
+    const { key, change } = parameter;
     parameters.push(parameter);
     if (after) reportBranch(after, afterResolved, key);
     if (before && change !== 'none') reportBranch(before, beforeResolved, key);
