@@ -506,7 +506,7 @@ export class EnvironmentService {
  * Development is the working tree read from disk (fresh after a checkout, whatever order file events arrive in; the
  * snapshot cache skips unchanged blobs) with the text of every open editor in place of its file.
  */
-function developmentSource(workspace: ReleaseWorkspace): DevelopmentSource {
+export function developmentSource(workspace: ReleaseWorkspace): DevelopmentSource {
   // The newest text: a large file's own analysis may still be running (environments analyse it themselves).
   return { overrides: new Map(workspace.orderedFiles().filter((file) => file.open).map((file) => [file.relativePath, workspace.latestTextOf(file.relativePath) ?? file.text])) };
 }
