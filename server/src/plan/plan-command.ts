@@ -18,7 +18,7 @@ import { buildDeploymentPlan, type PlanGitHubSetup } from './deployment-plan';
 import { PlanRequestError } from './load';
 import { renderPlanMarkdown, renderPlanText } from './render';
 
-export const PLAN_USAGE = 'kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N] [ROOT]';
+export const PLAN_USAGE = 'kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N] [--] [ROOT]';
 
 export interface PlanCommandIo {
   stdout(text: string): void;
@@ -40,19 +40,25 @@ const VALUE_OPTIONS = ['--environment', '--base', '--head', '--format', '--comme
 
 function parseArgs(args: readonly string[]): ParsedArgs | string {
   const parsed: ParsedArgs = { environment: undefined, base: undefined, head: undefined, format: 'text', pull: undefined, root: undefined };
+  let optionsEnded = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
+    if (optionsEnded || (arg !== '--' && !arg.startsWith('-'))) {
+      if (parsed.root !== undefined) return 'only one ROOT may be given';
+      parsed.root = arg;
+      continue;
+    }
+    if (arg === '--') {
+      // What follows is ROOT even when it starts with a dash.
+      optionsEnded = true;
+      continue;
+    }
     if (arg === '--json') {
       parsed.format = 'json';
       continue;
     }
     const option = VALUE_OPTIONS.find((name) => arg === name || arg.startsWith(`${name}=`));
-    if (!option) {
-      if (arg.startsWith('-')) return `unknown option ${arg}`;
-      if (parsed.root !== undefined) return 'only one ROOT may be given';
-      parsed.root = arg;
-      continue;
-    }
+    if (!option) return `unknown option ${arg}`;
     const value = arg === option ? args[++i] : arg.slice(option.length + 1);
     if (value === undefined || value === '') return `${option} needs a value`;
     switch (option) {

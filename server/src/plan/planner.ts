@@ -170,7 +170,7 @@ function previewsOf(input: PlanInput, problems: PlanProblem[]): PlanPreview[] {
     if (!service.preview || service.kind === 'infrastructure' || service.docker === '') continue;
     const pulls = facts.pullRequests.get(service.github);
     if (pulls?.kind !== 'found') {
-      if (pulls?.kind === 'missing') continue;
+      if (pulls?.kind === 'missing' || facts.unavailable) continue;
       problems.push({ code: 'github-unverified', severity: 'warning', service: service.docker, message: `Previews of ${service.docker} are unknown: the open pull requests of ${service.github} could not be read (${unknownReason(pulls, facts)}).` });
       continue;
     }
@@ -198,7 +198,7 @@ function previewsOf(input: PlanInput, problems: PlanProblem[]): PlanPreview[] {
           message: `${template!.repository} has no cloudformation/**/${wanted} at ${template!.ref}: Kayron cannot create the ${open.length} preview${open.length === 1 ? '' : 's'} of ${service.docker}.`,
         });
       }
-    } else {
+    } else if (!facts.unavailable) {
       problems.push({ code: 'github-unverified', severity: 'warning', service: service.docker, message: `Whether the preview template cloudformation/**/${service.docker}.yaml exists is unknown (${template ? unknownReason(files, facts) : 'no infrastructure ref at head'}).` });
     }
   }
@@ -212,7 +212,8 @@ function notesFor(parameter: PlanParameter, service: ServiceDeployment, facts: P
   if (!from || !to) return undefined;
   const releases = facts.releases.get(service.github);
   if (releases?.kind !== 'found') {
-    if (releases?.kind !== 'missing') {
+    // Without GitHub at all, the one problem that says so covers the notes too.
+    if (releases?.kind !== 'missing' && !facts.unavailable) {
       problems.push({ code: 'github-unverified', severity: 'warning', service: parameter.service, parameter: parameter.key, message: `Release notes of ${service.github} ${parameter.before} → ${parameter.after} are unknown (${unknownReason(releases, facts)}).` });
     }
     return { service: parameter.service, breaking: isBreaking(parameter.before, parameter.after), releases: [] };
