@@ -204,6 +204,8 @@ describe('kayron-releases plan (real git, GitHub stand-in)', () => {
     assert.equal((await run(['--environment', 'nowhere'])).code, 2);
     assert.equal((await run(['--base', 'no-such-ref'])).code, 2);
     assert.equal((await run(['--comment-on-pr', 'x'])).code, 2);
+    assert.equal((await run(['--json', '.', 'other'])).code, 2, 'one ROOT');
+    assert.equal((await run(['--json', '--', clone.dir])).code, 1, '-- ends the options; ROOT follows');
   });
 
   test('--comment-on-pr: creates one comment carrying the marker, then updates that same one', async () => {
