@@ -11,7 +11,7 @@ import { releaseJsonSchema } from './schema/json-schema';
 const USAGE = `usage:
   kayron-releases lint [--json | --format text|json|github] [ROOT]
   kayron-releases status [--json] [--environment NAME[=BRANCH]]... [--remote NAME] [ROOT]
-  kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N] [ROOT]
+  kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N|auto] [ROOT]
   kayron-releases server --stdio
   kayron-releases schema
   kayron-releases --version`;

@@ -2,7 +2,7 @@
 // (branch API, releases, tags, pull requests, the infrastructure repository's tree and template, issue comments).
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
@@ -43,9 +43,10 @@ function cacheDirectory(): string {
   return directory;
 }
 
-function run(args: string[], options: { apiUrl?: string; token?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], options: { apiUrl?: string; token?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, KAYRON_GITHUB_API_URL: options.apiUrl ?? standin.apiUrl, GITHUB_TOKEN: options.token ?? TOKEN, GITHUB_REPOSITORY: 'acme/releases', XDG_CACHE_HOME: cacheDirectory() };
   for (const name of ['KAYRON_OFFLINE', 'KAYRON_GITHUB_OWNER', 'GITHUB_API_URL', 'GITHUB_EVENT_PATH']) delete env[name];
+  Object.assign(env, options.env);
   return new Promise((resolve, reject) => {
     // Asynchronous: the stand-in answers from this process.
     const child = spawn(process.execPath, [CLI, 'plan', ...args], { cwd: clone.dir, env });
@@ -232,5 +233,17 @@ describe('kayron-releases plan (real git, GitHub stand-in)', () => {
       `PATCH /repos/acme/releases/issues/comments/${created[0]?.id} valid`,
     ]);
     clone.write({ 'service/specta.yaml': serviceFile([['specta', 'v1.9.0']]) });
+
+    // In a workflow: the pull request comes from the event payload, and the same comment is updated again.
+    const event = path.join(cacheDirectory(), 'event.json');
+    writeFileSync(event, JSON.stringify({ action: 'synchronize', number: 7, pull_request: { number: 7 } }));
+    const fromEvent = await run(['--format', 'markdown', '--comment-on-pr', 'auto'], { env: { GITHUB_EVENT_PATH: event } });
+    assert.match(fromEvent.stderr, /(updated|unchanged) the plan comment on acme\/releases#7/);
+    assert.equal(comments.of('acme', 'releases', 7).filter((comment) => comment.body.includes(MARKER)).length, 1);
+    const push = path.join(cacheDirectory(), 'push.json');
+    writeFileSync(push, JSON.stringify({ ref: 'refs/heads/main' }));
+    const notPull = await run(['--comment-on-pr', 'auto'], { env: { GITHUB_EVENT_PATH: push } });
+    assert.match(notPull.stderr, /not a pull request event/);
+    assert.equal(notPull.code, 1, 'the plan still prints, with its exit code');
   });
 });

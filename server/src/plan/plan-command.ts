@@ -18,7 +18,7 @@ import { buildDeploymentPlan, type PlanGitHubSetup } from './deployment-plan';
 import { PlanRequestError } from './load';
 import { renderPlanMarkdown, renderPlanText } from './render';
 
-export const PLAN_USAGE = 'kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N] [--] [ROOT]';
+export const PLAN_USAGE = 'kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N|auto] [--] [ROOT]';
 
 export interface PlanCommandIo {
   stdout(text: string): void;
@@ -32,7 +32,8 @@ interface ParsedArgs {
   base: string | undefined;
   head: string | undefined;
   format: 'text' | 'markdown' | 'json';
-  pull: number | undefined;
+  /** A pull request number, or `auto`: the pull request of the GitHub Actions event (GITHUB_EVENT_PATH). */
+  pull: number | 'auto' | undefined;
   root: string | undefined;
 }
 
@@ -76,8 +77,8 @@ function parseArgs(args: readonly string[]): ParsedArgs | string {
         parsed.format = value;
         break;
       case '--comment-on-pr':
-        if (!/^[1-9]\d{0,9}$/.test(value)) return `--comment-on-pr needs a pull request number, not ${value}`;
-        parsed.pull = Number(value);
+        if (value !== 'auto' && !/^[1-9]\d{0,9}$/.test(value)) return `--comment-on-pr needs a pull request number or auto, not ${value}`;
+        parsed.pull = value === 'auto' ? 'auto' : Number(value);
         break;
     }
   }
@@ -106,6 +107,19 @@ async function githubFor(root: string, env: NodeJS.ProcessEnv): Promise<GitHubFo
   const cacheDirectory = env['XDG_CACHE_HOME'] ? path.join(env['XDG_CACHE_HOME'], 'kayron-releases', 'github') : defaultCacheDirectory();
   const data = new GitHubProviders({ apiUrl, token, cacheDirectory, userAgent: 'kayron-releases-cli' });
   return { ...common, providers: data, setup: { data, owner, releasesRepo: origin?.repo, signedIn: () => token !== undefined && !data.state().tokenRejected }, unavailable: undefined };
+}
+
+/** The pull request number of a GitHub Actions event payload (pull_request, pull_request_target, issue_comment on a PR). */
+async function pullRequestOfEvent(env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  const file = env['GITHUB_EVENT_PATH'];
+  if (!file) return undefined;
+  try {
+    const event = JSON.parse(await fs.readFile(file, 'utf8')) as { pull_request?: { number?: unknown }; issue?: { number?: unknown; pull_request?: unknown } };
+    const number = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+    return typeof number === 'number' && Number.isInteger(number) && number > 0 ? number : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runPlanCommand(args: string[], io: PlanCommandIo): Promise<number> {
@@ -143,7 +157,12 @@ export async function runPlanCommand(args: string[], io: PlanCommandIo): Promise
   if (parsed.format === 'json') io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
   else if (parsed.format === 'markdown') io.stdout(markdown);
   else io.stdout(renderPlanText(plan));
-  if (parsed.pull !== undefined) {
+  let pull = parsed.pull;
+  if (pull === 'auto') {
+    pull = await pullRequestOfEvent(env);
+    if (pull === undefined) io.stderr('kayron-releases: --comment-on-pr auto: not a pull request event (GITHUB_EVENT_PATH); no comment\n');
+  }
+  if (pull !== undefined) {
     const repository = env['GITHUB_REPOSITORY']?.includes('/') ? { owner: env['GITHUB_REPOSITORY'].split('/')[0]!, repo: env['GITHUB_REPOSITORY'].split('/')[1]! } : github.origin;
     if (!repository) {
       io.stderr('kayron-releases: --comment-on-pr: the releases repository on GitHub is unknown (set GITHUB_REPOSITORY=owner/repo or an origin on GitHub)\n');
@@ -151,8 +170,8 @@ export async function runPlanCommand(args: string[], io: PlanCommandIo): Promise
     }
     try {
       const api = new GitHubApi({ apiUrl: github.apiUrl, token: github.token, userAgent: 'kayron-releases-cli' });
-      const result = await upsertPlanComment(api, { ...repository, pull: parsed.pull }, markdown);
-      io.stderr(`kayron-releases: ${result.action} the plan comment on ${repository.owner}/${repository.repo}#${parsed.pull}${result.url ? ` (${result.url})` : ''}\n`);
+      const result = await upsertPlanComment(api, { ...repository, pull }, markdown);
+      io.stderr(`kayron-releases: ${result.action} the plan comment on ${repository.owner}/${repository.repo}#${pull}${result.url ? ` (${result.url})` : ''}\n`);
     } catch (error) {
       io.stderr(`kayron-releases: ${error instanceof CommentError || error instanceof Error ? error.message : String(error)}\n`);
       return 2;
