@@ -7,6 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { GitError, GitRepository } from '../environments/git';
 import { normalizeApiUrl, webUrlForApi } from '../github/client';
 import { parseGitRemoteUrl, readOriginUrl, resolveWorkspaceOwner } from '../github/owner';
@@ -17,8 +18,8 @@ import { CommentError, upsertPlanComment } from './comment';
 import { buildDeploymentPlan, type PlanGitHubSetup } from './deployment-plan';
 import { PlanRequestError } from './load';
 import { renderPlanMarkdown, renderPlanText } from './render';
+import { PLAN_HELP, PLAN_USAGE } from './plan-usage';
 
-export const PLAN_USAGE = 'kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N|auto] [--] [ROOT]';
 
 export interface PlanCommandIo {
   stdout(text: string): void;
@@ -37,52 +38,27 @@ interface ParsedArgs {
   root: string | undefined;
 }
 
-const VALUE_OPTIONS = ['--environment', '--base', '--head', '--format', '--comment-on-pr'] as const;
 
-function parseArgs(args: readonly string[]): ParsedArgs | string {
-  const parsed: ParsedArgs = { environment: undefined, base: undefined, head: undefined, format: 'text', pull: undefined, root: undefined };
-  let optionsEnded = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (optionsEnded || (arg !== '--' && !arg.startsWith('-'))) {
-      if (parsed.root !== undefined) return 'only one ROOT may be given';
-      parsed.root = arg;
-      continue;
-    }
-    if (arg === '--') {
-      // What follows is ROOT even when it starts with a dash.
-      optionsEnded = true;
-      continue;
-    }
-    if (arg === '--json') {
-      parsed.format = 'json';
-      continue;
-    }
-    const option = VALUE_OPTIONS.find((name) => arg === name || arg.startsWith(`${name}=`));
-    if (!option) return `unknown option ${arg}`;
-    const value = arg === option ? args[++i] : arg.slice(option.length + 1);
-    if (value === undefined || value === '') return `${option} needs a value`;
-    switch (option) {
-      case '--environment':
-        parsed.environment = value;
-        break;
-      case '--base':
-        parsed.base = value;
-        break;
-      case '--head':
-        parsed.head = value;
-        break;
-      case '--format':
-        if (value !== 'text' && value !== 'markdown' && value !== 'json') return `--format must be text, markdown or json, not ${value}`;
-        parsed.format = value;
-        break;
-      case '--comment-on-pr':
-        if (value !== 'auto' && !/^[1-9]\d{0,9}$/.test(value)) return `--comment-on-pr needs a pull request number or auto, not ${value}`;
-        parsed.pull = value === 'auto' ? 'auto' : Number(value);
-        break;
-    }
+function parsePlanArgs(args: string[]): ParsedArgs | string {
+  let values: { json?: boolean; environment?: string; base?: string; head?: string; format?: string; 'comment-on-pr'?: string };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      options: { json: { type: 'boolean' }, environment: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string' }, 'comment-on-pr': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
-  return parsed;
+  if (positionals.length > 1) return 'only one ROOT may be given';
+  for (const name of ['environment', 'base', 'head', 'format', 'comment-on-pr'] as const) if (values[name] === '') return `--${name} needs a value`;
+  const format = values.json ? 'json' : (values.format ?? 'text');
+  if (format !== 'text' && format !== 'markdown' && format !== 'json') return `--format must be text, markdown or json, not ${format}`;
+  const pull = values['comment-on-pr'];
+  if (pull !== undefined && pull !== 'auto' && !/^[1-9]\d{0,9}$/.test(pull)) return `--comment-on-pr needs a pull request number or auto, not ${pull}`;
+  return { environment: values.environment, base: values.base, head: values.head, format, pull: pull === undefined ? undefined : pull === 'auto' ? 'auto' : Number(pull), root: positionals[0] };
 }
 
 interface GitHubForCli {
@@ -124,10 +100,10 @@ async function pullRequestOfEvent(env: NodeJS.ProcessEnv): Promise<number | unde
 
 export async function runPlanCommand(args: string[], io: PlanCommandIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(`usage: ${PLAN_USAGE}\n`);
+    io.stdout(PLAN_HELP);
     return 0;
   }
-  const parsed = parseArgs(args);
+  const parsed = parsePlanArgs(args);
   if (typeof parsed === 'string') {
     io.stderr(`kayron-releases: ${parsed}\nusage: ${PLAN_USAGE}\n`);
     return 2;
