@@ -246,4 +246,39 @@ describe('kayron-releases plan (real git, GitHub stand-in)', () => {
     assert.match(notPull.stderr, /not a pull request event/);
     assert.equal(notPull.code, 1, 'the plan still prints, with its exit code');
   });
+
+  test('the GitHub Action in plan mode: comments the plan on the pull request of the event (then updates it) and writes the job summary', async () => {
+    const event = path.join(cacheDirectory(), 'event.json');
+    writeFileSync(event, JSON.stringify({ action: 'opened', number: 9, pull_request: { number: 9 } }));
+    const runAction = async (label: string) => {
+      const context = {
+        actionPath: ROOT,
+        workspace: clone.dir,
+        runnerTemp: path.join(cacheDirectory(), `runner-${label}`),
+        inputs: { mode: 'plan', token: TOKEN },
+        env: { KAYRON_GITHUB_API_URL: standin.apiUrl, GITHUB_REPOSITORY: 'acme/releases', GITHUB_EVENT_PATH: event, XDG_CACHE_HOME: cacheDirectory(), KAYRON_OFFLINE: '', KAYRON_GITHUB_OWNER: '' },
+      };
+      // Its own process: the action's steps run synchronously, and the stand-in answers from this one.
+      const output = await new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'helpers', 'run-action-process.ts'), JSON.stringify(context)], { cwd: ROOT });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`run-action-process exit ${code}: ${stderr}`))));
+      });
+      return JSON.parse(output) as { code: number | null; summary: string; steps: { name: string; code: number | null; stdout: string; stderr: string }[] };
+    };
+    const first = await runAction('first');
+    assert.equal(first.code, 1, `the plan has an error (NewsvcVersion is not in the template): ${first.steps.map((step) => step.stderr).join('\n')}`);
+    assert.match(first.steps[1]?.stderr ?? '', /created the plan comment on acme\/releases#9/);
+    assert.ok(first.summary.startsWith(`${MARKER}\n### Kayron deployment plan: staging\n`), first.summary);
+    assert.match(first.summary, /\| `KayronVersion` \| `v0\.1\.0` \| `v0\.2\.0` \| upgrade \|/);
+    const second = await runAction('second');
+    assert.match(second.steps[1]?.stderr ?? '', /(updated|unchanged) the plan comment on acme\/releases#9/);
+    const onPull = comments.of('acme', 'releases', 9);
+    assert.equal(onPull.length, 1, 'one comment, however often the workflow runs');
+    assert.equal(onPull[0]?.body, first.summary);
+  });
 });
