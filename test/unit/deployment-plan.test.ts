@@ -184,6 +184,11 @@ describe('problems: every code', () => {
     assert.equal(parameter(result, 'KayronVersion').after, null);
   });
 
+  test('github-unverified: a base that substitutes for what the environment reads (production from the newest local tag)', () => {
+    const result = planDeployment({ environment: { name: 'production', kind: 'production', baseFallback: 'newest local v* tag (offline)' }, base: side('v1.2.0', [entry('kayron', 'v0.1.0')]), head: side('working tree', [entry('kayron', 'v0.1.0')]), facts: facts() });
+    assert.deepEqual(result.problems, [{ code: 'github-unverified', severity: 'warning', message: 'What production runs now is not certain: base v1.2.0 is a substitute (newest local v* tag (offline)).' }]);
+  });
+
   test('problems are ordered: kayron-rejects, errors, warnings, unverified', () => {
     const result = planDeployment({
       environment: { name: 'staging', kind: 'staging' },

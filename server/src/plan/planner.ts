@@ -55,7 +55,8 @@ export interface PlanSide {
 }
 
 export interface PlanInput {
-  environment: { name: string; kind: EnvironmentKind };
+  /** `baseFallback`: set when base is a substitute for the ref Kayron reads (e.g. the newest local tag, GitHub unknown). */
+  environment: { name: string; kind: EnvironmentKind; baseFallback?: string | undefined };
   base: PlanSide;
   head: PlanSide;
   facts: PlanFacts;
@@ -284,6 +285,9 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
   for (const problem of head.problems ?? []) {
     if (!OPERATOR_REFUSALS.has(problem.code) || (head.verdict && head.verdict.message === problem.message)) continue;
     problems.push({ code: 'kayron-rejects', severity: 'error', message: `The Kayron operator would refuse to reconcile at ${head.ref}: ${problem.file}: ${problem.message.split('\n')[0] ?? ''}` });
+  }
+  if (input.environment.baseFallback) {
+    problems.push({ code: 'github-unverified', severity: 'warning', message: `What ${input.environment.name} runs now is not certain: base ${base.ref} is a substitute (${input.environment.baseFallback}).` });
   }
   if (facts.unavailable) {
     problems.push({ code: 'github-unverified', severity: 'warning', message: `GitHub was not asked (${facts.unavailable}): branch heads, previews, the infrastructure template and release notes are unknown.` });
