@@ -296,6 +296,13 @@ describe('renderings', () => {
     assert.ok(!renderPlanMarkdown(result, { marker: false }).includes(PLAN_MARKER));
   });
 
+  test('markdown lists at most 300 rows per table and counts the rest', () => {
+    const many = Array.from({ length: 305 }, (_, index) => entry(`svc-${index}`, 'v1.0.0'));
+    const markdown = renderPlanMarkdown(plan([], many, { template: undefined }));
+    assert.equal((markdown.match(/\| added \|$/gm) ?? []).length, 300);
+    assert.match(markdown, /…and 5 more changed parameters \(`kayron-releases plan --json` lists them all\)\./);
+  });
+
   test('text: problems, then a table of every parameter', () => {
     const text = renderPlanText(result);
     assert.match(text, /^Deployment plan for staging: origin\/main \(aaaaaaa\) → working tree\n/);

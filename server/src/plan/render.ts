@@ -70,7 +70,7 @@ export function renderPlanText(plan: DeploymentPlan): string {
   if (rows.length === 0) lines.push('(no parameters)');
   if (plan.previews.length > 0) {
     lines.push('', 'previews:');
-    for (const preview of plan.previews) lines.push(`  ${preview.service} #${preview.pull} ${preview.branch} → ${preview.domain}`);
+    for (const preview of plan.previews.slice(0, MAX_TABLE_ROWS)) lines.push(`  ${preview.service} #${preview.pull} ${preview.branch} → ${preview.domain}`);
   }
   for (const note of plan.notes) {
     if (note.releases.length === 0) continue;
@@ -80,6 +80,8 @@ export function renderPlanText(plan: DeploymentPlan): string {
 }
 
 const ICONS = { error: '⛔', warning: '⚠️' } as const;
+/** Table rows beyond this are counted, not listed (the JSON has them all): a comment or preview stays readable. */
+export const MAX_TABLE_ROWS = 300;
 
 /** Table cells: no line breaks, no column breaks. */
 function cell(text: string): string {
@@ -119,21 +121,23 @@ export function renderPlanMarkdown(plan: DeploymentPlan, options: MarkdownOption
   lines.push('#### Parameters', '');
   if (changed.length > 0) {
     lines.push('| Parameter | Before | After | Change |', '| --- | --- | --- | --- |');
-    for (const parameter of changed) {
+    for (const parameter of changed.slice(0, MAX_TABLE_ROWS)) {
       lines.push(`| \`${parameter.key}\` | ${code(cell(describeValue(parameter.beforeLabel, parameter.before)))} | ${code(cell(describeValue(parameter.afterLabel, parameter.after)))} | ${parameter.change} |`);
     }
+    if (changed.length > MAX_TABLE_ROWS) lines.push('', `…and ${changed.length - MAX_TABLE_ROWS} more changed parameters (\`kayron-releases plan --json\` lists them all).`);
   } else {
     lines.push('No parameter changes.');
   }
   if (unchanged.length > 0) {
     lines.push('', `<details><summary>${plural(unchanged.length, 'unchanged parameter')}</summary>`, '', '| Parameter | Value |', '| --- | --- |');
-    for (const parameter of unchanged) lines.push(`| \`${parameter.key}\` | ${code(cell(describeValue(parameter.afterLabel, parameter.after)))} |`);
+    for (const parameter of unchanged.slice(0, MAX_TABLE_ROWS)) lines.push(`| \`${parameter.key}\` | ${code(cell(describeValue(parameter.afterLabel, parameter.after)))} |`);
+    if (unchanged.length > MAX_TABLE_ROWS) lines.push('', `…and ${unchanged.length - MAX_TABLE_ROWS} more.`);
     lines.push('', '</details>');
   }
   lines.push('');
   if (plan.previews.length > 0) {
     lines.push('#### Previews', '', '| Service | Pull request | Branch | Domain |', '| --- | --- | --- | --- |');
-    for (const preview of plan.previews) lines.push(`| ${cell(preview.service)} | #${preview.pull} | \`${cell(preview.branch)}\` | \`${preview.domain}\` |`);
+    for (const preview of plan.previews.slice(0, MAX_TABLE_ROWS)) lines.push(`| ${cell(preview.service)} | #${preview.pull} | \`${cell(preview.branch)}\` | \`${preview.domain}\` |`);
     lines.push('');
   }
   const withReleases = plan.notes.filter((note) => note.releases.length > 0);

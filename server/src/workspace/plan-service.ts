@@ -36,6 +36,9 @@ export interface PlanServiceDeps {
 interface RootState {
   cache: SnapshotCache;
   repository?: GitRepository;
+  /** Bumped by every edit of the root's documents: a CodeLens plan computed at the same generation is still current. */
+  generation: number;
+  lens?: { generation: number; plan: Promise<BuiltPlan> };
 }
 
 export class PlanService {
@@ -72,7 +75,16 @@ export class PlanService {
     if (!located || !located.workspace.tracks(located.relativePath)) return [];
     let plan;
     try {
-      ({ plan } = await this.build(located.workspace, { environment: CODE_LENS_ENVIRONMENT }));
+      // One computation per edit, shared by every CodeLens request in between (VS Code asks per visible editor).
+      const state = this.rootState(located.workspace.rootPath);
+      if (!state.lens || state.lens.generation !== state.generation) {
+        const pending = this.build(located.workspace, { environment: CODE_LENS_ENVIRONMENT });
+        state.lens = { generation: state.generation, plan: pending };
+        pending.catch(() => {
+          if (state.lens?.plan === pending) state.lens = undefined;
+        });
+      }
+      ({ plan } = await state.lens.plan);
     } catch (error) {
       // Not a git repository (yet), no staging: nothing to summarise, and nothing worth a log line on every edit.
       if (error instanceof GitError || error instanceof PlanRequestError) return [];
@@ -87,6 +99,12 @@ export class PlanService {
         range: { start: { line: parameter.line!, character: 0 }, end: { line: parameter.line!, character: 0 } },
         command: { title: `${plan.environment}: ${parameterSummary(parameter)}`, command: SHOW_PLAN_COMMAND, arguments: [{ root, environment: plan.environment }] },
       }));
+  }
+
+  /** A document changed, was saved or closed: plans of its root are due again. */
+  documentChanged(uri: string): void {
+    const located = this.locate(uri);
+    if (located) this.rootState(located.workspace.rootPath).generation++;
   }
 
   private async build(workspace: ReleaseWorkspace, params: DeploymentPlanParams): Promise<BuiltPlan> {
@@ -125,7 +143,7 @@ export class PlanService {
     for (const known of this.roots.keys()) if (!this.deps.workspaces.has(known)) this.roots.delete(known);
     let state = this.roots.get(rootPath);
     if (!state) {
-      state = { cache: new SnapshotCache() };
+      state = { cache: new SnapshotCache(), generation: 0 };
       this.roots.set(rootPath, state);
     }
     return state;
@@ -159,6 +177,10 @@ export class PlanService {
 
 export function registerPlanHandlers(deps: PlanServiceDeps): PlanService {
   const service = new PlanService(deps);
+  const edited = (uri: string) => service.documentChanged(uri);
+  deps.documents.onDidChangeContent((event) => edited(event.document.uri));
+  deps.documents.onDidSave((event) => edited(event.document.uri));
+  deps.documents.onDidClose((event) => edited(event.document.uri));
   deps.connection.onRequest(DeploymentPlanRequest, (params: DeploymentPlanParams | null) => deps.runSafe('answering kayron/deploymentPlan', { ok: false, message: 'the plan failed; see the Kayron Releases output' }, () => service.plan(params ?? {})));
   deps.connection.onCodeLens((params) => deps.runSafe('code lenses', [], () => service.codeLenses(params)));
   return service;
