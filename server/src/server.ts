@@ -57,6 +57,8 @@ export function startServer(connection: Connection): void {
   let pending: NodeJS.Immediate | undefined;
   let ready: Promise<void> = Promise.resolve();
   let canReadConfiguration = false;
+  /** The client takes `documentChanges` in WorkspaceEdits: every edit then carries the version it was computed for. */
+  let versionedEdits = false;
   let github: GitHubSession | undefined;
   let onlineTimer: NodeJS.Timeout | undefined;
   let environmentService: EnvironmentService | undefined;
@@ -268,6 +270,7 @@ export function startServer(connection: Connection): void {
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
+    versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     const token = process.env['GITHUB_TOKEN'] || undefined;
     github = new GitHubSession({
@@ -404,6 +407,7 @@ export function startServer(connection: Connection): void {
         rootUri: pathToFileURL(workspace.rootPath).toString(),
         relativePath,
         exists: (candidate) => existsSync(path.join(workspace.rootPath, candidate)),
+        versionedEdits,
       });
       return [...fixes, ...(await entryCodeActions(entryDeps, params))];
     }),
@@ -441,6 +445,7 @@ export function startServer(connection: Connection): void {
     workspaces: () => workspaces.values(),
     github: () => github,
     openDocument: (uri) => documents.get(uri),
+    versionedEdits: () => versionedEdits,
   };
   registerEntryHandlers(connection, entryDeps, runSafe);
   registerPromotionHandlers(connection, { ...entryDeps, analyzeText: (relativePath, text) => analyzeWithoutBlocking(analyzer, relativePath, text) }, runSafe);
