@@ -12,6 +12,6 @@ npx eslint .
 step "unit + LSP tests"
 # Node 20's test runner does not expand globs itself: let bash do it.
 shopt -s globstar nullglob
-node --import tsx --test --test-reporter=spec --test-reporter-destination=stdout test/unit/**/*.test.ts test/lsp/**/*.test.ts
+bash test/node-tests.sh test/unit/**/*.test.ts test/lsp/**/*.test.ts
 step "end-to-end tests in a real VS Code"
 bash test/e2e/run-all-e2e.sh

@@ -6,11 +6,9 @@ import { appendFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { STATUS_HELP, STATUS_USAGE } from './environments/status-command';
 import { PLAN_HELP, PLAN_USAGE } from './plan/plan-usage';
-import { lintTree } from './features/lint-tree';
-import type { Problem } from './kayron/problem';
+import { lintDiagnostics, lintTree, type JsonDiagnostic } from './features/lint-tree';
 import { releaseJsonSchema } from './schema/json-schema';
 
 /** Injected by esbuild from package.json (`define`); absent when the sources run unbundled. */
@@ -54,14 +52,6 @@ const USAGE = `usage:
   kayron-releases --version
   kayron-releases COMMAND --help`;
 
-interface JsonDiagnostic {
-  file: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  severity: Problem['severity'];
-  code: string;
-  message: string;
-  kayron: boolean;
-}
 
 class UsageError extends Error {}
 
@@ -96,27 +86,8 @@ async function lint(args: string[]): Promise<number> {
     process.stderr.write(`kayron-releases: cannot read ${root}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const diagnostics: JsonDiagnostic[] = [];
-  const texts = new Map(result.files.map((file) => [file.relativePath, TextDocument.create('file:///x', 'yaml', 0, file.text)]));
-  for (const [relativePath, problems] of result.problems) {
-    const document = texts.get(relativePath);
-    for (const problem of problems) {
-      diagnostics.push({
-        file: relativePath,
-        range: document
-          ? { start: document.positionAt(problem.range[0]), end: document.positionAt(problem.range[1]) }
-          : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: problem.severity,
-        code: problem.code,
-        message: problem.message,
-        kayron: result.kayronVerdict?.problem === problem,
-      });
-    }
-  }
+  const diagnostics = lintDiagnostics(result);
   const verdict = result.kayronVerdict;
-  if (verdict && !texts.has(verdict.relativePath)) {
-    diagnostics.push({ file: verdict.relativePath, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: verdict.problem.code, message: verdict.problem.message, kayron: true });
-  }
   const counts = { files: result.files.length, errors: diagnostics.filter((d) => d.severity === 'error').length, warnings: diagnostics.filter((d) => d.severity === 'warning').length, kayronFails: verdict !== undefined };
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify({ root, files: result.files.map((file) => file.relativePath), diagnostics }, null, 2)}\n`);

@@ -44,6 +44,11 @@ import {
 
 /** Online checks wait for typing to pause; GitHub data is cached, so a pass is cheap once warm. */
 const ONLINE_CHECK_DELAY_MS = 400;
+/**
+ * How often tracked files are confirmed to still be on disk while documents are open or diagnostics are shown: file
+ * watchers drop and delay events, and a deleted file must not keep its problems. A stat per file, so cheap.
+ */
+const VANISHED_CHECK_INTERVAL_MS = 5_000;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -62,6 +67,10 @@ export function startServer(connection: Connection): void {
   let github: GitHubSession | undefined;
   let onlineTimer: NodeJS.Timeout | undefined;
   let environmentService: EnvironmentService | undefined;
+  let vanishedTimer: NodeJS.Timeout | undefined;
+  let vanishedCheckQueued = false;
+  let lastVanishedCheck = 0;
+  let shuttingDown = false;
   // Large release files are parsed on a worker thread, so no request waits behind a ~1 s parse.
   const analyzer = defaultAnalyzer();
   const newWorkspace = (rootPath: string) =>
@@ -264,6 +273,38 @@ export function startServer(connection: Connection): void {
     if (published.get(uri) === key) return;
     published.set(uri, key);
     void connection.sendDiagnostics({ uri, diagnostics });
+    updateVanishedTimer();
+  }
+
+  /**
+   * Queues one check (however often it is asked for meanwhile) that drops the diagnostics of files gone from disk.
+   * While typing, at most one per interval.
+   */
+  function checkVanishedFiles(options: { whileTyping?: boolean } = {}): void {
+    if (vanishedCheckQueued || shuttingDown) return;
+    if (options.whileTyping && Date.now() - lastVanishedCheck < VANISHED_CHECK_INTERVAL_MS) return;
+    lastVanishedCheck = Date.now();
+    vanishedCheckQueued = true;
+    ready = ready.then(() =>
+      runSafe('checking that tracked files still exist', undefined, async () => {
+        vanishedCheckQueued = false;
+        let dropped = false;
+        for (const workspace of workspaces.values()) if ((await workspace.dropVanished()).length > 0) dropped = true;
+        if (dropped) schedulePublish();
+      }),
+    );
+  }
+
+  /** The periodic check runs only while documents are open or some file shows problems, and never keeps the process alive. */
+  function updateVanishedTimer(): void {
+    const needed = !shuttingDown && (documents.keys().length > 0 || [...published.values()].some((key) => key !== '[]'));
+    if (needed && !vanishedTimer) {
+      vanishedTimer = setInterval(() => checkVanishedFiles(), VANISHED_CHECK_INTERVAL_MS);
+      vanishedTimer.unref();
+    } else if (!needed && vanishedTimer) {
+      clearInterval(vanishedTimer);
+      vanishedTimer = undefined;
+    }
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -314,11 +355,14 @@ export function startServer(connection: Connection): void {
     ready = runSafe('scanning workspace folders', undefined, discoverRoots);
   });
 
+  // Opening, editing and closing also confirm that the closed tracked files are still there (see checkVanishedFiles).
   documents.onDidOpen((event) => {
     ready = ready.then(() => runSafe('opening a document', undefined, async () => {
       await applyOpenDocument(event.document, true);
       schedulePublish();
     }));
+    checkVanishedFiles();
+    updateVanishedTimer();
   });
   documents.onDidChangeContent((event) => {
     void ready.then(() => runSafe('updating a document', undefined, async () => {
@@ -326,6 +370,7 @@ export function startServer(connection: Connection): void {
       schedulePublish();
       scheduleOnlineCheck();
     }));
+    checkVanishedFiles({ whileTyping: true });
   });
   documents.onDidClose((event) => {
     ready = ready.then(() => runSafe('closing a document', undefined, async () => {
@@ -333,6 +378,13 @@ export function startServer(connection: Connection): void {
       if (located) await located.workspace.closeDocument(located.relativePath);
       schedulePublish();
     }));
+    checkVanishedFiles();
+    updateVanishedTimer();
+  });
+
+  connection.onShutdown(() => {
+    shuttingDown = true;
+    updateVanishedTimer();
   });
 
   connection.onDidChangeWatchedFiles((params) => {

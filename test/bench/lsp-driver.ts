@@ -80,7 +80,10 @@ export class LspDriver {
   static spawn(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): LspDriver {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     if (!child.stdout || !child.stdin) throw new Error(`cannot talk to ${args.join(' ')}`);
-    return new LspDriver(child, createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin)));
+    const reader = new StreamMessageReader(child.stdout);
+    // Off: vscode-jsonrpc re-arms this timer forever over a message cut off by the server's exit (see test/lsp/lsp-client.ts).
+    reader.partialMessageTimeout = 0;
+    return new LspDriver(child, createMessageConnection(reader, new StreamMessageWriter(child.stdin)));
   }
 
   /** Resolves with the next notification `method` whose params satisfy `matches`; register before causing it. */

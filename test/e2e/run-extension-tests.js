@@ -4,19 +4,21 @@
 // code-server 4.100.3 (VS Code 1.100.3), with this repo as the extension under development (it needs `npm run build`).
 // Exit code: 0 when every test passed, 1 otherwise, 124 on the overall timeout.
 //
-// usage: node test/e2e/run-extension-tests.js [--timeout <seconds, default 240>] [--grep <mocha grep>]
+// usage: node test/e2e/run-extension-tests.js [--timeout <seconds, default 600 × KAYRON_TEST_TIMEOUT_SCALE>] [--grep <mocha grep>]
 // env:   KAYRON_E2E_KEEP_TMP=1 keeps the run folder (code-server.log, workspace copy)
 const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const harness = require('./harness');
+const { scaled } = require('../wait-budget');
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const index = args.indexOf(`--${name}`);
   return index >= 0 && index + 1 < args.length ? args[index + 1] : fallback;
 };
-const timeoutSeconds = Number(option('timeout', '240'));
+// A guard against a hung run, not an expectation: the suite takes a few minutes on a quiet machine.
+const timeoutSeconds = Number(option('timeout', String(scaled(600_000) / 1000)));
 const grep = option('grep', undefined);
 const log = harness.createLogger();
 /** A made-up token for the GitHub stand-in the suite starts (never a real credential). */
@@ -53,6 +55,7 @@ async function main() {
     log(`code-server up at ${server.baseUrl} (pid ${server.pid})`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage();
+    page.setDefaultNavigationTimeout(scaled(60_000));
     let reportExit;
     const exited = new Promise((resolve) => (reportExit = resolve));
     // VS Code web calls these when started with extensionTestsPath: every extension-host console line, then the

@@ -10,7 +10,8 @@ const harness = require('./harness');
 const VSIX = path.join(harness.REPO_DIR, 'dist/kayron-releases.vsix');
 const SCREENSHOTS = path.resolve(process.env.KAYRON_E2E_SCREENSHOTS || path.join(harness.REPO_DIR, 'test-results/e2e/screenshots'));
 const FAILURE_DIR = path.join(harness.REPO_DIR, 'test-results/e2e');
-const WAIT_MS = 30_000;
+/** One wait's budget, shared with the other suites (test/wait-budget.js: scaled by KAYRON_TEST_TIMEOUT_SCALE). */
+const { WAIT_BUDGET_MS: WAIT_MS, scaled } = require('../wait-budget');
 
 /** The installed test host (playwright-core), after checking that the packaged extension exists. */
 function prepareUiRun() {
@@ -76,4 +77,4 @@ function exitWith(run) {
   );
 }
 
-module.exports = { VSIX, SCREENSHOTS, WAIT_MS, prepareUiRun, quickOpen, runFromPalette, runSteps, exitWith };
+module.exports = { VSIX, SCREENSHOTS, WAIT_MS, scaled, prepareUiRun, quickOpen, runFromPalette, runSteps, exitWith };

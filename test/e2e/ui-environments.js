@@ -22,8 +22,8 @@ function steps(page, server, workspace) {
   return [
     ['loads the workbench with a clone of the sample releases repository', async () => {
       await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 2 * WAIT_MS });
     }],
     ['opens service/service.yaml with the environments of each service as inlay hints', async () => {
       await quickOpen(page, 'service.yaml');
@@ -101,6 +101,9 @@ async function main() {
     log(`vsix installed, code-server up at ${server.baseUrl}`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Clicks and navigations without their own timeout get the shared budget (Playwright's 30 s default does not scale).
+    page.setDefaultTimeout(WAIT_MS);
+    page.setDefaultNavigationTimeout(2 * WAIT_MS);
     page.on('pageerror', (error) => log('[page error]', String(error).slice(0, 200)));
     ({ passed, failed } = await runSteps(page, steps(page, server, workspace), 'ui-environments-failure.png', log));
   } finally {

@@ -19,14 +19,14 @@ const kayronStatusItems = (page) => page.locator('.statusbar-item[id^="kayron-re
 
 async function openFolder(page, server, folder) {
   await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(folder)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 2 * WAIT_MS });
 }
 
 /** The extension logs the releases repositories the server reported; waiting for that line ties the checks to the event. */
 async function waitForRootsReport(page, expected) {
   await runFromPalette(page, 'Kayron: Show Output');
-  await page.locator('.output-view .view-line', { hasText: `Releases repositories: ${expected}` }).first().waitFor({ timeout: 60_000 });
+  await page.locator('.output-view .view-line', { hasText: `Releases repositories: ${expected}` }).first().waitFor({ timeout: 2 * WAIT_MS });
 }
 
 function steps(page, server, unrelated, releases) {
@@ -74,6 +74,9 @@ async function main() {
     log(`vsix installed, code-server up at ${server.baseUrl}`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Clicks and navigations without their own timeout get the shared budget (Playwright's 30 s default does not scale).
+    page.setDefaultTimeout(WAIT_MS);
+    page.setDefaultNavigationTimeout(2 * WAIT_MS);
     page.on('pageerror', (error) => log('[page error]', String(error).slice(0, 200)));
     ({ passed, failed } = await runSteps(page, steps(page, server, unrelated, releases), 'ui-unrelated-failure.png', log));
   } finally {

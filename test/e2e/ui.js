@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const harness = require('./harness');
 
-const { VSIX, SCREENSHOTS, WAIT_MS, prepareUiRun, quickOpen, runFromPalette, runSteps, exitWith } = require('./ui-common');
+const { VSIX, SCREENSHOTS, WAIT_MS, scaled, prepareUiRun, quickOpen, runFromPalette, runSteps, exitWith } = require('./ui-common');
 // kayron-spec §2.3 (c)
 const RELEASE_FORMAT_MESSAGE = 'This critical error indicates that the provided release tag does not comply with the required format';
 // service/service.yaml of the sample workspace: line 9 is `    release: "v0.5.3"`; column 15 is its `v`
@@ -43,7 +43,7 @@ async function openSuggestWidget(page, rows) {
   for (;;) {
     await page.keyboard.press('Control+Space');
     try {
-      await rows.first().waitFor({ timeout: 3000 });
+      await rows.first().waitFor({ timeout: scaled(3000) });
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
@@ -86,8 +86,8 @@ function promotionSteps(page, server, promotion) {
   return [
     ['opens a clone of a releases repository whose GitHub is the stand-in', async () => {
       await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(promotion.clone)}`);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 2 * WAIT_MS });
       await quickOpen(page, 'service.yaml');
       await statusBarItem(page, 'Kayron lint passes').waitFor({ timeout: WAIT_MS });
     }],
@@ -114,8 +114,8 @@ function steps(page, server, workspace) {
   return [
     ['loads the workbench with the sample workspace', async () => {
       await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 2 * WAIT_MS });
     }],
     ['opens service/service.yaml via Quick Open as a Kayron Release file', async () => {
       await quickOpen(page, 'service.yaml');
@@ -253,7 +253,7 @@ async function openQuickFixMenu(page, row) {
   for (;;) {
     await page.keyboard.press('Control+.');
     try {
-      await row.waitFor({ timeout: 3000 });
+      await row.waitFor({ timeout: scaled(3000) });
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
@@ -282,6 +282,9 @@ async function main() {
     log(`vsix installed, code-server up at ${server.baseUrl}`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Clicks and navigations without their own timeout get the shared budget (Playwright's 30 s default does not scale).
+    page.setDefaultTimeout(WAIT_MS);
+    page.setDefaultNavigationTimeout(2 * WAIT_MS);
     page.on('pageerror', (error) => log('[page error]', String(error).slice(0, 200)));
     ({ passed, failed } = await runSteps(page, [...steps(page, server, workspace), ...promotionSteps(page, server, promotion)], 'ui-failure.png', log));
   } finally {

@@ -24,6 +24,7 @@ import {
   splitsOrganization,
 } from '../github-standin/splits-seed';
 import { copySampleWorkspace, fileUri, LspClient, makeTempDir, rangeOf, removeTree, startSettled, type StartOptions } from './lsp-client';
+import { scaled } from '../wait-budget';
 
 const TOKEN = 'secret-token-123';
 const ONLINE_CODES = new Set(['release-unknown', 'release-outdated', 'branch-unknown', 'github-repo-unknown']);
@@ -544,7 +545,7 @@ describe('no online diagnostics when GitHub cannot answer', () => {
 
       it('reports the state, marks every entry unverified and publishes no online diagnostic', async () => {
         // The check of all entries ends with a state notification carrying the unverified count, then a publish cycle.
-        const state = await client.waitForGitHubState((params) => params.unverified === SAMPLE_ENTRIES, { timeoutMs: 60_000 });
+        const state = await client.waitForGitHubState((params) => params.unverified === SAMPLE_ENTRIES, { timeoutMs: scaled(60_000) });
         const stateSeq = client.githubStates.find((received) => received.params === state)?.seq;
         assert.ok(stateSeq !== undefined);
         await client.waitForPublishCycle(stateSeq);

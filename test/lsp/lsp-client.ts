@@ -47,12 +47,14 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { GitHubStateParams, KayronVerdictParams, ReleaseRootsParams } from '../../server/src/protocol';
 import { GitHubStateNotification, KayronVerdictNotification, ReleaseRootsNotification } from '../../server/src/protocol';
+import { WAIT_BUDGET_MS } from '../wait-budget';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** The built server; KAYRON_LSP_SERVER points the tests at another build (e.g. a packaged or older one). */
 export const SERVER_SCRIPT = process.env.KAYRON_LSP_SERVER ?? path.join(REPO_ROOT, 'dist', 'server.js');
 /** Generous, because CI machines stall; a passing run never waits this long. */
-export const DEFAULT_TIMEOUT_MS = 20_000;
+/** Every wait and request of the LSP suite: the shared, machine-scaled budget (test/wait-budget.js). */
+export const DEFAULT_TIMEOUT_MS = WAIT_BUDGET_MS;
 const POLL_INTERVAL_MS = 10;
 /**
  * Variables that point the server at GitHub. The server is started without them unless a test passes them in `env`,
@@ -175,7 +177,12 @@ export class LspClient {
     }
     const child = spawn(process.execPath, [SERVER_SCRIPT, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     if (!child.stdout || !child.stdin) throw new Error('server pipes are missing');
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const reader = new StreamMessageReader(child.stdout);
+    // vscode-jsonrpc re-arms a 10 s "partial message" timer for as long as an incomplete message sits in its buffer,
+    // even after dispose: a server ended mid-write (by `dispose`) kept the test process open forever. Tests do not need
+    // partial-message notices (a stuck message shows as a wait that times out), so the timer is off.
+    reader.partialMessageTimeout = 0;
+    const connection = createProtocolConnection(reader, new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection, options);
     try {
       const params: InitializeParams = {

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { runCompositeAction } from '../helpers/run-action';
+import { WAIT_BUDGET_MS } from '../wait-budget';
 
 const ROOT = path.join(__dirname, '..', '..');
 const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -140,7 +141,14 @@ describe('shipping the CLI (fresh clone of this working tree)', () => {
       answer += String(chunk);
       if (answer.includes('"serverInfo"')) break;
     }
+    // Wait for the exit: a server still running kept this test file open after its last test (the file guard saw it).
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => server.once('exit', (code, signal) => resolve(signal ?? code)));
     server.kill();
+    let timer: NodeJS.Timeout | undefined;
+    const status = await Promise.race([exited, new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), WAIT_BUDGET_MS)))]);
+    clearTimeout(timer);
+    if (status === 'still running') server.kill('SIGKILL');
+    assert.equal(status, 'SIGTERM', 'the language server ends on SIGTERM');
     assert.match(answer, /"serverInfo":\{"name":"kayron-releases"/);
     assert.deepEqual(
       JSON.parse(readFileSync(path.join(project, 'node_modules', 'kayron-releases', 'schema', 'release.schema.json'), 'utf8')),

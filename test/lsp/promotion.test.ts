@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import type { PromotionCandidates, PromotionExecuteResult, PromotionPlanResult } from '../../server/src/protocol';
 import { PromotionCandidatesRequest, PromotionExecuteRequest, PromotionPlanRequest } from '../../server/src/protocol';
 import { createPromotionFixture, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
@@ -116,6 +117,24 @@ describe('promotions over LSP', () => {
     assert.equal(unknown.ok === false && unknown.reason, 'unknown-plan');
     assert.ok(client.logMessages.some((line) => line.includes('[promotion] POST /repos/acme/releases/git/refs → 201')));
     assert.ok(!client.stdout.includes(TOKEN) && !client.stderr.includes(TOKEN) && !client.logMessages.join('\n').includes(TOKEN), 'the token never leaves the server');
+  });
+
+  it('executes only with confirmed: true — missing, "true", 1 and null are refused and send nothing', async () => {
+    const client = await start();
+    const planned = await client.request<PromotionPlanResult>(PromotionPlanRequest, { root: root(), request: { kind: 'staging', bumps: [{ service: 'splits-lite', version: 'v0.2.3' }] } });
+    assert.ok(planned.ok, JSON.stringify(planned));
+    fixture.standin.clearLog();
+    for (const confirmed of [undefined, 'true', 1, null]) {
+      const params: Record<string, unknown> = confirmed === undefined ? { planId: planned.plan.id } : { planId: planned.plan.id, confirmed };
+      // Refused by the protocol guard (InvalidParams: confirmed must be a boolean) or, past it, by the handler.
+      const refused = await client.request<PromotionExecuteResult>(PromotionExecuteRequest, params).then(
+        (result) => result,
+        (error: unknown) => ({ invalidParams: (error as { code?: number }).code === -32602 }),
+      );
+      const handlerRefusal = { ok: false, reason: 'refused', message: 'Not confirmed: nothing was done.', log: [] };
+      assert.ok(isDeepStrictEqual(refused, { invalidParams: true }) || isDeepStrictEqual(refused, handlerRefusal), `confirmed: ${JSON.stringify(confirmed)} → ${JSON.stringify(refused)}`);
+    }
+    assert.deepEqual(writeRequests(fixture.standin), []);
   });
 
   it('releases to production only after the warnings are accepted', async () => {

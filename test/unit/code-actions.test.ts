@@ -33,6 +33,14 @@ describe('quick fixes', () => {
     assert.equal(apply(document, actions[0]), entry('    release: "v0.5.3"'));
   });
 
+  test('replaces an uppercase V with the v Kayron needs', () => {
+    const { document, actions } = actionsFor(entry('    release: "V1.2.3"'), 'release-format');
+    assert.deepEqual(actions.map((action) => action.title), ['Add the missing "v": v1.2.3']);
+    assert.equal(apply(document, actions[0]), entry('    release: "v1.2.3"'));
+    const plain = actionsFor(entry('    release: V1.2.3'), 'release-format');
+    assert.equal(apply(plain.document, plain.actions[0]), entry('    release: v1.2.3'));
+  });
+
   test('drops +build metadata from a plain tag', () => {
     const { document, actions } = actionsFor(entry('    release: v1.2.3+build.5'), 'release-format');
     assert.equal(apply(document, actions[0]), entry('    release: v1.2.3'));

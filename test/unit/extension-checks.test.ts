@@ -54,6 +54,23 @@ describe('coerced scalars (warning)', () => {
     expectProblemAt('- docker: "kayron"\n  github: «456»\n  deploy:\n    release: "v0.5.3"\n', 'coerced-scalar', { messageStartsWith: 'Unquoted github value 456 is a YAML uint. Quote it: "456".' });
   });
 
+  test('Go writes a float in exponent form from 1e21 and below 1e-4: 1000000000000000000000.0 is read as "1e+21"', () => {
+    const coerced = (source: string, kayronReads: string) => {
+      const problem = expectProblemAt(`- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: «${source}»\n`, 'coerced-scalar', {
+        kayron: false,
+        messageStartsWith: `Unquoted release value ${source} is a YAML float, which Kayron reads as "${kayronReads}". Quote it: "${source}".`,
+      });
+      assert.deepEqual(problem.problem.data, { source, coerced: kayronReads });
+    };
+    coerced('1000000000000000000000.0', '1e+21');
+    coerced('2500000000000000000000.0', '2.5e+21');
+    coerced('100000000000000000000.0', '100000000000000000000');
+    coerced('999999999999999900000.0', '999999999999999900000');
+    coerced('0.00010', '0.0001');
+    coerced('0.000010', '1e-05');
+    coerced('0.00009999999999999999', '9.999999999999999e-05');
+  });
+
   test('unquoted plain strings, quoted values and 1e3 are not flagged', () => {
     const result = lintText('- docker: kayron\n  github: "010"\n  deploy:\n    branch: 1e3\n');
     assert.deepEqual(problemsWithCode(result, 'coerced-scalar'), []);

@@ -12,6 +12,7 @@ import {
   versionTag,
 } from '../../server/src/github/versions';
 import type { GitHubRelease } from '../../server/src/github/types';
+import { compareReleaseTags, parseReleaseTag } from '../../server/src/kayron/grammar';
 
 const names = (tags: { name: string }[] | undefined): string[] => (tags ?? []).map((tag) => tag.name);
 
@@ -29,6 +30,19 @@ describe('accepted tags, newest first', () => {
   test('a release sorts above its prereleases; a full tag above its short alias', () => {
     const sorted = acceptedTags(['v1.2.0-rc.1', 'v1.2.0', 'v1.2.0-rc.2', 'v1', 'v1.0.0', 'v1.2']);
     assert.deepEqual(names(sorted), ['v1.2.0', 'v1.2', 'v1.2.0-rc.2', 'v1.2.0-rc.1', 'v1.0.0', 'v1']);
+  });
+
+  test('a numeric prerelease identifier sorts before an alphanumeric one, as semver says (all-digit commit suffixes)', () => {
+    const tag = (name: string) => parseReleaseTag(name)!;
+    assert.ok(compareReleaseTags(tag('v1.12.2-1234567'), tag('v1.12.2-ce60d74')) < 0);
+    assert.ok(compareReleaseTags(tag('v1.12.2-ce60d74'), tag('v1.12.2-1234567')) > 0);
+    assert.ok(compareReleaseTags(tag('v1.0.0-1'), tag('v1.0.0-alpha')) < 0);
+    assert.ok(compareReleaseTags(tag('v1.0.0-alpha.1'), tag('v1.0.0-alpha.beta')) < 0);
+    // The completion list (newest first) and "latest" follow the same order.
+    assert.deepEqual(names(acceptedTags(['v1.12.2-1234567', 'v1.12.2-ce60d74', 'v1.12.1-fd79cf7'])), ['v1.12.2-ce60d74', 'v1.12.2-1234567', 'v1.12.1-fd79cf7']);
+    assert.equal(latestTag(acceptedTags(['v1.12.2-ce60d74', 'v1.12.2-1234567']))?.name, 'v1.12.2-ce60d74');
+    assert.equal(latestPatch('v1.12.1-fd79cf7', acceptedTags(['v1.12.2-ce60d74', 'v1.12.2-1234567', 'v1.12.1-fd79cf7']))?.name, 'v1.12.2-ce60d74');
+    assert.deepEqual(names(acceptedTags(['v1.0.0-alpha', 'v1.0.0-1', 'v1.0.0'])), ['v1.0.0', 'v1.0.0-alpha', 'v1.0.0-1']);
   });
 
   test('channels', () => {

@@ -218,6 +218,22 @@ describe('incremental analysis equals the full analysis', () => {
     }
   });
 
+  test('deleting the LF of a CRLF pair leaves a lone CR right before the change: the whole file is analysed, same result', () => {
+    // The last entry has a type error: its `[line:col]` message depends on every line break above it.
+    const text = `${generateReleaseFile(6, { problemRate: 0.3, seed: 7 })}- docker: [1]\n  github: a\n`.replace(/\n/g, '\r\n');
+    const first = analyzeReleaseFileIncremental('service/a.yaml', text);
+    assert.equal(tookIncrementalPath(first), true, 'the CRLF file itself is split into items');
+    let checked = 0;
+    for (let at = text.indexOf('\r\n'); at >= 0; at = text.indexOf('\r\n', at + 2)) {
+      const edited = splice(text, at + 1, 1, '');
+      const incremental = analyzeReleaseFileIncremental('service/a.yaml', edited, first);
+      assert.equal(tookIncrementalPath(incremental), false, `a lone CR at ${at} makes the file unsplittable`);
+      assert.deepEqual(project(incremental), project(analyzeReleaseFile('service/a.yaml', edited)), `LF deleted at ${at + 1}`);
+      checked++;
+    }
+    assert.ok(checked > 20, `checked ${checked} deletions`);
+  });
+
   test('edits around the lines above the first item', () => {
     // Each text follows from the one before; the second empties the first item's line, so the next item becomes the first.
     const sequence = ['#\n- a\n- b\n', '#\n\n- b\n', 'x: 1\n#\n\n- b\n', '#\n\n- b\n', '  !!str\n#\n\n- b\n', '#\n\n- b\n', '\n- b\n- c\n', '- b\n- c\n'];

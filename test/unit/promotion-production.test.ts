@@ -112,6 +112,22 @@ describe('production pre-flight checks', () => {
     }
   });
 
+  test('a suspended service on staging is a warning too, not only a branch', async () => {
+    const fixture = await createPromotionFixture({ staging: { 'service/service.yaml': SERVICE_V1.replace('release: "v0.5.2"', 'suspend: true') } });
+    try {
+      const { plan, recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production' }, 'p');
+      assert.deepEqual(
+        plan.checks.filter((check) => check.id === 'branch-or-suspend').map((check) => check.status),
+        ['warning'],
+      );
+      assert.deepEqual(plan.warnings, ['Staging has branch or suspend: kayron (suspended) would go to production like this: a branch deploys whatever its head is, a suspended service is not reconciled.']);
+      assert.equal(plan.blocked, undefined);
+      assert.ok(recipe, 'a warning does not block: the user confirms it');
+    } finally {
+      await fixture.close();
+    }
+  });
+
   test('a branch or suspend on staging is a warning; Kayron errors and a stale clone block', async () => {
     const risky = SERVICE_V1.replace('release: "v0.5.2"', 'branch: "feature/faster-sync"');
     const fixture = await createPromotionFixture({ staging: { 'service/service.yaml': risky } });

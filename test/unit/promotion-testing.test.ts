@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { GitHubApi } from '../../server/src/promotion/github-api';
 import { executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
 import { PromotionError } from '../../server/src/promotion/remote';
+import type { PromotionRequest } from '../../server/src/promotion/types';
 import { createPromotionFixture, promotionExecutor, promotionInputs, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
 
 const STAGING_SERVICE = SERVICE_V1.replace('release: "v0.5.2"', 'release: "v0.5.3"');
@@ -160,6 +161,38 @@ describe('reset testing to staging', () => {
       assert.equal(deleted.status, 204);
       const none = await planPromotion(await inputsFor(fixture), executor(fixture), { kind: 'testing-reset' }, 'p');
       assert.equal(none.plan.nothingToDo, 'there is no testing branch: Kayron already runs main in testing.');
+    } finally {
+      await fixture.close();
+    }
+  });
+});
+
+describe('dry runs', () => {
+  test('every flow (staging, production, testing deploy, testing reset) walks its writes and sends none', async () => {
+    // testing exists and differs from main, so the deploy fast-forwards it and the reset force-moves it: both PATCH.
+    const fixture = await createPromotionFixture({ testing: { 'service/service.yaml': SERVICE_V1.replace('release: "v0.5.2"', 'branch: "main"') } });
+    try {
+      const flows: { request: PromotionRequest; lastWrite: string }[] = [
+        { request: { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] }, lastWrite: 'POST /repos/acme/releases/pulls' },
+        { request: { kind: 'production' }, lastWrite: 'POST /repos/acme/releases/releases' },
+        { request: { kind: 'testing-deploy', service: 'kayron', branch: 'feature/faster-sync' }, lastWrite: 'PATCH /repos/acme/releases/git/refs/heads/testing' },
+        { request: { kind: 'testing-reset' }, lastWrite: 'PATCH /repos/acme/releases/git/refs/heads/testing' },
+      ];
+      for (const { request, lastWrite } of flows) {
+        const { recipe } = await planPromotion(await inputsFor(fixture), executor(fixture), request, 'p');
+        assert.ok(recipe, request.kind);
+        const log: string[] = [];
+        const heads = { main: fixture.releases.branchSha('main'), testing: fixture.releases.branchSha('testing') };
+        fixture.standin.clearLog();
+        const dry = executor(fixture, log, true);
+        await executeRecipe(await inputsFor(fixture), dry, recipe);
+        assert.deepEqual(writeRequests(fixture.standin), [], `${request.kind}: no write reaches GitHub`);
+        assert.ok(fixture.standin.requests.length > 0, `${request.kind}: the dry run still reads`);
+        const skipped = dry.calls.filter((call) => call.dryRun).map((call) => `${call.method} ${call.path}`);
+        assert.equal(skipped.at(-1), lastWrite, `${request.kind}: ${skipped.join(', ')}`);
+        assert.ok(log.includes(`[dry run] ${lastWrite} (not sent)`), log.join('\n'));
+        assert.deepEqual({ main: fixture.releases.branchSha('main'), testing: fixture.releases.branchSha('testing') }, heads);
+      }
     } finally {
       await fixture.close();
     }

@@ -83,4 +83,16 @@ describe('release edits', () => {
     const back = applyOffsetEdits(text, switchBackEdits(text, entries(text)[0]!, 'v0.5.4')!);
     assert.equal(back, "- docker: 'kayron'\n  github: 'kayron'\n  deploy:\n    release: 'v0.5.4'\n");
   });
+
+  test('switching back restores a pin commented at another column with the branch line\'s indentation', () => {
+    const pinned = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3" # pinned\n    preview: true\n';
+    for (const comment of ['# release: "v0.5.3" # pinned', '  #release: "v0.5.3" # pinned', '        # release: "v0.5.3" # pinned']) {
+      for (const newline of ['\n', '\r\n']) {
+        const text = pinned.replace('    release: "v0.5.3" # pinned\n', `${comment}\n    branch: "main"\n`).replace(/\n/g, newline);
+        const back = applyOffsetEdits(text, switchBackEdits(text, entries(text)[0]!)!);
+        assert.equal(back, pinned.replace(/\n/g, newline), JSON.stringify(comment));
+        assert.equal(entries(back)[0]?.deploy?.release?.value, 'v0.5.3');
+      }
+    }
+  });
 });

@@ -144,6 +144,8 @@ function analyzeItem(context: Context, text: string, start: number, line: number
   const decoded = analysis.decoded;
   // No document means a YAML syntax error: its message and recovery depend on the text around the item.
   if (!decoded?.document || decoded.ignoredDocuments.length > 0) return undefined;
+  // Text goccy reads but the `yaml` library stumbles on: its recovery depends on the items around it.
+  if (decoded.document.errors.length > 0) return undefined;
   const root = decoded.document.contents;
   if (!isSeq(root) || root.items.length !== 1) return undefined;
   if (usesAnchorsOrMerges(text, decoded.document)) return undefined;
@@ -665,11 +667,11 @@ function lazyDecoded(relativePath: string, text: string, fields: Omit<DecodedFil
   };
 }
 
-/** The line starts `yaml` records while parsing: offset 0 and every offset after a line feed. */
+/** The line starts decode.ts records while parsing: offset 0 and every offset after a line feed or a lone CR. */
 function lineCounterFor(text: string): LineCounter {
   const lineCounter = new LineCounter();
   lineCounter.addNewLine(0);
-  for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', newline + 1)) lineCounter.addNewLine(newline + 1);
+  for (const match of text.matchAll(/\r(?!\n)|\n/g)) lineCounter.addNewLine((match.index ?? 0) + 1);
   return lineCounter;
 }
 

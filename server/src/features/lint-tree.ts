@@ -69,3 +69,40 @@ export function toLspRange(text: string, range: [number, number]) {
   const document = TextDocument.create('file:///x', 'yaml', 0, text);
   return { start: document.positionAt(range[0]), end: document.positionAt(range[1]) };
 }
+
+/** One diagnostic of `kayron-releases lint --json`. */
+export interface JsonDiagnostic {
+  file: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: Problem['severity'];
+  code: string;
+  message: string;
+  /** The one diagnostic that `kayron lint` itself would print. */
+  kayron: boolean;
+}
+
+/** The CLI's diagnostics for a linted tree; shared with the fuzz-corpus comparison so both see the same output. */
+export function lintDiagnostics(result: TreeLintResult): JsonDiagnostic[] {
+  const diagnostics: JsonDiagnostic[] = [];
+  const texts = new Map(result.files.map((file) => [file.relativePath, TextDocument.create('file:///x', 'yaml', 0, file.text)]));
+  for (const [relativePath, problems] of result.problems) {
+    const document = texts.get(relativePath);
+    for (const problem of problems) {
+      diagnostics.push({
+        file: relativePath,
+        range: document
+          ? { start: document.positionAt(problem.range[0]), end: document.positionAt(problem.range[1]) }
+          : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: problem.severity,
+        code: problem.code,
+        message: problem.message,
+        kayron: result.kayronVerdict?.problem === problem,
+      });
+    }
+  }
+  const verdict = result.kayronVerdict;
+  if (verdict && !texts.has(verdict.relativePath)) {
+    diagnostics.push({ file: verdict.relativePath, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: verdict.problem.code, message: verdict.problem.message, kayron: true });
+  }
+  return diagnostics;
+}

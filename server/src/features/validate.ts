@@ -6,7 +6,7 @@
 import { classifyPath, type ReleaseFileClass } from '../kayron/loader';
 import { checkDockerName, cloudformationParameterKey, CLOUDFORMATION_PROVIDER, isEcrRepositoryName } from '../kayron/grammar';
 import { KAYRON_MESSAGES } from '../kayron/messages';
-import type { Problem, Range } from '../kayron/problem';
+import { firstKayronProblem, type Problem, type Range } from '../kayron/problem';
 import { checkEntry } from '../kayron/rules';
 import { suggestName } from '../kayron/suggest';
 import { decodeReleaseFile, type DecodedEntry, type DecodedFile } from '../yaml/decode';
@@ -218,7 +218,7 @@ export function validateWorkspace(files: readonly FileAnalysis[]): WorkspaceVali
   let kayronVerdict: WorkspaceValidation['kayronVerdict'];
   const firstDecodeFailure = loaded.find((file) => file.decoded?.failed);
   if (firstDecodeFailure) {
-    const problem = firstDecodeFailure.kayronProblems[0];
+    const problem = firstKayronProblem(firstDecodeFailure.kayronProblems);
     if (problem) kayronVerdict = { relativePath: firstDecodeFailure.relativePath, problem };
   } else if (entryList.length === 0 && !files.some((file) => file.extraProblems.some((problem) => problem.code === 'file-too-large'))) {
     const message = `${KAYRON_MESSAGES['no-release-definitions']} (the loader could not find any release definitions)`;
@@ -230,7 +230,7 @@ export function validateWorkspace(files: readonly FileAnalysis[]): WorkspaceVali
     kayronVerdict ??= { relativePath: '.', problem: { code: 'no-release-definitions', severity: 'error', kayronCheck: true, message, range: [0, 0] } };
   } else {
     for (const file of loaded) {
-      const problem = file.kayronProblems[0];
+      const problem = firstKayronProblem(file.kayronProblems);
       if (problem) {
         kayronVerdict = { relativePath: file.relativePath, problem };
         break;

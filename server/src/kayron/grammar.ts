@@ -77,9 +77,10 @@ export const MAX_DOCKER_VALUE_LENGTH = DOCKER_MAX_NAME_LENGTH - DOCKER_REGISTRY_
 
 /** distribution/reference's verdict on `registry/<value>:v0.1.0`, with its exact error text. */
 export function checkDockerName(value: string): string | undefined {
+  // ParseNormalizedNamed names the remote name: everything before the first ':' (`F:B` is `registry/F`).
   const head = (DOCKER_REGISTRY_PREFIX + value).split(':')[0] ?? '';
   if (/[A-Z]/.test(head)) {
-    return `invalid reference format: repository name (${DOCKER_REGISTRY_PREFIX}${value}) must be lowercase`;
+    return `invalid reference format: repository name (${head}) must be lowercase`;
   }
   if (!DOCKER_PATH.test(value)) return 'invalid reference format';
   if (DOCKER_REGISTRY_PREFIX.length + value.length > DOCKER_MAX_NAME_LENGTH) {

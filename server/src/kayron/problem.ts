@@ -14,4 +14,19 @@ export interface Problem {
   kayronCheck: boolean;
   /** Machine-readable details for quick fixes (e.g. a suggested key). */
   data?: Record<string, unknown>;
+  /**
+   * For YAML problems: the stage of goccy that raises it (0 scanner, 1 parser, 2 document values, 3 field decoding).
+   * goccy stops at its first error, so Kayron's own problem is the earliest by stage, then by position.
+   */
+  goccyStage?: number;
+}
+
+/** The problem `kayron lint` prints for a file: the earliest YAML problem by goccy's stage, else the first check. */
+export function firstKayronProblem(problems: readonly Problem[]): Problem | undefined {
+  let first: Problem | undefined;
+  for (const problem of problems) {
+    if (problem.goccyStage === undefined) continue;
+    if (!first || problem.goccyStage < (first.goccyStage ?? 0) || (problem.goccyStage === first.goccyStage && problem.range[0] < first.range[0])) first = problem;
+  }
+  return first ?? problems[0];
 }

@@ -130,6 +130,45 @@ export class ReleaseWorkspace {
     this.forget(relativePath);
   }
 
+  /**
+   * Forgets the closed files that Kayron's walk would no longer find (deleted, replaced by a folder, or under a folder
+   * that became a file or a link), and returns them. File watchers drop and delay events, so this is checked on other
+   * occasions too; it only stats (the file and the folders above it, each once), never reads.
+   */
+  async dropVanished(): Promise<string[]> {
+    const folderChecks = new Map<string, Promise<boolean>>();
+    const isRealFolder = (relativeDir: string): Promise<boolean> => {
+      let check = folderChecks.get(relativeDir);
+      if (!check) {
+        const parent = path.posix.dirname(relativeDir);
+        check = (parent === '.' ? Promise.resolve(true) : isRealFolder(parent)).then(async (parentOk) => {
+          if (!parentOk) return false;
+          const stat = await fs.lstat(path.join(this.rootPath, relativeDir)).catch(() => undefined);
+          return stat?.isDirectory() === true;
+        });
+        folderChecks.set(relativeDir, check);
+      }
+      return check;
+    };
+    const closed = [...this.files.values()].filter((file) => !file.open && !this.wanted.get(file.relativePath)?.open);
+    const vanished: string[] = [];
+    await Promise.all(
+      closed.map(async ({ relativePath }) => {
+        const folder = path.posix.dirname(relativePath);
+        const stat = await fs.lstat(path.join(this.rootPath, relativePath)).catch(() => undefined);
+        const walked = stat !== undefined && !stat.isDirectory() && (folder === '.' || (await isRealFolder(folder)));
+        if (!walked) vanished.push(relativePath);
+      }),
+    );
+    // An editor may have opened one of them meanwhile: its text is the editor's now.
+    const dropped = vanished.filter((relativePath) => {
+      const file = this.files.get(relativePath);
+      return file !== undefined && !file.open;
+    });
+    for (const relativePath of dropped) this.forget(relativePath);
+    return dropped.sort(compareWalkOrder);
+  }
+
   private forget(relativePath: string): void {
     this.wanted.delete(relativePath);
     if (this.files.delete(relativePath)) this.validation = undefined;

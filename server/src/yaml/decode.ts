@@ -2,10 +2,11 @@
  * Decodes a release file the way Kayron's loader does (goccy/go-yaml into `[]release.Struct`, kayron-spec §1.4),
  * keeping exact source ranges for every key and value. Reports every decode problem, not only goccy's first.
  */
-import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, YAMLMap } from 'yaml';
+import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, visit, YAMLMap } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
-import type { Problem, Range } from '../kayron/problem';
+import { GO_BOOLS, goccySyntaxError, type GoccySyntaxError } from './goccy-syntax';
+import { firstKayronProblem, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
 
@@ -89,6 +90,68 @@ function goType(node: YamlNode | null | undefined): string {
   return 'string';
 }
 
+/**
+ * goccy's block scalar in a CRLF file: the header's CR ends the header line and the LF starts the content with a line
+ * break, and each content line keeps its CR (`docker: |-` + `  server` reads "\nserver\r", kayron-fuzz 1:3186).
+ */
+function crlfBlockScalarValue(value: string): string {
+  const trailing = /\n*$/.exec(value)?.[0] ?? '';
+  const body = value.slice(0, value.length - trailing.length);
+  return `\n${body.split('\n').map((line) => `${line}\r`).join('\n')}${trailing}`;
+}
+
+/**
+ * What a Go string field receives from an explicitly tagged scalar: goccy applies `!!null`, `!!int`, `!!float` and
+ * `!!binary` before the string conversion (a number tag on text gives its zero value, "0").
+ */
+function taggedScalarValue(tag: string | undefined, text: string): string {
+  switch (tag) {
+    case 'tag:yaml.org,2002:null':
+      return '';
+    case 'tag:yaml.org,2002:int': {
+      const resolved = resolvePlainScalar(text);
+      return resolved.kind === 'uint64' || resolved.kind === 'int64' ? resolved.asString : '0';
+    }
+    case 'tag:yaml.org,2002:float': {
+      const resolved = resolvePlainScalar(text);
+      return resolved.kind === 'float64' || resolved.kind === 'uint64' || resolved.kind === 'int64' ? resolved.asString : '0';
+    }
+    case 'tag:yaml.org,2002:binary': {
+      const compact = text.replace(/\s/g, '');
+      return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact) ? Buffer.from(compact, 'base64').toString('utf8') : text;
+    }
+    default:
+      return text;
+  }
+}
+
+/** A collection under a tag of its own (`deploy: !a` then a mapping): goccy keeps the tag node, which no struct takes. */
+function isCustomTagged(node: YamlNode | null | undefined): boolean {
+  return (isMap(node) || isSeq(node)) && node.tag !== undefined && node.tag !== 'tag:yaml.org,2002:map' && node.tag !== 'tag:yaml.org,2002:seq';
+}
+
+/** goccy's name for a node's type in "… was used where … is expected". */
+function goccyNodeName(node: YamlNode | null | undefined): string {
+  if (isCustomTagged(node)) return 'tag';
+  if (isSeq(node)) return 'sequence';
+  if (isMap(node)) return 'mapping';
+  if (!isScalar(node)) return 'string';
+  if (node.tag) return 'tag';
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') return 'scalar';
+  if (node.type !== 'PLAIN') return 'string';
+  const source = scalarText(node.source ?? node.value);
+  if (/^\.(nan|NaN|NAN)$/.test(source)) return 'nan';
+  // goccy's scanner knows `.inf` and `-.inf` only: `+.inf` is a string token (kayron-fuzz 1:2663).
+  if (/^\+\.(inf|Inf|INF)$/.test(source)) return 'string';
+  if (/^-?\.(inf|Inf|INF)$/.test(source)) return 'inf';
+  const kind = resolvePlainScalar(source).kind;
+  if (kind === 'bool') return 'boolean';
+  if (kind === 'uint64' || kind === 'int64') return 'int';
+  if (kind === 'float64') return 'float';
+  if (kind === 'null') return 'null';
+  return 'string';
+}
+
 /** The offset of the quoted scalar (a token of `tokens`) that ends at `end`, e.g. one whose closing quote is missing. */
 function quotedScalarEndingAt(tokens: readonly CST.Token[], end: number): number | undefined {
   let found: number | undefined;
@@ -134,6 +197,28 @@ function describeYamlError(code: string, message: string): string {
   }
 }
 
+/**
+ * goccy fails in stages and reports the first error of the first failing stage: the scanner's invalid tokens, then the
+ * parser (syntax, duplicate keys) in source order, then the decoder's alias lookup, then its type conversions.
+ */
+export const enum Stage {
+  Scan = 0,
+  Parse = 1,
+  Alias = 2,
+  Decode = 3,
+}
+function staged(problem: Problem, stage: Stage): Problem {
+  problem.goccyStage = stage;
+  return problem;
+}
+const stageOf = (problem: Problem): Stage => (problem.goccyStage ?? Stage.Parse);
+/** Syntax complaints of the `yaml` library (not goccy's): they stand only where the goccy model finds no error itself. */
+const libraryProblems = new WeakSet<Problem>();
+function fromLibrary(problem: Problem): Problem {
+  libraryProblems.add(problem);
+  return problem;
+}
+
 class Decoder {
   readonly problems: Problem[] = [];
   readonly unknownKeys: UnknownKey[] = [];
@@ -151,11 +236,19 @@ class Decoder {
 
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
     const range = nodeRange(node) ?? fallback;
-    this.problems.push({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}` });
+    this.problems.push(staged({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}` }, Stage.Decode));
   }
 
-  syntaxProblem(range: Range, message: string, data?: Record<string, unknown>): void {
-    this.problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range, message: `${this.position(range[0])} ${message}`, ...(data ? { data } : {}) });
+  syntaxProblem(range: Range, message: string, stage: Stage, data?: Record<string, unknown>, messageOffset?: number): void {
+    this.problems.push(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}`, ...(data ? { data } : {}) }, stage));
+  }
+
+  /** goccy positions a tagged node at its tag, which the `yaml` library leaves out of the node's range. */
+  tagOffset(node: YamlNode | null | undefined): number | undefined {
+    const start = nodeRange(node)?.[0];
+    if (start === undefined || !(isScalar(node) || isMap(node) || isSeq(node)) || !node.tag) return undefined;
+    const tag = /!\S*\s*$/.exec(this.text.slice(Math.max(0, start - 200), start));
+    return tag ? start - tag[0].length : undefined;
   }
 
   resolve(node: YamlNode | null | undefined): YamlNode | null | undefined {
@@ -163,7 +256,9 @@ class Decoder {
     for (let hops = 0; isAlias(current) && hops < 32; hops++) {
       const target = current.resolve(this.doc) as YamlNode | undefined;
       if (!target) {
-        this.syntaxProblem(nodeRange(current) ?? [0, 0], `could not find alias "${current.source}"`);
+        // goccy's alias token starts after the `*`, at the name.
+        const range = nodeRange(current) ?? [0, 0];
+        this.syntaxProblem(range, `could not find alias "${current.source}"`, Stage.Alias, undefined, range[0] + 1);
         return undefined;
       }
       current = target;
@@ -177,9 +272,14 @@ class Decoder {
     const merged: Pair<YamlNode, YamlNode | null>[] = [];
     for (const pair of map.items as Pair<YamlNode, YamlNode | null>[]) {
       if (isScalar(pair.key) && pair.key.type === 'PLAIN' && pair.key.source === '<<') {
-        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+        // goccy v1.18 merges a single mapping (or alias of one); a list of them is a type error at the list.
+        if (isSeq(pair.value)) {
+          this.typeProblem(pair.value, nodeRange(pair.value) ?? [0, 0], 'sequence was used where mapping is expected');
+          continue;
+        }
+        const sources = [pair.value];
         for (const source of sources) {
-          const target = this.resolve(source as YamlNode);
+          const target = this.resolve(source);
           if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
         }
         continue;
@@ -189,7 +289,7 @@ class Decoder {
     const mergedNames = new Set(merged.map((pair) => keyName(pair.key)));
     for (const pair of explicit) {
       const name = keyName(pair.key);
-      if (mergedNames.has(name)) this.syntaxProblem(nodeRange(pair.key) ?? [0, 0], `duplicate key "${name}"`);
+      if (mergedNames.has(name)) this.syntaxProblem(nodeRange(pair.key) ?? [0, 0], `duplicate key "${name}"`, Stage.Decode);
     }
     const explicitNames = new Set(explicit.map((pair) => keyName(pair.key)));
     return [...explicit, ...merged.filter((pair) => !explicitNames.has(keyName(pair.key)))];
@@ -206,13 +306,17 @@ class Decoder {
     }
     const quote = quoteStyle(node);
     if (quote === 'plain' && !node.tag) {
-      const source = scalarText(node.source ?? node.value);
+      // goccy drops a tab inside plain text: `t<TAB>he` reads "the".
+      const source = scalarText(node.source ?? node.value).replace(/\t/g, '');
       const resolved = resolvePlainScalar(source);
       const result: DecodedField<string> = { value: resolved.asString, key, valueRange, quote };
       if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
       return result;
     }
-    return { value: scalarText(node.value), key, valueRange, quote };
+    let text = scalarText(node.value);
+    const source = this.text.slice(valueRange[0], valueRange[1]);
+    if (quote === 'block' && source.includes('\r\n')) text = crlfBlockScalarValue(text);
+    return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
   }
 
   decodeBool(pair: Pair<YamlNode, YamlNode | null>, type: string, key: Range): DecodedField<boolean> | undefined {
@@ -242,8 +346,8 @@ class Decoder {
     if (node === null || node === undefined || (isScalar(node) && quoteStyle(node) === 'plain' && resolvePlainScalar(String(node.source ?? '')).kind === 'null')) {
       return deploy;
     }
-    if (!isMap(node)) {
-      this.typeProblem(raw, range, `${isSeq(node) ? 'sequence' : 'string'} was used where mapping is expected`);
+    if (!isMap(node) || isCustomTagged(node)) {
+      this.typeProblem(raw, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       entry.typeError = true;
       return undefined;
     }
@@ -272,8 +376,8 @@ class Decoder {
     const entry: DecodedEntry = { index, range, anchor: [dashOffset, dashOffset + 1], typeError: false };
     const isNullScalar = isScalar(node) && quoteStyle(node) === 'plain' && !node.tag && resolvePlainScalar(String(node.source ?? '')).kind === 'null';
     if (node === null || node === undefined || isNullScalar) return entry;
-    if (!isMap(node)) {
-      this.typeProblem(item, range, `${isSeq(node) ? 'sequence' : 'string'} was used where mapping is expected`);
+    if (!isMap(node) || isCustomTagged(node)) {
+      this.typeProblem(item, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       return undefined;
     }
     const first = node.items[0];
@@ -300,7 +404,7 @@ class Decoder {
     if (root === null || root === undefined) return [];
     if (isScalar(root)) {
       if (quoteStyle(root) === 'plain' && !root.tag && resolvePlainScalar(String(root.source ?? '')).kind === 'null') return [];
-      this.typeProblem(root, [0, 0], 'string was used where sequence is expected');
+      this.typeProblem(root, [0, 0], `${goccyNodeName(root)} was used where sequence is expected`, this.tagOffset(root));
       return [];
     }
     if (isMap(root)) {
@@ -317,6 +421,36 @@ class Decoder {
     return entries;
   }
 
+  /**
+   * goccy's decoder first turns the whole first document into values, unknown keys included and in document order:
+   * an undefined alias or a `!!bool` scalar that Go's ParseBool refuses fails the file there, before any field is set.
+   */
+  checkDocumentValues(): void {
+    visit(this.doc, {
+      Alias: (_key, node) => {
+        if (node.resolve(this.doc) !== undefined) return undefined;
+        this.resolve(node);
+        return visit.BREAK;
+      },
+      Scalar: (_key, node) => {
+        if (node.tag !== 'tag:yaml.org,2002:bool') return undefined;
+        const range = nodeRange(node);
+        if (!range) return undefined;
+        const source = scalarText(node.source ?? node.value);
+        if (range[0] === range[1] && source === '') {
+          const tag = this.text.lastIndexOf('!!bool', range[0]);
+          const at = tag < 0 ? range[0] : tag;
+          this.syntaxProblem([at, at + 6], 'cannot convert "<nil>" to boolean', Stage.Alias, undefined, at + 1);
+          return visit.BREAK;
+        }
+        if (GO_BOOLS.has(scalarText(node.value))) return undefined;
+        // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
+        this.syntaxProblem(range, `cannot convert ${JSON.stringify(scalarText(node.value))} to boolean`, Stage.Alias, undefined, Math.max(0, range[0] - 1));
+        return visit.BREAK;
+      },
+    });
+  }
+
   /** goccy rejects duplicate keys at every level and in every document, even in ignored content. */
   checkDuplicateKeys(node: YamlNode | null | undefined, depth = 0): void {
     if (!node || depth > MAX_DEPTH) return;
@@ -329,7 +463,7 @@ class Decoder {
           const earlier = seen.get(name);
           // The whole pair, key to end of value, so a quick fix can remove it without parsing the file again.
           const pairRange: Range = [range[0], Math.max(range[1], nodeRange(pair.value)?.[1] ?? range[1])];
-          if (earlier) this.syntaxProblem(range, `mapping key "${name}" already defined at ${this.position(earlier[0])}`, { pair: pairRange });
+          if (earlier) this.syntaxProblem(range, `mapping key "${name}" already defined at ${this.position(earlier[0])}`, Stage.Parse, { pair: pairRange });
           else seen.set(name, range);
         }
         this.checkDuplicateKeys(pair.value, depth + 1);
@@ -360,7 +494,7 @@ function scalarText(value: unknown): string {
 }
 
 function keyName(key: unknown): string {
-  if (isScalar(key)) return scalarText(key.value);
+  if (isScalar(key)) return key.type === 'PLAIN' ? scalarText(key.value).replace(/\t/g, '') : scalarText(key.value);
   return String(key);
 }
 
@@ -527,24 +661,31 @@ export function decodeReleaseFile(text: string): DecodedFile {
     document: undefined,
   };
   if (text.charCodeAt(0) === 0xfeff) {
+    // goccy reads a byte order mark as the first character of a plain scalar; what fails then depends on the rest.
+    const goccy = goccySyntaxError(text);
     result.problems = [{
       code: 'yaml-syntax',
       severity: 'error',
       kayronCheck: true,
-      range: [0, Math.min(text.length, 1)],
-      message: `${bomErrorPosition(text)} mapping value is not allowed in this context (the file starts with a UTF-8 byte order mark, which Kayron's YAML parser rejects; save the file as UTF-8 without BOM)`,
+      range: goccy ? goccyRange(goccy, text) : [0, Math.min(text.length, 1)],
+      message: `${goccy ? `[${goccy.line}:${goccy.column}] ${goccy.message}` : `${bomErrorPosition(text)} mapping value is not allowed in this context`} (the file starts with a UTF-8 byte order mark, which Kayron's YAML parser reads as text; save the file as UTF-8 without BOM)`,
     }];
     result.failed = true;
     return result;
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
-    result.problems = [{ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [nul, nul + 1], message: 'the file contains a NUL byte: this is not a YAML text file' }];
+    const goccy = goccySyntaxError(text);
+    result.problems = [goccy
+      ? { code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message: `[${goccy.line}:${goccy.column}] ${goccy.message}` }
+      : { code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [nul, nul + 1], message: 'the file contains a NUL byte: this is not a YAML text file' }];
     result.failed = true;
     return result;
   }
   // Parse to the CST once, check its depth, then compose the same tokens (what parseAllDocuments does in one go).
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  // A lone CR is a line break for goccy (and for LSP clients); the `yaml` library would read it as text. Same length,
+  // so every offset stays valid.
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text.replace(/\r(?!\n)/g, '\n')));
   const tooDeep = findExcessiveNesting(tokens);
   if (tooDeep !== undefined) {
     const { line, col } = lineCounter.linePos(tooDeep);
@@ -568,7 +709,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
   const tab = findIndentationTab(text, nonIndentationRanges(list, text));
   const tabLine = tab === undefined ? undefined : lineCounter.linePos(tab).line;
   if (tab !== undefined) {
-    problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [tab, tab + 1], message: `${position(tab)} found character '\t' that cannot start any token` });
+    problems.push(fromLibrary(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [tab, tab + 1], message: `${position(tab)} found character '\t' that cannot start any token` }, Stage.Scan)));
   }
   for (const doc of list) {
     for (const error of doc.errors) {
@@ -578,11 +719,15 @@ export function decodeReleaseFile(text: string): DecodedFile {
       const end = openingQuote === undefined ? Math.max(error.pos[1], start) : openingQuote + 1;
       // The parser's own complaints on the tab's line are follow-ups of the tab.
       if (tabLine !== undefined && lineCounter.linePos(start).line === tabLine) continue;
-      problems.push({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, end], message: `${position(start)} ${describeYamlError(error.code, error.message)}` });
+      const stage = openingQuote === undefined ? Stage.Parse : Stage.Scan;
+      problems.push(fromLibrary(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, end], message: `${position(start)} ${describeYamlError(error.code, error.message)}` }, stage)));
     }
   }
-  if (first && first.errors.length === 0) {
+  // goccy's verdict decides whether the file parses; where the `yaml` library stumbles on text goccy reads, decode anyway.
+  const goccyParses = goccySyntaxError(text) === undefined;
+  if (first && (first.errors.length === 0 || goccyParses)) {
     const decoder = new Decoder(first, lineCounter, text);
+    decoder.checkDocumentValues();
     result.entries = decoder.decodeRoot();
     result.unknownKeys = decoder.unknownKeys;
     decoder.checkDuplicateKeys(first.contents);
@@ -599,7 +744,31 @@ export function decodeReleaseFile(text: string): DecodedFile {
     result.ignoredDocuments.push([start, Math.max(start, Math.min(doc.range[1], start + 3))]);
   }
   problems.sort((a, b) => a.range[0] - b.range[0]);
-  result.problems = uniqueProblems(problems);
-  result.failed = problems.length > 0;
+  result.problems = oneSyntaxError(uniqueProblems(problems), text, goccyParses);
+  result.failed = result.problems.length > 0;
   return result;
+}
+
+function goccyRange(error: GoccySyntaxError, text: string): Range {
+  const offset = Math.min(error.offset, text.length);
+  return [offset, Math.min(text.length, offset + error.length)];
+}
+
+/**
+ * goccy stops at its first syntax error, and so does Kayron: a file that does not parse gets exactly that one error,
+ * in goccy's words and at goccy's position, instead of every follow-up complaint of an error-recovering parser.
+ */
+function oneSyntaxError(problems: Problem[], text: string, goccyParses: boolean): Problem[] {
+  if (goccyParses) problems = problems.filter((problem) => !libraryProblems.has(problem));
+  const goccy = goccyParses ? undefined : goccySyntaxError(text);
+  if (goccy) {
+    const message = `[${goccy.line}:${goccy.column}] ${goccy.message}`;
+    // The decoder's own problem for the same error (a duplicate key) carries the data its quick fix needs.
+    const same = problems.find((problem) => problem.message === message);
+    // Every duplicate key is its own mistake (each one Kayron's error once the ones before it are fixed): all stay.
+    if (same?.data?.['pair']) return problems.filter((problem) => !libraryProblems.has(problem));
+    return [same ?? staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message }, Stage.Parse)];
+  }
+  const firstSyntax = firstKayronProblem(problems.filter((problem) => stageOf(problem) <= Stage.Parse));
+  return firstSyntax ? problems.filter((problem) => stageOf(problem) > Stage.Parse || problem === firstSyntax) : problems;
 }

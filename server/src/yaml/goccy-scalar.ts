@@ -34,9 +34,10 @@ export function formatGoFloat(value: number): string {
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';
   if (value === 0) return Object.is(value, -0) ? '-0' : '0';
-  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  // The decimal exponent of the shortest digits, as Go decides; Math.log10 rounds 9.999999999999999e20 up to 21.
+  const [mantissa = '', power = '0'] = value.toExponential().split('e');
+  const exponent = Number(power);
   if (exponent < -4 || exponent >= 21) {
-    const [mantissa = '', power = '0'] = value.toExponential().split('e');
     const sign = power.startsWith('-') ? '-' : '+';
     const digits = power.replace(/^[-+]/, '').padStart(2, '0');
     return `${mantissa}e${sign}${digits}`;

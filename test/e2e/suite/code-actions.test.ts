@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { KayronExtensionApi } from '../../../client/src/extension';
 import { KAYRON_LATEST } from '../../github-standin/splits-seed';
-import { EXTENSION_ID, waitFor } from './wait';
+import { EXTENSION_ID, scaled, waitFor } from './wait';
 
 const RELEASE_LANGUAGE = 'kayron-release';
 const RELEASES_FOLDER = 'releases';
@@ -86,7 +86,7 @@ async function restoreFromDisk(uri: vscode.Uri): Promise<void> {
 }
 
 describe('Code actions in a real VS Code: bump quick fix, undo, testing-branch quick picks', function () {
-  this.timeout(120_000);
+  this.timeout(scaled(120_000));
 
   before(async function () {
     const extension = vscode.extensions.getExtension<KayronExtensionApi>(EXTENSION_ID);

@@ -13,11 +13,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KayronExtensionApi } from '../../../client/src/extension';
 import type { TreeSnapshotNode } from '../../../client/src/environments/tree';
+import { scaled, WAIT_MS } from './wait';
 
 const EXTENSION_ID = 'kayron-releases.kayron-releases';
 const RELEASES_FOLDER = 'releases';
 const SERVICE = 'service/service.yaml';
-const WAIT_MS = 30_000;
 const ENVIRONMENTS = ['development', 'testing', 'staging', 'production'];
 
 interface TreeSnapshot {
@@ -74,7 +74,7 @@ function lineOf(text: string, needle: string): number {
 }
 
 describe('Kayron Environments (tree, compare, inlay hints) on a releases clone with history', function () {
-  this.timeout(120_000);
+  this.timeout(scaled(120_000));
   let root: string;
 
   before(async function () {

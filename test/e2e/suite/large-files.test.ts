@@ -1,11 +1,14 @@
 /**
  * Large release files in a real VS Code: a 10,000-entry file gets its diagnostics, an edit in the middle of it is
  * reported at its line and cleared again while hovers keep answering, and a file with more problems than VS Code
- * shows gets the first 1,000 with a note on top. The files are written into the `releases` folder and removed after.
+ * shows gets the first 1,000 with a note on top, and a file deleted where no file-watcher event comes loses its problems.
+ * The files are written into the `releases` folder and removed after.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { waitFor } from './wait';
+import { scaled, waitFor } from './wait';
 
 const RELEASES_FOLDER = 'releases';
 const KAYRON_SOURCES = new Set(['kayron', 'kayron-releases']);
@@ -61,7 +64,7 @@ async function closeAndDelete(uri: vscode.Uri): Promise<void> {
 }
 
 describe('Large release files in a real VS Code', function () {
-  this.timeout(180_000);
+  this.timeout(scaled(180_000));
 
   it('checks a 10,000-entry file, reports an edit in its middle at the right line, and keeps answering hovers', async function () {
     const uri = releasesFile('service/large.yaml');
@@ -89,6 +92,25 @@ describe('Large release files in a real VS Code', function () {
       await waitFor('release-format to clear', () => (kayronDiagnostics(uri).some((d) => codeOf(d) === 'release-format') ? undefined : true), describe_(uri));
     } finally {
       await closeAndDelete(uri);
+    }
+  });
+
+  it('clears the problems of a release file deleted where the file watcher sends no event', async function () {
+    // files.watcherExclude (test/e2e/harness.js) silences service/unwatched/, and node:fs bypasses VS Code's own file
+    // events. The server learns of the new file from the rescan that a watched file's creation starts; it must notice
+    // the deletion by itself.
+    const gone = releasesFile('service/unwatched/gone.yaml');
+    const wake = releasesFile('service/wake.yaml');
+    fs.mkdirSync(path.dirname(gone.fsPath), { recursive: true });
+    fs.writeFileSync(gone.fsPath, brokenFile(1));
+    await vscode.workspace.fs.writeFile(wake, new TextEncoder().encode('- docker: "wake"\n  github: "kayron"\n  deploy:\n    suspend: true\n'));
+    try {
+      await waitFor('release-format on the unwatched file', () => kayronDiagnostics(gone).find((d) => codeOf(d) === 'release-format'), describe_(gone));
+      fs.rmSync(path.dirname(gone.fsPath), { recursive: true, force: true });
+      await waitFor(`the diagnostics of ${gone.path} to go with the file`, () => (kayronDiagnostics(gone).length === 0 ? true : undefined), describe_(gone));
+    } finally {
+      fs.rmSync(path.dirname(gone.fsPath), { recursive: true, force: true });
+      await closeAndDelete(wake);
     }
   });
 

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { KayronExtensionApi } from '../../../client/src/extension';
 import type { PromotionCommandResult } from '../../../client/src/promotion/flows';
 import { createPromotionFixture, writeRequests, type PromotionFixture } from '../../helpers/promotion-fixture';
-import { EXTENSION_ID, waitFor } from './wait';
+import { EXTENSION_ID, scaled, waitFor } from './wait';
 
 const FOLDER_NAME = 'promotion-releases';
 
@@ -17,7 +17,7 @@ const FOLDER_NAME = 'promotion-releases';
 const previewDocuments = () => vscode.workspace.textDocuments.filter((document) => document.uri.scheme === 'kayron-promotion');
 
 describe('Promotion commands (palette flows against the GitHub stand-in)', function () {
-  this.timeout(120_000);
+  this.timeout(scaled(120_000));
   let fixture: PromotionFixture;
   let api: KayronExtensionApi;
   let root: string;

@@ -1,6 +1,10 @@
 /** Shared by the e2e suites: the extension's id, and polling with a deadline (never a fixed sleep). */
+import { scaled, WAIT_BUDGET_MS } from '../../wait-budget';
+
+export { scaled };
 export const EXTENSION_ID = 'kayron-releases.kayron-releases';
-export const WAIT_MS = 30_000;
+/** The suite-wide budget of one wait (test/wait-budget.js: scaled by KAYRON_TEST_TIMEOUT_SCALE). */
+export const WAIT_MS = WAIT_BUDGET_MS;
 const POLL_MS = 100;
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, describeState: () => string = () => ''): Promise<T> {
