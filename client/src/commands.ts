@@ -3,12 +3,14 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { RefreshGitHubRequest } from '../../server/src/protocol';
 import type { GitHubAuthentication } from './auth';
+import type { PlanPreviews } from './plan';
 import { bumpAllServices, bumpService, switchEntryToBranch, switchServiceToBranch } from './entry-commands';
 
 export interface CommandContext {
   client: LanguageClient;
   log: vscode.LogOutputChannel;
   auth: GitHubAuthentication;
+  plans: PlanPreviews;
 }
 
 export const COMMANDS = {
@@ -28,6 +30,7 @@ export const COMMANDS = {
   'kayron.bumpService': ({ client }: CommandContext) => bumpService(client),
   'kayron.switchServiceToBranch': ({ client }: CommandContext) => switchServiceToBranch(client),
   'kayron.bumpAllServices': ({ client }: CommandContext) => bumpAllServices(client),
+  'kayron.plan.show': ({ plans }: CommandContext, args?: unknown) => plans.show(args),
   'kayron.entry.switchToBranch': ({ client }: CommandContext, target?: unknown) => switchEntryToBranch(client, target as { uri: string; index: number } | undefined),
 } satisfies Record<string, (context: CommandContext, ...args: unknown[]) => unknown>;
 

@@ -17,6 +17,7 @@ import { GitHubStatusItem } from './github-status';
 import { createLanguageClient, setServerToken } from './language-client';
 import { ReleaseFiles } from './release-files';
 import { KayronStatus } from './status';
+import { PlanPreviews } from './plan';
 
 let client: LanguageClient | undefined;
 
@@ -39,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
   context.subscriptions.push(log, releaseFiles, status, githubStatus, auth);
   const languageClient = createLanguageClient(context, log);
   client = languageClient;
+  const plans = new PlanPreviews(languageClient, log);
   let lastGitHubState: GitHubStateParams | undefined;
   let resolveReady: (params: ReleaseRootsParams) => void = () => undefined;
   const ready = new Promise<ReleaseRootsParams>((resolve) => (resolveReady = resolve));
@@ -55,7 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
       lastGitHubState = params;
       githubStatus.update(params);
     }),
-    ...registerCommands({ client: languageClient, log, auth }),
+    plans,
+    ...registerCommands({ client: languageClient, log, auth, plans }),
     ...registerPromotion({ client: languageClient, log }),
     ...registerEnvironmentViews({ client: languageClient, log, state: context.workspaceState }),
     // A new session, a sign-out or granted trust changes what the server may fetch: restart it with the new environment.

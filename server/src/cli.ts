@@ -1,5 +1,5 @@
 /**
- * `kayron-releases lint|status|server|schema`: the same core as the editor, for CI and other editors.
+ * `kayron-releases lint|status|plan|server|schema`: the same core as the editor, for CI and other editors.
  * Arguments are parsed with `node:util` parseArgs; `--help` on any command prints that command's usage and exits 0.
  */
 import { appendFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STATUS_HELP, STATUS_USAGE } from './environments/status-command';
+import { PLAN_HELP, PLAN_USAGE } from './plan/plan-usage';
 import { lintDiagnostics, lintTree, type JsonDiagnostic } from './features/lint-tree';
 import { releaseJsonSchema } from './schema/json-schema';
 
@@ -20,6 +21,7 @@ const SCHEMA_USAGE = 'kayron-releases schema';
 
 const COMMAND_HELP: Record<string, string> = {
   status: STATUS_HELP,
+  plan: PLAN_HELP,
   lint: `usage: ${LINT_USAGE}
 
 Checks the release files under ROOT (default: the working directory) as \`kayron lint\` would, plus the extension's
@@ -44,6 +46,7 @@ Prints the JSON Schema of release files (the one shipped as release.schema.json)
 const USAGE = `usage:
   ${LINT_USAGE}
   ${STATUS_USAGE}
+  ${PLAN_USAGE}
   ${SERVER_USAGE}
   ${SCHEMA_USAGE}
   kayron-releases --version
@@ -166,6 +169,10 @@ async function dispatch(command: string | undefined, rest: string[]): Promise<nu
     case 'status': {
       const { runStatusCommand } = await import('./environments/status-command');
       return runStatusCommand(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+    }
+    case 'plan': {
+      const { runPlanCommand } = await import('./plan/plan-command');
+      return runPlanCommand(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     }
     case 'schema': {
       const { values } = parseCommandArgs(rest, {}, false);

@@ -223,3 +223,35 @@ export const PromotionCandidatesRequest = 'kayron/promotionCandidates';
 export const PromotionPlanRequest = 'kayron/promotionPlan';
 /** Client → server: run a previewed plan the user confirmed (`confirmed: true`); answers with links or why it stopped. */
 export const PromotionExecuteRequest = 'kayron/promotionExecute';
+
+// Deployment plan: what Kayron will do in an environment when the working tree (or a ref) lands (server/src/plan).
+export type { DeploymentPlan, ParameterChange, PlanNote, PlanParameter, PlanPreview, PlanProblem } from './plan/types';
+
+export interface DeploymentPlanParams {
+  /** Folder URI of the releases root; the first root when absent. */
+  root?: string;
+  /** Default staging. */
+  environment?: string;
+  /** Default: the environment's current ref. */
+  base?: string;
+  /** Default: the working tree with unsaved editor contents. */
+  head?: string;
+}
+
+export type DeploymentPlanResult =
+  | {
+      ok: true;
+      root: string;
+      plan: import('./plan/types').DeploymentPlan;
+      /** The plan rendered as the pull request comment is (without its marker). */
+      markdown: string;
+      /** Environments a plan can be made for (every one but development). */
+      environments: string[];
+    }
+  | { ok: false; root?: string; message: string; environments?: string[] };
+
+/** Client → server: the deployment plan of an environment (default staging vs the working tree). */
+export const DeploymentPlanRequest = 'kayron/deploymentPlan';
+
+/** The environment whose plan the CodeLenses above changed entries summarise. */
+export const CODE_LENS_ENVIRONMENT = 'staging';

@@ -30,6 +30,7 @@ import { defaultCacheDirectory, GitHubSession, type GitHubSettings } from './wor
 import { entryCodeActions, registerEntryHandlers, type EntryServiceDeps } from './workspace/entry-service';
 import { registerEnvironmentHandlers, type EnvironmentService } from './workspace/environment-service';
 import { registerPromotionHandlers } from './promotion/service';
+import { registerPlanHandlers } from './workspace/plan-service';
 import { BUMP_ALL_KIND, BUMP_KIND, SWITCH_KIND } from './features/entry-actions';
 import {
   GitHubStateNotification,
@@ -355,6 +356,7 @@ export function startServer(connection: Connection): void {
     });
     github.onStateChange(() => sendGitHubState());
     environmentService = registerEnvironmentHandlers(connection, { documents, workspaces, github: () => github, ready: () => ready, capabilities: params.capabilities, runSafe, analyzer });
+    registerPlanHandlers({ connection, documents, workspaces, github: () => github, ready: () => ready, canReadConfiguration: () => canReadConfiguration, analyzer, runSafe });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -362,6 +364,7 @@ export function startServer(connection: Connection): void {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, BUMP_KIND, SWITCH_KIND, BUMP_ALL_KIND] },
         completionProvider: { triggerCharacters: ['"', "'", ':', '-'] },
         inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'kayron-releases' },

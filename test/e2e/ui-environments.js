@@ -3,7 +3,8 @@
 // UI-level e2e of the environments view: the packaged extension in a fresh code-server 4.100.3, a clone of the sample
 // releases repository with history (test/e2e/harness.js initReleasesGitHistory), driven in headless chromium. Shows
 // the "Kayron Environments" view, checks its rows and the inlay hints after `deploy:`, opens a compare from the
-// view's inline action, and takes the README screenshot environments.png.
+// view's inline action, edits a release and opens the staging deployment plan from the view (CodeLens, rendered
+// preview), and takes the README screenshots environments.png and plan.png.
 //
 // usage: node test/e2e/ui-environments.js   (after `npm run build` and `npx vsce package --no-dependencies -o dist/kayron-releases.vsix`)
 // env:   KAYRON_E2E_SCREENSHOTS=<dir> (default test-results/e2e/screenshots; docs/images to refresh the README's), KAYRON_E2E_KEEP_TMP=1
@@ -57,6 +58,31 @@ function steps(page, server, workspace) {
       await row.locator('.action-label[aria-label="Compare with Next Stage"]').click();
       await page.locator('.tabs-container .tab', { hasText: 'service.yaml (staging ↔ testing)' }).waitFor({ timeout: WAIT_MS });
       await page.locator('.monaco-diff-editor .modified .view-line', { hasText: 'branch: "feature/x"' }).waitFor({ timeout: WAIT_MS });
+    }],
+    ['edits kayron and shows the staging CodeLens above its entry', async () => {
+      await page.locator('.tabs-container .tab', { hasText: 'service.yaml (staging ↔ testing)' }).locator('.codicon-close').click();
+      await quickOpen(page, 'service.yaml');
+      await page.locator('.monaco-editor .view-line', { hasText: /release:\s*"v0\.5\.3"/ }).click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('4');
+      await page.locator('.monaco-editor .codelens-decoration', { hasText: 'staging: KayronVersion v0.5.3 → v0.5.4' }).waitFor({ timeout: WAIT_MS });
+    }],
+    ['opens the staging deployment plan from the view\'s inline action as a rendered preview (README screenshot plan.png)', async () => {
+      const row = viewRow(page, ['staging', 'origin/main']).first();
+      await row.hover();
+      await row.locator('.action-label[aria-label="Show Deployment Plan"]').click();
+      await page.locator('.tabs-container .tab', { hasText: 'Preview Deployment plan staging.md' }).waitFor({ timeout: WAIT_MS });
+      // The rendered table inside the Markdown preview's webview (an iframe in an iframe).
+      const preview = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+      await preview.locator('td', { hasText: 'KayronVersion' }).first().waitFor({ timeout: WAIT_MS });
+      await preview.locator('td', { hasText: 'v0.5.4' }).first().waitFor({ timeout: WAIT_MS });
+      // The side bar has served its purpose: the editor with its CodeLens and the plan get the width.
+      await runFromPalette(page, 'View: Toggle Primary Side Bar Visibility');
+      await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: WAIT_MS });
+      await page.mouse.move(640, 780);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'plan.png') });
     }],
   ];
 }

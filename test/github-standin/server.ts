@@ -39,6 +39,10 @@ export interface StandinPull {
   draft?: boolean;
   /** ISO date; defaults to a fixed date so responses stay stable. */
   updatedAt?: string;
+  /** ISO date; defaults to `updatedAt`. GitHub lists open pull requests newest first by it. */
+  createdAt?: string;
+  /** The head branch's repository, `owner/name`; defaults to this repository (a fork's pull request names another). */
+  headRepository?: string;
 }
 
 export interface StandinRepo {
@@ -54,6 +58,11 @@ export interface StandinRepo {
   pulls?: StandinPull[];
   /** Tag of the release explicitly marked "latest"; otherwise the newest non-draft, non-prerelease release. */
   latestRelease?: string;
+  /**
+   * File contents by ref (a tag, branch or commit SHA) and path, served by the Tree API (`git/trees/{ref}?recursive=1`)
+   * and the contents API (`contents/{path}?ref=`).
+   */
+  files?: Record<string, Record<string, string>>;
 }
 
 export interface StandinOwner {
@@ -432,9 +441,40 @@ export class GitHubStandin {
       if (!branch) return { status: 404, body: { message: 'Branch not found', documentation_url: DOC_URL } };
       return { status: 200, body: { ...(toJson(branch) as object), _links: { html: `https://github.com/${fullName}/tree/${branch.name}` } } };
     }
+    if (resource === 'git' && rest[0] === 'trees' && rest.length >= 2) {
+      const ref = rest.slice(1).join('/');
+      const files = repo.files?.[ref];
+      if (!files) return NOT_FOUND;
+      const recursive = url.searchParams.get('recursive') !== null;
+      const blobs = Object.entries(files).map(([filePath, content]) => ({ path: filePath, mode: '100644', type: 'blob', sha: gitBlobSha(content), size: Buffer.byteLength(content), url: `${base}/repos/${fullName}/git/blobs/${gitBlobSha(content)}` }));
+      const directories = [...new Set(Object.keys(files).flatMap((filePath) => filePath.split('/').slice(0, -1).map((_, index, parts) => parts.slice(0, index + 1).join('/'))))];
+      const trees = directories.map((directory) => ({ path: directory, mode: '040000', type: 'tree', sha: fakeSha(`${fullName}@${ref}:${directory}`), url: `${base}/repos/${fullName}/git/trees/${fakeSha(`${fullName}@${ref}:${directory}`)}` }));
+      const all = [...trees, ...blobs].filter((item) => recursive || !item.path.includes('/')).sort((a, b) => a.path.localeCompare(b.path));
+      const sha = fakeSha(`${fullName}@${ref}`);
+      return { status: 200, body: { sha, url: `${base}/repos/${fullName}/git/trees/${sha}`, tree: all, truncated: false } };
+    }
+    if (resource === 'contents' && rest.length > 0) {
+      const filePath = rest.join('/');
+      const ref = url.searchParams.get('ref') ?? repo.defaultBranch ?? 'main';
+      const files = repo.files?.[ref];
+      if (!files) return { status: 404, body: { message: `No commit found for the ref ${ref}`, documentation_url: DOC_URL } };
+      const content = files[filePath];
+      if (content === undefined) return NOT_FOUND;
+      const sha = gitBlobSha(content);
+      const encoded = Buffer.from(content, 'utf8').toString('base64').replace(/.{60}/g, '$&\n');
+      return {
+        status: 200,
+        body: { type: 'file', encoding: 'base64', size: Buffer.byteLength(content), name: filePath.split('/').pop(), path: filePath, content: `${encoded}\n`, sha, url: `${base}/repos/${fullName}/contents/${filePath}?ref=${ref}`, html_url: `https://github.com/${fullName}/blob/${ref}/${filePath}` },
+      };
+    }
     if (resource === 'pulls' && rest.length === 0) {
       const state = url.searchParams.get('state') ?? 'open';
-      const pulls = (repo.pulls ?? []).filter((pull) => state === 'all' || (pull.state ?? 'open') === state);
+      // GitHub's default order: newest first by creation (seeds without `createdAt` keep their order).
+      const pulls = (repo.pulls ?? [])
+        .filter((pull) => state === 'all' || (pull.state ?? 'open') === state)
+        .map((pull, index) => ({ pull, index }))
+        .sort((a, b) => (b.pull.createdAt ?? '').localeCompare(a.pull.createdAt ?? '') || a.index - b.index)
+        .map(({ pull }) => pull);
       return this.page(
         url,
         pulls.map((pull) => ({
@@ -444,8 +484,9 @@ export class GitHubStandin {
           draft: pull.draft ?? false,
           html_url: `https://github.com/${fullName}/pull/${pull.number}`,
           user: { login: pull.author ?? 'octocat' },
+          created_at: pull.createdAt ?? pull.updatedAt ?? '2026-01-01T00:00:00Z',
           updated_at: pull.updatedAt ?? '2026-01-01T00:00:00Z',
-          head: { ref: pull.headRef, sha: fakeSha(`${fullName}!${pull.number}`), repo: { full_name: fullName } },
+          head: { ref: pull.headRef, sha: fakeSha(`${fullName}!${pull.number}`), repo: { full_name: pull.headRepository ?? fullName } },
           base: { ref: repo.defaultBranch ?? 'main' },
         })),
       );
@@ -564,6 +605,12 @@ export class GitHubStandin {
 function etagMatches(ifNoneMatch: string, etag: string): boolean {
   const strip = (value: string): string => value.trim().replace(/^W\//, '');
   return ifNoneMatch.split(',').some((candidate) => candidate.trim() === '*' || strip(candidate) === strip(etag));
+}
+
+/** The id git gives `content` as a blob. */
+function gitBlobSha(content: string): string {
+  const bytes = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 function fakeSha(seed: string): string {

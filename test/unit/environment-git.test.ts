@@ -15,6 +15,24 @@ describe('runGit', () => {
     assert.equal(stdout.toString('utf8'), '$(echo injected);`id`\n');
   });
 
+  test('gives git no GitHub token from the environment (a shell alias prints what git and its helpers would see)', async () => {
+    const dir = scope.tempDir('plain');
+    const saved = { GITHUB_TOKEN: process.env.GITHUB_TOKEN, GH_TOKEN: process.env.GH_TOKEN };
+    process.env.GITHUB_TOKEN = 'ghp_neverForGit000000000000000000000000';
+    process.env.GH_TOKEN = 'ghp_neverForGit111111111111111111111111';
+    try {
+      const { stdout } = await runGit(['-c', 'alias.showenv=!env', 'showenv'], { cwd: dir });
+      const seen = stdout.toString('utf8');
+      assert.ok(seen.includes('GIT_TERMINAL_PROMPT=0'), 'the alias printed git\'s environment');
+      assert.ok(!seen.includes('ghp_neverForGit'), seen);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   test('classifies "not a git repository"', async () => {
     const dir = scope.tempDir('plain');
     await assert.rejects(runGit(['rev-parse', 'HEAD'], { cwd: dir }), (error: unknown) => error instanceof GitError && error.kind === 'not-a-repository');

@@ -244,6 +244,11 @@ export const ENVIRONMENT_COMMANDS = {
     vscode.commands.executeCommand('kayron.promote.branchToTesting', promotionTarget(node)),
   'kayron.environments.resetTesting': (_: EnvironmentCommandContext, node?: unknown) =>
     vscode.commands.executeCommand('kayron.promote.resetTesting', { root: promotionTarget(node).root }),
+  'kayron.environments.showPlan': (_: EnvironmentCommandContext, node?: unknown) => {
+    const value = node as Partial<Extract<EnvironmentsNode, { kind: 'environment' }>> | undefined;
+    const root = value && typeof value === 'object' && value.root ? value.root.root : undefined;
+    return vscode.commands.executeCommand('kayron.plan.show', { ...(root ? { root } : {}), ...(value?.environment?.name ? { environment: value.environment.name } : {}) });
+  },
   'kayron.environments.refresh': ({ store }: EnvironmentCommandContext) => store.load({ refresh: true }),
   'kayron.environments.fetch': (context: EnvironmentCommandContext, node?: unknown) => fetch(context, node),
   'kayron.environments.groupByService': ({ setGrouping }: EnvironmentCommandContext) => setGrouping('service'),

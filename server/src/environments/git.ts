@@ -46,9 +46,12 @@ export const DEFAULT_GIT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 /** Variables that would point git at another repository than the one around `cwd` (set inside git hooks, for example). */
 const REPOSITORY_OVERRIDES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_COMMON_DIR', 'GIT_PREFIX'];
 
+/** GitHub tokens the server and the CLI are given (VS Code's session arrives as GITHUB_TOKEN): never passed on to git. */
+const TOKEN_VARIABLES = ['GITHUB_TOKEN', 'GH_TOKEN', 'KAYRON_E2E_GITHUB_TOKEN'];
+
 function gitEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
-  for (const name of REPOSITORY_OVERRIDES) delete env[name];
+  for (const name of [...REPOSITORY_OVERRIDES, ...TOKEN_VARIABLES]) delete env[name];
   return env;
 }
 

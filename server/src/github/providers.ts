@@ -16,8 +16,11 @@ import type {
   GitHubRepository,
   GitHubResult,
   GitHubTag,
+  GitHubTree,
 } from './types';
 
+/** Files read through the contents API beyond this are refused (templates are a few kilobytes). */
+const MAX_FILE_BYTES = 1024 * 1024;
 /** Release notes beyond this are cut: hovers show an excerpt and the cache stays small. */
 const MAX_RELEASE_BODY = 4000;
 /** A "not in the list" verdict older than this is re-confirmed with a (conditional) request first. */
@@ -35,6 +38,9 @@ export interface GitHubData {
   listBranches(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubBranch[]>>;
   branchCatalog(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<BranchCatalog>>;
   listOpenPullRequests(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubPullRequest[]>>;
+  getBranch(owner: string, repo: string, branch: string, options?: LoadOptions): Promise<GitHubResult<GitHubBranch>>;
+  getTree(owner: string, repo: string, ref: string, options?: LoadOptions): Promise<GitHubResult<GitHubTree>>;
+  getFileText(owner: string, repo: string, filePath: string, ref: string, options?: LoadOptions): Promise<GitHubResult<string>>;
   getRepository(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubRepository>>;
   listOwnerRepositories(owner: string, options?: LoadOptions): Promise<GitHubResult<GitHubRepository[]>>;
   checkTag(owner: string, repo: string, tag: string): Promise<Existence<GitHubTag>>;
@@ -167,6 +173,21 @@ export class GitHubProviders implements GitHubData {
 
   listBranches(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubBranch[]>> {
     return this.list(this.repoKey(owner, repo, 'branches'), 'GET /repos/{owner}/{repo}/branches', { owner, repo }, mapBranch, options);
+  }
+
+  /** One branch through GitHub's branch API (what Kayron's GetBranch asks): its head commit; 404 when it does not exist. */
+  getBranch(owner: string, repo: string, branch: string, options?: LoadOptions): Promise<GitHubResult<GitHubBranch>> {
+    return this.item(this.repoKey(owner, repo, `branch:${branch}`), 'GET /repos/{owner}/{repo}/branches/{branch}', { owner, repo, branch }, mapBranch, options);
+  }
+
+  /** Every file path of the repository at `ref` (a branch, tag or SHA), as Kayron reads templates (Tree API). */
+  getTree(owner: string, repo: string, ref: string, options?: LoadOptions): Promise<GitHubResult<GitHubTree>> {
+    return this.item(this.repoKey(owner, repo, `tree:${ref}`), 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo, tree_sha: ref, recursive: 1 }, mapTree, options);
+  }
+
+  /** A file's text at `ref` (contents API); 404 when the file (or the ref) does not exist. */
+  getFileText(owner: string, repo: string, filePath: string, ref: string, options?: LoadOptions): Promise<GitHubResult<string>> {
+    return this.item(this.repoKey(owner, repo, `file:${ref}:${filePath}`), 'GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path: filePath, ref }, mapFileText, options);
   }
 
   listOpenPullRequests(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubPullRequest[]>> {
@@ -442,7 +463,22 @@ function mapPullRequest(raw: unknown, fullName: string): GitHubPullRequest | typ
     author: text(asObject(pull.user)?.login),
     draft: pull.draft === true,
     updatedAt: text(pull.updated_at),
+    createdAt: text(pull.created_at),
   };
+}
+
+function mapTree(raw: unknown): GitHubTree | undefined {
+  const tree = asObject(raw);
+  if (!tree || !Array.isArray(tree.tree)) return undefined;
+  const paths = (tree.tree as unknown[]).map(asObject).filter((item) => item?.type === 'blob').map((item) => text(item?.path)).filter((item): item is string => item !== undefined);
+  return { paths, truncated: tree.truncated === true };
+}
+
+function mapFileText(raw: unknown): string | undefined {
+  const file = asObject(raw);
+  if (file?.type !== 'file' || file.encoding !== 'base64' || typeof file.content !== 'string') return undefined;
+  if (typeof file.size === 'number' && file.size > MAX_FILE_BYTES) return undefined;
+  return Buffer.from(file.content.replace(/\s+/g, ''), 'base64').toString('utf8');
 }
 
 function mapRepository(raw: unknown): GitHubRepository | undefined {

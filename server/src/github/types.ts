@@ -40,6 +40,14 @@ export interface GitHubPullRequest {
   draft: boolean;
   /** ISO date of the pull request's last update (pushes, comments): how recently its branch was worked on. */
   updatedAt?: string | undefined;
+  /** ISO creation date: Kayron orders preview deployments by it, oldest first. */
+  createdAt?: string | undefined;
+}
+
+/** A repository's file list at a ref (GitHub's recursive tree); `truncated` when GitHub cut it, so absence proves nothing. */
+export interface GitHubTree {
+  paths: string[];
+  truncated: boolean;
 }
 
 export interface GitHubRepository {

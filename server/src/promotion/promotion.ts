@@ -19,6 +19,10 @@ import type { PromotionExecutor } from './executor';
 import { PromotionError, RemoteRepository, type RepoRef, type RepositoryInfo } from './remote';
 import { followBranch, pinRelease } from './service-edits';
 import { unifiedDiff } from './text-diff';
+import { gatherBranchHeads, type PlanGitHub } from '../plan/facts';
+import { parameterRows } from '../plan/planner';
+import { describeValue } from '../plan/render';
+import type { PlanParameter } from '../plan/types';
 import type {
   FileChange,
   PreflightCheck,
@@ -46,6 +50,8 @@ export interface PromotionInputs {
   branchExists?: (github: string, branch: string) => Promise<boolean | undefined>;
   /** How release files at other commits are analysed (the server keeps large ones off its event loop). */
   analyze?: TextAnalyzer;
+  /** GitHub for the deployment planner (branch heads); without it branch values are unknown. */
+  planGitHub?: PlanGitHub;
 }
 
 export const TESTING_BRANCH = 'testing';
@@ -197,20 +203,33 @@ async function fileChanges(git: GitRepository, before: EnvironmentSnapshot | und
   return changes;
 }
 
-/** Services that differ between two snapshots, in the `after` order (then the removed ones). */
-async function serviceDifferences(inputs: PromotionInputs, before: EnvironmentSnapshot | undefined, after: EnvironmentSnapshot): Promise<ServiceChange[]> {
-  const old = new Map((before?.services ?? []).map((service) => [service.key, service]));
+/**
+ * Services that differ between two snapshots, from the deployment planner's parameters (so a promotion shows what
+ * `kayron-releases plan` prints): every parameter that changes, and entries whose previews switch on or off.
+ */
+async function serviceDifferences(inputs: PromotionInputs, before: EnvironmentSnapshot | undefined, after: EnvironmentSnapshot): Promise<{ changes: ServiceChange[]; parameters: PlanParameter[] }> {
+  const services = [...(before?.services ?? []), ...after.services];
+  const branchHeads = inputs.planGitHub ? await gatherBranchHeads(services, inputs.planGitHub).catch(() => new Map()) : new Map();
+  const rows = parameterRows(before?.services ?? [], after.services, { branchHeads, unavailable: inputs.planGitHub ? undefined : 'GitHub is not connected' });
   const changes: ServiceChange[] = [];
-  for (const service of after.services) {
-    const from = labelOf(old.get(service.key));
-    const to = labelOf(service);
-    if (from !== to) changes.push(await describeChange(inputs, service.key, service.github, from, to));
+  for (const { before: old, after: now, parameter } of rows) {
+    const from = labelOf(old);
+    const to = labelOf(now);
+    if (parameter.change === 'none' && from === to) continue;
+    const entry = (now ?? old)!;
+    changes.push(now ? await describeChange(inputs, entry.key, entry.github, from, to) : { service: entry.key, github: entry.github, from, to });
   }
-  const present = new Set(after.services.map((service) => service.key));
-  for (const service of before?.services ?? []) {
-    if (!present.has(service.key)) changes.push({ service: service.key, github: service.github, from: labelOf(service), to: 'absent' });
-  }
-  return changes;
+  return { changes, parameters: rows.map((row) => row.parameter) };
+}
+
+/** The planner's parameters for an edit of some entries' strategies (what pinRelease / followBranch write). */
+async function editedParameters(inputs: PromotionInputs, services: readonly ServiceDeployment[], strategies: ReadonlyMap<string, ServiceDeployment['strategy']>): Promise<PlanParameter[]> {
+  const after = services.map((service) => {
+    const strategy = strategies.get(service.key);
+    return strategy ? { ...service, strategy } : service;
+  });
+  const branchHeads = inputs.planGitHub ? await gatherBranchHeads([...services, ...after], inputs.planGitHub).catch(() => new Map()) : new Map();
+  return parameterRows(services, after, { branchHeads, unavailable: inputs.planGitHub ? undefined : 'GitHub is not connected' }).map((row) => row.parameter);
 }
 
 export interface TagProposals {
@@ -289,6 +308,12 @@ export function renderPreview(plan: PromotionPlan): string {
   if (plan.changes.length > 0) {
     lines.push('## Services', '');
     for (const change of plan.changes) lines.push(changeLine(change), ...notesBlock(change));
+    lines.push('');
+  }
+  const changedParameters = (plan.parameters ?? []).filter((parameter) => parameter.change !== 'none');
+  if (changedParameters.length > 0) {
+    lines.push('## CloudFormation parameters', '', '| Parameter | Before | After | Change |', '| --- | --- | --- | --- |');
+    for (const parameter of changedParameters) lines.push(`| \`${parameter.key}\` | ${describeValue(parameter.beforeLabel, parameter.before)} | ${describeValue(parameter.afterLabel, parameter.after)} | ${parameter.change} |`);
     lines.push('');
   }
   if (plan.release) {
@@ -392,7 +417,8 @@ async function planProduction(inputs: PromotionInputs, executor: PromotionExecut
     checks.push({ id: 'tag', status: 'ok', title: 'Tag is new', detail: `${tag} does not exist yet${latest ? ` and follows ${latest.tag}` : ''}.` });
   }
 
-  const changes = stagingSnapshot && !stagingSnapshot.error ? await serviceDifferences(inputs, productionSnapshot, stagingSnapshot) : [];
+  const differences = stagingSnapshot && !stagingSnapshot.error ? await serviceDifferences(inputs, productionSnapshot, stagingSnapshot) : undefined;
+  const changes = differences?.changes ?? [];
   const files = stagingSnapshot && !stagingSnapshot.error ? await fileChanges(git, productionSnapshot, stagingSnapshot, [latest?.tag ?? 'production', info.defaultBranch]) : [];
   const compare = latest ? releasesUrl(inputs, `/compare/${encodePath(latest.tag)}...${defaultHead}`) : undefined;
   const body = [
@@ -423,6 +449,7 @@ async function planProduction(inputs: PromotionInputs, executor: PromotionExecut
     ],
     links: latest ? [{ label: 'Open current release', url: latest.url }] : [],
     release: { tag, previousTag: latest?.tag, targetCommit: defaultHead, name: tag, body, proposals },
+    ...(differences ? { parameters: differences.parameters } : {}),
   };
   if (nothingToDo) draft.nothingToDo = nothingToDo;
   const plan = finish(draft, id);
@@ -538,6 +565,7 @@ async function planStaging(inputs: PromotionInputs, executor: PromotionExecutor,
   }));
   const title = bumpTitle(changed);
   const branch = bumpBranchName(changed);
+  const parameters = await editedParameters(inputs, [...services.values()], new Map(changed.map((change) => [change.service, { kind: 'release' as const, value: change.to }])));
   const body = [...changed.flatMap((change) => [changeLine(change), ...notesBlock(change)]), '', `Opened with Kayron Releases from ${info.defaultBranch} at ${short(base)}.`].join('\n');
   const draft: PlanDraft = {
     kind: 'staging',
@@ -550,6 +578,7 @@ async function planStaging(inputs: PromotionInputs, executor: PromotionExecutor,
     files,
     calls: [],
     links: [],
+    parameters,
   };
   if (changed.length === 0) {
     draft.nothingToDo = unchanged.join('; ') || 'no change';
@@ -737,6 +766,7 @@ async function planTestingDeploy(inputs: PromotionInputs, executor: PromotionExe
     calls: [],
     links: [{ label: `Open ${TESTING_BRANCH} branch`, url: releasesUrl(inputs, `/tree/${encodePath(TESTING_BRANCH)}`) }],
     testing: { branch: TESTING_BRANCH, exists: testingHead !== undefined, from: testingHead, to: undefined },
+    parameters: await editedParameters(inputs, [...services.values()], new Map(result.kind === 'changed' ? [[request.service, { kind: 'branch' as const, value: branchName }]] : [])),
   };
   if (result.kind === 'unchanged') {
     draft.nothingToDo = `${result.reason}.`;
@@ -819,7 +849,7 @@ async function planTestingReset(inputs: PromotionInputs, executor: PromotionExec
     const before = snapshots.get(testingHead);
     const after = snapshots.get(defaultHead);
     if (after && !after.error) {
-      draft.changes = await serviceDifferences(inputs, before, after);
+      ({ changes: draft.changes, parameters: draft.parameters } = await serviceDifferences(inputs, before, after));
       draft.files = await fileChanges(git, before, after, [TESTING_BRANCH, info.defaultBranch]);
     }
     const counts = await git.aheadBehind(testingHead, defaultHead).catch(() => undefined);

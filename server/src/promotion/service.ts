@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver';
 import { DEFAULT_API_URL, normalizeApiUrl, redact, webUrlForApi } from '../github/client';
 import { parseGitRemoteUrl, readOriginUrl } from '../github/owner';
+import { planGitHubFrom } from '../plan/facts';
 import { GitRepository } from '../environments/git';
 import { resolveEnvironments } from '../environments/resolve';
 import { snapshotEnvironments, type TextAnalyzer } from '../environments/snapshot';
@@ -129,6 +130,7 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
     };
     if (context) {
       const owner = context.owner;
+      inputs.planGitHub = planGitHubFrom(context.data, owner, () => session?.state()?.signedIn ?? false, { allowStale: true });
       inputs.releaseNotes = async (github, tag) => {
         const result = await context.data.getReleaseByTag(owner, github, tag, { allowStale: true });
         return result.kind === 'fetched' ? result.value.body : undefined;

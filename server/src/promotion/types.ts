@@ -98,6 +98,8 @@ export interface PromotionPlan {
   };
   /** Staging: the pull request to open (or the open one that already does it). */
   pullRequest?: { title: string; body: string; branch: string; base: string; existing?: { number: number; url: string } };
+  /** The CloudFormation parameters at the target before and after (the deployment planner's), where environments are compared. */
+  parameters?: import('../plan/types').PlanParameter[];
   /** Testing: the ref update. */
   testing?: { branch: string; exists: boolean; from: string | undefined; to: string | undefined };
 }

@@ -13,6 +13,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EnvironmentModel, type EnvironmentModelResult } from '../environments/environment-model';
 import { GitError, GitRepository, runGit } from '../environments/git';
 import type { EnvironmentProviders, ExtraEnvironment } from '../environments/resolve';
+import { environmentProvidersFromGitHub } from '../environments/github-environment';
 import type { DevelopmentSource, EnvironmentSnapshot } from '../environments/snapshot';
 import { environmentHints, serviceKeys, type EntrySource } from '../features/environment-hints';
 import { analyzeReleaseFile } from '../features/validate';
@@ -438,22 +439,7 @@ export class EnvironmentService {
     const repo = origin?.repo;
     const info = owner && webUrl ? { webUrl, owner, repo, signedIn, connected: context !== undefined && repo !== undefined } : undefined;
     if (!context || !repo) return { providers: undefined, info, key: `local|${owner ?? ''}|${repo ?? ''}` };
-    const isSignedIn = () => session?.state()?.signedIn ?? false;
-    const providers: EnvironmentProviders = {
-      async latestReleaseTag() {
-        const release = await context.data.latestRelease(context.owner, repo);
-        if (release.kind === 'fetched') return release.value.tagName;
-        // Signed out, a private repository answers 404 as well: that proves nothing about its releases.
-        if (release.kind === 'not-found') return isSignedIn() ? undefined : 'unknown';
-        return 'unknown';
-      },
-      async remoteBranchHead(branch) {
-        const branches = await context.data.listBranches(context.owner, repo, { allowStale: true });
-        if (branches.kind !== 'fetched') return 'unknown';
-        const found = branches.value.find((candidate) => candidate.name === branch);
-        return found ? found.sha : branches.truncated ? 'unknown' : undefined;
-      },
-    };
+    const providers = environmentProvidersFromGitHub(context.data, context.owner, repo, () => session?.state()?.signedIn ?? false);
     return { providers, info, key: `github|${context.owner}|${repo}|${signedIn}` };
   }
 
@@ -525,7 +511,7 @@ export class EnvironmentService {
  * Development is the working tree read from disk (fresh after a checkout, whatever order file events arrive in; the
  * snapshot cache skips unchanged blobs) with the text of every open editor in place of its file.
  */
-function developmentSource(workspace: ReleaseWorkspace): DevelopmentSource {
+export function developmentSource(workspace: ReleaseWorkspace): DevelopmentSource {
   const open = workspace.orderedFiles().filter((file) => file.open);
   // The newest text: a large file's own analysis may still be running (environments analyse it themselves).
   const overrides = new Map(open.map((file) => [file.relativePath, workspace.latestTextOf(file.relativePath) ?? file.text]));
