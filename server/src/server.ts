@@ -8,6 +8,7 @@ import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  WatchKind,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -16,7 +17,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { looksLikeReleasesRepo } from './kayron/loader';
+import { looksLikeReleasesRepo, nearestReleasesRoot } from './kayron/loader';
 import { limitProblems, toDiagnostic } from './features/diagnostics';
 import { lineOfOffset } from './features/text-lines';
 import type { Problem } from './kayron/problem';
@@ -24,6 +25,9 @@ import { quickFixes } from './features/code-actions';
 import { complete } from './features/complete';
 import { completionSources, documentLinks, releaseHoverMarkdown } from './features/github-features';
 import { hoverAt } from './features/hover';
+import { documentSymbols, toDocumentSymbols, toSymbolInformation } from './features/document-symbols';
+import { foldingRanges } from './features/folding-ranges';
+import { selectionChain, toSelectionRange } from './features/selection-ranges';
 import { ReleaseWorkspace } from './workspace/release-workspace';
 import { analyzeWithoutBlocking, defaultAnalyzer } from './workspace/analysis-pool';
 import { defaultCacheDirectory, GitHubSession, type GitHubSettings } from './workspace/github-session';
@@ -52,7 +56,12 @@ export function startServer(connection: Connection): void {
   const convertedFrom = new Map<string, { text: string; shift: number; verdict: Problem | undefined; problems: readonly Problem[] }>();
   const sameProblems = (a: readonly Problem[], b: readonly Problem[]): boolean => a.length === b.length && a.every((problem, index) => problem === b[index]);
   let folders: WorkspaceFolder[] = [];
+  /** Roots found above files opened outside every folder (single-file mode: `nvim service/service.yaml`). */
+  const fileRoots = new Set<string>();
   let canWatchFiles = false;
+  let canNotifyFolders = false;
+  let hierarchicalSymbols = false;
+  let foldingRangeLimit: number | undefined;
   let pending: NodeJS.Immediate | undefined;
   let ready: Promise<void> = Promise.resolve();
   let canReadConfiguration = false;
@@ -121,9 +130,9 @@ export function startServer(connection: Connection): void {
 
   async function discoverRoots(): Promise<void> {
     const next = new Map<string, ReleaseWorkspace>();
-    for (const folder of folders) {
-      const rootPath = toPath(folder.uri);
-      if (!rootPath || !(await looksLikeReleasesRepo(rootPath))) continue;
+    const candidates = new Set([...folders.map((folder) => toPath(folder.uri)), ...fileRoots]);
+    for (const rootPath of candidates) {
+      if (!rootPath || next.has(rootPath) || !(await looksLikeReleasesRepo(rootPath))) continue;
       const workspace = workspaces.get(rootPath) ?? newWorkspace(rootPath);
       await workspace.scan();
       next.set(rootPath, workspace);
@@ -266,6 +275,9 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    canNotifyFolders = params.capabilities.workspace?.workspaceFolders === true;
+    hierarchicalSymbols = params.capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true;
+    foldingRangeLimit = params.capabilities.textDocument?.foldingRange?.rangeLimit;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     const token = process.env['GITHUB_TOKEN'] || undefined;
@@ -291,6 +303,9 @@ export function startServer(connection: Connection): void {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, BUMP_KIND, SWITCH_KIND, BUMP_ALL_KIND] },
         completionProvider: { triggerCharacters: ['"', "'", ':', '-'] },
         inlayHintProvider: true,
+        documentSymbolProvider: { label: 'Kayron releases' },
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'kayron-releases' },
@@ -299,17 +314,38 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (canWatchFiles) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+      // YAML files (`.yml` and other cases too: they draw an ignored-extension warning), and the creation or deletion of
+      // the folders Kayron walks (a deleted folder reports no event for the files in it).
+      const folderEvents = WatchKind.Create | WatchKind.Delete;
+      const watchers = [
+        { globPattern: '**/*.{yaml,yml,YAML,YML,Yaml,Yml}' },
+        { globPattern: '**/{infrastructure,service}*', kind: folderEvents },
+        { globPattern: '**/{infrastructure,service}*/**', kind: folderEvents },
+      ];
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
     }
-    connection.workspace.onDidChangeWorkspaceFolders((event) => {
-      folders = [...folders.filter((folder) => !event.removed.some((removed) => removed.uri === folder.uri)), ...event.added];
-      ready = ready.then(() => runSafe('rescanning workspace folders', undefined, discoverRoots));
-    });
+    // vscode-languageserver throws when these are registered for a client that does not announce them.
+    if (canNotifyFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        folders = [...folders.filter((folder) => !event.removed.some((removed) => removed.uri === folder.uri)), ...event.added];
+        ready = ready.then(() => runSafe('rescanning workspace folders', undefined, discoverRoots));
+      });
+    }
     ready = runSafe('scanning workspace folders', undefined, discoverRoots);
   });
 
   documents.onDidOpen((event) => {
     ready = ready.then(() => runSafe('opening a document', undefined, async () => {
+      const absolute = toPath(event.document.uri);
+      if (absolute && !locate(event.document.uri)) {
+        const rootPath = await nearestReleasesRoot(absolute);
+        if (rootPath && !fileRoots.has(rootPath)) {
+          fileRoots.add(rootPath);
+          // Scans the new root and applies every open document, this one included.
+          await discoverRoots();
+          return;
+        }
+      }
       await applyOpenDocument(event.document, true);
       schedulePublish();
     }));
@@ -374,6 +410,45 @@ export function startServer(connection: Connection): void {
         contents: { kind: 'markdown', value: markdown },
         range: { start: document.positionAt(found.range[0] - shift), end: document.positionAt(found.range[1] - shift) },
       };
+    }),
+  );
+
+  connection.onDocumentSymbol((params) =>
+    runSafe('document symbols', null, async () => {
+      await ready;
+      const current = await analysedDocument(params.textDocument.uri);
+      if (!current) return null;
+      const { document, analysis, shift } = current;
+      const symbols = documentSymbols(analysis.decoded?.entries ?? []);
+      const toRange = ([start, end]: readonly [number, number]) => ({ start: document.positionAt(start - shift), end: document.positionAt(end - shift) });
+      return hierarchicalSymbols ? toDocumentSymbols(symbols, toRange) : toSymbolInformation(symbols, params.textDocument.uri, toRange);
+    }),
+  );
+
+  connection.onFoldingRanges((params) =>
+    runSafe('folding ranges', null, async () => {
+      await ready;
+      const current = await analysedDocument(params.textDocument.uri);
+      if (!current) return null;
+      const { located, analysis } = current;
+      // Offsets are the server's text's; a BOM the editor hides changes no line number.
+      const folds = foldingRanges(located.workspace.textOf(located.relativePath) ?? '', analysis.decoded?.entries ?? []);
+      return foldingRangeLimit === undefined ? folds : folds.slice(0, foldingRangeLimit);
+    }),
+  );
+
+  connection.onSelectionRanges((params) =>
+    runSafe('selection ranges', null, async () => {
+      await ready;
+      const current = await analysedDocument(params.textDocument.uri);
+      if (!current) return null;
+      const { located, document, analysis, shift } = current;
+      const text = located.workspace.textOf(located.relativePath) ?? '';
+      const toRange = ([start, end]: readonly [number, number]) => ({ start: document.positionAt(Math.max(0, start - shift)), end: document.positionAt(Math.max(0, end - shift)) });
+      return params.positions.map((position) => {
+        const chain = selectionChain(text, analysis.decoded?.entries ?? [], document.offsetAt(position) + shift);
+        return toSelectionRange(chain, toRange) ?? { range: { start: position, end: position } };
+      });
     }),
   );
 
