@@ -65,6 +65,8 @@ export function startServer(connection: Connection): void {
   let pending: NodeJS.Immediate | undefined;
   let ready: Promise<void> = Promise.resolve();
   let canReadConfiguration = false;
+  /** `kayron` settings pushed with didChangeConfiguration by a client that does not announce `workspace/configuration` (Neovim 0.7). */
+  let pushedSettings: { github?: { owner?: string; apiUrl?: string } } | undefined;
   let github: GitHubSession | undefined;
   let onlineTimer: NodeJS.Timeout | undefined;
   let environmentService: EnvironmentService | undefined;
@@ -153,7 +155,7 @@ export function startServer(connection: Connection): void {
         | null;
       return { owner: section?.github?.owner, apiUrl: section?.github?.apiUrl };
     }
-    return { owner: process.env['KAYRON_GITHUB_OWNER'], apiUrl: process.env['KAYRON_GITHUB_API_URL'] };
+    return { owner: pushedSettings?.github?.owner || process.env['KAYRON_GITHUB_OWNER'], apiUrl: pushedSettings?.github?.apiUrl || process.env['KAYRON_GITHUB_API_URL'] };
   }
 
   async function configureGitHub(): Promise<void> {
@@ -504,7 +506,9 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  connection.onDidChangeConfiguration(() => {
+  connection.onDidChangeConfiguration((params) => {
+    const pushed = (params.settings as { kayron?: unknown } | null | undefined)?.kayron;
+    if (!canReadConfiguration && pushed && typeof pushed === 'object') pushedSettings = pushed;
     ready = ready.then(() => runSafe('applying settings', undefined, configureGitHub));
   });
 

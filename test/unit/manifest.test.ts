@@ -80,3 +80,8 @@ test('every bundle esbuild writes is packaged in the .vsix (the server starts it
     .sort();
   assert.deepEqual(packaged, outfiles);
 });
+
+test('typing inside quotes of a release file pops suggestions (VS Code turns quickSuggestions.strings off by default)', () => {
+  const defaults = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { configurationDefaults: Record<string, Record<string, unknown>> } }).contributes.configurationDefaults;
+  assert.deepEqual(defaults['[kayron-release]']?.['editor.quickSuggestions'], { other: 'on', comments: 'off', strings: 'on' });
+});
