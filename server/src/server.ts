@@ -25,7 +25,7 @@ import { quickFixes } from './features/code-actions';
 import { complete } from './features/complete';
 import { completionSources, documentLinks, releaseHoverMarkdown } from './features/github-features';
 import { hoverAt } from './features/hover';
-import { documentSymbols, toDocumentSymbols, toSymbolInformation } from './features/document-symbols';
+import { lspDocumentSymbols } from './features/document-symbols';
 import { foldingRanges } from './features/folding-ranges';
 import { selectionChain, toSelectionRange } from './features/selection-ranges';
 import { ReleaseWorkspace } from './workspace/release-workspace';
@@ -421,9 +421,8 @@ export function startServer(connection: Connection): void {
       const current = await analysedDocument(params.textDocument.uri);
       if (!current) return null;
       const { document, analysis, shift } = current;
-      const symbols = documentSymbols(analysis.decoded?.entries ?? []);
       const toRange = ([start, end]: readonly [number, number]) => ({ start: document.positionAt(start - shift), end: document.positionAt(end - shift) });
-      return hierarchicalSymbols ? toDocumentSymbols(symbols, toRange) : toSymbolInformation(symbols, params.textDocument.uri, toRange);
+      return lspDocumentSymbols(analysis.decoded?.entries ?? [], toRange, hierarchicalSymbols ? {} : { flatUri: params.textDocument.uri });
     }),
   );
 

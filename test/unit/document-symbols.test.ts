@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { SymbolKind } from 'vscode-languageserver';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
-import { documentSymbols, toSymbolInformation, type OffsetSymbol } from '../../server/src/features/document-symbols';
+import { documentSymbols, lspDocumentSymbols, toDocumentSymbols, toSymbolInformation, type OffsetSymbol } from '../../server/src/features/document-symbols';
+import { generateReleaseFile } from '../bench/release-files';
 import { parseRanges } from '../helpers/cursor';
 
 function symbolsOf(text: string, relativePath = 'service/service.yaml'): OffsetSymbol[] {
@@ -70,5 +71,18 @@ describe('document symbols', () => {
   test('the flat form names each key\'s container', () => {
     const flat = toSymbolInformation(symbolsOf('- docker: "a"\n  github: "b"\n  deploy:\n    release: "v1.0.0"\n'), 'file:///x.yaml', () => ({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }));
     assert.deepEqual(flat.map((symbol) => [symbol.name, symbol.containerName]), [['a', undefined], ['docker', 'a'], ['github', 'a'], ['deploy', 'a'], ['release', 'deploy']]);
+  });
+
+  test('built in slices (yielding between them) equals the one-shot answer, in both forms', async () => {
+    const text = generateReleaseFile(450, { seed: 4 });
+    const entries = analyzeReleaseFile('service/service.yaml', text).decoded?.entries ?? [];
+    const toRange = ([start, end]: readonly [number, number]) => ({ start: { line: 0, character: start }, end: { line: 0, character: end } });
+    let yielded = false;
+    setImmediate(() => (yielded = true));
+    const sliced = await lspDocumentSymbols(entries, toRange, { budgetMs: 0 });
+    assert.ok(yielded, 'the event loop ran in between');
+    assert.equal(sliced.length, 450);
+    assert.deepEqual(sliced, toDocumentSymbols(documentSymbols(entries), toRange));
+    assert.deepEqual(await lspDocumentSymbols(entries, toRange, { budgetMs: 0, flatUri: 'file:///x' }), toSymbolInformation(documentSymbols(entries), 'file:///x', toRange));
   });
 });

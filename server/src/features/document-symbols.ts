@@ -104,3 +104,34 @@ export function toSymbolInformation(symbols: readonly OffsetSymbol[], uri: strin
     ...toSymbolInformation(symbol.children, uri, toRange, symbol.name),
   ]);
 }
+
+/** How `lspDocumentSymbols` shares the event loop. */
+export interface SymbolSliceOptions {
+  /** Milliseconds of work between two yields to the event loop (a 10,000-entry file takes a few hundred). */
+  budgetMs?: number;
+  /** The document's URI: answers in the flat `SymbolInformation` form (a client without hierarchical support). */
+  flatUri?: string;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The symbols of `entries` as LSP answers them, built a few milliseconds at a time so that other requests (and
+ * diagnostics) are served in between on large files.
+ */
+export async function lspDocumentSymbols(entries: readonly DecodedEntry[], toRange: (range: Range) => LspRange, options: SymbolSliceOptions = {}): Promise<DocumentSymbol[] | SymbolInformation[]> {
+  const budgetMs = options.budgetMs ?? 8;
+  const hierarchical: DocumentSymbol[] = [];
+  const flat: SymbolInformation[] = [];
+  let sliceStart = performance.now();
+  for (let start = 0; start < entries.length; start += 100) {
+    if (performance.now() - sliceStart >= budgetMs) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
+    const symbols = documentSymbols(entries.slice(start, start + 100));
+    if (options.flatUri === undefined) hierarchical.push(...toDocumentSymbols(symbols, toRange));
+    else flat.push(...toSymbolInformation(symbols, options.flatUri, toRange));
+  }
+  return options.flatUri === undefined ? hierarchical : flat;
+}

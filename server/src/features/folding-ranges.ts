@@ -58,7 +58,7 @@ function commentBlocks(text: string, starts: readonly number[]): LineFold[] {
   const blocks: LineFold[] = [];
   let runStart = -1;
   for (let line = 0; line <= starts.length; line++) {
-    const isComment = line < starts.length && /^[ \t]*#/.test(text.slice(starts[line], starts[line + 1] ?? text.length));
+    const isComment = line < starts.length && isCommentLine(text, starts[line] ?? 0);
     if (isComment && runStart < 0) runStart = line;
     if (!isComment && runStart >= 0) {
       if (line - 1 > runStart) blocks.push({ startLine: runStart, endLine: line - 1, kind: 'comment' });
@@ -66,4 +66,11 @@ function commentBlocks(text: string, starts: readonly number[]): LineFold[] {
     }
   }
   return blocks;
+}
+
+/** Whether the line starting at `start` holds only a comment (after spaces or tabs). */
+function isCommentLine(text: string, start: number): boolean {
+  let index = start;
+  while (text.charCodeAt(index) === 32 || text.charCodeAt(index) === 9) index++;
+  return text.charCodeAt(index) === 35;
 }
