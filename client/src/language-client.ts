@@ -15,6 +15,11 @@ export function setServerToken(token: string | undefined): void {
   else delete serverEnvironment[TOKEN_ENVIRONMENT_VARIABLE];
 }
 
+/** `kayron.github.enabled`: off means no network request at all (read at each server start). */
+export function githubEnabled(): boolean {
+  return vscode.workspace.getConfiguration('kayron').get<boolean>('github.enabled', true);
+}
+
 export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
   // Whatever the user's shell exported must not silently become the extension's GitHub identity.
   delete serverEnvironment[TOKEN_ENVIRONMENT_VARIABLE];
@@ -35,6 +40,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     initializationOptions: (): InitializationOptions => ({
       cacheDirectory: vscode.Uri.joinPath(context.globalStorageUri, 'github').fsPath,
       trusted: vscode.workspace.isTrusted,
+      githubEnabled: githubEnabled(),
     }),
   };
   return new LanguageClient('kayron', 'Kayron Releases', serverOptions, clientOptions);

@@ -40,6 +40,8 @@ export interface InitializationOptions {
   cacheDirectory?: string;
   /** False in Restricted Mode: the server makes no network call. */
   trusted?: boolean;
+  /** False when the `kayron.github.enabled` setting is off: the server makes no network call either. */
+  githubEnabled?: boolean;
 }
 
 /** Server → client: GitHub state for the status bar (never contains a token). */
