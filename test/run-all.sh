@@ -9,6 +9,8 @@ step typecheck
 npx tsc -p . --noEmit
 step lint
 npx eslint .
+step "Neovim for the third-party client test"
+bash test/neovim/setup.sh
 step "unit + LSP tests"
 # Node 20's test runner does not expand globs itself: let bash do it.
 shopt -s globstar nullglob

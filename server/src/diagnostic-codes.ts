@@ -1,4 +1,5 @@
 /** Every diagnostic code the extension can produce: a stable, documented contract (README table, CLI JSON, quick fixes). */
+import { repository } from '../../package.json';
 import { KAYRON_CHECK_CODES } from './kayron/messages';
 
 export const EXTENSION_CODES = [
@@ -23,3 +24,11 @@ export const GITHUB_CODES = ['release-unknown', 'release-outdated', 'branch-unkn
 
 export const DIAGNOSTIC_CODES = [...KAYRON_CHECK_CODES, ...EXTENSION_CODES, ...GITHUB_CODES] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
+
+/**
+ * Where each code is documented: its row in the README's code table (an `<a name>` anchor), on the repository page
+ * named in package.json. Diagnostics carry it as `codeDescription.href`, so an editor links the code to its meaning.
+ */
+export function documentationUrl(code: string): string {
+  return `${repository.url.replace(/\.git$/, '')}#${code}`;
+}

@@ -8,6 +8,7 @@ import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  WatchKind,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -16,7 +17,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { looksLikeReleasesRepo } from './kayron/loader';
+import { looksLikeReleasesRepo, nearestReleasesRoot } from './kayron/loader';
 import { limitProblems, toDiagnostic } from './features/diagnostics';
 import { lineOfOffset } from './features/text-lines';
 import type { Problem } from './kayron/problem';
@@ -24,6 +25,9 @@ import { quickFixes } from './features/code-actions';
 import { complete } from './features/complete';
 import { completionSources, githubLinkAt, githubValueHoverMarkdown, releaseHoverMarkdown } from './features/github-features';
 import { hoverAt } from './features/hover';
+import { lspDocumentSymbols } from './features/document-symbols';
+import { foldingRanges } from './features/folding-ranges';
+import { selectionChain, toSelectionRange } from './features/selection-ranges';
 import { ReleaseWorkspace } from './workspace/release-workspace';
 import { analyzeWithoutBlocking, defaultAnalyzer } from './workspace/analysis-pool';
 import { defaultCacheDirectory, GitHubSession, type GitHubSettings } from './workspace/github-session';
@@ -60,12 +64,19 @@ export function startServer(connection: Connection): void {
   const convertedFrom = new Map<string, { text: string; shift: number; verdict: Problem | undefined; problems: readonly Problem[] }>();
   const sameProblems = (a: readonly Problem[], b: readonly Problem[]): boolean => a.length === b.length && a.every((problem, index) => problem === b[index]);
   let folders: WorkspaceFolder[] = [];
+  /** Roots found above files opened outside every folder (single-file mode: `nvim service/service.yaml`). */
+  const fileRoots = new Set<string>();
   let canWatchFiles = false;
+  let canNotifyFolders = false;
+  let hierarchicalSymbols = false;
+  let foldingRangeLimit: number | undefined;
   let pending: NodeJS.Immediate | undefined;
   let ready: Promise<void> = Promise.resolve();
   let canReadConfiguration = false;
   /** The client takes `documentChanges` in WorkspaceEdits: every edit then carries the version it was computed for. */
   let versionedEdits = false;
+  /** `kayron` settings pushed with didChangeConfiguration by a client that does not announce `workspace/configuration` (Neovim 0.7). */
+  let pushedSettings: { github?: { owner?: string; apiUrl?: string } } | undefined;
   let github: GitHubSession | undefined;
   let onlineTimer: NodeJS.Timeout | undefined;
   let recoveryTimer: NodeJS.Timeout | undefined;
@@ -137,9 +148,9 @@ export function startServer(connection: Connection): void {
 
   async function discoverRoots(): Promise<void> {
     const next = new Map<string, ReleaseWorkspace>();
-    for (const folder of folders) {
-      const rootPath = toPath(folder.uri);
-      if (!rootPath || !(await looksLikeReleasesRepo(rootPath))) continue;
+    const candidates = new Set([...folders.map((folder) => toPath(folder.uri)), ...fileRoots]);
+    for (const rootPath of candidates) {
+      if (!rootPath || next.has(rootPath) || !(await looksLikeReleasesRepo(rootPath))) continue;
       const workspace = workspaces.get(rootPath) ?? newWorkspace(rootPath);
       await workspace.scan();
       next.set(rootPath, workspace);
@@ -160,7 +171,7 @@ export function startServer(connection: Connection): void {
         | null;
       return { owner: section?.github?.owner, apiUrl: section?.github?.apiUrl };
     }
-    return { owner: process.env['KAYRON_GITHUB_OWNER'], apiUrl: process.env['KAYRON_GITHUB_API_URL'] };
+    return { owner: pushedSettings?.github?.owner || process.env['KAYRON_GITHUB_OWNER'], apiUrl: pushedSettings?.github?.apiUrl || process.env['KAYRON_GITHUB_API_URL'] };
   }
 
   async function configureGitHub(): Promise<void> {
@@ -338,6 +349,9 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    canNotifyFolders = params.capabilities.workspace?.workspaceFolders === true;
+    hierarchicalSymbols = params.capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true;
+    foldingRangeLimit = params.capabilities.textDocument?.foldingRange?.rangeLimit;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -365,6 +379,9 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: ['"', "'", ':', '-'] },
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
+        documentSymbolProvider: { label: 'Kayron releases' },
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'kayron-releases' },
@@ -373,18 +390,39 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (canWatchFiles) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+      // YAML files (`.yml` and other cases too: they draw an ignored-extension warning), and the creation or deletion of
+      // the folders Kayron walks (a deleted folder reports no event for the files in it).
+      const folderEvents = WatchKind.Create | WatchKind.Delete;
+      const watchers = [
+        { globPattern: '**/*.{yaml,yml,YAML,YML,Yaml,Yml}' },
+        { globPattern: '**/{infrastructure,service}*', kind: folderEvents },
+        { globPattern: '**/{infrastructure,service}*/**', kind: folderEvents },
+      ];
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
     }
-    connection.workspace.onDidChangeWorkspaceFolders((event) => {
-      folders = [...folders.filter((folder) => !event.removed.some((removed) => removed.uri === folder.uri)), ...event.added];
-      ready = ready.then(() => runSafe('rescanning workspace folders', undefined, discoverRoots));
-    });
+    // vscode-languageserver throws when these are registered for a client that does not announce them.
+    if (canNotifyFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        folders = [...folders.filter((folder) => !event.removed.some((removed) => removed.uri === folder.uri)), ...event.added];
+        ready = ready.then(() => runSafe('rescanning workspace folders', undefined, discoverRoots));
+      });
+    }
     ready = runSafe('scanning workspace folders', undefined, discoverRoots);
   });
 
   // Opening, editing and closing also confirm that the closed tracked files are still there (see checkVanishedFiles).
   documents.onDidOpen((event) => {
     ready = ready.then(() => runSafe('opening a document', undefined, async () => {
+      const absolute = toPath(event.document.uri);
+      if (absolute && !locate(event.document.uri)) {
+        const rootPath = await nearestReleasesRoot(absolute);
+        if (rootPath && !fileRoots.has(rootPath)) {
+          fileRoots.add(rootPath);
+          // Scans the new root and applies every open document, this one included.
+          await discoverRoots();
+          return;
+        }
+      }
       await applyOpenDocument(event.document, true);
       schedulePublish();
     }));
@@ -470,6 +508,44 @@ export function startServer(connection: Connection): void {
     }),
   );
 
+  connection.onDocumentSymbol((params) =>
+    runSafe('document symbols', null, async () => {
+      await ready;
+      const current = await analysedDocument(params.textDocument.uri);
+      if (!current) return null;
+      const { document, analysis, shift } = current;
+      const toRange = ([start, end]: readonly [number, number]) => ({ start: document.positionAt(start - shift), end: document.positionAt(end - shift) });
+      return lspDocumentSymbols(analysis.decoded?.entries ?? [], toRange, hierarchicalSymbols ? {} : { flatUri: params.textDocument.uri });
+    }),
+  );
+
+  connection.onFoldingRanges((params) =>
+    runSafe('folding ranges', null, async () => {
+      await ready;
+      const current = await analysedDocument(params.textDocument.uri);
+      if (!current) return null;
+      const { located, analysis } = current;
+      // Offsets are the server's text's; a BOM the editor hides changes no line number.
+      const folds = foldingRanges(located.workspace.textOf(located.relativePath) ?? '', analysis.decoded?.entries ?? []);
+      return foldingRangeLimit === undefined ? folds : folds.slice(0, foldingRangeLimit);
+    }),
+  );
+
+  connection.onSelectionRanges((params) =>
+    runSafe('selection ranges', null, async () => {
+      await ready;
+      const current = await analysedDocument(params.textDocument.uri);
+      if (!current) return null;
+      const { located, document, analysis, shift } = current;
+      const text = located.workspace.textOf(located.relativePath) ?? '';
+      const toRange = ([start, end]: readonly [number, number]) => ({ start: document.positionAt(Math.max(0, start - shift)), end: document.positionAt(Math.max(0, end - shift)) });
+      return params.positions.map((position) => {
+        const chain = selectionChain(text, analysis.decoded?.entries ?? [], document.offsetAt(position) + shift);
+        return toSelectionRange(chain, toRange) ?? { range: { start: position, end: position } };
+      });
+    }),
+  );
+
   connection.onCompletion((params) =>
     runSafe('completion', [], async () => {
       await ready;
@@ -507,7 +583,9 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  connection.onDidChangeConfiguration(() => {
+  connection.onDidChangeConfiguration((params) => {
+    const pushed = (params.settings as { kayron?: unknown } | null | undefined)?.kayron;
+    if (!canReadConfiguration && pushed && typeof pushed === 'object') pushedSettings = pushed;
     ready = ready.then(() => runSafe('applying settings', undefined, configureGitHub));
   });
 

@@ -174,6 +174,26 @@ function steps(page, server, workspace) {
       await rows.first().waitFor({ state: 'detached', timeout: WAIT_MS });
       await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.3"' }).waitFor({ timeout: WAIT_MS });
     }],
+    ['pops the tag suggestions while typing inside the quotes (no Ctrl+Space: quickSuggestions.strings)', async () => {
+      await goTo(page, TAG_LINE, TAG_V_COLUMN);
+      // select the tag inside the quotes and type over it, as someone retyping a version does
+      await page.keyboard.press('Shift+End');
+      await page.keyboard.press('Shift+ArrowLeft');
+      await page.keyboard.type('v0.5.2');
+      await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.2"' }).waitFor({ timeout: WAIT_MS });
+      const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+      await rows.filter({ hasText: 'v0.5.24' }).first().waitFor({ timeout: WAIT_MS });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'completion-typing.png') });
+      await page.keyboard.press('Escape');
+      await rows.first().waitFor({ state: 'detached', timeout: WAIT_MS });
+      // typed text may span more than one undo stop: undo until the pin is back (a handful of presses at most)
+      const pinned = page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.3"' });
+      for (let presses = 0; presses < 8 && (await pinned.count()) === 0; presses++) {
+        await page.keyboard.press('Control+Z');
+        await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.2"' }).waitFor({ state: 'detached', timeout: 2000 }).catch(() => undefined);
+      }
+      await pinned.waitFor({ timeout: WAIT_MS });
+    }],
     ['offers the bump in the Quick Fix menu (Ctrl+.), applies it, and Ctrl+Z restores the pin', async () => {
       await goTo(page, TAG_LINE, TAG_V_COLUMN + 2); // on the outdated tag, inside the release-outdated hint
       const bump = codeActionRow(page, 'Bump to v0.5.24 (latest)');

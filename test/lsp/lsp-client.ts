@@ -18,6 +18,9 @@ import {
   DidOpenTextDocumentNotification,
   DidSaveTextDocumentNotification,
   DocumentLinkRequest,
+  DocumentSymbolRequest,
+  FoldingRangeRequest,
+  SelectionRangeRequest,
   ExitNotification,
   HoverRequest,
   InitializedNotification,
@@ -34,6 +37,10 @@ import {
   type CompletionList,
   type Diagnostic,
   type DocumentLink,
+  type DocumentSymbol,
+  type FoldingRange,
+  type SelectionRange,
+  type SymbolInformation,
   type FileEvent,
   type Hover,
   type InitializeParams,
@@ -81,6 +88,13 @@ export interface StartOptions {
   folders: string[];
   /** Advertise `workspace.didChangeWatchedFiles.dynamicRegistration` (default true). */
   watchFiles?: boolean;
+  /**
+   * Advertise `workspace.workspaceFolders` and send `workspaceFolders` (default true). False is a client like Neovim
+   * 0.7/0.8: no folder-change events, only `rootUri` (null without folders).
+   */
+  workspaceFolders?: boolean;
+  /** Advertise `textDocument.documentSymbol.hierarchicalDocumentSymbolSupport` (default true). */
+  hierarchicalSymbols?: boolean;
   /** Added to the server's environment (after the GitHub variables are removed from it); undefined removes one. */
   env?: Record<string, string | undefined>;
   initializationOptions?: unknown;
@@ -188,11 +202,11 @@ export class LspClient {
       const params: InitializeParams = {
         processId: process.pid,
         rootUri: options.folders[0] ? fileUri(options.folders[0]) : null,
-        workspaceFolders: options.folders.map((folder) => ({ uri: fileUri(folder), name: path.basename(folder) })),
+        workspaceFolders: options.workspaceFolders === false ? null : options.folders.map((folder) => ({ uri: fileUri(folder), name: path.basename(folder) })),
         ...(options.initializationOptions === undefined ? {} : { initializationOptions: options.initializationOptions }),
         capabilities: {
           workspace: {
-            workspaceFolders: true,
+            workspaceFolders: options.workspaceFolders ?? true,
             ...(options.configuration ? { configuration: true } : {}),
             ...(options.documentChanges ? { workspaceEdit: { documentChanges: true } } : {}),
             didChangeWatchedFiles: { dynamicRegistration: options.watchFiles ?? true },
@@ -203,6 +217,9 @@ export class LspClient {
             hover: { contentFormat: ['markdown', 'plaintext'] },
             completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'], labelDetailsSupport: true } },
             documentLink: { tooltipSupport: true },
+            documentSymbol: { hierarchicalDocumentSymbolSupport: options.hierarchicalSymbols ?? true },
+            foldingRange: { lineFoldingOnly: true },
+            selectionRange: {},
           },
         },
       };
@@ -360,6 +377,18 @@ export class LspClient {
 
   async documentLinks(uri: string): Promise<DocumentLink[]> {
     return (await this.request<DocumentLink[] | null>(DocumentLinkRequest.method, { textDocument: { uri } })) ?? [];
+  }
+
+  async documentSymbols(uri: string): Promise<DocumentSymbol[] | SymbolInformation[]> {
+    return (await this.request<DocumentSymbol[] | SymbolInformation[] | null>(DocumentSymbolRequest.method, { textDocument: { uri } })) ?? [];
+  }
+
+  async foldingRanges(uri: string): Promise<FoldingRange[]> {
+    return (await this.request<FoldingRange[] | null>(FoldingRangeRequest.method, { textDocument: { uri } })) ?? [];
+  }
+
+  async selectionRanges(uri: string, positions: Position[]): Promise<SelectionRange[]> {
+    return (await this.request<SelectionRange[] | null>(SelectionRangeRequest.method, { textDocument: { uri }, positions })) ?? [];
   }
 
   /** Any request; fails if the server exits before answering or does not answer in time. */

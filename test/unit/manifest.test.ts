@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DIAGNOSTIC_CODES } from '../../server/src/diagnostic-codes';
+import { DIAGNOSTIC_CODES, documentationUrl } from '../../server/src/diagnostic-codes';
 import { releaseJsonSchema } from '../../server/src/schema/json-schema';
 
 const root = path.join(__dirname, '..', '..');
@@ -36,8 +36,24 @@ test('the committed JSON Schema equals the one generated from the zod schema', (
 
 test('every diagnostic code is documented in the README table, and the table lists no other code', () => {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const documented = [...readme.matchAll(/^\| `([a-z-]+)` \| (?:error|warning|information|hint) \|/gm)].map((match) => match[1]);
+  const rows = [...readme.matchAll(/^\| <a name="([a-z-]+)"><\/a>`([a-z-]+)` \| (?:error|warning|information|hint) \|/gm)];
+  const documented = rows.map((match) => match[2]);
   assert.deepEqual([...documented].sort(), [...DIAGNOSTIC_CODES].sort());
+  for (const [, anchor, code] of rows) assert.equal(anchor, code, `the row of ${code} carries its anchor`);
+});
+
+test('every diagnostic code links to its README row on the repository named in package.json', () => {
+  const repositoryUrl = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url.replace(/\.git$/, '');
+  assert.match(repositoryUrl, /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const hrefs = new Set<string>();
+  for (const code of DIAGNOSTIC_CODES) {
+    const href = documentationUrl(code);
+    assert.equal(href, `${repositoryUrl}#${code}`);
+    assert.ok(readme.includes(`<a name="${code}"></a>`), `README anchors ${code}`);
+    hrefs.add(href);
+  }
+  assert.equal(hrefs.size, DIAGNOSTIC_CODES.length, 'one page anchor per code');
 });
 
 test('every code the sources emit is a declared diagnostic code', () => {
@@ -106,4 +122,9 @@ test('the Environments view appears only in releases repositories (the context k
   const views = (manifest.contributes as unknown as { views: { explorer: { id: string; when?: string }[] } }).views.explorer;
   assert.equal(views.find((view) => view.id === 'kayron.environments')?.when, 'kayron.isReleasesRepo');
   assert.match(readFileSync(path.join(root, 'client/src/release-files.ts'), 'utf8'), /setContext', 'kayron\.isReleasesRepo', params\.roots\.length > 0\)/);
+});
+
+test('typing inside quotes of a release file pops suggestions (VS Code turns quickSuggestions.strings off by default)', () => {
+  const defaults = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { configurationDefaults: Record<string, Record<string, unknown>> } }).contributes.configurationDefaults;
+  assert.deepEqual(defaults['[kayron-release]']?.['editor.quickSuggestions'], { other: 'on', comments: 'off', strings: 'on' });
 });

@@ -176,7 +176,8 @@ export function gitBlobId(content: Buffer): string {
   return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 }
 
-function strategyOf(entry: DecodedEntry): DeployStrategy {
+/** What an entry deploys: Kayron's order of precedence among release, branch and suspend. */
+export function strategyOf(entry: DecodedEntry): DeployStrategy {
   const deploy = entry.deploy;
   if (deploy?.release && deploy.release.value !== '') return { kind: 'release', value: deploy.release.value };
   if (deploy?.branch && deploy.branch.value !== '') return { kind: 'branch', value: deploy.branch.value };

@@ -3,6 +3,7 @@ import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-langu
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Problem } from '../kayron/problem';
 import { EXTENSION_SOURCE, KAYRON_SOURCE } from '../protocol';
+import { documentationUrl } from '../diagnostic-codes';
 
 const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -58,6 +59,7 @@ export function toDiagnostic(document: TextDocument, problem: Problem, isKayronV
     range: { start: document.positionAt(problem.range[0]), end: document.positionAt(problem.range[1]) },
     severity: SEVERITY[problem.severity],
     code: problem.code,
+    codeDescription: { href: documentationUrl(problem.code) },
     source: problem.kayronCheck ? KAYRON_SOURCE : EXTENSION_SOURCE,
     message: isKayronVerdict ? `${KAYRON_LINT_MARKER}${problem.message}` : problem.message,
     data: { ...problem.data, kayron: isKayronVerdict } satisfies DiagnosticData,

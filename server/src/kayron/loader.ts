@@ -132,3 +132,20 @@ export async function looksLikeReleasesRepo(root: string, maxFilesToRead = 20): 
   }
   return false;
 }
+
+/**
+ * Single-file mode (an editor opened a file outside every releases root): the nearest folder above `filePath` from
+ * which Kayron would load it through `infrastructure*`/`service*` folders and that is a releases repository. Only
+ * such folders are asked, so opening `~/notes.yaml` reads nothing.
+ */
+export async function nearestReleasesRoot(filePath: string): Promise<string | undefined> {
+  let candidate = path.dirname(filePath);
+  for (;;) {
+    const parent = path.dirname(candidate);
+    if (parent === candidate) return undefined;
+    candidate = parent;
+    const relativePath = path.relative(candidate, filePath).split(path.sep).join('/');
+    const fileClass = classifyPath(relativePath);
+    if ((fileClass.loadedByKayron || fileClass.ignoredExtension) && relativePath.includes('/') && (await looksLikeReleasesRepo(candidate))) return candidate;
+  }
+}

@@ -228,6 +228,41 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
     await waitFor('infrastructure-count to clear in both files', () => (findCount(uri) || findCount(infrastructureUri) ? undefined : true), describeDiagnostics);
   });
 
+  it('lists the entries in the Outline: one symbol per entry, named by docker, strategy as detail, keys as children', async function () {
+    const uri = serviceFile();
+    await open(uri);
+    await waitForLanguage(uri, RELEASE_LANGUAGE);
+    const symbols = await waitFor('document symbols of service.yaml', async () => {
+      const result = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', uri);
+      return result && result.length > 0 ? result : undefined;
+    });
+    assert.deepEqual(
+      symbols.map((symbol) => [symbol.name, symbol.detail]),
+      [
+        ['alloy', 'v1.12.2-ce60d74'],
+        ['kayron', 'v0.5.3'],
+        ['specta', 'v0.3.1'],
+        ['splits-lite', 'v0.2.3 +preview'],
+      ],
+    );
+    const kayron = symbols[1]!;
+    assert.deepEqual(kayron.children.map((child) => child.name), ['docker', 'github', 'deploy']);
+    assert.deepEqual(kayron.children[2]!.children.map((child) => [child.name, child.detail]), [['release', 'v0.5.3']]);
+    const document = openDocumentOf(uri)!;
+    assert.equal(document.getText(kayron.selectionRange), '"kayron"');
+    assert.ok(document.getText(kayron.range).startsWith('- docker: "kayron"'), document.getText(kayron.range));
+  });
+
+  it('links a diagnostic code to its row in the README', async function () {
+    const uri = serviceFile();
+    await open(uri);
+    await waitForLanguage(uri, RELEASE_LANGUAGE);
+    await replaceOnce(uri, '"v0.5.3"', '"0.5.3"');
+    const diagnostic = await waitFor('a release-format diagnostic', () => kayronDiagnostics(uri).find((d) => codeOf(d) === 'release-format'), describeDiagnostics);
+    assert.ok(typeof diagnostic.code === 'object', `the code carries a link: ${JSON.stringify(diagnostic.code)}`);
+    assert.match(diagnostic.code.target.toString(), /^https:\/\/github\.com\/[^#]+#release-format$/);
+  });
+
   it('warns that Kayron ignores a .yml file under service/', async function () {
     const uri = releasesFile('service/extra.yml');
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('- docker: "extra"\n  github: "extra"\n  deploy:\n    release: "v1.0.0"\n'));
