@@ -5,12 +5,12 @@
  * so a refresh re-reads only what changed.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
 import { classifyPath, walkReleaseTree, WHITELIST } from '../kayron/loader';
 import type { Problem, Range } from '../kayron/problem';
-import { MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
+import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
+import { readRegularFile } from '../kayron/regular-file';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from '../features/validate';
 import { compareWalkOrder } from '../workspace/release-workspace';
 import type { DecodedEntry } from '../yaml/decode';
@@ -89,7 +89,7 @@ export interface SnapshotOptions {
 }
 
 /** Problem codes about the repository as a whole, never pinned on the entry they happen to be anchored at. */
-const REPOSITORY_LEVEL_CODES = new Set(['infrastructure-count', 'no-release-definitions', 'file-too-large']);
+const REPOSITORY_LEVEL_CODES = new Set(['infrastructure-count', 'no-release-definitions', 'file-too-large', 'not-a-regular-file', 'unreadable-file']);
 
 /** The services, verdict and repository-level problems of one set of release files. */
 export interface ServiceListing {
@@ -351,14 +351,8 @@ export async function analyzeWorkingTree(root: string, overrides: ReadonlyMap<st
     ordered.map(async (relativePath): Promise<Buffer | FileAnalysis> => {
       const override = overrides.get(relativePath);
       if (override !== undefined) return Buffer.from(override, 'utf8');
-      const absolutePath = path.join(root, ...relativePath.split('/'));
-      try {
-        const stat = await fs.stat(absolutePath);
-        if (stat.size > MAX_RELEASE_FILE_BYTES) return oversizedFileAnalysis(analyzeReleaseFile(relativePath, ''), stat.size);
-        return await fs.readFile(absolutePath);
-      } catch (error) {
-        return unreadableAnalysis(relativePath, error instanceof Error ? error.message : String(error));
-      }
+      const read = await readRegularFile(path.join(root, ...relativePath.split('/')), { maxBytes: MAX_RELEASE_FILE_BYTES });
+      return read.kind === 'read' ? read.bytes : analysisOfUnread(relativePath, read);
     }),
   );
   const slicer = new TimeSlicer();
