@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintTree } from './features/lint-tree';
+import { kayronVerdictKind, type KayronVerdictKind } from './features/validate';
 import type { Problem } from './kayron/problem';
 import { releaseJsonSchema } from './schema/json-schema';
 
@@ -74,8 +75,11 @@ async function lint(args: string[]): Promise<number> {
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  const kayronVerdict = kayronVerdictKind(result);
+  const unchecked = result.unchecked.map((file) => ({ file: file.relativePath, code: file.problem.code, reason: file.problem.message }));
+  const counts = { files: result.files.length - unchecked.length, errors, warnings, verdict: kayronVerdict, unchecked: unchecked.map((file) => file.file) };
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ root, files: result.files.map((file) => file.relativePath), diagnostics }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ root, kayronVerdict, ...(unchecked.length > 0 ? { unchecked } : {}), files: result.files.map((file) => file.relativePath), diagnostics }, null, 2)}\n`);
   } else if (format === 'github') {
     for (const d of diagnostics) {
       const level = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
@@ -85,20 +89,22 @@ async function lint(args: string[]): Promise<number> {
         `::${level} file=${property(d.file)},line=${d.range.start.line + 1},col=${d.range.start.character + 1},endLine=${d.range.end.line + 1},endColumn=${d.range.end.character + 1},title=${property(`kayron ${d.code}`)}::${escape(d.message)}\n`,
       );
     }
-    process.stdout.write(summary(result.files.length, errors, warnings, verdict !== undefined));
+    process.stdout.write(summary(counts));
   } else {
     for (const d of diagnostics) {
       const marker = d.kayron ? ' [kayron lint]' : '';
       process.stdout.write(`${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}${marker}\n`);
     }
-    process.stdout.write(summary(result.files.length, errors, warnings, verdict !== undefined));
+    process.stdout.write(summary(counts));
   }
-  return errors > 0 ? 1 : 0;
+  // An unknown verdict is never a pass: a file Kayron loads was not checked.
+  return errors > 0 || kayronVerdict !== 'pass' ? 1 : 0;
 }
 
-function summary(files: number, errors: number, warnings: number, kayronFails: boolean): string {
-  const verdict = kayronFails ? 'kayron lint would fail' : 'kayron lint would pass';
-  return `${files} file${files === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}; ${verdict}\n`;
+function summary({ files, errors, warnings, verdict, unchecked }: { files: number; errors: number; warnings: number; verdict: KayronVerdictKind; unchecked: string[] }): string {
+  const notChecked = unchecked.length === 1 ? `${unchecked[0] ?? ''} was not checked` : `${unchecked.length} files were not checked (${unchecked.slice(0, 3).join(', ')}${unchecked.length > 3 ? ', …' : ''})`;
+  const said = verdict === 'fail' ? 'kayron lint would fail' : verdict === 'pass' ? 'kayron lint would pass' : `kayron lint verdict unknown: ${notChecked}`;
+  return `${files} file${files === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}; ${said}\n`;
 }
 
 function usage(reason?: string): number {

@@ -21,8 +21,18 @@ export interface ReleaseRootsParams {
 export const ReleaseRootsNotification = 'kayron/releaseRoots';
 
 export interface KayronVerdictParams {
-  /** Per root: the problem `kayron lint` would print, or none when it would pass. */
-  verdicts: { root: string; file?: string; code?: string; message?: string; line?: number }[];
+  /**
+   * Per root: the problem `kayron lint` would print (`file` set: it would fail); else, with `unchecked`, the verdict is
+   * unknown because those release files were not checked (too large, not a regular file, unreadable); else it would pass.
+   */
+  verdicts: { root: string; file?: string; code?: string; message?: string; line?: number; unchecked?: UncheckedFile[] }[];
+}
+
+/** A release file Kayron loads that the extension did not check, and why (the problem shown on it). */
+export interface UncheckedFile {
+  file: string;
+  code: string;
+  message: string;
 }
 
 /** Server → client: what `kayron lint` would say for each root (drives the status bar). */

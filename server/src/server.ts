@@ -245,6 +245,9 @@ export function startServer(connection: Connection): void {
         const text = workspace.textOf(verdict.relativePath) ?? '';
         const line = lineOfOffset(text, verdict.problem.range[0]);
         verdicts.push({ root: rootUri, file: verdict.relativePath, code: verdict.problem.code, message: verdict.problem.message, line });
+      } else if (validation.unchecked.length > 0) {
+        // Not checked is not passed: Kayron's verdict is unknown until those files can be read.
+        verdicts.push({ root: rootUri, unchecked: validation.unchecked.map((file) => ({ file: file.relativePath, code: file.problem.code, message: file.problem.message })) });
       } else verdicts.push({ root: rootUri });
     }
     for (const uri of [...convertedFrom.keys()]) if (!seen.has(uri)) convertedFrom.delete(uri);
