@@ -24,7 +24,6 @@ export class KayronStatus implements vscode.Disposable {
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else if (unknown?.unchecked?.[0]) {
       const first = unknown.unchecked[0];
-      const target = vscode.Uri.joinPath(vscode.Uri.parse(unknown.root), first.file);
       const count = unknown.unchecked.length;
       this.item.text = '$(question) Kayron lint: unknown';
       this.item.tooltip = new vscode.MarkdownString(
@@ -33,7 +32,8 @@ export class KayronStatus implements vscode.Disposable {
           .map((file) => `- ${file.file}: ${file.message}`)
           .join('\n')}`,
       );
-      this.item.command = { title: 'Show the file', command: 'vscode.open', arguments: [target] };
+      // The Problems view, not the file: it may be a FIFO or a device that an editor must not open.
+      this.item.command = 'workbench.actions.view.problems';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else {
       this.item.text = '$(check) Kayron lint passes';
