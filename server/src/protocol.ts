@@ -48,8 +48,10 @@ export const EXTENSION_SOURCE = 'kayron-releases';
 export interface InitializationOptions {
   /** VS Code global storage for the GitHub cache; the standalone server uses the user cache dir. */
   cacheDirectory?: string;
-  /** False in Restricted Mode: the server makes no network call. */
+  /** False in Restricted Mode: the server makes no network call and runs no git (the client sends no token then). */
   trusted?: boolean;
+  /** VS Code's `git.path` (the first usable entry): the executable every git child runs; `git` on PATH when unset. */
+  gitPath?: string;
 }
 
 /** Server → client: GitHub state for the status bar (never contains a token). */
@@ -134,8 +136,10 @@ export interface RootEnvironments {
   /**
    * `ok`: `matrix` is set. `computing`: the first computation has not finished (an `environmentsChanged` follows).
    * `not-a-repository` / `git-not-found`: states to explain in the view; `git-failed`: an error (see `message`).
+   * `restricted`: Restricted Mode; `matrix` holds development (the working tree) alone, since no git process may run
+   * until the folder is trusted.
    */
-  state: 'ok' | 'computing' | 'not-a-repository' | 'git-not-found' | 'git-failed';
+  state: 'ok' | 'computing' | 'restricted' | 'not-a-repository' | 'git-not-found' | 'git-failed';
   message?: string;
   matrix?: import('./environments/matrix').StatusMatrix;
   /** The releases repository on GitHub and the web root for release pages; undefined when neither is known. */

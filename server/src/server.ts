@@ -16,6 +16,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { GitAccess } from './environments/git';
 import { looksLikeReleasesRepo } from './kayron/loader';
 import { limitProblems, toDiagnostic } from './features/diagnostics';
 import { lineOfOffset } from './features/text-lines';
@@ -59,6 +60,8 @@ export function startServer(connection: Connection): void {
   let github: GitHubSession | undefined;
   let onlineTimer: NodeJS.Timeout | undefined;
   let environmentService: EnvironmentService | undefined;
+  /** No git before `initialize` has said whether the folder is trusted, and none at all in Restricted Mode. */
+  let gitAccess: GitAccess = { allowed: false };
   // Large release files are parsed on a worker thread, so no request waits behind a ~1 s parse.
   const analyzer = defaultAnalyzer();
   const newWorkspace = (rootPath: string) =>
@@ -271,12 +274,15 @@ export function startServer(connection: Connection): void {
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
-    const token = process.env['GITHUB_TOKEN'] || undefined;
+    const trusted = options.trusted !== false;
+    gitAccess = trusted ? { allowed: true, path: typeof options.gitPath === 'string' && options.gitPath.trim() !== '' ? options.gitPath : 'git' } : { allowed: false };
+    // Restricted Mode: the client sends no token; one in the environment (the standalone server) is not used either.
+    const token = (trusted && process.env['GITHUB_TOKEN']) || undefined;
     github = new GitHubSession({
       token,
       cacheDirectory: options.cacheDirectory ?? defaultCacheDirectory(),
       // Restricted Mode: no network call at all.
-      networkAllowed: options.trusted !== false && process.env['KAYRON_OFFLINE'] !== '1',
+      networkAllowed: trusted && process.env['KAYRON_OFFLINE'] !== '1',
       log: (level, message) => {
         const text = token ? message.split(token).join('***') : message;
         if (level === 'error') connection.console.error(text);
@@ -285,7 +291,7 @@ export function startServer(connection: Connection): void {
       },
     });
     github.onStateChange(() => sendGitHubState());
-    environmentService = registerEnvironmentHandlers(connection, { documents, workspaces, github: () => github, ready: () => ready, capabilities: params.capabilities, runSafe, analyzer });
+    environmentService = registerEnvironmentHandlers(connection, { documents, workspaces, github: () => github, ready: () => ready, capabilities: params.capabilities, runSafe, analyzer, git: () => gitAccess });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -443,7 +449,7 @@ export function startServer(connection: Connection): void {
     openDocument: (uri) => documents.get(uri),
   };
   registerEntryHandlers(connection, entryDeps, runSafe);
-  registerPromotionHandlers(connection, { ...entryDeps, analyzeText: (relativePath, text) => analyzeWithoutBlocking(analyzer, relativePath, text) }, runSafe);
+  registerPromotionHandlers(connection, { ...entryDeps, git: () => gitAccess, analyzeText: (relativePath, text) => analyzeWithoutBlocking(analyzer, relativePath, text) }, runSafe);
 
   documents.listen(connection);
   connection.listen();
