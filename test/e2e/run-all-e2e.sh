@@ -17,6 +17,8 @@ node test/e2e/ui.js
 ui=$?
 node test/e2e/ui-environments.js
 environments=$?
+node test/e2e/ui-trust.js
+trust=$?
 
-echo "e2e: integration suite exit $integration, UI test exit $ui, environments UI test exit $environments"
-[ "$integration" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ]
+echo "e2e: integration suite exit $integration, UI test exit $ui, environments UI test exit $environments, Restricted Mode UI test exit $trust"
+[ "$integration" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ] && [ "$trust" -eq 0 ]
