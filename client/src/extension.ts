@@ -43,6 +43,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
   context.subscriptions.push(
     languageClient.onNotification(ReleaseRootsNotification, (params: ReleaseRootsParams) => {
       releaseFiles.update(params);
+      // The GitHub item belongs to releases repositories only; the lint item hides itself without verdicts.
+      githubStatus.setActive(params.roots.length > 0);
+      log.info(`Releases repositories: ${params.roots.length === 0 ? 'none' : params.roots.map((root) => vscode.Uri.parse(root.uri).fsPath).join(', ')}`);
       resolveReady(params);
     }),
     languageClient.onNotification(KayronVerdictNotification, (params: KayronVerdictParams) => status.update(params)),
@@ -64,9 +67,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
       setServerToken(auth.token);
       void languageClient.restart();
     }),
-    // The git executable is read at start-up: a new `git.path` restarts the server (in trusted folders; untrusted ones run no git).
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('git.path') && vscode.workspace.isTrusted) void languageClient.restart();
+      if (event.affectsConfiguration('kayron.github.enabled')) void languageClient.restart();
+      // The git executable is read at start-up: a new `git.path` restarts the server (in trusted folders; untrusted ones run no git).
+      else if (event.affectsConfiguration('git.path') && vscode.workspace.isTrusted) void languageClient.restart();
     }),
   );
   // Silent: uses an existing session, never prompts on activation.

@@ -1,6 +1,7 @@
 /** Status-bar item for GitHub: signed in or not, offline, rate limit, cache age; click to sign in or refresh. */
 import * as vscode from 'vscode';
 import type { GitHubStateParams } from '../../server/src/protocol';
+import { githubEnabled } from './language-client';
 
 function minutes(ms: number): string {
   const value = Math.round(ms / 60_000);
@@ -16,11 +17,27 @@ export class GitHubStatusItem implements vscode.Disposable {
     this.item.name = 'Kayron GitHub';
   }
 
+  /** Shown only for releases repositories; until the server reports one, the item stays hidden. */
+  private active = false;
+  private last: GitHubStateParams | undefined;
+
+  setActive(active: boolean): void {
+    this.active = active;
+    if (!active) this.item.hide();
+    else if (this.last) this.update(this.last);
+  }
+
   update(state: GitHubStateParams): void {
+    this.last = state;
+    if (!this.active) return;
     const tooltip = new vscode.MarkdownString('', true);
     let text: string;
-    let command: string;
-    if (!state.networkAllowed) {
+    let command: string | vscode.Command;
+    if (!state.networkAllowed && !githubEnabled()) {
+      text = '$(circle-slash) GitHub off';
+      tooltip.appendMarkdown('`kayron.github.enabled` is off: Kayron Releases makes no network calls. Click to change the setting.');
+      command = { title: 'Open the setting', command: 'workbench.action.openSettings', arguments: ['kayron.github.enabled'] };
+    } else if (!state.networkAllowed) {
       text = '$(shield) GitHub off';
       tooltip.appendMarkdown('Restricted Mode: Kayron Releases makes no network calls. Trust the workspace to check tags and branches on GitHub.');
       command = 'workbench.trust.manage';

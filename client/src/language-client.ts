@@ -26,6 +26,11 @@ export function configuredGitPath(): string | undefined {
   return candidates.find((candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '');
 }
 
+/** `kayron.github.enabled`: off means no network request at all (read at each server start). */
+export function githubEnabled(): boolean {
+  return vscode.workspace.getConfiguration('kayron').get<boolean>('github.enabled', true);
+}
+
 export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
   // Whatever the user's shell exported must not silently become the extension's GitHub identity.
   delete serverEnvironment[TOKEN_ENVIRONMENT_VARIABLE];
@@ -48,6 +53,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
       return {
         cacheDirectory: vscode.Uri.joinPath(context.globalStorageUri, 'github').fsPath,
         trusted: vscode.workspace.isTrusted,
+        githubEnabled: githubEnabled(),
         ...(gitPath ? { gitPath } : {}),
       };
     },

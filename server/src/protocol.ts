@@ -52,6 +52,8 @@ export interface InitializationOptions {
   trusted?: boolean;
   /** VS Code's `git.path` (the first usable entry): the executable every git child runs; `git` on PATH when unset. */
   gitPath?: string;
+  /** False when the `kayron.github.enabled` setting is off: the server makes no network call either. */
+  githubEnabled?: boolean;
 }
 
 /** Server → client: GitHub state for the status bar (never contains a token). */

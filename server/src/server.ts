@@ -281,8 +281,8 @@ export function startServer(connection: Connection): void {
     github = new GitHubSession({
       token,
       cacheDirectory: options.cacheDirectory ?? defaultCacheDirectory(),
-      // Restricted Mode: no network call at all.
-      networkAllowed: trusted && process.env['KAYRON_OFFLINE'] !== '1',
+      // Restricted Mode, `kayron.github.enabled: false` or KAYRON_OFFLINE=1: no network call at all.
+      networkAllowed: trusted && options.githubEnabled !== false && process.env['KAYRON_OFFLINE'] !== '1',
       log: (level, message) => {
         const text = token ? message.split(token).join('***') : message;
         if (level === 'error') connection.console.error(text);

@@ -26,7 +26,7 @@ const CLI = path.join(REPO, 'dist', 'cli.js');
 const STALL_PROBE = path.join(__dirname, 'stall-probe.js');
 const YLS_BIN = path.join(REPO, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
 const YLS_NO_DEBOUNCE = path.join(__dirname, 'yls-no-debounce.js');
-const SCHEMA = path.join(REPO, 'server', 'src', 'schema', 'release.schema.json');
+const SCHEMA = path.join(REPO, 'schema', 'release.schema.json');
 const NUMBERS_FILE = process.env.KAYRON_BENCH_OUT ?? path.join(__dirname, 'README-numbers.md');
 
 const QUICK = process.env.KAYRON_BENCH_QUICK === '1';

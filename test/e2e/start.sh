@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`: builds and packages the extension, installs it into a persistent code-server profile
-# (.vscode-e2e/profile) and serves a real VS Code (1.100.3) on http://127.0.0.1:$PORT (default 8080) with this
-# checkout's sample releases workspace open. Runs in the foreground; Ctrl+C stops it.
+# (.vscode-e2e/profile) and serves a real VS Code (1.100.3) on http://127.0.0.1:$PORT (default 8080) with a fresh copy
+# of this checkout's sample releases workspace open (infrastructure/ and service/: the checkout's root also holds
+# .pre-commit-hooks.yaml, a root-level *.yaml that Kayron would load). Runs in the foreground; Ctrl+C stops it.
 set -euo pipefail
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HOST_DIR="$REPO_DIR/.vscode-e2e"
@@ -41,9 +42,13 @@ COMMON=(--config "$PROFILE/config.yaml" --user-data-dir "$PROFILE/user-data" --e
 
 "$CODE_SERVER" "${COMMON[@]}" --install-extension "$VSIX" --force
 
+SAMPLE="$HOST_DIR/sample-releases"
+rm -rf "$SAMPLE" && mkdir -p "$SAMPLE"
+cp -R "$REPO_DIR/infrastructure" "$REPO_DIR/service" "$SAMPLE/"
+
 echo
-echo "Kayron Releases is running in VS Code at http://127.0.0.1:$PORT/?folder=$REPO_DIR"
+echo "Kayron Releases is running in VS Code at http://127.0.0.1:$PORT/?folder=$SAMPLE"
 echo "(Ctrl+C stops it)"
 echo
 "$CODE_SERVER" "${COMMON[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
-  --disable-workspace-trust --disable-getting-started-override "$REPO_DIR"
+  --disable-workspace-trust --disable-getting-started-override "$SAMPLE"

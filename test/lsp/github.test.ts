@@ -506,6 +506,16 @@ const OUTAGES: Outage[] = [
     },
     expectRequests: (standin) => assert.deepEqual(standin.requests, []),
   },
+  {
+    name: 'kayron.github.enabled is off (initializationOptions.githubEnabled = false)',
+    env: { GITHUB_TOKEN: TOKEN },
+    initializationOptions: { githubEnabled: false },
+    expectState: (state) => {
+      assert.equal(state.networkAllowed, false);
+      assert.equal(state.lastError, undefined);
+    },
+    expectRequests: (standin) => assert.deepEqual(standin.requests, []),
+  },
 ];
 
 describe('no online diagnostics when GitHub cannot answer', () => {

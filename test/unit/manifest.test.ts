@@ -30,7 +30,7 @@ test('every setting is described and documented in the README', () => {
 });
 
 test('the committed JSON Schema equals the one generated from the zod schema', () => {
-  const committed = JSON.parse(readFileSync(path.join(root, 'server/src/schema/release.schema.json'), 'utf8')) as unknown;
+  const committed = JSON.parse(readFileSync(path.join(root, 'schema/release.schema.json'), 'utf8')) as unknown;
   assert.deepEqual(committed, releaseJsonSchema(), 'run `npm run schema` and commit the result');
 });
 
@@ -54,13 +54,56 @@ test('the committed grammar equals the output of syntaxes/build-grammar.mjs', ()
   assert.equal(readFileSync(out, 'utf8'), readFileSync(path.join(root, 'syntaxes/kayron-release.tmLanguage.json'), 'utf8'), 'run `node syntaxes/build-grammar.mjs syntaxes/kayron-release.tmLanguage.json`');
 });
 
-test('every bundle esbuild writes is packaged in the .vsix (the server starts its analysis worker from dist/)', () => {
+test('every bundle the extension loads is packaged in the .vsix (the server starts its analysis worker from dist/), the CLI bundle is not', () => {
   const outfiles = [...readFileSync(path.join(root, 'esbuild.mjs'), 'utf8').matchAll(/outfile: '([^']+)'/g)].map((match) => match[1]).sort();
   assert.ok(outfiles.includes('dist/analysis-worker.js'), JSON.stringify(outfiles));
+  assert.ok(outfiles.includes('dist/cli.js'), JSON.stringify(outfiles));
   const packaged = readFileSync(path.join(root, '.vscodeignore'), 'utf8')
     .split('\n')
     .filter((line) => line.startsWith('!dist/'))
     .map((line) => line.slice(1))
     .sort();
-  assert.deepEqual(packaged, outfiles);
+  assert.deepEqual(packaged, outfiles.filter((file) => file !== 'dist/cli.js'));
+});
+
+test('release metadata: production build before packaging, LICENSE, CHANGELOG, a 128×128 PNG icon, keywords, one repository everywhere', () => {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown> & {
+    scripts: Record<string, string>;
+    repository: { url: string };
+    bugs: { url: string };
+    homepage: string;
+    icon: string;
+    keywords: string[];
+    license: string;
+    dependencies?: Record<string, string>;
+  };
+  assert.match(pkg.scripts['vscode:prepublish'] ?? '', /esbuild\.mjs --production\b/);
+  assert.match(readFileSync(path.join(root, 'esbuild.mjs'), 'utf8'), /minify: production/);
+  assert.equal(pkg.license, 'MIT');
+  assert.match(readFileSync(path.join(root, 'LICENSE'), 'utf8'), /^MIT License\n/);
+  assert.match(readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), new RegExp(`^## \\[${String(pkg['version']).replace(/\./g, '\\.')}\\]`, 'm'));
+  const icon = readFileSync(path.join(root, pkg.icon));
+  assert.equal(icon.subarray(1, 4).toString('latin1'), 'PNG');
+  assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'IHDR width × height');
+  assert.ok(pkg.keywords.length >= 5 && pkg.keywords.length <= 30, 'vsce allows at most 30 keywords');
+  const repository = pkg.repository.url.replace(/\.git$/, '');
+  assert.equal(pkg.bugs.url, `${repository}/issues`);
+  assert.ok(pkg.homepage.startsWith(repository), pkg.homepage);
+  assert.equal(pkg.dependencies, undefined, 'every runtime dependency is bundled: the .vsix and the npm package install none');
+  for (const file of ['LICENSE', 'CHANGELOG.md', pkg.icon, 'README.md']) assert.ok(readFileSync(path.join(root, '.vscodeignore'), 'utf8').includes(`!${file}`), `${file} is packaged`);
+});
+
+test('kayron.github.enabled turns network use off: tagged usesOnlineServices, sent to the server at start', () => {
+  const setting = (manifest.contributes.configuration.properties as Record<string, { default?: unknown; tags?: string[] }>)['kayron.github.enabled'];
+  assert.ok(setting);
+  assert.equal(setting.default, true);
+  assert.deepEqual(setting.tags, ['usesOnlineServices']);
+  assert.match(readFileSync(path.join(root, 'client/src/language-client.ts'), 'utf8'), /githubEnabled: githubEnabled\(\)/);
+  assert.match(readFileSync(path.join(root, 'server/src/server.ts'), 'utf8'), /networkAllowed: options\.trusted !== false && options\.githubEnabled !== false/);
+});
+
+test('the Environments view appears only in releases repositories (the context key the client sets from the server\'s roots)', () => {
+  const views = (manifest.contributes as unknown as { views: { explorer: { id: string; when?: string }[] } }).views.explorer;
+  assert.equal(views.find((view) => view.id === 'kayron.environments')?.when, 'kayron.isReleasesRepo');
+  assert.match(readFileSync(path.join(root, 'client/src/release-files.ts'), 'utf8'), /setContext', 'kayron\.isReleasesRepo', params\.roots\.length > 0\)/);
 });

@@ -42,7 +42,6 @@ export function registerEnvironmentViews(options: EnvironmentViewsOptions): vsco
     setContext('kayron.environments.state', store.state);
     view.message = store.state === 'ok' ? productionMessage(store.roots) : undefined;
   };
-  setContext('kayron.environments.visible', true);
   setContext(GROUP_BY_KEY, tree.grouping);
   update();
   const setGrouping = (groupBy: GroupBy) => {

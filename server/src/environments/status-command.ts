@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { GitError } from './git';
 import { computeEnvironmentStatus, renderMatrixText } from './matrix';
 import type { EnvironmentProviders, ExtraEnvironment } from './resolve';
@@ -27,47 +28,49 @@ interface ParsedArgs {
   extraEnvironments: ExtraEnvironment[];
 }
 
-function parseArgs(args: readonly string[]): ParsedArgs | string {
-  const parsed: ParsedArgs = { json: false, root: undefined, remote: undefined, extraEnvironments: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    let value: string | undefined;
-    if (arg === '--json') {
-      parsed.json = true;
-    } else if (arg === '--environment' || arg === '--remote') {
-      value = args[++i];
-      if (value === undefined || value === '') return `${arg} needs a value`;
-    } else if (arg.startsWith('--environment=') || arg.startsWith('--remote=')) {
-      value = arg.slice(arg.indexOf('=') + 1);
-      if (value === '') return `${arg} needs a value`;
-    } else if (arg.startsWith('-')) {
-      return `unknown option ${arg}`;
-    } else if (parsed.root === undefined) {
-      parsed.root = arg;
-      continue;
-    } else {
-      return 'only one ROOT may be given';
-    }
-    if (value === undefined) continue;
-    if (arg.startsWith('--remote')) {
-      parsed.remote = value;
-    } else {
-      const equals = value.indexOf('=');
-      const name = equals < 0 ? value : value.slice(0, equals);
-      const branch = equals < 0 ? value : value.slice(equals + 1);
-      if (name === '' || branch === '') return `bad --environment ${value}: use NAME or NAME=BRANCH`;
-      parsed.extraEnvironments.push({ name, branch });
-    }
+export const STATUS_HELP = `usage: ${STATUS_USAGE}
+
+Prints which version of every service each environment runs (development, testing, staging, production and the
+extra environments), read from the git refs of the releases repository at ROOT (default: the working directory).
+
+  --json                       the matrix as JSON
+  --environment NAME[=BRANCH]  an extra environment (repeatable); BRANCH defaults to NAME
+  --remote NAME                the remote whose branches are the environments (default: origin)
+`;
+
+function parseStatusArgs(args: string[]): ParsedArgs | string {
+  let values: { json?: boolean; environment?: string[]; remote?: string };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      options: { json: { type: 'boolean' }, environment: { type: 'string', multiple: true }, remote: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  if (positionals.length > 1) return 'only one ROOT may be given';
+  if (values.remote === '') return '--remote needs a value';
+  const parsed: ParsedArgs = { json: values.json === true, root: positionals[0], remote: values.remote, extraEnvironments: [] };
+  for (const value of values.environment ?? []) {
+    if (value === '') return '--environment needs a value';
+    const equals = value.indexOf('=');
+    const name = equals < 0 ? value : value.slice(0, equals);
+    const branch = equals < 0 ? value : value.slice(equals + 1);
+    if (name === '' || branch === '') return `bad --environment ${value}: use NAME or NAME=BRANCH`;
+    parsed.extraEnvironments.push({ name, branch });
   }
   return parsed;
 }
 
 export async function runStatusCommand(args: string[], io: StatusCommandIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(`usage: ${STATUS_USAGE}\n`);
+    io.stdout(STATUS_HELP);
     return 0;
   }
-  const parsed = parseArgs(args);
+  const parsed = parseStatusArgs(args);
   if (typeof parsed === 'string') {
     io.stderr(`kayron-releases: ${parsed}\nusage: ${STATUS_USAGE}\n`);
     return 2;

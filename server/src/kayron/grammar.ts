@@ -5,7 +5,7 @@
 
 const SEMVER_IDENTIFIER = String.raw`(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)`;
 /** golang.org/x/mod semver.IsValid minus build metadata (which Kayron rejects separately). */
-const RELEASE_TAG = new RegExp(
+export const RELEASE_TAG = new RegExp(
   String.raw`^v(0|[1-9]\d*)(?:\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*)(?:-(${SEMVER_IDENTIFIER}(?:\.${SEMVER_IDENTIFIER})*))?)?)?$`,
 );
 /** Docker's tag grammar caps a tag at 128 characters. */
@@ -69,9 +69,11 @@ export function compareReleaseTags(a: ParsedReleaseTag, b: ParsedReleaseTag): nu
 }
 
 const DOCKER_COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
-const DOCKER_PATH = new RegExp(`^${DOCKER_COMPONENT}(?:/${DOCKER_COMPONENT})*$`);
+export const DOCKER_PATH = new RegExp(`^${DOCKER_COMPONENT}(?:/${DOCKER_COMPONENT})*$`);
 const DOCKER_REGISTRY_PREFIX = 'registry/';
 const DOCKER_MAX_NAME_LENGTH = 255;
+/** The longest `docker` value: `registry/<value>` must fit the 255-character name limit. */
+export const MAX_DOCKER_VALUE_LENGTH = DOCKER_MAX_NAME_LENGTH - DOCKER_REGISTRY_PREFIX.length;
 
 /** distribution/reference's verdict on `registry/<value>:v0.1.0`, with its exact error text. */
 export function checkDockerName(value: string): string | undefined {

@@ -113,7 +113,7 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
     // No state yet: the server has not read its settings (or trust) yet, so nothing may be sent.
     if (!state) throw new Refusal('failed', 'The language server is still starting: try again in a moment.');
     if (!state.networkAllowed) {
-      throw new Refusal('untrusted', 'Promotions are disabled in Restricted Mode (or with KAYRON_OFFLINE=1): they write to GitHub. Trust this workspace to use them.');
+      throw new Refusal('untrusted', 'Promotions are disabled in Restricted Mode, with kayron.github.enabled off or with KAYRON_OFFLINE=1: they write to GitHub. Trust this workspace and turn GitHub on to use them.');
     }
     const token = currentToken();
     if (!token) throw new Refusal('signed-out', 'Promotions write to GitHub: sign in to GitHub first (Kayron: Sign in to GitHub).');
