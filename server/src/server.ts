@@ -282,7 +282,7 @@ export function startServer(connection: Connection): void {
       token,
       cacheDirectory: options.cacheDirectory ?? defaultCacheDirectory(),
       // Restricted Mode, `kayron.github.enabled: false` or KAYRON_OFFLINE=1: no network call at all.
-      networkAllowed: trusted && options.githubEnabled !== false && process.env['KAYRON_OFFLINE'] !== '1',
+      networkAllowed: options.trusted !== false && options.githubEnabled !== false && process.env['KAYRON_OFFLINE'] !== '1',
       log: (level, message) => {
         const text = token ? message.split(token).join('***') : message;
         if (level === 'error') connection.console.error(text);
