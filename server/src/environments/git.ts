@@ -350,6 +350,22 @@ export class GitRepository {
     return result;
   }
 
+  /**
+   * Blob sizes with one `git cat-file --batch-check` (nothing is read): for objects named by path, such as the target
+   * of a symbolic link, whose size ls-tree did not give. Missing objects and non-blobs are left out.
+   */
+  async blobSizes(objectNames: readonly string[]): Promise<Map<string, number>> {
+    const result = new Map<string, number>();
+    const unique = [...new Set(objectNames)].filter((name) => name !== '' && !name.includes('\n'));
+    if (unique.length === 0) return result;
+    const lines = (await this.text(['cat-file', '--batch-check'], { input: `${unique.join('\n')}\n` })).split('\n');
+    unique.forEach((name, index) => {
+      const match = /^[0-9a-f]{40,64} blob (\d+)$/.exec(lines[index] ?? '');
+      if (match) result.set(name, Number(match[1]));
+    });
+    return result;
+  }
+
   /** `<commit>:<path>` for a path relative to the releases root, as `cat-file` understands it. */
   objectNameAt(commit: string, relativePath: string): string {
     return `${commit}:${this.prefix}${relativePath}`;

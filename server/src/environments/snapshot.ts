@@ -299,6 +299,12 @@ async function snapshotCommits(repository: GitRepository, commits: readonly stri
   if (linkOids.length > 0) for (const [oid, blob] of await repository.readBlobs(linkOids)) links.set(oid, blob.content.toString('utf8'));
 
   const plans = pending.map(({ commit, entries }) => ({ commit, files: planFiles(repository, commit, entries, links) }));
+  // A link's target has no size in ls-tree: ask for it, so that a link to a huge blob is never read whole.
+  const unsized = plans.flatMap(({ files }) => files.filter((file) => file.objectName !== undefined && file.size === undefined).map((file) => file.objectName as string));
+  if (unsized.length > 0) {
+    const sizes = await repository.blobSizes(unsized);
+    for (const { files } of plans) for (const file of files) if (file.objectName !== undefined && file.size === undefined) file.size = sizes.get(file.objectName);
+  }
   const wanted = new Map<string, number>();
   for (const { files } of plans) {
     for (const file of files) {
