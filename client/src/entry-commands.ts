@@ -35,6 +35,19 @@ async function pickEntry(client: LanguageClient, placeHolder: string, filter: (e
   return picked?.entry;
 }
 
+/** The open document an edit was computed for an older version of, if any (VS Code's applyEdit does not check). */
+function staleDocument(edit: WorkspaceEdit): vscode.TextDocument | undefined {
+  for (const change of edit.documentChanges ?? []) {
+    if (!('textDocument' in change) || change.textDocument.version === null) continue;
+    const target = vscode.Uri.parse(change.textDocument.uri).toString();
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === target);
+    if (open && open.version !== change.textDocument.version) return open;
+  }
+  return undefined;
+}
+
+const CHANGED_MEANWHILE = 'Kayron: the file changed while the edit was prepared; nothing was changed. Run the command again.';
+
 async function applyEntryEdit(client: LanguageClient, params: EntryEditParams): Promise<boolean> {
   const edit = await client.sendRequest<WorkspaceEdit | null>(EntryEditRequest, params);
   if (!edit) {
@@ -42,6 +55,11 @@ async function applyEntryEdit(client: LanguageClient, params: EntryEditParams): 
     return false;
   }
   const workspaceEdit = await client.protocol2CodeConverter.asWorkspaceEdit(edit);
+  // Checked right before applying: the edit's ranges describe the text of the version the server names.
+  if (staleDocument(edit)) {
+    void vscode.window.showWarningMessage(CHANGED_MEANWHILE);
+    return false;
+  }
   const applied = await vscode.workspace.applyEdit(workspaceEdit);
   if (applied) {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(params.uri));
@@ -118,8 +136,11 @@ export async function bumpAllServices(client: LanguageClient): Promise<void> {
   const files = [...new Set(entries.filter((entry) => entry.strategy === 'release').map((entry) => entry.uri))];
   const combined = new vscode.WorkspaceEdit();
   const summary: string[] = [];
+  /** Each file's version when its edits were computed: the confirmation takes time, and the text may move meanwhile. */
+  const versions = new Map<vscode.TextDocument, number>();
   for (const uri of files) {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    versions.set(document, document.version);
     const range = new vscode.Range(0, 0, document.lineCount, 0);
     const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, range, BUMP_ALL_KIND.value)) ?? [];
     const action = actions.find((candidate) => candidate.kind?.value === BUMP_ALL_KIND.value);
@@ -135,5 +156,10 @@ export async function bumpAllServices(client: LanguageClient): Promise<void> {
     return;
   }
   const choice = await vscode.window.showInformationMessage(`Bump ${summary.length} release${summary.length === 1 ? '' : 's'} to the latest version?`, { modal: true, detail: summary.join('\n') }, 'Bump');
-  if (choice === 'Bump') await vscode.workspace.applyEdit(combined);
+  if (choice !== 'Bump') return;
+  if ([...versions].some(([document, version]) => document.version !== version)) {
+    void vscode.window.showWarningMessage(CHANGED_MEANWHILE);
+    return;
+  }
+  await vscode.workspace.applyEdit(combined);
 }

@@ -57,6 +57,8 @@ export function startServer(connection: Connection): void {
   let pending: NodeJS.Immediate | undefined;
   let ready: Promise<void> = Promise.resolve();
   let canReadConfiguration = false;
+  /** The client takes `documentChanges` in WorkspaceEdits: every edit then carries the version it was computed for. */
+  let versionedEdits = false;
   let github: GitHubSession | undefined;
   let onlineTimer: NodeJS.Timeout | undefined;
   let environmentService: EnvironmentService | undefined;
@@ -273,6 +275,7 @@ export function startServer(connection: Connection): void {
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
+    versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     const trusted = options.trusted !== false;
     gitAccess = trusted ? { allowed: true, path: typeof options.gitPath === 'string' && options.gitPath.trim() !== '' ? options.gitPath : 'git' } : { allowed: false };
@@ -410,6 +413,7 @@ export function startServer(connection: Connection): void {
         rootUri: pathToFileURL(workspace.rootPath).toString(),
         relativePath,
         exists: (candidate) => existsSync(path.join(workspace.rootPath, candidate)),
+        versionedEdits,
       });
       return [...fixes, ...(await entryCodeActions(entryDeps, params))];
     }),
@@ -447,6 +451,7 @@ export function startServer(connection: Connection): void {
     workspaces: () => workspaces.values(),
     github: () => github,
     openDocument: (uri) => documents.get(uri),
+    versionedEdits: () => versionedEdits,
   };
   registerEntryHandlers(connection, entryDeps, runSafe);
   registerPromotionHandlers(connection, { ...entryDeps, git: () => gitAccess, analyzeText: (relativePath, text) => analyzeWithoutBlocking(analyzer, relativePath, text) }, runSafe);

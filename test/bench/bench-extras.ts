@@ -1,5 +1,6 @@
 /**
- * Bench figures for GitHub-backed editing (issue 3) and the environments matrix (issue 5), as Markdown tables.
+ * Bench figures for GitHub-backed editing (issue 3), the environments matrix (issue 5) and the promotion preview diff
+ * (issue 11), as Markdown tables.
  * Figures only, no assertions; each target is printed with PASS/MISS. `npm run bench` appends these tables
  * (bench.ts calls `runExtraBenchmarks`); run alone with `node --import tsx test/bench/bench-extras.ts`.
  * The completion latency goes through the built server: run `npm run build` first.
@@ -11,6 +12,7 @@ import type { CompletionItem } from 'vscode-languageserver-protocol/node';
 import { startGitHubStandin } from '../github-standin/server';
 import { KAYRON_TAGS_NEWEST_FIRST, SPLITS_OWNER, splitsOrganization } from '../github-standin/splits-seed';
 import { copySampleWorkspace, fileUri, LspClient, makeTempDir, rangeOf, removeTree, startSettled } from '../lsp/lsp-client';
+import { previewDiffSection } from './diff-bench';
 import { measureEnvironmentMatrix } from './environments-bench';
 import { measureGitHubRequests, type FlowFigures, type RequestFigures } from './github-requests';
 
@@ -152,6 +154,7 @@ export async function runExtraBenchmarks(): Promise<string> {
   sections.push(await githubRequestsSection());
   sections.push(await completionSection());
   sections.push(await environmentsSection());
+  sections.push(previewDiffSection());
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }
 

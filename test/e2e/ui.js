@@ -8,6 +8,7 @@
 //
 // usage: node test/e2e/ui.js        (after `npm run build` and `npx vsce package --no-dependencies -o dist/kayron-releases.vsix`)
 // env:   KAYRON_E2E_SCREENSHOTS=<dir> (default test-results/e2e/screenshots; docs/images to refresh the README's), KAYRON_E2E_KEEP_TMP=1
+const fs = require('node:fs');
 const path = require('node:path');
 const harness = require('./harness');
 
@@ -203,6 +204,26 @@ function steps(page, server, workspace) {
       await page.keyboard.press('Control+Z');
       await page.locator('.monaco-editor .view-line', { hasText: 'branch: "old-experiment"' }).waitFor({ state: 'detached', timeout: WAIT_MS });
       await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.3"' }).filter({ hasNotText: '#' }).waitFor({ timeout: WAIT_MS });
+    }],
+    ['"Bump All Services to Latest" applies nothing when the file changed while its confirmation was open', async () => {
+      const file = path.join(workspace, 'service/service.yaml');
+      const original = fs.readFileSync(file, 'utf8');
+      // Saved, so that VS Code takes the change on disk below into the editor (a new version of the document).
+      await page.keyboard.press('Control+S');
+      await page.locator('.tabs-container .tab.dirty', { hasText: 'service.yaml' }).waitFor({ state: 'detached', timeout: WAIT_MS });
+      await runFromPalette(page, 'Kayron: Bump All Services to Latest', 'Bump All Services to Latest');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'to the latest version?' });
+      await dialog.waitFor({ timeout: WAIT_MS });
+      // While the dialog is open, a line is added above everything (another tool, a git checkout): every edit's
+      // range now points one line too high.
+      fs.writeFileSync(file, `# changed while the dialog was open\n${original}`);
+      await page.locator('.monaco-editor .view-line', { hasText: '# changed while the dialog was open' }).waitFor({ timeout: WAIT_MS });
+      await dialog.locator('.monaco-button', { hasText: 'Bump' }).click();
+      await page.locator('.notifications-toasts', { hasText: 'the file changed while the edit was prepared' }).waitFor({ timeout: WAIT_MS });
+      await page.locator('.monaco-editor .view-line', { hasText: 'release: "v0.5.3"' }).first().waitFor({ timeout: WAIT_MS });
+      if ((await page.locator('.monaco-editor .view-line', { hasText: 'v0.5.24' }).count()) > 0) throw new Error('a stale bump was applied');
+      fs.writeFileSync(file, original);
+      await page.locator('.monaco-editor .view-line', { hasText: '# changed while the dialog was open' }).waitFor({ state: 'detached', timeout: WAIT_MS });
     }],
   ];
 }

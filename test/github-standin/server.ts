@@ -72,11 +72,24 @@ export type StandinFault =
   /** Answer normally, but only after `ms` (lets a client time out). */
   | { kind: 'delay'; ms: number }
   /** 401 Bad credentials regardless of the token. */
-  | { kind: 'unauthorized' };
+  | { kind: 'unauthorized' }
+  /** 200 with this raw text as the body (e.g. JSON cut off mid-way), keeping the normal headers. */
+  | { kind: 'malformed'; text: string }
+  /** The normal answer with its JSON body passed through `edit` first (e.g. items without `name`). */
+  | { kind: 'edit-body'; edit: (body: unknown) => unknown }
+  /**
+   * The request takes effect (a write is applied), but its answer is lost: the connection is dropped without a response,
+   * or, with `status`, a gateway error is sent instead of the real answer.
+   */
+  | { kind: 'lost-answer'; status?: number };
 
 export interface FaultRule {
   /** Exact request path (without query) or a pattern tested against it. */
   path: string | RegExp;
+  /** Only requests with this method (default: any). */
+  method?: string;
+  /** Only requests whose query has these values, e.g. `{ page: '2' }` (default: any query). */
+  query?: Record<string, string>;
   /** How many matching requests get the fault; defaults to 1. */
   times?: number;
   fault: StandinFault;
@@ -95,6 +108,8 @@ export interface LoggedRequest {
   fault: StandinFault['kind'] | undefined;
   /** Parsed JSON body of a write request (write-endpoints.ts), so tests can assert the exact request. */
   body?: unknown;
+  /** The fault applied to this request, with its parameters. */
+  faultRule?: StandinFault | undefined;
 }
 
 /** A request as extra routes (write-endpoints.ts) see it; `token` only when the stand-in accepts it. */
@@ -262,8 +277,9 @@ export class GitHubStandin {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     response.on('close', () => this.inFlight--);
 
-    const fault = this.takeFault(url.pathname);
+    const fault = this.takeFault(entry.method, url);
     entry.fault = fault?.kind;
+    entry.faultRule = fault;
     const respond = (): void => {
       if (response.destroyed) return;
       const reply = this.reply(entry, url, fault, auth === 'valid' ? token : undefined);
@@ -298,8 +314,15 @@ export class GitHubStandin {
     });
   }
 
-  private takeFault(path: string): StandinFault | undefined {
-    const rule = this.faults.find((candidate) => candidate.remaining > 0 && (typeof candidate.path === 'string' ? candidate.path === path : candidate.path.test(path)));
+  private takeFault(method: string, url: URL): StandinFault | undefined {
+    const path = url.pathname;
+    const rule = this.faults.find(
+      (candidate) =>
+        candidate.remaining > 0 &&
+        (typeof candidate.path === 'string' ? candidate.path === path : candidate.path.test(path)) &&
+        (candidate.method === undefined || candidate.method === method) &&
+        Object.entries(candidate.query ?? {}).every(([name, value]) => url.searchParams.get(name) === value),
+    );
     if (!rule) return undefined;
     rule.remaining--;
     return rule.fault;
@@ -494,8 +517,19 @@ export class GitHubStandin {
   }
 
   private send(response: http.ServerResponse, url: URL, entry: LoggedRequest, reply: Reply): void {
+    const fault = entry.faultRule;
+    if (fault?.kind === 'lost-answer') {
+      // The reply was computed, so a write took effect; the client never learns of it.
+      if (fault.status === undefined) {
+        entry.status = 0;
+        response.socket?.destroy();
+        return;
+      }
+      reply = { status: fault.status, body: { message: 'Bad Gateway', documentation_url: DOC_URL } };
+    }
+    if (fault?.kind === 'edit-body' && reply.status === 200) reply = { ...reply, body: fault.edit(reply.body) };
     const window = this.window(entry.auth === 'valid' ? 'authenticated' : 'anonymous');
-    const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    const text = fault?.kind === 'malformed' && reply.status === 200 ? fault.text : reply.body === undefined ? '' : JSON.stringify(reply.body);
     const etag = `W/"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`;
     let status = reply.status;
     if (status === 200 && entry.ifNoneMatch !== undefined && etagMatches(entry.ifNoneMatch, etag)) status = 304;

@@ -717,3 +717,119 @@ describe('with GitHub unreachable', () => {
     assert.deepEqual(client.logMessages.filter((message) => handlerFailures.test(message)), [], 'no handler threw');
   });
 });
+
+describe('versioned edits (the client announces workspace.workspaceEdit.documentChanges)', () => {
+  let standin: GitHubStandin;
+  let root: string;
+  let cache: string;
+  let client: LspClient;
+  let serviceUri: string;
+  let serviceText: string;
+  let missingVUri: string;
+  const MISSING_V = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: 0.5.3\n';
+
+  before(async () => {
+    standin = await startGitHubStandin({ owners: [splitsOrganization()] });
+    root = await copySampleWorkspace();
+    cache = await makeTempDir();
+    await fs.writeFile(path.join(root, 'service/missing-v.yaml'), MISSING_V);
+    serviceText = await fs.readFile(path.join(root, 'service/service.yaml'), 'utf8');
+    serviceUri = fileUri(path.join(root, 'service/service.yaml'));
+    missingVUri = fileUri(path.join(root, 'service/missing-v.yaml'));
+    client = await startSettled({
+      folders: [root],
+      env: { KAYRON_GITHUB_API_URL: standin.apiUrl, KAYRON_GITHUB_OWNER: SPLITS_OWNER },
+      initializationOptions: { cacheDirectory: cache },
+      documentChanges: true,
+    });
+    await client.open(serviceUri, serviceText);
+    await client.open(missingVUri, MISSING_V);
+    await client.waitForDiagnostics(serviceUri, (list) => list.filter((diagnostic) => diagnostic.code === 'release-outdated').length === 2);
+    await client.waitForDiagnostics(missingVUri, (list) => list.some((diagnostic) => diagnostic.code === 'release-format'));
+  });
+  after(async () => {
+    await client?.dispose();
+    await standin?.close();
+    if (root) await removeTree(root);
+    if (cache) await removeTree(cache);
+  });
+
+  /**
+   * What an LSP editor does with a WorkspaceEdit (Neovim's apply_workspace_edit, VS Code's bulk edit): a TextDocumentEdit
+   * whose version is not the document's current one is rejected whole; plain `changes` cannot be checked and apply.
+   */
+  function applyAsEditor(uri: string, text: string, currentVersion: number, edit: WorkspaceEdit | null | undefined): { applied: boolean; text: string } {
+    assert.ok(edit, 'there is an edit');
+    for (const change of edit.documentChanges ?? []) {
+      if ('textDocument' in change && change.textDocument.uri === uri && change.textDocument.version !== null && change.textDocument.version !== currentVersion) return { applied: false, text };
+    }
+    return { applied: true, text: applyWorkspaceEdit(new Map([[uri, text]]), edit).get(uri) ?? '' };
+  }
+
+  /** The single TextDocumentEdit of `edit`, which must be a documentChanges edit of `uri`. */
+  function textDocumentEdit(edit: WorkspaceEdit | null | undefined, uri: string): { version: number | null } {
+    const changes = edit?.documentChanges ?? [];
+    assert.equal(edit?.changes, undefined, 'no unversioned changes');
+    assert.equal(changes.length, 1, JSON.stringify(edit));
+    const [change] = changes;
+    assert.ok(change && 'textDocument' in change && change.textDocument.uri === uri, JSON.stringify(change));
+    return change.textDocument;
+  }
+
+  /** Adds a comment line above everything, as a user typing before applying an action would. */
+  async function addLineAbove(uri: string, text: string): Promise<string> {
+    const since = client.mark();
+    await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# moved down\n' }]);
+    await client.waitForPublishCycle(since);
+    return `# moved down\n${text}`;
+  }
+
+  async function restore(uri: string, text: string): Promise<void> {
+    const since = client.mark();
+    await client.replace(uri, text);
+    await client.waitForPublishCycle(since);
+  }
+
+  it('a quick fix applied after a line was added above is rejected by its version, so the file is not corrupted', async () => {
+    const version = client.version(missingVUri);
+    const [fix] = (await codeActionsAt(client, missingVUri, at(MISSING_V, '0.5.3'))).filter((action) => action.title === 'Add the missing "v": v0.5.3');
+    assert.ok(fix, 'the quick fix is offered');
+    assert.equal(textDocumentEdit(fix.edit, missingVUri).version, version, 'the edit names the version it was computed for');
+    // Applied at once: the fix works.
+    assert.equal(applyAsEditor(missingVUri, MISSING_V, version ?? -1, fix.edit).text, MISSING_V.replace('0.5.3', 'v0.5.3'));
+    try {
+      const moved = await addLineAbove(missingVUri, MISSING_V);
+      const late = applyAsEditor(missingVUri, moved, client.version(missingVUri) ?? -1, fix.edit);
+      assert.equal(late.applied, false, `the stale edit was applied: ${JSON.stringify(late.text)}`);
+      assert.equal(late.text, moved);
+    } finally {
+      await restore(missingVUri, MISSING_V);
+    }
+  });
+
+  it('bumps, branch switches and "bump all" carry the version too, and are rejected once the text moved', async () => {
+    const version = client.version(serviceUri) ?? -1;
+    const actions = [
+      ...(await codeActionsAt(client, serviceUri, at(serviceText, '"v0.5.3"'))),
+      ...(await codeActionsAt(client, serviceUri, { line: 0, character: 0 }, ['source.kayron.bumpAll'])),
+    ].filter((action) => action.edit);
+    const kinds = new Set(actions.map((action) => action.kind));
+    assert.ok(['quickfix', 'refactor.rewrite.kayron.switch', 'source.kayron.bumpAll'].every((kind) => kinds.has(kind)), JSON.stringify([...kinds]));
+    for (const action of actions) assert.equal(textDocumentEdit(action.edit, serviceUri).version, version, action.title);
+    try {
+      const moved = await addLineAbove(serviceUri, serviceText);
+      for (const action of actions) assert.equal(applyAsEditor(serviceUri, moved, client.version(serviceUri) ?? -1, action.edit).applied, false, action.title);
+    } finally {
+      await restore(serviceUri, serviceText);
+    }
+  });
+
+  it('kayron/entryEdit names the open document\'s version, and version null for a file that is not open', async () => {
+    const open = await client.request<WorkspaceEdit | null>(EntryEditRequest, { uri: serviceUri, index: 1, action: { kind: 'release', tag: 'v0.5.20' } });
+    assert.equal(textDocumentEdit(open, serviceUri).version, client.version(serviceUri));
+    assert.equal(applyAsEditor(serviceUri, serviceText, client.version(serviceUri) ?? -1, open).text, serviceText.replace('"v0.5.3"', '"v0.5.20"'));
+    const infrastructureUri = fileUri(path.join(root, 'infrastructure/infrastructure.yaml'));
+    const closed = await client.request<WorkspaceEdit | null>(EntryEditRequest, { uri: infrastructureUri, index: 0, action: { kind: 'release', tag: 'v9.9.9' } });
+    assert.equal(textDocumentEdit(closed, infrastructureUri).version, null);
+  });
+});

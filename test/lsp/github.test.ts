@@ -590,3 +590,73 @@ describe('a 5xx that clears up', () => {
     }
   });
 });
+
+describe('a GitHub error that echoes the token encoded', () => {
+  // Characters that change under URL encoding, and no GitHub token shape, so only redaction by value can catch it.
+  const ECHOED_TOKEN = 's3cret/t0ken+echo=me';
+  const encodings = [
+    ['base64 of x-access-token:TOKEN', Buffer.from(`x-access-token:${ECHOED_TOKEN}`).toString('base64')],
+    ['base64 of TOKEN', Buffer.from(ECHOED_TOKEN).toString('base64')],
+    ['base64url of TOKEN inside a longer value', Buffer.from(`{"t":"${ECHOED_TOKEN}"}`).toString('base64url')],
+    ['URL-encoded x-access-token:TOKEN', encodeURIComponent(`x-access-token:${ECHOED_TOKEN}`)],
+    ['URL-encoded TOKEN', encodeURIComponent(ECHOED_TOKEN)],
+  ];
+
+  it('reaches neither the log, nor githubState.lastError, nor anything else the server writes, in any encoding', async () => {
+    const standin = await startGitHubStandin({ owners: [splitsOrganization()], tokens: [ECHOED_TOKEN] });
+    const message = `Resource not accessible; credentials ${encodings.map(([, encoded]) => encoded).join(' ')} were refused`;
+    standin.addFault({ path: EVERY_PATH, times: Number.MAX_SAFE_INTEGER, fault: { kind: 'status', status: 403, message } });
+    const workspace = await sampleWorkspace();
+    const client = await startSettled({
+      folders: [workspace.root],
+      env: environmentFor(standin, { GITHUB_TOKEN: ECHOED_TOKEN }),
+      initializationOptions: { cacheDirectory: workspace.cache },
+      recordStdout: true,
+    });
+    try {
+      const state = await client.waitForGitHubState((params) => params.lastError?.reason === 'forbidden' && params.unverified === SAMPLE_ENTRIES, { timeoutMs: 60_000 });
+      assert.match(state.lastError?.message ?? '', /credentials (?:\[REDACTED\] ){5}were refused/, 'the message got through, with every encoded token redacted');
+      const written = await everythingWritten(client, workspace.cache);
+      assert.ok(written.includes('Resource not accessible'), 'the error text was written (so the check below means something)');
+      for (const [name, encoded] of [['the token', ECHOED_TOKEN], ...encodings] as const) {
+        assert.equal(written.includes(encoded), false, `${name} (${encoded}) leaked`);
+      }
+    } finally {
+      await client.dispose();
+      await standin.close();
+      await removeWorkspace(workspace);
+    }
+  });
+});
+
+describe('a partial tag list', () => {
+  // kayron's 250 tags come in pages of 100; v0.2.24 is on page 2.
+  const ON_PAGE_TWO = 'v0.2.24';
+  const PAGE_FAULTS: [string, StandinFault][] = [
+    ['page 2 answers 404', { kind: 'status', status: 404, message: 'Not Found' }],
+    ['the tags on page 2 have no name', { kind: 'edit-body', edit: (body) => (body as Record<string, unknown>[]).map(({ name: _name, ...rest }) => rest) }],
+  ];
+  for (const [name, fault] of PAGE_FAULTS) {
+    it(`${name}: the pin on page 2 gets no release-unknown; the entry is counted unverified`, async () => {
+      const standin = await startGitHubStandin({ owners: [splitsOrganization()] });
+      standin.addFault({ path: `/repos/${SPLITS_OWNER}/kayron/tags`, query: { page: '2' }, times: Number.MAX_SAFE_INTEGER, fault });
+      const workspace = await sampleWorkspace();
+      const pinned = replaced(workspace.serviceText, 'release: "v0.5.3"', `release: "${ON_PAGE_TWO}"`);
+      await fs.writeFile(path.join(workspace.root, 'service/service.yaml'), pinned);
+      const client = await startSettled({ folders: [workspace.root], env: environmentFor(standin), initializationOptions: { cacheDirectory: workspace.cache } });
+      try {
+        const state = await client.waitForGitHubState((params) => params.unverified >= 1, { timeoutMs: 60_000 });
+        const stateSeq = client.githubStates.find((received) => received.params === state)?.seq ?? 0;
+        await client.waitForPublishCycle(stateSeq);
+        assert.ok(standin.requestsTo(`/repos/${SPLITS_OWNER}/kayron/tags`).some((request) => request.query.page === '2'), 'page 2 was asked for');
+        const kayronLine = rangeOf(pinned, ON_PAGE_TWO).start.line;
+        const onKayron = (client.latestDiagnostics(workspace.serviceUri) ?? []).filter((diagnostic) => diagnostic.range.start.line === kayronLine);
+        assert.deepEqual(codes(onKayron), [], `diagnostics on the kayron pin: ${JSON.stringify(onKayron)}`);
+      } finally {
+        await client.dispose();
+        await standin.close();
+        await removeWorkspace(workspace);
+      }
+    });
+  }
+});

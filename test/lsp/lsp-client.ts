@@ -89,6 +89,8 @@ export interface StartOptions {
   configuration?: Record<string, unknown>;
   /** Keep everything the server writes to stdout (JSON-RPC included) in `stdout`, e.g. to prove a secret never left it. */
   recordStdout?: boolean;
+  /** Advertise `workspace.workspaceEdit.documentChanges` (versioned edits), as VS Code and Neovim do. */
+  documentChanges?: boolean;
 }
 
 export class LspClient {
@@ -185,6 +187,7 @@ export class LspClient {
           workspace: {
             workspaceFolders: true,
             ...(options.configuration ? { configuration: true } : {}),
+            ...(options.documentChanges ? { workspaceEdit: { documentChanges: true } } : {}),
             didChangeWatchedFiles: { dynamicRegistration: options.watchFiles ?? true },
           },
           textDocument: {
@@ -293,6 +296,11 @@ export class LspClient {
     return this.change(uri, [{ text }]);
   }
 
+  /** The version of the open document as last sent (undefined when not open). */
+  version(uri: string): number | undefined {
+    return this.versions.get(uri);
+  }
+
   async close(uri: string): Promise<void> {
     this.versions.delete(uri);
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
@@ -361,6 +369,11 @@ export class LspClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Any notification, as it is (tests of malformed input send what a broken client would). */
+  async notify(method: string, params?: unknown): Promise<void> {
+    await this.connection.sendNotification(method, params);
   }
 
   /** `shutdown` then `exit`; resolves with the process exit code. */

@@ -5,7 +5,7 @@
  * install times are printed as test diagnostics, never asserted.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -108,7 +108,7 @@ describe('shipping the CLI (fresh clone of this working tree)', () => {
     assert.match(unknownMode.steps[1]?.stdout ?? '', /^::error title=kayron-releases::unknown mode 'deploy'/m);
   });
 
-  test('npm pack makes a package of the bundles, schema and documents that installs nothing else and lints a tree', (t) => {
+  test('npm pack makes a package of the bundles, schema and documents that installs nothing else and lints a tree', async (t) => {
     assert.ok(existsSync(path.join(clone, 'node_modules')), 'runs after the action test installed the clone');
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], clone).stdout) as { filename: string; size: number; files: { path: string }[] }[];
     const pack = packed[0];
@@ -131,6 +131,17 @@ describe('shipping the CLI (fresh clone of this working tree)', () => {
     assert.match(broken.stdout, /^service\/extra\.yaml:4:14 error release-format .*\[kayron lint\]$/m);
     const clean = spawnSync(bin, ['lint', '--json', releasesTree(path.join(scratch, 'tarball-clean'), false)], { encoding: 'utf8' });
     assert.equal(clean.status, 0, clean.stderr);
+    // The installed package also runs the language server for other editors.
+    const server = spawn(bin, ['server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    server.stdin.write(`Content-Length: ${Buffer.byteLength(initialize)}\r\n\r\n${initialize}`);
+    let answer = '';
+    for await (const chunk of server.stdout) {
+      answer += String(chunk);
+      if (answer.includes('"serverInfo"')) break;
+    }
+    server.kill();
+    assert.match(answer, /"serverInfo":\{"name":"kayron-releases"/);
     assert.deepEqual(
       JSON.parse(readFileSync(path.join(project, 'node_modules', 'kayron-releases', 'schema', 'release.schema.json'), 'utf8')),
       JSON.parse(readFileSync(path.join(ROOT, 'schema', 'release.schema.json'), 'utf8')),

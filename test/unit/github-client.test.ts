@@ -228,6 +228,27 @@ describe('helpers', () => {
     assert.equal(redact('{"authorization":"token s3cr3t"}', undefined), '{"authorization":"token [REDACTED]"}');
   });
 
+  test('redact catches the token base64-encoded (alone, as x-access-token:TOKEN, at any offset, url-safe) and percent-encoded', () => {
+    const token = 'plain/secret+value=42';
+    const forms = [
+      Buffer.from(token).toString('base64'),
+      Buffer.from(`x-access-token:${token}`).toString('base64'),
+      ...['', 'a', 'ab'].map((prefix) => Buffer.from(`${prefix}${token}!`).toString('base64')),
+      Buffer.from(`Basic x-access-token:${token}`).toString('base64url'),
+      encodeURIComponent(token),
+      encodeURIComponent(`x-access-token:${token}`),
+      [...token].map((char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`).join(''),
+    ];
+    for (const form of forms) {
+      const redacted = redact(`GitHub said: ${form} (denied)`, token);
+      assert.equal(redacted, 'GitHub said: [REDACTED] (denied)', form);
+    }
+    assert.equal(redact('authorization: Basic eC1hY2Nlc3MtdG9rZW46b3RoZXI=', undefined), 'authorization: Basic [REDACTED]');
+    // Ordinary text, base64 and percent-encoding that do not hold the token are left alone.
+    const harmless = 'see aGVsbG8gd29ybGQ= and 100%25 at https://github.com/acme/kayron?q=a%20b';
+    assert.equal(redact(harmless, token), harmless);
+  });
+
   test('API and web URLs for github.com and GitHub Enterprise', () => {
     assert.equal(normalizeApiUrl(undefined), 'https://api.github.com');
     assert.equal(normalizeApiUrl('https://ghe.example.com/api/v3/'), 'https://ghe.example.com/api/v3');

@@ -6,6 +6,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type W
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkDockerName, checkGithubName, checkReleaseTag, CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
 import type { Range } from '../kayron/problem';
+import { documentEdit } from './workspace-edits';
 
 export interface CodeActionContext {
   /** URI of the folder that holds the releases repository (for file renames). */
@@ -13,6 +14,8 @@ export interface CodeActionContext {
   relativePath: string;
   /** Whether a file already exists at a workspace-relative path (renames never overwrite). */
   exists(relativePath: string): boolean;
+  /** The client takes `documentChanges`: edits carry the document's version (see workspace-edits.ts). */
+  versionedEdits?: boolean;
 }
 
 interface ValueSpan {
@@ -38,8 +41,8 @@ function fix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, isPrefe
   return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred };
 }
 
-function textFix(title: string, document: TextDocument, diagnostic: Diagnostic, edits: TextEdit[], isPreferred = true): CodeAction {
-  return fix(title, diagnostic, { changes: { [document.uri]: edits } }, isPreferred);
+function versionedTextFix(title: string, document: TextDocument, diagnostic: Diagnostic, edits: TextEdit[], isPreferred: boolean, versioned: boolean): CodeAction {
+  return fix(title, diagnostic, documentEdit(document, edits, versioned), isPreferred);
 }
 
 /** Offsets of whole lines [first line start, end of last line incl. its line break). */
@@ -100,7 +103,7 @@ function quoteToAdd(text: string): '"' | "'" {
   return single > double ? "'" : '"';
 }
 
-function releaseTagFixes(document: TextDocument, diagnostic: Diagnostic): CodeAction[] {
+function releaseTagFixesOf(document: TextDocument, diagnostic: Diagnostic, versioned: boolean): CodeAction[] {
   const { inner, value } = valueSpan(document, diagnostic);
   const candidates: [string, string][] = [];
   const trimmed = value.trim();
@@ -113,10 +116,13 @@ function releaseTagFixes(document: TextDocument, diagnostic: Diagnostic): CodeAc
   return candidates
     .filter(([, tag]) => checkReleaseTag(tag) === undefined && !seen.has(tag) && seen.add(tag))
     .slice(0, 1)
-    .map(([title, tag]) => textFix(title, document, diagnostic, [replace(document, inner, tag)]));
+    .map(([title, tag]) => versionedTextFix(title, document, diagnostic, [replace(document, inner, tag)], true, versioned));
 }
 
 export function quickFixes(document: TextDocument, diagnostics: readonly Diagnostic[], context: CodeActionContext): CodeAction[] {
+  const textFix = (title: string, target: TextDocument, diagnostic: Diagnostic, edits: TextEdit[], isPreferred = true): CodeAction =>
+    versionedTextFix(title, target, diagnostic, edits, isPreferred, context.versionedEdits === true);
+  const releaseTagFixes = (target: TextDocument, diagnostic: Diagnostic): CodeAction[] => releaseTagFixesOf(target, diagnostic, context.versionedEdits === true);
   const text = document.getText();
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {

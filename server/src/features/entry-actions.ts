@@ -7,6 +7,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DecodedEntry } from '../yaml/decode';
 import { latestMinor, latestPatch, latestTag, newerTags, type VersionedTag } from '../github/versions';
 import { setReleaseEdit, switchBackEdits, switchToBranchEdits, commentedReleaseAbove, type OffsetEdit } from './release-edits';
+import { documentEdit } from './workspace-edits';
 
 /** Refactor kinds, so users can bind keys to them (`editor.action.codeAction` with a kind). */
 export const BUMP_KIND = `${CodeActionKind.RefactorRewrite}.kayron.bump`;
@@ -68,25 +69,28 @@ export interface EntryActionInput {
   branches: EntryBranch[] | undefined;
   /** The `release-outdated` diagnostic on this entry, if the client sent it (bumps then become quick fixes). */
   outdated?: Diagnostic | undefined;
+  /** The client takes `documentChanges`: edits carry `document.version` (see workspace-edits.ts). */
+  versionedEdits?: boolean;
 }
 
 export function entryActions(input: EntryActionInput): CodeAction[] {
   const { document, text, entry, tags, branches } = input;
   const actions: CodeAction[] = [];
   const uri = document.uri;
+  const edit = (edits: readonly OffsetEdit[]) => documentEdit(document, toTextEdits(document, edits), input.versionedEdits === true);
   const release = entry.deploy?.release;
   const branch = entry.deploy?.branch;
   if (release && release.value && !branch) {
     for (const target of tags ? bumpTargets(release.value, tags) : []) {
-      const edit = setReleaseEdit(text, entry, target.tag);
-      if (!edit) continue;
+      const bump = setReleaseEdit(text, entry, target.tag);
+      if (!bump) continue;
       const asFix = input.outdated !== undefined;
       actions.push({
         title: target.title,
         kind: asFix ? CodeActionKind.QuickFix : BUMP_KIND,
         ...(asFix && input.outdated ? { diagnostics: [input.outdated] } : {}),
         isPreferred: target.preferred,
-        edit: { changes: { [uri]: toTextEdits(document, [edit]) } },
+        edit: edit([bump]),
       });
     }
     for (const candidate of (branches ?? []).slice(0, INLINE_BRANCHES)) {
@@ -95,7 +99,7 @@ export function entryActions(input: EntryActionInput): CodeAction[] {
       actions.push({
         title: `Switch to branch ${candidate.name}${candidate.pullRequestTitle ? ` (${candidate.pullRequestTitle})` : ''}`,
         kind: SWITCH_KIND,
-        edit: { changes: { [uri]: toTextEdits(document, edits) } },
+        edit: edit(edits),
       });
     }
     // Only where a switch is possible at all (not in a flow mapping such as `deploy: { release: "v1" }`).
@@ -116,7 +120,7 @@ export function entryActions(input: EntryActionInput): CodeAction[] {
         title: commented ? `Switch back to release ${commented.tag}` : `Switch back to release ${fallback ?? ''} (latest)`,
         kind: SWITCH_KIND,
         isPreferred: true,
-        edit: { changes: { [uri]: toTextEdits(document, edits) } },
+        edit: edit(edits),
       });
     }
   }

@@ -165,8 +165,10 @@ export class GitHubCache {
         const previous = cached?.pages[page - 1];
         const response = await this.limiter.run(() => fetchPage(page, previous?.etag));
         if (response.kind === 'not-found') {
-          // A page past the end vanished between requests: the list simply got shorter.
-          notFound = page === 1;
+          // A 404 for the list itself is an answer; for a later page it leaves the list incomplete, and absence from
+          // an incomplete list proves nothing.
+          if (page > 1) throw new GitHubFailure('unexpected', `GitHub answered 404 for page ${page} of ${key}; the list is incomplete.`, 404);
+          notFound = true;
           break;
         }
         if (response.kind === 'not-modified') {

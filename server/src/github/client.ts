@@ -50,11 +50,56 @@ export interface GitHubClientOptions {
   log?: GitHubLog;
 }
 
-/** Replace the token (and anything shaped like a GitHub token or an Authorization value) in text meant for people. */
+/**
+ * Replace the token (and anything shaped like a GitHub token or an Authorization value) in text meant for people,
+ * also where it appears encoded: base64 or base64url of the token or of `x-access-token:TOKEN` (git's Basic
+ * credentials), at any alignment inside a longer base64 run, and percent-encoded.
+ */
 export function redact(text: string, token: string | undefined): string {
-  let result = token ? text.split(token).join('[REDACTED]') : text;
+  let result = text;
+  if (token) {
+    result = result.split(token).join('[REDACTED]');
+    result = redactBase64(result, token);
+    result = redactPercentEncoded(result, token);
+  }
   result = result.replace(/\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})/g, '[REDACTED]');
-  return result.replace(/(authorization["']?\s*[:=]\s*["']?(?:token|bearer)\s+)[^\s"',}]+/gi, '$1[REDACTED]');
+  result = result.replace(/(authorization["']?\s*[:=]\s*["']?(?:token|bearer)\s+)[^\s"',}]+/gi, '$1[REDACTED]');
+  return result.replace(/(authorization["']?\s*[:=]\s*["']?basic\s+)[A-Za-z0-9+/=_-]+/gi, '$1[REDACTED]');
+}
+
+/** Base64 text that only an encoding of the token can contain, for each of the three byte alignments. */
+function base64Cores(token: string): string[] {
+  const cores = new Set<string>();
+  for (const secret of [token, `x-access-token:${token}`]) {
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let shift = 0; shift < 3; shift++) {
+      const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+      // Characters that also depend on the neighbouring bytes are cut off at both ends.
+      const core = encoded.slice(shift === 0 ? 0 : shift + 1, encoded.length - 4);
+      if (core.length >= 8) {
+        cores.add(core);
+        cores.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+      }
+    }
+  }
+  return [...cores];
+}
+
+function redactBase64(text: string, token: string): string {
+  const cores = base64Cores(token);
+  return text.replace(/[A-Za-z0-9+/_-]{8,}={0,2}/g, (run) => (cores.some((core) => run.includes(core)) ? '[REDACTED]' : run));
+}
+
+function redactPercentEncoded(text: string, token: string): string {
+  return text.replace(/(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-])*/g, (run) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(run.replace(/\+/g, ' '));
+    } catch {
+      return run;
+    }
+    return decoded.includes(token) || redactBase64(decoded, token) !== decoded ? '[REDACTED]' : run;
+  });
 }
 
 /** Trailing slashes off; empty means github.com. */

@@ -292,13 +292,20 @@ export class GitHubProviders implements GitHubData {
     key: string,
     route: string,
     params: Record<string, string | number>,
-    map: (raw: unknown) => T | undefined,
+    map: (raw: unknown) => T | typeof NOT_OURS | undefined,
     options?: LoadOptions,
   ): Promise<GitHubResult<T[]>> {
     const mapPage = (data: unknown): T[] => {
       if (!Array.isArray(data)) throw new GitHubFailure('unexpected', `GitHub answered ${route} with something other than a list.`);
-      // Items that do not map (a fork's pull request, a malformed entry) are left out.
-      return data.map(map).filter((item): item is T => item !== undefined);
+      const items: T[] = [];
+      for (const raw of data) {
+        const item = map(raw);
+        // An item that does not parse makes the whole list unverified: what it named is unknown, not absent.
+        if (item === undefined) throw new GitHubFailure('unexpected', `GitHub answered ${route} with an item of an unexpected shape.`);
+        // Items GitHub lists that are not ours (a fork's pull request) are left out on purpose.
+        if (item !== NOT_OURS) items.push(item);
+      }
+      return items;
     };
     const load = await this.cache.load(key, (page, etag) => this.fetchPage(route, { ...params, per_page: MAX_PER_PAGE, page }, etag, mapPage), options);
     return this.toResult(key, load, (entry) => entry.pages.flatMap((page) => page.data as T[]));
@@ -364,6 +371,9 @@ function groupByHead(pulls: GitHubPullRequest[]): Map<string, GitHubPullRequest[
 
 type Json = Record<string, unknown>;
 
+/** A well-formed list item that is deliberately left out (a pull request from a fork). */
+const NOT_OURS = Symbol('not ours');
+
 function asObject(value: unknown): Json | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
@@ -403,14 +413,14 @@ function mapBranch(raw: unknown): GitHubBranch | undefined {
   return { name, sha: text(asObject(branch?.commit)?.sha) ?? '', protected: branch?.protected === true };
 }
 
-function mapPullRequest(raw: unknown, fullName: string): GitHubPullRequest | undefined {
+function mapPullRequest(raw: unknown, fullName: string): GitHubPullRequest | typeof NOT_OURS | undefined {
   const pull = asObject(raw);
   const head = asObject(pull?.head);
   const headRef = text(head?.ref);
   const headRepo = text(asObject(head?.repo)?.full_name)?.toLowerCase();
   if (pull === undefined || headRef === undefined || typeof pull.number !== 'number') return undefined;
-  // A fork's branch of the same name is not a branch of this repository.
-  if (headRepo !== fullName) return undefined;
+  // A fork's branch of the same name is not a branch of this repository (a deleted fork has no repo at all).
+  if (headRepo !== fullName) return NOT_OURS;
   return {
     number: pull.number,
     title: text(pull.title) ?? '',

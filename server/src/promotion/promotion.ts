@@ -4,7 +4,9 @@
  * Planning reads only (GitHub through the executor, the local clone with the environments modules) and returns a
  * preview of every change plus a recipe; execution replays the recipe through the executor after re-checking that
  * GitHub still looks as it did when the preview was made. Every flow is idempotent: what already exists is returned
- * instead of being created twice, and a failure after the first write removes what this run created.
+ * instead of being created twice, and a failure after the first write removes what this run created. A write whose
+ * answer is lost (no answer, or a 5xx, after which GitHub may still have done it) is followed by a read of GitHub's
+ * state, and that state is what is reported and what decides any clean-up.
  */
 import * as semver from 'semver';
 import { versionTag } from '../github/versions';
@@ -407,22 +409,68 @@ async function planProduction(inputs: PromotionInputs, executor: PromotionExecut
   return { plan, recipe: plan.blocked || nothingToDo ? undefined : { kind: 'production', tag, target: defaultHead, name: tag, body } };
 }
 
+/** What GitHub has for a planned release: nothing, the release on the planned commit, a bare tag there, or a tag elsewhere. */
+type ReleaseState = { kind: 'none' } | { kind: 'released'; url: string } | { kind: 'tag-only' } | { kind: 'elsewhere'; commit: string; url: string | undefined };
+
+async function releaseState(remote: RemoteRepository, recipe: Extract<Recipe, { kind: 'production' }>): Promise<ReleaseState> {
+  const tagCommit = await remote.refSha(`tags/${recipe.tag}`);
+  if (!tagCommit) return { kind: 'none' };
+  const release = await remote.releaseByTag(recipe.tag);
+  if (tagCommit !== recipe.target) return { kind: 'elsewhere', commit: tagCommit, url: release?.url || undefined };
+  return release ? { kind: 'released', url: release.url } : { kind: 'tag-only' };
+}
+
+/** A write whose answer says nothing about what happened: no answer at all, or a 5xx (GitHub may have done it anyway). */
+function describeLostAnswer(error: unknown): string {
+  return `got no answer (${error instanceof Error ? error.message : String(error)})`;
+}
+
 async function executeProduction(inputs: PromotionInputs, executor: PromotionExecutor, recipe: Extract<Recipe, { kind: 'production' }>): Promise<ExecutionOutcome> {
   const remote = new RemoteRepository(inputs.repository, executor);
-  if (await remote.refSha(`tags/${recipe.tag}`)) {
-    const existing = await remote.releaseByTag(recipe.tag);
-    throw new PromotionError('conflict', `The tag ${recipe.tag} already exists${existing?.url ? ` (${existing.url})` : ''}; no release was created.`);
+  const plannedUrl = releasesUrl(inputs, `/releases/tag/${encodePath(recipe.tag)}`);
+  const linkTo = (url: string | undefined): PromotionLink[] => [{ label: 'Open release', url: url || plannedUrl }];
+  const conflict = (state: Extract<ReleaseState, { kind: 'elsewhere' }>): PromotionError =>
+    new PromotionError('conflict', `The tag ${recipe.tag} already exists on ${short(state.commit)}, not on the planned ${short(recipe.target)}${state.url ? ` (${state.url})` : ''}; no release was created.`);
+  // Idempotent: the release this recipe describes may exist already (an earlier run whose answer was lost).
+  const before = await releaseState(remote, recipe);
+  if (before.kind === 'released') return { message: `Release ${recipe.tag} already exists on ${short(recipe.target)}; nothing was changed.`, links: linkTo(before.url) };
+  if (before.kind === 'elsewhere') throw conflict(before);
+
+  /** After an answer that does not say what happened, GitHub's state is the answer. */
+  const afterLostAnswer = async (what: string): Promise<ExecutionOutcome> => {
+    let after: ReleaseState;
+    try {
+      after = await releaseState(remote, recipe);
+    } catch {
+      throw new PromotionError('failed', `Creating release ${recipe.tag} ${what}, and GitHub could not be asked whether it exists: look at ${plannedUrl}. Running the promotion again is safe: a release ${recipe.tag} on ${short(recipe.target)} counts as done.`);
+    }
+    if (after.kind === 'released') return { message: `Created release ${recipe.tag} on ${short(recipe.target)} (GitHub's answer was lost; the release is there).`, links: linkTo(after.url) };
+    if (after.kind === 'elsewhere') throw conflict(after);
+    const left = after.kind === 'tag-only' ? `GitHub has the tag ${recipe.tag} on ${short(recipe.target)} but no release: running the promotion again creates the release on it.` : 'no release was created.';
+    throw new PromotionError('failed', `Creating release ${recipe.tag} ${what}; ${left}`);
+  };
+  let response;
+  try {
+    // A bare tag on the planned commit (from a lost answer) is used as it is: GitHub releases an existing tag.
+    response = await executor.mutate<{ html_url?: string }>(
+      'POST',
+      remote.path('/releases'),
+      { tag_name: recipe.tag, target_commitish: recipe.target, name: recipe.name, body: recipe.body, draft: false, prerelease: false, make_latest: 'true' },
+      { html_url: plannedUrl },
+    );
+  } catch (error) {
+    return afterLostAnswer(describeLostAnswer(error));
   }
-  const response = await executor.mutate<{ html_url?: string }>(
-    'POST',
-    remote.path('/releases'),
-    { tag_name: recipe.tag, target_commitish: recipe.target, name: recipe.name, body: recipe.body, draft: false, prerelease: false, make_latest: 'true' },
-    { html_url: releasesUrl(inputs, `/releases/tag/${encodePath(recipe.tag)}`) },
-  );
-  if (response.status === 422) throw new PromotionError('conflict', executor.describeFailure(response, `Creating release ${recipe.tag}`));
+  if (response.status >= 500) return afterLostAnswer(`failed: ${executor.describeFailure(response, 'GitHub')}`);
+  if (response.status === 422) {
+    // Someone released meanwhile: the same release is success, anything else a conflict.
+    const raced = await releaseState(remote, recipe).catch(() => undefined);
+    if (raced?.kind === 'released') return { message: `Release ${recipe.tag} already exists on ${short(recipe.target)}; nothing was changed.`, links: linkTo(raced.url) };
+    if (raced?.kind === 'elsewhere') throw conflict(raced);
+    throw new PromotionError('conflict', executor.describeFailure(response, `Creating release ${recipe.tag}`));
+  }
   if (response.status !== 201 && response.status !== 0) throw new PromotionError('failed', executor.describeFailure(response, `Creating release ${recipe.tag}`));
-  const url = response.data.html_url ?? releasesUrl(inputs, `/releases/tag/${encodePath(recipe.tag)}`);
-  return { message: `${executor.dryRun ? 'Would create' : 'Created'} release ${recipe.tag} on ${short(recipe.target)}.`, links: [{ label: 'Open release', url }] };
+  return { message: `${executor.dryRun ? 'Would create' : 'Created'} release ${recipe.tag} on ${short(recipe.target)}.`, links: linkTo(response.data.html_url) };
 }
 
 // ───────────────────────────── services → staging (pull request) ─────────────────────────────
@@ -558,9 +606,23 @@ async function executeStaging(inputs: PromotionInputs, executor: PromotionExecut
     if (!same.every(Boolean)) throw new PromotionError('conflict', `The branch ${recipe.branch} exists with other content; nothing was changed.`);
   } else {
     const commit = await commitFiles(executor, remote, recipe.base, recipe.files, recipe.title);
-    const ref = await executor.mutate('POST', remote.path('/git/refs'), { ref: refName(recipe.branch), sha: commit }, {});
-    if (ref.status === 422) throw new PromotionError('conflict', executor.describeFailure(ref, `Creating ${recipe.branch}`));
-    if (ref.status !== 201 && ref.status !== 0) throw new PromotionError('failed', executor.describeFailure(ref, `Creating ${recipe.branch}`));
+    let ref;
+    try {
+      ref = await executor.mutate('POST', remote.path('/git/refs'), { ref: refName(recipe.branch), sha: commit }, {});
+    } catch (error) {
+      ref = { lost: describeLostAnswer(error) };
+    }
+    if ('lost' in ref || ref.status >= 500) {
+      // GitHub may have created the branch anyway: its state decides.
+      const what = 'lost' in ref ? ref.lost : `failed: ${executor.describeFailure(ref, 'GitHub')}`;
+      const head = await remote.refSha(`heads/${recipe.branch}`).catch(() => null);
+      if (head === null) throw new PromotionError('failed', `Creating the branch ${recipe.branch} ${what}, and GitHub could not be asked whether it exists: look on GitHub before running the promotion again (it reuses the branch when it has exactly these changes).`);
+      if (head === undefined) throw new PromotionError('failed', `Creating the branch ${recipe.branch} ${what}; GitHub has no such branch, so nothing is left behind.`);
+      if (head !== commit) throw new PromotionError('conflict', `Creating the branch ${recipe.branch} ${what}, and the branch now exists at ${short(head)}, not at this run's commit ${short(commit)}; nothing else was changed.`);
+    } else {
+      if (ref.status === 422) throw new PromotionError('conflict', executor.describeFailure(ref, `Creating ${recipe.branch}`));
+      if (ref.status !== 201 && ref.status !== 0) throw new PromotionError('failed', executor.describeFailure(ref, `Creating ${recipe.branch}`));
+    }
     created = !executor.dryRun;
   }
 
@@ -571,6 +633,23 @@ async function executeStaging(inputs: PromotionInputs, executor: PromotionExecut
     const removed = removal !== undefined && (removal.status === 204 || removal.status === 200);
     throw new PromotionError('failed', `${reason} ${removed ? `The branch ${recipe.branch} was deleted again; nothing is left behind.` : `Deleting the branch ${recipe.branch} failed too: delete it on GitHub.`}`);
   };
+  /**
+   * No answer, or a 5xx: GitHub may have opened the pull request anyway, and deleting its branch would close it. So
+   * ask first: an open pull request is the result; only without one is the branch removed again.
+   */
+  const afterLostAnswer = async (reason: string): Promise<ExecutionOutcome> => {
+    let opened;
+    try {
+      opened = await remote.openPull(recipe.branch, recipe.defaultBranch);
+    } catch {
+      throw new PromotionError(
+        'failed',
+        `${reason} GitHub could not be asked whether the pull request was opened, so the branch ${recipe.branch} is kept (deleting it would close a pull request that may exist): look at ${releasesUrl(inputs, `/pulls`)}. Running the promotion again opens the pull request if there is none.`,
+      );
+    }
+    if (opened) return openPullOutcome(opened, "Opened (GitHub's answer was lost; the pull request is there)");
+    return cleanUp(reason);
+  };
   let pull;
   try {
     pull = await executor.mutate<{ number?: number; html_url?: string }>(
@@ -580,7 +659,7 @@ async function executeStaging(inputs: PromotionInputs, executor: PromotionExecut
       { number: 0, html_url: releasesUrl(inputs, `/compare/${encodePath(recipe.defaultBranch)}...${encodePath(recipe.branch)}`) },
     );
   } catch (error) {
-    return cleanUp(`Opening the pull request failed: ${error instanceof Error ? error.message : String(error)}.`);
+    return afterLostAnswer(`Opening the pull request failed: ${error instanceof Error ? error.message : String(error)}.`);
   }
   if (pull.status === 422) {
     // Someone (or an earlier run whose answer was lost) opened it meanwhile: that one is the result.
@@ -588,6 +667,7 @@ async function executeStaging(inputs: PromotionInputs, executor: PromotionExecut
     if (raced) return openPullOutcome(raced, 'Already open:');
     return cleanUp(`${executor.describeFailure(pull, 'Opening the pull request')}.`);
   }
+  if (pull.status >= 500) return afterLostAnswer(`${executor.describeFailure(pull, 'Opening the pull request')}.`);
   if (pull.status !== 201 && pull.status !== 0) return cleanUp(`${executor.describeFailure(pull, 'Opening the pull request')}.`);
   if (executor.dryRun) return { message: `Would open "${recipe.title}" from ${recipe.branch}.`, links: [] };
   return openPullOutcome({ number: pull.data.number ?? 0, url: pull.data.html_url ?? '' }, 'Opened');
@@ -664,9 +744,19 @@ async function executeTestingDeploy(inputs: PromotionInputs, executor: Promotion
     throw new PromotionError('stale', `${TESTING_BRANCH} moved since the preview (${short(expected) === '?' ? 'missing' : short(expected)} → ${now ? short(now) : 'missing'}): preview again.`);
   }
   const commit = await commitFiles(executor, remote, recipe.base, [{ path: recipe.path, text: recipe.text }], recipe.message);
-  const update = recipe.exists
-    ? await executor.mutate('PATCH', remote.path(`/git/refs/heads/${TESTING_BRANCH}`), { sha: commit, force: false }, {})
-    : await executor.mutate('POST', remote.path('/git/refs'), { ref: refName(TESTING_BRANCH), sha: commit }, {});
+  let update;
+  try {
+    update = recipe.exists
+      ? await executor.mutate('PATCH', remote.path(`/git/refs/heads/${TESTING_BRANCH}`), { sha: commit, force: false }, {})
+      : await executor.mutate('POST', remote.path('/git/refs'), { ref: refName(TESTING_BRANCH), sha: commit }, {});
+  } catch (error) {
+    update = { lost: describeLostAnswer(error) };
+  }
+  if ('lost' in update || update.status >= 500) {
+    const what = 'lost' in update ? update.lost : `failed: ${executor.describeFailure(update, 'GitHub')}`;
+    await testingAfterLostAnswer(remote, `Updating ${TESTING_BRANCH} ${what}`, commit);
+    return { message: `Updated ${TESTING_BRANCH}: ${recipe.message} (GitHub's answer was lost; ${TESTING_BRANCH} is at the new commit).`, links: [{ label: 'Open commit', url: releasesUrl(inputs, `/commit/${commit}`) }, { label: `Open ${TESTING_BRANCH} branch`, url: branchUrl }] };
+  }
   if (update.status === 422) throw new PromotionError('stale', `${executor.describeFailure(update, `Updating ${TESTING_BRANCH}`)}: it moved meanwhile; nothing was changed. Preview again.`);
   if (![200, 201, 0].includes(update.status)) throw new PromotionError('failed', executor.describeFailure(update, `Updating ${TESTING_BRANCH}`));
   const commitUrl = releasesUrl(inputs, `/commit/${commit}`);
@@ -736,9 +826,26 @@ async function executeTestingReset(inputs: PromotionInputs, executor: PromotionE
   const now = await remote.refSha(`heads/${TESTING_BRANCH}`);
   if (now === recipe.to) return { message: `${TESTING_BRANCH} is already at ${short(recipe.to)}.`, links };
   if (now !== recipe.from) throw new PromotionError('stale', `${TESTING_BRANCH} moved since the preview (${short(recipe.from)} → ${now ? short(now) : 'missing'}): preview again.`);
-  const update = await executor.mutate('PATCH', remote.path(`/git/refs/heads/${TESTING_BRANCH}`), { sha: recipe.to, force: true }, {});
+  let update;
+  try {
+    update = await executor.mutate('PATCH', remote.path(`/git/refs/heads/${TESTING_BRANCH}`), { sha: recipe.to, force: true }, {});
+  } catch (error) {
+    update = { lost: describeLostAnswer(error) };
+  }
+  if ('lost' in update || update.status >= 500) {
+    await testingAfterLostAnswer(remote, `Resetting ${TESTING_BRANCH} ${'lost' in update ? update.lost : `failed: ${executor.describeFailure(update, 'GitHub')}`}`, recipe.to);
+    return { message: `Reset ${TESTING_BRANCH} to ${short(recipe.to)} (GitHub's answer was lost; ${TESTING_BRANCH} is there).`, links };
+  }
   if (![200, 0].includes(update.status)) throw new PromotionError('failed', executor.describeFailure(update, `Resetting ${TESTING_BRANCH}`));
   return { message: `${executor.dryRun ? 'Would reset' : 'Reset'} ${TESTING_BRANCH} to ${short(recipe.to)}.`, links };
+}
+
+/** After a ref update whose answer was lost: returns when `testing` is at `wanted`, else reports where it is. */
+async function testingAfterLostAnswer(remote: RemoteRepository, what: string, wanted: string): Promise<void> {
+  const now = await remote.refSha(`heads/${TESTING_BRANCH}`).catch(() => null);
+  if (now === wanted) return;
+  if (now === null) throw new PromotionError('failed', `${what}, and GitHub could not be asked where ${TESTING_BRANCH} is: look on GitHub before running it again.`);
+  throw new PromotionError('failed', `${what}; ${TESTING_BRANCH} is ${now ? `at ${short(now)}` : 'missing'} on GitHub, so it was not changed.`);
 }
 
 // ───────────────────────────── entry points ─────────────────────────────

@@ -22,6 +22,7 @@ import {
 import type { GitHubSession } from './github-session';
 import type { DecodedEntry } from '../yaml/decode';
 import { lineFinder } from '../features/text-lines';
+import { documentEdit } from '../features/workspace-edits';
 import type { ReleaseWorkspace } from './release-workspace';
 
 export interface EntryServiceDeps {
@@ -30,6 +31,8 @@ export interface EntryServiceDeps {
   github(): GitHubSession | undefined;
   /** The open editor document for a URI, if any (positions must match what the editor shows). */
   openDocument(uri: string): TextDocument | undefined;
+  /** The client takes `documentChanges`, so edits carry the version they were computed for. */
+  versionedEdits(): boolean;
 }
 
 async function tagsFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, github: string): Promise<VersionedTag[] | undefined> {
@@ -49,18 +52,18 @@ async function branchesFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, 
     .map((branch) => ({ name: branch.name, ...(branch.pullRequestTitle ? { pullRequestTitle: branch.pullRequestTitle } : {}) }));
 }
 
-function documentFor(deps: EntryServiceDeps, uri: string, text: string): TextDocument {
-  const open = deps.openDocument(uri);
-  if (open) return open;
-  return TextDocument.create(uri, 'kayron-release', 0, text.startsWith('\ufeff') ? text.slice(1) : text);
-}
-
 /**
  * A release file's text and entries once its analysis is current (a deferred one has finished) and describes what
  * the editor shows, so offsets from the entries can become edits. Undefined otherwise, and for a file with a
  * byte-order mark: Kayron rejects it outright (no entries), and its offsets would be the editor's plus one.
+ * `document` is a snapshot of that text with the editor's version then (null for a file that is not open): the open
+ * document object changes with every edit, and edits must be positioned on, and carry the version of, the text they
+ * were computed from.
  */
-async function currentEntries(deps: EntryServiceDeps, uri: string): Promise<{ workspace: ReleaseWorkspace; relativePath: string; text: string; entries: DecodedEntry[] } | undefined> {
+async function currentEntries(
+  deps: EntryServiceDeps,
+  uri: string,
+): Promise<{ workspace: ReleaseWorkspace; relativePath: string; text: string; entries: DecodedEntry[]; document: TextDocument; version: number | null } | undefined> {
   const located = deps.locate(uri);
   if (!located) return undefined;
   const { workspace, relativePath } = located;
@@ -68,15 +71,23 @@ async function currentEntries(deps: EntryServiceDeps, uri: string): Promise<{ wo
   const text = workspace.textOf(relativePath);
   const open = deps.openDocument(uri);
   if (text === undefined || text.startsWith('\ufeff') || (open && open.getText() !== text)) return undefined;
-  return { workspace, relativePath, text, entries: workspace.analysisOf(relativePath)?.decoded?.entries ?? [] };
+  const version = open ? open.version : null;
+  const document = TextDocument.create(uri, open?.languageId ?? 'kayron-release', version ?? 0, text);
+  return { workspace, relativePath, text, entries: workspace.analysisOf(relativePath)?.decoded?.entries ?? [], document, version };
+}
+
+/** Whether the editor still shows the text edits were computed for (for clients that cannot be told the version). */
+function stillCurrent(deps: EntryServiceDeps, uri: string, version: number | null): boolean {
+  return version === null || deps.openDocument(uri)?.version === version;
 }
 
 /** Code actions for the entries under `params.range`, and "Bump all services to latest" for the file. */
 export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActionParams): Promise<CodeAction[]> {
-  const document = deps.openDocument(params.textDocument.uri);
-  const current = document && (await currentEntries(deps, params.textDocument.uri));
-  if (!document || !current) return [];
-  const { workspace, text, entries } = current;
+  if (!deps.openDocument(params.textDocument.uri)) return [];
+  const current = await currentEntries(deps, params.textDocument.uri);
+  if (!current || current.version === null) return [];
+  const { workspace, text, entries, document, version } = current;
+  const versionedEdits = deps.versionedEdits();
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
   const start = document.offsetAt(params.range.start);
@@ -89,7 +100,7 @@ export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActio
     const outdated = params.context.diagnostics.find((diagnostic) => diagnostic.code === 'release-outdated' && deploy?.release && document.offsetAt(diagnostic.range.start) === deploy.release.valueRange[0]);
     const tags = await tagsFor(deps, workspace, entry.github.value);
     const branches = deploy?.release ? await branchesFor(deps, workspace, entry.github.value) : undefined;
-    actions.push(...entryActions({ document, text, entry, tags, branches, outdated }).filter((action) => wants(action.kind ?? CodeActionKind.Empty)));
+    actions.push(...entryActions({ document, text, entry, tags, branches, outdated, versionedEdits }).filter((action) => wants(action.kind ?? CodeActionKind.Empty)));
   }
   if (only?.some((kind) => BUMP_ALL_KIND.startsWith(kind)) && deps.github()?.context(workspace)) {
     const tagCache = new Map<string, VersionedTag[] | undefined>();
@@ -98,9 +109,11 @@ export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActio
     }
     const edits = bumpAllEdits(text, entries, (github) => tagCache.get(github));
     if (edits.length > 0) {
-      actions.push({ title: `Bump all services to latest (${edits.length})`, kind: BUMP_ALL_KIND, edit: { changes: { [document.uri]: toTextEdits(document, edits) } } });
+      actions.push({ title: `Bump all services to latest (${edits.length})`, kind: BUMP_ALL_KIND, edit: documentEdit({ uri: document.uri, version }, toTextEdits(document, edits), versionedEdits) });
     }
   }
+  // GitHub lookups above take time: a client that cannot reject a stale edit by its version gets none.
+  if (!versionedEdits && !stillCurrent(deps, document.uri, version)) return [];
   return actions;
 }
 
@@ -168,8 +181,9 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
         edits = switchBackEdits(text, entry, tags ? latestTag(tags)?.name : undefined);
       }
       if (!edits) return null;
-      const document = documentFor(deps, params.uri, text);
-      return { changes: { [params.uri]: toTextEdits(document, edits) } };
+      const versionedEdits = deps.versionedEdits();
+      if (!versionedEdits && !stillCurrent(deps, params.uri, current.version)) return null;
+      return documentEdit({ uri: params.uri, version: current.version }, toTextEdits(current.document, edits), versionedEdits);
     }),
   );
 }
