@@ -61,14 +61,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
     ...registerCommands({ client: languageClient, log, auth, plans }),
     ...registerPromotion({ client: languageClient, log }),
     ...registerEnvironmentViews({ client: languageClient, log, state: context.workspaceState }),
-    // A new session, a sign-out or granted trust changes what the server may fetch: restart it with the new environment.
+    // A new session, a sign-out or granted trust changes what the server may fetch: restart it with the new environment
+    // (the token travels only in the server's environment, never in an LSP message).
     auth.onDidChange(() => {
       setServerToken(auth.token);
       void languageClient.restart();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.restart()),
+    // Trust granted: the server starts again trusted (git, network) and, when signed in, with the token. No reload.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      setServerToken(auth.token);
+      void languageClient.restart();
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('kayron.github.enabled')) void languageClient.restart();
+      // The git executable is read at start-up: a new `git.path` restarts the server (in trusted folders; untrusted ones run no git).
+      else if (event.affectsConfiguration('git.path') && vscode.workspace.isTrusted) void languageClient.restart();
     }),
   );
   // Silent: uses an existing session, never prompts on activation.

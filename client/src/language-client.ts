@@ -10,9 +10,20 @@ import { TOKEN_ENVIRONMENT_VARIABLE } from './auth';
  */
 export const serverEnvironment: NodeJS.ProcessEnv = { ...process.env };
 
+/** Sets the token the next (re)start hands to the server: none while the workspace is not trusted. */
 export function setServerToken(token: string | undefined): void {
-  if (token) serverEnvironment[TOKEN_ENVIRONMENT_VARIABLE] = token;
+  if (token && vscode.workspace.isTrusted) serverEnvironment[TOKEN_ENVIRONMENT_VARIABLE] = token;
   else delete serverEnvironment[TOKEN_ENVIRONMENT_VARIABLE];
+}
+
+/**
+ * VS Code's `git.path` (a path or a list of paths, the first one that exists wins there): the server runs the first
+ * one given, so the environments use the same git as the Source Control view.
+ */
+export function configuredGitPath(): string | undefined {
+  const value = vscode.workspace.getConfiguration('git').get<unknown>('path');
+  const candidates = Array.isArray(value) ? (value as unknown[]) : [value];
+  return candidates.find((candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '');
 }
 
 /** `kayron.github.enabled`: off means no network request at all (read at each server start). */
@@ -37,11 +48,15 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     outputChannel: log,
     traceOutputChannel: vscode.window.createOutputChannel('Kayron Releases (trace)'),
     synchronize: { configurationSection: 'kayron' },
-    initializationOptions: (): InitializationOptions => ({
-      cacheDirectory: vscode.Uri.joinPath(context.globalStorageUri, 'github').fsPath,
-      trusted: vscode.workspace.isTrusted,
-      githubEnabled: githubEnabled(),
-    }),
+    initializationOptions: (): InitializationOptions => {
+      const gitPath = configuredGitPath();
+      return {
+        cacheDirectory: vscode.Uri.joinPath(context.globalStorageUri, 'github').fsPath,
+        trusted: vscode.workspace.isTrusted,
+        githubEnabled: githubEnabled(),
+        ...(gitPath ? { gitPath } : {}),
+      };
+    },
   };
   return new LanguageClient('kayron', 'Kayron Releases', serverOptions, clientOptions);
 }

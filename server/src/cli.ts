@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STATUS_HELP, STATUS_USAGE } from './environments/status-command';
 import { PLAN_HELP, PLAN_USAGE } from './plan/plan-usage';
 import { lintDiagnostics, lintTree, type JsonDiagnostic } from './features/lint-tree';
+import { kayronVerdictKind, type KayronVerdictKind } from './features/validate';
 import { releaseJsonSchema } from './schema/json-schema';
 
 /** Injected by esbuild from package.json (`define`); absent when the sources run unbundled. */
@@ -87,10 +88,17 @@ async function lint(args: string[]): Promise<number> {
     return 2;
   }
   const diagnostics = lintDiagnostics(result);
-  const verdict = result.kayronVerdict;
-  const counts = { files: result.files.length, errors: diagnostics.filter((d) => d.severity === 'error').length, warnings: diagnostics.filter((d) => d.severity === 'warning').length, kayronFails: verdict !== undefined };
+  const kayronVerdict = kayronVerdictKind(result);
+  const unchecked = result.unchecked.map((file) => ({ file: file.relativePath, code: file.problem.code, reason: file.problem.message }));
+  const counts: LintCounts = {
+    files: result.files.length - unchecked.length,
+    errors: diagnostics.filter((d) => d.severity === 'error').length,
+    warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+    verdict: kayronVerdict,
+    unchecked: unchecked.map((file) => file.file),
+  };
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ root, files: result.files.map((file) => file.relativePath), diagnostics }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ root, kayronVerdict, ...(unchecked.length > 0 ? { unchecked } : {}), files: result.files.map((file) => file.relativePath), diagnostics }, null, 2)}\n`);
   } else if (format === 'github') {
     // GitHub attaches an annotation to `file=` relative to the checkout, which ROOT need not be.
     const base = process.env['GITHUB_WORKSPACE'] || process.cwd();
@@ -106,7 +114,8 @@ async function lint(args: string[]): Promise<number> {
     }
     process.stdout.write(summary(counts));
   }
-  return counts.errors > 0 ? 1 : 0;
+  // An unknown verdict is never a pass: a file Kayron loads was not checked.
+  return counts.errors > 0 || counts.verdict !== 'pass' ? 1 : 0;
 }
 
 /** One GitHub workflow command (`::error file=…,line=…::message`), escaped as the runner expects. */
@@ -118,16 +127,20 @@ function annotation(d: JsonDiagnostic, file: string): string {
 }
 
 interface LintCounts {
+  /** Files read and checked (unchecked ones are listed in `unchecked`). */
   files: number;
   errors: number;
   warnings: number;
-  kayronFails: boolean;
+  verdict: KayronVerdictKind;
+  unchecked: string[];
 }
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 function summary(counts: LintCounts): string {
-  const verdict = counts.kayronFails ? 'kayron lint would fail' : 'kayron lint would pass';
+  const { unchecked } = counts;
+  const notChecked = unchecked.length === 1 ? `${unchecked[0] ?? ''} was not checked` : `${unchecked.length} files were not checked (${unchecked.slice(0, 3).join(', ')}${unchecked.length > 3 ? ', …' : ''})`;
+  const verdict = counts.verdict === 'fail' ? 'kayron lint would fail' : counts.verdict === 'pass' ? 'kayron lint would pass' : `kayron lint verdict unknown: ${notChecked}`;
   return `${plural(counts.files, 'file')} checked: ${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}; ${verdict}\n`;
 }
 
@@ -137,7 +150,14 @@ const SUMMARY_ROWS = 200;
 /** The Markdown job summary: the verdict first, then one table row per problem. */
 function jobSummary(rootShown: string, diagnostics: JsonDiagnostic[], counts: LintCounts, fromBase: (relativePath: string) => string): string {
   const cell = (value: string) => value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const headline = counts.kayronFails ? '❌ `kayron lint` would fail' : counts.errors > 0 ? '⚠️ `kayron lint` would pass, with errors Kayron does not check' : '✅ `kayron lint` would pass';
+  const headline =
+    counts.verdict === 'fail'
+      ? '❌ `kayron lint` would fail'
+      : counts.verdict === 'unknown'
+        ? '❔ what `kayron lint` would say is unknown: a release file was not checked'
+        : counts.errors > 0
+          ? '⚠️ `kayron lint` would pass, with errors Kayron does not check'
+          : '✅ `kayron lint` would pass';
   const lines = [`## Kayron Releases: ${headline}`, '', `\`${cell(rootShown)}\`: ${summary(counts).trim()}.`, ''];
   if (diagnostics.length > 0) {
     lines.push('| Severity | File | Line | Code | Message |', '| --- | --- | ---: | --- | --- |');

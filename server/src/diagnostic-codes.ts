@@ -16,6 +16,8 @@ export const EXTENSION_CODES = [
   'docker-not-ecr',
   'parameter-key-invalid',
   'file-too-large',
+  'not-a-regular-file',
+  'unreadable-file',
   'too-many-problems',
 ] as const;
 

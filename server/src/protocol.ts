@@ -21,8 +21,18 @@ export interface ReleaseRootsParams {
 export const ReleaseRootsNotification = 'kayron/releaseRoots';
 
 export interface KayronVerdictParams {
-  /** Per root: the problem `kayron lint` would print, or none when it would pass. */
-  verdicts: { root: string; file?: string; code?: string; message?: string; line?: number }[];
+  /**
+   * Per root: the problem `kayron lint` would print (`file` set: it would fail); else, with `unchecked`, the verdict is
+   * unknown because those release files were not checked (too large, not a regular file, unreadable); else it would pass.
+   */
+  verdicts: { root: string; file?: string; code?: string; message?: string; line?: number; unchecked?: UncheckedFile[] }[];
+}
+
+/** A release file Kayron loads that the extension did not check, and why (the problem shown on it). */
+export interface UncheckedFile {
+  file: string;
+  code: string;
+  message: string;
 }
 
 /** Server → client: what `kayron lint` would say for each root (drives the status bar). */
@@ -38,8 +48,10 @@ export const EXTENSION_SOURCE = 'kayron-releases';
 export interface InitializationOptions {
   /** VS Code global storage for the GitHub cache; the standalone server uses the user cache dir. */
   cacheDirectory?: string;
-  /** False in Restricted Mode: the server makes no network call. */
+  /** False in Restricted Mode: the server makes no network call and runs no git (the client sends no token then). */
   trusted?: boolean;
+  /** VS Code's `git.path` (the first usable entry): the executable every git child runs; `git` on PATH when unset. */
+  gitPath?: string;
   /** False when the `kayron.github.enabled` setting is off: the server makes no network call either. */
   githubEnabled?: boolean;
 }
@@ -129,8 +141,10 @@ export interface RootEnvironments {
   /**
    * `ok`: `matrix` is set. `computing`: the first computation has not finished (an `environmentsChanged` follows).
    * `not-a-repository` / `git-not-found`: states to explain in the view; `git-failed`: an error (see `message`).
+   * `restricted`: Restricted Mode; `matrix` holds development (the working tree) alone, since no git process may run
+   * until the folder is trusted.
    */
-  state: 'ok' | 'computing' | 'not-a-repository' | 'git-not-found' | 'git-failed';
+  state: 'ok' | 'computing' | 'restricted' | 'not-a-repository' | 'git-not-found' | 'git-failed';
   message?: string;
   matrix?: import('./environments/matrix').StatusMatrix;
   /** The releases repository on GitHub and the web root for release pages; undefined when neither is known. */

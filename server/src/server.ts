@@ -17,6 +17,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { GitAccess } from './environments/git';
 import { looksLikeReleasesRepo, nearestReleasesRoot } from './kayron/loader';
 import { limitProblems, toDiagnostic } from './features/diagnostics';
 import { lineOfOffset } from './features/text-lines';
@@ -86,6 +87,8 @@ export function startServer(connection: Connection): void {
   let vanishedCheckQueued = false;
   let lastVanishedCheck = 0;
   let shuttingDown = false;
+  /** No git before `initialize` has said whether the folder is trusted, and none at all in Restricted Mode. */
+  let gitAccess: GitAccess = { allowed: false };
   // Large release files are parsed on a worker thread, so no request waits behind a ~1 s parse.
   const analyzer = defaultAnalyzer();
   const newWorkspace = (rootPath: string) =>
@@ -296,6 +299,9 @@ export function startServer(connection: Connection): void {
         const text = workspace.textOf(verdict.relativePath) ?? '';
         const line = lineOfOffset(text, verdict.problem.range[0]);
         verdicts.push({ root: rootUri, file: verdict.relativePath, code: verdict.problem.code, message: verdict.problem.message, line });
+      } else if (validation.unchecked.length > 0) {
+        // Not checked is not passed: Kayron's verdict is unknown until those files can be read.
+        verdicts.push({ root: rootUri, unchecked: validation.unchecked.map((file) => ({ file: file.relativePath, code: file.problem.code, message: file.problem.message })) });
       } else verdicts.push({ root: rootUri });
     }
     for (const uri of [...convertedFrom.keys()]) if (!seen.has(uri)) convertedFrom.delete(uri);
@@ -355,7 +361,10 @@ export function startServer(connection: Connection): void {
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
-    const token = process.env['GITHUB_TOKEN'] || undefined;
+    const trusted = options.trusted !== false;
+    gitAccess = trusted ? { allowed: true, path: typeof options.gitPath === 'string' && options.gitPath.trim() !== '' ? options.gitPath : 'git' } : { allowed: false };
+    // Restricted Mode: the client sends no token; one in the environment (the standalone server) is not used either.
+    const token = (trusted && process.env['GITHUB_TOKEN']) || undefined;
     github = new GitHubSession({
       token,
       cacheDirectory: options.cacheDirectory ?? defaultCacheDirectory(),
@@ -369,8 +378,8 @@ export function startServer(connection: Connection): void {
       },
     });
     github.onStateChange(() => sendGitHubState());
-    environmentService = registerEnvironmentHandlers(connection, { documents, workspaces, github: () => github, ready: () => ready, capabilities: params.capabilities, runSafe, analyzer });
-    registerPlanHandlers({ connection, documents, workspaces, github: () => github, ready: () => ready, canReadConfiguration: () => canReadConfiguration, analyzer, runSafe });
+    environmentService = registerEnvironmentHandlers(connection, { documents, workspaces, github: () => github, ready: () => ready, capabilities: params.capabilities, runSafe, analyzer, git: () => gitAccess });
+    registerPlanHandlers({ connection, documents, workspaces, github: () => github, ready: () => ready, canReadConfiguration: () => canReadConfiguration, analyzer, runSafe, git: () => gitAccess });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -597,7 +606,7 @@ export function startServer(connection: Connection): void {
     versionedEdits: () => versionedEdits,
   };
   registerEntryHandlers(connection, entryDeps, runSafe);
-  registerPromotionHandlers(connection, { ...entryDeps, analyzeText: (relativePath, text) => analyzeWithoutBlocking(analyzer, relativePath, text) }, runSafe);
+  registerPromotionHandlers(connection, { ...entryDeps, git: () => gitAccess, analyzeText: (relativePath, text) => analyzeWithoutBlocking(analyzer, relativePath, text) }, runSafe);
 
   documents.listen(connection);
   connection.listen();

@@ -3,10 +3,10 @@
  * start-up cost, and the same documents through yaml-language-server with the zod-generated JSON Schema; then the
  * GitHub and environments figures of bench-extras.ts. Figures only, no assertions; the targets are printed with PASS/MISS. Needs `npm run build` first.
  * Writes the table to test/bench/README-numbers.md (or KAYRON_BENCH_OUT). KAYRON_BENCH_QUICK=1 runs fewer repetitions;
- * KAYRON_BENCH_ONLY=stalls runs only the event-loop stall measurements.
+ * KAYRON_BENCH_ONLY=stalls runs only the event-loop stall measurements; KAYRON_BENCH_ONLY=special-files only the special-files rows.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, cpSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -366,6 +366,71 @@ function runCli(root: string): Promise<number> {
   });
 }
 
+/**
+ * The sample tree with a FIFO, a link to /dev/zero and a link to a 64 MiB (sparse) file named like release files:
+ * before issue 11 the first hung lint and the server's scan forever, the others were read whole.
+ */
+function makeSpecialFilesTree(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'kayron-bench-special-'));
+  for (const folder of ['infrastructure', 'service']) cpSync(path.join(REPO, folder), path.join(root, folder), { recursive: true });
+  execFileSync('mkfifo', [path.join(root, 'service', 'pipe.yaml')]);
+  symlinkSync('/dev/zero', path.join(root, 'service', 'zero.yaml'));
+  const huge = path.join(root, 'huge.bin');
+  const fd = openSync(huge, 'w');
+  ftruncateSync(fd, 64 * 1024 * 1024);
+  closeSync(fd);
+  symlinkSync(huge, path.join(root, 'service', 'huge.yaml'));
+  return root;
+}
+
+/** `lint` of a tree: wall time and the CLI's peak resident memory (reported by a preloaded exit hook). */
+function runCliWithPeakMemory(root: string): Promise<{ ms: number; peakMiB: number }> {
+  const hook = path.join(os.tmpdir(), 'kayron-bench-maxrss.cjs');
+  writeFileSync(hook, "process.on('exit', () => process.stderr.write(`\\nmaxrss=${process.resourceUsage().maxRSS}\\n`));\n");
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--require', hook, CLI, 'lint', root], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const kib = Number(/maxrss=(\d+)/.exec(stderr)?.[1] ?? NaN);
+      if (code === 1) resolve({ ms: performance.now() - started, peakMiB: kib / 1024 });
+      else reject(new Error(`lint of the special-files tree exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
+interface SpecialFiles {
+  cli: { ms: number; peakMiB: number }[];
+  serverReadyMs: number[];
+}
+
+async function measureSpecialFiles(): Promise<SpecialFiles> {
+  const root = makeSpecialFilesTree();
+  try {
+    const cli: SpecialFiles['cli'] = [];
+    for (let index = 0; index < (QUICK ? 2 : 5); index++) cli.push(await runCliWithPeakMemory(root));
+    const serverReadyMs: number[] = [];
+    for (let index = 0; index < (QUICK ? 2 : 5); index++) {
+      const server = await startServer('kayron', root);
+      serverReadyMs.push(server.readyMs);
+      await server.driver.dispose();
+    }
+    return { cli, serverReadyMs };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function specialFilesRows(out: (line?: string) => void, special: SpecialFiles): void {
+  const peak = Math.max(...special.cli.map((run) => run.peakMiB));
+  out(`| \`lint\` of the sample tree + a FIFO, a link to /dev/zero and a link to a 64 MiB file (median / p95 ms; peak RSS) | ${fmt(stats(special.cli.map((run) => run.ms)))}; ${peak.toFixed(0)} MiB | |`);
+  out(`| server start in that tree: spawn → scanned (median / p95 ms) | ${fmt(stats(special.serverReadyMs))} | |`);
+}
+
 interface InProcess {
   size: number;
   fullMs: number;
@@ -460,6 +525,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${line}\n`);
   };
   try {
+    if (ONLY === 'special-files') {
+      // The special-files rows alone (nothing is written).
+      out('| measure | ours | |');
+      out('|---|---:|---|');
+      specialFilesRows(out, await measureSpecialFiles());
+      return;
+    }
     if (ONLY === 'stalls') {
       // A quick look at one table while working on it; nothing is written.
       const worst = stallReport(out, await measureAllStalls(root));
@@ -512,6 +584,9 @@ async function main(): Promise<void> {
     await runCli(lintRoot); // warm the file cache
     const cliTimes: number[] = [];
     for (let index = 0; index < CLI_RUNS; index++) cliTimes.push(await runCli(lintRoot));
+
+    log('special files (FIFO, /dev/zero, 64 MiB link)…');
+    const special = await measureSpecialFiles();
 
     log(`kayron: a workspace of ${CLI_FILES} files…`);
     const bigStarts: number[] = [];
@@ -570,6 +645,7 @@ async function main(): Promise<void> {
     out(`| server start in a workspace of ${CLI_FILES.toLocaleString('en')} files × 5 entries: spawn → scanned (median / p95 ms) | ${fmt(stats(bigStarts))} | |`);
     out(`| resident memory after opening the 1,000-entry file (VmRSS) | ${rss?.toFixed(0) ?? '–'} MiB | ${ylsRss?.toFixed(0) ?? '–'} MiB |`);
     out(`| \`node dist/cli.js lint\` of ${CLI_FILES.toLocaleString('en')} files × 5 entries (median / p95 ms, ${CLI_RUNS} runs) | ${fmt(stats(cliTimes))} | |`);
+    specialFilesRows(out, special);
     out();
     out('### In-process breakdown (ms, median)');
     out();

@@ -250,10 +250,13 @@ function httpStatus(url) {
  * into the run's own extensions folder first. The server gets its own process group so that stop() also ends the
  * file watcher and extension host it forks.
  */
-async function startCodeServer(runDir, { vsix, env: extraEnv = {} } = {}) {
+async function startCodeServer(runDir, { vsix, env: extraEnv = {}, workspaceTrust = false, settings: extraSettings = {} } = {}) {
   const userDataDir = path.join(runDir, 'user-data');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(TEST_SETTINGS, null, 2));
+  // Workspace trust on: folders open in Restricted Mode without the startup dialog, until trust is granted.
+  const trust = workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  const settings = { ...TEST_SETTINGS, ...trust, ...extraSettings };
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const env = {
     ...process.env,
     ...extraEnv,
@@ -271,7 +274,7 @@ async function startCodeServer(runDir, { vsix, env: extraEnv = {} } = {}) {
   const child = spawn(
     CODE_SERVER,
     [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override'],
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override'],
     { env, detached: true, stdio: ['ignore', logFd, logFd] },
   );
   fs.closeSync(logFd);

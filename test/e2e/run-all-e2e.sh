@@ -21,6 +21,8 @@ node test/e2e/ui-environments.js
 environments=$?
 node test/e2e/ui-unrelated.js
 unrelated=$?
+node test/e2e/ui-trust.js
+trust=$?
 
-echo "e2e: integration suite exit $integration, demo walk exit $demo, UI test exit $ui, environments UI test exit $environments, unrelated-folder UI test exit $unrelated"
-[ "$integration" -eq 0 ] && [ "$demo" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ] && [ "$unrelated" -eq 0 ]
+echo "e2e: integration suite exit $integration, demo walk exit $demo, UI test exit $ui, environments UI test exit $environments, unrelated-folder UI test exit $unrelated, Restricted Mode UI test exit $trust"
+[ "$integration" -eq 0 ] && [ "$demo" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ] && [ "$unrelated" -eq 0 ] && [ "$trust" -eq 0 ]

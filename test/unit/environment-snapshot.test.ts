@@ -116,6 +116,23 @@ describe('release files at a ref follow Kayron\'s loader', () => {
     );
     assert.deepEqual(summary(byName('development')), summary(staging));
   });
+
+  test('a link at a ref to a blob larger than git output is ever buffered for is sized first: file-too-large, never read', async () => {
+    const repo = scope.init('huge-link');
+    // 40 MiB: read whole, it would overflow cat-file's 32 MiB output cap and take the whole environment down with it.
+    repo.write({
+      'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'),
+      'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]),
+      'dump/huge.txt': `# ${'x'.repeat(40 * 1024 * 1024)}\n`,
+    });
+    repo.symlink('service/huge.yaml', '../dump/huge.txt');
+    repo.commit('a link to a dump');
+    const { byName } = await snapshotsOf(repo.dir);
+    const staging = byName('staging');
+    assert.equal(staging.error, undefined, staging.error);
+    assert.deepEqual(summary(staging), ['infrastructure@infrastructure/infrastructure.yaml#0:release=v0.5.8', 'kayron@service/service.yaml#0:release=v0.5.3']);
+    assert.deepEqual(staging.problems.map((problem) => [problem.file, problem.code]), [['service/huge.yaml', 'file-too-large']]);
+  });
 });
 
 describe('errors at a ref', () => {

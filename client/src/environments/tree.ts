@@ -29,7 +29,12 @@ export type EnvironmentsNode =
   | { kind: 'root'; root: RootEnvironments }
   | { kind: 'environment'; root: RootEnvironments; environment: MatrixEnvironment }
   | { kind: 'service'; root: RootEnvironments; row: MatrixRow }
-  | { kind: 'cell'; root: RootEnvironments; environment: MatrixEnvironment; row: MatrixRow; cell: MatrixCell; under: GroupBy };
+  | { kind: 'cell'; root: RootEnvironments; environment: MatrixEnvironment; row: MatrixRow; cell: MatrixCell; under: GroupBy }
+  /** Restricted Mode: the one row that stands for testing, staging and production until the folder is trusted. */
+  | { kind: 'trust'; root: RootEnvironments };
+
+/** The label of the Restricted Mode row (tests look for it). */
+export const TRUST_ROW_LABEL = 'Trust this folder to see testing, staging and production';
 
 /** What the view shows when it has no nodes (package.json's viewsWelcome matches these). */
 export type ViewState = 'loading' | 'noReleasesRepo' | 'notARepository' | 'noGit' | 'failed' | 'ok';
@@ -110,7 +115,7 @@ export class EnvironmentsStore implements vscode.Disposable {
 
 function viewStateOf(roots: readonly RootEnvironments[]): ViewState {
   if (roots.length === 0) return 'noReleasesRepo';
-  if (roots.some((root) => root.state === 'ok')) return 'ok';
+  if (roots.some((root) => root.state === 'ok' || root.state === 'restricted')) return 'ok';
   if (roots.length > 1) return 'ok';
   switch (roots[0]?.state) {
     case 'not-a-repository':
@@ -138,6 +143,8 @@ export function nodeId(node: EnvironmentsNode): string {
       return `${node.root.root}|service|${node.row.key}`;
     case 'cell':
       return `${node.root.root}|${node.under}|${node.under === 'environment' ? `${node.environment.name}|${node.row.key}` : `${node.row.key}|${node.environment.name}`}`;
+    case 'trust':
+      return `${node.root.root}|trust`;
   }
 }
 
@@ -196,6 +203,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
           return visibleCell(cell) && isReadable(environment) ? [{ kind: 'cell', root: node.root, environment, row: node.row, cell, under: 'service' }] : [];
         });
       case 'cell':
+      case 'trust':
         return [];
     }
   }
@@ -203,8 +211,9 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
   private rootChildren(root: RootEnvironments): EnvironmentsNode[] {
     const matrix = root.matrix;
     if (!matrix) return [];
-    if (this.groupBy === 'service') return matrix.rows.map((row) => ({ kind: 'service', root, row }));
-    return matrix.environments.map((environment) => ({ kind: 'environment', root, environment }));
+    const nodes: EnvironmentsNode[] = this.groupBy === 'service' ? matrix.rows.map((row) => ({ kind: 'service', root, row })) : matrix.environments.map((environment) => ({ kind: 'environment', root, environment }));
+    if (root.state === 'restricted') nodes.push({ kind: 'trust', root });
+    return nodes;
   }
 
   getTreeItem(node: EnvironmentsNode): vscode.TreeItem {
@@ -217,7 +226,21 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
         return this.serviceItem(node);
       case 'cell':
         return this.cellItem(node);
+      case 'trust':
+        return this.trustItem(node);
     }
+  }
+
+  private trustItem(node: Extract<EnvironmentsNode, { kind: 'trust' }>): vscode.TreeItem {
+    const item = new vscode.TreeItem(TRUST_ROW_LABEL, vscode.TreeItemCollapsibleState.None);
+    item.id = nodeId(node);
+    item.iconPath = new vscode.ThemeIcon('workspace-untrusted');
+    item.tooltip = new vscode.MarkdownString(
+      'Restricted Mode: Kayron Releases runs no git in an untrusted folder (its git config could name programs git would run) and makes no network call. Development shows the working tree; trust the folder to read testing, staging and production from git and GitHub.',
+    );
+    item.contextValue = contextValue('trust', {});
+    item.command = { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
+    return item;
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
@@ -229,7 +252,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
     const item = new vscode.TreeItem(vscode.workspace.getWorkspaceFolder(uri)?.name ?? uri.path.split('/').pop() ?? uri.path, vscode.TreeItemCollapsibleState.Expanded);
     item.id = nodeId(node);
     item.iconPath = new vscode.ThemeIcon('repo');
-    item.description = node.root.state === 'ok' ? undefined : (node.root.message ?? node.root.state);
+    item.description = node.root.state === 'ok' ? undefined : node.root.state === 'restricted' ? 'Restricted Mode' : (node.root.message ?? node.root.state);
     item.contextValue = contextValue('root', { ok: node.root.state === 'ok' });
     return item;
   }

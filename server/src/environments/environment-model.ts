@@ -16,6 +16,8 @@ export type EnvironmentModelResult =
 export interface EnvironmentModelOptions extends Omit<EnvironmentStatusOptions, 'cache' | 'repository' | 'development'> {
   /** Asked at every computation: the working-tree analyses or unsaved editor contents to use for development. */
   development?: () => DevelopmentSource | undefined;
+  /** The git executable (VS Code's `git.path`); `git` on PATH when unset. */
+  gitPath?: string;
 }
 
 export class EnvironmentModel {
@@ -65,7 +67,8 @@ export class EnvironmentModel {
   }
 
   private async openRepository(): Promise<GitRepository> {
-    this.repository ??= await GitRepository.open(this.root);
+    const gitPath = this.options.gitPath || 'git';
+    if (this.repository?.gitPath !== gitPath) this.repository = await GitRepository.open(this.root, { gitPath });
     return this.repository;
   }
 
@@ -73,9 +76,17 @@ export class EnvironmentModel {
     let result: EnvironmentModelResult;
     try {
       const repository = await this.openRepository();
-      const { development, ...options } = this.options;
+      const { development, providers, extraEnvironments, remote, analyze } = this.options;
       const source = development?.();
-      const status = await computeEnvironmentStatus(this.root, { ...options, repository, cache: this.cache, ...(source ? { development: source } : {}) });
+      const status = await computeEnvironmentStatus(this.root, {
+        ...(providers ? { providers } : {}),
+        ...(extraEnvironments ? { extraEnvironments } : {}),
+        ...(remote ? { remote } : {}),
+        ...(analyze ? { analyze } : {}),
+        repository,
+        cache: this.cache,
+        ...(source ? { development: source } : {}),
+      });
       result = { kind: 'ok', status };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -33,6 +33,10 @@ export interface GitRunOptions {
   signal?: AbortSignal;
   /** Exit codes that are answers rather than failures (e.g. 1 for `symbolic-ref -q` on a detached HEAD). */
   okExitCodes?: readonly number[];
+  /** The git executable (VS Code's `git.path`); `git` on PATH when unset. */
+  gitPath?: string;
+  /** Talks to a remote (fetch): ssh, proxy and credential-helper variables are passed on as well. */
+  network?: boolean;
 }
 
 export interface GitResult {
@@ -43,28 +47,67 @@ export interface GitResult {
 export const DEFAULT_GIT_TIMEOUT_MS = 15_000;
 export const DEFAULT_GIT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 
-/** Variables that would point git at another repository than the one around `cwd` (set inside git hooks, for example). */
-const REPOSITORY_OVERRIDES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_COMMON_DIR', 'GIT_PREFIX'];
+/**
+ * How the server may run git: not at all in Restricted Mode (an untrusted repository's config can name programs git
+ * runs — `gpg.program`, `core.fsmonitor`, `core.sshCommand` — as VS Code's own git extension knows), else this executable
+ * (VS Code's `git.path`, or `git` on PATH).
+ */
+export type GitAccess = { allowed: false } | { allowed: true; path: string };
 
-/** GitHub tokens the server and the CLI are given (VS Code's session arrives as GITHUB_TOKEN): never passed on to git. */
-const TOKEN_VARIABLES = ['GITHUB_TOKEN', 'GH_TOKEN', 'KAYRON_E2E_GITHUB_TOKEN'];
+export const DEFAULT_GIT_ACCESS: GitAccess = { allowed: true, path: 'git' };
 
-function gitEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
-  for (const name of [...REPOSITORY_OVERRIDES, ...TOKEN_VARIABLES]) delete env[name];
-  return env;
+/**
+ * What a git child inherits: an allowlist, never the whole environment (which holds GITHUB_TOKEN and whatever else the
+ * editor or CI exported). PATH, home and locale so git finds itself and the user's config; the rest only for fetch,
+ * which may need ssh, a proxy or a credential helper. Variables that would point git at another repository (set
+ * inside git hooks, for example) are not inherited either.
+ */
+const INHERITED = ['PATH', 'HOME', 'LANG', 'LANGUAGE', 'TMPDIR', 'XDG_CONFIG_HOME', 'SystemRoot', 'USERPROFILE', 'HOMEDRIVE', 'HOMEPATH', 'APPDATA', 'LOCALAPPDATA', 'TEMP', 'TMP', 'PATHEXT', 'ComSpec'];
+const INHERITED_FOR_NETWORK = [
+  'SSH_AUTH_SOCK',
+  'SSH_AGENT_PID',
+  'GIT_SSH',
+  'GIT_SSH_COMMAND',
+  'GIT_SSL_CAINFO',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'all_proxy',
+  'DISPLAY',
+  'WAYLAND_DISPLAY',
+  'XDG_RUNTIME_DIR',
+  'DBUS_SESSION_BUS_ADDRESS',
+];
+
+export function gitEnvironment(network = false, source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of network ? [...INHERITED, ...INHERITED_FOR_NETWORK] : INHERITED) if (source[name] !== undefined) env[name] = source[name];
+  for (const name of Object.keys(source)) if (name.startsWith('LC_')) env[name] = source[name];
+  return { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
 }
 
-/** Runs `git -c core.quotepath=off <args>` and resolves with its stdout; rejects with a classified GitError. */
+/**
+ * Settings that keep every query from running what a repository's config points at and it does not need: no pager,
+ * no signature check (`log.showSignature` + `gpg.program`), no fsmonitor hook, no external diff.
+ */
+const HARDENING_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'log.showSignature=false', '-c', 'diff.external=', '-c', 'core.pager=cat'];
+
+/** Runs `git --no-pager -c core.quotepath=off <hardening> <args>` and resolves with its stdout; rejects with a classified GitError. */
 export function runGit(args: readonly string[], options: GitRunOptions): Promise<GitResult> {
-  const fullArgs = ['-c', 'core.quotepath=off', ...args];
+  const fullArgs = ['--no-pager', '-c', 'core.quotepath=off', ...HARDENING_CONFIG, ...args];
   const timeout = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
   const maxBuffer = options.maxOutputBytes ?? DEFAULT_GIT_MAX_OUTPUT_BYTES;
   return new Promise<GitResult>((resolve, reject) => {
     const child = execFile(
-      'git',
+      options.gitPath || 'git',
       fullArgs,
-      { cwd: options.cwd, env: gitEnvironment(), encoding: 'buffer', maxBuffer, timeout, windowsHide: true, ...(options.signal ? { signal: options.signal } : {}) },
+      { cwd: options.cwd, env: gitEnvironment(options.network === true), encoding: 'buffer', maxBuffer, timeout, windowsHide: true, ...(options.signal ? { signal: options.signal } : {}) },
       (error: ExecFileException | null, stdout: Buffer, stderr: Buffer) => {
         const stderrText = stderr.toString('utf8').trim();
         if (!error) {
@@ -99,9 +142,9 @@ function classifyGitError(error: ExecFileException, args: readonly string[], exi
 }
 
 /** Whether `directory` is inside a git working tree (false when git is missing, too). */
-export async function isGitRepository(directory: string): Promise<boolean> {
+export async function isGitRepository(directory: string, gitPath?: string): Promise<boolean> {
   try {
-    const { stdout } = await runGit(['rev-parse', '--is-inside-work-tree'], { cwd: directory, timeoutMs: 5_000 });
+    const { stdout } = await runGit(['rev-parse', '--is-inside-work-tree'], { cwd: directory, timeoutMs: 5_000, ...(gitPath ? { gitPath } : {}) });
     return stdout.toString('utf8').trim() === 'true';
   } catch {
     return false;
@@ -160,15 +203,18 @@ export class GitRepository {
     readonly commonDir: string,
     readonly shallow: boolean,
     private readonly timeoutMs: number,
+    /** The executable every query of this repository runs. */
+    readonly gitPath: string,
   ) {}
 
   /** Opens the repository around `root`; rejects with GitError `not-a-repository` or `git-not-found`. */
-  static async open(root: string, options: { timeoutMs?: number } = {}): Promise<GitRepository> {
+  static async open(root: string, options: { timeoutMs?: number; gitPath?: string | undefined } = {}): Promise<GitRepository> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
-    const { stdout } = await runGit(['rev-parse', '--show-toplevel', '--show-prefix', '--absolute-git-dir', '--git-common-dir', '--is-shallow-repository'], { cwd: root, timeoutMs });
+    const gitPath = options.gitPath || 'git';
+    const { stdout } = await runGit(['rev-parse', '--show-toplevel', '--show-prefix', '--absolute-git-dir', '--git-common-dir', '--is-shallow-repository'], { cwd: root, timeoutMs, gitPath });
     const [topLevel = '', prefix = '', gitDir = '', commonDir = '', shallow = ''] = stdout.toString('utf8').split('\n');
     const absoluteRoot = path.resolve(root);
-    return new GitRepository(absoluteRoot, topLevel, prefix, gitDir, path.resolve(absoluteRoot, commonDir), shallow.trim() === 'true', timeoutMs);
+    return new GitRepository(absoluteRoot, topLevel, prefix, gitDir, path.resolve(absoluteRoot, commonDir), shallow.trim() === 'true', timeoutMs, gitPath);
   }
 
   /**
@@ -187,7 +233,7 @@ export class GitRepository {
   }
 
   run(args: readonly string[], options: Omit<GitRunOptions, 'cwd'> = {}): Promise<GitResult> {
-    return runGit(args, { timeoutMs: this.timeoutMs, ...options, cwd: this.root });
+    return runGit(args, { timeoutMs: this.timeoutMs, ...options, cwd: this.root, gitPath: this.gitPath });
   }
 
   async text(args: readonly string[], options: Omit<GitRunOptions, 'cwd'> = {}): Promise<string> {
@@ -224,7 +270,7 @@ export class GitRepository {
 
   async head(): Promise<HeadState> {
     const [log, symbolic] = await Promise.all([
-      this.run(['log', '-1', '--format=%H%x00%cI', 'HEAD', '--'], { okExitCodes: [128] }),
+      this.run(['log', '-1', '--no-show-signature', '--no-textconv', '--format=%H%x00%cI', 'HEAD', '--'], { okExitCodes: [128] }),
       this.run(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] }),
     ]);
     const [commit, date] = log.exitCode === 0 ? log.stdout.toString('utf8').trim().split('\0') : [];
@@ -244,7 +290,7 @@ export class GitRepository {
   /** Committer date (ISO 8601) of a revision. */
   async commitDate(revision: string): Promise<string | undefined> {
     assertRevision(revision);
-    const { stdout, exitCode } = await this.run(['log', '-1', '--format=%cI', revision, '--'], { okExitCodes: [128] });
+    const { stdout, exitCode } = await this.run(['log', '-1', '--no-show-signature', '--no-textconv', '--format=%cI', revision, '--'], { okExitCodes: [128] });
     return exitCode === 0 ? stdout.toString('utf8').trim() || undefined : undefined;
   }
 
@@ -301,6 +347,22 @@ export class GitRepository {
       if (match[2] === 'blob') result.set(name, { oid: match[1] ?? '', content: stdout.subarray(offset, offset + size) });
       offset += size + 1;
     }
+    return result;
+  }
+
+  /**
+   * Blob sizes with one `git cat-file --batch-check` (nothing is read): for objects named by path, such as the target
+   * of a symbolic link, whose size ls-tree did not give. Missing objects and non-blobs are left out.
+   */
+  async blobSizes(objectNames: readonly string[]): Promise<Map<string, number>> {
+    const result = new Map<string, number>();
+    const unique = [...new Set(objectNames)].filter((name) => name !== '' && !name.includes('\n'));
+    if (unique.length === 0) return result;
+    const lines = (await this.text(['cat-file', '--batch-check'], { input: `${unique.join('\n')}\n` })).split('\n');
+    unique.forEach((name, index) => {
+      const match = /^[0-9a-f]{40,64} blob (\d+)$/.exec(lines[index] ?? '');
+      if (match) result.set(name, Number(match[1]));
+    });
     return result;
   }
 

@@ -6,7 +6,7 @@
  */
 import { GitRepository } from './git';
 import { resolveEnvironments, type EnvironmentProviders, type ExtraEnvironment, type ResolvedEnvironment } from './resolve';
-import { snapshotEnvironments, type DeployStrategy, type DevelopmentSource, type TextAnalyzer, type EnvironmentProblem, type EnvironmentSnapshot, type ServiceDeployment, SnapshotCache } from './snapshot';
+import { analyzeWorkingTree, servicesFromAnalyses, snapshotEnvironments, type DeployStrategy, type DevelopmentSource, type TextAnalyzer, type EnvironmentProblem, type EnvironmentSnapshot, type ServiceDeployment, SnapshotCache } from './snapshot';
 import { compareGoStrings } from '../kayron/loader';
 
 export const STATUS_SCHEMA_VERSION = 1;
@@ -218,6 +218,19 @@ export async function computeEnvironmentStatus(root: string, options: Environmen
     ...(options.analyze ? { analyze: options.analyze } : {}),
   });
   return { matrix: buildMatrix(repository.root, resolution.repository, snapshots), snapshots };
+}
+
+/**
+ * Development alone, read from the working tree without git: what Restricted Mode shows, since an untrusted
+ * repository's git config may name programs that any git command would run.
+ */
+export async function workingTreeStatus(root: string, options: Pick<EnvironmentStatusOptions, 'development' | 'cache' | 'analyze'> = {}): Promise<EnvironmentStatus> {
+  const analyses = options.development?.analyses
+    ? [...options.development.analyses]
+    : await analyzeWorkingTree(root, options.development?.overrides, options.cache, options.analyze);
+  const environment: ResolvedEnvironment = { name: 'development', kind: 'development', ref: undefined, commit: undefined, shortCommit: undefined, date: undefined, workingTree: true };
+  const snapshot: EnvironmentSnapshot = { environment, files: analyses.filter((file) => file.fileClass.loadedByKayron).map((file) => ({ path: file.relativePath })), ...servicesFromAnalyses(analyses) };
+  return { matrix: buildMatrix(root, { topLevel: root, prefix: '', shallow: false, remote: 'origin', hasRemote: false }, [snapshot]), snapshots: [snapshot] };
 }
 
 const ABSENT = '-';

@@ -5,12 +5,12 @@
  * so a refresh re-reads only what changed.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
 import { classifyPath, walkReleaseTree, WHITELIST } from '../kayron/loader';
 import type { Problem, Range } from '../kayron/problem';
-import { MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
+import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
+import { readRegularFile } from '../kayron/regular-file';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from '../features/validate';
 import { compareWalkOrder } from '../workspace/release-workspace';
 import type { DecodedEntry } from '../yaml/decode';
@@ -94,7 +94,7 @@ export interface SnapshotOptions {
 }
 
 /** Problem codes about the repository as a whole, never pinned on the entry they happen to be anchored at. */
-const REPOSITORY_LEVEL_CODES = new Set(['infrastructure-count', 'no-release-definitions', 'file-too-large']);
+const REPOSITORY_LEVEL_CODES = new Set(['infrastructure-count', 'no-release-definitions', 'file-too-large', 'not-a-regular-file', 'unreadable-file']);
 
 /** The services, verdict and repository-level problems of one set of release files. */
 export interface ServiceListing {
@@ -305,6 +305,12 @@ async function snapshotCommits(repository: GitRepository, commits: readonly stri
   if (linkOids.length > 0) for (const [oid, blob] of await repository.readBlobs(linkOids)) links.set(oid, blob.content.toString('utf8'));
 
   const plans = pending.map(({ commit, entries }) => ({ commit, files: planFiles(repository, commit, entries, links) }));
+  // A link's target has no size in ls-tree: ask for it, so that a link to a huge blob is never read whole.
+  const unsized = plans.flatMap(({ files }) => files.filter((file) => file.objectName !== undefined && file.size === undefined).map((file) => file.objectName as string));
+  if (unsized.length > 0) {
+    const sizes = await repository.blobSizes(unsized);
+    for (const { files } of plans) for (const file of files) if (file.objectName !== undefined && file.size === undefined) file.size = sizes.get(file.objectName);
+  }
   const wanted = new Map<string, number>();
   for (const { files } of plans) {
     for (const file of files) {
@@ -365,14 +371,8 @@ export async function analyzeWorkingTree(
       if (ready !== undefined) return ready;
       const override = overrides.get(relativePath);
       if (override !== undefined) return Buffer.from(override, 'utf8');
-      const absolutePath = path.join(root, ...relativePath.split('/'));
-      try {
-        const stat = await fs.stat(absolutePath);
-        if (stat.size > MAX_RELEASE_FILE_BYTES) return oversizedFileAnalysis(analyzeReleaseFile(relativePath, ''), stat.size);
-        return await fs.readFile(absolutePath);
-      } catch (error) {
-        return unreadableAnalysis(relativePath, error instanceof Error ? error.message : String(error));
-      }
+      const read = await readRegularFile(path.join(root, ...relativePath.split('/')), { maxBytes: MAX_RELEASE_FILE_BYTES });
+      return read.kind === 'read' ? read.bytes : analysisOfUnread(relativePath, read);
     }),
   );
   const slicer = new TimeSlicer();

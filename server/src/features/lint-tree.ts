@@ -1,7 +1,7 @@
 /** Lints a releases tree on disk as `kayron lint` run in that folder would, plus the extension's extra checks. */
-import { promises as fs } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { walkReleaseTree } from '../kayron/loader';
+import { readRegularFile, type RegularFileRead } from '../kayron/regular-file';
 import type { Problem } from '../kayron/problem';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from './validate';
 import { decodeReleaseFile } from '../yaml/decode';
@@ -21,6 +21,7 @@ export interface TreeLintResult {
   problems: Map<string, Problem[]>;
   kayronVerdict: { relativePath: string; problem: Problem } | undefined;
   entryCount: number;
+  unchecked: { relativePath: string; problem: Problem }[];
 }
 
 export function oversizedFileAnalysis(analysis: FileAnalysis, size: number): FileAnalysis {
@@ -34,7 +35,44 @@ export function oversizedFileAnalysis(analysis: FileAnalysis, size: number): Fil
   return { ...analysis, decoded: undefined, kayronProblems: [], extraProblems: [problem] };
 }
 
-export function unreadableFileAnalysis(analysis: FileAnalysis, error: unknown): FileAnalysis {
+/** A FIFO, socket or device named like a release file: skipped, and Kayron's verdict becomes unknown. */
+export function notRegularFileAnalysis(analysis: FileAnalysis, what: string): FileAnalysis {
+  const problem: Problem = {
+    code: 'not-a-regular-file',
+    severity: 'error',
+    kayronCheck: false,
+    message: `This path is ${what}, not a regular file: it is not read or checked (reading it could block or never end).`,
+    range: [0, 0],
+  };
+  return { ...analysis, decoded: undefined, kayronProblems: [], extraProblems: [problem] };
+}
+
+/** A file that could not be read (permission denied, an I/O error, no answer in time): not checked. */
+export function unreadableFileAnalysis(analysis: FileAnalysis, reason: string): FileAnalysis {
+  const problem: Problem = { code: 'unreadable-file', severity: 'error', kayronCheck: false, message: `This file could not be read, so it is not checked: ${reason}.`, range: [0, 0] };
+  return { ...analysis, decoded: undefined, kayronProblems: [], extraProblems: [problem] };
+}
+
+/**
+ * The analysis of a release file from a bounded read, or undefined when the bytes were read (the caller analyses
+ * them). A path that leads to no file is Kayron's own failure; too large, not regular or unreadable is not checked.
+ */
+export function analysisOfUnread(relativePath: string, read: Exclude<RegularFileRead, { kind: 'read' }>): FileAnalysis {
+  const empty = analyzeReleaseFile(relativePath, '');
+  switch (read.kind) {
+    case 'too-large':
+      return oversizedFileAnalysis(empty, read.size);
+    case 'not-regular':
+      return notRegularFileAnalysis(empty, read.what);
+    case 'missing':
+      return missingFileAnalysis(empty, read.error);
+    case 'unreadable':
+      return unreadableFileAnalysis(empty, read.reason);
+  }
+}
+
+/** Kayron fails on a release path that leads to no file (a dangling link, a linked directory named *.yaml): so do we. */
+export function missingFileAnalysis(analysis: FileAnalysis, error: unknown): FileAnalysis {
   const reason = error instanceof Error ? error.message : String(error);
   const problem: Problem = { code: 'yaml-syntax', severity: 'error', kayronCheck: true, message: `cannot read the file: ${reason}`, range: [0, 0] };
   return { ...analysis, decoded: { ...decodeReleaseFile(''), failed: true, problems: [problem] }, kayronProblems: [problem], extraProblems: [] };
@@ -44,21 +82,12 @@ export async function lintTree(root: string): Promise<TreeLintResult> {
   const walked = await walkReleaseTree(root, { includeIgnored: true });
   const files: LintedFile[] = [];
   for (const file of walked) {
-    let bytes: Buffer;
-    try {
-      bytes = await fs.readFile(file.absolutePath);
-    } catch (error) {
-      // Kayron fails on an unreadable release file (a dangling link, a linked directory named *.yaml): so do we, per file.
-      const analysis = unreadableFileAnalysis(analyzeReleaseFile(file.relativePath, ''), error);
-      files.push({ relativePath: file.relativePath, text: '', analysis });
+    const read = await readRegularFile(file.absolutePath, { maxBytes: MAX_RELEASE_FILE_BYTES });
+    if (read.kind !== 'read') {
+      files.push({ relativePath: file.relativePath, text: '', analysis: analysisOfUnread(file.relativePath, read) });
       continue;
     }
-    if (bytes.length > MAX_RELEASE_FILE_BYTES) {
-      const analysis = oversizedFileAnalysis(analyzeReleaseFile(file.relativePath, ''), bytes.length);
-      files.push({ relativePath: file.relativePath, text: '', analysis });
-      continue;
-    }
-    const text = bytes.toString('utf8');
+    const text = read.bytes.toString('utf8');
     files.push({ relativePath: file.relativePath, text, analysis: analyzeReleaseFile(file.relativePath, text) });
   }
   const validation = validateWorkspace(files.map((file) => file.analysis));

@@ -131,6 +131,22 @@ export interface WorkspaceValidation {
   kayronVerdict: { relativePath: string; problem: Problem } | undefined;
   /** Total entries Kayron would load. */
   entryCount: number;
+  /**
+   * Files Kayron loads that were not checked (too large, not a regular file, unreadable), in walk order. Without a
+   * failure found elsewhere, they make the verdict unknown: what Kayron makes of them is not known.
+   */
+  unchecked: { relativePath: string; problem: Problem }[];
+}
+
+/** Codes of loaded files that were not checked: with any of them, Kayron's verdict is unknown rather than pass. */
+export const UNCHECKED_FILE_CODES: ReadonlySet<string> = new Set(['file-too-large', 'not-a-regular-file', 'unreadable-file']);
+
+export type KayronVerdictKind = 'pass' | 'fail' | 'unknown';
+
+/** `fail` when a failure was found; else `unknown` when a loaded file was not checked; else `pass`. */
+export function kayronVerdictKind(validation: Pick<WorkspaceValidation, 'kayronVerdict' | 'unchecked'>): KayronVerdictKind {
+  if (validation.kayronVerdict) return 'fail';
+  return validation.unchecked.length > 0 ? 'unknown' : 'pass';
 }
 
 /** Cross-file checks (kayron-spec §3.1–3.3) and Kayron's verdict over files given in Kayron's walk order. */
@@ -214,13 +230,18 @@ export function validateWorkspace(files: readonly FileAnalysis[]): WorkspaceVali
     }
   }
 
+  const unchecked: WorkspaceValidation['unchecked'] = [];
+  for (const file of files) {
+    const problem = file.fileClass.loadedByKayron ? file.extraProblems.find((candidate) => UNCHECKED_FILE_CODES.has(candidate.code)) : undefined;
+    if (problem) unchecked.push({ relativePath: file.relativePath, problem });
+  }
   // The verdict of `kayron lint`: first decode failure in walk order, else no entries, else the first failing entry.
   let kayronVerdict: WorkspaceValidation['kayronVerdict'];
   const firstDecodeFailure = loaded.find((file) => file.decoded?.failed);
   if (firstDecodeFailure) {
     const problem = firstKayronProblem(firstDecodeFailure.kayronProblems);
     if (problem) kayronVerdict = { relativePath: firstDecodeFailure.relativePath, problem };
-  } else if (entryList.length === 0 && !files.some((file) => file.extraProblems.some((problem) => problem.code === 'file-too-large'))) {
+  } else if (entryList.length === 0 && unchecked.length === 0) {
     const message = `${KAYRON_MESSAGES['no-release-definitions']} (the loader could not find any release definitions)`;
     for (const file of loaded) {
       const problem: Problem = { code: 'no-release-definitions', severity: 'error', kayronCheck: true, message, range: [0, 0] };
@@ -238,5 +259,5 @@ export function validateWorkspace(files: readonly FileAnalysis[]): WorkspaceVali
     }
   }
   for (const list of problems.values()) list.sort((a, b) => a.range[0] - b.range[0] || Number(b.kayronCheck) - Number(a.kayronCheck));
-  return { problems, kayronVerdict, entryCount: entryList.length };
+  return { problems, kayronVerdict, entryCount: entryList.length, unchecked };
 }

@@ -3,7 +3,8 @@
  * The `kayron.github.owner` setting wins; otherwise the owner of the workspace folder's git `origin` remote.
  * A fork's origin names the fork's owner, which is why the setting exists.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readRegularFile } from '../kayron/regular-file';
 import * as path from 'node:path';
 
 export interface GitRemote {
@@ -86,24 +87,30 @@ export async function readOriginUrl(folder: string, remote = 'origin'): Promise<
     const gitDirectory = await resolveGitDirectory(path.join(current, '.git'));
     if (gitDirectory) {
       const commonDirectory = await readCommonDirectory(gitDirectory);
-      const config = await readFile(path.join(commonDirectory, 'config'), 'utf8').catch(() => undefined);
+      const config = await readSmallFile(path.join(commonDirectory, 'config'));
       return config === undefined ? undefined : remoteUrlFromGitConfig(config, remote);
     }
     if (path.dirname(current) === current) return undefined;
   }
 }
 
+/** A repository's own small files (config, `.git` pointers): regular files only, bounded, never a hang. */
+async function readSmallFile(absolutePath: string): Promise<string | undefined> {
+  const read = await readRegularFile(absolutePath, { maxBytes: 1024 * 1024 });
+  return read.kind === 'read' ? read.bytes.toString('utf8') : undefined;
+}
+
 async function resolveGitDirectory(dotGit: string): Promise<string | undefined> {
   const info = await stat(dotGit).catch(() => undefined);
   if (!info) return undefined;
   if (info.isDirectory()) return dotGit;
-  const text = await readFile(dotGit, 'utf8').catch(() => '');
+  const text = (await readSmallFile(dotGit)) ?? '';
   const pointer = /^gitdir:\s*(.+)$/m.exec(text)?.[1]?.trim();
   return pointer ? path.resolve(path.dirname(dotGit), pointer) : undefined;
 }
 
 async function readCommonDirectory(gitDirectory: string): Promise<string> {
-  const common = (await readFile(path.join(gitDirectory, 'commondir'), 'utf8').catch(() => '')).trim();
+  const common = ((await readSmallFile(path.join(gitDirectory, 'commondir'))) ?? '').trim();
   return common ? path.resolve(gitDirectory, common) : gitDirectory;
 }
 

@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readRegularFile } from './regular-file';
 
 /** Kayron's whitelist after `filepath.Clean`: the trailing slash is lost, hence the prefix quirk. */
 export const WHITELIST = ['infrastructure', 'service'] as const;
@@ -117,18 +118,9 @@ export async function looksLikeReleasesRepo(root: string, maxFilesToRead = 20): 
   }
   const candidates = files.filter((file) => file.class.seenByCiLint).slice(0, maxFilesToRead);
   for (const file of candidates) {
-    try {
-      const handle = await fs.open(file.absolutePath, 'r');
-      try {
-        const buffer = Buffer.alloc(64 * 1024);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-        if (RELEASE_LIST_LINE.test(buffer.subarray(0, bytesRead).toString('utf8'))) return true;
-      } finally {
-        await handle.close();
-      }
-    } catch {
-      // unreadable file: keep looking
-    }
+    // Only the start of a regular file: a FIFO or a link to /dev/zero named *.yaml must not stall the detection.
+    const read = await readRegularFile(file.absolutePath, { maxBytes: 64 * 1024, prefixOnly: true });
+    if (read.kind === 'read' && RELEASE_LIST_LINE.test(read.bytes.toString('utf8'))) return true;
   }
   return false;
 }

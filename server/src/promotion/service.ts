@@ -10,7 +10,7 @@ import type { Connection } from 'vscode-languageserver';
 import { DEFAULT_API_URL, normalizeApiUrl, redact, webUrlForApi } from '../github/client';
 import { parseGitRemoteUrl, readOriginUrl } from '../github/owner';
 import { planGitHubFrom } from '../plan/facts';
-import { GitRepository } from '../environments/git';
+import { DEFAULT_GIT_ACCESS, GitRepository, type GitAccess } from '../environments/git';
 import { resolveEnvironments } from '../environments/resolve';
 import { snapshotEnvironments, type TextAnalyzer } from '../environments/snapshot';
 import { strategyLabel } from '../environments/matrix';
@@ -46,6 +46,8 @@ export interface PromotionServiceDeps {
   github(): GitHubSession | undefined;
   /** How release files at other commits are analysed; the server keeps large ones off its event loop. */
   analyzeText?: TextAnalyzer;
+  /** Whether git may run (not in Restricted Mode), and which executable; git on PATH when not given. */
+  git?: () => GitAccess;
 }
 
 type RunSafe = <T>(what: string, fallback: T, work: () => T | Promise<T>) => Promise<T>;
@@ -100,6 +102,12 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
     return normalizeApiUrl(process.env['KAYRON_GITHUB_API_URL'] || DEFAULT_API_URL);
   }
 
+  /** The repository around a root, or undefined when it is none or git may not run (Restricted Mode). */
+  async function openRepository(rootPath: string): Promise<GitRepository | undefined> {
+    const access = deps.git?.() ?? DEFAULT_GIT_ACCESS;
+    return access.allowed ? GitRepository.open(rootPath, { gitPath: access.path }).catch(() => undefined) : undefined;
+  }
+
   /** Why promotions cannot run for this root right now, checked before any request is sent. */
   function availability(): { token: string } {
     const state = deps.github()?.state();
@@ -119,7 +127,7 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
     if (!remote) throw new Refusal('no-github-repository', `The releases repository at ${workspace.rootPath} has no GitHub "origin" remote, so there is nothing to promote to.`);
     const session = deps.github();
     const context = session?.context(workspace);
-    const git = await GitRepository.open(workspace.rootPath).catch(() => undefined);
+    const git = await openRepository(workspace.rootPath);
     const inputs: PromotionInputs = {
       rootUri: pathToFileURL(workspace.rootPath).toString(),
       repository: { owner: remote.owner, repo: remote.repo },
@@ -256,7 +264,7 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
     } catch (error) {
       entry.unavailable = error instanceof Error ? error.message : String(error);
     }
-    const git = await GitRepository.open(workspace.rootPath).catch(() => undefined);
+    const git = await openRepository(workspace.rootPath);
     if (!git) {
       entry.unavailable ??= 'not a git repository';
       return entry;

@@ -11,7 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ErrorCodes, ResponseError, type ClientCapabilities, type Connection, type InlayHint, type InlayHintParams, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EnvironmentModel, type EnvironmentModelResult } from '../environments/environment-model';
-import { GitError, GitRepository, runGit } from '../environments/git';
+import { GitError, GitRepository, runGit, type GitAccess } from '../environments/git';
+import { workingTreeStatus } from '../environments/matrix';
 import type { EnvironmentProviders, ExtraEnvironment } from '../environments/resolve';
 import { environmentProvidersFromGitHub } from '../environments/github-environment';
 import type { DevelopmentSource, EnvironmentSnapshot } from '../environments/snapshot';
@@ -62,7 +63,12 @@ export interface EnvironmentServiceDeps {
   runSafe: RunSafe;
   /** Large release files at other refs are analysed without blocking the event loop (sliced, or on this worker). */
   analyzer: Analyzer;
+  /** Whether git may run (not in Restricted Mode), and which executable. */
+  git: () => GitAccess;
 }
+
+/** Shown for testing, staging and production while the folder is not trusted. */
+export const RESTRICTED_MESSAGE = 'Restricted Mode: only development (the working tree) is shown; no git runs until this folder is trusted.';
 
 export interface EnvironmentSettings {
   extraEnvironments: ExtraEnvironment[];
@@ -175,6 +181,8 @@ interface RootEntry {
   /** The last computation asked GitHub for the services' tags (new releases appear without any local event). */
   asksGitHubTags?: boolean | undefined;
   repository?: GitRepository | undefined;
+  /** The newest Restricted Mode computation (only its result is shown). */
+  restricted?: Promise<unknown> | undefined;
 }
 
 export class EnvironmentService {
@@ -202,7 +210,7 @@ export class EnvironmentService {
           await this.compute(entry, params.refresh === true);
           // A refresh follows a settings change, which may switch the hints off or on.
           if (params.refresh) this.refreshInlayHints();
-        } else if ((await this.githubLink(entry)).key !== entry.githubKey) {
+        } else if (this.deps.git().allowed && (await this.githubLink(entry)).key !== entry.githubKey) {
           this.schedule(entry, 0);
         }
       }),
@@ -242,12 +250,12 @@ export class EnvironmentService {
     await this.deps.ready();
     this.sync();
     const entry = this.rootOf(params.root);
-    if (this.deps.github()?.state()?.networkAllowed === false) return { ok: false, message: 'Restricted Mode: Kayron Releases makes no network calls in this workspace.' };
+    if (!this.deps.git().allowed || this.deps.github()?.state()?.networkAllowed === false) return { ok: false, message: 'Restricted Mode: Kayron Releases makes no network calls and runs no git in this workspace.' };
     try {
       const repository = await this.repositoryOf(entry);
       const remotes = (await repository.text(['remote'])).split('\n').map((line) => line.trim());
       if (!remotes.includes(REMOTE)) return { ok: false, message: `the repository has no ${REMOTE} remote to fetch from` };
-      await runGit(['fetch', '--prune', '--tags', REMOTE], { cwd: repository.root, timeoutMs: FETCH_TIMEOUT_MS });
+      await runGit(['fetch', '--prune', '--tags', REMOTE], { cwd: repository.root, timeoutMs: FETCH_TIMEOUT_MS, gitPath: repository.gitPath, network: true });
     } catch (error) {
       const message = error instanceof GitError ? (error.stderr.split('\n').find((line) => /error|fatal/i.test(line)) ?? error.message) : error instanceof Error ? error.message : String(error);
       return { ok: false, message };
@@ -357,9 +365,15 @@ export class EnvironmentService {
     const workspace = this.deps.workspaces.get(entry.rootPath);
     if (!workspace || this.roots.get(entry.rootPath) !== entry) return;
     if (rereadSettings || !entry.settings) entry.settings = await this.readSettings(entry.rootPath);
+    const access = this.deps.git();
+    if (!access.allowed) {
+      await this.computeRestricted(entry, workspace);
+      return;
+    }
     const link = await this.githubLink(entry);
     entry.githubKey = link.key;
     entry.model.setOptions({
+      gitPath: access.path,
       ...(link.providers ? { providers: link.providers } : {}),
       extraEnvironments: entry.settings.extraEnvironments,
       development: () => developmentSource(workspace),
@@ -372,7 +386,26 @@ export class EnvironmentService {
     if (entry.model.last !== result || this.roots.get(entry.rootPath) !== entry) return;
     entry.view = toView(entry.uri, result, link, outdated);
     if (result.kind === 'unavailable' && result.reason === 'git-failed') this.connection.console.error(`environments of ${entry.rootPath}: ${result.message}`);
-    await this.watch(entry, result);
+    await this.watch(entry, result.kind === 'ok' ? result.status.snapshots : [], true);
+    this.announce(entry);
+  }
+
+  /** Restricted Mode: development from the working tree, and no git at all (no repository opened, no refs watched). */
+  private async computeRestricted(entry: RootEntry, workspace: ReleaseWorkspace): Promise<void> {
+    const computation = (entry.restricted = workingTreeStatus(entry.rootPath, {
+      development: developmentSource(workspace),
+      analyze: (relativePath, text) => analyzeWithoutBlocking(this.deps.analyzer, relativePath, text),
+    }));
+    const status = await computation;
+    if (entry.restricted !== computation || this.roots.get(entry.rootPath) !== entry) return;
+    const services: NonNullable<RootEnvironments['services']> = {};
+    for (const service of status.snapshots[0]?.services ?? []) services[service.key] ??= { docker: service.docker, github: service.github, provider: service.provider };
+    entry.view = { root: entry.uri, state: 'restricted', message: RESTRICTED_MESSAGE, matrix: status.matrix, productionSource: 'none', services };
+    await this.watch(entry, status.snapshots, false);
+    this.announce(entry);
+  }
+
+  private announce(entry: RootEntry): void {
     const key = JSON.stringify(entry.view);
     if (key === entry.sentKey) return;
     entry.sentKey = key;
@@ -385,13 +418,13 @@ export class EnvironmentService {
   }
 
   /** Watches the git files that move environments (HEAD, refs, packed-refs, FETCH_HEAD) and the release folders. */
-  private async watch(entry: RootEntry, result: EnvironmentModelResult): Promise<void> {
+  private async watch(entry: RootEntry, snapshots: readonly EnvironmentSnapshot[], gitAllowed: boolean): Promise<void> {
     const filters = new Map<string, (fileName: string) => boolean>();
     const add = (directory: string, accepts: (fileName: string) => boolean) => {
       const previous = filters.get(directory);
       if (filters.size < MAX_WATCHED_DIRECTORIES || previous) filters.set(directory, previous ? (name) => previous(name) || accepts(name) : accepts);
     };
-    for (const target of await entry.model.refWatchTargets()) {
+    for (const target of gitAllowed ? await entry.model.refWatchTargets() : []) {
       if (target.pattern.endsWith('/**')) {
         const refsRoot = path.join(target.base, target.pattern.slice(0, -3));
         // Git writes `<ref>.lock` and renames it over the ref: the rename names the ref itself.
@@ -403,8 +436,8 @@ export class EnvironmentService {
     // New release folders appear in the root; temp and dot files (`.git`, swap files) do not matter.
     const releaseName = (name: string) => name.endsWith('.yaml') || !name.includes('.');
     add(entry.rootPath, releaseName);
-    if (result.kind === 'ok') {
-      const development = result.status.snapshots.find((snapshot) => snapshot.environment.workingTree);
+    {
+      const development = snapshots.find((snapshot) => snapshot.environment.workingTree);
       for (const file of development?.files ?? []) {
         let directory = path.dirname(path.join(entry.rootPath, ...file.path.split('/')));
         while (directory.startsWith(entry.rootPath) && directory !== entry.rootPath) {
@@ -484,9 +517,13 @@ export class EnvironmentService {
   }
 
   private async repositoryOf(entry: RootEntry): Promise<GitRepository> {
-    entry.repository ??= await GitRepository.open(entry.rootPath).catch((error: unknown) => {
-      throw new ResponseError(ErrorCodes.InvalidRequest, error instanceof Error ? error.message : String(error));
-    });
+    const access = this.deps.git();
+    if (!access.allowed) throw new ResponseError(ErrorCodes.InvalidRequest, RESTRICTED_MESSAGE);
+    if (entry.repository?.gitPath !== access.path) {
+      entry.repository = await GitRepository.open(entry.rootPath, { gitPath: access.path }).catch((error: unknown) => {
+        throw new ResponseError(ErrorCodes.InvalidRequest, error instanceof Error ? error.message : String(error));
+      });
+    }
     return entry.repository;
   }
 

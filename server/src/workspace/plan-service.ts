@@ -7,7 +7,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CodeLens, CodeLensParams, Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { GitError, GitRepository } from '../environments/git';
+import { GitError, GitRepository, type GitAccess } from '../environments/git';
 import { SnapshotCache } from '../environments/snapshot';
 import { parseGitRemoteUrl, readOriginUrl } from '../github/owner';
 import { buildDeploymentPlan, type BuiltPlan, type PlanGitHubSetup } from '../plan/deployment-plan';
@@ -31,6 +31,8 @@ export interface PlanServiceDeps {
   canReadConfiguration: () => boolean;
   analyzer: Analyzer;
   runSafe: RunSafe;
+  /** Whether git may run (never in Restricted Mode) and which executable. */
+  git: () => GitAccess;
 }
 
 interface RootState {
@@ -109,7 +111,10 @@ export class PlanService {
 
   private async build(workspace: ReleaseWorkspace, params: DeploymentPlanParams): Promise<BuiltPlan> {
     const state = this.rootState(workspace.rootPath);
-    state.repository ??= await GitRepository.open(workspace.rootPath);
+    const access = this.deps.git();
+    // Restricted Mode: the plan reads refs through git, and an untrusted repository runs no git at all.
+    if (!access.allowed) throw new PlanRequestError('the deployment plan reads git, which does not run in Restricted Mode: trust this folder to see it');
+    if (state.repository?.gitPath !== access.path) state.repository = await GitRepository.open(workspace.rootPath, { gitPath: access.path });
     const session = this.deps.github();
     const context = session?.context(workspace);
     const origin = parseGitRemoteUrl((await readOriginUrl(workspace.rootPath).catch(() => undefined)) ?? '');

@@ -6,7 +6,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { classifyPath, compareGoStrings, walkReleaseTree } from '../kayron/loader';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis, type WorkspaceValidation } from '../features/validate';
-import { MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
+import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
+import { readRegularFile } from '../kayron/regular-file';
 import { adoptTransferred, analyzeIncrementallyOrDefer, analyzeInSlices, type DeferLimits, type TransferredAnalysis } from '../features/incremental-analysis';
 import { DEFAULT_DEFER_LIMITS, type Analyzer } from './analysis-pool';
 
@@ -88,21 +89,21 @@ export class ReleaseWorkspace {
   async reloadFromDisk(relativePath: string): Promise<void> {
     if (this.files.get(relativePath)?.open) return;
     const absolutePath = path.join(this.rootPath, relativePath);
-    let bytes: Buffer;
-    try {
-      const stat = await fs.lstat(absolutePath);
-      if (stat.isDirectory()) return;
-      if (stat.size > MAX_RELEASE_FILE_BYTES) {
-        this.wanted.delete(relativePath);
-        this.files.set(relativePath, { relativePath, text: '', open: false, diskHasBom: false, analysis: oversizedFileAnalysis(analyzeReleaseFile(relativePath, ''), stat.size) });
-        this.validation = undefined;
-        return;
-      }
-      bytes = await fs.readFile(absolutePath);
-    } catch {
+    // Only regular files, never more than the limit: a FIFO or a link to /dev/zero gets a problem, not a hung scan.
+    const read = await readRegularFile(absolutePath, { maxBytes: MAX_RELEASE_FILE_BYTES });
+    if (this.files.get(relativePath)?.open) return;
+    if (read.kind === 'missing') {
+      // Gone, or a directory: nothing to track (the CLI reports a dangling link, as Kayron fails on it).
       this.forget(relativePath);
       return;
     }
+    if (read.kind !== 'read') {
+      this.wanted.delete(relativePath);
+      this.files.set(relativePath, { relativePath, text: '', open: false, diskHasBom: false, analysis: analysisOfUnread(relativePath, read) });
+      this.validation = undefined;
+      return;
+    }
+    const bytes = read.bytes;
     this.setText(relativePath, bytes.toString('utf8'), false, false);
   }
 
@@ -270,18 +271,8 @@ export class ReleaseWorkspace {
   }
 
   static async hasBom(absolutePath: string): Promise<boolean> {
-    try {
-      const handle = await fs.open(absolutePath, 'r');
-      try {
-        const buffer = Buffer.alloc(3);
-        const { bytesRead } = await handle.read(buffer, 0, 3, 0);
-        return bytesRead === 3 && buffer.equals(BOM);
-      } finally {
-        await handle.close();
-      }
-    } catch {
-      return false;
-    }
+    const read = await readRegularFile(absolutePath, { maxBytes: 3, prefixOnly: true });
+    return read.kind === 'read' && read.bytes.equals(BOM);
   }
 }
 
