@@ -29,7 +29,7 @@ import { hoverAt } from './features/hover';
 import { lspDocumentSymbols } from './features/document-symbols';
 import { foldingRanges } from './features/folding-ranges';
 import { selectionChain, toSelectionRange } from './features/selection-ranges';
-import { ReleaseWorkspace } from './workspace/release-workspace';
+import { locateInWorkspaces, ReleaseWorkspace } from './workspace/release-workspace';
 import { analyzeWithoutBlocking, defaultAnalyzer } from './workspace/analysis-pool';
 import { defaultCacheDirectory, GitHubSession, type GitHubSettings } from './workspace/github-session';
 import { entryCodeActions, registerEntryHandlers, type EntryServiceDeps } from './workspace/entry-service';
@@ -120,14 +120,7 @@ export function startServer(connection: Connection): void {
   }
 
   function locate(uri: string): { workspace: ReleaseWorkspace; relativePath: string } | undefined {
-    const absolute = toPath(uri);
-    if (!absolute) return undefined;
-    let best: { workspace: ReleaseWorkspace; relativePath: string } | undefined;
-    for (const workspace of workspaces.values()) {
-      const relativePath = workspace.relativePathOf(absolute);
-      if (relativePath !== undefined && (!best || workspace.rootPath.length > best.workspace.rootPath.length)) best = { workspace, relativePath };
-    }
-    return best;
+    return locateInWorkspaces(workspaces.values(), uri);
   }
 
   /**

@@ -36,7 +36,7 @@ import {
   type RootEnvironments,
 } from '../protocol';
 import type { GitHubSession } from './github-session';
-import type { ReleaseWorkspace } from './release-workspace';
+import { locateInWorkspaces, type ReleaseWorkspace } from './release-workspace';
 import { analyzeWithoutBlocking, DEFAULT_DEFER_LIMITS, type Analyzer } from './analysis-pool';
 
 /** Typing pauses this long before the development column is recomputed. */
@@ -528,19 +528,7 @@ export class EnvironmentService {
   }
 
   private locate(uri: string): { workspace: ReleaseWorkspace; relativePath: string } | undefined {
-    let absolute: string;
-    try {
-      if (!uri.startsWith('file:')) return undefined;
-      absolute = fileURLToPath(uri);
-    } catch {
-      return undefined;
-    }
-    let best: { workspace: ReleaseWorkspace; relativePath: string } | undefined;
-    for (const workspace of this.deps.workspaces.values()) {
-      const relativePath = workspace.relativePathOf(absolute);
-      if (relativePath !== undefined && (!best || workspace.rootPath.length > best.workspace.rootPath.length)) best = { workspace, relativePath };
-    }
-    return best;
+    return locateInWorkspaces(this.deps.workspaces.values(), uri);
   }
 }
 

@@ -17,7 +17,7 @@ import { CODE_LENS_ENVIRONMENT, DeploymentPlanRequest, type DeploymentPlanParams
 import { analyzeWithoutBlocking, type Analyzer } from './analysis-pool';
 import { developmentSource, parseExtraEnvironments, type RunSafe } from './environment-service';
 import type { GitHubSession } from './github-session';
-import type { ReleaseWorkspace } from './release-workspace';
+import { locateInWorkspaces, type ReleaseWorkspace } from './release-workspace';
 
 /** The command a CodeLens runs: the client's "Show Deployment Plan" for that root and environment. */
 export const SHOW_PLAN_COMMAND = 'kayron.plan.show';
@@ -164,19 +164,7 @@ export class PlanService {
   }
 
   private locate(uri: string): { workspace: ReleaseWorkspace; relativePath: string } | undefined {
-    let absolute: string;
-    try {
-      if (!uri.startsWith('file:')) return undefined;
-      absolute = fileURLToPath(uri);
-    } catch {
-      return undefined;
-    }
-    let best: { workspace: ReleaseWorkspace; relativePath: string } | undefined;
-    for (const workspace of this.deps.workspaces.values()) {
-      const relativePath = workspace.relativePathOf(absolute);
-      if (relativePath !== undefined && (!best || workspace.rootPath.length > best.workspace.rootPath.length)) best = { workspace, relativePath };
-    }
-    return best;
+    return locateInWorkspaces(this.deps.workspaces.values(), uri);
   }
 }
 

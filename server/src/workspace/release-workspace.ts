@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { classifyPath, compareGoStrings, walkReleaseTree } from '../kayron/loader';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis, type WorkspaceValidation } from '../features/validate';
 import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
@@ -286,4 +287,21 @@ export function compareWalkOrder(a: string, b: string): number {
     if (x !== y) return compareGoStrings(x, y);
   }
   return left.length - right.length;
+}
+
+/** A release file's place: the innermost releases root holding the `file:` URI, and the path relative to it. */
+export function locateInWorkspaces(workspaces: Iterable<ReleaseWorkspace>, uri: string): { workspace: ReleaseWorkspace; relativePath: string } | undefined {
+  let absolute: string;
+  try {
+    if (!uri.startsWith('file:')) return undefined;
+    absolute = fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+  let best: { workspace: ReleaseWorkspace; relativePath: string } | undefined;
+  for (const workspace of workspaces) {
+    const relativePath = workspace.relativePathOf(absolute);
+    if (relativePath !== undefined && (!best || workspace.rootPath.length > best.workspace.rootPath.length)) best = { workspace, relativePath };
+  }
+  return best;
 }
