@@ -175,7 +175,7 @@ describe('a file whose BOM the editor hides', () => {
     const [diagnostic] = diagnostics;
     // goccy reads the BOM as the first character of `- docker`, so the indented `github:` below is the error
     // (real Kayron, kayron-fuzz 1:5747). Line 2, column 3 is the same in the editor's BOM-less text.
-    assert.match(diagnostic?.message ?? '', /^\[2:3\] value is not allowed in this context\. map key-value is pre-defined \(the file starts with a UTF-8 byte order mark/);
+    assert.match(diagnostic?.message ?? '', /^\[reported by kayron lint\] \[2:3\] value is not allowed in this context\. map key-value is pre-defined \(the file starts with a UTF-8 byte order mark/);
     assert.deepEqual(diagnostic?.range.start, { line: 1, character: 2 });
   };
 

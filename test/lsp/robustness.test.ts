@@ -132,7 +132,7 @@ describe('robustness', () => {
     // goccy reads NUL as text: the binary line is left over after the list, which is goccy's error, at its start.
     assert.deepEqual(
       diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.severity, diagnostic.message, diagnostic.range.start]),
-      [['yaml-syntax', DiagnosticSeverity.Error, '[2:1] value is not allowed in this context [reported by kayron lint]', rangeOf(text, '\u0000').start]],
+      [['yaml-syntax', DiagnosticSeverity.Error, '[reported by kayron lint] [2:1] value is not allowed in this context', rangeOf(text, '\u0000').start]],
     );
     await assertStillHealthy();
   });
