@@ -3,7 +3,7 @@
  * JSON-RPC to it, and records what it publishes so tests can wait for a state with a deadline instead of sleeping.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { mkdtempSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -185,6 +185,9 @@ export class LspClient {
     });
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of GITHUB_ENVIRONMENT) delete env[name];
+    // A GitHub disk cache of its own per server: a stand-in's port can be reused by a later run, and an entry another
+    // suite cached under the same URL must not answer for this one (nor may tests write into the user's ~/.cache).
+    env['XDG_CACHE_HOME'] = mkdtempSync(path.join(os.tmpdir(), 'kayron-lsp-cache-'));
     for (const [name, value] of Object.entries(options.env ?? {})) {
       if (value === undefined) delete env[name];
       else env[name] = value;
