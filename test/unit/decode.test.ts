@@ -232,6 +232,15 @@ describe('syntax (§1.4)', () => {
     assert.deepEqual([verdict.line, verdict.character, verdict.endLine, verdict.endCharacter], [3, 13, 3, 20]);
   });
 
+  test('a comment ended by CRLF counts two lines for goccy: later positions move down (kayron-fuzz 1:2917, 1:1421)', () => {
+    // goccy's comment scanner steps over the CR only; the LF left behind is a line break of its own.
+    const text = '# c\r\n- docker: "a"\r\n  github: "a"\r\n  deploy:\r\n    preview: yes\r\n';
+    assertYamlErrorAt(text, 'yaml-type', '[6:14] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool');
+    assertYamlErrorAt('# c\r\n- a: b\r\nc\r\n', 'yaml-syntax', '[4:1] ');
+    // In an LF file a comment's line counts once.
+    assertYamlErrorAt('# c\n- a: b\nc\n', 'yaml-syntax', '[3:1] ');
+  });
+
   test('a tab in indentation: found character \'\\t\' that cannot start any token, at the tab', () => {
     expectProblemAt('- docker: "a"\n«\t»github: "a"\n', 'yaml-syntax', { kayron: true, messageStartsWith: "[2:1] found character '\t' that cannot start any token" });
     expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n«\t»release: "v1.0.0"\n', 'yaml-syntax', {

@@ -5,7 +5,7 @@
 import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, visit, YAMLMap } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
-import { GO_BOOLS, goccySyntaxError, type GoccySyntaxError } from './goccy-syntax';
+import { extraLinesBefore, GO_BOOLS, goccyRead, goccySyntaxError, type GoccySyntaxError } from './goccy-syntax';
 import { firstKayronProblem, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -227,11 +227,12 @@ class Decoder {
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
     private readonly text: string,
+    private readonly extraBreaks: readonly number[],
   ) {}
 
   position(offset: number): string {
     const { line, col } = this.lineCounter.linePos(offset);
-    return `[${line}:${col}]`;
+    return `[${line + extraLinesBefore(this.extraBreaks, offset)}:${col}]`;
   }
 
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
@@ -702,9 +703,10 @@ export function decodeReleaseFile(text: string): DecodedFile {
   const list = Array.from(new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens));
   const first = list[0];
   const problems: Problem[] = [];
+  const reading = goccyRead(text);
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
-    return `[${line}:${col}]`;
+    return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col}]`;
   };
   const tab = findIndentationTab(text, nonIndentationRanges(list, text));
   const tabLine = tab === undefined ? undefined : lineCounter.linePos(tab).line;
@@ -724,9 +726,9 @@ export function decodeReleaseFile(text: string): DecodedFile {
     }
   }
   // goccy's verdict decides whether the file parses; where the `yaml` library stumbles on text goccy reads, decode anyway.
-  const goccyParses = goccySyntaxError(text) === undefined;
+  const goccyParses = reading.error === undefined;
   if (first && (first.errors.length === 0 || goccyParses)) {
-    const decoder = new Decoder(first, lineCounter, text);
+    const decoder = new Decoder(first, lineCounter, text, reading.extraBreaks);
     decoder.checkDocumentValues();
     result.entries = decoder.decodeRoot();
     result.unknownKeys = decoder.unknownKeys;
@@ -736,7 +738,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
     result.document = first;
   }
   for (const doc of list.slice(1)) {
-    const decoder = new Decoder(doc, lineCounter, text);
+    const decoder = new Decoder(doc, lineCounter, text, reading.extraBreaks);
     decoder.checkDuplicateKeys(doc.contents);
     // A loop, not a spread: a hostile file can hold more problems than a call has room for arguments.
     for (const problem of decoder.problems) problems.push(problem);
@@ -744,7 +746,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
     result.ignoredDocuments.push([start, Math.max(start, Math.min(doc.range[1], start + 3))]);
   }
   problems.sort((a, b) => a.range[0] - b.range[0]);
-  result.problems = oneSyntaxError(uniqueProblems(problems), text, goccyParses);
+  result.problems = oneSyntaxError(uniqueProblems(problems), text, reading.error);
   result.failed = result.problems.length > 0;
   return result;
 }
@@ -758,9 +760,8 @@ function goccyRange(error: GoccySyntaxError, text: string): Range {
  * goccy stops at its first syntax error, and so does Kayron: a file that does not parse gets exactly that one error,
  * in goccy's words and at goccy's position, instead of every follow-up complaint of an error-recovering parser.
  */
-function oneSyntaxError(problems: Problem[], text: string, goccyParses: boolean): Problem[] {
-  if (goccyParses) problems = problems.filter((problem) => !libraryProblems.has(problem));
-  const goccy = goccyParses ? undefined : goccySyntaxError(text);
+function oneSyntaxError(problems: Problem[], text: string, goccy: GoccySyntaxError | undefined): Problem[] {
+  if (!goccy) problems = problems.filter((problem) => !libraryProblems.has(problem));
   if (goccy) {
     const message = `[${goccy.line}:${goccy.column}] ${goccy.message}`;
     // The decoder's own problem for the same error (a duplicate key) carries the data its quick fix needs.

@@ -114,6 +114,8 @@ interface Char {
  */
 class Scanner {
   readonly tokens: RawToken[] = [];
+  /** Offsets of the LF of each CRLF that goccy counts as two line breaks: every later line number moves on by one. */
+  readonly extraBreaks: number[] = [];
   private readonly chars: Char[] = [];
   private index = 0;
   private line = 1;
@@ -344,6 +346,8 @@ class Scanner {
         if (previous === ' ' || previous === '\t' || this.isNewline(previous)) {
           this.flush();
           while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
+          // goccy's comment scanner steps over one character of the line break: the LF of a CRLF is then a second one.
+          if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.scanNewline(true);
           return;
         }
         break;
@@ -414,14 +418,15 @@ class Scanner {
     return true;
   }
 
-  private scanNewline(): void {
+  private scanNewline(single = false): void {
     if (this.buffer) this.buffer.text = this.buffer.text.replace(/ +$/, '');
     if (this.anchorOrAlias || this.directive) this.flush();
     if (this.buffer) {
       this.buffer.text += ' ';
       this.buffer.pendingNewline = true;
     }
-    if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.index++;
+    if (single) this.extraBreaks.push(this.offsetAt() + 1);
+    else if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.index++;
     this.index++;
     this.line++;
     this.column = 1;
@@ -482,6 +487,7 @@ class Scanner {
       }
       if (this.isNewline(c)) {
         // goccy's quoted-text scanner counts CR and LF each as a line break: CRLF moves two lines on.
+        if (c === '\r' && this.char(this.index + 1) === '\n') this.extraBreaks.push(this.offsetAt() + 1);
         this.index++;
         this.line++;
         this.column = 1;
@@ -1312,21 +1318,48 @@ function goQuote(value: string): string {
 
 /** goccy's first syntax error for `text`, or undefined when goccy parses it. */
 export function goccySyntaxError(text: string): GoccySyntaxError | undefined {
+  return goccyRead(text).error;
+}
+
+export interface GoccyReading {
+  /** goccy's first syntax error, or undefined when goccy parses the text. */
+  error: GoccySyntaxError | undefined;
+  /**
+   * Offsets (ascending) of line breaks goccy counts twice: the LF of a CRLF inside quoted text or ending a comment.
+   * goccy's line number at an offset is the text's own line number plus the count of these before it.
+   */
+  extraBreaks: readonly number[];
+}
+
+/** goccy's reading of `text`: its syntax verdict and how its line numbers differ from the text's. */
+export function goccyRead(text: string): GoccyReading {
+  const scanner = new Scanner(text);
   try {
-    const scanner = new Scanner(text);
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
     new GoccyParser().parseDocuments(documents);
-    return undefined;
+    return { error: undefined, extraBreaks: scanner.extraBreaks };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
     const token = error.token;
-    return {
+    return { extraBreaks: scanner.extraBreaks, error: {
       message: error.reason,
       line: token?.line ?? 0,
       column: token?.column ?? 0,
       offset: token?.offset ?? 0,
       length: Math.max(1, (token?.end ?? 0) - (token?.offset ?? 0)),
-    };
+    } };
   }
+}
+
+/** How many of `extraBreaks` (ascending) lie before `offset`. */
+export function extraLinesBefore(extraBreaks: readonly number[], offset: number): number {
+  let low = 0;
+  let high = extraBreaks.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((extraBreaks[middle] ?? 0) < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
