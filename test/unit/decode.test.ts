@@ -241,6 +241,17 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('# c\n- a: b\nc\n', 'yaml-syntax', '[3:1] ');
   });
 
+  test('a tab opening a block scalar\'s first line: found a tab character where an indentation space is expected', () => {
+    // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
+    const message = 'found a tab character where an indentation space is expected';
+    assertYamlErrorAt('- docker: >-\n\t   a--b\n  github: x\n', 'yaml-syntax', `[2:1] ${message}`);
+    assertYamlErrorAt('- docker: |+\n\t   server\n  github: x\n', 'yaml-syntax', `[2:1] ${message}`);
+    // After a CRLF header the LF is a line of its own for goccy (kayron-fuzz 1:257).
+    assertYamlErrorAt('- docker: a\r\n  github: >+\r\n\t   .git\r\n', 'yaml-syntax', `[4:1] ${message}`);
+    // Once the first content line has fixed the indentation, a tab inside the text is text.
+    assertAccepted('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n  note: |\n    a\n    \tb\n', 1);
+  });
+
   test('a tab in indentation: found character \'\\t\' that cannot start any token, at the tab', () => {
     expectProblemAt('- docker: "a"\n«\t»github: "a"\n', 'yaml-syntax', { kayron: true, messageStartsWith: "[2:1] found character '\t' that cannot start any token" });
     expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n«\t»release: "v1.0.0"\n', 'yaml-syntax', {

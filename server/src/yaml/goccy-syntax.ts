@@ -526,6 +526,11 @@ class Scanner {
     if (column === 1) this.lastDelimColumn = 1;
     this.push(indicator === '|' ? 'literal' : 'folded', indicator + option, start, 1 + [...header].length, line, column);
     this.advance(1 + [...header].length);
+    // goccy's header scanner steps over one character of the line break: the LF of a CRLF is a line of its own.
+    if (this.char() === '\r' && this.char(this.index + 1) === '\n') {
+      this.extraBreaks.push(this.offsetAt() + 1);
+      this.line++;
+    }
     // The body: blank lines and lines starting right of the last delimiter; once the first content line fixes the
     // content column, a line starting left of it ends the body too.
     const reference = this.lastDelimColumn;
@@ -541,6 +546,10 @@ class Scanner {
       }
       const first = this.char(at);
       const blank = first === '' || this.isNewline(first);
+      // Before the first content line fixes the indentation, a tab opening a line is indentation goccy refuses.
+      if (first === '\t' && indent === 0 && contentColumn === 0) {
+        this.invalid('found a tab character where an indentation space is expected', 1, this.line + 1, 1, lineStart);
+      }
       if (!blank && reference > 0 && indent + 1 <= reference) break;
       if (!blank && contentColumn > 0 && indent + 1 < contentColumn) break;
       if (first === '' && at === lineStart) break;
