@@ -252,6 +252,13 @@ describe('syntax (§1.4)', () => {
     assertAccepted('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n  note: |\n    a\n    \tb\n', 1);
   });
 
+  test('blanks after a plain scalar at the end of its line move goccy\'s column for it right (kayron-fuzz 1:2720)', () => {
+    // goccy subtracts the trimmed text's length from the column of the line break.
+    assertYamlErrorAt('- docker: x  \n  deploy:\n    preview: maybe  \n', 'yaml-type', '[3:16] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool');
+    assertYamlErrorAt('- docker: x\n  deploy:\n    preview: maybe\n', 'yaml-type', '[3:14] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool');
+    assertYamlErrorAt('- docker: x\n  github: y \n   z: 1\n', 'yaml-syntax', '[2:12] mapping value is not allowed in this context');
+  });
+
   test('a tab in indentation: found character \'\\t\' that cannot start any token, at the tab', () => {
     expectProblemAt('- docker: "a"\n«\t»github: "a"\n', 'yaml-syntax', { kayron: true, messageStartsWith: "[2:1] found character '\t' that cannot start any token" });
     expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n«\t»release: "v1.0.0"\n', 'yaml-syntax', {

@@ -5,7 +5,7 @@
 import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, visit, YAMLMap } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
-import { extraLinesBefore, GO_BOOLS, goccyRead, goccySyntaxError, type GoccySyntaxError } from './goccy-syntax';
+import { extraLinesBefore, GO_BOOLS, goccyRead, goccySyntaxError, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
 import { firstKayronProblem, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -227,12 +227,12 @@ class Decoder {
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
     private readonly text: string,
-    private readonly extraBreaks: readonly number[],
+    private readonly reading: GoccyReading,
   ) {}
 
   position(offset: number): string {
     const { line, col } = this.lineCounter.linePos(offset);
-    return `[${line + extraLinesBefore(this.extraBreaks, offset)}:${col}]`;
+    return `[${line + extraLinesBefore(this.reading.extraBreaks, offset)}:${col + (this.reading.columnShifts.get(offset) ?? 0)}]`;
   }
 
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
@@ -728,7 +728,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
   // goccy's verdict decides whether the file parses; where the `yaml` library stumbles on text goccy reads, decode anyway.
   const goccyParses = reading.error === undefined;
   if (first && (first.errors.length === 0 || goccyParses)) {
-    const decoder = new Decoder(first, lineCounter, text, reading.extraBreaks);
+    const decoder = new Decoder(first, lineCounter, text, reading);
     decoder.checkDocumentValues();
     result.entries = decoder.decodeRoot();
     result.unknownKeys = decoder.unknownKeys;
@@ -738,7 +738,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
     result.document = first;
   }
   for (const doc of list.slice(1)) {
-    const decoder = new Decoder(doc, lineCounter, text, reading.extraBreaks);
+    const decoder = new Decoder(doc, lineCounter, text, reading);
     decoder.checkDuplicateKeys(doc.contents);
     // A loop, not a spread: a hostile file can hold more problems than a call has room for arguments.
     for (const problem of decoder.problems) problems.push(problem);

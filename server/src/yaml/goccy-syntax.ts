@@ -116,6 +116,8 @@ class Scanner {
   readonly tokens: RawToken[] = [];
   /** Offsets of the LF of each CRLF that goccy counts as two line breaks: every later line number moves on by one. */
   readonly extraBreaks: number[] = [];
+  /** Plain scalars (by start offset) that goccy reports right of where they start, and by how many columns. */
+  readonly columnShifts = new Map<number, number>();
   private readonly chars: Char[] = [];
   private index = 0;
   private line = 1;
@@ -419,6 +421,15 @@ class Scanner {
   }
 
   private scanNewline(single = false): void {
+    if (this.buffer && this.buffer.lines === 0 && !this.buffer.pendingNewline) {
+      // goccy places a plain scalar pending at its first line break at the break's column minus the text's length
+      // without its trailing blanks: each trailing blank moves the reported column one right.
+      const trailing = /( *)$/.exec(this.buffer.text)?.[1]?.length ?? 0;
+      if (trailing > 0) {
+        this.buffer.column += trailing;
+        this.columnShifts.set(this.buffer.offset, trailing);
+      }
+    }
     if (this.buffer) this.buffer.text = this.buffer.text.replace(/ +$/, '');
     if (this.anchorOrAlias || this.directive) this.flush();
     if (this.buffer) {
@@ -1338,6 +1349,8 @@ export interface GoccyReading {
    * goccy's line number at an offset is the text's own line number plus the count of these before it.
    */
   extraBreaks: readonly number[];
+  /** Plain scalars (by start offset) whose goccy column lies right of their first character, and by how much. */
+  columnShifts: ReadonlyMap<number, number>;
 }
 
 /** goccy's reading of `text`: its syntax verdict and how its line numbers differ from the text's. */
@@ -1347,11 +1360,11 @@ export function goccyRead(text: string): GoccyReading {
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
     new GoccyParser().parseDocuments(documents);
-    return { error: undefined, extraBreaks: scanner.extraBreaks };
+    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
     const token = error.token;
-    return { extraBreaks: scanner.extraBreaks, error: {
+    return { extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts, error: {
       message: error.reason,
       line: token?.line ?? 0,
       column: token?.column ?? 0,
