@@ -259,6 +259,14 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('- docker: x\n  github: y \n   z: 1\n', 'yaml-syntax', '[2:12] mapping value is not allowed in this context');
   });
 
+  test('of several type errors goccy reports the first in Go struct field order, not document order (kayron-fuzz 1:84)', () => {
+    // deploy.Struct declares Branch, Preview, Release, Suspend; release.Struct declares Deploy, Docker, Github, Provider.
+    assertYamlErrorAt('- docker: x\n  deploy:\n    suspend: off\n    preview: Yes\n', 'yaml-type', '[4:14] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool');
+    assertYamlErrorAt('- github: [a]\n  deploy: x\n', 'yaml-type', '[2:11] string was used where mapping is expected');
+    // List items still go in order: the first item's error wins over a later item's earlier field.
+    assertYamlErrorAt('- github: [a]\n- deploy: x\n', 'yaml-type', '[1:11] cannot unmarshal []interface {} into Go struct field Struct.Github of type github.String');
+  });
+
   test('a tab in indentation: found character \'\\t\' that cannot start any token, at the tab', () => {
     expectProblemAt('- docker: "a"\n«\t»github: "a"\n', 'yaml-syntax', { kayron: true, messageStartsWith: "[2:1] found character '\t' that cannot start any token" });
     expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n«\t»release: "v1.0.0"\n', 'yaml-syntax', {

@@ -19,6 +19,21 @@ export interface Problem {
    * goccy stops at its first error, so Kayron's own problem is the earliest by stage, then by position.
    */
   goccyStage?: number;
+  /**
+   * For field decoding errors: goccy's order within the stage. goccy decodes list items in order and a struct's fields
+   * in the order the Go struct declares them (not the document's), and keeps the first error.
+   */
+  goccyOrder?: number;
+}
+
+function precedes(problem: Problem, first: Problem): boolean {
+  const stage = problem.goccyStage ?? 0;
+  const firstStage = first.goccyStage ?? 0;
+  if (stage !== firstStage) return stage < firstStage;
+  if (problem.goccyOrder !== undefined && first.goccyOrder !== undefined && problem.goccyOrder !== first.goccyOrder) {
+    return problem.goccyOrder < first.goccyOrder;
+  }
+  return problem.range[0] < first.range[0];
 }
 
 /** The problem `kayron lint` prints for a file: the earliest YAML problem by goccy's stage, else the first check. */
@@ -26,7 +41,7 @@ export function firstKayronProblem(problems: readonly Problem[]): Problem | unde
   let first: Problem | undefined;
   for (const problem of problems) {
     if (problem.goccyStage === undefined) continue;
-    if (!first || problem.goccyStage < (first.goccyStage ?? 0) || (problem.goccyStage === first.goccyStage && problem.range[0] < first.range[0])) first = problem;
+    if (!first || precedes(problem, first)) first = problem;
   }
   return first ?? problems[0];
 }

@@ -68,6 +68,12 @@ export interface DecodedFile {
 const STRING_FIELDS = { docker: 'Struct.Docker of type docker.String', github: 'Struct.Github of type github.String', provider: 'Struct.Provider of type provider.String' } as const;
 const DEPLOY_STRING_FIELDS = { release: 'release.String', branch: 'branch.String' } as const;
 const DEPLOY_BOOL_FIELDS = { suspend: 'suspend.Bool', preview: 'preview.Bool' } as const;
+/**
+ * The order of Kayron's Go struct fields (release.Struct: Deploy, Docker, Github, Provider; deploy.Struct: Branch,
+ * Preview, Release, Suspend): goccy decodes fields in this order and reports the first type error.
+ */
+const FIELD_ORDER: ReadonlyMap<string, number> = new Map([['branch', 0], ['preview', 1], ['release', 2], ['suspend', 3], ['docker', 10], ['github', 11], ['provider', 12]]);
+const ITEM_ORDER_STRIDE = 100;
 /** Guards the recursive duplicate-key walk against pathological nesting. */
 const MAX_DEPTH = 200;
 /**
@@ -222,6 +228,9 @@ function fromLibrary(problem: Problem): Problem {
 class Decoder {
   readonly problems: Problem[] = [];
   readonly unknownKeys: UnknownKey[] = [];
+  /** goccy's decoding order of the field being decoded (item, then struct field), for its type errors. */
+  private fieldOrder: number | undefined;
+  private itemOrder = 0;
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -237,7 +246,9 @@ class Decoder {
 
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
     const range = nodeRange(node) ?? fallback;
-    this.problems.push(staged({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}` }, Stage.Decode));
+    const problem = staged({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}` }, Stage.Decode);
+    if (this.fieldOrder !== undefined) problem.goccyOrder = this.fieldOrder;
+    this.problems.push(problem);
   }
 
   syntaxProblem(range: Range, message: string, stage: Stage, data?: Record<string, unknown>, messageOffset?: number): void {
@@ -355,6 +366,7 @@ class Decoder {
     for (const inner of this.pairs(node)) {
       const name = keyName(inner.key);
       const innerKey = nodeRange(inner.key) ?? range;
+      this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
       if (name in DEPLOY_STRING_FIELDS) {
         const field = this.decodeString(inner, `Struct.Deploy of type ${DEPLOY_STRING_FIELDS[name as keyof typeof DEPLOY_STRING_FIELDS]}`, innerKey);
         if (field) deploy[name as 'release' | 'branch'] = field;
@@ -377,6 +389,8 @@ class Decoder {
     const entry: DecodedEntry = { index, range, anchor: [dashOffset, dashOffset + 1], typeError: false };
     const isNullScalar = isScalar(node) && quoteStyle(node) === 'plain' && !node.tag && resolvePlainScalar(String(node.source ?? '')).kind === 'null';
     if (node === null || node === undefined || isNullScalar) return entry;
+    this.itemOrder = index * ITEM_ORDER_STRIDE;
+    this.fieldOrder = this.itemOrder;
     if (!isMap(node) || isCustomTagged(node)) {
       this.typeProblem(item, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       return undefined;
@@ -386,6 +400,7 @@ class Decoder {
     for (const pair of this.pairs(node)) {
       const name = keyName(pair.key);
       const key = nodeRange(pair.key) ?? range;
+      this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
       if (name in STRING_FIELDS) {
         const field = this.decodeString(pair, STRING_FIELDS[name as keyof typeof STRING_FIELDS], key);
         if (field) entry[name as 'docker' | 'github' | 'provider'] = field;
