@@ -267,6 +267,12 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('- github: [a]\n- deploy: x\n', 'yaml-type', '[1:11] cannot unmarshal []interface {} into Go struct field Struct.Github of type github.String');
   });
 
+  test('a type error on a tagged value is reported at the tag, where goccy\'s node starts (kayron-fuzz 1:4478)', () => {
+    const message = 'cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool';
+    assertYamlErrorAt('- docker: x\n  deploy: {preview: !!str true}\n', 'yaml-type', `[2:21] ${message}`);
+    assertYamlErrorAt('- docker: x\n  deploy:\n    preview: !custom yes\n', 'yaml-type', `[3:14] ${message}`);
+  });
+
   test('a tab in indentation: found character \'\\t\' that cannot start any token, at the tab', () => {
     expectProblemAt('- docker: "a"\n«\t»github: "a"\n', 'yaml-syntax', { kayron: true, messageStartsWith: "[2:1] found character '\t' that cannot start any token" });
     expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n«\t»release: "v1.0.0"\n', 'yaml-syntax', {

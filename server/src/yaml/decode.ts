@@ -246,7 +246,7 @@ class Decoder {
 
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
     const range = nodeRange(node) ?? fallback;
-    const problem = staged({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}` }, Stage.Decode);
+    const problem = staged({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? this.tagOffset(node) ?? range[0])} ${message}` }, Stage.Decode);
     if (this.fieldOrder !== undefined) problem.goccyOrder = this.fieldOrder;
     this.problems.push(problem);
   }
