@@ -273,6 +273,15 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('- docker: x\n  deploy:\n    preview: !custom yes\n', 'yaml-type', `[3:14] ${message}`);
   });
 
+  test('a file goccy parses despite a leading BOM or a NUL is decoded as goccy reads it (kayron-fuzz 1:5602, 1:668, 1:2371)', () => {
+    const messageOf = (text: string) => decodeReleaseFile(text).problems[0]?.message ?? '';
+    // `<BOM>- deploy` is one plain key, so the root is a mapping; `<BOM>%YAML 1.2` is a string, not a directive.
+    assertStartsWith(messageOf('\ufeff- deploy:\n    release: |+\n      v1.8.2\n'), '[1:10] mapping was used where sequence is expected (the file starts with a UTF-8 byte order mark');
+    assertStartsWith(messageOf('\ufeff%YAML 1.2\n---\n- docker: a\n'), '[1:1] string was used where sequence is expected (the file starts');
+    // A NUL is text: in a key it makes another key, and Kayron goes on to its schema checks.
+    assert.equal(verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy\u0000:\n    release: "v0.1.9"\n').code, 'deploy-missing');
+  });
+
   test('a tab in indentation: found character \'\\t\' that cannot start any token, at the tab', () => {
     expectProblemAt('- docker: "a"\n«\t»github: "a"\n', 'yaml-syntax', { kayron: true, messageStartsWith: "[2:1] found character '\t' that cannot start any token" });
     expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n«\t»release: "v1.0.0"\n', 'yaml-syntax', {

@@ -5,7 +5,7 @@
 import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, visit, YAMLMap } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
-import { extraLinesBefore, GO_BOOLS, goccyRead, goccySyntaxError, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
+import { extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
 import { firstKayronProblem, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -490,19 +490,6 @@ class Decoder {
   }
 }
 
-/**
- * Where goccy reports a leading BOM: it reads the BOM as part of a plain scalar, so the first `: ` of line 1 is a
- * mapping value it does not allow, at that colon's byte column (the BOM counts 3 bytes): `\ufeff- docker: …` gives
- * `[1:12]`, as the spec records. Without such a colon on line 1 we say `[1:1]`.
- */
-function bomErrorPosition(text: string): string {
-  const lineEnd = text.indexOf('\n');
-  const firstLine = text.slice(0, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, '');
-  const colon = firstLine.search(/:(?=[ \t]|$)/);
-  return colon < 0 ? '[1:1]' : `[1:${Buffer.byteLength(firstLine.slice(0, colon), 'utf8') + 1}]`;
-}
-
-/** A scalar's text; with the failsafe schema every value is already a string. */
 function scalarText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
@@ -676,32 +663,37 @@ export function decodeReleaseFile(text: string): DecodedFile {
     lineCounter,
     document: undefined,
   };
-  if (text.charCodeAt(0) === 0xfeff) {
-    // goccy reads a byte order mark as the first character of a plain scalar; what fails then depends on the rest.
-    const goccy = goccySyntaxError(text);
-    result.problems = [{
-      code: 'yaml-syntax',
-      severity: 'error',
-      kayronCheck: true,
-      range: goccy ? goccyRange(goccy, text) : [0, Math.min(text.length, 1)],
-      message: `${goccy ? `[${goccy.line}:${goccy.column}] ${goccy.message}` : `${bomErrorPosition(text)} mapping value is not allowed in this context`} (the file starts with a UTF-8 byte order mark, which Kayron's YAML parser reads as text; save the file as UTF-8 without BOM)`,
-    }];
+  const bom = text.charCodeAt(0) === 0xfeff;
+  // The nesting check below keeps hostile depth away from the `yaml` library and the goccy model; a BOM or NUL file
+  // gets goccy's verdict first (the model's recursion is bounded by its own depth check).
+  const reading = bom || text.includes('\u0000') ? goccyRead(text) : undefined;
+  if (reading?.error) {
+    // goccy reads a byte order mark as the first character of a plain scalar and a NUL as text: the `yaml` library
+    // reads neither so, and its follow-up errors would only mislead. goccy's own error is the one.
+    const goccy = reading.error;
+    result.problems = [{ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message: `[${goccy.line}:${goccy.column}] ${goccy.message}${bom ? BOM_HINT : ''}` }];
     result.failed = true;
     return result;
   }
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0) {
-    const goccy = goccySyntaxError(text);
-    result.problems = [goccy
-      ? { code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message: `[${goccy.line}:${goccy.column}] ${goccy.message}` }
-      : { code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [nul, nul + 1], message: 'the file contains a NUL byte: this is not a YAML text file' }];
-    result.failed = true;
-    return result;
+  const decoded = decodeParsed(text, result, reading);
+  if (bom) {
+    const kayron = firstKayronProblem(decoded.problems);
+    if (kayron) decoded.problems = decoded.problems.map((problem) => (problem === kayron ? { ...problem, message: `${problem.message}${BOM_HINT}` } : problem));
   }
+  return decoded;
+}
+
+const BOM_HINT = " (the file starts with a UTF-8 byte order mark, which Kayron's YAML parser reads as text; save the file as UTF-8 without BOM)";
+
+function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyReading | undefined): DecodedFile {
+  const lineCounter = result.lineCounter;
   // Parse to the CST once, check its depth, then compose the same tokens (what parseAllDocuments does in one go).
   // A lone CR is a line break for goccy (and for LSP clients); the `yaml` library would read it as text. Same length,
   // so every offset stays valid.
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text.replace(/\r(?!\n)/g, '\n')));
+  // A leading byte order mark is text for goccy (the first character of a plain scalar); for the `yaml` library it
+  // is a stand-in letter of the same length, so that both read the same structure.
+  const yamlText = text.replace(/\r(?!\n)/g, '\n').replace(/^\ufeff/, 'x');
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(yamlText));
   const tooDeep = findExcessiveNesting(tokens);
   if (tooDeep !== undefined) {
     const { line, col } = lineCounter.linePos(tooDeep);
@@ -718,7 +710,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
   const list = Array.from(new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens));
   const first = list[0];
   const problems: Problem[] = [];
-  const reading = goccyRead(text);
+  const reading = knownReading ?? goccyRead(text);
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
     return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col}]`;
