@@ -282,6 +282,13 @@ describe('syntax (§1.4)', () => {
     assert.equal(verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy\u0000:\n    release: "v0.1.9"\n').code, 'deploy-missing');
   });
 
+  test('an undefined alias in a later document fails the file, unless the first document is empty (kayron-fuzz 1:674, 1:5540)', () => {
+    assertYamlErrorAt('- github: infrastructure\n---\n- *undefined\n', 'yaml-syntax', '[3:4] could not find alias "undefined"');
+    const emptyFirst = decodeReleaseFile('---\n---\n- {docker: a, github: b, deploy: {release: v1.0.0}}\n- github: x\n  provider: *a2\n');
+    assert.equal(emptyFirst.failed, false);
+    assert.deepEqual(emptyFirst.problems.filter((problem) => problem.kayronCheck), []);
+  });
+
   test('a tab in indentation: found character \'\\t\' that cannot start any token, at the tab', () => {
     expectProblemAt('- docker: "a"\n«\t»github: "a"\n', 'yaml-syntax', { kayron: true, messageStartsWith: "[2:1] found character '\t' that cannot start any token" });
     expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n«\t»release: "v1.0.0"\n', 'yaml-syntax', {

@@ -442,6 +442,15 @@ class Decoder {
    * an undefined alias or a `!!bool` scalar that Go's ParseBool refuses fails the file there, before any field is set.
    */
   checkDocumentValues(): void {
+    this.checkValues(true);
+  }
+
+  /** goccy fails on an undefined alias in a later document too, one Kayron otherwise ignores (kayron-fuzz 1:674). */
+  checkUndefinedAliases(): void {
+    this.checkValues(false);
+  }
+
+  private checkValues(booleans: boolean): void {
     visit(this.doc, {
       Alias: (_key, node) => {
         if (node.resolve(this.doc) !== undefined) return undefined;
@@ -449,7 +458,7 @@ class Decoder {
         return visit.BREAK;
       },
       Scalar: (_key, node) => {
-        if (node.tag !== 'tag:yaml.org,2002:bool') return undefined;
+        if (!booleans || node.tag !== 'tag:yaml.org,2002:bool') return undefined;
         const range = nodeRange(node);
         if (!range) return undefined;
         const source = scalarText(node.source ?? node.value);
@@ -746,6 +755,9 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   }
   for (const doc of list.slice(1)) {
     const decoder = new Decoder(doc, lineCounter, text, reading);
+    // Observed: with an empty first document goccy decodes nothing and checks no alias (kayron-fuzz 1:5540).
+    const firstContents = first?.contents;
+    if (firstContents && !(isScalar(firstContents) && (firstContents.source ?? '') === '')) decoder.checkUndefinedAliases();
     decoder.checkDuplicateKeys(doc.contents);
     // A loop, not a spread: a hostile file can hold more problems than a call has room for arguments.
     for (const problem of decoder.problems) problems.push(problem);
