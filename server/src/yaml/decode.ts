@@ -247,7 +247,8 @@ class Decoder {
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
     const range = nodeRange(node) ?? fallback;
     const problem = staged({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? this.tagOffset(node) ?? range[0])} ${message}` }, Stage.Decode);
-    if (this.fieldOrder !== undefined) problem.goccyOrder = this.fieldOrder;
+    // Not enumerable: the order depends on the item's index, which an incremental re-analysis of one slice renumbers.
+    if (this.fieldOrder !== undefined) Object.defineProperty(problem, 'goccyOrder', { value: this.fieldOrder, enumerable: false });
     this.problems.push(problem);
   }
 
