@@ -595,6 +595,7 @@ export function startServer(connection: Connection): void {
     locate,
     workspaces: () => workspaces.values(),
     github: () => github,
+    ready: () => ready,
     openDocument: (uri) => documents.get(uri),
     versionedEdits: () => versionedEdits,
   };

@@ -29,6 +29,11 @@ export interface EntryServiceDeps {
   locate(uri: string): { workspace: ReleaseWorkspace; relativePath: string } | undefined;
   workspaces(): Iterable<ReleaseWorkspace>;
   github(): GitHubSession | undefined;
+  /**
+   * Settles when the server has applied what it has been told so far (folders, settings, owners): a request that
+   * arrives right after a folder is added or a setting changed must not answer from the state before it.
+   */
+  ready(): Promise<void>;
   /** The open editor document for a URI, if any (positions must match what the editor shows). */
   openDocument(uri: string): TextDocument | undefined;
   /** The client takes `documentChanges`, so edits carry the version they were computed for. */
@@ -148,6 +153,7 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
 
   connection.onRequest(EntryVersionsRequest, (params: EntryVersionsParams) =>
     runSafe('listing versions', null, async () => {
+      await deps.ready();
       const located = deps.locate(params.uri);
       const context = located && deps.github()?.context(located.workspace);
       if (!context) return null;
@@ -157,6 +163,7 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
 
   connection.onRequest(EntryBranchesRequest, (params: EntryBranchesParams) =>
     runSafe('listing branches', null, async () => {
+      await deps.ready();
       const located = deps.locate(params.uri);
       if (!located) return null;
       return (await branchesFor(deps, located.workspace, params.github)) ?? null;
