@@ -95,7 +95,8 @@ async function pickBranch(client: LanguageClient, uri: string, github: string, n
 }
 
 export async function bumpService(client: LanguageClient): Promise<void> {
-  // Entries without a strategy, suspended or in conflict have no one value a tag could replace: the server would refuse the edit.
+  // Entries without a strategy, suspended or in conflict have no one value a tag could replace: the server would
+  // refuse the edit.
   const entry = await pickEntry(client, 'Service to bump', (candidate) => candidate.github !== '' && (candidate.strategy === 'release' || candidate.strategy === 'branch'));
   if (!entry) return;
   const tag = await pickVersion(client, entry);

@@ -96,7 +96,7 @@ export interface ReleaseEntry {
   strategy: 'release' | 'branch' | 'suspend' | 'none' | 'conflict';
   /** The tag for `release`, the branch for `branch`, `''` otherwise. */
   value: string;
-  /** The strategy in the matrix's words: `v0.5.3`, `branch x`, `suspended`, `conflict (branch, release)`, `+preview`… */
+  /** In the matrix's words: `v0.5.3`, `branch x`, `suspended`, `conflict (branch, release)`, `… +preview`. */
   label: string;
 }
 /** Client → server: every release entry of every releases root. */

@@ -57,7 +57,7 @@ test('every diagnostic code links to its README row on the repository named in p
   assert.equal(hrefs.size, DIAGNOSTIC_CODES.length, 'one page anchor per code');
 });
 
-/** Type-checks `source` (a module in test/unit, so its relative imports resolve) with the project's compiler options. */
+/** Type-checks `source` as a module in test/unit (so its relative imports resolve) with the project's options. */
 function typeErrors(source: string): string[] {
   const configPath = path.join(root, 'tsconfig.json');
   const config = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, (file) => ts.sys.readFile(file)).config, ts.sys, root);

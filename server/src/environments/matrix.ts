@@ -26,7 +26,10 @@ export interface DriftMarker {
 export interface MatrixCell {
   /** The environment defines this service. */
   present: boolean;
-  /** `v0.5.3`, `branch feature/x`, `suspended`, `preview`, `no strategy`, `conflict (branch, release)`; with ` +preview` when previews are on; `''` when absent. */
+  /**
+   * `v0.5.3`, `branch feature/x`, `suspended`, `preview`, `no strategy`, `conflict (branch, release)`; with ` +preview`
+   * when previews are on; `''` when absent (kayron/entry-model.ts `strategyLabel`).
+   */
   label: string;
   strategy?: DeployStrategy;
   preview?: boolean;
