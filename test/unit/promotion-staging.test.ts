@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { GitHubApi, GitHubApiError, type ApiResponse } from '../../server/src/promotion/github-api';
 import { PromotionExecutor } from '../../server/src/promotion/executor';
-import { bumpBranchName, executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
+import { executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
+import { bumpBranchName } from '../../server/src/promotion/staging';
 import { PromotionError } from '../../server/src/promotion/remote';
 import { createPromotionFixture, promotionExecutor, promotionInputs, INFRASTRUCTURE_V1, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
 
