@@ -6,7 +6,12 @@
 import { versionTag } from '../github/versions';
 import type { GitRepository } from '../environments/git';
 import type { RepositoryState, ResolvedEnvironment } from '../environments/resolve';
-import { snapshotEnvironments, type EnvironmentSnapshot, type ServiceDeployment, type TextAnalyzer } from '../environments/snapshot';
+import {
+  snapshotEnvironments,
+  type EnvironmentSnapshot,
+  type ServiceDeployment,
+  type TextAnalyzer,
+} from '../environments/snapshot';
 import { strategyLabel } from '../environments/matrix';
 import { gatherBranchHeads } from '../plan/facts';
 import { parameterRows, type ParameterRow } from '../plan/planner';

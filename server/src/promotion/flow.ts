@@ -51,7 +51,12 @@ export interface ExecutionOutcome {
 
 /** One promotion flow: `plan` sends only reads (the executor is a dry run), `execute` replays a confirmed recipe. */
 export interface PromotionFlow<Request extends PromotionRequest, Recipe extends { kind: Request['kind'] }> {
-  plan(inputs: PromotionInputs, executor: PromotionExecutor, request: Request, id: string): Promise<PlannedFlow<Recipe>>;
+  plan(
+    inputs: PromotionInputs,
+    executor: PromotionExecutor,
+    request: Request,
+    id: string,
+  ): Promise<PlannedFlow<Recipe>>;
   execute(inputs: PromotionInputs, executor: PromotionExecutor, recipe: Recipe): Promise<ExecutionOutcome>;
 }
 
@@ -69,7 +74,12 @@ export function refName(branch: string): string {
 }
 
 export function repositoryOf(inputs: PromotionInputs, info: RepositoryInfo): PromotionPlan['repository'] {
-  return { owner: inputs.repository.owner, repo: inputs.repository.repo, defaultBranch: info.defaultBranch, webUrl: inputs.webUrl };
+  return {
+    owner: inputs.repository.owner,
+    repo: inputs.repository.repo,
+    defaultBranch: info.defaultBranch,
+    webUrl: inputs.webUrl,
+  };
 }
 
 export function releasesUrl(inputs: PromotionInputs, rest: string): string {

@@ -40,7 +40,7 @@ export function localViewCurrent(detail: string): PreflightCheck {
   return { id: 'local-current', status: 'ok', title: 'Local view is current', detail };
 }
 
-/** The clone lacks what GitHub has: the plan is blocked until it is fetched (the client offers 'Fetch and Preview Again'). */
+/** The clone lacks what GitHub has: blocked until it is fetched (the client offers 'Fetch and Preview Again'). */
 export function localViewBehind(detail: string): PreflightCheck {
   return { id: 'local-current', status: 'error', title: 'Local view is behind GitHub', detail };
 }
@@ -48,7 +48,9 @@ export function localViewBehind(detail: string): PreflightCheck {
 /** The plan as shown: failed checks block it, warnings must be accepted, and the preview renders all of it. */
 export function finishPlan(draft: PlanDraft, id: string): PromotionPlan {
   const blocked = draft.checks.filter((check) => check.status === 'error');
-  const warnings = draft.checks.filter((check) => check.status === 'warning').map((check) => `${check.title}: ${check.detail}`);
+  const warnings = draft.checks
+    .filter((check) => check.status === 'warning')
+    .map((check) => `${check.title}: ${check.detail}`);
   const plan: PromotionPlan = { ...draft, id, preview: '', warnings };
   if (blocked.length > 0) plan.blocked = blocked.map((check) => `${check.title}: ${check.detail}`).join('\n');
   plan.preview = renderPreview(plan);

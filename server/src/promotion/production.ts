@@ -8,7 +8,17 @@ import { isReleaseTag, newestReleaseTag, resolveEnvironments } from '../environm
 import type { EnvironmentSnapshot } from '../environments/snapshot';
 import { fileChanges, labelOf, serviceDifferences, snapshotCommits } from './changes';
 import type { PromotionExecutor } from './executor';
-import { describeLostAnswer, releasesUrl, repositoryOf, short, type ExecutionOutcome, type PlanDraft, type PlannedFlow, type PromotionFlow, type PromotionInputs } from './flow';
+import {
+  describeLostAnswer,
+  releasesUrl,
+  repositoryOf,
+  short,
+  type ExecutionOutcome,
+  type PlanDraft,
+  type PlannedFlow,
+  type PromotionFlow,
+  type PromotionInputs,
+} from './flow';
 import { encodePath } from './github-api';
 import { finishPlan, localViewBehind, localViewCurrent, openWritableRepository } from './preflight';
 import { changeLine } from './preview';
@@ -212,4 +222,7 @@ async function executeProduction(inputs: PromotionInputs, executor: PromotionExe
   return { message: `${executor.dryRun ? 'Would create' : 'Created'} release ${recipe.tag} on ${short(recipe.target)}.`, links: linkTo(response.data.html_url) };
 }
 
-export const productionFlow: PromotionFlow<ProductionRequest, ProductionRecipe> = { plan: planProduction, execute: executeProduction };
+export const productionFlow: PromotionFlow<ProductionRequest, ProductionRecipe> = {
+  plan: planProduction,
+  execute: executeProduction,
+};

@@ -18,7 +18,12 @@ export type Recipe = ProductionRecipe | StagingRecipe | TestingDeployRecipe | Te
 
 export type Planned = PlannedFlow<Recipe>;
 
-export function planPromotion(inputs: PromotionInputs, executor: PromotionExecutor, request: PromotionRequest, id: string): Promise<Planned> {
+export function planPromotion(
+  inputs: PromotionInputs,
+  executor: PromotionExecutor,
+  request: PromotionRequest,
+  id: string,
+): Promise<Planned> {
   switch (request.kind) {
     case 'production':
       return productionFlow.plan(inputs, executor, request, id);
@@ -31,7 +36,11 @@ export function planPromotion(inputs: PromotionInputs, executor: PromotionExecut
   }
 }
 
-export function executeRecipe(inputs: PromotionInputs, executor: PromotionExecutor, recipe: Recipe): Promise<ExecutionOutcome> {
+export function executeRecipe(
+  inputs: PromotionInputs,
+  executor: PromotionExecutor,
+  recipe: Recipe,
+): Promise<ExecutionOutcome> {
   switch (recipe.kind) {
     case 'production':
       return productionFlow.execute(inputs, executor, recipe);

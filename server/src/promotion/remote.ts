@@ -36,7 +36,7 @@ export function repoPath(ref: RepoRef, rest = ''): string {
   return `/repos/${encodeURIComponent(ref.owner)}/${encodeURIComponent(ref.repo)}${rest}`;
 }
 
-/** What GitHub has for a planned release: nothing, the release on the planned commit, a bare tag there, or a tag elsewhere. */
+/** What GitHub has for a planned release: nothing, the release on its commit, a bare tag there, or a tag elsewhere. */
 export type ReleaseState =
   | { kind: 'none' }
   | { kind: 'released'; url: string }
@@ -161,25 +161,45 @@ export class RemoteRepository {
   async branchAfterLostAnswer(branch: string, what: string, wanted: string): Promise<void> {
     const now = await this.refSha(`heads/${branch}`).catch(() => null);
     if (now === wanted) return;
-    if (now === null) throw new PromotionError('failed', `${what}, and GitHub could not be asked where ${branch} is: look on GitHub before running it again.`);
-    throw new PromotionError('failed', `${what}; ${branch} is ${now ? `at ${shortCommit(now) ?? '?'}` : 'missing'} on GitHub, so it was not changed.`);
+    if (now === null) {
+      const advice = 'look on GitHub before running it again';
+      throw new PromotionError('failed', `${what}, and GitHub could not be asked where ${branch} is: ${advice}.`);
+    }
+    const where = now ? `at ${shortCommit(now) ?? '?'}` : 'missing';
+    throw new PromotionError('failed', `${what}; ${branch} is ${where} on GitHub, so it was not changed.`);
   }
 
   /** Blob per file, one tree on `base`, one commit; returns the commit SHA (a placeholder in a dry run). */
   async commitFiles(base: string, files: readonly { path: string; text: string }[], message: string): Promise<string> {
     const executor = this.executor;
+    const created = (response: { status: number }): boolean => response.status === 201 || response.status === 0;
     const tree: { path: string; mode: string; type: string; sha: string }[] = [];
     for (const [index, file] of files.entries()) {
       const content = Buffer.from(file.text, 'utf8').toString('base64');
-      const blob = await executor.mutate<{ sha?: string }>('POST', this.path('/git/blobs'), { content, encoding: 'base64' }, { sha: `dry-run-blob-${index + 1}` });
-      if (blob.status !== 201 && blob.status !== 0) throw new PromotionError('failed', executor.describeFailure(blob, `Storing ${file.path}`));
+      const blob = await executor.mutate<{ sha?: string }>(
+        'POST',
+        this.path('/git/blobs'),
+        { content, encoding: 'base64' },
+        { sha: `dry-run-blob-${index + 1}` },
+      );
+      if (!created(blob)) throw new PromotionError('failed', executor.describeFailure(blob, `Storing ${file.path}`));
       tree.push({ path: file.path, mode: '100644', type: 'blob', sha: blob.data.sha ?? '' });
     }
     const baseTree = await this.treeOf(base);
-    const newTree = await executor.mutate<{ sha?: string }>('POST', this.path('/git/trees'), { base_tree: baseTree, tree }, { sha: 'dry-run-tree' });
-    if (newTree.status !== 201 && newTree.status !== 0) throw new PromotionError('failed', executor.describeFailure(newTree, 'Creating the tree'));
-    const commit = await executor.mutate<{ sha?: string }>('POST', this.path('/git/commits'), { message, tree: newTree.data.sha, parents: [base] }, { sha: 'dry-run-commit' });
-    if (commit.status !== 201 && commit.status !== 0) throw new PromotionError('failed', executor.describeFailure(commit, 'Creating the commit'));
+    const newTree = await executor.mutate<{ sha?: string }>(
+      'POST',
+      this.path('/git/trees'),
+      { base_tree: baseTree, tree },
+      { sha: 'dry-run-tree' },
+    );
+    if (!created(newTree)) throw new PromotionError('failed', executor.describeFailure(newTree, 'Creating the tree'));
+    const commit = await executor.mutate<{ sha?: string }>(
+      'POST',
+      this.path('/git/commits'),
+      { message, tree: newTree.data.sha, parents: [base] },
+      { sha: 'dry-run-commit' },
+    );
+    if (!created(commit)) throw new PromotionError('failed', executor.describeFailure(commit, 'Creating the commit'));
     return commit.data.sha ?? '';
   }
 }

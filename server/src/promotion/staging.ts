@@ -7,7 +7,18 @@
 import { versionTag } from '../github/versions';
 import { describeChange, editedParameters, serviceFiles } from './changes';
 import type { PromotionExecutor } from './executor';
-import { describeLostAnswer, refName, releasesUrl, repositoryOf, short, type ExecutionOutcome, type PlanDraft, type PlannedFlow, type PromotionFlow, type PromotionInputs } from './flow';
+import {
+  describeLostAnswer,
+  refName,
+  releasesUrl,
+  repositoryOf,
+  short,
+  type ExecutionOutcome,
+  type PlanDraft,
+  type PlannedFlow,
+  type PromotionFlow,
+  type PromotionInputs,
+} from './flow';
 import { encodePath } from './github-api';
 import { finishPlan, openWritableRepository } from './preflight';
 import { changeLine, notesBlock } from './preview';

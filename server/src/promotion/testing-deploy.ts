@@ -4,7 +4,19 @@
  */
 import { editedParameters, serviceFiles } from './changes';
 import type { PromotionExecutor } from './executor';
-import { describeLostAnswer, refName, releasesUrl, repositoryOf, short, TESTING_BRANCH, type ExecutionOutcome, type PlanDraft, type PlannedFlow, type PromotionFlow, type PromotionInputs } from './flow';
+import {
+  describeLostAnswer,
+  refName,
+  releasesUrl,
+  repositoryOf,
+  short,
+  TESTING_BRANCH,
+  type ExecutionOutcome,
+  type PlanDraft,
+  type PlannedFlow,
+  type PromotionFlow,
+  type PromotionInputs,
+} from './flow';
 import { encodePath } from './github-api';
 import { finishPlan, openWritableRepository } from './preflight';
 import { PromotionError, RemoteRepository } from './remote';
@@ -114,4 +126,7 @@ async function executeTestingDeploy(inputs: PromotionInputs, executor: Promotion
   };
 }
 
-export const testingDeployFlow: PromotionFlow<TestingDeployRequest, TestingDeployRecipe> = { plan: planTestingDeploy, execute: executeTestingDeploy };
+export const testingDeployFlow: PromotionFlow<TestingDeployRequest, TestingDeployRecipe> = {
+  plan: planTestingDeploy,
+  execute: executeTestingDeploy,
+};

@@ -4,7 +4,18 @@
  */
 import { fileChanges, serviceDifferences, snapshotCommits } from './changes';
 import type { PromotionExecutor } from './executor';
-import { describeLostAnswer, releasesUrl, repositoryOf, short, TESTING_BRANCH, type ExecutionOutcome, type PlanDraft, type PlannedFlow, type PromotionFlow, type PromotionInputs } from './flow';
+import {
+  describeLostAnswer,
+  releasesUrl,
+  repositoryOf,
+  short,
+  TESTING_BRANCH,
+  type ExecutionOutcome,
+  type PlanDraft,
+  type PlannedFlow,
+  type PromotionFlow,
+  type PromotionInputs,
+} from './flow';
 import { encodePath } from './github-api';
 import { finishPlan, localViewBehind, localViewCurrent, openWritableRepository } from './preflight';
 import { PromotionError, RemoteRepository } from './remote';
