@@ -13,7 +13,7 @@ import { planGitHubFrom } from '../plan/facts';
 import { DEFAULT_GIT_ACCESS, GitRepository, type GitAccess } from '../environments/git';
 import { resolveEnvironments } from '../environments/resolve';
 import { snapshotEnvironments, type TextAnalyzer } from '../environments/snapshot';
-import { strategyLabel } from '../environments/matrix';
+import { strategyLabel } from '../kayron/entry-model';
 import type { GitHubSession } from '../workspace/github-session';
 import type { ReleaseWorkspace } from '../workspace/release-workspace';
 import { GitHubApi, GitHubApiError } from './github-api';
