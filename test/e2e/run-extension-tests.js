@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const harness = require('./harness');
+const { installSquiggleProbe, pairEdits } = require('./squiggle-probe');
 const { scaled } = require('../wait-budget');
 
 const args = process.argv.slice(2);
@@ -32,6 +33,27 @@ const E2E_GITHUB_TOKEN = 'ghp_e2eStandinOnly0000000000000000000000';
 const SUMMARY = /^(\d+) passed, (\d+) failed$/;
 /** Workbench start-up chatter that says nothing about the extension under test. */
 const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|Creation of workbench contribution)/;
+
+/** The bench suite prints its edits' start times on this line; the squiggles the page drew are paired with them. */
+const BENCH_EDITS = 'KAYRON_EDITOR_BENCH_EDITS ';
+/** The line the bench suite edits (harness.largeReleaseFile's and the sample's only release pin), before and after. */
+const BENCH_LINE_PATTERN = 'release: "[vx]0\\.5\\.3"';
+const benchPairings = [];
+
+function stats(values) {
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+  return { median: at(0.5), p95: at(0.95), runs: sorted.length, missed: values.length - sorted.length };
+}
+
+/** Prints `KAYRON_EDITOR_BENCH_DRAWN <json>`: keystroke → squiggle drawn, and → squiggle gone, from the page's probe. */
+async function pairWithPage(page, { entries, edits }) {
+  const changes = await page.evaluate(() => window.__kayronSquiggleChanges ?? []);
+  const times = pairEdits(edits, changes);
+  const squiggle = stats(times.filter((_, index) => edits[index].squiggle));
+  const cleared = stats(times.filter((_, index) => !edits[index].squiggle));
+  console.log(`KAYRON_EDITOR_BENCH_DRAWN ${JSON.stringify({ entries, squiggle, cleared })}`);
+}
 
 async function main() {
   const playwright = harness.requireInstalledHost();
@@ -82,6 +104,7 @@ async function main() {
     // exit code of the suite's run(). Both must exist before the page loads.
     await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
       const line = util.format(...logArgs);
+      if (bench && line.startsWith(BENCH_EDITS)) benchPairings.push(pairWithPage(page, JSON.parse(line.slice(BENCH_EDITS.length))));
       const match = SUMMARY.exec(line.trim());
       if (match) {
         summary = line.trim();
@@ -100,11 +123,13 @@ async function main() {
       ['skipReleaseNotes', 'true'],
     ];
     await page.goto(`${server.baseUrl}/?${workspaceQuery}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    if (bench) await page.evaluate(installSquiggleProbe, BENCH_LINE_PATTERN);
     log('workbench loaded, running the suite in the extension host');
     let timer;
     const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000)));
     const result = await Promise.race([exited, timedOut]);
     clearTimeout(timer);
+    await Promise.all(benchPairings);
     if (result === 'timeout') {
       console.error(`timed out after ${timeoutSeconds}s (code-server log: ${server.logFile}; keep it with KAYRON_E2E_KEEP_TMP=1)`);
       code = 124;

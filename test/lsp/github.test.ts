@@ -286,6 +286,23 @@ describe('GitHub features through the language server (signed in, owner from KAY
     assert.deepEqual(codes(diagnostics).filter((code) => ONLINE_CODES.has(code)), ['release-outdated', 'release-unknown']);
   });
 
+  it('keeps the online problems of the entries an edit left alone, at their new place, until the next check', async () => {
+    const before = await edit(replaced(serviceText, 'release: "v0.5.3"', 'release: "v0.5.99"'));
+    const checked = await client.waitForDiagnostics(serviceUri, (list) => hasCode('release-unknown')(list) && hasCode('release-outdated')(list));
+    // The alloy pin (line 3) becomes a format error, one character longer: every later entry moves, none changes.
+    const since = client.mark();
+    const text = await edit(replaced(before, 'release: "v1.12.2-ce60d74"', 'release: "xv1.12.2-ce60d74"'));
+    await client.waitForDiagnostics(serviceUri, hasCode('release-format'), { since });
+    const published = client.diagnosticsSince(serviceUri, since);
+    const edited = rangeOf(text, '"xv1.12.2-ce60d74"').start.line;
+    // Every publish for the new text, the first included: the other entries' online problems (lines unchanged, the
+    // edit is within one line), none about the edited entry, the unknown tag where it now is.
+    for (const diagnostics of published.filter(hasCode('release-format'))) {
+      assert.deepEqual(online(diagnostics), online(checked).filter((diagnostic) => diagnostic.range.start.line !== edited));
+      assert.deepEqual(diagnostics.find((diagnostic) => diagnostic.code === 'release-unknown')?.range, rangeOf(text, '"v0.5.99"'));
+    }
+  });
+
   it('warns about a branch the repository does not have (branch-unknown), not about one it has', async () => {
     const text = await edit(replaced(replaced(serviceText, 'release: "v0.3.1"', 'branch: "no-such-branch"'), 'release: "v0.5.3"', `branch: "${KAYRON_PULL.headRef}"`));
     const diagnostics = await client.waitForDiagnostics(serviceUri, hasCode('branch-unknown'));

@@ -254,6 +254,11 @@ export class LspClient {
     return this.seq;
   }
 
+  /** Every diagnostics list published for `uri` after `since` (a mark()), oldest first. */
+  diagnosticsSince(uri: string, since: number): Diagnostic[][] {
+    return (this.diagnosticsByUri.get(uri) ?? []).filter((item) => item.seq > since).map((item) => item.params);
+  }
+
   /** The most recent diagnostics published for `uri` (undefined if none ever were). */
   latestDiagnostics(uri: string): Diagnostic[] | undefined {
     return this.diagnosticsByUri.get(uri)?.at(-1)?.params;
