@@ -216,7 +216,7 @@ async function fetch({ client, store }: EnvironmentCommandContext, node: unknown
   return vscode.window.withProgress({ location: { viewId: 'kayron.environments' }, title: 'Fetching origin' }, async () => {
     const results: FetchResult[] = [];
     for (const root of roots) {
-      const result = await client.sendRequest<FetchResult>(FetchRequest, { root: root.root });
+      const result = await client.sendRequest(FetchRequest, { root: root.root });
       results.push(result);
       if (!result.ok) void vscode.window.showErrorMessage(`Kayron: git fetch failed: ${result.message ?? 'unknown error'}`);
     }
