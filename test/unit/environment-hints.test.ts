@@ -6,7 +6,8 @@ import type { ResolvedEnvironment } from '../../server/src/environments/resolve'
 import { servicesFromAnalyses, type EnvironmentSnapshot } from '../../server/src/environments/snapshot';
 import { entryLabel, environmentHints, serviceKeys, type EntrySource } from '../../server/src/features/environment-hints';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
-import { isSafeRelativePath, parseEnvironmentList, parseExtraEnvironments } from '../../server/src/workspace/environment-service';
+import { isSafeRelativePath } from '../../server/src/workspace/environment-service';
+import { parseEnvironmentList, parseExtraEnvironments } from '../../server/src/lsp/settings';
 import { infrastructureFile, serviceFile } from '../helpers/git-fixture';
 
 const INFRASTRUCTURE = 'infrastructure/infrastructure.yaml';

@@ -22,7 +22,7 @@ import {
   PromotionExecuteRequest,
   PromotionPlanRequest,
   ReadFileAtRefRequest,
-} from './protocol';
+} from '../protocol';
 
 const REJECT_METHOD = 'kayron/$rejectRequest';
 
