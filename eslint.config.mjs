@@ -1,7 +1,30 @@
 // Strict TypeScript lint with folder boundaries: the server never imports `vscode`; the client imports only the
-// server's protocol module.
+// server's protocol module; the domain folders below the LSP layer never import it (server/src/lsp/, the per-root
+// state in server/src/workspace/, vscode-languageserver/node). test/unit/fences.test.ts proves the fences bite.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const serverPaths = [{ name: 'vscode', message: 'The server must not depend on VS Code.' }];
+const serverPatterns = [{ group: ['**/client/**'], message: 'The server must not import client code.' }];
+
+/** Folders that hold the domain: pure of LSP wiring, usable by the CLI and tests alike. */
+export const DOMAIN_FOLDERS = ['kayron', 'yaml', 'schema', 'features', 'github', 'environments', 'promotion', 'plan'];
+const belowLspLayer = {
+  paths: [
+    ...serverPaths,
+    {
+      name: 'vscode-languageserver/node',
+      message: 'Domain code does not know the connection: LSP types come from vscode-languageserver or -types.',
+    },
+  ],
+  patterns: [
+    ...serverPatterns,
+    {
+      regex: '(^|/)(lsp|workspace)(/|$)',
+      message: 'Domain code never imports the LSP layer (server/src/lsp/, server/src/workspace/): pass what it needs in.',
+    },
+  ],
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-e2e/**', '.vscode-test/**', 'test-results/**', '**/*.js', '**/*.mjs'] },
@@ -19,8 +42,12 @@ export default tseslint.config(
     files: ['server/src/**/*.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The server must not depend on VS Code.' }], patterns: [{ group: ['**/client/**'], message: 'The server must not import client code.' }] }],
+      'no-restricted-imports': ['error', { paths: serverPaths, patterns: serverPatterns }],
     },
+  },
+  {
+    files: DOMAIN_FOLDERS.map((folder) => `server/src/${folder}/**/*.ts`),
+    rules: { 'no-restricted-imports': ['error', belowLspLayer] },
   },
   {
     files: ['client/src/**/*.ts'],

@@ -12,6 +12,7 @@ import type { Problem, Range } from '../kayron/problem';
 import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
 import { readRegularFile } from '../kayron/regular-file';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from '../features/validate';
+// eslint-disable-next-line no-restricted-imports -- the walk order moves to kayron/entry-model.ts (wip-10model)
 import { compareWalkOrder } from '../workspace/release-workspace';
 import type { DecodedEntry } from '../yaml/decode';
 import type { GitRepository, TreeEntry } from './git';
