@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run test:stress`: the end-to-end suites (integration, UI, environments UI, unrelated-folder UI) three rounds
+# `npm run test:stress`: every end-to-end suite (the list in suites.sh, as `npm test` runs them) three rounds
 # in a row while a busy-loop process per CPU core keeps the machine saturated. A wait that only holds on a quiet machine fails here.
 # The hogs are killed at the end, on failure and on Ctrl+C; each also exits by itself once this script is gone.
 # KAYRON_TEST_TIMEOUT_SCALE (test/wait-budget.js) defaults to 2 here: the machine is slow on purpose, not broken.
@@ -16,6 +16,7 @@ bash test/e2e/setup.sh
 npm run build
 npx vsce package --no-dependencies -o dist/kayron-releases.vsix </dev/null
 set +e
+source test/e2e/suites.sh
 
 hogs=()
 stop_hogs() {
@@ -37,18 +38,12 @@ failed=0
 summary=()
 for ((round = 1; round <= ROUNDS; round++)); do
   start=$SECONDS
-  node test/e2e/run-extension-tests.js
-  integration=$?
-  node test/e2e/ui.js
-  ui=$?
-  node test/e2e/ui-environments.js
-  environments=$?
-  node test/e2e/ui-unrelated.js
-  unrelated=$?
-  line="round $round: $((SECONDS - start)) s, integration exit $integration, UI exit $ui, environments UI exit $environments, unrelated-folder UI exit $unrelated"
+  run_e2e_suites
+  status=$?
+  line="round $round: $((SECONDS - start)) s, $E2E_SUMMARY"
   echo "stress: $line"
   summary+=("$line")
-  [ "$integration" -eq 0 ] && [ "$ui" -eq 0 ] && [ "$environments" -eq 0 ] && [ "$unrelated" -eq 0 ] || failed=1
+  [ "$status" -eq 0 ] || failed=1
 done
 stop_hogs
 printf 'stress: %s\n' "${summary[@]}"
