@@ -14,12 +14,6 @@ import {
 /** The code-action kind of the per-file "Bump all services to latest" source action. */
 const BUMP_ALL_KIND = vscode.CodeActionKind.Source.append('kayron').append('bumpAll');
 
-function describe(entry: ReleaseEntry): string {
-  if (entry.strategy === 'branch') return `branch ${entry.value}`;
-  if (entry.strategy === 'suspend') return 'suspended';
-  return entry.value || 'no strategy';
-}
-
 async function pickEntry(client: LanguageClient, placeHolder: string, filter: (entry: ReleaseEntry) => boolean): Promise<ReleaseEntry | undefined> {
   const entries = (await client.sendRequest(ReleaseEntriesRequest)).filter(filter);
   if (entries.length === 0) {
@@ -27,7 +21,7 @@ async function pickEntry(client: LanguageClient, placeHolder: string, filter: (e
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    entries.map((entry) => ({ label: entry.name, description: describe(entry), detail: `${entry.relativePath}:${entry.line + 1}`, entry })),
+    entries.map((entry) => ({ label: entry.name, description: entry.label, detail: `${entry.relativePath}:${entry.line + 1}`, entry })),
     { placeHolder, matchOnDescription: true },
   );
   return picked?.entry;
@@ -80,7 +74,7 @@ async function pickVersion(client: LanguageClient, entry: ReleaseEntry): Promise
       description: [version.tag === entry.value ? 'current' : '', version.detail ?? ''].filter(Boolean).join(' · '),
       detail: version.summary,
     })),
-    { placeHolder: `Version of ${entry.name} (now ${describe(entry)})`, matchOnDetail: true },
+    { placeHolder: `Version of ${entry.name} (now ${entry.label})`, matchOnDetail: true },
   );
   return picked?.label;
 }
@@ -99,7 +93,8 @@ async function pickBranch(client: LanguageClient, uri: string, github: string, n
 }
 
 export async function bumpService(client: LanguageClient): Promise<void> {
-  // Entries without a strategy (or suspended) have no value a tag could replace: the server would refuse the edit.
+  // Entries without a strategy, suspended or in conflict have no one value a tag could replace: the server would
+  // refuse the edit.
   const entry = await pickEntry(client, 'Service to bump', (candidate) => candidate.github !== '' && (candidate.strategy === 'release' || candidate.strategy === 'branch'));
   if (!entry) return;
   const tag = await pickVersion(client, entry);

@@ -110,8 +110,12 @@ export interface ReleaseEntry {
   /** docker name, or github for the infrastructure entry. */
   name: string;
   github: string;
-  strategy: 'release' | 'branch' | 'suspend' | 'none';
+  /** What the entry deploys (server/src/kayron/entry-model.ts); `conflict` when it names more than one strategy. */
+  strategy: 'release' | 'branch' | 'suspend' | 'none' | 'conflict';
+  /** The tag for `release`, the branch for `branch`, `''` otherwise. */
   value: string;
+  /** In the matrix's words: `v0.5.3`, `branch x`, `suspended`, `conflict (branch, release)`, `… +preview`. */
+  label: string;
 }
 /** Client → server: every release entry of every releases root. */
 export const ReleaseEntriesRequest = new RequestType0<ReleaseEntry[], void>('kayron/releaseEntries');

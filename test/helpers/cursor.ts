@@ -10,7 +10,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { classifyPath, compareGoStrings } from '../../server/src/kayron/loader';
+import { classifyPath } from '../../server/src/kayron/loader';
+import { compareWalkOrder } from '../../server/src/kayron/entry-model';
 import type { Problem, Range } from '../../server/src/kayron/problem';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis, type WorkspaceValidation } from '../../server/src/features/validate';
 
@@ -83,20 +84,6 @@ export interface LintOutcome {
   analyses: FileAnalysis[];
   validation: WorkspaceValidation;
   texts: Map<string, string>;
-}
-
-/**
- * Kayron's walk order for paths that are all loaded: a depth-first walk with each directory's names in Go byte order
- * equals comparing the paths segment by segment (not as whole strings: `a/x` is walked before `a-b/x`).
- */
-export function compareWalkOrder(a: string, b: string): number {
-  const left = a.split('/');
-  const right = b.split('/');
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const order = compareGoStrings(left[i] ?? '', right[i] ?? '');
-    if (order !== 0) return order;
-  }
-  return left.length - right.length;
 }
 
 /** Runs analyzeReleaseFile on each file Kayron would load (or warn about) and validateWorkspace over all of them. */

@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import { buildMatrix } from '../../server/src/environments/matrix';
 import type { ResolvedEnvironment } from '../../server/src/environments/resolve';
 import { servicesFromAnalyses, type EnvironmentSnapshot } from '../../server/src/environments/snapshot';
-import { entryLabel, environmentHints, serviceKeys, type EntrySource } from '../../server/src/features/environment-hints';
+import { environmentHints } from '../../server/src/features/environment-hints';
+import { entryStrategyLabel, serviceKeys, type EntrySource } from '../../server/src/kayron/entry-model';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
 import { isSafeRelativePath } from '../../server/src/workspace/environment-service';
 import { parseEnvironmentList, parseExtraEnvironments } from '../../server/src/lsp/settings';
@@ -48,11 +49,11 @@ describe('serviceKeys', () => {
   });
 });
 
-describe('entryLabel', () => {
+describe('entryStrategyLabel', () => {
   test('speaks the matrix labels', () => {
     const labels = sources({
       [SERVICE]: serviceFile([['a', 'v1.0.0'], ['b', 'branch:feature/x'], ['c', 'suspend'], ['d', 'v2.0.0']], { preview: ['d'] }) + '\n- docker: "e"\n  github: "e"\n  deploy:\n    preview: true\n',
-    })[0]!.entries.map(entryLabel);
+    })[0]!.entries.map(entryStrategyLabel);
     assert.deepEqual(labels, ['v1.0.0', 'branch feature/x', 'suspended', 'v2.0.0 +preview', 'preview']);
   });
 });

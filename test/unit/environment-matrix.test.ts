@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { GitRepository } from '../../server/src/environments/git';
 import { buildMatrix, computeEnvironmentStatus, nextStageOf, renderMatrixText, strategyLabel, type StatusMatrix } from '../../server/src/environments/matrix';
 import type { ResolvedEnvironment } from '../../server/src/environments/resolve';
-import type { EnvironmentSnapshot, ServiceDeployment, StrategyKind } from '../../server/src/environments/snapshot';
+import type { EnvironmentSnapshot, ServiceDeployment } from '../../server/src/environments/snapshot';
+import type { Strategy } from '../../server/src/kayron/entry-model';
 import { runStatusCommand, type StatusCommandIo } from '../../server/src/environments/status-command';
 import { buildSyntheticReleasesRepo, FixtureScope, GitFixture, infrastructureFile, serviceFile } from '../helpers/git-fixture';
 
@@ -17,7 +18,7 @@ function environment(name: string, kind: ResolvedEnvironment['kind'], extra: Par
 }
 
 function service(key: string, strategy: string, extra: Partial<ServiceDeployment> = {}): ServiceDeployment {
-  const [kind, value = ''] = strategy.includes(' ') ? (strategy.split(' ') as [StrategyKind, string]) : strategy.startsWith('v') ? (['release', strategy] as const) : ([strategy as StrategyKind, ''] as const);
+  const [kind, value = ''] = strategy.includes(' ') ? (strategy.split(' ') as [Strategy | 'none', string]) : strategy.startsWith('v') ? (['release', strategy] as const) : ([strategy as Strategy | 'none', ''] as const);
   return { key, kind: 'service', docker: key, github: key, provider: '', strategy: { kind, value }, preview: false, file: 'service/service.yaml', index: 0, range: [0, 1], line: 0, hasErrors: false, ...extra };
 }
 

@@ -6,7 +6,9 @@ import type { Problem } from '../../server/src/kayron/problem';
 import { analyzeReleaseFile, validateWorkspace } from '../../server/src/features/validate';
 import { generateReleaseFile } from '../bench/release-files';
 
-const problem = (severity: Problem['severity'], at: number): Problem => ({ code: `c-${severity}`, severity, kayronCheck: false, message: `${severity} ${at}`, range: [at, at + 1] });
+/** A real code per severity; limitProblems orders by severity alone. */
+const CODES = { error: 'github-missing', warning: 'unknown-key', information: 'not-linted-by-ci', hint: 'coerced-scalar' } as const;
+const problem = (severity: Problem['severity'], at: number): Problem => ({ code: CODES[severity], severity, kayronCheck: false, message: `${severity} ${at}`, range: [at, at + 1] });
 
 describe('limitProblems', () => {
   test('up to the limit, the very same list comes back', () => {

@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import { lintTree } from '../../server/src/features/lint-tree';
 import { classifyPath, compareGoStrings, isWalkedDirectoryChain, walkReleaseTree } from '../../server/src/kayron/loader';
 import { KAYRON_MESSAGES } from '../../server/src/kayron/messages';
-import { assertStartsWith, compareWalkOrder } from '../helpers/cursor';
+import { assertStartsWith } from '../helpers/cursor';
+import { compareWalkOrder } from '../../server/src/kayron/entry-model';
 import { withTree } from '../helpers/tree';
 
 const ENTRY = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n';

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import ts from 'typescript';
 import { DIAGNOSTIC_CODES, documentationUrl } from '../../server/src/diagnostic-codes';
 import { releaseJsonSchema } from '../../server/src/schema/json-schema';
 
@@ -56,12 +57,34 @@ test('every diagnostic code links to its README row on the repository named in p
   assert.equal(hrefs.size, DIAGNOSTIC_CODES.length, 'one page anchor per code');
 });
 
-test('every code the sources emit is a declared diagnostic code', () => {
-  const sources = ['server/src/kayron/rules.ts', 'server/src/features/validate.ts', 'server/src/yaml/decode.ts', 'server/src/features/lint-tree.ts', 'server/src/features/github-features.ts']
-    .map((file) => readFileSync(path.join(root, file), 'utf8'))
-    .join('\n');
-  const emitted = new Set([...sources.matchAll(/code: '([a-z-]+)'|kayronError\(\s*'([a-z-]+)'|warning\(\s*'([a-z-]+)'/g)].flatMap((match) => match.slice(1).filter((code): code is string => code !== undefined)));
-  for (const code of emitted) assert.ok((DIAGNOSTIC_CODES as readonly string[]).includes(code), `${code} is declared in server/src/diagnostic-codes.ts`);
+/** Type-checks `source` as a module in test/unit (so its relative imports resolve) with the project's options. */
+function typeErrors(source: string): string[] {
+  const configPath = path.join(root, 'tsconfig.json');
+  const config = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, (file) => ts.sys.readFile(file)).config, ts.sys, root);
+  const fileName = path.join(__dirname, 'problem-code-probe.ts');
+  const host = ts.createCompilerHost(config.options);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (file) => (path.resolve(file) === fileName ? source : readFile(file));
+  host.fileExists = ((exists) => (file: string) => path.resolve(file) === fileName || exists(file))(host.fileExists.bind(host));
+  const program = ts.createProgram([fileName], { ...config.options, noEmit: true }, host);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((diagnostic) => diagnostic.file?.fileName === fileName || diagnostic.file === undefined)
+    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+}
+
+test('a problem code outside the documented list does not compile; every listed one does', () => {
+  const probe = (codes: readonly string[]) =>
+    typeErrors(
+      [
+        "import type { Problem } from '../../server/src/kayron/problem';",
+        ...codes.map((code, index) => `export const p${index}: Problem = { code: ${JSON.stringify(code)}, severity: 'error', message: '', range: [0, 0], kayronCheck: false };`),
+      ].join('\n'),
+    );
+  assert.deepEqual(probe(DIAGNOSTIC_CODES), [], 'every documented code is a valid Problem.code');
+  const undocumented = probe(['undocumented-code']);
+  assert.equal(undocumented.length, 1, undocumented.join('\n'));
+  assert.match(undocumented[0] ?? '', /'"undocumented-code"' is not assignable to type/);
 });
 
 test('the committed grammar equals the output of syntaxes/build-grammar.mjs', () => {

@@ -1,7 +1,8 @@
 /** The marker and lint helpers the other unit tests rely on. */
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { compareWalkOrder, lintFiles, lintText, parseCursor, parseRanges, toLspRange } from '../helpers/cursor';
+import { compareWalkOrder } from '../../server/src/kayron/entry-model';
+import { lintFiles, lintText, parseCursor, parseRanges, toLspRange } from '../helpers/cursor';
 
 describe('marker helpers', () => {
   test('parseCursor removes the marker and returns its offset', () => {

@@ -128,7 +128,7 @@ function viewStateOf(roots: readonly RootEnvironments[]): ViewState {
   }
 }
 
-const STRATEGY_ICONS: Record<string, string> = { release: 'tag', branch: 'git-branch', suspend: 'debug-pause', none: 'eye' };
+const STRATEGY_ICONS: Record<string, string> = { release: 'tag', branch: 'git-branch', suspend: 'debug-pause', none: 'eye', conflict: 'warning' };
 const ENVIRONMENT_ICONS: Record<MatrixEnvironment['kind'], string> = { development: 'edit', testing: 'beaker', custom: 'beaker', staging: 'server-environment', production: 'rocket' };
 const DRIFT_COLORS = { changed: 'gitDecoration.modifiedResourceForeground', added: 'gitDecoration.addedResourceForeground', removed: 'gitDecoration.deletedResourceForeground' } as const;
 

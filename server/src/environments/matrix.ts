@@ -6,8 +6,9 @@
  */
 import { GitRepository } from './git';
 import { resolveEnvironments, type EnvironmentProviders, type ExtraEnvironment, type ResolvedEnvironment } from './resolve';
-import { analyzeWorkingTree, servicesFromAnalyses, snapshotEnvironments, type DeployStrategy, type DevelopmentSource, type TextAnalyzer, type EnvironmentProblem, type EnvironmentSnapshot, type ServiceDeployment, SnapshotCache } from './snapshot';
+import { analyzeWorkingTree, servicesFromAnalyses, snapshotEnvironments, type DevelopmentSource, type TextAnalyzer, type EnvironmentProblem, type EnvironmentSnapshot, type ServiceDeployment, SnapshotCache } from './snapshot';
 import { compareGoStrings } from '../kayron/loader';
+import { strategyLabel, type DeployStrategy } from '../kayron/entry-model';
 
 export const STATUS_SCHEMA_VERSION = 1;
 
@@ -25,7 +26,10 @@ export interface DriftMarker {
 export interface MatrixCell {
   /** The environment defines this service. */
   present: boolean;
-  /** `v0.5.3`, `branch feature/x`, `suspended`, `preview`, `no strategy`; with ` +preview` when previews are on; `''` when absent. */
+  /**
+   * `v0.5.3`, `branch feature/x`, `suspended`, `preview`, `no strategy`, `conflict (branch, release)`; with ` +preview`
+   * when previews are on; `''` when absent (kayron/entry-model.ts `strategyLabel`).
+   */
   label: string;
   strategy?: DeployStrategy;
   preview?: boolean;
@@ -71,24 +75,8 @@ export interface StatusMatrix {
   rows: MatrixRow[];
 }
 
-export function strategyLabel(strategy: DeployStrategy, preview: boolean): string {
-  let base: string;
-  switch (strategy.kind) {
-    case 'release':
-      base = strategy.value;
-      break;
-    case 'branch':
-      base = `branch ${strategy.value}`;
-      break;
-    case 'suspend':
-      base = 'suspended';
-      break;
-    case 'none':
-      base = preview ? 'preview' : 'no strategy';
-      break;
-  }
-  return preview && strategy.kind !== 'none' ? `${base} +preview` : base;
-}
+/** Kept for promotion.ts, which another change splits into one module per flow; new code imports the model. */
+export { strategyLabel } from '../kayron/entry-model';
 
 /** The stage an environment is promoted into. */
 export function nextStageOf(environment: ResolvedEnvironment, environments: readonly ResolvedEnvironment[]): string | undefined {

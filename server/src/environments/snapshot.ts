@@ -6,25 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
+import { compareWalkOrder, deployStrategyOf, entryId, hasPreview, isInfrastructureEntry, serviceKeys, type DeployStrategy } from '../kayron/entry-model';
 import { classifyPath, walkReleaseTree, WHITELIST } from '../kayron/loader';
 import type { Problem, Range } from '../kayron/problem';
 import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
 import { readRegularFile } from '../kayron/regular-file';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from '../features/validate';
-// eslint-disable-next-line no-restricted-imports -- the walk order moves to kayron/entry-model.ts (wip-10model)
-import { compareWalkOrder } from '../workspace/release-workspace';
 import type { DecodedEntry } from '../yaml/decode';
 import type { GitRepository, TreeEntry } from './git';
 import type { EnvironmentResolution, ResolvedEnvironment } from './resolve';
-
-export type StrategyKind = 'release' | 'branch' | 'suspend' | 'none';
-
-export interface DeployStrategy {
-  kind: StrategyKind;
-  /** The tag for `release`, the branch for `branch`, `''` otherwise. */
-  value: string;
-}
 
 export interface ServiceDeployment {
   /** Identity across environments: `docker` for services, `github` for the infrastructure release. */
@@ -177,15 +167,6 @@ export function gitBlobId(content: Buffer): string {
   return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 }
 
-/** What an entry deploys: Kayron's order of precedence among release, branch and suspend. */
-export function strategyOf(entry: DecodedEntry): DeployStrategy {
-  const deploy = entry.deploy;
-  if (deploy?.release && deploy.release.value !== '') return { kind: 'release', value: deploy.release.value };
-  if (deploy?.branch && deploy.branch.value !== '') return { kind: 'branch', value: deploy.branch.value };
-  if (deploy?.suspend?.value === true) return { kind: 'suspend', value: '' };
-  return { kind: 'none', value: '' };
-}
-
 function problemRef(file: string, problem: Problem): EnvironmentProblem {
   return { file, code: problem.code, message: problem.message };
 }
@@ -199,7 +180,7 @@ export function servicesFromAnalyses(files: readonly FileAnalysis[]): ServiceLis
   const validation = validateWorkspace(loaded);
   const services: ServiceDeployment[] = [];
   const problems: EnvironmentProblem[] = [];
-  const seenKeys = new Map<string, number>();
+  const keys = serviceKeys(loaded.map((file) => ({ relativePath: file.relativePath, loadedByKayron: true, entries: file.decoded?.entries ?? [] })));
   for (const file of loaded) {
     const fileProblems = (validation.problems.get(file.relativePath) ?? []).filter((problem) => problem.severity === 'error');
     const entries = file.decoded?.entries ?? [];
@@ -212,22 +193,15 @@ export function servicesFromAnalyses(files: readonly FileAnalysis[]): ServiceLis
       }
     }
     for (const entry of entries) {
-      const docker = entry.docker?.value ?? '';
-      const github = entry.github?.value ?? '';
-      const provider = entry.provider?.value ?? '';
-      const isInfrastructure = provider === CLOUDFORMATION_PROVIDER || (provider !== '' && docker === '');
-      const name = (isInfrastructure ? github || docker : docker || github) || `${file.relativePath}#${entry.index}`;
-      const occurrence = (seenKeys.get(name) ?? 0) + 1;
-      seenKeys.set(name, occurrence);
       const hasErrors = failed || entry.typeError || fileProblems.some((problem) => !REPOSITORY_LEVEL_CODES.has(problem.code) && inEntry(problem, entry));
       services.push({
-        key: occurrence === 1 ? name : `${name}#${occurrence}`,
-        kind: isInfrastructure ? 'infrastructure' : 'service',
-        docker,
-        github,
-        provider,
-        strategy: strategyOf(entry),
-        preview: entry.deploy?.preview?.value === true,
+        key: keys.get(entryId(file.relativePath, entry.index)) ?? `${file.relativePath}#${entry.index}`,
+        kind: isInfrastructureEntry(entry) ? 'infrastructure' : 'service',
+        docker: entry.docker?.value ?? '',
+        github: entry.github?.value ?? '',
+        provider: entry.provider?.value ?? '',
+        strategy: deployStrategyOf(entry),
+        preview: hasPreview(entry),
         file: file.relativePath,
         index: entry.index,
         range: entry.range,

@@ -5,8 +5,7 @@
  */
 import { SymbolKind, type DocumentSymbol, type Range as LspRange, type SymbolInformation } from 'vscode-languageserver';
 import { CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
-import { strategyLabel } from '../environments/matrix';
-import { strategyOf } from '../environments/snapshot';
+import { entryStrategyLabel, isInfrastructureEntry } from '../kayron/entry-model';
 import type { Range } from '../kayron/problem';
 import type { DecodedEntry, DecodedField } from '../yaml/decode';
 
@@ -23,7 +22,7 @@ export interface OffsetSymbol {
 
 /** The name an entry is listed under: its docker name; the github name for the infrastructure entry or without docker. */
 export function entryName(entry: DecodedEntry): DecodedField<string> | undefined {
-  const isInfrastructure = entry.provider?.value === CLOUDFORMATION_PROVIDER;
+  const isInfrastructure = isInfrastructureEntry(entry);
   const docker = entry.docker?.value ? entry.docker : undefined;
   const github = entry.github?.value ? entry.github : undefined;
   return isInfrastructure ? (github ?? docker) : (docker ?? github);
@@ -57,7 +56,7 @@ function keyChildren(entry: DecodedEntry): OffsetSymbol[] {
     deployChildren.sort((a, b) => a.range[0] - b.range[0]);
     children.push({
       name: 'deploy',
-      detail: strategyLabel(strategyOf(entry), deploy.preview?.value === true),
+      detail: entryStrategyLabel(entry),
       kind: SymbolKind.Object,
       range: [deploy.key[0], Math.max(deploy.key[1], deploy.node[1])],
       selectionRange: deploy.key,
@@ -76,7 +75,7 @@ export function documentSymbols(entries: readonly DecodedEntry[]): OffsetSymbol[
     return {
       // An editor needs a non-empty name; an entry without any yet is listed by its position.
       name: name?.value ?? `entry ${entry.index + 1}`,
-      detail: strategyLabel(strategyOf(entry), entry.deploy?.preview?.value === true),
+      detail: entryStrategyLabel(entry),
       kind: entry.provider?.value === CLOUDFORMATION_PROVIDER ? SymbolKind.Package : SymbolKind.Module,
       range: entry.range,
       selectionRange: contains(entry.range, selectionRange) ? selectionRange : entry.range,

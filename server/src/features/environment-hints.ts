@@ -1,46 +1,12 @@
 /**
  * Inline environment hints: after each `deploy:` key of a release file, what the other environments run for that
  * service where it differs from the text (`testing branch feature/x · prod v0.5.1`). Pure: decoded entries and a
- * status matrix in, hint texts and offsets out; the server turns them into LSP inlay hints.
+ * status matrix in, hint texts and offsets out; the server turns them into LSP inlay hints. Row keys come from
+ * `serviceKeys` of the entry model, the rule the environment snapshots name rows by.
  */
-import { CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
-import { strategyLabel, type MatrixEnvironment, type StatusMatrix } from '../environments/matrix';
-import type { DeployStrategy } from '../environments/snapshot';
+import { entryId, entryStrategyLabel } from '../kayron/entry-model';
+import type { MatrixEnvironment, StatusMatrix } from '../environments/matrix';
 import type { DecodedEntry } from '../yaml/decode';
-
-export interface EntrySource {
-  relativePath: string;
-  loadedByKayron: boolean;
-  entries: readonly DecodedEntry[];
-}
-
-/**
- * The matrix row key of every entry, by file and `Labels.Block` index: the docker name (the github name for the
- * infrastructure release), with `#2`, `#3`… for later duplicates across files in walk order. The same rule as the
- * environment snapshots use, so a hint finds the row its entry became.
- */
-export function serviceKeys(files: readonly EntrySource[]): Map<string, string> {
-  const keys = new Map<string, string>();
-  const seen = new Map<string, number>();
-  for (const file of files) {
-    if (!file.loadedByKayron) continue;
-    for (const entry of file.entries) {
-      const docker = entry.docker?.value ?? '';
-      const github = entry.github?.value ?? '';
-      const provider = entry.provider?.value ?? '';
-      const isInfrastructure = provider === CLOUDFORMATION_PROVIDER || (provider !== '' && docker === '');
-      const name = (isInfrastructure ? github || docker : docker || github) || `${file.relativePath}#${entry.index}`;
-      const occurrence = (seen.get(name) ?? 0) + 1;
-      seen.set(name, occurrence);
-      keys.set(entryId(file.relativePath, entry.index), occurrence === 1 ? name : `${name}#${occurrence}`);
-    }
-  }
-  return keys;
-}
-
-export function entryId(relativePath: string, index: number): string {
-  return `${relativePath}\0${index}`;
-}
 
 /** Short names keep the hint on one line; custom environments keep their own name. */
 export function environmentShortName(environment: Pick<MatrixEnvironment, 'name' | 'kind'>): string {
@@ -63,21 +29,6 @@ export interface EnvironmentHint {
 
 const ABSENT = '—';
 
-/** What this entry's text deploys, in the matrix's words (`v0.5.3`, `branch feature/x`, `suspended`, `preview`). */
-export function entryLabel(entry: DecodedEntry): string {
-  const deploy = entry.deploy;
-  const preview = deploy?.preview?.value === true;
-  const strategy: DeployStrategy =
-    deploy?.release && deploy.release.value !== ''
-      ? { kind: 'release', value: deploy.release.value }
-      : deploy?.branch && deploy.branch.value !== ''
-        ? { kind: 'branch', value: deploy.branch.value }
-        : deploy?.suspend?.value === true
-          ? { kind: 'suspend', value: '' }
-          : { kind: 'none', value: '' };
-  return strategyLabel(strategy, preview);
-}
-
 /**
  * One hint per entry with a `deploy` key, about every environment except development (the text being edited is
  * development) that could be read. Entries whose key no environment knows get none.
@@ -92,7 +43,7 @@ export function environmentHints(text: string, relativePath: string, entries: re
     const key = keys.get(entryId(relativePath, entry.index));
     const row = key === undefined ? undefined : rows.get(key);
     if (!row) continue;
-    const here = entryLabel(entry);
+    const here = entryStrategyLabel(entry);
     const differing: string[] = [];
     const same: string[] = [];
     const absent: string[] = [];

@@ -7,6 +7,7 @@ import type { GitHubData } from '../github/providers';
 import type { GitHubRelease, GitHubTag } from '../github/types';
 import { buildReleaseCatalog, latestTag, newerTags, acceptedTags, versionTag } from '../github/versions';
 import type { Problem, Range } from '../kayron/problem';
+import type { GithubCode } from '../diagnostic-codes';
 import type { BranchChoice, CompletionSources, RepositoryChoice, VersionChoice } from './complete';
 import { relativeTime } from '../relative-time';
 import { notesSummary } from '../notes-text';
@@ -150,7 +151,7 @@ export function documentLinks(entries: readonly DecodedEntry[], owner: string, w
   return links;
 }
 
-function online(code: string, severity: Problem['severity'], message: string, range: Range, data?: Record<string, unknown>): Problem {
+function online(code: GithubCode, severity: Problem['severity'], message: string, range: Range, data?: Record<string, unknown>): Problem {
   return { code, severity, kayronCheck: false, message, range, ...(data ? { data } : {}) };
 }
 

@@ -10,6 +10,7 @@ import { firstKayronProblem, type Problem, type Range } from '../kayron/problem'
 import { checkEntry } from '../kayron/rules';
 import { suggestName } from '../kayron/suggest';
 import { decodeReleaseFile, type DecodedEntry, type DecodedFile } from '../yaml/decode';
+import type { DiagnosticCode } from '../diagnostic-codes';
 
 export const ENTRY_KEYS = ['docker', 'github', 'provider', 'deploy'] as const;
 export const DEPLOY_KEYS = ['release', 'branch', 'suspend', 'preview'] as const;
@@ -24,7 +25,7 @@ export interface FileAnalysis {
   extraProblems: Problem[];
 }
 
-function warning(code: string, message: string, range: Range, data?: Record<string, unknown>): Problem {
+function warning(code: DiagnosticCode, message: string, range: Range, data?: Record<string, unknown>): Problem {
   return { code, severity: 'warning', kayronCheck: false, message, range, ...(data ? { data } : {}) };
 }
 

@@ -3,22 +3,13 @@
  * every failing check so the editor can show all of them, and the first one is what `kayron lint` prints.
  */
 import type { DecodedEntry } from '../yaml/decode';
+import { enabledStrategies } from './entry-model';
 import { checkDockerName, checkGithubName, checkReleaseTag, CLOUDFORMATION_PROVIDER } from './grammar';
-import { KAYRON_MESSAGES } from './messages';
+import { KAYRON_MESSAGES, type KayronCheckCode } from './messages';
 import type { Problem, Range } from './problem';
 
-function kayronError(code: string, message: string, range: Range, data?: Record<string, unknown>): Problem {
+function kayronError(code: KayronCheckCode, message: string, range: Range, data?: Record<string, unknown>): Problem {
   return { code, severity: 'error', kayronCheck: true, message, range, ...(data ? { data } : {}) };
-}
-
-export type Strategy = 'branch' | 'release' | 'suspend';
-/** Kayron lists enabled strategies in this fixed order. */
-export const STRATEGY_ORDER: readonly Strategy[] = ['branch', 'release', 'suspend'];
-
-export function enabledStrategies(entry: DecodedEntry): Strategy[] {
-  const deploy = entry.deploy;
-  if (!deploy) return [];
-  return STRATEGY_ORDER.filter((strategy) => (strategy === 'suspend' ? deploy.suspend?.value === true : (deploy[strategy]?.value ?? '') !== ''));
 }
 
 export function checkEntry(entry: DecodedEntry): Problem[] {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { compareGoStrings } from '../kayron/loader';
 import { cloudformationParameterKey } from '../kayron/grammar';
-import { strategyLabel } from '../environments/matrix';
+import { strategyLabel } from '../kayron/entry-model';
 import type { EnvironmentKind } from '../environments/resolve';
 import type { EnvironmentProblem, ServiceDeployment } from '../environments/snapshot';
 import { acceptedTags, compareNewestFirst, versionTag } from '../github/versions';
@@ -111,13 +111,16 @@ function resolveValue(service: ServiceDeployment | undefined, facts: Pick<PlanFa
     }
     case 'suspend':
     case 'none':
+    case 'conflict':
       return { value: null };
   }
 }
 
 /** How a parameter changes between two entries (either may be absent) and the values Kayron passes. */
 export function classifyChange(before: ServiceDeployment | undefined, after: ServiceDeployment | undefined, beforeValue: string | null, afterValue: string | null): ParameterChange {
-  const present = (service: ServiceDeployment | undefined) => service !== undefined && service.strategy.kind !== 'none';
+  // A conflicting entry deploys nothing, like one without a strategy: Kayron rejects its file.
+  const present = (service: ServiceDeployment | undefined) =>
+    service !== undefined && service.strategy.kind !== 'none' && service.strategy.kind !== 'conflict';
   if (!present(before) && !present(after)) return 'none';
   if (!present(before)) return 'added';
   if (!present(after)) return 'removed';

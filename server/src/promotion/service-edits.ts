@@ -3,18 +3,9 @@
  * formatting-preserving edits as the code actions (release-edits.ts), located by service name as the environments
  * view names services (docker, or github for the infrastructure release).
  */
-import { CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
+import { deployStrategyOf, serviceNameOf, strategyLabel } from '../kayron/entry-model';
 import { decodeReleaseFile, type DecodedEntry } from '../yaml/decode';
 import { applyOffsetEdits, setReleaseEdit, switchBackEdits, switchToBranchEdits, type OffsetEdit } from '../features/release-edits';
-
-/** The name a service goes by in the environments matrix and in pull-request titles. */
-export function serviceNameOf(entry: DecodedEntry): string {
-  const docker = entry.docker?.value ?? '';
-  const github = entry.github?.value ?? '';
-  const provider = entry.provider?.value ?? '';
-  const isInfrastructure = provider === CLOUDFORMATION_PROVIDER || (provider !== '' && docker === '');
-  return isInfrastructure ? github || docker : docker || github;
-}
 
 export function findServiceEntry(text: string, service: string): DecodedEntry | undefined {
   const decoded = decodeReleaseFile(text);
@@ -27,12 +18,15 @@ export type ServiceEditResult =
   | { kind: 'unchanged'; reason: string }
   | { kind: 'impossible'; reason: string };
 
+/** The entry's strategy in the matrix's words, without `+preview` (promotions never change previews). */
 function describeStrategy(entry: DecodedEntry): string {
-  const deploy = entry.deploy;
-  if (deploy?.branch?.value) return `branch ${deploy.branch.value}`;
-  if (deploy?.suspend?.value) return 'suspended';
-  if (deploy?.release?.value) return deploy.release.value;
-  return 'no strategy';
+  return strategyLabel(deployStrategyOf(entry), false);
+}
+
+/** Kayron rejects an entry with two strategies: no promotion edits one until a person has chosen. */
+function conflictReason(service: string, entry: DecodedEntry): ServiceEditResult | undefined {
+  if (deployStrategyOf(entry).kind !== 'conflict') return undefined;
+  return { kind: 'impossible', reason: `${service} reads ${describeStrategy(entry)}: Kayron rejects it; keep one strategy first` };
 }
 
 function quoted(text: string, range: readonly [number, number]): [number, number] {
@@ -45,8 +39,10 @@ export function pinRelease(text: string, service: string, tag: string): ServiceE
   const entry = findServiceEntry(text, service);
   if (!entry) return { kind: 'impossible', reason: `${service} is not defined in this file (or the file does not decode)` };
   const from = describeStrategy(entry);
+  const conflict = conflictReason(service, entry);
+  if (conflict) return conflict;
   const deploy = entry.deploy;
-  if (deploy?.suspend?.value && !deploy.release && !deploy.branch) return { kind: 'impossible', reason: `${service} is suspended; resume it by hand first` };
+  if (deployStrategyOf(entry).kind === 'suspend') return { kind: 'impossible', reason: `${service} is suspended; resume it by hand first` };
   if (deploy?.release && deploy.branch) return { kind: 'impossible', reason: `${service} has both release and branch set; fix the entry first` };
   if (deploy?.release?.value === tag) return { kind: 'unchanged', reason: `${service} is already at ${tag}` };
   let current = text;
@@ -67,6 +63,8 @@ export function followBranch(text: string, service: string, branch: string): Ser
   const entry = findServiceEntry(text, service);
   if (!entry) return { kind: 'impossible', reason: `${service} is not defined in this file (or the file does not decode)` };
   const from = describeStrategy(entry);
+  const conflict = conflictReason(service, entry);
+  if (conflict) return conflict;
   const deploy = entry.deploy;
   let edits: OffsetEdit[] | undefined;
   if (deploy?.branch) {

@@ -22,6 +22,7 @@ import {
 } from '../protocol';
 import type { GitHubSession } from './github-session';
 import type { DecodedEntry } from '../yaml/decode';
+import { deployStrategyOf, entryStrategyLabel, serviceNameOf } from '../kayron/entry-model';
 import { lineFinder } from '../features/text-lines';
 import { documentEdit } from '../features/workspace-edits';
 import type { ReleaseWorkspace } from './release-workspace';
@@ -141,18 +142,18 @@ export const registerEntryHandlers: HandlerRegistration<EntryService> = (context
         for (const file of workspace.orderedFiles()) {
           const lineAt = lineFinder(file.text);
           for (const entry of file.analysis.decoded?.entries ?? []) {
-            const deploy = entry.deploy;
-            const strategy = deploy?.branch?.value ? 'branch' : deploy?.suspend?.value ? 'suspend' : deploy?.release?.value ? 'release' : 'none';
+            const strategy = deployStrategyOf(entry);
             result.push({
               root,
               uri: pathToFileURL(`${workspace.rootPath}/${file.relativePath}`).toString(),
               relativePath: file.relativePath,
               index: entry.index,
               line: lineAt(entry.anchor[0]),
-              name: entry.docker?.value || entry.github?.value || `entry ${entry.index}`,
+              name: serviceNameOf(entry) || `entry ${entry.index}`,
               github: entry.github?.value ?? '',
-              strategy,
-              value: strategy === 'branch' ? (deploy?.branch?.value ?? '') : strategy === 'release' ? (deploy?.release?.value ?? '') : '',
+              strategy: strategy.kind,
+              value: strategy.value,
+              label: entryStrategyLabel(entry),
             });
           }
         }

@@ -14,7 +14,7 @@ import { planGitHubFrom } from '../plan/facts';
 import { DEFAULT_GIT_ACCESS, GitRepository, type GitAccess } from '../environments/git';
 import { resolveEnvironments } from '../environments/resolve';
 import { snapshotEnvironments, type TextAnalyzer } from '../environments/snapshot';
-import { strategyLabel } from '../environments/matrix';
+import { strategyLabel } from '../kayron/entry-model';
 import type { GitHubSession } from './github-session';
 import type { ReleaseWorkspace } from './release-workspace';
 import { GitHubApi, GitHubApiError } from '../promotion/github-api';

@@ -5,7 +5,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyPath, compareGoStrings, walkReleaseTree } from '../kayron/loader';
+import { classifyPath, walkReleaseTree } from '../kayron/loader';
+import { compareWalkOrder } from '../kayron/entry-model';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis, type WorkspaceValidation } from '../features/validate';
 import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
 import { readRegularFile } from '../kayron/regular-file';
@@ -275,18 +276,6 @@ export class ReleaseWorkspace {
     const read = await readRegularFile(absolutePath, { maxBytes: 3, prefixOnly: true });
     return read.kind === 'read' && read.bytes.equals(BOM);
   }
-}
-
-/** Kayron's depth-first walk with byte-sorted names, expressed as a comparison of two file paths. */
-export function compareWalkOrder(a: string, b: string): number {
-  const left = a.split('/');
-  const right = b.split('/');
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const x = left[i] ?? '';
-    const y = right[i] ?? '';
-    if (x !== y) return compareGoStrings(x, y);
-  }
-  return left.length - right.length;
 }
 
 /** A release file's place: the innermost releases root holding the `file:` URI, and the path relative to it. */
