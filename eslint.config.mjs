@@ -9,6 +9,20 @@ const serverPatterns = [{ group: ['**/client/**'], message: 'The server must not
 
 /** Folders that hold the domain: pure of LSP wiring, usable by the CLI and tests alike. */
 export const DOMAIN_FOLDERS = ['kayron', 'yaml', 'schema', 'features', 'github', 'environments', 'promotion', 'plan'];
+/**
+ * Per domain folder, the folders above it. kayron/ and yaml/ are one level (Kayron's loader and its goccy-compatible
+ * decoder share the Problem type); plan/ reads GitHub through promotion/github-api.ts, the one exception.
+ */
+export const FOLDERS_ABOVE = {
+  kayron: ['schema', 'github', 'features', 'environments', 'plan', 'promotion'],
+  yaml: ['schema', 'github', 'features', 'environments', 'plan', 'promotion'],
+  schema: ['github', 'features', 'environments', 'plan', 'promotion'],
+  github: ['schema', 'features', 'environments', 'plan', 'promotion'],
+  features: ['environments', 'plan', 'promotion'],
+  environments: ['plan', 'promotion'],
+  plan: ['promotion/(?!github-api$)[^/]+'],
+  promotion: [],
+};
 const belowLspLayer = {
   paths: [
     ...serverPaths,
@@ -45,10 +59,29 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: serverPaths, patterns: serverPatterns }],
     },
   },
-  {
-    files: DOMAIN_FOLDERS.map((folder) => `server/src/${folder}/**/*.ts`),
-    rules: { 'no-restricted-imports': ['error', belowLspLayer] },
-  },
+  // The direction between domain folders, lowest first; a folder never imports one above it, so there is no cycle.
+  ...Object.entries(FOLDERS_ABOVE).map(([folder, above]) => ({
+    files: [`server/src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: belowLspLayer.paths,
+          patterns: [
+            ...belowLspLayer.patterns,
+            ...(above.length > 0
+              ? [
+                  {
+                    regex: `^\\.\\./(${above.join('|')})(/|$)`,
+                    message: `${folder}/ sits below ${above.join(', ')} (README, Architecture): no imports upwards.`,
+                  },
+                ]
+              : []),
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['client/src/**/*.ts'],
     rules: {

@@ -60,6 +60,36 @@ describe('layering fences (eslint.config.mjs)', () => {
     });
   }
 
+  it('domain folders import downwards only: no cycle between them', async () => {
+    const config = (await import(path.join(ROOT, 'eslint.config.mjs'))) as { FOLDERS_ABOVE: Record<string, string[]> };
+    assert.deepEqual(Object.keys(config.FOLDERS_ABOVE).sort(), [...DOMAIN_FOLDERS].sort());
+    const upwards: [string, string][] = [
+      ['kayron', "import type { StatusMatrix } from '../environments/matrix';"],
+      ['yaml', "import type { FileAnalysis } from '../features/validate';"],
+      ['github', "import type { StatusMatrix } from '../environments/matrix';"],
+      ['features', "import type { StatusMatrix } from '../environments/matrix';"],
+      ['features', "import type { DeploymentPlan } from '../plan/types';"],
+      ['environments', "import { planDeployment } from '../plan/planner';"],
+      ['environments', "import type { PromotionPlan } from '../promotion/types';"],
+      ['plan', "import { planPromotion } from '../promotion/promotion';"],
+    ];
+    for (const [folder, line] of upwards) {
+      const errors = await fenceErrors(`server/src/${folder}/fence-probe.ts`, `${line}\nexport {};\n`);
+      assert.equal(errors.length, 1, `${folder}: ${line} → ${JSON.stringify(errors)}`);
+      assert.match(errors[0]!, new RegExp(`^'[^']+' import is restricted.*${folder}/ sits below`));
+    }
+    const downwards: [string, string][] = [
+      ['environments', "import type { FileAnalysis } from '../features/validate';"],
+      ['plan', "import type { StatusMatrix } from '../environments/matrix';"],
+      ['plan', "import { GitHubApi } from '../promotion/github-api';"],
+      ['promotion', "import type { DeploymentPlan } from '../plan/types';"],
+      ['features', "import type { DecodedEntry } from '../yaml/decode';"],
+    ];
+    for (const [folder, line] of downwards) {
+      assert.deepEqual(await fenceErrors(`server/src/${folder}/fence-probe.ts`, `${line}\nexport {};\n`), [], line);
+    }
+  });
+
   it('the LSP layer itself may import the connection and the per-root state', async () => {
     const source = [
       "import { createConnection } from 'vscode-languageserver/node';",

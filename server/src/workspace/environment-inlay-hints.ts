@@ -5,7 +5,7 @@
 import type { InlayHint, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { StatusMatrix } from '../environments/matrix';
-import { environmentHints } from '../features/environment-hints';
+import { environmentHints } from '../environments/environment-hints';
 import { serviceKeys, type EntrySource } from '../kayron/entry-model';
 import { editorBomShift } from '../features/text-lines';
 import { analyzeReleaseFile } from '../features/validate';
