@@ -41,6 +41,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
   const languageClient = createLanguageClient(context, log);
   client = languageClient;
   const plans = new PlanPreviews(languageClient, log);
+  const promotion = registerPromotion({ client: languageClient, log });
+  const environments = registerEnvironmentViews({ client: languageClient, log, state: context.workspaceState });
   let lastGitHubState: GitHubStateParams | undefined;
   let resolveReady: (params: ReleaseRootsParams) => void = () => undefined;
   const ready = new Promise<ReleaseRootsParams>((resolve) => (resolveReady = resolve));
@@ -58,9 +60,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
       githubStatus.update(params);
     }),
     plans,
-    ...registerCommands({ client: languageClient, log, auth, plans }),
-    ...registerPromotion({ client: languageClient, log }),
-    ...registerEnvironmentViews({ client: languageClient, log, state: context.workspaceState }),
+    ...promotion.disposables,
+    ...environments.disposables,
+    ...registerCommands({ client: languageClient, log, auth, plans, promotion: promotion.commands, environments: environments.commands }),
     // A new session, a sign-out or granted trust changes what the server may fetch: restart it with the new environment
     // (the token travels only in the server's environment, never in an LSP message).
     auth.onDidChange(() => {

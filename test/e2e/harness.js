@@ -325,6 +325,27 @@ async function launchChromium(playwright, runDir) {
   });
 }
 
+/**
+ * Keeps what explains a failed run in test-results/e2e/<label>-<time>/: the VS Code logs of the run (the extension
+ * host's output channels, among them "Kayron Releases" with the language server's console: GitHub failures, errors),
+ * code-server's own log and, when given, the request log of the runner's GitHub stand-in (method, path, status, fault;
+ * never a token). The suite writes its own stand-ins' logs next to them (suite/evidence.ts). Returns the folder.
+ */
+function keepEvidence(runDir, resultsDir, { standin } = {}) {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const logs = path.join(runDir, 'user-data', 'logs');
+  if (fs.existsSync(logs)) fs.cpSync(logs, path.join(resultsDir, 'vscode-logs'), { recursive: true });
+  const serverLog = path.join(runDir, 'code-server.log');
+  if (fs.existsSync(serverLog)) fs.copyFileSync(serverLog, path.join(resultsDir, 'code-server.log'));
+  if (standin?.requests) fs.writeFileSync(path.join(resultsDir, 'runner-standin-requests.json'), JSON.stringify(standin.requests, null, 1));
+  return resultsDir;
+}
+
+/** Where a run keeps its evidence: test-results/e2e/<label>-<UTC time>. */
+function evidenceDir(label) {
+  return path.join(REPO_DIR, 'test-results', 'e2e', `${label}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+}
+
 function removeRunDir(runDir, log) {
   if (process.env.KAYRON_E2E_KEEP_TMP) log(`kept ${runDir}`);
   else fs.rmSync(runDir, { recursive: true, force: true });
@@ -352,5 +373,7 @@ module.exports = {
   startCodeServer,
   stopCodeServer,
   launchChromium,
+  keepEvidence,
+  evidenceDir,
   removeRunDir,
 };

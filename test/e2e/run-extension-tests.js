@@ -37,7 +37,10 @@ async function main() {
   const playwright = harness.requireInstalledHost();
   if (!fs.existsSync(path.join(harness.REPO_DIR, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
   const testsEntry = harness.buildSuite();
-  const runDir = harness.makeRunDir(demo ? 'demo' : bench ? 'bench' : 'it');
+  const label = demo ? 'demo' : bench ? 'bench' : 'it';
+  const runDir = harness.makeRunDir(label);
+  // A failed test writes its evidence here from the extension host (suite/evidence.ts); the runner adds the logs.
+  const resultsDir = harness.evidenceDir(label);
   // GitHub for the suite: the stand-in on 127.0.0.1, named in the releases folder's settings (no test touches the internet)
   let github;
   let workspaceQuery;
@@ -63,11 +66,12 @@ async function main() {
   let server;
   let browser;
   let summary;
+  let code = 1;
   try {
     // the extension host inherits the server's environment: that is how options reach the suite
     // KAYRON_E2E_GITHUB_TOKEN: the token the suite's GitHub stand-in accepts and the language server uses for promotions
     // (there is no VS Code GitHub session in these runs).
-    server = await harness.startCodeServer(runDir, { env: { ...suiteEnv, ...(grep ? { KAYRON_E2E_GREP: grep } : {}) } });
+    server = await harness.startCodeServer(runDir, { env: { ...suiteEnv, KAYRON_E2E_RESULTS_DIR: resultsDir, ...(grep ? { KAYRON_E2E_GREP: grep } : {}) } });
     log(`code-server up at ${server.baseUrl} (pid ${server.pid})`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage();
@@ -103,12 +107,22 @@ async function main() {
     clearTimeout(timer);
     if (result === 'timeout') {
       console.error(`timed out after ${timeoutSeconds}s (code-server log: ${server.logFile}; keep it with KAYRON_E2E_KEEP_TMP=1)`);
-      return { code: 124, summary };
+      code = 124;
+      return { code, summary };
     }
-    return { code: result === 0 && summary !== undefined ? 0 : 1, summary };
+    code = result === 0 && summary !== undefined ? 0 : 1;
+    return { code, summary };
   } finally {
     if (browser) await browser.close().catch(() => undefined);
     await harness.stopCodeServer(server);
+    // after the stop, so the logs are complete; a failure of its own must not hide the run's result
+    if (code !== 0) {
+      try {
+        log(`kept the evidence of the failure in ${harness.keepEvidence(runDir, resultsDir, github)}`);
+      } catch (error) {
+        console.error(`could not keep the evidence: ${String(error)}`);
+      }
+    }
     await github.standin.close();
     harness.removeRunDir(runDir, log);
   }

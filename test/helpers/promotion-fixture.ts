@@ -36,6 +36,9 @@ export const SERVICE_V1 = `- docker: "alloy"
     preview: true
 `;
 
+/** service.yaml on staging (the fixture's default branch head): kayron bumped to v0.5.3 after the production tag. */
+export const SERVICE_STAGING = SERVICE_V1.replace('release: "v0.5.2"', 'release: "v0.5.3"');
+
 export const INFRASTRUCTURE_V1 = `- github: "infrastructure"
   provider: "cloudformation"
   deploy:
@@ -84,7 +87,7 @@ export async function createPromotionFixture(options: PromotionFixtureOptions = 
     work.commit('testing', options.testing);
     work.checkout('main');
   }
-  const stagingCommit = work.commit('Bump kayron to v0.5.3', options.staging ?? { 'service/service.yaml': SERVICE_V1.replace('release: "v0.5.2"', 'release: "v0.5.3"') });
+  const stagingCommit = work.commit('Bump kayron to v0.5.3', options.staging ?? { 'service/service.yaml': SERVICE_STAGING });
   const origin = scope.initBare('origin');
   work.git(['push', '-q', origin, '--all']);
   work.git(['push', '-q', origin, '--tags']);
@@ -140,6 +143,12 @@ export async function createPromotionFixture(options: PromotionFixtureOptions = 
 /** Non-GET requests the stand-in received, as `METHOD path` plus the body (what a test asserts exactly). */
 export function writeRequests(standin: GitHubStandin): { call: string; body: unknown }[] {
   return standin.requests.filter((request) => request.method !== 'GET').map((request) => ({ call: `${request.method} ${request.path}`, body: request.body }));
+}
+
+/** A file's text on a branch of the stand-in's releases repository; undefined when the branch or the file is missing. */
+export function fileOnBranch(fixture: PromotionFixture, branch: string, path: string): string | undefined {
+  const sha = fixture.releases.branchSha(branch);
+  return sha ? fixture.releases.store.fileAt(sha, path)?.content.toString('utf8') : undefined;
 }
 
 /** Promotion inputs for the fixture's clone of acme/releases; `lookups` are the GitHub answers a test needs. */

@@ -1,7 +1,7 @@
 // Manifest drift: contributed commands and handlers agree, settings are documented, generated files are current.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -14,12 +14,39 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
   contributes: { commands: { command: string; category?: string }[]; configuration: { properties: Record<string, { description?: string; markdownDescription?: string }> } };
 };
 
+/** The names in the client's command table (`COMMANDS` in client/src/commands.ts), read with the TypeScript parser. */
+function commandTableNames(): string[] {
+  const file = path.join(root, 'client/src/commands.ts');
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const names: string[] = [];
+  for (const statement of source.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name) || declaration.name.text !== 'COMMANDS' || !declaration.initializer) continue;
+      const table = ts.isSatisfiesExpression(declaration.initializer) ? declaration.initializer.expression : declaration.initializer;
+      assert.ok(ts.isObjectLiteralExpression(table), 'COMMANDS is an object literal');
+      for (const property of table.properties) {
+        assert.ok(ts.isPropertyAssignment(property) && ts.isStringLiteral(property.name), 'every command is a quoted name');
+        names.push(property.name.text);
+      }
+    }
+  }
+  return names;
+}
+
 test('every contributed command has exactly one handler in the command table, and vice versa', () => {
-  const table = readFileSync(path.join(root, 'client/src/commands.ts'), 'utf8') + readFileSync(path.join(root, 'client/src/promotion/commands.ts'), 'utf8') + readFileSync(path.join(root, 'client/src/environments/commands.ts'), 'utf8');
-  const handlers = [...table.matchAll(/^\s+'(kayron\.[\w.]+)':/gm)].map((match) => match[1]).sort();
+  const names = commandTableNames();
+  assert.equal(new Set(names).size, names.length, 'no name twice');
   const contributed = manifest.contributes.commands.map((command) => command.command).sort();
-  assert.deepEqual(handlers, contributed);
+  assert.deepEqual(names.filter((name) => !name.startsWith('_')).sort(), contributed);
+  for (const name of names) assert.match(name, /^_?kayron\./, `${name} is a kayron command (internal ones start with _)`);
   for (const command of manifest.contributes.commands) assert.equal(command.category, 'Kayron', `${command.command} has the Kayron category`);
+});
+
+test('commands are registered from the command table only', () => {
+  const sources = readdirSync(path.join(root, 'client/src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+  const registering = sources.filter((file) => /\bregister(?:TextEditor)?Command\(/.test(readFileSync(path.join(root, 'client/src', file), 'utf8')));
+  assert.deepEqual(registering, ['commands.ts']);
 });
 
 test('every setting is described and documented in the README', () => {

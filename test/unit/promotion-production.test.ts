@@ -2,7 +2,8 @@
 // request against the GitHub stand-in; conflicts, dry runs and logs.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { executeRecipe, planPromotion, proposeTags, type PromotionInputs } from '../../server/src/promotion/promotion';
+import { executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
+import { proposeTags } from '../../server/src/promotion/production';
 import { PromotionError } from '../../server/src/promotion/remote';
 import { createPromotionFixture, promotionExecutor, promotionInputs, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
 

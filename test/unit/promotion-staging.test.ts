@@ -4,11 +4,20 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { GitHubApi, GitHubApiError, type ApiResponse } from '../../server/src/promotion/github-api';
 import { PromotionExecutor } from '../../server/src/promotion/executor';
-import { bumpBranchName, executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
+import { executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
+import { bumpBranchName } from '../../server/src/promotion/staging';
 import { PromotionError } from '../../server/src/promotion/remote';
-import { createPromotionFixture, promotionExecutor, promotionInputs, INFRASTRUCTURE_V1, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
-
-const STAGING_SERVICE = SERVICE_V1.replace('release: "v0.5.2"', 'release: "v0.5.3"');
+import {
+  createPromotionFixture,
+  fileOnBranch,
+  promotionExecutor,
+  promotionInputs,
+  INFRASTRUCTURE_V1,
+  SERVICE_STAGING,
+  TOKEN,
+  writeRequests,
+  type PromotionFixture,
+} from '../helpers/promotion-fixture';
 
 const inputsFor = (fixture: PromotionFixture): Promise<PromotionInputs> =>
   promotionInputs(fixture, {
@@ -17,11 +26,6 @@ const inputsFor = (fixture: PromotionFixture): Promise<PromotionInputs> =>
   });
 
 const executor = promotionExecutor;
-
-const fileOn = (fixture: PromotionFixture, branch: string, path: string): string | undefined => {
-  const sha = fixture.releases.branchSha(branch);
-  return sha ? fixture.releases.store.fileAt(sha, path)?.content.toString('utf8') : undefined;
-};
 
 describe('promote one service to staging', () => {
   let fixture: PromotionFixture;
@@ -48,7 +52,7 @@ describe('promote one service to staging', () => {
         `Opened with Kayron Releases from main at ${fixture.stagingCommit.slice(0, 7)}.`,
       ].join('\n'),
     );
-    assert.deepEqual(plan.files.map((file) => [file.path, file.before, file.after]), [['service/service.yaml', STAGING_SERVICE, STAGING_SERVICE.replace('"v0.5.3"', '"v0.5.4"')]]);
+    assert.deepEqual(plan.files.map((file) => [file.path, file.before, file.after]), [['service/service.yaml', SERVICE_STAGING, SERVICE_STAGING.replace('"v0.5.3"', '"v0.5.4"')]]);
     assert.deepEqual(plan.calls.map((call) => `${call.method} ${call.path}`), [
       'POST /repos/acme/releases/git/blobs',
       'POST /repos/acme/releases/git/trees',
@@ -65,7 +69,7 @@ describe('promote one service to staging', () => {
     fixture.standin.clearLog();
     const outcome = await executeRecipe(await inputsFor(fixture), executor(fixture, log), recipe);
     assert.deepEqual(outcome, { message: 'Opened pull request #1 "Bump kayron to v0.5.4".', links: [{ label: 'Open pull request', url: 'https://github.com/acme/releases/pull/1' }] });
-    const edited = STAGING_SERVICE.replace('"v0.5.3"', '"v0.5.4"');
+    const edited = SERVICE_STAGING.replace('"v0.5.3"', '"v0.5.4"');
     const writes = writeRequests(fixture.standin);
     const blobSha = fixture.releases.store.fileAt(fixture.releases.branchSha('bump-kayron-v0.5.4')!, 'service/service.yaml')?.sha;
     const commit = fixture.releases.branchSha('bump-kayron-v0.5.4')!;
@@ -77,8 +81,8 @@ describe('promote one service to staging', () => {
       { call: 'POST /repos/acme/releases/git/refs', body: { ref: 'refs/heads/bump-kayron-v0.5.4', sha: commit } },
       { call: 'POST /repos/acme/releases/pulls', body: { title: 'Bump kayron to v0.5.4', head: 'bump-kayron-v0.5.4', base: 'main', body: plan.pullRequest?.body } },
     ]);
-    assert.equal(fileOn(fixture, 'bump-kayron-v0.5.4', 'service/service.yaml'), edited);
-    assert.equal(fileOn(fixture, 'bump-kayron-v0.5.4', 'infrastructure/infrastructure.yaml'), INFRASTRUCTURE_V1, 'other files are untouched');
+    assert.equal(fileOnBranch(fixture, 'bump-kayron-v0.5.4', 'service/service.yaml'), edited);
+    assert.equal(fileOnBranch(fixture, 'bump-kayron-v0.5.4', 'infrastructure/infrastructure.yaml'), INFRASTRUCTURE_V1, 'other files are untouched');
   });
 
   test('does not open a duplicate: the plan and a re-run return the open pull request', async () => {
@@ -137,8 +141,8 @@ describe('staging bumps: several services, conflicts and failures', () => {
       ]);
       const branch = 'bump-infrastructure-v0.5.7-and-splits-lite-v0.2.3';
       // The single-quoted value keeps its quotes; nothing else in the file moves.
-      assert.equal(fileOn(fixture, branch, 'service/service.yaml'), STAGING_SERVICE.replace("release: 'v0.2.2'", "release: 'v0.2.3'"));
-      assert.equal(fileOn(fixture, branch, 'infrastructure/infrastructure.yaml'), INFRASTRUCTURE_V1.replace('v0.5.6', 'v0.5.7'));
+      assert.equal(fileOnBranch(fixture, branch, 'service/service.yaml'), SERVICE_STAGING.replace("release: 'v0.2.2'", "release: 'v0.2.3'"));
+      assert.equal(fileOnBranch(fixture, branch, 'infrastructure/infrastructure.yaml'), INFRASTRUCTURE_V1.replace('v0.5.6', 'v0.5.7'));
       const commit = fixture.releases.store.readCommit(fixture.releases.branchSha(branch)!);
       assert.deepEqual(commit.parents, [fixture.stagingCommit]);
     } finally {

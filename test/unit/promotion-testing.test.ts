@@ -6,10 +6,19 @@ import { GitHubApi } from '../../server/src/promotion/github-api';
 import { executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
 import { PromotionError } from '../../server/src/promotion/remote';
 import type { PromotionRequest } from '../../server/src/promotion/types';
-import { createPromotionFixture, promotionExecutor, promotionInputs, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
+import {
+  createPromotionFixture,
+  fileOnBranch,
+  promotionExecutor,
+  promotionInputs,
+  SERVICE_STAGING,
+  SERVICE_V1,
+  TOKEN,
+  writeRequests,
+  type PromotionFixture,
+} from '../helpers/promotion-fixture';
 
-const STAGING_SERVICE = SERVICE_V1.replace('release: "v0.5.2"', 'release: "v0.5.3"');
-const ON_BRANCH = STAGING_SERVICE.replace('    release: "v0.5.3"\n', '    # release: "v0.5.3"\n    branch: "feature/faster-sync"\n');
+const ON_BRANCH = SERVICE_STAGING.replace('    release: "v0.5.3"\n', '    # release: "v0.5.3"\n    branch: "feature/faster-sync"\n');
 
 const inputsFor = (fixture: PromotionFixture): Promise<PromotionInputs> =>
   promotionInputs(fixture, {
@@ -18,10 +27,7 @@ const inputsFor = (fixture: PromotionFixture): Promise<PromotionInputs> =>
 
 const executor = promotionExecutor;
 
-const testingFile = (fixture: PromotionFixture): string | undefined => {
-  const sha = fixture.releases.branchSha('testing');
-  return sha ? fixture.releases.store.fileAt(sha, 'service/service.yaml')?.content.toString('utf8') : undefined;
-};
+const testingFile = (fixture: PromotionFixture): string | undefined => fileOnBranch(fixture, 'testing', 'service/service.yaml');
 
 describe('deploy a branch to testing', () => {
   test('creates testing from the default branch with one commit that follows the branch and keeps the pin as a comment', async () => {

@@ -1,7 +1,7 @@
 /**
- * The environments command table (checked against package.json by the manifest test, like client/src/commands.ts).
- * Tree commands get the clicked node; from the palette they ask with quick picks. Handlers return what they did
- * (URIs, copied text, fetch results), which tests read through `executeCommand`.
+ * What the environments tree's commands do (registered from the command table in client/src/commands.ts). Tree
+ * commands get the clicked node; from the palette they ask with quick picks. Handlers return what they did (URIs,
+ * copied text, fetch results), which tests read through `executeCommand`.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -16,6 +16,8 @@ export interface EnvironmentCommandContext {
   store: EnvironmentsStore;
   tree: EnvironmentsTree;
   setGrouping: (groupBy: GroupBy) => void;
+  /** The visible tree as plain data (`_kayron.environments.tree`, for tests and bug reports). */
+  snapshot: () => unknown;
 }
 
 type CellNode = Extract<EnvironmentsNode, { kind: 'cell' }>;
@@ -91,14 +93,14 @@ function diffTitle(relativePath: string, left: string, right: string): string {
   return `${relativePath.split('/').pop() ?? relativePath} (${left} ↔ ${right})`;
 }
 
-async function openDefinition(store: EnvironmentsStore, node: unknown): Promise<vscode.Uri | undefined> {
+export async function openDefinition(store: EnvironmentsStore, node: unknown): Promise<vscode.Uri | undefined> {
   const target = await cellOrPick(store, node, 'Open the definition of…', (candidate) => candidate.cell.file !== undefined);
   if (!target?.cell.file) return undefined;
   return showAt(documentUriIn(target.root, target.environment, target.cell.file), target.cell.line);
 }
 
 /** The service's entry in the working tree: where development defines it now (the file may differ from the ref's). */
-async function openInWorkingTree(store: EnvironmentsStore, node: unknown): Promise<vscode.Uri | undefined> {
+export async function openInWorkingTree(store: EnvironmentsStore, node: unknown): Promise<vscode.Uri | undefined> {
   const target = await cellOrPick(store, node, 'Open in the working tree…', (candidate) => candidate.cell.file !== undefined);
   if (!target) return undefined;
   const development = target.root.matrix?.environments.find((environment) => environment.workingTree);
@@ -130,7 +132,7 @@ async function pickDriftingFile(root: RootEnvironments, environment: MatrixEnvir
 }
 
 /** Left: the next stage (where this environment's changes go), right: this environment. */
-async function compareWithNextStage(store: EnvironmentsStore, node: unknown): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
+export async function compareWithNextStage(store: EnvironmentsStore, node: unknown): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
   if (isNode(node, 'environment')) {
     const { root, environment } = node;
     const next = environmentNamed(root, environment.nextStage);
@@ -154,7 +156,7 @@ async function compareWithNextStage(store: EnvironmentsStore, node: unknown): Pr
   return diff(target.root, next, nextCell?.file ?? file, target.environment, file);
 }
 
-async function compareWithWorkingTree(store: EnvironmentsStore, node: unknown): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
+export async function compareWithWorkingTree(store: EnvironmentsStore, node: unknown): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
   const target = await cellOrPick(store, node, 'Compare with the working tree…', (candidate) => !candidate.environment.workingTree && candidate.cell.file !== undefined);
   if (!target?.cell.file) return undefined;
   const file = target.cell.file;
@@ -165,7 +167,7 @@ async function compareWithWorkingTree(store: EnvironmentsStore, node: unknown): 
 }
 
 /** Palette: a release file and two environments (or `CompareArgs` from code). */
-async function compare(store: EnvironmentsStore, args: unknown): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
+export async function compare(store: EnvironmentsStore, args: unknown): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
   const given = typeof args === 'object' && args !== null && 'path' in args && !('kind' in args) ? (args as CompareArgs) : undefined;
   const root = given?.root ? store.root(given.root) : await pickRoot(store);
   if (!root?.matrix) return undefined;
@@ -185,7 +187,7 @@ async function compare(store: EnvironmentsStore, args: unknown): Promise<{ left:
   return diff(root, left, file, right, file);
 }
 
-async function openReleasePage(store: EnvironmentsStore, node: unknown): Promise<string | undefined> {
+export async function openReleasePage(store: EnvironmentsStore, node: unknown): Promise<string | undefined> {
   let url: string | undefined;
   if (isNode(node, 'environment')) {
     url = releasePageUrl(node.root, { tag: node.environment.tag });
@@ -203,7 +205,7 @@ async function openReleasePage(store: EnvironmentsStore, node: unknown): Promise
   return url;
 }
 
-async function copyVersion(store: EnvironmentsStore, node: unknown): Promise<string | undefined> {
+export async function copyVersion(store: EnvironmentsStore, node: unknown): Promise<string | undefined> {
   const text = isNode(node, 'environment') ? versionToCopy({ environment: node.environment }) : versionToCopy({ cell: (await cellOrPick(store, node, 'Copy the version of…'))?.cell });
   if (!text) return undefined;
   await vscode.env.clipboard.writeText(text);
@@ -211,7 +213,7 @@ async function copyVersion(store: EnvironmentsStore, node: unknown): Promise<str
   return text;
 }
 
-async function fetch({ client, store }: EnvironmentCommandContext, node: unknown): Promise<FetchResult[]> {
+export async function fetchOrigin({ client, store }: EnvironmentCommandContext, node: unknown): Promise<FetchResult[]> {
   const roots = isNode(node, 'root') || isNode(node, 'environment') ? [node.root] : store.roots.filter((root) => root.state === 'ok');
   return vscode.window.withProgress({ location: { viewId: 'kayron.environments' }, title: 'Fetching origin' }, async () => {
     const results: FetchResult[] = [];
@@ -226,55 +228,16 @@ async function fetch({ client, store }: EnvironmentCommandContext, node: unknown
 }
 
 /** Root URI and service key of a clicked tree node, handed to the promotion commands (which preview and ask first). */
-function promotionTarget(node: unknown): { root?: string; service?: string } {
+export function promotionTarget(node: unknown): { root?: string; service?: string } {
   const value = node as Partial<EnvironmentsNode> | undefined;
   if (!value || typeof value !== 'object' || !('root' in value) || !value.root) return {};
   const service = 'row' in value && value.row ? value.row.key : undefined;
   return { root: value.root.root, ...(service ? { service } : {}) };
 }
 
-export const ENVIRONMENT_COMMANDS = {
-  'kayron.environments.promoteToProduction': (_: EnvironmentCommandContext, node?: unknown) =>
-    vscode.commands.executeCommand('kayron.promote.toProduction', { root: promotionTarget(node).root }),
-  'kayron.environments.promoteServiceToStaging': (_: EnvironmentCommandContext, node?: unknown) => {
-    const { root, service } = promotionTarget(node);
-    return vscode.commands.executeCommand('kayron.promote.toStaging', { root, ...(service ? { bumps: [{ service }] } : {}) });
-  },
-  'kayron.environments.deployBranchToTesting': (_: EnvironmentCommandContext, node?: unknown) =>
-    vscode.commands.executeCommand('kayron.promote.branchToTesting', promotionTarget(node)),
-  'kayron.environments.resetTesting': (_: EnvironmentCommandContext, node?: unknown) =>
-    vscode.commands.executeCommand('kayron.promote.resetTesting', { root: promotionTarget(node).root }),
-  'kayron.environments.showPlan': (_: EnvironmentCommandContext, node?: unknown) => {
-    const value = node as Partial<Extract<EnvironmentsNode, { kind: 'environment' }>> | undefined;
-    const root = value && typeof value === 'object' && value.root ? value.root.root : undefined;
-    return vscode.commands.executeCommand('kayron.plan.show', { ...(root ? { root } : {}), ...(value?.environment?.name ? { environment: value.environment.name } : {}) });
-  },
-  'kayron.environments.refresh': ({ store }: EnvironmentCommandContext) => store.load({ refresh: true }),
-  'kayron.environments.fetch': (context: EnvironmentCommandContext, node?: unknown) => fetch(context, node),
-  'kayron.environments.groupByService': ({ setGrouping }: EnvironmentCommandContext) => setGrouping('service'),
-  'kayron.environments.groupByEnvironment': ({ setGrouping }: EnvironmentCommandContext) => setGrouping('environment'),
-  'kayron.environments.openDefinition': ({ store }: EnvironmentCommandContext, node?: unknown) => openDefinition(store, node),
-  'kayron.environments.openInWorkingTree': ({ store }: EnvironmentCommandContext, node?: unknown) => openInWorkingTree(store, node),
-  'kayron.environments.compareWithNextStage': ({ store }: EnvironmentCommandContext, node?: unknown) => compareWithNextStage(store, node),
-  'kayron.environments.compareWithWorkingTree': ({ store }: EnvironmentCommandContext, node?: unknown) => compareWithWorkingTree(store, node),
-  'kayron.environments.compare': ({ store }: EnvironmentCommandContext, args?: unknown) => compare(store, args),
-  'kayron.environments.openReleasePage': ({ store }: EnvironmentCommandContext, node?: unknown) => openReleasePage(store, node),
-  'kayron.environments.copyVersion': ({ store }: EnvironmentCommandContext, node?: unknown) => copyVersion(store, node),
-} satisfies Record<string, (context: EnvironmentCommandContext, arg?: unknown) => unknown>;
-
-export type EnvironmentCommandId = keyof typeof ENVIRONMENT_COMMANDS;
-
-export function registerEnvironmentCommands(context: EnvironmentCommandContext): vscode.Disposable[] {
-  return Object.entries(ENVIRONMENT_COMMANDS).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, async (arg?: unknown) => {
-      try {
-        return await handler(context, arg);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        context.log.error(`${id} failed: ${message}`);
-        void vscode.window.showErrorMessage(`Kayron: ${message}`);
-        return undefined;
-      }
-    }),
-  );
+/** Root URI and environment name of a clicked environment node, handed to `kayron.plan.show`. */
+export function planTarget(node: unknown): { root?: string; environment?: string } {
+  const value = node as Partial<Extract<EnvironmentsNode, { kind: 'environment' }>> | undefined;
+  const root = value && typeof value === 'object' && value.root ? value.root.root : undefined;
+  return { ...(root ? { root } : {}), ...(value?.environment?.name ? { environment: value.environment.name } : {}) };
 }

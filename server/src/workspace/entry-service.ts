@@ -31,6 +31,11 @@ export interface EntryServiceDeps {
   locate(uri: string): { workspace: ReleaseWorkspace; relativePath: string } | undefined;
   workspaces(): Iterable<ReleaseWorkspace>;
   github(): GitHubSession | undefined;
+  /**
+   * Settles when the server has applied what it has been told so far (folders, settings, owners): a request that
+   * arrives right after a folder is added or a setting changed must not answer from the state before it.
+   */
+  ready(): Promise<void>;
   /** The open editor document for a URI, if any (positions must match what the editor shows). */
   openDocument(uri: string): TextDocument | undefined;
   /** The client takes `documentChanges`, so edits carry the version they were computed for. */
@@ -131,6 +136,7 @@ export const registerEntryHandlers: HandlerRegistration<EntryService> = (context
     locate: (uri) => context.registry.locate(uri),
     workspaces: () => context.registry.all(),
     github: () => context.github(),
+    ready: () => context.queue.settled(),
     openDocument: (uri) => context.documents.get(uri),
     versionedEdits: () => context.versionedEdits(),
   };
@@ -164,6 +170,7 @@ export const registerEntryHandlers: HandlerRegistration<EntryService> = (context
 
   connection.onRequest(EntryVersionsRequest, (params: EntryVersionsParams) =>
     runSafe('listing versions', null, async () => {
+      await deps.ready();
       const located = deps.locate(params.uri);
       const context = located && deps.github()?.context(located.workspace);
       if (!context) return null;
@@ -173,6 +180,7 @@ export const registerEntryHandlers: HandlerRegistration<EntryService> = (context
 
   connection.onRequest(EntryBranchesRequest, (params: EntryBranchesParams) =>
     runSafe('listing branches', null, async () => {
+      await deps.ready();
       const located = deps.locate(params.uri);
       if (!located) return null;
       return (await branchesFor(deps, located.workspace, params.github)) ?? null;

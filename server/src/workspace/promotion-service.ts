@@ -45,6 +45,8 @@ export const E2E_TOKEN_VARIABLE = 'KAYRON_E2E_GITHUB_TOKEN';
 export interface PromotionServiceDeps {
   workspaces(): Iterable<ReleaseWorkspace>;
   github(): GitHubSession | undefined;
+  /** Settles when the server has applied the folders and settings it was told about (owners resolved, roots found). */
+  ready?(): Promise<void>;
   /** How release files at other commits are analysed; the server keeps large ones off its event loop. */
   analyzeText?: TextAnalyzer;
   /** Whether git may run (not in Restricted Mode), and which executable; git on PATH when not given. */
@@ -181,6 +183,7 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
 
   connection.onRequest(PromotionPlanRequest, (params: PromotionPlanParams) =>
     runSafe<PromotionPlanResult>('planning a promotion', { ok: false, reason: 'failed', message: 'Planning failed; see the Kayron Releases output.' }, async () => {
+      await deps.ready?.();
       try {
         const workspace = workspaceFor(params.root);
         const { token } = availability();
@@ -203,6 +206,7 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
 
   connection.onRequest(PromotionExecuteRequest, (params: PromotionExecuteParams) =>
     runSafe<PromotionExecuteResult>('executing a promotion', { ok: false, reason: 'failed', message: 'The promotion failed; see the Kayron Releases output.', log: [] }, async () => {
+      await deps.ready?.();
       const lines: string[] = [];
       const record = (line: string): void => {
         const safe = redact(line, currentToken());
@@ -245,6 +249,7 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
 
   connection.onRequest(PromotionCandidatesRequest, (params: PromotionCandidatesParams | undefined) =>
     runSafe<PromotionCandidates>('listing promotion candidates', { roots: [] }, async () => {
+      await deps.ready?.();
       const roots: PromotionCandidates['roots'] = [];
       const workspaces = params?.root ? [workspaceFor(params.root)] : [...deps.workspaces()];
       for (const workspace of workspaces) {

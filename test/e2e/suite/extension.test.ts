@@ -136,6 +136,16 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
     await waitFor('the releases folder to be free of Kayron diagnostics again', () => (kayronDiagnosticsUnder(folder(RELEASES_FOLDER).uri).length === 0 ? true : undefined), describeDiagnostics);
   });
 
+  it('registers every command package.json contributes, and the internal tree snapshot', async function () {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    const contributed = (extension?.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands;
+    assert.ok(contributed.length > 0, 'package.json contributes commands');
+    // Unfiltered: `getCommands(true)` leaves out names that start with an underscore.
+    const registered = new Set(await vscode.commands.getCommands(false));
+    const missing = [...contributed.map((entry) => entry.command), '_kayron.environments.tree'].filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], 'every command is registered once the extension is active');
+  });
+
   it('gives service/service.yaml the kayron-release language and no diagnostics', async function () {
     const uri = serviceFile();
     await open(uri);

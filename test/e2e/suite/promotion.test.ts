@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { KayronExtensionApi } from '../../../client/src/extension';
 import type { PromotionCommandResult } from '../../../client/src/promotion/flows';
 import { createPromotionFixture, writeRequests, type PromotionFixture } from '../../helpers/promotion-fixture';
+import { keepOnFailure } from './evidence';
 import { EXTENSION_ID, scaled, waitFor } from './wait';
 
 const FOLDER_NAME = 'promotion-releases';
@@ -22,6 +23,7 @@ describe('Promotion commands (palette flows against the GitHub stand-in)', funct
   let api: KayronExtensionApi;
   let root: string;
   const token = process.env.KAYRON_E2E_GITHUB_TOKEN;
+  const forgetEvidence: (() => void)[] = [];
 
   before(async function () {
     assert.ok(token, 'the e2e runner sets KAYRON_E2E_GITHUB_TOKEN (test/e2e/run-extension-tests.js)');
@@ -31,6 +33,11 @@ describe('Promotion commands (palette flows against the GitHub stand-in)', funct
     await api.ready;
     // mirrored: the stand-in acts as origin for `git fetch` too, as GitHub does
     fixture = await createPromotionFixture({ tokens: [token], mirrorWrites: true });
+    forgetEvidence.push(
+      keepOnFailure('promotion stand-in requests', () => fixture.standin.requests.map(({ body: _body, ...request }) => request)),
+      keepOnFailure('GitHub state', () => api.githubState()),
+      keepOnFailure('release roots', () => api.releaseFiles.roots.map((candidate) => candidate.uri)),
+    );
     root = vscode.Uri.file(fixture.clone.dir).toString();
     await vscode.workspace.getConfiguration('kayron').update('github.apiUrl', fixture.standin.apiUrl, vscode.ConfigurationTarget.Workspace);
     const count = vscode.workspace.workspaceFolders?.length ?? 0;
@@ -39,6 +46,7 @@ describe('Promotion commands (palette flows against the GitHub stand-in)', funct
   });
 
   after(async () => {
+    for (const forget of forgetEvidence) forget();
     const index = vscode.workspace.workspaceFolders?.findIndex((folder) => folder.name === FOLDER_NAME) ?? -1;
     if (index >= 0) vscode.workspace.updateWorkspaceFolders(index, 1);
     await vscode.workspace.getConfiguration('kayron').update('github.apiUrl', undefined, vscode.ConfigurationTarget.Workspace);
