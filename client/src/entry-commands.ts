@@ -6,10 +6,8 @@ import {
   EntryEditRequest,
   EntryVersionsRequest,
   ReleaseEntriesRequest,
-  type BranchChoice,
   type EntryEditParams,
   type ReleaseEntry,
-  type VersionChoice,
 } from '../../server/src/protocol';
 
 
@@ -17,7 +15,7 @@ import {
 const BUMP_ALL_KIND = vscode.CodeActionKind.Source.append('kayron').append('bumpAll');
 
 async function pickEntry(client: LanguageClient, placeHolder: string, filter: (entry: ReleaseEntry) => boolean): Promise<ReleaseEntry | undefined> {
-  const entries = (await client.sendRequest<ReleaseEntry[]>(ReleaseEntriesRequest)).filter(filter);
+  const entries = (await client.sendRequest(ReleaseEntriesRequest)).filter(filter);
   if (entries.length === 0) {
     void vscode.window.showInformationMessage('Kayron: no release entry to choose from in this workspace.');
     return undefined;
@@ -43,7 +41,7 @@ function staleDocument(edit: WorkspaceEdit): vscode.TextDocument | undefined {
 const CHANGED_MEANWHILE = 'Kayron: the file changed while the edit was prepared; nothing was changed. Run the command again.';
 
 async function applyEntryEdit(client: LanguageClient, params: EntryEditParams): Promise<boolean> {
-  const edit = await client.sendRequest<WorkspaceEdit | null>(EntryEditRequest, params);
+  const edit = await client.sendRequest(EntryEditRequest, params);
   if (!edit) {
     void vscode.window.showWarningMessage('Kayron: this entry cannot be changed that way (it changed meanwhile, or has another strategy).');
     return false;
@@ -63,7 +61,7 @@ async function applyEntryEdit(client: LanguageClient, params: EntryEditParams): 
 }
 
 async function pickVersion(client: LanguageClient, entry: ReleaseEntry): Promise<string | undefined> {
-  const versions = await client.sendRequest<VersionChoice[] | null>(EntryVersionsRequest, { uri: entry.uri, github: entry.github });
+  const versions = await client.sendRequest(EntryVersionsRequest, { uri: entry.uri, github: entry.github });
   if (!versions) {
     void vscode.window.showWarningMessage(`Kayron: the tags of ${entry.github} are not available (signed out, offline or rate-limited).`, 'Sign in').then((choice) => {
       if (choice) void vscode.commands.executeCommand('kayron.github.signIn');
@@ -82,7 +80,7 @@ async function pickVersion(client: LanguageClient, entry: ReleaseEntry): Promise
 }
 
 async function pickBranch(client: LanguageClient, uri: string, github: string, name: string): Promise<string | undefined> {
-  const branches = await client.sendRequest<BranchChoice[] | null>(EntryBranchesRequest, { uri, github });
+  const branches = await client.sendRequest(EntryBranchesRequest, { uri, github });
   if (!branches) {
     void vscode.window.showWarningMessage(`Kayron: the branches of ${github} are not available (signed out, offline or rate-limited).`);
     return undefined;
@@ -116,7 +114,7 @@ export async function switchEntryToBranch(client: LanguageClient, target: { uri:
   // The code action names the document as the editor does, the entry list as node's file URLs do: compare parsed URIs
   // (they differ in percent-encoding, e.g. of "@" or a drive letter's ":").
   const targetUri = vscode.Uri.parse(target.uri).toString();
-  const entry = (await client.sendRequest<ReleaseEntry[]>(ReleaseEntriesRequest)).find((candidate) => vscode.Uri.parse(candidate.uri).toString() === targetUri && candidate.index === target.index);
+  const entry = (await client.sendRequest(ReleaseEntriesRequest)).find((candidate) => vscode.Uri.parse(candidate.uri).toString() === targetUri && candidate.index === target.index);
   if (!entry) {
     void vscode.window.showWarningMessage('Kayron: that release entry is gone (the file changed meanwhile).');
     return;
@@ -127,7 +125,7 @@ export async function switchEntryToBranch(client: LanguageClient, target: { uri:
 
 /** Every release file's "Bump all services to latest" source action, shown first and applied as one edit. */
 export async function bumpAllServices(client: LanguageClient): Promise<void> {
-  const entries = await client.sendRequest<ReleaseEntry[]>(ReleaseEntriesRequest);
+  const entries = await client.sendRequest(ReleaseEntriesRequest);
   const files = [...new Set(entries.filter((entry) => entry.strategy === 'release').map((entry) => entry.uri))];
   const combined = new vscode.WorkspaceEdit();
   const summary: string[] = [];

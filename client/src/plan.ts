@@ -12,7 +12,6 @@ import {
   RELEASE_LANGUAGE_ID,
   type DeploymentPlanParams,
   type DeploymentPlanResult,
-  type EnvironmentsResult,
 } from '../../server/src/protocol';
 
 export const PLAN_SCHEME = 'kayron-plan';
@@ -63,7 +62,7 @@ export class PlanPreviews implements vscode.TextDocumentContentProvider, vscode.
     const params: DeploymentPlanParams = { root: query.get('root') ?? undefined, environment: query.get('environment') ?? undefined };
     let result: DeploymentPlanResult;
     try {
-      result = await this.client.sendRequest<DeploymentPlanResult>(DeploymentPlanRequest, params);
+      result = await this.client.sendRequest(DeploymentPlanRequest, params);
     } catch (error) {
       result = { ok: false, message: error instanceof Error ? error.message : String(error) };
     }
@@ -106,14 +105,14 @@ export class PlanPreviews implements vscode.TextDocumentContentProvider, vscode.
     const document = await vscode.workspace.openTextDocument(uri);
     if (args.source) await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     else await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
-    const result = this.lastResult(uri) ?? (await this.client.sendRequest<DeploymentPlanResult>(DeploymentPlanRequest, { root: target.root, environment: target.environment }));
+    const result = this.lastResult(uri) ?? (await this.client.sendRequest(DeploymentPlanRequest, { root: target.root, environment: target.environment }));
     if (!result.ok) void vscode.window.showWarningMessage(`Kayron: no deployment plan for ${target.environment}: ${result.message}`);
     return { uri: uri.toString(), result };
   }
 
   private async pick(args: ShowPlanArgs): Promise<{ root: string; environment: string } | undefined> {
     if (args.root && args.environment) return { root: args.root, environment: args.environment };
-    const environments = await this.client.sendRequest<EnvironmentsResult>(EnvironmentsRequest, {});
+    const environments = await this.client.sendRequest(EnvironmentsRequest, {});
     const roots = environments.roots.filter((root) => root.state === 'ok' && root.matrix && (!args.root || root.root === args.root));
     if (roots.length === 0) {
       void vscode.window.showInformationMessage('Kayron: no releases repository with readable environments in this workspace.');

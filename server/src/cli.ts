@@ -205,7 +205,7 @@ async function dispatch(command: string | undefined, rest: string[]): Promise<nu
       if (values.help) return help('server');
       // vscode-languageserver reads the transport from process.argv: `--stdio` is the only one offered here.
       if (!values.stdio) throw new UsageError('server needs --stdio');
-      const { startStdioServer } = await import('./main');
+      const { startStdioServer } = await import('./lsp/main');
       startStdioServer();
       return -1;
     }

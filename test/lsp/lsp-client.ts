@@ -151,13 +151,13 @@ export class LspClient {
       list.push({ seq: ++this.seq, params: params.diagnostics });
       this.diagnosticsByUri.set(params.uri, list);
     });
-    connection.onNotification(ReleaseRootsNotification, (params: ReleaseRootsParams) => {
+    connection.onNotification(ReleaseRootsNotification.method, (params: ReleaseRootsParams) => {
       this.releaseRoots.push({ seq: ++this.seq, params });
     });
-    connection.onNotification(KayronVerdictNotification, (params: KayronVerdictParams) => {
+    connection.onNotification(KayronVerdictNotification.method, (params: KayronVerdictParams) => {
       this.verdicts.push({ seq: ++this.seq, params });
     });
-    connection.onNotification(GitHubStateNotification, (params: GitHubStateParams) => {
+    connection.onNotification(GitHubStateNotification.method, (params: GitHubStateParams) => {
       this.githubStates.push({ seq: ++this.seq, params });
     });
     connection.onNotification(LogMessageNotification.type, (params) => {
@@ -339,7 +339,8 @@ export class LspClient {
   }
 
   /** Records every notification of a custom `method` from now on (read them with `waitForNotification`). */
-  recordNotifications(method: string): void {
+  recordNotifications(message: string | { method: string }): void {
+    const method = methodOf(message);
     if (this.customNotifications.has(method)) return;
     const list: Received<unknown>[] = [];
     this.customNotifications.set(method, list);
@@ -349,7 +350,12 @@ export class LspClient {
   }
 
   /** Waits for a recorded `method` notification (after `since`, if given) whose params satisfy `predicate`. */
-  waitForNotification<T>(method: string, predicate: (params: T) => boolean = () => true, options: WaitOptions = {}): Promise<T> {
+  waitForNotification<T>(
+    message: string | { method: string },
+    predicate: (params: T) => boolean = () => true,
+    options: WaitOptions = {},
+  ): Promise<T> {
+    const method = methodOf(message);
     const list = this.customNotifications.get(method);
     if (!list) throw new Error(`call recordNotifications('${method}') before waiting for it`);
     return this.waitFor(
@@ -400,7 +406,8 @@ export class LspClient {
   }
 
   /** Any request; fails if the server exits before answering or does not answer in time. */
-  async request<R>(method: string, params: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<R> {
+  async request<R>(message: string | { method: string }, params: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<R> {
+    const method = methodOf(message);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer to ${method} within ${timeoutMs} ms\n${this.diagnosis()}`)), timeoutMs);
@@ -489,4 +496,9 @@ export async function startSettled(options: StartOptions): Promise<LspClient> {
     throw error;
   }
   return client;
+}
+
+/** Tests name messages by method or by the typed constants of server/src/protocol.ts. */
+function methodOf(message: string | { method: string }): string {
+  return typeof message === 'string' ? message : message.method;
 }

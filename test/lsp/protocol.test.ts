@@ -25,13 +25,13 @@ const REQUESTS_WITH_PARAMS = [
   'textDocument/codeAction',
   'textDocument/documentLink',
   'textDocument/inlayHint',
-  EntryVersionsRequest,
-  EntryBranchesRequest,
-  EntryEditRequest,
-  ReadFileAtRefRequest,
-  FetchRequest,
-  PromotionPlanRequest,
-  PromotionExecuteRequest,
+  EntryVersionsRequest.method,
+  EntryBranchesRequest.method,
+  EntryEditRequest.method,
+  ReadFileAtRefRequest.method,
+  FetchRequest.method,
+  PromotionPlanRequest.method,
+  PromotionExecuteRequest.method,
 ];
 
 const BAD_PARAMS: [string, unknown][] = [

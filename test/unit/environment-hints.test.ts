@@ -4,10 +4,11 @@ import { describe, test } from 'node:test';
 import { buildMatrix } from '../../server/src/environments/matrix';
 import type { ResolvedEnvironment } from '../../server/src/environments/resolve';
 import { servicesFromAnalyses, type EnvironmentSnapshot } from '../../server/src/environments/snapshot';
-import { environmentHints } from '../../server/src/features/environment-hints';
+import { environmentHints } from '../../server/src/environments/environment-hints';
 import { entryStrategyLabel, serviceKeys, type EntrySource } from '../../server/src/kayron/entry-model';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
-import { isSafeRelativePath, parseEnvironmentList, parseExtraEnvironments } from '../../server/src/workspace/environment-service';
+import { isSafeRelativePath } from '../../server/src/workspace/environment-service';
+import { parseEnvironmentList, parseExtraEnvironments } from '../../server/src/lsp/settings';
 import { infrastructureFile, serviceFile } from '../helpers/git-fixture';
 
 const INFRASTRUCTURE = 'infrastructure/infrastructure.yaml';

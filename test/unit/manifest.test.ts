@@ -165,7 +165,7 @@ test('kayron.github.enabled turns network use off: tagged usesOnlineServices, se
   assert.equal(setting.default, true);
   assert.deepEqual(setting.tags, ['usesOnlineServices']);
   assert.match(readFileSync(path.join(root, 'client/src/language-client.ts'), 'utf8'), /githubEnabled: githubEnabled\(\)/);
-  assert.match(readFileSync(path.join(root, 'server/src/server.ts'), 'utf8'), /networkAllowed: options\.trusted !== false && options\.githubEnabled !== false/);
+  assert.match(readFileSync(path.join(root, 'server/src/lsp/server.ts'), 'utf8'), /networkAllowed: options\.trusted !== false && options\.githubEnabled !== false/);
 });
 
 test('the Environments view appears only in releases repositories (the context key the client sets from the server\'s roots)', () => {

@@ -218,7 +218,7 @@ export async function fetchOrigin({ client, store }: EnvironmentCommandContext, 
   return vscode.window.withProgress({ location: { viewId: 'kayron.environments' }, title: 'Fetching origin' }, async () => {
     const results: FetchResult[] = [];
     for (const root of roots) {
-      const result = await client.sendRequest<FetchResult>(FetchRequest, { root: root.root });
+      const result = await client.sendRequest(FetchRequest, { root: root.root });
       results.push(result);
       if (!result.ok) void vscode.window.showErrorMessage(`Kayron: git fetch failed: ${result.message ?? 'unknown error'}`);
     }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ReadFileAtRefRequest, REF_DOCUMENT_SCHEME, RELEASE_LANGUAGE_ID, type ReadFileAtRefParams, type ReadFileAtRefResult } from '../../../server/src/protocol';
+import { ReadFileAtRefRequest, REF_DOCUMENT_SCHEME, RELEASE_LANGUAGE_ID, type ReadFileAtRefParams } from '../../../server/src/protocol';
 
 export function refDocumentUri(params: ReadFileAtRefParams, snapshot: string): vscode.Uri {
   const query = new URLSearchParams({ root: params.root, ref: params.ref, path: params.path }).toString();
@@ -40,7 +40,7 @@ export class RefDocuments implements vscode.TextDocumentContentProvider, vscode.
     const params = parseRefDocumentUri(uri);
     if (!params) throw new Error(`not a Kayron ref document: ${uri.toString()}`);
     try {
-      const result = await this.client.sendRequest<ReadFileAtRefResult>(ReadFileAtRefRequest, params, token);
+      const result = await this.client.sendRequest(ReadFileAtRefRequest, params, token);
       return result?.text ?? '';
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

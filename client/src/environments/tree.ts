@@ -10,7 +10,6 @@ import {
   EnvironmentsChangedNotification,
   EnvironmentsRequest,
   type EnvironmentsParams,
-  type EnvironmentsResult,
   type MatrixCell,
   type MatrixEnvironment,
   type MatrixRow,
@@ -91,7 +90,7 @@ export class EnvironmentsStore implements vscode.Disposable {
   private async fetch(params: EnvironmentsParams): Promise<void> {
     if (this.client.state !== State.Running) return;
     try {
-      const result = await this.client.sendRequest<EnvironmentsResult>(EnvironmentsRequest, params);
+      const result = await this.client.sendRequest(EnvironmentsRequest, params);
       this.roots = result.roots;
       this.state = viewStateOf(result.roots);
     } catch (error) {

@@ -15,15 +15,11 @@ import {
   PromotionPlanRequest,
   markdownToPlainLines,
   notesSummary,
-  type BranchChoice,
   type FetchResult,
   type PromotionCandidates,
-  type PromotionExecuteResult,
   type PromotionLink,
   type PromotionPlan,
-  type PromotionPlanResult,
   type PromotionRequest,
-  type VersionChoice,
 } from '../../../server/src/protocol';
 import type { PromotionPreviews } from './preview';
 
@@ -103,7 +99,7 @@ function refuseUntrusted(): PromotionCommandResult | undefined {
 }
 
 async function pickRoot(context: PromotionContext, args: PromotionCommandArgs): Promise<Root | PromotionCommandResult> {
-  const { roots } = await context.client.sendRequest<PromotionCandidates>(PromotionCandidatesRequest, args.root ? { root: args.root } : {});
+  const { roots } = await context.client.sendRequest(PromotionCandidatesRequest, args.root ? { root: args.root } : {});
   if (roots.length === 0) {
     const message = 'No releases repository is open.';
     void vscode.window.showInformationMessage(`Kayron: ${message}`);
@@ -139,7 +135,7 @@ function fileUri(root: Root, service: Service): string {
 }
 
 async function pickVersion(context: PromotionContext, root: Root, service: Service, wanted: string | undefined): Promise<string | undefined> {
-  const versions = await context.client.sendRequest<VersionChoice[] | null>(EntryVersionsRequest, { uri: fileUri(root, service), github: service.github });
+  const versions = await context.client.sendRequest(EntryVersionsRequest, { uri: fileUri(root, service), github: service.github });
   const latest = versions?.find((version) => /\blatest\b/.test(version.detail ?? '')) ?? versions?.[0];
   if (wanted) return wanted;
   if (!versions || versions.length === 0) {
@@ -160,7 +156,7 @@ async function pickVersion(context: PromotionContext, root: Root, service: Servi
 
 async function plan(context: PromotionContext, root: string, request: PromotionRequest): Promise<PromotionPlan | PromotionCommandResult> {
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Kayron: previewing the promotion…' }, () =>
-    context.client.sendRequest<PromotionPlanResult>(PromotionPlanRequest, { root, request }),
+    context.client.sendRequest(PromotionPlanRequest, { root, request }),
   );
   if (!result.ok) {
     explainRefusal(result.reason, result.message);
@@ -175,7 +171,7 @@ async function plan(context: PromotionContext, root: string, request: PromotionR
  * written: the next promotion then starts from it instead of refusing as "behind GitHub".
  */
 async function fetchAfterWrite(context: PromotionContext, root: string): Promise<FetchResult> {
-  const result = await context.client.sendRequest<FetchResult>(FetchRequest, { root });
+  const result = await context.client.sendRequest(FetchRequest, { root });
   if (result.ok) await vscode.commands.executeCommand('kayron.environments.refresh');
   else context.log.warn(`git fetch after the promotion failed: ${result.message ?? 'unknown error'}`);
   return result;
@@ -238,7 +234,7 @@ async function previewConfirmExecute(
     if (answer !== confirmLabel) return { ...cancelled('Not confirmed: nothing was done.'), plan: planned };
   }
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Kayron: ${dryRun ? 'dry run of ' : ''}${planned.title}…` }, () =>
-    context.client.sendRequest<PromotionExecuteResult>(PromotionExecuteRequest, { planId: planned.id, confirmed: true, acceptWarnings: true, dryRun }),
+    context.client.sendRequest(PromotionExecuteRequest, { planId: planned.id, confirmed: true, acceptWarnings: true, dryRun }),
   );
   // The server has written each of result.log's lines to this output channel already ([promotion] …): one line per event.
   if (!result.ok) {
@@ -293,7 +289,7 @@ export async function promoteServiceToStaging(context: PromotionContext, rawArgs
 }
 
 async function latestOf(context: PromotionContext, root: Root, service: Service): Promise<string | undefined> {
-  const versions = await context.client.sendRequest<VersionChoice[] | null>(EntryVersionsRequest, { uri: fileUri(root, service), github: service.github });
+  const versions = await context.client.sendRequest(EntryVersionsRequest, { uri: fileUri(root, service), github: service.github });
   return (versions?.find((version) => /\blatest\b/.test(version.detail ?? '')) ?? versions?.[0])?.tag;
 }
 
@@ -357,7 +353,7 @@ export async function deployBranchToTesting(context: PromotionContext, rawArgs?:
   }
   let branch = args.branch;
   if (!branch) {
-    const branches = await context.client.sendRequest<BranchChoice[] | null>(EntryBranchesRequest, { uri: fileUri(root, service), github: service.github });
+    const branches = await context.client.sendRequest(EntryBranchesRequest, { uri: fileUri(root, service), github: service.github });
     if (!branches) {
       void vscode.window.showWarningMessage(`Kayron: the branches of ${service.github} are not available (signed out, offline or rate-limited).`);
       return cancelled();

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitHubFailure, type GitHubLog, type PageResponse } from './client';
 
@@ -290,4 +291,10 @@ class Limiter {
       else this.running--;
     }
   }
+}
+
+/** Where the CLI and the standalone server keep the cache (VS Code passes its global storage instead). */
+export function defaultCacheDirectory(): string {
+  const base = process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache');
+  return path.join(base, 'kayron-releases', 'github');
 }

@@ -13,7 +13,7 @@ import { normalizeApiUrl, webUrlForApi } from '../github/client';
 import { parseGitRemoteUrl, readOriginUrl, resolveWorkspaceOwner } from '../github/owner';
 import { GitHubProviders } from '../github/providers';
 import { GitHubApi } from '../promotion/github-api';
-import { defaultCacheDirectory } from '../workspace/github-session';
+import { defaultCacheDirectory } from '../github/cache';
 import { CommentError, upsertPlanComment } from './comment';
 import { buildDeploymentPlan, type PlanGitHubSetup } from './deployment-plan';
 import { PlanRequestError } from './load';

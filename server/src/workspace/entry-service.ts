@@ -3,7 +3,8 @@
  * ("Bump Service…", "Switch Service to Branch…"). Edits are computed from the server's current text of the file.
  */
 import { pathToFileURL } from 'node:url';
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type WorkspaceEdit } from 'vscode-languageserver';
+import type { HandlerRegistration } from '../lsp/context';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { acceptedTags, latestTag, type VersionedTag } from '../github/versions';
 import { completionSources } from '../features/github-features';
@@ -123,7 +124,22 @@ export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActio
   return actions;
 }
 
-export function registerEntryHandlers(connection: Connection, deps: EntryServiceDeps, runSafe: <T>(what: string, fallback: T, work: () => T | Promise<T>) => Promise<T>): void {
+/** The code actions on release entries, for the server's one code-action handler. */
+export interface EntryService {
+  codeActions(params: CodeActionParams): Promise<CodeAction[]>;
+}
+
+/** The entry requests behind the palette commands; the code actions are answered with the quick fixes. */
+export const registerEntryHandlers: HandlerRegistration<EntryService> = (context) => {
+  const { connection, runSafe } = context;
+  const deps: EntryServiceDeps = {
+    locate: (uri) => context.registry.locate(uri),
+    workspaces: () => context.registry.all(),
+    github: () => context.github(),
+    ready: () => context.queue.settled(),
+    openDocument: (uri) => context.documents.get(uri),
+    versionedEdits: () => context.versionedEdits(),
+  };
   connection.onRequest(ReleaseEntriesRequest, () =>
     runSafe('listing release entries', [] as ReleaseEntry[], () => {
       const result: ReleaseEntry[] = [];
@@ -194,4 +210,5 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
       return documentEdit({ uri: params.uri, version: current.version }, toTextEdits(current.document, edits), versionedEdits);
     }),
   );
-}
+  return { codeActions: (params) => entryCodeActions(deps, params) };
+};

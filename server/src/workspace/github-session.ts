@@ -2,8 +2,7 @@
  * The GitHub side of a running server: one provider set per API URL, the owner of each releases root, and the
  * online problems of each release file (kept with the text they were computed for, so stale ranges never show).
  */
-import * as os from 'node:os';
-import * as path from 'node:path';
+export { defaultCacheDirectory } from '../github/cache';
 import { GitHubProviders } from '../github/providers';
 import { normalizeApiUrl, webUrlForApi, DEFAULT_API_URL } from '../github/client';
 import { resolveWorkspaceOwner } from '../github/owner';
@@ -27,11 +26,6 @@ export interface GitHubSessionOptions {
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
-/** Where the CLI and the standalone server keep the cache (VS Code passes its global storage instead). */
-export function defaultCacheDirectory(): string {
-  const base = process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache');
-  return path.join(base, 'kayron-releases', 'github');
-}
 
 interface FileOnline {
   text: string;

@@ -15,7 +15,10 @@ import { PlanRequestError } from '../plan/load';
 import { parameterSummary, renderPlanMarkdown } from '../plan/render';
 import { CODE_LENS_ENVIRONMENT, DeploymentPlanRequest, type DeploymentPlanParams, type DeploymentPlanResult } from '../protocol';
 import { analyzeWithoutBlocking, type Analyzer } from './analysis-pool';
-import { developmentSource, parseExtraEnvironments, type RunSafe } from './environment-service';
+import type { HandlerRegistration } from '../lsp/context';
+import type { RunSafe } from '../lsp/run-safe';
+import type { SettingsReader } from '../lsp/settings';
+import { developmentSource } from './environment-service';
 import type { GitHubSession } from './github-session';
 import { locateInWorkspaces, type ReleaseWorkspace } from './release-workspace';
 
@@ -28,7 +31,7 @@ export interface PlanServiceDeps {
   workspaces: ReadonlyMap<string, ReleaseWorkspace>;
   github: () => GitHubSession | undefined;
   ready: () => Promise<void>;
-  canReadConfiguration: () => boolean;
+  settings: SettingsReader;
   analyzer: Analyzer;
   runSafe: RunSafe;
   /** Whether git may run (never in Restricted Mode) and which executable. */
@@ -139,9 +142,9 @@ export class PlanService {
   }
 
   private async extraEnvironments(rootPath: string) {
-    if (!this.deps.canReadConfiguration()) return [];
-    const section = (await this.deps.connection.workspace.getConfiguration({ section: 'kayron', scopeUri: pathToFileURL(rootPath).toString() })) as { environments?: unknown } | null;
-    return parseExtraEnvironments(section?.environments);
+    // The standalone server's plans cover the built-in environments only (KAYRON_ENVIRONMENTS is the matrix's).
+    if (!this.deps.settings.fromClient) return [];
+    return (await this.deps.settings.read(rootPath)).extraEnvironments;
   }
 
   private rootState(rootPath: string): RootState {
@@ -168,13 +171,25 @@ export class PlanService {
   }
 }
 
-export function registerPlanHandlers(deps: PlanServiceDeps): PlanService {
+/** `kayron/deploymentPlan` and the CodeLenses; edits, saves and closes make the next CodeLens plan due. */
+export const registerPlanHandlers: HandlerRegistration<PlanService> = (context) => {
+  const deps: PlanServiceDeps = {
+    connection: context.connection,
+    documents: context.documents,
+    workspaces: context.registry.workspaces,
+    github: () => context.github(),
+    ready: () => context.queue.settled(),
+    settings: context.settings,
+    analyzer: context.analyzer,
+    runSafe: context.runSafe,
+    git: () => context.git(),
+  };
   const service = new PlanService(deps);
   const edited = (uri: string) => service.documentChanged(uri);
   deps.documents.onDidChangeContent((event) => edited(event.document.uri));
   deps.documents.onDidSave((event) => edited(event.document.uri));
   deps.documents.onDidClose((event) => edited(event.document.uri));
   deps.connection.onRequest(DeploymentPlanRequest, (params: DeploymentPlanParams | null) => deps.runSafe('answering kayron/deploymentPlan', { ok: false, message: 'the plan failed; see the Kayron Releases output' }, () => service.plan(params ?? {})));
-  deps.connection.onCodeLens((params) => deps.runSafe('code lenses', [], () => service.codeLenses(params)));
+  deps.connection.onCodeLens((params, token) => deps.runSafe('code lenses', [], () => service.codeLenses(params), token));
   return service;
-}
+};

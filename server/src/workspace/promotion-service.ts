@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import type { Connection } from 'vscode-languageserver';
+import type { HandlerRegistration } from '../lsp/context';
+import { analyzeWithoutBlocking } from './analysis-pool';
 import { DEFAULT_API_URL, normalizeApiUrl, redact, webUrlForApi } from '../github/client';
 import { parseGitRemoteUrl, readOriginUrl } from '../github/owner';
 import { planGitHubFrom } from '../plan/facts';
@@ -14,12 +15,12 @@ import { DEFAULT_GIT_ACCESS, GitRepository, type GitAccess } from '../environmen
 import { resolveEnvironments } from '../environments/resolve';
 import { snapshotEnvironments, type TextAnalyzer } from '../environments/snapshot';
 import { strategyLabel } from '../kayron/entry-model';
-import type { GitHubSession } from '../workspace/github-session';
-import type { ReleaseWorkspace } from '../workspace/release-workspace';
-import { GitHubApi, GitHubApiError } from './github-api';
-import { PromotionExecutor } from './executor';
-import { executeRecipe, planPromotion, type Planned, type PromotionInputs } from './promotion';
-import { PromotionError } from './remote';
+import type { GitHubSession } from './github-session';
+import type { ReleaseWorkspace } from './release-workspace';
+import { GitHubApi, GitHubApiError } from '../promotion/github-api';
+import { PromotionExecutor } from '../promotion/executor';
+import { executeRecipe, planPromotion, type Planned, type PromotionInputs } from '../promotion/promotion';
+import { PromotionError } from '../promotion/remote';
 import { PromotionCandidatesRequest, PromotionExecuteRequest, PromotionPlanRequest } from '../protocol';
 import type {
   PromotionCandidates,
@@ -29,7 +30,7 @@ import type {
   PromotionPlanParams,
   PromotionPlanResult,
   PromotionRefusal,
-} from './types';
+} from '../promotion/types';
 
 
 /** Plans older than this are forgotten: a preview that old no longer shows what GitHub has. */
@@ -52,8 +53,6 @@ export interface PromotionServiceDeps {
   git?: () => GitAccess;
 }
 
-type RunSafe = <T>(what: string, fallback: T, work: () => T | Promise<T>) => Promise<T>;
-
 interface StoredPlan {
   planned: Planned;
   rootPath: string;
@@ -73,7 +72,15 @@ function currentToken(): string | undefined {
   return process.env['GITHUB_TOKEN'] || process.env[E2E_TOKEN_VARIABLE] || undefined;
 }
 
-export function registerPromotionHandlers(connection: Connection, deps: PromotionServiceDeps, runSafe: RunSafe): void {
+/** The promotion requests: candidates, a previewed plan, and running a plan the user confirmed. */
+export const registerPromotionHandlers: HandlerRegistration = (context) => {
+  const { connection, runSafe } = context;
+  const deps: PromotionServiceDeps = {
+    workspaces: () => context.registry.all(),
+    github: () => context.github(),
+    git: () => context.git(),
+    analyzeText: (relativePath, text) => analyzeWithoutBlocking(context.analyzer, relativePath, text),
+  };
   const plans = new Map<string, StoredPlan>();
   const log = (line: string): void => connection.console.info(`[promotion] ${redact(line, currentToken())}`);
 
@@ -96,8 +103,8 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
 
   async function apiUrlFor(rootPath: string): Promise<string> {
     try {
-      const section = (await connection.workspace.getConfiguration({ section: 'kayron', scopeUri: pathToFileURL(rootPath).toString() })) as { github?: { apiUrl?: string } } | null;
-      if (section?.github?.apiUrl) return normalizeApiUrl(section.github.apiUrl);
+      const { apiUrl } = (await context.settings.read(rootPath)).github;
+      if (apiUrl) return normalizeApiUrl(apiUrl);
     } catch {
       // A client without workspace/configuration (the standalone server): the environment decides.
     }

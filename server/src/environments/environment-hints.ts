@@ -5,7 +5,7 @@
  * `serviceKeys` of the entry model, the rule the environment snapshots name rows by.
  */
 import { entryId, entryStrategyLabel } from '../kayron/entry-model';
-import type { MatrixEnvironment, StatusMatrix } from '../environments/matrix';
+import type { MatrixEnvironment, StatusMatrix } from './matrix';
 import type { DecodedEntry } from '../yaml/decode';
 
 /** Short names keep the hint on one line; custom environments keep their own name. */

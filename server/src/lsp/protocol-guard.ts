@@ -22,7 +22,7 @@ import {
   PromotionExecuteRequest,
   PromotionPlanRequest,
   ReadFileAtRefRequest,
-} from './protocol';
+} from '../protocol';
 
 const REJECT_METHOD = 'kayron/$rejectRequest';
 
@@ -42,9 +42,9 @@ const PARAMS: Record<string, z.ZodTypeAny> = {
     .passthrough(),
   'textDocument/documentLink': z.object({ textDocument }).passthrough(),
   'textDocument/inlayHint': z.object({ textDocument, range }).passthrough(),
-  [EntryVersionsRequest]: z.object({ uri, github: z.string() }).passthrough(),
-  [EntryBranchesRequest]: z.object({ uri, github: z.string() }).passthrough(),
-  [EntryEditRequest]: z
+  [EntryVersionsRequest.method]: z.object({ uri, github: z.string() }).passthrough(),
+  [EntryBranchesRequest.method]: z.object({ uri, github: z.string() }).passthrough(),
+  [EntryEditRequest.method]: z
     .object({
       uri,
       index: z.number().int().nonnegative(),
@@ -55,12 +55,12 @@ const PARAMS: Record<string, z.ZodTypeAny> = {
       ]),
     })
     .passthrough(),
-  [EnvironmentsRequest]: z.object({ refresh: z.boolean().optional() }).passthrough().nullish(),
-  [ReadFileAtRefRequest]: z.object({ root, ref: z.string(), path: z.string() }).passthrough(),
-  [FetchRequest]: z.object({ root }).passthrough(),
-  [PromotionCandidatesRequest]: z.object({ root: root.optional() }).passthrough().nullish(),
-  [PromotionPlanRequest]: z.object({ root, request: z.object({ kind: z.enum(['production', 'staging', 'testing-deploy', 'testing-reset']) }).passthrough() }).passthrough(),
-  [PromotionExecuteRequest]: z.object({ planId: z.string(), confirmed: z.boolean(), acceptWarnings: z.boolean().optional(), dryRun: z.boolean().optional() }).passthrough(),
+  [EnvironmentsRequest.method]: z.object({ refresh: z.boolean().optional() }).passthrough().nullish(),
+  [ReadFileAtRefRequest.method]: z.object({ root, ref: z.string(), path: z.string() }).passthrough(),
+  [FetchRequest.method]: z.object({ root }).passthrough(),
+  [PromotionCandidatesRequest.method]: z.object({ root: root.optional() }).passthrough().nullish(),
+  [PromotionPlanRequest.method]: z.object({ root, request: z.object({ kind: z.enum(['production', 'staging', 'testing-deploy', 'testing-reset']) }).passthrough() }).passthrough(),
+  [PromotionExecuteRequest.method]: z.object({ planId: z.string(), confirmed: z.boolean(), acceptWarnings: z.boolean().optional(), dryRun: z.boolean().optional() }).passthrough(),
   'textDocument/didOpen': z.object({ textDocument: z.object({ uri, languageId: z.string(), version: z.number().int(), text: z.string() }).passthrough() }).passthrough(),
   'textDocument/didChange': z
     .object({
