@@ -35,13 +35,25 @@ const belowLspLayer = {
     ...serverPatterns,
     {
       regex: '(^|/)(lsp|workspace)(/|$)',
-      message: 'Domain code never imports the LSP layer (server/src/lsp/, server/src/workspace/): pass what it needs in.',
+      message:
+        'Domain code never imports the LSP layer (server/src/lsp/, server/src/workspace/): pass what it needs in.',
     },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-e2e/**', '.vscode-test/**', 'test-results/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.vscode-e2e/**',
+      '.vscode-test/**',
+      'test-results/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

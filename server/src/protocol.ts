@@ -5,12 +5,7 @@
  * them. Method names follow `kayron/<verbNoun>`. The types come from vscode-languageserver-protocol, which both
  * vscode-languageserver and vscode-languageclient build on (it pulls no server code into the client).
  */
-import {
-  NotificationType,
-  RequestType,
-  RequestType0,
-  type WorkspaceEdit,
-} from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { BranchChoice, VersionChoice } from './features/complete';
 import type {
   PromotionCandidates,
@@ -43,7 +38,14 @@ export interface KayronVerdictParams {
    * Per root: the problem `kayron lint` would print (`file` set: it would fail); else, with `unchecked`, the verdict is
    * unknown because those release files were not checked (too large, not a regular file, unreadable); else it would pass.
    */
-  verdicts: { root: string; file?: string; code?: string; message?: string; line?: number; unchecked?: UncheckedFile[] }[];
+  verdicts: {
+    root: string;
+    file?: string;
+    code?: string;
+    message?: string;
+    line?: number;
+    unchecked?: UncheckedFile[];
+  }[];
 }
 
 /** A release file Kayron loads that the extension did not check, and why (the problem shown on it). */

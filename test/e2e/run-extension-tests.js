@@ -32,7 +32,8 @@ const E2E_GITHUB_TOKEN = 'ghp_e2eStandinOnly0000000000000000000000';
 /** The mocha entry prints this line itself; the runner repeats it last so it is the closing line. */
 const SUMMARY = /^(\d+) passed, (\d+) failed$/;
 /** Workbench start-up chatter that says nothing about the extension under test. */
-const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|Creation of workbench contribution)/;
+const NOISE =
+  /^(Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|Creation of workbench contribution)/;
 
 /** The bench suite prints its edits' start times on this line; the squiggles the page drew are paired with them. */
 const BENCH_EDITS = 'KAYRON_EDITOR_BENCH_EDITS ';
@@ -57,7 +58,8 @@ async function pairWithPage(page, { entries, edits }) {
 
 async function main() {
   const playwright = harness.requireInstalledHost();
-  if (!fs.existsSync(path.join(harness.REPO_DIR, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
+  if (!fs.existsSync(path.join(harness.REPO_DIR, 'dist/extension.js')))
+    throw new Error('dist/extension.js is missing: run `npm run build` first');
   const testsEntry = harness.buildSuite();
   const label = demo ? 'demo' : bench ? 'bench' : 'it';
   const runDir = harness.makeRunDir(label);
@@ -75,14 +77,29 @@ async function main() {
     suiteEnv = { KAYRON_E2E_GITHUB_TOKEN: started.token, KAYRON_DEMO_GITHUB: started.apiUrl, KAYRON_E2E_SUITE: 'demo' };
   } else {
     github = await harness.startGitHubStandin();
-    const extraFiles = bench ? { 'service/large-1000.yaml': harness.largeReleaseFile(1000), 'service/large-5000.yaml': harness.largeReleaseFile(5000) } : {};
+    const extraFiles = bench
+      ? {
+          'service/large-1000.yaml': harness.largeReleaseFile(1000),
+          'service/large-5000.yaml': harness.largeReleaseFile(5000),
+        }
+      : {};
     try {
       workspaceQuery = `workspace=${encodeURIComponent(harness.prepareSuiteWorkspace(runDir, github, extraFiles))}`;
     } catch (error) {
       await github.standin.close();
       throw error;
     }
-    suiteEnv = { KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN, ...(bench ? { KAYRON_E2E_SUITE: 'bench', ...(process.env.KAYRON_EDITOR_BENCH_ROUNDS ? { KAYRON_EDITOR_BENCH_ROUNDS: process.env.KAYRON_EDITOR_BENCH_ROUNDS } : {}) } : {}) };
+    suiteEnv = {
+      KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN,
+      ...(bench
+        ? {
+            KAYRON_E2E_SUITE: 'bench',
+            ...(process.env.KAYRON_EDITOR_BENCH_ROUNDS
+              ? { KAYRON_EDITOR_BENCH_ROUNDS: process.env.KAYRON_EDITOR_BENCH_ROUNDS }
+              : {}),
+          }
+        : {}),
+    };
   }
   log(`GitHub stand-in up at ${github.apiUrl} (owner ${github.owner})`);
   let server;
@@ -93,7 +110,9 @@ async function main() {
     // the extension host inherits the server's environment: that is how options reach the suite
     // KAYRON_E2E_GITHUB_TOKEN: the token the suite's GitHub stand-in accepts and the language server uses for promotions
     // (there is no VS Code GitHub session in these runs).
-    server = await harness.startCodeServer(runDir, { env: { ...suiteEnv, KAYRON_E2E_RESULTS_DIR: resultsDir, ...(grep ? { KAYRON_E2E_GREP: grep } : {}) } });
+    server = await harness.startCodeServer(runDir, {
+      env: { ...suiteEnv, KAYRON_E2E_RESULTS_DIR: resultsDir, ...(grep ? { KAYRON_E2E_GREP: grep } : {}) },
+    });
     log(`code-server up at ${server.baseUrl} (pid ${server.pid})`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage();
@@ -104,7 +123,8 @@ async function main() {
     // exit code of the suite's run(). Both must exist before the page loads.
     await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
       const line = util.format(...logArgs);
-      if (bench && line.startsWith(BENCH_EDITS)) benchPairings.push(pairWithPage(page, JSON.parse(line.slice(BENCH_EDITS.length))));
+      if (bench && line.startsWith(BENCH_EDITS))
+        benchPairings.push(pairWithPage(page, JSON.parse(line.slice(BENCH_EDITS.length))));
       const match = SUMMARY.exec(line.trim());
       if (match) {
         summary = line.trim();
@@ -131,7 +151,9 @@ async function main() {
     clearTimeout(timer);
     await Promise.all(benchPairings);
     if (result === 'timeout') {
-      console.error(`timed out after ${timeoutSeconds}s (code-server log: ${server.logFile}; keep it with KAYRON_E2E_KEEP_TMP=1)`);
+      console.error(
+        `timed out after ${timeoutSeconds}s (code-server log: ${server.logFile}; keep it with KAYRON_E2E_KEEP_TMP=1)`,
+      );
       code = 124;
       return { code, summary };
     }

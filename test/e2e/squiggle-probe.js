@@ -31,7 +31,13 @@ function installSquiggleProbe(source) {
       last = state;
     }
   };
-  new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'style'], characterData: true });
+  new MutationObserver(check).observe(document.body, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ['class', 'style'],
+    characterData: true,
+  });
   window.__kayronSquiggleChanges = changes;
 }
 
@@ -43,7 +49,9 @@ function installSquiggleProbe(source) {
 function pairEdits(edits, changes) {
   return edits.map((edit, index) => {
     const until = edits[index + 1]?.at ?? Number.POSITIVE_INFINITY;
-    const reached = changes.find((change) => change.at >= edit.at && change.at < until && change.present === edit.squiggle);
+    const reached = changes.find(
+      (change) => change.at >= edit.at && change.at < until && change.present === edit.squiggle,
+    );
     return reached ? reached.at - edit.at : Number.NaN;
   });
 }

@@ -53,7 +53,11 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { GitHubStateParams, KayronVerdictParams, ReleaseRootsParams } from '../../server/src/protocol';
-import { GitHubStateNotification, KayronVerdictNotification, ReleaseRootsNotification } from '../../server/src/protocol';
+import {
+  GitHubStateNotification,
+  KayronVerdictNotification,
+  ReleaseRootsNotification,
+} from '../../server/src/protocol';
 import { WAIT_BUDGET_MS } from '../wait-budget';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -171,7 +175,9 @@ export class LspClient {
     connection.onRequest(UnregistrationRequest.type, () => null);
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => null);
     const settings = options.configuration;
-    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (settings && item.section ? (settings[item.section] ?? null) : null)));
+    connection.onRequest(ConfigurationRequest.type, (params) =>
+      params.items.map((item) => (settings && item.section ? (settings[item.section] ?? null) : null)),
+    );
     // A dying server closes the pipe; the exit status (checked by tests) is the useful signal, not a stream error.
     connection.onError(() => undefined);
     connection.onClose(() => undefined);
@@ -205,8 +211,13 @@ export class LspClient {
       const params: InitializeParams = {
         processId: process.pid,
         rootUri: options.folders[0] ? fileUri(options.folders[0]) : null,
-        workspaceFolders: options.workspaceFolders === false ? null : options.folders.map((folder) => ({ uri: fileUri(folder), name: path.basename(folder) })),
-        ...(options.initializationOptions === undefined ? {} : { initializationOptions: options.initializationOptions }),
+        workspaceFolders:
+          options.workspaceFolders === false
+            ? null
+            : options.folders.map((folder) => ({ uri: fileUri(folder), name: path.basename(folder) })),
+        ...(options.initializationOptions === undefined
+          ? {}
+          : { initializationOptions: options.initializationOptions }),
         capabilities: {
           workspace: {
             workspaceFolders: options.workspaceFolders ?? true,
@@ -218,7 +229,13 @@ export class LspClient {
             synchronization: { dynamicRegistration: false, didSave: true },
             publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] }, dataSupport: true },
             hover: { contentFormat: ['markdown', 'plaintext'] },
-            completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'], labelDetailsSupport: true } },
+            completion: {
+              completionItem: {
+                snippetSupport: true,
+                documentationFormat: ['markdown', 'plaintext'],
+                labelDetailsSupport: true,
+              },
+            },
             documentLink: { tooltipSupport: true },
             documentSymbol: { hierarchicalDocumentSymbolSupport: options.hierarchicalSymbols ?? true },
             foldingRange: { lineFoldingOnly: true },
@@ -265,20 +282,32 @@ export class LspClient {
   }
 
   /** Polls `probe` until it returns something other than undefined, failing at the deadline or if the server exits. */
-  async waitFor<T>(description: string | (() => string), probe: () => T | undefined, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+  async waitFor<T>(
+    description: string | (() => string),
+    probe: () => T | undefined,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     const describe = () => (typeof description === 'string' ? description : description());
     for (;;) {
       const value = probe();
       if (value !== undefined) return value;
-      if (this.exitStatus) throw new Error(`server exited (${JSON.stringify(this.exitStatus)}) while waiting for ${describe()}\n${this.diagnosis()}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe()}\n${this.diagnosis()}`);
+      if (this.exitStatus)
+        throw new Error(
+          `server exited (${JSON.stringify(this.exitStatus)}) while waiting for ${describe()}\n${this.diagnosis()}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe()}\n${this.diagnosis()}`);
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
     }
   }
 
   /** Waits until the latest diagnostics for `uri` (published after `since`, if given) satisfy `predicate`. */
-  waitForDiagnostics(uri: string, predicate: (diagnostics: Diagnostic[]) => boolean, options: WaitOptions = {}): Promise<Diagnostic[]> {
+  waitForDiagnostics(
+    uri: string,
+    predicate: (diagnostics: Diagnostic[]) => boolean,
+    options: WaitOptions = {},
+  ): Promise<Diagnostic[]> {
     return this.waitFor(
       () => `diagnostics for ${uri} (latest: ${JSON.stringify(this.latestDiagnostics(uri))})`,
       () => {
@@ -290,16 +319,37 @@ export class LspClient {
     );
   }
 
-  waitForReleaseRoots(predicate: (params: ReleaseRootsParams) => boolean, options: WaitOptions = {}): Promise<ReleaseRootsParams> {
-    return this.waitFor(() => `a kayron/releaseRoots notification (latest: ${JSON.stringify(this.releaseRoots.at(-1)?.params)})`, () => latestMatching(this.releaseRoots, predicate, options.since), options.timeoutMs);
+  waitForReleaseRoots(
+    predicate: (params: ReleaseRootsParams) => boolean,
+    options: WaitOptions = {},
+  ): Promise<ReleaseRootsParams> {
+    return this.waitFor(
+      () => `a kayron/releaseRoots notification (latest: ${JSON.stringify(this.releaseRoots.at(-1)?.params)})`,
+      () => latestMatching(this.releaseRoots, predicate, options.since),
+      options.timeoutMs,
+    );
   }
 
-  waitForGitHubState(predicate: (params: GitHubStateParams) => boolean, options: WaitOptions = {}): Promise<GitHubStateParams> {
-    return this.waitFor(() => `a kayron/githubState notification (latest: ${JSON.stringify(this.githubStates.at(-1)?.params)})`, () => latestMatching(this.githubStates, predicate, options.since), options.timeoutMs);
+  waitForGitHubState(
+    predicate: (params: GitHubStateParams) => boolean,
+    options: WaitOptions = {},
+  ): Promise<GitHubStateParams> {
+    return this.waitFor(
+      () => `a kayron/githubState notification (latest: ${JSON.stringify(this.githubStates.at(-1)?.params)})`,
+      () => latestMatching(this.githubStates, predicate, options.since),
+      options.timeoutMs,
+    );
   }
 
-  waitForVerdict(predicate: (params: KayronVerdictParams) => boolean, options: WaitOptions = {}): Promise<KayronVerdictParams> {
-    return this.waitFor(() => `a kayron/verdict notification (latest: ${JSON.stringify(this.verdicts.at(-1)?.params)})`, () => latestMatching(this.verdicts, predicate, options.since), options.timeoutMs);
+  waitForVerdict(
+    predicate: (params: KayronVerdictParams) => boolean,
+    options: WaitOptions = {},
+  ): Promise<KayronVerdictParams> {
+    return this.waitFor(
+      () => `a kayron/verdict notification (latest: ${JSON.stringify(this.verdicts.at(-1)?.params)})`,
+      () => latestMatching(this.verdicts, predicate, options.since),
+      options.timeoutMs,
+    );
   }
 
   /**
@@ -313,14 +363,19 @@ export class LspClient {
 
   async open(uri: string, text: string, languageId = 'kayron-release'): Promise<void> {
     this.versions.set(uri, 1);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text },
+    });
   }
 
   /** Sends `contentChanges` as one didChange (range edits are applied in order, as LSP specifies). */
   async change(uri: string, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges,
+    });
   }
 
   /** A full-text didChange. */
@@ -360,7 +415,8 @@ export class LspClient {
     if (!list) throw new Error(`call recordNotifications('${method}') before waiting for it`);
     return this.waitFor(
       () => `a ${method} notification (received: ${JSON.stringify(list.slice(-3))})`,
-      () => list.find((item) => item.seq > (options.since ?? 0) && predicate(item.params as T))?.params as T | undefined,
+      () =>
+        list.find((item) => item.seq > (options.since ?? 0) && predicate(item.params as T))?.params as T | undefined,
       options.timeoutMs,
     );
   }
@@ -385,7 +441,10 @@ export class LspClient {
 
   /** The items of a completion request, whether the server answers with a list or an array. */
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
-    const result = await this.request<CompletionItem[] | CompletionList | null>(CompletionRequest.method, { textDocument: { uri }, position });
+    const result = await this.request<CompletionItem[] | CompletionList | null>(CompletionRequest.method, {
+      textDocument: { uri },
+      position,
+    });
     return Array.isArray(result) ? result : (result?.items ?? []);
   }
 
@@ -394,7 +453,11 @@ export class LspClient {
   }
 
   async documentSymbols(uri: string): Promise<DocumentSymbol[] | SymbolInformation[]> {
-    return (await this.request<DocumentSymbol[] | SymbolInformation[] | null>(DocumentSymbolRequest.method, { textDocument: { uri } })) ?? [];
+    return (
+      (await this.request<DocumentSymbol[] | SymbolInformation[] | null>(DocumentSymbolRequest.method, {
+        textDocument: { uri },
+      })) ?? []
+    );
   }
 
   async foldingRanges(uri: string): Promise<FoldingRange[]> {
@@ -402,7 +465,12 @@ export class LspClient {
   }
 
   async selectionRanges(uri: string, positions: Position[]): Promise<SelectionRange[]> {
-    return (await this.request<SelectionRange[] | null>(SelectionRangeRequest.method, { textDocument: { uri }, positions })) ?? [];
+    return (
+      (await this.request<SelectionRange[] | null>(SelectionRangeRequest.method, {
+        textDocument: { uri },
+        positions,
+      })) ?? []
+    );
   }
 
   /** Any request; fails if the server exits before answering or does not answer in time. */
@@ -410,7 +478,10 @@ export class LspClient {
     const method = methodOf(message);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer to ${method} within ${timeoutMs} ms\n${this.diagnosis()}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`no answer to ${method} within ${timeoutMs} ms\n${this.diagnosis()}`)),
+        timeoutMs,
+      );
     });
     const died = this.exited.then((status) => {
       throw new Error(`server exited (${JSON.stringify(status)}) before answering ${method}\n${this.diagnosis()}`);

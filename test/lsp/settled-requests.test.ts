@@ -31,7 +31,11 @@ describe('GitHub requests right after a change the server was told about', () =>
     added = await copySampleWorkspace();
     cache = await makeTempDir();
     settings.kayron.github.apiUrl = stoppedApiUrl;
-    client = await startSettled({ folders: [first], configuration: settings, initializationOptions: { cacheDirectory: cache } });
+    client = await startSettled({
+      folders: [first],
+      configuration: settings,
+      initializationOptions: { cacheDirectory: cache },
+    });
   });
   after(async () => {
     await client?.dispose();
@@ -42,20 +46,31 @@ describe('GitHub requests right after a change the server was told about', () =>
   it('kayron.github.apiUrl changed, then the versions at once: listed from the new API', async () => {
     settings.kayron.github.apiUrl = standin.apiUrl;
     const changed = client.configurationChanged();
-    const versions = client.request<{ tag: string }[] | null>(EntryVersionsRequest, { uri: fileUri(`${first}/service/service.yaml`), github: 'kayron' });
+    const versions = client.request<{ tag: string }[] | null>(EntryVersionsRequest, {
+      uri: fileUri(`${first}/service/service.yaml`),
+      github: 'kayron',
+    });
     await changed;
     assert.equal((await versions)?.[0]?.tag, KAYRON_LATEST, 'the versions come from the API the setting names now');
   });
 
   it('a folder added, then its versions, branches and promotion candidates at once: all answered for the new root', async () => {
     const uri = fileUri(`${added}/service/service.yaml`);
-    const notified = client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: fileUri(added), name: 'added' }], removed: [] } });
+    const notified = client.notify('workspace/didChangeWorkspaceFolders', {
+      event: { added: [{ uri: fileUri(added), name: 'added' }], removed: [] },
+    });
     const versions = client.request<{ tag: string }[] | null>(EntryVersionsRequest, { uri, github: 'kayron' });
     const branches = client.request<{ name: string }[] | null>(EntryBranchesRequest, { uri, github: 'kayron' });
     const candidates = client.request<PromotionCandidates>(PromotionCandidatesRequest, { root: fileUri(added) });
     await notified;
     assert.equal((await versions)?.[0]?.tag, KAYRON_LATEST, 'the versions of kayron for the added folder');
-    assert.ok(((await branches) ?? []).some((branch) => branch.name === 'main'), 'the branches of kayron for the added folder');
-    assert.deepEqual((await candidates).roots.map((candidate) => candidate.root), [fileUri(added)]);
+    assert.ok(
+      ((await branches) ?? []).some((branch) => branch.name === 'main'),
+      'the branches of kayron for the added folder',
+    );
+    assert.deepEqual(
+      (await candidates).roots.map((candidate) => candidate.root),
+      [fileUri(added)],
+    );
   });
 });

@@ -50,13 +50,23 @@ describe('deployStrategyOf and its label', () => {
       // Kayron's checks (a) and (b) read the same model: a conflict error exactly for `conflict`, a missing strategy
       // exactly for `none` without previews.
       const codes = lintText(yaml).problems.map((located) => located.problem.code);
-      assert.equal(codes.includes('deploy-strategy-conflict'), kind === 'conflict', `conflict error for ${deploy}: ${codes.join(', ')}`);
-      assert.equal(codes.includes('deploy-missing'), kind === 'none' && label !== 'preview', `missing-strategy error for ${deploy}: ${codes.join(', ')}`);
+      assert.equal(
+        codes.includes('deploy-strategy-conflict'),
+        kind === 'conflict',
+        `conflict error for ${deploy}: ${codes.join(', ')}`,
+      );
+      assert.equal(
+        codes.includes('deploy-missing'),
+        kind === 'none' && label !== 'preview',
+        `missing-strategy error for ${deploy}: ${codes.join(', ')}`,
+      );
     });
   }
 
-  test('a conflict lists the strategies set in Kayron\'s fixed order, whatever the order in the file', () => {
-    const strategy = deployStrategyOf(onlyEntry('- docker: "a"\n  github: "a"\n  deploy:\n    suspend: true\n    release: "v1.0.0"\n    branch: "x"\n'));
+  test("a conflict lists the strategies set in Kayron's fixed order, whatever the order in the file", () => {
+    const strategy = deployStrategyOf(
+      onlyEntry('- docker: "a"\n  github: "a"\n  deploy:\n    suspend: true\n    release: "v1.0.0"\n    branch: "x"\n'),
+    );
     assert.deepEqual(strategy, { kind: 'conflict', value: '', enabled: ['branch', 'release', 'suspend'] });
   });
 
@@ -84,7 +94,11 @@ describe('service names and keys', () => {
   }
 
   test('keys number later duplicates in walk order, skip files Kayron does not load, and name nameless entries by place', () => {
-    const file = (relativePath: string, text: string, loadedByKayron = true) => ({ relativePath, loadedByKayron, entries: decodeReleaseFile(text).entries });
+    const file = (relativePath: string, text: string, loadedByKayron = true) => ({
+      relativePath,
+      loadedByKayron,
+      entries: decodeReleaseFile(text).entries,
+    });
     const keys = serviceKeys([
       file('infrastructure/i.yaml', '- {github: infrastructure, provider: cloudformation}\n'),
       file('service/a.yaml', '- {docker: kayron}\n- {deploy: {}}\n- {docker: kayron}\n'),

@@ -24,7 +24,9 @@ async function fenceErrors(relativePath: string, source: string): Promise<string
   assert.ok(result, `no lint result for ${relativePath}`);
   const fatal = result.messages.filter((message) => message.fatal);
   assert.deepEqual(fatal, [], `${relativePath} could not be linted`);
-  return result.messages.filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
+  return result.messages
+    .filter((message) => message.ruleId === 'no-restricted-imports')
+    .map((message) => message.message);
 }
 
 describe('layering fences (eslint.config.mjs)', () => {

@@ -50,7 +50,13 @@ export function registerEnvironmentViews(options: EnvironmentViewsOptions): {
     setContext(GROUP_BY_KEY, groupBy);
     void state.update(GROUP_BY_KEY, groupBy);
   };
-  const snapshot = () => ({ state: store.state, loads: store.loadCount, grouping: tree.grouping, message: view.message, nodes: snapshotTree(tree) });
+  const snapshot = () => ({
+    state: store.state,
+    loads: store.loadCount,
+    grouping: tree.grouping,
+    message: view.message,
+    nodes: snapshotTree(tree),
+  });
   return {
     disposables: [store, tree, view, new RefDocuments(client, log), store.onDidChange(update)],
     commands: { client, log, store, tree, setGrouping, snapshot },

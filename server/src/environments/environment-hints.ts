@@ -33,8 +33,16 @@ const ABSENT = '—';
  * One hint per entry with a `deploy` key, about every environment except development (the text being edited is
  * development) that could be read. Entries whose key no environment knows get none.
  */
-export function environmentHints(text: string, relativePath: string, entries: readonly DecodedEntry[], keys: ReadonlyMap<string, string>, matrix: StatusMatrix): EnvironmentHint[] {
-  const environments = matrix.environments.filter((environment) => environment.kind !== 'development' && !environment.error);
+export function environmentHints(
+  text: string,
+  relativePath: string,
+  entries: readonly DecodedEntry[],
+  keys: ReadonlyMap<string, string>,
+  matrix: StatusMatrix,
+): EnvironmentHint[] {
+  const environments = matrix.environments.filter(
+    (environment) => environment.kind !== 'development' && !environment.error,
+  );
   if (environments.length === 0) return [];
   const rows = new Map(matrix.rows.map((row) => [row.key, row]));
   const hints: EnvironmentHint[] = [];
@@ -55,10 +63,19 @@ export function environmentHints(text: string, relativePath: string, entries: re
       else differing.push(`${environmentShortName(environment)} ${label}`);
       if (!cell?.present) absent.push(environmentShortName(environment));
       const where = [environment.ref, environment.shortCommit].filter(Boolean).join(' @ ');
-      const notes = [cell?.hasErrors ? 'Kayron rejects it there' : '', environment.fallback ?? ''].filter(Boolean).join('; ');
-      tooltip.push(`- ${environment.name}: \`${cell?.present ? cell.label : 'not defined'}\`${where ? ` (${where})` : ''}${notes ? ` — ${notes}` : ''}`);
+      const notes = [cell?.hasErrors ? 'Kayron rejects it there' : '', environment.fallback ?? '']
+        .filter(Boolean)
+        .join('; ');
+      tooltip.push(
+        `- ${environment.name}: \`${cell?.present ? cell.label : 'not defined'}\`${where ? ` (${where})` : ''}${notes ? ` — ${notes}` : ''}`,
+      );
     }
-    const label = absent.length === environments.length ? `not in ${absent.join(', ')}` : differing.length > 0 ? differing.join(' · ') : `same in ${same.join(', ')}`;
+    const label =
+      absent.length === environments.length
+        ? `not in ${absent.join(', ')}`
+        : differing.length > 0
+          ? differing.join(' · ')
+          : `same in ${same.join(', ')}`;
     hints.push({ offset: endOfLine(text, entry.deploy.key[1]), label, tooltip: tooltip.join('\n') });
   }
   return hints;

@@ -32,7 +32,14 @@ const contains = (outer: Range, inner: Range) => outer[0] <= inner[0] && inner[1
 
 function keySymbol(name: string, field: DecodedField<unknown>, kind: SymbolKind): OffsetSymbol {
   const end = Math.max(field.key[1], field.valueRange[1]);
-  return { name, detail: String(field.value), kind, range: [field.key[0], end], selectionRange: field.key, children: [] };
+  return {
+    name,
+    detail: String(field.value),
+    kind,
+    range: [field.key[0], end],
+    selectionRange: field.key,
+    children: [],
+  };
 }
 
 function keyChildren(entry: DecodedEntry): OffsetSymbol[] {
@@ -85,7 +92,10 @@ export function documentSymbols(entries: readonly DecodedEntry[]): OffsetSymbol[
 }
 
 /** The hierarchical symbols LSP clients show as an outline. */
-export function toDocumentSymbols(symbols: readonly OffsetSymbol[], toRange: (range: Range) => LspRange): DocumentSymbol[] {
+export function toDocumentSymbols(
+  symbols: readonly OffsetSymbol[],
+  toRange: (range: Range) => LspRange,
+): DocumentSymbol[] {
   return symbols.map((symbol) => ({
     name: symbol.name,
     detail: symbol.detail,
@@ -97,9 +107,19 @@ export function toDocumentSymbols(symbols: readonly OffsetSymbol[], toRange: (ra
 }
 
 /** The flat form, for clients without `hierarchicalDocumentSymbolSupport`: children name their container. */
-export function toSymbolInformation(symbols: readonly OffsetSymbol[], uri: string, toRange: (range: Range) => LspRange, containerName?: string): SymbolInformation[] {
+export function toSymbolInformation(
+  symbols: readonly OffsetSymbol[],
+  uri: string,
+  toRange: (range: Range) => LspRange,
+  containerName?: string,
+): SymbolInformation[] {
   return symbols.flatMap((symbol) => [
-    { name: symbol.name, kind: symbol.kind, location: { uri, range: toRange(symbol.range) }, ...(containerName ? { containerName } : {}) },
+    {
+      name: symbol.name,
+      kind: symbol.kind,
+      location: { uri, range: toRange(symbol.range) },
+      ...(containerName ? { containerName } : {}),
+    },
     ...toSymbolInformation(symbol.children, uri, toRange, symbol.name),
   ]);
 }
@@ -118,7 +138,11 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * The symbols of `entries` as LSP answers them, built a few milliseconds at a time so that other requests (and
  * diagnostics) are served in between on large files.
  */
-export async function lspDocumentSymbols(entries: readonly DecodedEntry[], toRange: (range: Range) => LspRange, options: SymbolSliceOptions = {}): Promise<DocumentSymbol[] | SymbolInformation[]> {
+export async function lspDocumentSymbols(
+  entries: readonly DecodedEntry[],
+  toRange: (range: Range) => LspRange,
+  options: SymbolSliceOptions = {},
+): Promise<DocumentSymbol[] | SymbolInformation[]> {
   const budgetMs = options.budgetMs ?? 8;
   const hierarchical: DocumentSymbol[] = [];
   const flat: SymbolInformation[] = [];

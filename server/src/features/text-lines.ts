@@ -18,7 +18,8 @@ export function lineFinder(text: string): (offset: number) => number {
       line = 0;
       counted = 0;
     }
-    for (let next = text.indexOf('\n', counted); next !== -1 && next < offset; next = text.indexOf('\n', next + 1)) line++;
+    for (let next = text.indexOf('\n', counted); next !== -1 && next < offset; next = text.indexOf('\n', next + 1))
+      line++;
     counted = Math.max(counted, offset);
     return line;
   };

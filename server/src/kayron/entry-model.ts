@@ -26,7 +26,9 @@ export type DeployStrategy =
 export function enabledStrategies(entry: DecodedEntry): Strategy[] {
   const deploy = entry.deploy;
   if (!deploy) return [];
-  return STRATEGY_ORDER.filter((strategy) => (strategy === 'suspend' ? deploy.suspend?.value === true : (deploy[strategy]?.value ?? '') !== ''));
+  return STRATEGY_ORDER.filter((strategy) =>
+    strategy === 'suspend' ? deploy.suspend?.value === true : (deploy[strategy]?.value ?? '') !== '',
+  );
 }
 
 export function deployStrategyOf(entry: DecodedEntry): DeployStrategy {

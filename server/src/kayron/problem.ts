@@ -28,7 +28,12 @@ export function firstKayronProblem(problems: readonly Problem[]): Problem | unde
   let first: Problem | undefined;
   for (const problem of problems) {
     if (problem.goccyStage === undefined) continue;
-    if (!first || problem.goccyStage < (first.goccyStage ?? 0) || (problem.goccyStage === first.goccyStage && problem.range[0] < first.range[0])) first = problem;
+    if (
+      !first ||
+      problem.goccyStage < (first.goccyStage ?? 0) ||
+      (problem.goccyStage === first.goccyStage && problem.range[0] < first.range[0])
+    )
+      first = problem;
   }
   return first ?? problems[0];
 }

@@ -6,7 +6,12 @@ import type { CancellationToken, RemoteConsole } from 'vscode-languageserver/nod
  * With the request's cancellation `token`, a request the client cancelled before it started does no work, and one
  * cancelled meanwhile answers `fallback` (the client has stopped waiting for the answer).
  */
-export type RunSafe = <T>(what: string, fallback: T, work: () => T | Promise<T>, token?: CancellationToken) => Promise<T>;
+export type RunSafe = <T>(
+  what: string,
+  fallback: T,
+  work: () => T | Promise<T>,
+  token?: CancellationToken,
+) => Promise<T>;
 
 export function createRunSafe(console: Pick<RemoteConsole, 'error'>): RunSafe {
   return async <T>(what: string, fallback: T, work: () => T | Promise<T>, token?: CancellationToken): Promise<T> => {

@@ -136,7 +136,11 @@ export function startServer(connection: Connection): void {
       .all()
       .map((workspace) => github?.context(workspace)?.owner)
       .filter((owner): owner is string => owner !== undefined);
-    void connection.sendNotification(GitHubStateNotification, { ...state, owners, unverified: github?.unverified ?? 0 });
+    void connection.sendNotification(GitHubStateNotification, {
+      ...state,
+      owners,
+      unverified: github?.unverified ?? 0,
+    });
   }
 
   /**
@@ -225,9 +229,7 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize((params): InitializeResult => {
-    registry.setFolders(
-      params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []),
-    );
+    registry.setFolders(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []));
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canNotifyFolders = params.capabilities.workspace?.workspaceFolders === true;
     hierarchicalSymbols = params.capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true;
@@ -244,7 +246,8 @@ export function startServer(connection: Connection): void {
       token,
       cacheDirectory: options.cacheDirectory ?? defaultCacheDirectory(),
       // Restricted Mode, `kayron.github.enabled: false` or KAYRON_OFFLINE=1: no network call at all.
-      networkAllowed: options.trusted !== false && options.githubEnabled !== false && process.env['KAYRON_OFFLINE'] !== '1',
+      networkAllowed:
+        options.trusted !== false && options.githubEnabled !== false && process.env['KAYRON_OFFLINE'] !== '1',
       log: (level, message) => {
         const text = token ? message.split(token).join('***') : message;
         if (level === 'error') connection.console.error(text);
@@ -387,15 +390,25 @@ export function startServer(connection: Connection): void {
         const found = hoverAt(view.analysis, offset);
         if (!found) {
           // `github:` and `branch:` values: their page on GitHub, as a link in the hover (no always-on underline).
-          const link = context && githubLinkAt(view.analysis.decoded?.entries ?? [], offset, context.owner, context.webUrl);
+          const link =
+            context && githubLinkAt(view.analysis.decoded?.entries ?? [], offset, context.owner, context.webUrl);
           if (!link || link.target.includes('/releases/tag/')) return null;
-          return { contents: { kind: 'markdown', value: githubValueHoverMarkdown(link) }, range: view.rangeOf(link.range) };
+          return {
+            contents: { kind: 'markdown', value: githubValueHoverMarkdown(link) },
+            range: view.rangeOf(link.range),
+          };
         }
         let markdown = found.markdown;
         const entries = view.analysis.decoded?.entries ?? [];
         const entry = entries.find((candidate) => offset >= candidate.range[0] && offset <= candidate.range[1]);
         const release = entry?.deploy?.release;
-        if (context && entry?.github?.value && release && offset >= release.valueRange[0] && offset <= release.valueRange[1]) {
+        if (
+          context &&
+          entry?.github?.value &&
+          release &&
+          offset >= release.valueRange[0] &&
+          offset <= release.valueRange[1]
+        ) {
           const online = await releaseHoverMarkdown(context, entry.github.value, release.value);
           if (online) markdown = `${online}\n\n---\n\n${markdown}`;
         }

@@ -48,7 +48,10 @@ export class SettingsReader {
   async read(rootPath: string | undefined): Promise<KayronSettings> {
     if (this.canReadConfiguration) {
       const scope = rootPath ? { scopeUri: pathToFileURL(rootPath).toString() } : {};
-      const section = (await this.connection.workspace.getConfiguration({ section: 'kayron', ...scope })) as KayronSection | null;
+      const section = (await this.connection.workspace.getConfiguration({
+        section: 'kayron',
+        ...scope,
+      })) as KayronSection | null;
       return {
         github: { owner: section?.github?.owner, apiUrl: section?.github?.apiUrl },
         extraEnvironments: parseExtraEnvironments(section?.environments),

@@ -19,7 +19,8 @@ export function accessProblem(info: RepositoryInfo, repository: RepoRef): string
       return `The GitHub token's scopes (${granted}) do not allow writing to ${name}: promotions need the "repo" scope${info.private ? '' : ' (or "public_repo")'}. Sign in to GitHub again and grant it.`;
     }
   }
-  if (info.canPush === false) return `The signed-in GitHub account cannot push to ${name}: promotions need write access to the releases repository.`;
+  if (info.canPush === false)
+    return `The signed-in GitHub account cannot push to ${name}: promotions need write access to the releases repository.`;
   return undefined;
 }
 

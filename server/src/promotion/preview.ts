@@ -18,7 +18,12 @@ export function excerpt(notes: string | undefined): string | undefined {
 }
 
 export function changeLine(change: ServiceChange): string {
-  const links = [change.releaseNotesUrl ? `[release notes](${change.releaseNotesUrl})` : '', change.compareUrl ? `[compare](${change.compareUrl})` : ''].filter(Boolean).join(' · ');
+  const links = [
+    change.releaseNotesUrl ? `[release notes](${change.releaseNotesUrl})` : '',
+    change.compareUrl ? `[compare](${change.compareUrl})` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return `- **${change.service}** ${change.from} → ${change.to}${links ? ` — ${links}` : ''}`;
 }
 
@@ -31,7 +36,12 @@ const CHECK_LABEL = { ok: 'OK', warning: 'Warning', error: 'Failed' } as const;
 
 /** The Markdown preview: exactly what will change, the checks, and the requests that will be sent. */
 export function renderPreview(plan: PromotionPlan): string {
-  const lines = [`# ${plan.title}`, '', `Releases repository: ${plan.repository.owner}/${plan.repository.repo} (default branch \`${plan.repository.defaultBranch}\`)`, ''];
+  const lines = [
+    `# ${plan.title}`,
+    '',
+    `Releases repository: ${plan.repository.owner}/${plan.repository.repo} (default branch \`${plan.repository.defaultBranch}\`)`,
+    '',
+  ];
   if (plan.nothingToDo) lines.push(`**Nothing to do:** ${plan.nothingToDo}`, '');
   if (plan.blocked) lines.push('**Blocked** — fix the failed checks below and preview again.', '');
   for (const line of plan.summary) lines.push(`- ${line}`);
@@ -48,19 +58,55 @@ export function renderPreview(plan: PromotionPlan): string {
   }
   const changedParameters = (plan.parameters ?? []).filter((parameter) => parameter.change !== 'none');
   if (changedParameters.length > 0) {
-    lines.push('## CloudFormation parameters', '', '| Parameter | Before | After | Change |', '| --- | --- | --- | --- |');
-    for (const parameter of changedParameters) lines.push(`| \`${parameter.key}\` | ${describeValue(parameter.beforeLabel, parameter.before)} | ${describeValue(parameter.afterLabel, parameter.after)} | ${parameter.change} |`);
+    lines.push(
+      '## CloudFormation parameters',
+      '',
+      '| Parameter | Before | After | Change |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const parameter of changedParameters)
+      lines.push(
+        `| \`${parameter.key}\` | ${describeValue(parameter.beforeLabel, parameter.before)} | ${describeValue(parameter.afterLabel, parameter.after)} | ${parameter.change} |`,
+      );
     lines.push('');
   }
   if (plan.release) {
-    lines.push('## Release', '', `- Tag: \`${plan.release.tag}\` (previous: ${plan.release.previousTag ? `\`${plan.release.previousTag}\`` : 'none'})`, `- Target commit: \`${plan.release.targetCommit}\``, `- Title: ${plan.release.name}`, '', '### Notes', '', plan.release.body, '');
+    lines.push(
+      '## Release',
+      '',
+      `- Tag: \`${plan.release.tag}\` (previous: ${plan.release.previousTag ? `\`${plan.release.previousTag}\`` : 'none'})`,
+      `- Target commit: \`${plan.release.targetCommit}\``,
+      `- Title: ${plan.release.name}`,
+      '',
+      '### Notes',
+      '',
+      plan.release.body,
+      '',
+    );
   }
   if (plan.pullRequest) {
-    const existing = plan.pullRequest.existing ? ` — already open: [#${plan.pullRequest.existing.number}](${plan.pullRequest.existing.url})` : '';
-    lines.push('## Pull request', '', `- Title: ${plan.pullRequest.title}${existing}`, `- Branch: \`${plan.pullRequest.branch}\` → \`${plan.pullRequest.base}\``, '', '### Body', '', plan.pullRequest.body, '');
+    const existing = plan.pullRequest.existing
+      ? ` — already open: [#${plan.pullRequest.existing.number}](${plan.pullRequest.existing.url})`
+      : '';
+    lines.push(
+      '## Pull request',
+      '',
+      `- Title: ${plan.pullRequest.title}${existing}`,
+      `- Branch: \`${plan.pullRequest.branch}\` → \`${plan.pullRequest.base}\``,
+      '',
+      '### Body',
+      '',
+      plan.pullRequest.body,
+      '',
+    );
   }
   if (plan.testing) {
-    lines.push('## Testing branch', '', `- \`${plan.testing.branch}\`: ${plan.testing.exists ? `at ${short(plan.testing.from)}` : 'does not exist yet (created from the default branch)'}${plan.testing.to ? ` → ${short(plan.testing.to)}` : ''}`, '');
+    lines.push(
+      '## Testing branch',
+      '',
+      `- \`${plan.testing.branch}\`: ${plan.testing.exists ? `at ${short(plan.testing.from)}` : 'does not exist yet (created from the default branch)'}${plan.testing.to ? ` → ${short(plan.testing.to)}` : ''}`,
+      '',
+    );
   }
   if (plan.files.length > 0) {
     lines.push('## Files', '');
@@ -73,4 +119,3 @@ export function renderPreview(plan: PromotionPlan): string {
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }
-

@@ -59,9 +59,18 @@ export class RemoteRepository {
 
   async info(): Promise<RepositoryInfo> {
     const response = await this.executor.read(this.path());
-    if (response.status === 401) throw new PromotionError('access', 'GitHub rejected the token (401). Sign in to GitHub again.');
-    if (response.status === 404) throw new PromotionError('access', `GitHub does not show ${this.ref.owner}/${this.ref.repo} to this account (404): check the origin remote and the signed-in account.`);
-    if (response.status !== 200) throw new PromotionError('failed', this.executor.describeFailure(response, `Reading ${this.ref.owner}/${this.ref.repo}`));
+    if (response.status === 401)
+      throw new PromotionError('access', 'GitHub rejected the token (401). Sign in to GitHub again.');
+    if (response.status === 404)
+      throw new PromotionError(
+        'access',
+        `GitHub does not show ${this.ref.owner}/${this.ref.repo} to this account (404): check the origin remote and the signed-in account.`,
+      );
+    if (response.status !== 200)
+      throw new PromotionError(
+        'failed',
+        this.executor.describeFailure(response, `Reading ${this.ref.owner}/${this.ref.repo}`),
+      );
     const data = asObject(response.data);
     const permissions = asObject(data.permissions);
     const scopesHeader = response.headers.get('x-oauth-scopes');
@@ -69,7 +78,13 @@ export class RemoteRepository {
       defaultBranch: asString(data.default_branch) ?? 'main',
       private: data.private === true,
       canPush: typeof permissions.push === 'boolean' ? permissions.push : undefined,
-      scopes: scopesHeader === null ? undefined : scopesHeader.split(',').map((scope) => scope.trim()).filter(Boolean),
+      scopes:
+        scopesHeader === null
+          ? undefined
+          : scopesHeader
+              .split(',')
+              .map((scope) => scope.trim())
+              .filter(Boolean),
       htmlUrl: asString(data.html_url) ?? '',
     };
   }
@@ -78,7 +93,8 @@ export class RemoteRepository {
   async refSha(ref: string): Promise<string | undefined> {
     const response = await this.executor.read(this.path(`/git/ref/${encodePath(ref)}`));
     if (response.status === 404) return undefined;
-    if (response.status !== 200) throw new PromotionError('failed', this.executor.describeFailure(response, `Reading ${ref}`));
+    if (response.status !== 200)
+      throw new PromotionError('failed', this.executor.describeFailure(response, `Reading ${ref}`));
     const object = asObject(asObject(response.data).object);
     const sha = asString(object.sha);
     if (!sha) throw new PromotionError('failed', `GitHub answered ${ref} without a SHA.`);
@@ -92,7 +108,11 @@ export class RemoteRepository {
 
   async treeOf(commit: string): Promise<string> {
     const response = await this.executor.read(this.path(`/git/commits/${commit}`));
-    if (response.status !== 200) throw new PromotionError('failed', this.executor.describeFailure(response, `Reading commit ${commit.slice(0, 7)}`));
+    if (response.status !== 200)
+      throw new PromotionError(
+        'failed',
+        this.executor.describeFailure(response, `Reading commit ${commit.slice(0, 7)}`),
+      );
     const tree = asString(asObject(asObject(response.data).tree).sha);
     if (!tree) throw new PromotionError('failed', `GitHub answered commit ${commit.slice(0, 7)} without a tree.`);
     return tree;
@@ -100,18 +120,23 @@ export class RemoteRepository {
 
   /** A file's text at a commit; undefined when it does not exist there. */
   async file(path: string, commit: string): Promise<string | undefined> {
-    const response = await this.executor.read(this.path(`/contents/${encodePath(path)}?ref=${encodeURIComponent(commit)}`));
+    const response = await this.executor.read(
+      this.path(`/contents/${encodePath(path)}?ref=${encodeURIComponent(commit)}`),
+    );
     if (response.status === 404) return undefined;
-    if (response.status !== 200) throw new PromotionError('failed', this.executor.describeFailure(response, `Reading ${path}`));
+    if (response.status !== 200)
+      throw new PromotionError('failed', this.executor.describeFailure(response, `Reading ${path}`));
     const data = asObject(response.data);
-    if (data.type !== 'file' || typeof data.content !== 'string') throw new PromotionError('failed', `${path} is not a file on GitHub.`);
+    if (data.type !== 'file' || typeof data.content !== 'string')
+      throw new PromotionError('failed', `${path} is not a file on GitHub.`);
     return Buffer.from(data.content, 'base64').toString('utf8');
   }
 
   async latestRelease(): Promise<{ tag: string; url: string } | undefined> {
     const response = await this.executor.read(this.path('/releases/latest'));
     if (response.status === 404) return undefined;
-    if (response.status !== 200) throw new PromotionError('failed', this.executor.describeFailure(response, 'Reading the latest release'));
+    if (response.status !== 200)
+      throw new PromotionError('failed', this.executor.describeFailure(response, 'Reading the latest release'));
     const data = asObject(response.data);
     const tag = asString(data.tag_name);
     return tag ? { tag, url: asString(data.html_url) ?? '' } : undefined;
@@ -127,7 +152,8 @@ export class RemoteRepository {
   async openPull(branch: string, base: string): Promise<{ number: number; url: string; title: string } | undefined> {
     const query = `?state=open&head=${encodeURIComponent(`${this.ref.owner}:${branch}`)}&base=${encodeURIComponent(base)}`;
     const response = await this.executor.read(this.path(`/pulls${query}`));
-    if (response.status !== 200 || !Array.isArray(response.data)) throw new PromotionError('failed', this.executor.describeFailure(response, 'Listing open pull requests'));
+    if (response.status !== 200 || !Array.isArray(response.data))
+      throw new PromotionError('failed', this.executor.describeFailure(response, 'Listing open pull requests'));
     for (const raw of response.data) {
       const pull = asObject(raw);
       const head = asObject(pull.head);

@@ -28,7 +28,11 @@ export interface TestingResetRecipe {
   to: string;
 }
 
-async function planTestingReset(inputs: PromotionInputs, executor: PromotionExecutor, id: string): Promise<PlannedFlow<TestingResetRecipe>> {
+async function planTestingReset(
+  inputs: PromotionInputs,
+  executor: PromotionExecutor,
+  id: string,
+): Promise<PlannedFlow<TestingResetRecipe>> {
   const { remote, info } = await openWritableRepository(inputs, executor);
   const testingHead = await remote.refSha(`heads/${TESTING_BRANCH}`);
   const defaultHead = await remote.refSha(`heads/${info.defaultBranch}`);
@@ -43,16 +47,27 @@ async function planTestingReset(inputs: PromotionInputs, executor: PromotionExec
     changes: [],
     files: [],
     calls: [],
-    links: [{ label: `Open ${TESTING_BRANCH} branch`, url: releasesUrl(inputs, `/tree/${encodePath(TESTING_BRANCH)}`) }],
+    links: [
+      { label: `Open ${TESTING_BRANCH} branch`, url: releasesUrl(inputs, `/tree/${encodePath(TESTING_BRANCH)}`) },
+    ],
     testing: { branch: TESTING_BRANCH, exists: testingHead !== undefined, from: testingHead, to: defaultHead },
   };
   if (!testingHead || testingHead === defaultHead) {
-    draft.nothingToDo = testingHead ? `${TESTING_BRANCH} is already at ${info.defaultBranch} (${short(defaultHead)}).` : `there is no ${TESTING_BRANCH} branch: Kayron already runs ${info.defaultBranch} in testing.`;
+    draft.nothingToDo = testingHead
+      ? `${TESTING_BRANCH} is already at ${info.defaultBranch} (${short(defaultHead)}).`
+      : `there is no ${TESTING_BRANCH} branch: Kayron already runs ${info.defaultBranch} in testing.`;
     return { plan: finishPlan(draft, id), recipe: undefined };
   }
-  draft.summary = [`Force-update ${TESTING_BRANCH} from ${short(testingHead)} to ${info.defaultBranch}'s ${short(defaultHead)}.`];
+  draft.summary = [
+    `Force-update ${TESTING_BRANCH} from ${short(testingHead)} to ${info.defaultBranch}'s ${short(defaultHead)}.`,
+  ];
   const git = inputs.git;
-  const local = git ? await Promise.all([git.revParse(testingHead).catch(() => undefined), git.revParse(defaultHead).catch(() => undefined)]) : [];
+  const local = git
+    ? await Promise.all([
+        git.revParse(testingHead).catch(() => undefined),
+        git.revParse(defaultHead).catch(() => undefined),
+      ])
+    : [];
   if (!git || !local[0] || !local[1]) {
     draft.checks.push(
       localViewBehind(
@@ -79,30 +94,61 @@ async function planTestingReset(inputs: PromotionInputs, executor: PromotionExec
     }
   }
   draft.calls = [
-    { method: 'GET', path: remote.path(`/git/ref/heads/${TESTING_BRANCH}`), purpose: `check that ${TESTING_BRANCH} is still at ${short(testingHead)}` },
-    { method: 'PATCH', path: remote.path(`/git/refs/heads/${TESTING_BRANCH}`), purpose: `set it to ${short(defaultHead)} (force: true)` },
+    {
+      method: 'GET',
+      path: remote.path(`/git/ref/heads/${TESTING_BRANCH}`),
+      purpose: `check that ${TESTING_BRANCH} is still at ${short(testingHead)}`,
+    },
+    {
+      method: 'PATCH',
+      path: remote.path(`/git/refs/heads/${TESTING_BRANCH}`),
+      purpose: `set it to ${short(defaultHead)} (force: true)`,
+    },
   ];
   const plan = finishPlan(draft, id);
   return { plan, recipe: plan.blocked ? undefined : { kind: 'testing-reset', from: testingHead, to: defaultHead } };
 }
 
-async function executeTestingReset(inputs: PromotionInputs, executor: PromotionExecutor, recipe: TestingResetRecipe): Promise<ExecutionOutcome> {
+async function executeTestingReset(
+  inputs: PromotionInputs,
+  executor: PromotionExecutor,
+  recipe: TestingResetRecipe,
+): Promise<ExecutionOutcome> {
   const remote = new RemoteRepository(inputs.repository, executor);
-  const links = [{ label: `Open ${TESTING_BRANCH} branch`, url: releasesUrl(inputs, `/tree/${encodePath(TESTING_BRANCH)}`) }];
+  const links = [
+    { label: `Open ${TESTING_BRANCH} branch`, url: releasesUrl(inputs, `/tree/${encodePath(TESTING_BRANCH)}`) },
+  ];
   const now = await remote.refSha(`heads/${TESTING_BRANCH}`);
   if (now === recipe.to) return { message: `${TESTING_BRANCH} is already at ${short(recipe.to)}.`, links };
-  if (now !== recipe.from) throw new PromotionError('stale', `${TESTING_BRANCH} moved since the preview (${short(recipe.from)} → ${now ? short(now) : 'missing'}): preview again.`);
+  if (now !== recipe.from)
+    throw new PromotionError(
+      'stale',
+      `${TESTING_BRANCH} moved since the preview (${short(recipe.from)} → ${now ? short(now) : 'missing'}): preview again.`,
+    );
   let update;
   try {
-    update = await executor.mutate('PATCH', remote.path(`/git/refs/heads/${TESTING_BRANCH}`), { sha: recipe.to, force: true }, {});
+    update = await executor.mutate(
+      'PATCH',
+      remote.path(`/git/refs/heads/${TESTING_BRANCH}`),
+      { sha: recipe.to, force: true },
+      {},
+    );
   } catch (error) {
     update = { lost: describeLostAnswer(error) };
   }
   if ('lost' in update || update.status >= 500) {
-    await remote.branchAfterLostAnswer(TESTING_BRANCH, `Resetting ${TESTING_BRANCH} ${'lost' in update ? update.lost : `failed: ${executor.describeFailure(update, 'GitHub')}`}`, recipe.to);
-    return { message: `Reset ${TESTING_BRANCH} to ${short(recipe.to)} (GitHub's answer was lost; ${TESTING_BRANCH} is there).`, links };
+    await remote.branchAfterLostAnswer(
+      TESTING_BRANCH,
+      `Resetting ${TESTING_BRANCH} ${'lost' in update ? update.lost : `failed: ${executor.describeFailure(update, 'GitHub')}`}`,
+      recipe.to,
+    );
+    return {
+      message: `Reset ${TESTING_BRANCH} to ${short(recipe.to)} (GitHub's answer was lost; ${TESTING_BRANCH} is there).`,
+      links,
+    };
   }
-  if (![200, 0].includes(update.status)) throw new PromotionError('failed', executor.describeFailure(update, `Resetting ${TESTING_BRANCH}`));
+  if (![200, 0].includes(update.status))
+    throw new PromotionError('failed', executor.describeFailure(update, `Resetting ${TESTING_BRANCH}`));
   return { message: `${executor.dryRun ? 'Would reset' : 'Reset'} ${TESTING_BRANCH} to ${short(recipe.to)}.`, links };
 }
 

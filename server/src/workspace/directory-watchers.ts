@@ -54,4 +54,3 @@ export async function refDirectories(refsRoot: string, limit: number): Promise<s
   }
   return found;
 }
-

@@ -8,7 +8,14 @@ import type { HandlerRegistration } from '../lsp/context';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { acceptedTags, latestTag, type VersionedTag } from '../github/versions';
 import { completionSources } from '../features/github-features';
-import { bumpAllEdits, BUMP_ALL_KIND, entryActions, orderBranchesByRecency, toTextEdits, type EntryBranch } from '../features/entry-actions';
+import {
+  bumpAllEdits,
+  BUMP_ALL_KIND,
+  entryActions,
+  orderBranchesByRecency,
+  toTextEdits,
+  type EntryBranch,
+} from '../features/entry-actions';
 import { pinReleaseEdits, switchBackEdits, switchToBranchEdits } from '../features/release-edits';
 import {
   EntryBranchesRequest,
@@ -42,7 +49,11 @@ export interface EntryServiceDeps {
   versionedEdits(): boolean;
 }
 
-async function tagsFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, github: string): Promise<VersionedTag[] | undefined> {
+async function tagsFor(
+  deps: EntryServiceDeps,
+  workspace: ReleaseWorkspace,
+  github: string,
+): Promise<VersionedTag[] | undefined> {
   const context = deps.github()?.context(workspace);
   if (!context) return undefined;
   const result = await context.data.listTags(context.owner, github, { allowStale: true });
@@ -50,13 +61,19 @@ async function tagsFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, gith
   return tags ? acceptedTags(tags.map((tag) => tag.name)) : undefined;
 }
 
-async function branchesFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, github: string): Promise<EntryBranch[] | undefined> {
+async function branchesFor(
+  deps: EntryServiceDeps,
+  workspace: ReleaseWorkspace,
+  github: string,
+): Promise<EntryBranch[] | undefined> {
   const context = deps.github()?.context(workspace);
   if (!context) return undefined;
   const branches = await completionSources(context).branches?.(github);
   if (!branches) return undefined;
-  return orderBranchesByRecency(branches)
-    .map((branch) => ({ name: branch.name, ...(branch.pullRequestTitle ? { pullRequestTitle: branch.pullRequestTitle } : {}) }));
+  return orderBranchesByRecency(branches).map((branch) => ({
+    name: branch.name,
+    ...(branch.pullRequestTitle ? { pullRequestTitle: branch.pullRequestTitle } : {}),
+  }));
 }
 
 /**
@@ -70,7 +87,17 @@ async function branchesFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, 
 async function currentEntries(
   deps: EntryServiceDeps,
   uri: string,
-): Promise<{ workspace: ReleaseWorkspace; relativePath: string; text: string; entries: DecodedEntry[]; document: TextDocument; version: number | null } | undefined> {
+): Promise<
+  | {
+      workspace: ReleaseWorkspace;
+      relativePath: string;
+      text: string;
+      entries: DecodedEntry[];
+      document: TextDocument;
+      version: number | null;
+    }
+  | undefined
+> {
   const located = deps.locate(uri);
   if (!located) return undefined;
   const { workspace, relativePath } = located;
@@ -80,7 +107,14 @@ async function currentEntries(
   if (text === undefined || text.startsWith('\ufeff') || (open && open.getText() !== text)) return undefined;
   const version = open ? open.version : null;
   const document = TextDocument.create(uri, open?.languageId ?? 'kayron-release', version ?? 0, text);
-  return { workspace, relativePath, text, entries: workspace.analysisOf(relativePath)?.decoded?.entries ?? [], document, version };
+  return {
+    workspace,
+    relativePath,
+    text,
+    entries: workspace.analysisOf(relativePath)?.decoded?.entries ?? [],
+    document,
+    version,
+  };
 }
 
 /** Whether the editor still shows the text edits were computed for (for clients that cannot be told the version). */
@@ -96,27 +130,45 @@ export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActio
   const { workspace, text, entries, document, version } = current;
   const versionedEdits = deps.versionedEdits();
   const only = params.context.only;
-  const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+  const wants = (kind: string) =>
+    !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
   const start = document.offsetAt(params.range.start);
   const end = document.offsetAt(params.range.end);
   const actions: CodeAction[] = [];
   for (const entry of entries) {
     const deploy = entry.deploy;
-    const onValue = [deploy?.release, deploy?.branch].some((field) => field && start <= field.valueRange[1] && end >= field.key[0]);
+    const onValue = [deploy?.release, deploy?.branch].some(
+      (field) => field && start <= field.valueRange[1] && end >= field.key[0],
+    );
     if (!onValue || !entry.github?.value) continue;
-    const outdated = params.context.diagnostics.find((diagnostic) => diagnostic.code === 'release-outdated' && deploy?.release && document.offsetAt(diagnostic.range.start) === deploy.release.valueRange[0]);
+    const outdated = params.context.diagnostics.find(
+      (diagnostic) =>
+        diagnostic.code === 'release-outdated' &&
+        deploy?.release &&
+        document.offsetAt(diagnostic.range.start) === deploy.release.valueRange[0],
+    );
     const tags = await tagsFor(deps, workspace, entry.github.value);
     const branches = deploy?.release ? await branchesFor(deps, workspace, entry.github.value) : undefined;
-    actions.push(...entryActions({ document, text, entry, tags, branches, outdated, versionedEdits }).filter((action) => wants(action.kind ?? CodeActionKind.Empty)));
+    actions.push(
+      ...entryActions({ document, text, entry, tags, branches, outdated, versionedEdits }).filter((action) =>
+        wants(action.kind ?? CodeActionKind.Empty),
+      ),
+    );
   }
   if (only?.some((kind) => BUMP_ALL_KIND.startsWith(kind)) && deps.github()?.context(workspace)) {
     const tagCache = new Map<string, VersionedTag[] | undefined>();
-    for (const github of new Set(entries.map((entry) => entry.github?.value).filter((value): value is string => !!value))) {
+    for (const github of new Set(
+      entries.map((entry) => entry.github?.value).filter((value): value is string => !!value),
+    )) {
       tagCache.set(github, await tagsFor(deps, workspace, github));
     }
     const edits = bumpAllEdits(text, entries, (github) => tagCache.get(github));
     if (edits.length > 0) {
-      actions.push({ title: `Bump all services to latest (${edits.length})`, kind: BUMP_ALL_KIND, edit: documentEdit({ uri: document.uri, version }, toTextEdits(document, edits), versionedEdits) });
+      actions.push({
+        title: `Bump all services to latest (${edits.length})`,
+        kind: BUMP_ALL_KIND,
+        edit: documentEdit({ uri: document.uri, version }, toTextEdits(document, edits), versionedEdits),
+      });
     }
   }
   // GitHub lookups above take time: a client that cannot reject a stale edit by its version gets none.
@@ -207,7 +259,11 @@ export const registerEntryHandlers: HandlerRegistration<EntryService> = (context
       if (!edits) return null;
       const versionedEdits = deps.versionedEdits();
       if (!versionedEdits && !stillCurrent(deps, params.uri, current.version)) return null;
-      return documentEdit({ uri: params.uri, version: current.version }, toTextEdits(current.document, edits), versionedEdits);
+      return documentEdit(
+        { uri: params.uri, version: current.version },
+        toTextEdits(current.document, edits),
+        versionedEdits,
+      );
     }),
   );
   return { codeActions: (params) => entryCodeActions(deps, params) };

@@ -1,8 +1,20 @@
 /** The environments' requests (`kayron/environments`, `kayron/readFileAtRef`, `kayron/fetch`), inlay hints and events. */
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import type { HandlerRegistration } from '../lsp/context';
-import { EnvironmentsRequest, FetchRequest, ReadFileAtRefRequest, type EnvironmentsParams, type FetchParams, type ReadFileAtRefParams } from '../protocol';
-import { EDIT_DEBOUNCE_MS, EnvironmentService, EVENT_DEBOUNCE_MS, type EnvironmentServiceDeps } from './environment-service';
+import {
+  EnvironmentsRequest,
+  FetchRequest,
+  ReadFileAtRefRequest,
+  type EnvironmentsParams,
+  type FetchParams,
+  type ReadFileAtRefParams,
+} from '../protocol';
+import {
+  EDIT_DEBOUNCE_MS,
+  EnvironmentService,
+  EVENT_DEBOUNCE_MS,
+  type EnvironmentServiceDeps,
+} from './environment-service';
 
 /** Wires the environment service to the connection: custom requests, inlay hints, and document events. */
 export const registerEnvironmentHandlers: HandlerRegistration<EnvironmentService> = (context) => {
@@ -19,7 +31,9 @@ export const registerEnvironmentHandlers: HandlerRegistration<EnvironmentService
     git: () => context.git(),
   };
   const service = new EnvironmentService(connection, deps);
-  connection.onRequest(EnvironmentsRequest, (params: EnvironmentsParams | null) => deps.runSafe('answering kayron/environments', { roots: [] }, () => service.environments(params ?? {})));
+  connection.onRequest(EnvironmentsRequest, (params: EnvironmentsParams | null) =>
+    deps.runSafe('answering kayron/environments', { roots: [] }, () => service.environments(params ?? {})),
+  );
   // Errors here are answers (a bad ref, a missing root): they go back to the client, which shows them; git failures are logged too.
   connection.onRequest(ReadFileAtRefRequest, (params: ReadFileAtRefParams) =>
     service.readFileAtRef(params).catch((error: unknown) => {
@@ -29,7 +43,11 @@ export const registerEnvironmentHandlers: HandlerRegistration<EnvironmentService
       throw new ResponseError(ErrorCodes.InternalError, message);
     }),
   );
-  connection.onRequest(FetchRequest, (params: FetchParams) => deps.runSafe('fetching', { ok: false, message: 'the fetch failed; see the Kayron Releases output' }, () => service.fetch(params)));
+  connection.onRequest(FetchRequest, (params: FetchParams) =>
+    deps.runSafe('fetching', { ok: false, message: 'the fetch failed; see the Kayron Releases output' }, () =>
+      service.fetch(params),
+    ),
+  );
   connection.languages.inlayHint.on((params, token) =>
     deps.runSafe('inlay hints', [], () => service.inlayHints(params), token),
   );

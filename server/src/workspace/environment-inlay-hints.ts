@@ -36,13 +36,16 @@ export async function environmentInlayHints(
     loadedByKayron: file.analysis.fileClass.loadedByKayron,
     entries: (file.relativePath === relativePath ? analysis : file.analysis).decoded?.entries ?? [],
   }));
-  if (!sources.some((source) => source.relativePath === relativePath)) sources.push({ relativePath, loadedByKayron: true, entries: analysis.decoded?.entries ?? [] });
+  if (!sources.some((source) => source.relativePath === relativePath))
+    sources.push({ relativePath, loadedByKayron: true, entries: analysis.decoded?.entries ?? [] });
   const analysedText = known === text || shift === 1 ? (known ?? text) : text;
   // Only the entries whose `deploy:` line is in the asked range (the editor asks for what is visible): a hint per
   // entry of a 5,000-entry file on every request would cost the server and the editor for lines nobody sees.
   const from = document.offsetAt({ line: range.start.line, character: 0 }) + shift;
   const to = document.offsetAt({ line: range.end.line + 1, character: 0 }) + shift;
-  const visible = (analysis.decoded?.entries ?? []).filter((entry) => entry.deploy !== undefined && entry.deploy.key[1] >= from && entry.deploy.key[0] <= to);
+  const visible = (analysis.decoded?.entries ?? []).filter(
+    (entry) => entry.deploy !== undefined && entry.deploy.key[1] >= from && entry.deploy.key[0] <= to,
+  );
   const hints = environmentHints(analysedText, relativePath, visible, serviceKeys(sources), matrix);
   return hints
     .map((hint): InlayHint => ({

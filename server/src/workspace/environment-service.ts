@@ -10,7 +10,13 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import type { ClientCapabilities, Connection, InlayHint, InlayHintParams, TextDocuments } from 'vscode-languageserver/node';
+import type {
+  ClientCapabilities,
+  Connection,
+  InlayHint,
+  InlayHintParams,
+  TextDocuments,
+} from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EnvironmentModel, type EnvironmentModelResult } from '../environments/environment-model';
 import { GitError, GitRepository, runGit, type GitAccess } from '../environments/git';
@@ -66,11 +72,13 @@ export interface EnvironmentServiceDeps {
 }
 
 /** Shown for testing, staging and production while the folder is not trusted. */
-export const RESTRICTED_MESSAGE = 'Restricted Mode: only development (the working tree) is shown; no git runs until this folder is trusted.';
+export const RESTRICTED_MESSAGE =
+  'Restricted Mode: only development (the working tree) is shown; no git runs until this folder is trusted.';
 
 /** A path relative to a releases root that stays inside it. */
 export function isSafeRelativePath(relativePath: string): boolean {
-  if (relativePath === '' || relativePath.startsWith('/') || relativePath.includes('\\') || relativePath.includes('\0')) return false;
+  if (relativePath === '' || relativePath.startsWith('/') || relativePath.includes('\\') || relativePath.includes('\0'))
+    return false;
   return relativePath.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
@@ -101,7 +109,8 @@ export class EnvironmentService {
     private readonly deps: EnvironmentServiceDeps,
   ) {
     this.recheck = setInterval(() => {
-      for (const entry of this.roots.values()) if (entry.githubKey?.startsWith('github') || entry.asksGitHubTags) this.schedule(entry, 0);
+      for (const entry of this.roots.values())
+        if (entry.githubKey?.startsWith('github') || entry.asksGitHubTags) this.schedule(entry, 0);
     }, GITHUB_RECHECK_MS);
     this.recheck.unref();
   }
@@ -144,11 +153,14 @@ export class EnvironmentService {
     await this.deps.ready();
     this.sync();
     const entry = this.rootOf(params.root);
-    if (!isSafeRelativePath(params.path)) throw new ResponseError(ErrorCodes.InvalidParams, `not a path inside the releases root: ${params.path}`);
-    if (typeof params.ref !== 'string' || params.ref === '' || params.ref.startsWith('-')) throw new ResponseError(ErrorCodes.InvalidParams, `not a ref: ${String(params.ref)}`);
+    if (!isSafeRelativePath(params.path))
+      throw new ResponseError(ErrorCodes.InvalidParams, `not a path inside the releases root: ${params.path}`);
+    if (typeof params.ref !== 'string' || params.ref === '' || params.ref.startsWith('-'))
+      throw new ResponseError(ErrorCodes.InvalidParams, `not a ref: ${String(params.ref)}`);
     const repository = await this.repositoryOf(entry);
     const commit = await repository.revParse(params.ref);
-    if (!commit) throw new ResponseError(ErrorCodes.InvalidParams, `${params.ref} does not name a commit in ${entry.rootPath}`);
+    if (!commit)
+      throw new ResponseError(ErrorCodes.InvalidParams, `${params.ref} does not name a commit in ${entry.rootPath}`);
     const text = await repository.readFileAtRef(commit, params.path);
     return text === undefined ? null : { text, commit };
   }
@@ -157,14 +169,29 @@ export class EnvironmentService {
     await this.deps.ready();
     this.sync();
     const entry = this.rootOf(params.root);
-    if (!this.deps.git().allowed || this.deps.github()?.state()?.networkAllowed === false) return { ok: false, message: 'Restricted Mode: Kayron Releases makes no network calls and runs no git in this workspace.' };
+    if (!this.deps.git().allowed || this.deps.github()?.state()?.networkAllowed === false)
+      return {
+        ok: false,
+        message: 'Restricted Mode: Kayron Releases makes no network calls and runs no git in this workspace.',
+      };
     try {
       const repository = await this.repositoryOf(entry);
       const remotes = (await repository.text(['remote'])).split('\n').map((line) => line.trim());
-      if (!remotes.includes(REMOTE)) return { ok: false, message: `the repository has no ${REMOTE} remote to fetch from` };
-      await runGit(['fetch', '--prune', '--tags', REMOTE], { cwd: repository.root, timeoutMs: FETCH_TIMEOUT_MS, gitPath: repository.gitPath, network: true });
+      if (!remotes.includes(REMOTE))
+        return { ok: false, message: `the repository has no ${REMOTE} remote to fetch from` };
+      await runGit(['fetch', '--prune', '--tags', REMOTE], {
+        cwd: repository.root,
+        timeoutMs: FETCH_TIMEOUT_MS,
+        gitPath: repository.gitPath,
+        network: true,
+      });
     } catch (error) {
-      const message = error instanceof GitError ? (error.stderr.split('\n').find((line) => /error|fatal/i.test(line)) ?? error.message) : error instanceof Error ? error.message : String(error);
+      const message =
+        error instanceof GitError
+          ? (error.stderr.split('\n').find((line) => /error|fatal/i.test(line)) ?? error.message)
+          : error instanceof Error
+            ? error.message
+            : String(error);
       return { ok: false, message };
     }
     await this.compute(entry, false);
@@ -193,7 +220,10 @@ export class EnvironmentService {
     void this.deps.ready().then(() => {
       this.sync();
       const located = this.locate(uri);
-      const entry = located && located.workspace.tracks(located.relativePath) ? this.roots.get(located.workspace.rootPath) : undefined;
+      const entry =
+        located && located.workspace.tracks(located.relativePath)
+          ? this.roots.get(located.workspace.rootPath)
+          : undefined;
       if (entry) this.schedule(entry, delayMs);
     });
   }
@@ -215,10 +245,18 @@ export class EnvironmentService {
     }
     for (const rootPath of this.deps.workspaces.keys()) {
       if (this.roots.has(rootPath)) continue;
-      const entry: RootEntry = { rootPath, uri: pathToFileURL(rootPath).toString(), model: new EnvironmentModel(rootPath), watchers: new DirectoryWatchers(() => this.schedule(entry, EVENT_DEBOUNCE_MS)) };
+      const entry: RootEntry = {
+        rootPath,
+        uri: pathToFileURL(rootPath).toString(),
+        model: new EnvironmentModel(rootPath),
+        watchers: new DirectoryWatchers(() => this.schedule(entry, EVENT_DEBOUNCE_MS)),
+      };
       this.roots.set(rootPath, entry);
     }
-    if (gone.length > 0) void this.connection.sendNotification(EnvironmentsChangedNotification, { roots: gone } satisfies EnvironmentsChangedParams);
+    if (gone.length > 0)
+      void this.connection.sendNotification(EnvironmentsChangedNotification, {
+        roots: gone,
+      } satisfies EnvironmentsChangedParams);
   }
 
   private disposeEntry(entry: RootEntry): void {
@@ -256,11 +294,15 @@ export class EnvironmentService {
     });
     const result = await entry.model.compute();
     entry.asksGitHubTags = result.kind === 'ok' && this.deps.github()?.context(workspace) !== undefined;
-    const outdated = result.kind === 'ok' ? await outdatedReleases(this.deps.github()?.context(workspace), result.status.snapshots) : undefined;
+    const outdated =
+      result.kind === 'ok'
+        ? await outdatedReleases(this.deps.github()?.context(workspace), result.status.snapshots)
+        : undefined;
     // A later computation may have finished first; only the newest result is shown.
     if (entry.model.last !== result || this.roots.get(entry.rootPath) !== entry) return;
     entry.view = toView(entry.uri, result, link, outdated);
-    if (result.kind === 'unavailable' && result.reason === 'git-failed') this.connection.console.error(`environments of ${entry.rootPath}: ${result.message}`);
+    if (result.kind === 'unavailable' && result.reason === 'git-failed')
+      this.connection.console.error(`environments of ${entry.rootPath}: ${result.message}`);
     await this.watch(entry, result.kind === 'ok' ? result.status.snapshots : [], true);
     this.announce(entry);
   }
@@ -274,8 +316,16 @@ export class EnvironmentService {
     const status = await computation;
     if (entry.restricted !== computation || this.roots.get(entry.rootPath) !== entry) return;
     const services: NonNullable<RootEnvironments['services']> = {};
-    for (const service of status.snapshots[0]?.services ?? []) services[service.key] ??= { docker: service.docker, github: service.github, provider: service.provider };
-    entry.view = { root: entry.uri, state: 'restricted', message: RESTRICTED_MESSAGE, matrix: status.matrix, productionSource: 'none', services };
+    for (const service of status.snapshots[0]?.services ?? [])
+      services[service.key] ??= { docker: service.docker, github: service.github, provider: service.provider };
+    entry.view = {
+      root: entry.uri,
+      state: 'restricted',
+      message: RESTRICTED_MESSAGE,
+      matrix: status.matrix,
+      productionSource: 'none',
+      services,
+    };
     await this.watch(entry, status.snapshots, false);
     this.announce(entry);
   }
@@ -284,12 +334,15 @@ export class EnvironmentService {
     const key = JSON.stringify(entry.view);
     if (key === entry.sentKey) return;
     entry.sentKey = key;
-    void this.connection.sendNotification(EnvironmentsChangedNotification, { roots: [entry.uri] } satisfies EnvironmentsChangedParams);
+    void this.connection.sendNotification(EnvironmentsChangedNotification, {
+      roots: [entry.uri],
+    } satisfies EnvironmentsChangedParams);
     this.refreshInlayHints();
   }
 
   private refreshInlayHints(): void {
-    if (this.deps.capabilities.workspace?.inlayHint?.refreshSupport) void this.connection.languages.inlayHint.refresh().catch(() => undefined);
+    if (this.deps.capabilities.workspace?.inlayHint?.refreshSupport)
+      void this.connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 
   /** Watches the git files that move environments (HEAD, refs, packed-refs, FETCH_HEAD) and the release folders. */
@@ -297,13 +350,15 @@ export class EnvironmentService {
     const filters = new Map<string, (fileName: string) => boolean>();
     const add = (directory: string, accepts: (fileName: string) => boolean) => {
       const previous = filters.get(directory);
-      if (filters.size < MAX_WATCHED_DIRECTORIES || previous) filters.set(directory, previous ? (name) => previous(name) || accepts(name) : accepts);
+      if (filters.size < MAX_WATCHED_DIRECTORIES || previous)
+        filters.set(directory, previous ? (name) => previous(name) || accepts(name) : accepts);
     };
     for (const target of gitAllowed ? await entry.model.refWatchTargets() : []) {
       if (target.pattern.endsWith('/**')) {
         const refsRoot = path.join(target.base, target.pattern.slice(0, -3));
         // Git writes `<ref>.lock` and renames it over the ref: the rename names the ref itself.
-        for (const directory of await refDirectories(refsRoot, MAX_WATCHED_DIRECTORIES)) add(directory, (name) => !name.endsWith('.lock'));
+        for (const directory of await refDirectories(refsRoot, MAX_WATCHED_DIRECTORIES))
+          add(directory, (name) => !name.endsWith('.lock'));
       } else {
         add(target.base, (name) => name === target.pattern);
       }
@@ -336,7 +391,8 @@ export class EnvironmentService {
       throw new ResponseError(ErrorCodes.InvalidParams, `not a file URI: ${uri}`);
     }
     const entry = this.roots.get(rootPath) ?? this.roots.get(path.resolve(rootPath));
-    if (!entry) throw new ResponseError(ErrorCodes.InvalidParams, `${rootPath} is not a releases root of this workspace`);
+    if (!entry)
+      throw new ResponseError(ErrorCodes.InvalidParams, `${rootPath} is not a releases root of this workspace`);
     return entry;
   }
 
@@ -363,10 +419,14 @@ export class EnvironmentService {
 export function developmentSource(workspace: ReleaseWorkspace): DevelopmentSource {
   const open = workspace.orderedFiles().filter((file) => file.open);
   // The newest text: a large file's own analysis may still be running (environments analyse it themselves).
-  const overrides = new Map(open.map((file) => [file.relativePath, workspace.latestTextOf(file.relativePath) ?? file.text]));
+  const overrides = new Map(
+    open.map((file) => [file.relativePath, workspace.latestTextOf(file.relativePath) ?? file.text]),
+  );
   // Where the workspace's analysis is of that newest text, it serves as is: typing in a large file costs one
   // incremental analysis, not a second whole parse (plus its transfer from the worker) per typing pause.
-  const prepared = new Map(open.filter((file) => !workspace.isPending(file.relativePath)).map((file) => [file.relativePath, file.analysis]));
+  const prepared = new Map(
+    open.filter((file) => !workspace.isPending(file.relativePath)).map((file) => [file.relativePath, file.analysis]),
+  );
   return { overrides, prepared };
 }
 
@@ -374,14 +434,29 @@ function computingView(uri: string): RootEnvironments {
   return { root: uri, state: 'computing', productionSource: 'none' };
 }
 
-function toView(uri: string, result: EnvironmentModelResult, link: GitHubLink, outdated: RootEnvironments['outdated']): RootEnvironments {
+function toView(
+  uri: string,
+  result: EnvironmentModelResult,
+  link: GitHubLink,
+  outdated: RootEnvironments['outdated'],
+): RootEnvironments {
   const github = link.info ? { github: link.info } : {};
-  if (result.kind === 'unavailable') return { root: uri, state: result.reason, message: result.message, productionSource: 'none', ...github };
+  if (result.kind === 'unavailable')
+    return { root: uri, state: result.reason, message: result.message, productionSource: 'none', ...github };
   const production = result.status.matrix.environments.find((environment) => environment.kind === 'production');
   const productionSource = production?.fallback ? 'local-tag' : production?.tag ? 'github' : 'none';
   const services: NonNullable<RootEnvironments['services']> = {};
   for (const snapshot of result.status.snapshots) {
-    for (const service of snapshot.services) services[service.key] ??= { docker: service.docker, github: service.github, provider: service.provider };
+    for (const service of snapshot.services)
+      services[service.key] ??= { docker: service.docker, github: service.github, provider: service.provider };
   }
-  return { root: uri, state: 'ok', matrix: result.status.matrix, productionSource, services, ...github, ...(outdated ? { outdated } : {}) };
+  return {
+    root: uri,
+    state: 'ok',
+    matrix: result.status.matrix,
+    productionSource,
+    services,
+    ...github,
+    ...(outdated ? { outdated } : {}),
+  };
 }

@@ -26,7 +26,6 @@ export interface GitHubSessionOptions {
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
-
 interface FileOnline {
   text: string;
   problems: Problem[];
@@ -59,7 +58,11 @@ export class GitHubSession {
       this.apiUrl = apiUrl;
       this.tokenApiUrl ??= apiUrl;
       const token = apiUrl === this.tokenApiUrl ? this.options.token : undefined;
-      if (this.options.token && !token) this.options.log('warn', `GitHub API changed to ${apiUrl}: continuing without the token, which was given for ${this.tokenApiUrl}.`);
+      if (this.options.token && !token)
+        this.options.log(
+          'warn',
+          `GitHub API changed to ${apiUrl}: continuing without the token, which was given for ${this.tokenApiUrl}.`,
+        );
       this.providers = new GitHubProviders({
         apiUrl,
         token,
@@ -137,7 +140,8 @@ export class GitHubSession {
     if (found.text === text) return found.problems;
     if (found.carried?.text === text) return found.carried.problems;
     // The entries must be those of `text`: the workspace's analysis, when it describes this very text.
-    const entries = workspace.textOf(relativePath) === text ? workspace.analysisOf(relativePath)?.decoded?.entries : undefined;
+    const entries =
+      workspace.textOf(relativePath) === text ? workspace.analysisOf(relativePath)?.decoded?.entries : undefined;
     const problems = entries ? carryOver(found, text, entries) : [];
     found.carried = { text, problems };
     return problems;
@@ -166,7 +170,11 @@ function carryOver(before: FileOnline, text: string, entries: readonly DecodedEn
   let prefix = 0;
   while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
   let suffix = 0;
-  while (suffix < shorter - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  while (
+    suffix < shorter - prefix &&
+    old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)
+  )
+    suffix++;
   const changedEnd = old.length - suffix;
   const shift = text.length - old.length;
   const endOfEntryAt = new Map(entries.map((entry) => [entry.range[0], entry.range[1]]));

@@ -17,7 +17,9 @@ export async function outdatedReleases(
     snapshot.error
       ? []
       : snapshot.services
-          .filter((service) => service.strategy.kind === 'release' && service.strategy.value !== '' && service.github !== '')
+          .filter(
+            (service) => service.strategy.kind === 'release' && service.strategy.value !== '' && service.github !== '',
+          )
           .map((service) => ({
             environment: snapshot.environment.name,
             key: service.key,

@@ -32,7 +32,6 @@ import type {
   PromotionRefusal,
 } from '../promotion/types';
 
-
 /** Plans older than this are forgotten: a preview that old no longer shows what GitHub has. */
 const PLAN_TTL_MS = 30 * 60_000;
 const MAX_PLANS = 32;
@@ -88,7 +87,10 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
     const all = [...deps.workspaces()];
     if (rootUri === undefined) {
       if (all.length === 1 && all[0]) return all[0];
-      throw new Refusal('not-a-releases-repo', all.length === 0 ? 'No releases repository is open.' : 'Choose a releases root.');
+      throw new Refusal(
+        'not-a-releases-repo',
+        all.length === 0 ? 'No releases repository is open.' : 'Choose a releases root.',
+      );
     }
     let rootPath: string;
     try {
@@ -123,17 +125,28 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
     // No state yet: the server has not read its settings (or trust) yet, so nothing may be sent.
     if (!state) throw new Refusal('failed', 'The language server is still starting: try again in a moment.');
     if (!state.networkAllowed) {
-      throw new Refusal('untrusted', 'Promotions are disabled in Restricted Mode, with kayron.github.enabled off or with KAYRON_OFFLINE=1: they write to GitHub. Trust this workspace and turn GitHub on to use them.');
+      throw new Refusal(
+        'untrusted',
+        'Promotions are disabled in Restricted Mode, with kayron.github.enabled off or with KAYRON_OFFLINE=1: they write to GitHub. Trust this workspace and turn GitHub on to use them.',
+      );
     }
     const token = currentToken();
-    if (!token) throw new Refusal('signed-out', 'Promotions write to GitHub: sign in to GitHub first (Kayron: Sign in to GitHub).');
+    if (!token)
+      throw new Refusal(
+        'signed-out',
+        'Promotions write to GitHub: sign in to GitHub first (Kayron: Sign in to GitHub).',
+      );
     return { token };
   }
 
   async function inputsFor(workspace: ReleaseWorkspace, api: GitHubApi): Promise<PromotionInputs> {
     const origin = await readOriginUrl(workspace.rootPath);
     const remote = origin ? parseGitRemoteUrl(origin) : undefined;
-    if (!remote) throw new Refusal('no-github-repository', `The releases repository at ${workspace.rootPath} has no GitHub "origin" remote, so there is nothing to promote to.`);
+    if (!remote)
+      throw new Refusal(
+        'no-github-repository',
+        `The releases repository at ${workspace.rootPath} has no GitHub "origin" remote, so there is nothing to promote to.`,
+      );
     const session = deps.github();
     const context = session?.context(workspace);
     const git = await openRepository(workspace.rootPath);
@@ -147,7 +160,9 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
     };
     if (context) {
       const owner = context.owner;
-      inputs.planGitHub = planGitHubFrom(context.data, owner, () => session?.state()?.signedIn ?? false, { allowStale: true });
+      inputs.planGitHub = planGitHubFrom(context.data, owner, () => session?.state()?.signedIn ?? false, {
+        allowStale: true,
+      });
       inputs.releaseNotes = async (github, tag) => {
         const result = await context.data.getReleaseByTag(owner, github, tag, { allowStale: true });
         return result.kind === 'fetched' ? result.value.body : undefined;
@@ -176,75 +191,131 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
 
   function refusalOf(error: unknown): { reason: PromotionRefusal; message: string } {
     if (error instanceof Refusal) return { reason: error.reason, message: error.message };
-    if (error instanceof PromotionError) return { reason: error.reason === 'access' ? 'scopes' : error.reason === 'refused' ? 'invalid-request' : 'failed', message: error.message };
+    if (error instanceof PromotionError)
+      return {
+        reason: error.reason === 'access' ? 'scopes' : error.reason === 'refused' ? 'invalid-request' : 'failed',
+        message: error.message,
+      };
     if (error instanceof GitHubApiError) return { reason: 'failed', message: error.message };
-    return { reason: 'failed', message: redact(error instanceof Error ? error.message : String(error), currentToken()) };
+    return {
+      reason: 'failed',
+      message: redact(error instanceof Error ? error.message : String(error), currentToken()),
+    };
   }
 
   connection.onRequest(PromotionPlanRequest, (params: PromotionPlanParams) =>
-    runSafe<PromotionPlanResult>('planning a promotion', { ok: false, reason: 'failed', message: 'Planning failed; see the Kayron Releases output.' }, async () => {
-      await deps.ready?.();
-      try {
-        const workspace = workspaceFor(params.root);
-        const { token } = availability();
-        const api = new GitHubApi({ apiUrl: await apiUrlFor(workspace.rootPath), token });
-        const executor = new PromotionExecutor({ api, dryRun: true, log });
-        const inputs = await inputsFor(workspace, api);
-        const id = randomUUID();
-        log(`planning ${params.request.kind} for ${inputs.repository.owner}/${inputs.repository.repo}`);
-        const planned = await planPromotion(inputs, executor, params.request, id);
-        forgetOldPlans();
-        plans.set(id, { planned, rootPath: workspace.rootPath, createdAt: Date.now() });
-        return { ok: true, plan: planned.plan };
-      } catch (error) {
-        const refusal = refusalOf(error);
-        log(`planning refused: ${refusal.message}`);
-        return { ok: false, ...refusal };
-      }
-    }),
+    runSafe<PromotionPlanResult>(
+      'planning a promotion',
+      { ok: false, reason: 'failed', message: 'Planning failed; see the Kayron Releases output.' },
+      async () => {
+        await deps.ready?.();
+        try {
+          const workspace = workspaceFor(params.root);
+          const { token } = availability();
+          const api = new GitHubApi({ apiUrl: await apiUrlFor(workspace.rootPath), token });
+          const executor = new PromotionExecutor({ api, dryRun: true, log });
+          const inputs = await inputsFor(workspace, api);
+          const id = randomUUID();
+          log(`planning ${params.request.kind} for ${inputs.repository.owner}/${inputs.repository.repo}`);
+          const planned = await planPromotion(inputs, executor, params.request, id);
+          forgetOldPlans();
+          plans.set(id, { planned, rootPath: workspace.rootPath, createdAt: Date.now() });
+          return { ok: true, plan: planned.plan };
+        } catch (error) {
+          const refusal = refusalOf(error);
+          log(`planning refused: ${refusal.message}`);
+          return { ok: false, ...refusal };
+        }
+      },
+    ),
   );
 
   connection.onRequest(PromotionExecuteRequest, (params: PromotionExecuteParams) =>
-    runSafe<PromotionExecuteResult>('executing a promotion', { ok: false, reason: 'failed', message: 'The promotion failed; see the Kayron Releases output.', log: [] }, async () => {
-      await deps.ready?.();
-      const lines: string[] = [];
-      const record = (line: string): void => {
-        const safe = redact(line, currentToken());
-        lines.push(safe);
-        log(safe);
-      };
-      forgetOldPlans();
-      const stored = plans.get(params.planId);
-      if (!stored) return { ok: false, reason: 'unknown-plan', message: 'This preview expired or is unknown: preview again.', log: lines };
-      const { plan, recipe } = stored.planned;
-      if (params.confirmed !== true) return { ok: false, reason: 'refused', message: 'Not confirmed: nothing was done.', log: lines };
-      if (plan.blocked) return { ok: false, reason: 'refused', message: `Blocked by the pre-flight checks:\n${plan.blocked}`, log: lines };
-      if (plan.warnings.length > 0 && params.acceptWarnings !== true) {
-        return { ok: false, reason: 'refused', message: `Confirm the warnings first:\n${plan.warnings.join('\n')}`, log: lines };
-      }
-      if (!recipe) return { ok: true, dryRun: params.dryRun === true, message: `Nothing to do: ${plan.nothingToDo ?? 'no change'}`, links: plan.links, log: lines };
-      try {
-        const { token } = availability();
-        const workspace = workspaceFor(pathToFileURL(stored.rootPath).toString());
-        const api = new GitHubApi({ apiUrl: await apiUrlFor(workspace.rootPath), token });
-        const executor = new PromotionExecutor({ api, dryRun: params.dryRun === true, log: record });
-        const inputs = await inputsFor(workspace, api);
-        record(`${params.dryRun ? 'dry run of' : 'executing'} "${plan.title}"`);
-        const outcome = await executeRecipe(inputs, executor, recipe);
-        record(outcome.message);
-        // The environments may have moved on GitHub: the next hover or tree refresh should not serve old data.
-        if (!params.dryRun) await deps.github()?.refresh();
-        return { ok: true, dryRun: params.dryRun === true, message: outcome.message, links: outcome.links, log: lines };
-      } catch (error) {
-        if (error instanceof PromotionError) {
-          record(`stopped: ${error.message}`);
-          return { ok: false, reason: error.reason === 'access' ? 'refused' : error.reason, message: error.message, log: lines };
+    runSafe<PromotionExecuteResult>(
+      'executing a promotion',
+      { ok: false, reason: 'failed', message: 'The promotion failed; see the Kayron Releases output.', log: [] },
+      async () => {
+        await deps.ready?.();
+        const lines: string[] = [];
+        const record = (line: string): void => {
+          const safe = redact(line, currentToken());
+          lines.push(safe);
+          log(safe);
+        };
+        forgetOldPlans();
+        const stored = plans.get(params.planId);
+        if (!stored)
+          return {
+            ok: false,
+            reason: 'unknown-plan',
+            message: 'This preview expired or is unknown: preview again.',
+            log: lines,
+          };
+        const { plan, recipe } = stored.planned;
+        if (params.confirmed !== true)
+          return { ok: false, reason: 'refused', message: 'Not confirmed: nothing was done.', log: lines };
+        if (plan.blocked)
+          return {
+            ok: false,
+            reason: 'refused',
+            message: `Blocked by the pre-flight checks:\n${plan.blocked}`,
+            log: lines,
+          };
+        if (plan.warnings.length > 0 && params.acceptWarnings !== true) {
+          return {
+            ok: false,
+            reason: 'refused',
+            message: `Confirm the warnings first:\n${plan.warnings.join('\n')}`,
+            log: lines,
+          };
         }
-        const refusal = refusalOf(error);
-        record(`stopped: ${refusal.message}`);
-        return { ok: false, reason: refusal.reason === 'failed' ? 'failed' : 'refused', message: refusal.message, log: lines };
-      }
-    }),
+        if (!recipe)
+          return {
+            ok: true,
+            dryRun: params.dryRun === true,
+            message: `Nothing to do: ${plan.nothingToDo ?? 'no change'}`,
+            links: plan.links,
+            log: lines,
+          };
+        try {
+          const { token } = availability();
+          const workspace = workspaceFor(pathToFileURL(stored.rootPath).toString());
+          const api = new GitHubApi({ apiUrl: await apiUrlFor(workspace.rootPath), token });
+          const executor = new PromotionExecutor({ api, dryRun: params.dryRun === true, log: record });
+          const inputs = await inputsFor(workspace, api);
+          record(`${params.dryRun ? 'dry run of' : 'executing'} "${plan.title}"`);
+          const outcome = await executeRecipe(inputs, executor, recipe);
+          record(outcome.message);
+          // The environments may have moved on GitHub: the next hover or tree refresh should not serve old data.
+          if (!params.dryRun) await deps.github()?.refresh();
+          return {
+            ok: true,
+            dryRun: params.dryRun === true,
+            message: outcome.message,
+            links: outcome.links,
+            log: lines,
+          };
+        } catch (error) {
+          if (error instanceof PromotionError) {
+            record(`stopped: ${error.message}`);
+            return {
+              ok: false,
+              reason: error.reason === 'access' ? 'refused' : error.reason,
+              message: error.message,
+              log: lines,
+            };
+          }
+          const refusal = refusalOf(error);
+          record(`stopped: ${refusal.message}`);
+          return {
+            ok: false,
+            reason: refusal.reason === 'failed' ? 'failed' : 'refused',
+            message: refusal.message,
+            log: lines,
+          };
+        }
+      },
+    ),
   );
 
   connection.onRequest(PromotionCandidatesRequest, (params: PromotionCandidatesParams | undefined) =>
@@ -283,18 +354,26 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
     }
     const context = deps.github()?.context(workspace);
     const resolution = await resolveEnvironments(git, {
-      providers: context && remote
-        ? {
-            latestReleaseTag: async () => {
-              const latest = await context.data.latestRelease(remote.owner, remote.repo, { allowStale: true });
-              if (latest.kind === 'fetched') return latest.value.tagName;
-              return latest.kind === 'not-found' ? undefined : 'unknown';
-            },
-          }
-        : {},
+      providers:
+        context && remote
+          ? {
+              latestReleaseTag: async () => {
+                const latest = await context.data.latestRelease(remote.owner, remote.repo, { allowStale: true });
+                if (latest.kind === 'fetched') return latest.value.tagName;
+                return latest.kind === 'not-found' ? undefined : 'unknown';
+              },
+            }
+          : {},
     });
-    const wanted = resolution.environments.filter((environment) => environment.kind === 'staging' || environment.kind === 'testing' || environment.kind === 'production');
-    const snapshots = await snapshotEnvironments(git, { ...resolution, environments: wanted }, deps.analyzeText ? { analyze: deps.analyzeText } : {});
+    const wanted = resolution.environments.filter(
+      (environment) =>
+        environment.kind === 'staging' || environment.kind === 'testing' || environment.kind === 'production',
+    );
+    const snapshots = await snapshotEnvironments(
+      git,
+      { ...resolution, environments: wanted },
+      deps.analyzeText ? { analyze: deps.analyzeText } : {},
+    );
     const of = (kind: string) => snapshots.find((snapshot) => snapshot.environment.kind === kind);
     const staging = of('staging');
     entry.defaultBranch = resolution.repository.defaultBranch?.name;
@@ -314,4 +393,4 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
     }
     return entry;
   }
-}
+};

@@ -21,7 +21,8 @@ const ROUNDS = Number(process.env.KAYRON_EDITOR_BENCH_ROUNDS ?? '15');
 /** After each measured change, before the next edit: the page draws on its next frame, the probe must see it first. */
 const TYPING_PAUSE_MS = 100;
 const epochNow = () => performance.timeOrigin + performance.now();
-const codeOf = (diagnostic: vscode.Diagnostic) => String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code);
+const codeOf = (diagnostic: vscode.Diagnostic) =>
+  String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code);
 
 /**
  * The committed large file (run-extension-tests.js --bench writes it before the history is made); for 4 entries the
@@ -35,7 +36,8 @@ function largeFile(entries: number): vscode.Uri {
 
 function stats(values: number[]): { median: number; p95: number; runs: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
   return { median: at(0.5), p95: at(0.95), runs: values.length };
 }
 
@@ -52,14 +54,20 @@ async function timeUntilDiagnostics(
   let subscription: vscode.Disposable | undefined;
   const reached = new Promise<number>((resolve) => {
     subscription = vscode.languages.onDidChangeDiagnostics((event) => {
-      if (event.uris.some((candidate) => candidate.toString() === uri.toString()) && settled(vscode.languages.getDiagnostics(uri))) resolve(performance.now());
+      if (
+        event.uris.some((candidate) => candidate.toString() === uri.toString()) &&
+        settled(vscode.languages.getDiagnostics(uri))
+      )
+        resolve(performance.now());
     });
   });
   const start = performance.now();
   started(epochNow());
   try {
     assert.ok(await edit(), 'the edit was applied');
-    const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no settled diagnostics for ${uri.path} within 60 s`)), 60_000));
+    const deadline = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no settled diagnostics for ${uri.path} within 60 s`)), 60_000),
+    );
     return (await Promise.race([reached, deadline])) - start;
   } finally {
     subscription?.dispose();
@@ -80,8 +88,13 @@ describe('Editor-level latency (bench)', function () {
       const uri = largeFile(entries);
       const document = await vscode.workspace.openTextDocument(uri);
       const editor = await vscode.window.showTextDocument(document, { preview: false });
-      await waitFor(`${uri.path} to become a release file`, () => (document.languageId === 'kayron-release' ? true : undefined));
-      const line = document.getText().split('\n').findIndex((text) => text.includes('release: "v0.5.3"'));
+      await waitFor(`${uri.path} to become a release file`, () =>
+        document.languageId === 'kayron-release' ? true : undefined,
+      );
+      const line = document
+        .getText()
+        .split('\n')
+        .findIndex((text) => text.includes('release: "v0.5.3"'));
       assert.ok(line >= 0, 'the file pins one release in its middle');
       const tag = document.lineAt(line).text.indexOf('"v') + 1;
       const flip = new vscode.Range(line, tag, line, tag + 1);
@@ -89,8 +102,15 @@ describe('Editor-level latency (bench)', function () {
       // The edited line on screen, so the page draws its squiggle.
       editor.revealRange(flip, vscode.TextEditorRevealType.InCenter);
       // Analysed (a hover answers) and the environments model has taken the file in.
-      await waitFor('a hover on the edited value', async () => ((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, hoverAt)).length > 0 ? true : undefined));
-      const hasFormatError = (diagnostics: readonly vscode.Diagnostic[]) => diagnostics.some((diagnostic) => codeOf(diagnostic) === 'release-format' && diagnostic.range.start.line === line);
+      await waitFor('a hover on the edited value', async () =>
+        (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, hoverAt)).length > 0
+          ? true
+          : undefined,
+      );
+      const hasFormatError = (diagnostics: readonly vscode.Diagnostic[]) =>
+        diagnostics.some(
+          (diagnostic) => codeOf(diagnostic) === 'release-format' && diagnostic.range.start.line === line,
+        );
       const editApplied: number[] = [];
       const squiggle: number[] = [];
       const cleared: number[] = [];
@@ -103,17 +123,31 @@ describe('Editor-level latency (bench)', function () {
         const record = (squiggle: boolean) => (at: number) => {
           if (measured) edits.push({ at, squiggle });
         };
-        const shown = await timeUntilDiagnostics(uri, async () => {
-          const start = performance.now();
-          const done = await editor.edit((builder) => builder.replace(flip, 'x'));
-          applied = performance.now() - start;
-          return done;
-        }, hasFormatError, record(true));
+        const shown = await timeUntilDiagnostics(
+          uri,
+          async () => {
+            const start = performance.now();
+            const done = await editor.edit((builder) => builder.replace(flip, 'x'));
+            applied = performance.now() - start;
+            return done;
+          },
+          hasFormatError,
+          record(true),
+        );
         await pause();
-        const gone = await timeUntilDiagnostics(uri, () => editor.edit((builder) => builder.replace(flip, 'v')), (diagnostics) => !hasFormatError(diagnostics), record(false));
+        const gone = await timeUntilDiagnostics(
+          uri,
+          () => editor.edit((builder) => builder.replace(flip, 'v')),
+          (diagnostics) => !hasFormatError(diagnostics),
+          record(false),
+        );
         await pause();
         const hoverStart = performance.now();
-        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, hoverAt);
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          uri,
+          hoverAt,
+        );
         const hoverMs = performance.now() - hoverStart;
         assert.ok(hovers.length > 0, 'the hover answers');
         if (round < WARMUP) continue;
@@ -122,7 +156,9 @@ describe('Editor-level latency (bench)', function () {
         cleared.push(gone);
         hover.push(hoverMs);
       }
-      console.log(`KAYRON_EDITOR_BENCH ${JSON.stringify({ entries, editApplied: stats(editApplied), squiggleEvent: stats(squiggle), clearedEvent: stats(cleared), hover: stats(hover) })}`);
+      console.log(
+        `KAYRON_EDITOR_BENCH ${JSON.stringify({ entries, editApplied: stats(editApplied), squiggleEvent: stats(squiggle), clearedEvent: stats(cleared), hover: stats(hover) })}`,
+      );
       console.log(`KAYRON_EDITOR_BENCH_EDITS ${JSON.stringify({ entries, edits })}`);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });

@@ -19,7 +19,11 @@ export function keepOnFailure(name: string, read: () => unknown): () => void {
 export function writeEvidence(title: string, error: unknown): string | undefined {
   const dir = process.env.KAYRON_E2E_RESULTS_DIR;
   if (!dir) return undefined;
-  const evidence: Record<string, unknown> = { test: title, at: new Date().toISOString(), error: error instanceof Error ? error.stack : String(error) };
+  const evidence: Record<string, unknown> = {
+    test: title,
+    at: new Date().toISOString(),
+    error: error instanceof Error ? error.stack : String(error),
+  };
   for (const [name, read] of sources) {
     try {
       evidence[name] = read();

@@ -22,8 +22,12 @@ export function run(): Promise<void> {
   // The demo walk (demo.*) and the editor bench (bench.*) run in their own windows (run-extension-tests.js --demo,
   // --bench); everything else is the integration suite.
   const suite = process.env.KAYRON_E2E_SUITE ?? 'integration';
-  const suiteOf = (name: string) => (name.startsWith('demo.') ? 'demo' : name.startsWith('bench.') ? 'bench' : 'integration');
-  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && suiteOf(name) === suite).sort()) {
+  const suiteOf = (name: string) =>
+    name.startsWith('demo.') ? 'demo' : name.startsWith('bench.') ? 'bench' : 'integration';
+  for (const file of fs
+    .readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js') && suiteOf(name) === suite)
+    .sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   return new Promise((resolve, reject) => {
