@@ -683,14 +683,12 @@ export class WriteEndpoints {
           sha: value.sha,
           size: repo.store.get(value.sha)?.content.length,
         }))
-      : repo.store
-          .readTree(sha)
-          .map((item) => ({
-            path: item.name,
-            mode: item.mode,
-            type: item.mode === '40000' ? 'tree' : 'blob',
-            sha: item.sha,
-          }));
+      : repo.store.readTree(sha).map((item) => ({
+          path: item.name,
+          mode: item.mode,
+          type: item.mode === '40000' ? 'tree' : 'blob',
+          sha: item.sha,
+        }));
     return {
       sha,
       url: `${this.standin.apiUrl}/repos/${repo.fullName}/git/trees/${sha}`,
