@@ -40,7 +40,6 @@ import { registerPromotionHandlers } from '../workspace/promotion-service';
 import { registerPlanHandlers } from '../workspace/plan-service';
 import { BUMP_ALL_KIND, BUMP_KIND, SWITCH_KIND } from '../features/entry-actions';
 import {
-  GitHubStateNotification,
   RefreshGitHubRequest,
   ReleaseRootsNotification,
   type InitializationOptions,
@@ -52,16 +51,8 @@ import { EventQueue } from './event-queue';
 import { createRunSafe } from './run-safe';
 import { SettingsReader } from './settings';
 import { filePath, WorkspaceRegistry } from './workspace-registry';
-
-/** Online checks wait for typing to pause; GitHub data is cached, so a pass is cheap once warm. */
-const ONLINE_CHECK_DELAY_MS = 400;
-/**
- * How often tracked files are confirmed to still be on disk while documents are open or diagnostics are shown: file
- * watchers drop and delay events, and a deleted file must not keep its problems. A stat per file, so cheap.
- */
-const VANISHED_CHECK_INTERVAL_MS = 5_000;
-/** After the back-off ends: the GitHub clock and the timer's may differ by a few ms. */
-const RECOVERY_MARGIN_MS = 50;
+import { GitHubUpdates } from './github-updates';
+import { VanishedFilesCheck } from './vanished-files';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -75,15 +66,8 @@ export function startServer(connection: Connection): void {
   /** The client takes `documentChanges` in WorkspaceEdits: every edit then carries the version it was computed for. */
   let versionedEdits = false;
   let github: GitHubSession | undefined;
-  let onlineTimer: NodeJS.Timeout | undefined;
-  let recoveryTimer: NodeJS.Timeout | undefined;
-  let recoveryAt: number | undefined;
   let environmentService: EnvironmentService | undefined;
   let entryService: EntryService | undefined;
-  let vanishedTimer: NodeJS.Timeout | undefined;
-  let vanishedCheckQueued = false;
-  let lastVanishedCheck = 0;
-  let shuttingDown = false;
   /** No git before `initialize` has said whether the folder is trusted, and none at all in Restricted Mode. */
   let gitAccess: GitAccess = { allowed: false };
   // Large release files are parsed on a worker thread, so no request waits behind a ~1 s parse.
@@ -95,7 +79,7 @@ export function startServer(connection: Connection): void {
         analyzer,
         onAnalyzed: () => {
           publisher.schedule();
-          scheduleOnlineCheck();
+          githubUpdates.scheduleCheck();
         },
         onError: (relativePath, error) =>
           connection.console.error(`analysing ${relativePath} failed: ${error.message}`),
@@ -107,7 +91,21 @@ export function startServer(connection: Connection): void {
     registry,
     github: () => github,
     runSafe,
-    onSent: () => updateVanishedTimer(),
+    onSent: () => vanishedFiles.updateTimer(),
+  });
+  const vanishedFiles = new VanishedFilesCheck({
+    queue,
+    registry,
+    needed: () => documents.keys().length > 0 || publisher.showsProblems(),
+    republish: () => publisher.schedule(),
+  });
+  const githubUpdates = new GitHubUpdates({
+    connection,
+    queue,
+    registry,
+    runSafe,
+    github: () => github,
+    republish: () => publisher.schedule(),
   });
 
   async function discoverRoots(): Promise<void> {
@@ -124,62 +122,8 @@ export function startServer(connection: Connection): void {
     for (const workspace of registry.all()) {
       await github.resolveOwner(workspace, (await settings.read(workspace.rootPath)).github.owner);
     }
-    sendGitHubState();
-    scheduleOnlineCheck(0);
-  }
-
-  function sendGitHubState(): void {
-    const state = github?.state();
-    if (!state) return;
-    scheduleRecoveryProbe(state.offline ? state.retryAt : undefined);
-    const owners = registry
-      .all()
-      .map((workspace) => github?.context(workspace)?.owner)
-      .filter((owner): owner is string => owner !== undefined);
-    void connection.sendNotification(GitHubStateNotification, {
-      ...state,
-      owners,
-      unverified: github?.unverified ?? 0,
-    });
-  }
-
-  /**
-   * While GitHub is unreachable, ask it again when the back-off ends (and after every failed attempt, whose failure
-   * starts a new back-off), so the status and the unverified entries recover without waiting for an edit or a click.
-   */
-  function scheduleRecoveryProbe(retryAt: number | undefined): void {
-    if (retryAt === undefined) {
-      if (recoveryTimer) clearTimeout(recoveryTimer);
-      recoveryTimer = undefined;
-      recoveryAt = undefined;
-      return;
-    }
-    if (recoveryTimer && recoveryAt === retryAt) return;
-    if (recoveryTimer) clearTimeout(recoveryTimer);
-    recoveryAt = retryAt;
-    recoveryTimer = setTimeout(
-      () => {
-        recoveryTimer = undefined;
-        recoveryAt = undefined;
-        void runSafe('asking whether GitHub is back', undefined, async () => {
-          if (await github?.probe()) scheduleOnlineCheck(0);
-        });
-      },
-      Math.max(0, retryAt - Date.now()) + RECOVERY_MARGIN_MS,
-    );
-  }
-
-  function scheduleOnlineCheck(delay = ONLINE_CHECK_DELAY_MS): void {
-    if (!github) return;
-    if (onlineTimer) clearTimeout(onlineTimer);
-    onlineTimer = setTimeout(() => {
-      onlineTimer = undefined;
-      queue.afterQueued('checking against GitHub', async () => {
-        for (const workspace of registry.all()) await github?.check(workspace);
-        sendGitHubState();
-        publisher.schedule();
-      });
-    }, delay);
+    githubUpdates.sendState();
+    githubUpdates.scheduleCheck(0);
   }
 
   function notifyRoots(): void {
@@ -197,35 +141,6 @@ export function startServer(connection: Connection): void {
       }),
     };
     void connection.sendNotification(ReleaseRootsNotification, params);
-  }
-
-  /**
-   * Queues one check (however often it is asked for meanwhile) that drops the diagnostics of files gone from disk.
-   * While typing, at most one per interval.
-   */
-  function checkVanishedFiles(options: { whileTyping?: boolean } = {}): void {
-    if (vanishedCheckQueued || shuttingDown) return;
-    if (options.whileTyping && Date.now() - lastVanishedCheck < VANISHED_CHECK_INTERVAL_MS) return;
-    lastVanishedCheck = Date.now();
-    vanishedCheckQueued = true;
-    queue.enqueue('checking that tracked files still exist', async () => {
-      vanishedCheckQueued = false;
-      let dropped = false;
-      for (const workspace of registry.all()) if ((await workspace.dropVanished()).length > 0) dropped = true;
-      if (dropped) publisher.schedule();
-    });
-  }
-
-  /** The periodic check runs only while documents are open or some file shows problems, and never keeps the process alive. */
-  function updateVanishedTimer(): void {
-    const needed = !shuttingDown && (documents.keys().length > 0 || publisher.showsProblems());
-    if (needed && !vanishedTimer) {
-      vanishedTimer = setInterval(() => checkVanishedFiles(), VANISHED_CHECK_INTERVAL_MS);
-      vanishedTimer.unref();
-    } else if (!needed && vanishedTimer) {
-      clearInterval(vanishedTimer);
-      vanishedTimer = undefined;
-    }
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -255,7 +170,7 @@ export function startServer(connection: Connection): void {
         else if (level === 'info') connection.console.info(text);
       },
     });
-    github.onStateChange(() => sendGitHubState());
+    github.onStateChange(() => githubUpdates.sendState());
     const context: LspContext = {
       connection,
       documents,
@@ -312,7 +227,7 @@ export function startServer(connection: Connection): void {
     queue.enqueue('scanning workspace folders', discoverRoots);
   });
 
-  // Opening, editing and closing also confirm that the closed tracked files are still there (see checkVanishedFiles).
+  // Opening, editing and closing also confirm that the closed tracked files are still there (see VanishedFilesCheck).
   documents.onDidOpen((event) => {
     queue.enqueue('opening a document', async () => {
       const absolute = filePath(event.document.uri);
@@ -327,16 +242,16 @@ export function startServer(connection: Connection): void {
       await registry.applyOpenDocument(event.document, true);
       publisher.schedule();
     });
-    checkVanishedFiles();
-    updateVanishedTimer();
+    vanishedFiles.check();
+    vanishedFiles.updateTimer();
   });
   documents.onDidChangeContent((event) => {
     queue.afterQueued('updating a document', async () => {
       await registry.applyOpenDocument(event.document, false);
       publisher.schedule();
-      scheduleOnlineCheck();
+      githubUpdates.scheduleCheck();
     });
-    checkVanishedFiles({ whileTyping: true });
+    vanishedFiles.check({ whileTyping: true });
   });
   documents.onDidClose((event) => {
     queue.enqueue('closing a document', async () => {
@@ -344,13 +259,12 @@ export function startServer(connection: Connection): void {
       if (located) await located.workspace.closeDocument(located.relativePath);
       publisher.schedule();
     });
-    checkVanishedFiles();
-    updateVanishedTimer();
+    vanishedFiles.check();
+    vanishedFiles.updateTimer();
   });
 
   connection.onShutdown(() => {
-    shuttingDown = true;
-    updateVanishedTimer();
+    vanishedFiles.stop();
   });
 
   connection.onDidChangeWatchedFiles((params) => {
