@@ -9,6 +9,8 @@ step typecheck
 npx tsc -p . --noEmit
 step lint
 npx eslint .
+step "formatting (Prettier, 120 columns)"
+npm run -s format:check
 step "Neovim for the third-party client test"
 bash test/neovim/setup.sh
 step "unit + LSP tests"

@@ -23,12 +23,17 @@ function hostOf(url: string | undefined): string | undefined {
  * `api.` host on GHE.com). `kayron.github.apiUrl` can come from a workspace's settings, so a token must never follow
  * it to a host that did not issue it.
  */
-export function authenticationProviderId(apiUrl: string, enterpriseUri: string | undefined): 'github' | 'github-enterprise' | undefined {
+export function authenticationProviderId(
+  apiUrl: string,
+  enterpriseUri: string | undefined,
+): 'github' | 'github-enterprise' | undefined {
   const host = hostOf(apiUrl);
   if (host === undefined) return undefined;
   if (host === 'api.github.com') return 'github';
   const enterpriseHost = hostOf(enterpriseUri);
-  return enterpriseHost !== undefined && (host === enterpriseHost || host === `api.${enterpriseHost}`) ? 'github-enterprise' : undefined;
+  return enterpriseHost !== undefined && (host === enterpriseHost || host === `api.${enterpriseHost}`)
+    ? 'github-enterprise'
+    : undefined;
 }
 
 export class GitHubAuthentication implements vscode.Disposable {
@@ -46,17 +51,24 @@ export class GitHubAuthentication implements vscode.Disposable {
       }),
       // Another API (or enterprise host) needs that host's session, or none: the old token must not go there.
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('kayron.github.apiUrl') || event.affectsConfiguration('github-enterprise.uri')) void this.refresh(false);
+        if (event.affectsConfiguration('kayron.github.apiUrl') || event.affectsConfiguration('github-enterprise.uri'))
+          void this.refresh(false);
       }),
     );
   }
 
   private apiUrl(): string {
-    return vscode.workspace.getConfiguration('kayron').get<string>('github.apiUrl', 'https://api.github.com') || 'https://api.github.com';
+    return (
+      vscode.workspace.getConfiguration('kayron').get<string>('github.apiUrl', 'https://api.github.com') ||
+      'https://api.github.com'
+    );
   }
 
   private providerId(): 'github' | 'github-enterprise' | undefined {
-    return authenticationProviderId(this.apiUrl(), vscode.workspace.getConfiguration('github-enterprise').get<string>('uri'));
+    return authenticationProviderId(
+      this.apiUrl(),
+      vscode.workspace.getConfiguration('github-enterprise').get<string>('uri'),
+    );
   }
 
   get signedIn(): boolean {
@@ -84,7 +96,11 @@ export class GitHubAuthentication implements vscode.Disposable {
           );
         }
       } else {
-        this.session = await vscode.authentication.getSession(providerId, SCOPES, interactive ? { createIfNone: true } : { silent: true });
+        this.session = await vscode.authentication.getSession(
+          providerId,
+          SCOPES,
+          interactive ? { createIfNone: true } : { silent: true },
+        );
       }
     } catch (error) {
       this.log.warn(`GitHub sign-in did not complete: ${error instanceof Error ? error.message : String(error)}`);

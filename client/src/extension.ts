@@ -41,6 +41,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
   const languageClient = createLanguageClient(context, log);
   client = languageClient;
   const plans = new PlanPreviews(languageClient, log);
+  const promotion = registerPromotion({ client: languageClient, log });
+  const environments = registerEnvironmentViews({ client: languageClient, log, state: context.workspaceState });
   let lastGitHubState: GitHubStateParams | undefined;
   let resolveReady: (params: ReleaseRootsParams) => void = () => undefined;
   const ready = new Promise<ReleaseRootsParams>((resolve) => (resolveReady = resolve));
@@ -49,7 +51,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
       releaseFiles.update(params);
       // The GitHub item belongs to releases repositories only; the lint item hides itself without verdicts.
       githubStatus.setActive(params.roots.length > 0);
-      log.info(`Releases repositories: ${params.roots.length === 0 ? 'none' : params.roots.map((root) => vscode.Uri.parse(root.uri).fsPath).join(', ')}`);
+      log.info(
+        `Releases repositories: ${params.roots.length === 0 ? 'none' : params.roots.map((root) => vscode.Uri.parse(root.uri).fsPath).join(', ')}`,
+      );
       resolveReady(params);
     }),
     languageClient.onNotification(KayronVerdictNotification, (params: KayronVerdictParams) => status.update(params)),
@@ -58,9 +62,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kayron
       githubStatus.update(params);
     }),
     plans,
-    ...registerCommands({ client: languageClient, log, auth, plans }),
-    ...registerPromotion({ client: languageClient, log }),
-    ...registerEnvironmentViews({ client: languageClient, log, state: context.workspaceState }),
+    ...promotion.disposables,
+    ...environments.disposables,
+    ...registerCommands({
+      client: languageClient,
+      log,
+      auth,
+      plans,
+      promotion: promotion.commands,
+      environments: environments.commands,
+    }),
     // A new session, a sign-out or granted trust changes what the server may fetch: restart it with the new environment
     // (the token travels only in the server's environment, never in an LSP message).
     auth.onDidChange(() => {

@@ -54,11 +54,19 @@ export class GitHubStatusItem implements vscode.Disposable {
     const demo = demoApiUrl();
     if (!state.networkAllowed && !githubEnabled()) {
       text = '$(circle-slash) GitHub off';
-      tooltip.appendMarkdown('`kayron.github.enabled` is off: Kayron Releases makes no network calls. Click to change the setting.');
-      command = { title: 'Open the setting', command: 'workbench.action.openSettings', arguments: ['kayron.github.enabled'] };
+      tooltip.appendMarkdown(
+        '`kayron.github.enabled` is off: Kayron Releases makes no network calls. Click to change the setting.',
+      );
+      command = {
+        title: 'Open the setting',
+        command: 'workbench.action.openSettings',
+        arguments: ['kayron.github.enabled'],
+      };
     } else if (!state.networkAllowed) {
       text = '$(shield) GitHub off';
-      tooltip.appendMarkdown('Restricted Mode: Kayron Releases makes no network calls. Trust the workspace to check tags and branches on GitHub.');
+      tooltip.appendMarkdown(
+        'Restricted Mode: Kayron Releases makes no network calls. Trust the workspace to check tags and branches on GitHub.',
+      );
       command = 'workbench.trust.manage';
     } else if (state.tokenRejected) {
       text = '$(github) Sign in again';
@@ -68,30 +76,42 @@ export class GitHubStatusItem implements vscode.Disposable {
       const reset = state.rateLimitReset ? new Date(state.rateLimitReset).toLocaleTimeString() : 'later';
       text = `$(watch) GitHub rate limit until ${reset}`;
       const limit = hourlyLimit(state.rateLimitLimit);
-      tooltip.appendMarkdown(`GitHub's rate limit${limit ? ` (${limit})` : ''} is used up until ${reset}.${state.signedIn ? '' : ' Signing in raises it.'}`);
+      tooltip.appendMarkdown(
+        `GitHub's rate limit${limit ? ` (${limit})` : ''} is used up until ${reset}.${state.signedIn ? '' : ' Signing in raises it.'}`,
+      );
       command = state.signedIn ? 'kayron.github.refresh' : 'kayron.github.signIn';
     } else if (state.offline) {
       text = '$(debug-disconnect) GitHub offline';
-      const retry = state.retryAt === undefined ? '' : ` Asking again at ${new Date(state.retryAt).toLocaleTimeString()}.`;
+      const retry =
+        state.retryAt === undefined ? '' : ` Asking again at ${new Date(state.retryAt).toLocaleTimeString()}.`;
       tooltip.appendMarkdown(`GitHub cannot be reached: tags and branches are unverified.${retry} Click to retry now.`);
       command = 'kayron.github.refresh';
     } else if (demo) {
       text = '$(github) demo GitHub';
-      tooltip.appendMarkdown(`**Demo data:** a local GitHub stand-in at ${demo} serves this workspace (\`npm start\`; \`npm start -- --github\` uses github.com). Click to refresh.`);
+      tooltip.appendMarkdown(
+        `**Demo data:** a local GitHub stand-in at ${demo} serves this workspace (\`npm start\`; \`npm start -- --github\` uses github.com). Click to refresh.`,
+      );
       command = 'kayron.github.refresh';
     } else {
       text = state.signedIn ? '$(github) GitHub' : '$(github) Sign in to GitHub';
       const limit = hourlyLimit(state.rateLimitLimit);
-      tooltip.appendMarkdown(state.signedIn ? 'Signed in to GitHub.' : `Not signed in: public repositories only${limit ? `, ${limit}` : ''}. Click to sign in.`);
+      tooltip.appendMarkdown(
+        state.signedIn
+          ? 'Signed in to GitHub.'
+          : `Not signed in: public repositories only${limit ? `, ${limit}` : ''}. Click to sign in.`,
+      );
       command = state.signedIn ? 'kayron.github.refresh' : 'kayron.github.signIn';
     }
     if (state.owners.length > 0) tooltip.appendMarkdown(`\n\nOwner: **${state.owners.join(', ')}**`);
     else tooltip.appendMarkdown('\n\nOwner unknown: set `kayron.github.owner` or add an `origin` remote on GitHub.');
-    if (state.rateLimitRemaining !== undefined) tooltip.appendMarkdown(`\n\nRate limit: ${state.rateLimitRemaining} of ${state.rateLimitLimit ?? '?'} left`);
+    if (state.rateLimitRemaining !== undefined)
+      tooltip.appendMarkdown(`\n\nRate limit: ${state.rateLimitRemaining} of ${state.rateLimitLimit ?? '?'} left`);
     if (state.cacheAgeMs !== undefined) tooltip.appendMarkdown(`\n\nData age: ${minutes(state.cacheAgeMs)}`);
     if (state.unverified > 0) {
       text += ` (${state.unverified} unverified)`;
-      tooltip.appendMarkdown(`\n\n${state.unverified} release entr${state.unverified === 1 ? 'y is' : 'ies are'} unverified: GitHub did not answer.`);
+      tooltip.appendMarkdown(
+        `\n\n${state.unverified} release entr${state.unverified === 1 ? 'y is' : 'ies are'} unverified: GitHub did not answer.`,
+      );
     }
     this.item.text = text;
     this.item.tooltip = tooltip;
@@ -111,8 +131,15 @@ export class GitHubStatusItem implements vscode.Disposable {
     this.log.warn(`GitHub: ${problem.message}`);
     // Signing in helps with a rejected token or the anonymous rate limit; retrying a used-up limit before its reset
     // only asks again to be refused, so a signed-in rate limit gets no button.
-    const action = problem.reason === 'unauthorized' || (problem.reason === 'rate-limited' && !state.signedIn) ? 'Sign in' : problem.reason === 'rate-limited' ? undefined : 'Retry';
-    const shown = action ? vscode.window.showWarningMessage(`Kayron Releases: ${problem.message}`, action) : vscode.window.showWarningMessage(`Kayron Releases: ${problem.message}`);
+    const action =
+      problem.reason === 'unauthorized' || (problem.reason === 'rate-limited' && !state.signedIn)
+        ? 'Sign in'
+        : problem.reason === 'rate-limited'
+          ? undefined
+          : 'Retry';
+    const shown = action
+      ? vscode.window.showWarningMessage(`Kayron Releases: ${problem.message}`, action)
+      : vscode.window.showWarningMessage(`Kayron Releases: ${problem.message}`);
     void shown.then((choice) => {
       if (choice === 'Sign in') void vscode.commands.executeCommand('kayron.github.signIn');
       else if (choice === 'Retry') void vscode.commands.executeCommand('kayron.github.refresh');

@@ -1,6 +1,11 @@
 /** Starts the Kayron language server (IPC, the bundled dist/server.js) and its output channels. */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { RELEASE_LANGUAGE_ID, type InitializationOptions } from '../../server/src/protocol';
 import { TOKEN_ENVIRONMENT_VARIABLE } from './auth';
 
@@ -37,7 +42,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { env: serverEnvironment } },
-    debug: { module, transport: TransportKind.ipc, options: { env: serverEnvironment, execArgv: ['--nolazy', '--inspect=6011'] } },
+    debug: {
+      module,
+      transport: TransportKind.ipc,
+      options: { env: serverEnvironment, execArgv: ['--nolazy', '--inspect=6011'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     // Release files, plus `.yml`-style near misses in release folders so their rename quick fix works.

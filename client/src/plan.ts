@@ -12,7 +12,6 @@ import {
   RELEASE_LANGUAGE_ID,
   type DeploymentPlanParams,
   type DeploymentPlanResult,
-  type EnvironmentsResult,
 } from '../../server/src/protocol';
 
 export const PLAN_SCHEME = 'kayron-plan';
@@ -46,7 +45,8 @@ export class PlanPreviews implements vscode.TextDocumentContentProvider, vscode.
     this.disposables.push(
       vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, this),
       vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.document.languageId === RELEASE_LANGUAGE_ID && event.contentChanges.length > 0) this.scheduleRefresh();
+        if (event.document.languageId === RELEASE_LANGUAGE_ID && event.contentChanges.length > 0)
+          this.scheduleRefresh();
       }),
       vscode.workspace.onDidSaveTextDocument((document) => {
         if (document.languageId === RELEASE_LANGUAGE_ID) this.scheduleRefresh();
@@ -55,15 +55,22 @@ export class PlanPreviews implements vscode.TextDocumentContentProvider, vscode.
   }
 
   static uriFor(root: string, environment: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/Deployment plan ${environment}.md`, query: new URLSearchParams({ root, environment }).toString() });
+    return vscode.Uri.from({
+      scheme: PLAN_SCHEME,
+      path: `/Deployment plan ${environment}.md`,
+      query: new URLSearchParams({ root, environment }).toString(),
+    });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const query = new URLSearchParams(uri.query);
-    const params: DeploymentPlanParams = { root: query.get('root') ?? undefined, environment: query.get('environment') ?? undefined };
+    const params: DeploymentPlanParams = {
+      root: query.get('root') ?? undefined,
+      environment: query.get('environment') ?? undefined,
+    };
     let result: DeploymentPlanResult;
     try {
-      result = await this.client.sendRequest<DeploymentPlanResult>(DeploymentPlanRequest, params);
+      result = await this.client.sendRequest(DeploymentPlanRequest, params);
     } catch (error) {
       result = { ok: false, message: error instanceof Error ? error.message : String(error) };
     }
@@ -81,7 +88,9 @@ export class PlanPreviews implements vscode.TextDocumentContentProvider, vscode.
 
   /** Plan documents VS Code has open (a preview keeps its source open). */
   private openPlans(): vscode.Uri[] {
-    return vscode.workspace.textDocuments.filter((document) => document.uri.scheme === PLAN_SCHEME).map((document) => document.uri);
+    return vscode.workspace.textDocuments
+      .filter((document) => document.uri.scheme === PLAN_SCHEME)
+      .map((document) => document.uri);
   }
 
   private scheduleRefresh(): void {
@@ -97,43 +106,64 @@ export class PlanPreviews implements vscode.TextDocumentContentProvider, vscode.
   async show(raw?: unknown): Promise<ShowPlanResult | undefined> {
     const given = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
     const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-    const args: ShowPlanArgs = { root: text(given.root), environment: text(given.environment), source: given.source === true };
+    const args: ShowPlanArgs = {
+      root: text(given.root),
+      environment: text(given.environment),
+      source: given.source === true,
+    };
     const target = await this.pick(args);
     if (!target) return undefined;
     const uri = PlanPreviews.uriFor(target.root, target.environment);
     // Re-opening an open plan shows fresh data.
     this.changed.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
-    if (args.source) await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    if (args.source)
+      await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     else await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
-    const result = this.lastResult(uri) ?? (await this.client.sendRequest<DeploymentPlanResult>(DeploymentPlanRequest, { root: target.root, environment: target.environment }));
-    if (!result.ok) void vscode.window.showWarningMessage(`Kayron: no deployment plan for ${target.environment}: ${result.message}`);
+    const result =
+      this.lastResult(uri) ??
+      (await this.client.sendRequest(DeploymentPlanRequest, { root: target.root, environment: target.environment }));
+    if (!result.ok)
+      void vscode.window.showWarningMessage(`Kayron: no deployment plan for ${target.environment}: ${result.message}`);
     return { uri: uri.toString(), result };
   }
 
   private async pick(args: ShowPlanArgs): Promise<{ root: string; environment: string } | undefined> {
     if (args.root && args.environment) return { root: args.root, environment: args.environment };
-    const environments = await this.client.sendRequest<EnvironmentsResult>(EnvironmentsRequest, {});
-    const roots = environments.roots.filter((root) => root.state === 'ok' && root.matrix && (!args.root || root.root === args.root));
+    const environments = await this.client.sendRequest(EnvironmentsRequest, {});
+    const roots = environments.roots.filter(
+      (root) => root.state === 'ok' && root.matrix && (!args.root || root.root === args.root),
+    );
     if (roots.length === 0) {
-      void vscode.window.showInformationMessage('Kayron: no releases repository with readable environments in this workspace.');
+      void vscode.window.showInformationMessage(
+        'Kayron: no releases repository with readable environments in this workspace.',
+      );
       return undefined;
     }
     let root = roots[0]!;
     if (roots.length > 1) {
       const picked = await vscode.window.showQuickPick(
-        roots.map((candidate) => ({ label: vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(candidate.root))?.name ?? candidate.root, root: candidate })),
+        roots.map((candidate) => ({
+          label: vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(candidate.root))?.name ?? candidate.root,
+          root: candidate,
+        })),
         { placeHolder: 'Releases repository' },
       );
       if (!picked) return undefined;
       root = picked.root;
     }
     if (args.environment) return { root: root.root, environment: args.environment };
-    const names = (root.matrix?.environments ?? []).filter((environment) => !environment.workingTree).map((environment) => environment.name);
+    const names = (root.matrix?.environments ?? [])
+      .filter((environment) => !environment.workingTree)
+      .map((environment) => environment.name);
     // Staging first: the default, where a pull request of the releases repository lands.
     const ordered = [...names.filter((name) => name === 'staging'), ...names.filter((name) => name !== 'staging')];
     const picked = await vscode.window.showQuickPick(
-      ordered.map((name) => ({ label: name, description: name === 'staging' ? 'default' : undefined, detail: `What Kayron does in ${name} when the working tree lands` })),
+      ordered.map((name) => ({
+        label: name,
+        description: name === 'staging' ? 'default' : undefined,
+        detail: `What Kayron does in ${name} when the working tree lands`,
+      })),
       { placeHolder: 'Deployment plan for which environment? (the working tree against what it runs now)' },
     );
     return picked ? { root: root.root, environment: picked.label } : undefined;

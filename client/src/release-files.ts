@@ -13,12 +13,17 @@ export class ReleaseFiles implements vscode.Disposable {
   roots: ReleaseRootsParams['roots'] = [];
 
   constructor() {
-    this.disposables.push(vscode.workspace.onDidOpenTextDocument((document) => void this.adopt(document)), this.changed);
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((document) => void this.adopt(document)),
+      this.changed,
+    );
   }
 
   update(params: ReleaseRootsParams): void {
     this.roots = params.roots;
-    this.releaseFiles = new Set(params.roots.flatMap((root) => root.releaseFiles.map((uri) => vscode.Uri.parse(uri).toString())));
+    this.releaseFiles = new Set(
+      params.roots.flatMap((root) => root.releaseFiles.map((uri) => vscode.Uri.parse(uri).toString())),
+    );
     void vscode.commands.executeCommand('setContext', 'kayron.isReleasesRepo', params.roots.length > 0);
     for (const document of vscode.workspace.textDocuments) void this.adopt(document);
     this.changed.fire();

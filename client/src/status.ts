@@ -19,8 +19,14 @@ export class KayronStatus implements vscode.Disposable {
     if (failing?.file) {
       const target = vscode.Uri.joinPath(vscode.Uri.parse(failing.root), failing.file);
       this.item.text = '$(error) Kayron lint fails';
-      this.item.tooltip = new vscode.MarkdownString(`\`kayron lint\` would fail at **${failing.file}:${(failing.line ?? 0) + 1}**\n\n${failing.code}: ${failing.message ?? ''}`);
-      this.item.command = { title: 'Show the problem', command: 'vscode.open', arguments: [target, { selection: new vscode.Range(failing.line ?? 0, 0, failing.line ?? 0, 0) }] };
+      this.item.tooltip = new vscode.MarkdownString(
+        `\`kayron lint\` would fail at **${failing.file}:${(failing.line ?? 0) + 1}**\n\n${failing.code}: ${failing.message ?? ''}`,
+      );
+      this.item.command = {
+        title: 'Show the problem',
+        command: 'vscode.open',
+        arguments: [target, { selection: new vscode.Range(failing.line ?? 0, 0, failing.line ?? 0, 0) }],
+      };
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else if (unknown?.unchecked?.[0]) {
       const first = unknown.unchecked[0];

@@ -53,24 +53,38 @@ const USAGE = `usage:
   kayron-releases --version
   kayron-releases COMMAND --help`;
 
-
 class UsageError extends Error {}
 
 /** parseArgs with `--help`/`-h` always known; bad arguments become a UsageError with parseArgs' own message. */
-function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals: boolean) {
+function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  allowPositionals: boolean,
+) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 
 async function lint(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, format: { type: 'string' } }, true);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { json: { type: 'boolean' }, format: { type: 'string' } },
+    true,
+  );
   if (values.help) return help('lint');
   const format = values.json ? 'json' : (values.format ?? 'text');
-  if (values.json && values.format !== undefined && values.format !== 'json') throw new UsageError('--json contradicts --format');
-  if (!['text', 'json', 'github'].includes(format)) throw new UsageError(`unknown format ${format} (text, json or github)`);
+  if (values.json && values.format !== undefined && values.format !== 'json')
+    throw new UsageError('--json contradicts --format');
+  if (!['text', 'json', 'github'].includes(format))
+    throw new UsageError(`unknown format ${format} (text, json or github)`);
   if (positionals.length > 1) throw new UsageError('only one ROOT may be given');
   const root = path.resolve(positionals[0] ?? '.');
   try {
@@ -84,12 +98,18 @@ async function lint(args: string[]): Promise<number> {
   try {
     result = await lintTree(root);
   } catch (error) {
-    process.stderr.write(`kayron-releases: cannot read ${root}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `kayron-releases: cannot read ${root}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 2;
   }
   const diagnostics = lintDiagnostics(result);
   const kayronVerdict = kayronVerdictKind(result);
-  const unchecked = result.unchecked.map((file) => ({ file: file.relativePath, code: file.problem.code, reason: file.problem.message }));
+  const unchecked = result.unchecked.map((file) => ({
+    file: file.relativePath,
+    code: file.problem.code,
+    reason: file.problem.message,
+  }));
   const counts: LintCounts = {
     files: result.files.length - unchecked.length,
     errors: diagnostics.filter((d) => d.severity === 'error').length,
@@ -98,19 +118,28 @@ async function lint(args: string[]): Promise<number> {
     unchecked: unchecked.map((file) => file.file),
   };
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ root, kayronVerdict, ...(unchecked.length > 0 ? { unchecked } : {}), files: result.files.map((file) => file.relativePath), diagnostics }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ root, kayronVerdict, ...(unchecked.length > 0 ? { unchecked } : {}), files: result.files.map((file) => file.relativePath), diagnostics }, null, 2)}\n`,
+    );
   } else if (format === 'github') {
     // GitHub attaches an annotation to `file=` relative to the checkout, which ROOT need not be.
     const base = process.env['GITHUB_WORKSPACE'] || process.cwd();
-    const fromBase = (relativePath: string) => path.relative(base, path.join(root, relativePath)).split(path.sep).join('/');
+    const fromBase = (relativePath: string) =>
+      path.relative(base, path.join(root, relativePath)).split(path.sep).join('/');
     for (const d of diagnostics) process.stdout.write(annotation(d, fromBase(d.file)));
     process.stdout.write(summary(counts));
     const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
-    if (summaryFile) appendFileSync(summaryFile, jobSummary(path.relative(base, root).split(path.sep).join('/') || '.', diagnostics, counts, fromBase));
+    if (summaryFile)
+      appendFileSync(
+        summaryFile,
+        jobSummary(path.relative(base, root).split(path.sep).join('/') || '.', diagnostics, counts, fromBase),
+      );
   } else {
     for (const d of diagnostics) {
       const marker = d.kayron ? ' [kayron lint]' : '';
-      process.stdout.write(`${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}${marker}\n`);
+      process.stdout.write(
+        `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}${marker}\n`,
+      );
     }
     process.stdout.write(summary(counts));
   }
@@ -139,8 +168,16 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 function summary(counts: LintCounts): string {
   const { unchecked } = counts;
-  const notChecked = unchecked.length === 1 ? `${unchecked[0] ?? ''} was not checked` : `${unchecked.length} files were not checked (${unchecked.slice(0, 3).join(', ')}${unchecked.length > 3 ? ', …' : ''})`;
-  const verdict = counts.verdict === 'fail' ? 'kayron lint would fail' : counts.verdict === 'pass' ? 'kayron lint would pass' : `kayron lint verdict unknown: ${notChecked}`;
+  const notChecked =
+    unchecked.length === 1
+      ? `${unchecked[0] ?? ''} was not checked`
+      : `${unchecked.length} files were not checked (${unchecked.slice(0, 3).join(', ')}${unchecked.length > 3 ? ', …' : ''})`;
+  const verdict =
+    counts.verdict === 'fail'
+      ? 'kayron lint would fail'
+      : counts.verdict === 'pass'
+        ? 'kayron lint would pass'
+        : `kayron lint verdict unknown: ${notChecked}`;
   return `${plural(counts.files, 'file')} checked: ${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}; ${verdict}\n`;
 }
 
@@ -148,7 +185,12 @@ function summary(counts: LintCounts): string {
 const SUMMARY_ROWS = 200;
 
 /** The Markdown job summary: the verdict first, then one table row per problem. */
-function jobSummary(rootShown: string, diagnostics: JsonDiagnostic[], counts: LintCounts, fromBase: (relativePath: string) => string): string {
+function jobSummary(
+  rootShown: string,
+  diagnostics: JsonDiagnostic[],
+  counts: LintCounts,
+  fromBase: (relativePath: string) => string,
+): string {
   const cell = (value: string) => value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const headline =
     counts.verdict === 'fail'
@@ -163,9 +205,15 @@ function jobSummary(rootShown: string, diagnostics: JsonDiagnostic[], counts: Li
     lines.push('| Severity | File | Line | Code | Message |', '| --- | --- | ---: | --- | --- |');
     for (const d of diagnostics.slice(0, SUMMARY_ROWS)) {
       const marker = d.kayron ? ' **(what `kayron lint` prints)**' : '';
-      lines.push(`| ${d.severity} | \`${cell(fromBase(d.file))}\` | ${d.range.start.line + 1} | \`${d.code}\` | ${cell(d.message)}${marker} |`);
+      lines.push(
+        `| ${d.severity} | \`${cell(fromBase(d.file))}\` | ${d.range.start.line + 1} | \`${d.code}\` | ${cell(d.message)}${marker} |`,
+      );
     }
-    if (diagnostics.length > SUMMARY_ROWS) lines.push('', `…and ${diagnostics.length - SUMMARY_ROWS} more (see the annotations or run \`kayron-releases lint\`).`);
+    if (diagnostics.length > SUMMARY_ROWS)
+      lines.push(
+        '',
+        `…and ${diagnostics.length - SUMMARY_ROWS} more (see the annotations or run \`kayron-releases lint\`).`,
+      );
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
@@ -188,11 +236,17 @@ async function dispatch(command: string | undefined, rest: string[]): Promise<nu
       return lint(rest);
     case 'status': {
       const { runStatusCommand } = await import('./environments/status-command');
-      return runStatusCommand(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+      return runStatusCommand(rest, {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+      });
     }
     case 'plan': {
       const { runPlanCommand } = await import('./plan/plan-command');
-      return runPlanCommand(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+      return runPlanCommand(rest, {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+      });
     }
     case 'schema': {
       const { values } = parseCommandArgs(rest, {}, false);
@@ -205,7 +259,7 @@ async function dispatch(command: string | undefined, rest: string[]): Promise<nu
       if (values.help) return help('server');
       // vscode-languageserver reads the transport from process.argv: `--stdio` is the only one offered here.
       if (!values.stdio) throw new UsageError('server needs --stdio');
-      const { startStdioServer } = await import('./main');
+      const { startStdioServer } = await import('./lsp/main');
       startStdioServer();
       return -1;
     }
@@ -232,7 +286,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`kayron-releases: ${error.message}\n`);
-    process.stderr.write(command && command in COMMAND_HELP ? COMMAND_HELP[command]?.split('\n')[0] + '\n' : `${USAGE}\n`);
+    process.stderr.write(
+      command && command in COMMAND_HELP ? COMMAND_HELP[command]?.split('\n')[0] + '\n' : `${USAGE}\n`,
+    );
     return 2;
   }
 }

@@ -20,11 +20,14 @@ export const EXTENSION_CODES = [
   'unreadable-file',
   'too-many-problems',
 ] as const;
+export type ExtensionCode = (typeof EXTENSION_CODES)[number];
 
 /** Online checks: only from data GitHub really returned (never from a failed or missing answer). */
 export const GITHUB_CODES = ['release-unknown', 'release-outdated', 'branch-unknown', 'github-repo-unknown'] as const;
+export type GithubCode = (typeof GITHUB_CODES)[number];
 
 export const DIAGNOSTIC_CODES = [...KAYRON_CHECK_CODES, ...EXTENSION_CODES, ...GITHUB_CODES] as const;
+/** The type of `Problem.code`: a code missing from these lists (and so from the README table) does not compile. */
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
 /**

@@ -88,5 +88,7 @@ export function markdownToPlainLines(markdown: string, maxLines = 12): string[] 
   }
   while (lines[0] === '') lines.shift();
   while (lines.at(-1) === '') lines.pop();
-  return lines.length > maxLines ? [...lines.slice(0, maxLines - 1), `… (${lines.length - maxLines + 1} more lines in the preview)`] : lines;
+  return lines.length > maxLines
+    ? [...lines.slice(0, maxLines - 1), `… (${lines.length - maxLines + 1} more lines in the preview)`]
+    : lines;
 }

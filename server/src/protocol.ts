@@ -1,7 +1,20 @@
 /**
- * The only module the client imports from the server: custom LSP message names and payloads.
- * Names follow `kayron/<verbNoun>`.
+ * The only module the client imports from the server: custom LSP messages and payloads. Each message is a typed
+ * constant (`RequestType<Params, Result, void>`, `NotificationType<Params>`, as vscode-eslint declares its own), so the
+ * server's handlers and the client's `sendRequest`/`onNotification` agree on the payload types without restating
+ * them. Method names follow `kayron/<verbNoun>`. The types come from vscode-languageserver-protocol, which both
+ * vscode-languageserver and vscode-languageclient build on (it pulls no server code into the client).
  */
+import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { BranchChoice, VersionChoice } from './features/complete';
+import type {
+  PromotionCandidates,
+  PromotionCandidatesParams,
+  PromotionExecuteParams,
+  PromotionExecuteResult,
+  PromotionPlanParams,
+  PromotionPlanResult,
+} from './promotion/types';
 
 /** One workspace folder that the server treats as a releases repository. */
 export interface ReleaseRoot {
@@ -18,14 +31,21 @@ export interface ReleaseRootsParams {
 }
 
 /** Server → client: the releases roots and their release files changed (sent after start-up and on file events). */
-export const ReleaseRootsNotification = 'kayron/releaseRoots';
+export const ReleaseRootsNotification = new NotificationType<ReleaseRootsParams>('kayron/releaseRoots');
 
 export interface KayronVerdictParams {
   /**
    * Per root: the problem `kayron lint` would print (`file` set: it would fail); else, with `unchecked`, the verdict is
    * unknown because those release files were not checked (too large, not a regular file, unreadable); else it would pass.
    */
-  verdicts: { root: string; file?: string; code?: string; message?: string; line?: number; unchecked?: UncheckedFile[] }[];
+  verdicts: {
+    root: string;
+    file?: string;
+    code?: string;
+    message?: string;
+    line?: number;
+    unchecked?: UncheckedFile[];
+  }[];
 }
 
 /** A release file Kayron loads that the extension did not check, and why (the problem shown on it). */
@@ -36,7 +56,7 @@ export interface UncheckedFile {
 }
 
 /** Server → client: what `kayron lint` would say for each root (drives the status bar). */
-export const KayronVerdictNotification = 'kayron/verdict';
+export const KayronVerdictNotification = new NotificationType<KayronVerdictParams>('kayron/verdict');
 
 /** The language id release files get. */
 export const RELEASE_LANGUAGE_ID = 'kayron-release';
@@ -56,8 +76,6 @@ export interface InitializationOptions {
   githubEnabled?: boolean;
 }
 
-/** Server → client: GitHub state for the status bar (never contains a token). */
-export const GitHubStateNotification = 'kayron/githubState';
 export interface GitHubStateParams {
   signedIn: boolean;
   tokenRejected: boolean;
@@ -77,9 +95,11 @@ export interface GitHubStateParams {
   /** Entries whose GitHub checks could not be made (offline, rate limit, …). */
   unverified: number;
 }
+/** Server → client: GitHub state for the status bar (never contains a token). */
+export const GitHubStateNotification = new NotificationType<GitHubStateParams>('kayron/githubState');
 
 /** Client → server: revalidate all GitHub data now. */
-export const RefreshGitHubRequest = 'kayron/refreshGitHub';
+export const RefreshGitHubRequest = new RequestType0<void, void>('kayron/refreshGitHub');
 
 /** One release entry, for the palette commands' service pickers. */
 export interface ReleaseEntry {
@@ -92,11 +112,15 @@ export interface ReleaseEntry {
   /** docker name, or github for the infrastructure entry. */
   name: string;
   github: string;
-  strategy: 'release' | 'branch' | 'suspend' | 'none';
+  /** What the entry deploys (server/src/kayron/entry-model.ts); `conflict` when it names more than one strategy. */
+  strategy: 'release' | 'branch' | 'suspend' | 'none' | 'conflict';
+  /** The tag for `release`, the branch for `branch`, `''` otherwise. */
   value: string;
+  /** In the matrix's words: `v0.5.3`, `branch x`, `suspended`, `conflict (branch, release)`, `… +preview`. */
+  label: string;
 }
 /** Client → server: every release entry of every releases root. */
-export const ReleaseEntriesRequest = 'kayron/releaseEntries';
+export const ReleaseEntriesRequest = new RequestType0<ReleaseEntry[], void>('kayron/releaseEntries');
 
 export interface EntryVersionsParams {
   uri: string;
@@ -109,14 +133,18 @@ export { relativeTime } from './relative-time';
 export { markdownToPlainLines, notesSummary } from './notes-text';
 
 /** Client → server: the service's pinnable tags, newest first, with notes (null when GitHub data is unavailable). */
-export const EntryVersionsRequest = 'kayron/entryVersions';
+export const EntryVersionsRequest = new RequestType<EntryVersionsParams, VersionChoice[] | null, void>(
+  'kayron/entryVersions',
+);
 
 export interface EntryBranchesParams {
   uri: string;
   github: string;
 }
 /** Client → server: the service repo's branches, open pull requests first (null when GitHub data is unavailable). */
-export const EntryBranchesRequest = 'kayron/entryBranches';
+export const EntryBranchesRequest = new RequestType<EntryBranchesParams, BranchChoice[] | null, void>(
+  'kayron/entryBranches',
+);
 
 export interface EntryEditParams {
   uri: string;
@@ -124,7 +152,7 @@ export interface EntryEditParams {
   action: { kind: 'release'; tag: string } | { kind: 'branch'; name: string } | { kind: 'switchBack' };
 }
 /** Client → server: the minimal WorkspaceEdit for pinning a tag, switching to a branch, or switching back (null if not applicable). */
-export const EntryEditRequest = 'kayron/entryEdit';
+export const EntryEditRequest = new RequestType<EntryEditParams, WorkspaceEdit | null, void>('kayron/entryEdit');
 
 // Environments: what runs where (kayron-spec §4). The matrix types are the server's own, re-exported as types only.
 export type { DriftMarker, MatrixCell, MatrixEnvironment, MatrixRow, StatusMatrix } from './environments/matrix';
@@ -171,7 +199,7 @@ export interface EnvironmentsResult {
 }
 
 /** Client → server: the services × environments matrix of every releases root. */
-export const EnvironmentsRequest = 'kayron/environments';
+export const EnvironmentsRequest = new RequestType<EnvironmentsParams, EnvironmentsResult, void>('kayron/environments');
 
 export interface EnvironmentsChangedParams {
   /** Folder URIs of the roots whose environments changed, appeared or went away. */
@@ -179,7 +207,9 @@ export interface EnvironmentsChangedParams {
 }
 
 /** Server → client: environments changed (a save, an edit, a commit, a fetch, a settings change); ask again. */
-export const EnvironmentsChangedNotification = 'kayron/environmentsChanged';
+export const EnvironmentsChangedNotification = new NotificationType<EnvironmentsChangedParams>(
+  'kayron/environmentsChanged',
+);
 
 export interface ReadFileAtRefParams {
   /** Folder URI of the releases root. */
@@ -194,7 +224,9 @@ export interface ReadFileAtRefParams {
 export type ReadFileAtRefResult = { text: string; commit: string } | null;
 
 /** Client → server: a file's text at a ref, read with git (no checkout), for read-only `kayron-ref` documents. */
-export const ReadFileAtRefRequest = 'kayron/readFileAtRef';
+export const ReadFileAtRefRequest = new RequestType<ReadFileAtRefParams, ReadFileAtRefResult, void>(
+  'kayron/readFileAtRef',
+);
 
 export interface FetchParams {
   /** Folder URI of the releases root. */
@@ -208,7 +240,7 @@ export interface FetchResult {
 }
 
 /** Client → server: `git fetch --prune --tags origin` in the root's repository, then recompute its environments. */
-export const FetchRequest = 'kayron/fetch';
+export const FetchRequest = new RequestType<FetchParams, FetchResult, void>('kayron/fetch');
 
 /** URI scheme of read-only documents showing a release file at a ref: `kayron-ref:/<path>?<ReadFileAtRefParams>`. */
 export const REF_DOCUMENT_SCHEME = 'kayron-ref';
@@ -232,11 +264,17 @@ export type {
 } from './promotion/types';
 
 /** Client → server: the services of each releases root at staging, testing and production, for the promotion pickers. */
-export const PromotionCandidatesRequest = 'kayron/promotionCandidates';
+export const PromotionCandidatesRequest = new RequestType<PromotionCandidatesParams, PromotionCandidates, void>(
+  'kayron/promotionCandidates',
+);
 /** Client → server: a preview of a promotion (exact file changes, checks, GitHub requests), kept under its `id`. */
-export const PromotionPlanRequest = 'kayron/promotionPlan';
+export const PromotionPlanRequest = new RequestType<PromotionPlanParams, PromotionPlanResult, void>(
+  'kayron/promotionPlan',
+);
 /** Client → server: run a previewed plan the user confirmed (`confirmed: true`); answers with links or why it stopped. */
-export const PromotionExecuteRequest = 'kayron/promotionExecute';
+export const PromotionExecuteRequest = new RequestType<PromotionExecuteParams, PromotionExecuteResult, void>(
+  'kayron/promotionExecute',
+);
 
 // Deployment plan: what Kayron will do in an environment when the working tree (or a ref) lands (server/src/plan).
 export type { DeploymentPlan, ParameterChange, PlanNote, PlanParameter, PlanPreview, PlanProblem } from './plan/types';
@@ -265,7 +303,9 @@ export type DeploymentPlanResult =
   | { ok: false; root?: string; message: string; environments?: string[] };
 
 /** Client → server: the deployment plan of an environment (default staging vs the working tree). */
-export const DeploymentPlanRequest = 'kayron/deploymentPlan';
+export const DeploymentPlanRequest = new RequestType<DeploymentPlanParams, DeploymentPlanResult, void>(
+  'kayron/deploymentPlan',
+);
 
 /** The environment whose plan the CodeLenses above changed entries summarise. */
 export const CODE_LENS_ENVIRONMENT = 'staging';

@@ -11,7 +11,15 @@ import { readFile } from 'node:fs/promises';
 import type { CompletionItem } from 'vscode-languageserver-protocol/node';
 import { startGitHubStandin } from '../github-standin/server';
 import { KAYRON_TAGS_NEWEST_FIRST, SPLITS_OWNER, splitsOrganization } from '../github-standin/splits-seed';
-import { copySampleWorkspace, fileUri, LspClient, makeTempDir, rangeOf, removeTree, startSettled } from '../lsp/lsp-client';
+import {
+  copySampleWorkspace,
+  fileUri,
+  LspClient,
+  makeTempDir,
+  rangeOf,
+  removeTree,
+  startSettled,
+} from '../lsp/lsp-client';
 import { previewDiffSection } from './diff-bench';
 import { measureEnvironmentMatrix } from './environments-bench';
 import { measurePlan, type RequestCount } from './plan-bench';
@@ -21,14 +29,21 @@ const QUICK = process.env.KAYRON_BENCH_QUICK === '1';
 const SERVICE_COUNTS = [5, 50] as const;
 const COMPLETIONS = QUICK ? 50 : 200;
 const MATRIX_RUNS = QUICK ? 3 : 7;
-const TARGETS = { coldRequestsPerRepo: 2, conditionalPerRepoPerTtl: 1, completionP95Ms: 10, matrixMs: 500, planMs: 300 };
+const TARGETS = {
+  coldRequestsPerRepo: 2,
+  conditionalPerRepoPerTtl: 1,
+  completionP95Ms: 10,
+  matrixMs: 500,
+  planMs: 300,
+};
 /** The server answers the first completion from what it has; the cache fills in the background. */
 const WARM_DEADLINE_MS = 20_000;
 /** Signed in, as most users are (the anonymous 60 requests/hour would not change the figures, only risk a limit). */
 const TOKEN = 'ghp_BenchExtrasTokenNeverPrinted0000000001';
 
 const verdict = (pass: boolean): string => (pass ? 'PASS' : 'MISS');
-const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
+const ms = (value: number): string =>
+  Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
 const perRepo = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(2));
 
 function percentile(values: number[], q: number): number {
@@ -51,12 +66,30 @@ async function githubRequestsSection(): Promise<string[]> {
     const figures = await measureGitHubRequests({ services, tagsPerRepo: 100 });
     const rows = (flow: string, phases: FlowFigures): void => {
       const row = (phase: string, f: RequestFigures, target: string, pass: boolean): void => {
-        out.push(`| ${services} | ${flow} | ${phase} | ${f.requests} | ${perRepo(f.perRepo)} | ${f.conditional} | ${f.notModified} | ${target} | ${verdict(pass)} |`);
+        out.push(
+          `| ${services} | ${flow} | ${phase} | ${f.requests} | ${perRepo(f.perRepo)} | ${f.conditional} | ${f.notModified} | ${target} | ${verdict(pass)} |`,
+        );
       };
-      row('cold (empty cache)', phases.cold, `≤ ${TARGETS.coldRequestsPerRepo}/repo`, phases.cold.perRepo <= TARGETS.coldRequestsPerRepo);
+      row(
+        'cold (empty cache)',
+        phases.cold,
+        `≤ ${TARGETS.coldRequestsPerRepo}/repo`,
+        phases.cold.perRepo <= TARGETS.coldRequestsPerRepo,
+      );
       const warmConditionalPerRepo = phases.warm.conditional / services;
-      row('warm (within TTL)', phases.warm, `≤ ${TARGETS.conditionalPerRepoPerTtl} conditional/repo`, phases.warm.requests === phases.warm.conditional && warmConditionalPerRepo <= TARGETS.conditionalPerRepoPerTtl);
-      row('warm (after TTL)', phases.afterTtl, `≤ ${TARGETS.conditionalPerRepoPerTtl} conditional/repo`, phases.afterTtl.requests === phases.afterTtl.conditional && phases.afterTtl.perRepo <= TARGETS.conditionalPerRepoPerTtl);
+      row(
+        'warm (within TTL)',
+        phases.warm,
+        `≤ ${TARGETS.conditionalPerRepoPerTtl} conditional/repo`,
+        phases.warm.requests === phases.warm.conditional && warmConditionalPerRepo <= TARGETS.conditionalPerRepoPerTtl,
+      );
+      row(
+        'warm (after TTL)',
+        phases.afterTtl,
+        `≤ ${TARGETS.conditionalPerRepoPerTtl} conditional/repo`,
+        phases.afterTtl.requests === phases.afterTtl.conditional &&
+          phases.afterTtl.perRepo <= TARGETS.conditionalPerRepoPerTtl,
+      );
     };
     rows('open', figures.open);
     rows('completion', figures.completion);
@@ -84,7 +117,8 @@ async function measureCompletionLatency(): Promise<CompletionLatency> {
     });
     const uri = fileUri(path.join(root, 'service/service.yaml'));
     const original = await readFile(path.join(root, 'service/service.yaml'), 'utf8');
-    if (!original.includes('release: "v0.5.3"')) throw new Error('the sample service.yaml no longer pins kayron at v0.5.3');
+    if (!original.includes('release: "v0.5.3"'))
+      throw new Error('the sample service.yaml no longer pins kayron at v0.5.3');
     const text = original.replace('release: "v0.5.3"', 'release: ""');
     await client.open(uri, text);
     const position = rangeOf(text, 'release: "', 1).end;
@@ -95,7 +129,10 @@ async function measureCompletionLatency(): Promise<CompletionLatency> {
     let items = await live.completion(uri, position);
     const deadline = Date.now() + WARM_DEADLINE_MS;
     while (items.filter(isTag).length < KAYRON_TAGS_NEWEST_FIRST.length) {
-      if (Date.now() > deadline) throw new Error(`completion listed ${items.filter(isTag).length} of ${KAYRON_TAGS_NEWEST_FIRST.length} kayron tags after ${WARM_DEADLINE_MS} ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `completion listed ${items.filter(isTag).length} of ${KAYRON_TAGS_NEWEST_FIRST.length} kayron tags after ${WARM_DEADLINE_MS} ms`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 20));
       items = await live.completion(uri, position);
     }
@@ -106,7 +143,8 @@ async function measureCompletionLatency(): Promise<CompletionLatency> {
       const answer = await live.completion(uri, position);
       samples.push(performance.now() - start);
       // A fast empty answer would flatter the figure: every sample must carry the whole tag list.
-      if (answer.filter(isTag).length !== KAYRON_TAGS_NEWEST_FIRST.length) throw new Error(`completion ${i} listed ${answer.filter(isTag).length} kayron tags`);
+      if (answer.filter(isTag).length !== KAYRON_TAGS_NEWEST_FIRST.length)
+        throw new Error(`completion ${i} listed ${answer.filter(isTag).length} kayron tags`);
     }
     return { items: items.length, warmupMs, samples };
   } finally {
@@ -150,7 +188,8 @@ async function environmentsSection(): Promise<string[]> {
 
 async function planSection(): Promise<string[]> {
   const f = await measurePlan({ services: 50, runs: MATRIX_RUNS + 2 });
-  const row = (label: string, count: RequestCount) => `| ${label} | ${count.total} | ${count.repositories} | ${perRepo(count.perRepository)} | ${count.maxPerRepository} | ${count.notModified} |`;
+  const row = (label: string, count: RequestCount) =>
+    `| ${label} | ${count.total} | ${count.repositories} | ${perRepo(count.perRepository)} | ${count.maxPerRepository} | ${count.notModified} |`;
   return [
     `### Deployment plan (${f.services} services on a 1,000-commit clone; staging vs a working tree that changes ${f.changed} of ${f.parameters} parameters)`,
     '',

@@ -6,7 +6,19 @@
  * KAYRON_BENCH_ONLY=stalls runs only the event-loop stall measurements; KAYRON_BENCH_ONLY=special-files only the special-files rows.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, cpSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,8 +46,12 @@ const QUICK = process.env.KAYRON_BENCH_QUICK === '1';
 const ONLY = process.env.KAYRON_BENCH_ONLY;
 const SIZES = [10, 100, 1_000, 10_000] as const;
 /** Documents opened per size (each gets `EDITS` one-character edits); fewer for the slow 10,000-entry opens. */
-const RUNS: Record<number, number> = QUICK ? { 10: 2, 100: 2, 1000: 2, 10000: 1 } : { 10: 7, 100: 7, 1000: 7, 10000: 3 };
-const EDITS: Record<number, number> = QUICK ? { 10: 4, 100: 4, 1000: 4, 10000: 4 } : { 10: 10, 100: 10, 1000: 10, 10000: 10 };
+const RUNS: Record<number, number> = QUICK
+  ? { 10: 2, 100: 2, 1000: 2, 10000: 1 }
+  : { 10: 7, 100: 7, 1000: 7, 10000: 3 };
+const EDITS: Record<number, number> = QUICK
+  ? { 10: 4, 100: 4, 1000: 4, 10000: 4 }
+  : { 10: 10, 100: 10, 1000: 10, 10000: 10 };
 /** Fewer for yaml-language-server at 10,000 entries: one validation there takes seconds. */
 const YLS_EDITS_10000 = QUICK ? 2 : 4;
 const STARTS = QUICK ? 2 : 7;
@@ -59,7 +75,8 @@ function stats(values: number[]): Stats {
   return { n: sorted.length, median: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? NaN };
 }
 
-const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
+const ms = (value: number): string =>
+  Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
 const fmt = (s: Stats): string => `${ms(s.median)} / ${ms(s.p95)}`;
 const epochNow = (): number => performance.timeOrigin + performance.now();
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
@@ -71,7 +88,10 @@ function makeReleasesRoot(): string {
   mkdirSync(path.join(root, 'service'));
   writeFileSync(path.join(root, 'infrastructure', 'infrastructure.yaml'), INFRASTRUCTURE_ENTRY);
   const random = seededRandom(99);
-  writeFileSync(path.join(root, 'service', 'base.yaml'), serviceEntry(1, random, 0, 'base') + serviceEntry(2, random, 0, 'base'));
+  writeFileSync(
+    path.join(root, 'service', 'base.yaml'),
+    serviceEntry(1, random, 0, 'base') + serviceEntry(2, random, 0, 'base'),
+  );
   return root;
 }
 
@@ -103,13 +123,21 @@ async function startServer(kind: ServerKind, root: string, options: { probe?: bo
   const rootUri = pathToFileURL(root).toString();
   const started = performance.now();
   if (kind === 'kayron') {
-    const driver = LspDriver.spawn(process.execPath, [...(process.env.KAYRON_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(options.probe ? ['--require', STALL_PROBE] : []), SERVER, '--stdio']);
+    const driver = LspDriver.spawn(process.execPath, [
+      ...(process.env.KAYRON_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ...(options.probe ? ['--require', STALL_PROBE] : []),
+      SERVER,
+      '--stdio',
+    ]);
     const roots = driver.next('kayron/releaseRoots');
     await driver.request('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-      capabilities: { textDocument: { publishDiagnostics: {}, hover: { contentFormat: ['markdown'] } }, workspace: { workspaceFolders: true } },
+      capabilities: {
+        textDocument: { publishDiagnostics: {}, hover: { contentFormat: ['markdown'] } },
+        workspace: { workspaceFolders: true },
+      },
     });
     const initializeMs = performance.now() - started;
     await driver.notify('initialized', {});
@@ -131,7 +159,10 @@ async function startServer(kind: ServerKind, root: string, options: { probe?: bo
     processId: process.pid,
     rootUri,
     workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-    capabilities: { textDocument: { publishDiagnostics: {} }, workspace: { workspaceFolders: true, configuration: true } },
+    capabilities: {
+      textDocument: { publishDiagnostics: {} },
+      workspace: { workspaceFolders: true, configuration: true },
+    },
   });
   const initializeMs = performance.now() - started;
   await driver.notify('initialized', {});
@@ -147,11 +178,16 @@ async function checkSchemaApplied(server: ServerHandle, root: string): Promise<v
   for (let attempt = 0; ; attempt++) {
     const uri = pathToFileURL(path.join(root, 'service', `schema-check-${attempt}.yaml`)).toString();
     const published = server.driver.nextDiagnostics(uri);
-    await server.driver.open(uri, server.languageId, '- docker: "a"\n  doker: "b"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n');
+    await server.driver.open(
+      uri,
+      server.languageId,
+      '- docker: "a"\n  doker: "b"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n',
+    );
     const { params } = await published;
     await closeDocument(server, uri);
     if (params.diagnostics.some((diagnostic) => /doker/.test(diagnostic.message))) return;
-    if (Date.now() > deadline) throw new Error(`yaml-language-server never applied the schema: ${JSON.stringify(params.diagnostics)}`);
+    if (Date.now() > deadline)
+      throw new Error(`yaml-language-server never applied the schema: ${JSON.stringify(params.diagnostics)}`);
   }
 }
 
@@ -171,7 +207,14 @@ interface LatencyResult {
 }
 
 /** Opens `runs` fresh documents of `size` entries and flips one character `edits` times in each. */
-async function measureLatency(server: ServerHandle, root: string, size: number, runs: number, edits: number, document = benchDocument): Promise<LatencyResult> {
+async function measureLatency(
+  server: ServerHandle,
+  root: string,
+  size: number,
+  runs: number,
+  edits: number,
+  document = benchDocument,
+): Promise<LatencyResult> {
   const result: LatencyResult = { open: [], edit: [], codeAction: [] };
   for (let run = 0; run < runs; run++) {
     const uri = pathToFileURL(path.join(root, 'service', `bench-${server.kind}-${size}-${run}.yaml`)).toString();
@@ -197,7 +240,11 @@ async function measureLatency(server: ServerHandle, root: string, size: number, 
     }
     if (server.kind === 'kayron') {
       const asked = performance.now();
-      await server.driver.request('textDocument/codeAction', { textDocument: { uri }, range: { start: target, end: target }, context: { diagnostics: [] } });
+      await server.driver.request('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: target, end: target },
+        context: { diagnostics: [] },
+      });
       result.codeAction.push(performance.now() - asked);
     }
     await closeDocument(server, uri);
@@ -251,7 +298,12 @@ async function stallsBetween(server: ServerHandle, windowStart: number, windowEn
 }
 
 /** Sends hovers back to back until `until` settles; resolves to the longest round trip. */
-async function hoverWhile(server: ServerHandle, uri: string, position: { line: number; character: number }, until: Promise<unknown>): Promise<number> {
+async function hoverWhile(
+  server: ServerHandle,
+  uri: string,
+  position: { line: number; character: number },
+  until: Promise<unknown>,
+): Promise<number> {
   let done = false;
   void until.finally(() => (done = true));
   let longest = 0;
@@ -271,9 +323,21 @@ function record(into: Omit<StallResult, 'open'>, window: StallWindow, hover: num
   into.edit.push(elapsed);
 }
 
-async function measureStalls(root: string, size: number, edits: number, edit: EditAt, document = benchDocument): Promise<StallResult> {
+async function measureStalls(
+  root: string,
+  size: number,
+  edits: number,
+  edit: EditAt,
+  document = benchDocument,
+): Promise<StallResult> {
   const server = await startServer('kayron', root, { probe: true });
-  const empty = (): Omit<StallResult, 'open'> => ({ stalls: [], stallCpu: [], gcPauses: [], hoverRoundTrips: [], edit: [] });
+  const empty = (): Omit<StallResult, 'open'> => ({
+    stalls: [],
+    stallCpu: [],
+    gcPauses: [],
+    hoverRoundTrips: [],
+    edit: [],
+  });
   const result: StallResult = { ...empty(), open: empty() };
   try {
     const uri = pathToFileURL(path.join(root, 'service', `stall-${size}.yaml`)).toString();
@@ -311,18 +375,26 @@ async function measureStalls(root: string, size: number, edits: number, edit: Ed
 }
 
 /** The stall table; `flip`, `insert` and `syntax` each also carry the opens of their servers. */
-function stallReport(out: (line?: string) => void, { stallFlip: flip, stallInsert: insert, stallSyntax: syntax, stallHeavy: heavy }: Stalls): number {
+function stallReport(
+  out: (line?: string) => void,
+  { stallFlip: flip, stallInsert: insert, stallSyntax: syntax, stallHeavy: heavy }: Stalls,
+): number {
   out('### Server blocked while a 10,000-entry file is opened and edited (ms)');
   out();
-  out('| action | action → diagnostics (median / p95) | longest event-loop stall (median / max) | server CPU time during it (all threads) | longest GC pause (max) | longest hover round trip meanwhile (max) |');
+  out(
+    '| action | action → diagnostics (median / p95) | longest event-loop stall (median / max) | server CPU time during it (all threads) | longest GC pause (max) | longest hover round trip meanwhile (max) |',
+  );
   out('|---|---:|---:|---:|---:|---:|');
   const row = (label: string, result: Omit<StallResult, 'open'>) => {
     const worst = result.stalls.indexOf(stats(result.stalls).max);
-    out(`| ${label} | ${fmt(stats(result.edit))} | ${ms(stats(result.stalls).median)} / ${ms(stats(result.stalls).max)} | ${ms(result.stallCpu[worst] ?? NaN)} | ${ms(stats(result.gcPauses).max)} | ${ms(stats(result.hoverRoundTrips).max)} |`);
+    out(
+      `| ${label} | ${fmt(stats(result.edit))} | ${ms(stats(result.stalls).median)} / ${ms(stats(result.stalls).max)} | ${ms(result.stallCpu[worst] ?? NaN)} | ${ms(stats(result.gcPauses).max)} | ${ms(stats(result.hoverRoundTrips).max)} |`,
+    );
   };
   const opens: Omit<StallResult, 'open'> = { stalls: [], stallCpu: [], gcPauses: [], hoverRoundTrips: [], edit: [] };
   for (const result of [flip, insert, syntax]) {
-    for (const key of ['stalls', 'stallCpu', 'gcPauses', 'hoverRoundTrips', 'edit'] as const) opens[key].push(...result.open[key]);
+    for (const key of ['stalls', 'stallCpu', 'gcPauses', 'hoverRoundTrips', 'edit'] as const)
+      opens[key].push(...result.open[key]);
   }
   row('open the file (first analysis, in slices of ~8 ms of the event loop)', opens);
   row('flip one character of a tag', flip);
@@ -331,12 +403,24 @@ function stallReport(out: (line?: string) => void, { stallFlip: flip, stallInser
   row('every entry with a problem (12,541 problems, the first 1,000 sent): open', heavy.open);
   row('every entry with a problem: flip one character of a tag', heavy);
   out();
-  out('Stalls come from a 1 ms timer preloaded into the server (test/bench/stall-probe.js), with the CPU time the server process used');
-  out('meanwhile (below the stall when other processes held the CPUs, above it when GC threads worked alongside) and GC pauses');
-  out('from a `gc` performance observer; hovers are sent back to back while the action is processed (a hover waits for the');
-  out("file's analysis to match the editor's text, so during a worker-thread analysis it answers when that analysis lands).");
-  out('The last two rows are a stress case beside the target, which is about the same generated file as every other row');
-  out('(2% of entries with a problem): here every entry has one, so every edit re-checks and re-sorts ~12,500 problems;');
+  out(
+    'Stalls come from a 1 ms timer preloaded into the server (test/bench/stall-probe.js), with the CPU time the server process used',
+  );
+  out(
+    'meanwhile (below the stall when other processes held the CPUs, above it when GC threads worked alongside) and GC pauses',
+  );
+  out(
+    'from a `gc` performance observer; hovers are sent back to back while the action is processed (a hover waits for the',
+  );
+  out(
+    "file's analysis to match the editor's text, so during a worker-thread analysis it answers when that analysis lands).",
+  );
+  out(
+    'The last two rows are a stress case beside the target, which is about the same generated file as every other row',
+  );
+  out(
+    '(2% of entries with a problem): here every entry has one, so every edit re-checks and re-sorts ~12,500 problems;',
+  );
   out('the editor gets the first 1,000 of them (VS Code keeps no more per file).');
   out();
   return Math.max(...[opens, flip, insert, syntax].map((result) => stats(result.stalls).max));
@@ -350,7 +434,10 @@ function makeLintTree(files: number): string {
   for (let index = 1; index < files; index++) {
     const team = path.join(root, 'service', `team-${String(index % 40).padStart(2, '0')}`);
     if (!existsSync(team)) mkdirSync(team, { recursive: true });
-    writeFileSync(path.join(team, `app-${index}.yaml`), generateReleaseFile(5, { problemRate: PROBLEM_RATE, seed: index, namePrefix: `f${index}` }));
+    writeFileSync(
+      path.join(team, `app-${index}.yaml`),
+      generateReleaseFile(5, { problemRate: PROBLEM_RATE, seed: index, namePrefix: `f${index}` }),
+    );
   }
   return root;
 }
@@ -362,7 +449,11 @@ function runCli(root: string): Promise<number> {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 || code === 1 ? resolve(performance.now() - started) : reject(new Error(`lint exited with ${code}: ${stderr}`))));
+    child.on('exit', (code) =>
+      code === 0 || code === 1
+        ? resolve(performance.now() - started)
+        : reject(new Error(`lint exited with ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -372,7 +463,8 @@ function runCli(root: string): Promise<number> {
  */
 function makeSpecialFilesTree(): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'kayron-bench-special-'));
-  for (const folder of ['infrastructure', 'service']) cpSync(path.join(REPO, folder), path.join(root, folder), { recursive: true });
+  for (const folder of ['infrastructure', 'service'])
+    cpSync(path.join(REPO, folder), path.join(root, folder), { recursive: true });
   execFileSync('mkfifo', [path.join(root, 'service', 'pipe.yaml')]);
   symlinkSync('/dev/zero', path.join(root, 'service', 'zero.yaml'));
   const huge = path.join(root, 'huge.bin');
@@ -386,10 +478,15 @@ function makeSpecialFilesTree(): string {
 /** `lint` of a tree: wall time and the CLI's peak resident memory (reported by a preloaded exit hook). */
 function runCliWithPeakMemory(root: string): Promise<{ ms: number; peakMiB: number }> {
   const hook = path.join(os.tmpdir(), 'kayron-bench-maxrss.cjs');
-  writeFileSync(hook, "process.on('exit', () => process.stderr.write(`\\nmaxrss=${process.resourceUsage().maxRSS}\\n`));\n");
+  writeFileSync(
+    hook,
+    "process.on('exit', () => process.stderr.write(`\\nmaxrss=${process.resourceUsage().maxRSS}\\n`));\n",
+  );
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--require', hook, CLI, 'lint', root], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', hook, CLI, 'lint', root], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -427,7 +524,9 @@ async function measureSpecialFiles(): Promise<SpecialFiles> {
 
 function specialFilesRows(out: (line?: string) => void, special: SpecialFiles): void {
   const peak = Math.max(...special.cli.map((run) => run.peakMiB));
-  out(`| \`lint\` of the sample tree + a FIFO, a link to /dev/zero and a link to a 64 MiB file (median / p95 ms; peak RSS) | ${fmt(stats(special.cli.map((run) => run.ms)))}; ${peak.toFixed(0)} MiB | |`);
+  out(
+    `| \`lint\` of the sample tree + a FIFO, a link to /dev/zero and a link to a 64 MiB file (median / p95 ms; peak RSS) | ${fmt(stats(special.cli.map((run) => run.ms)))}; ${peak.toFixed(0)} MiB | |`,
+  );
   out(`| server start in that tree: spawn → scanned (median / p95 ms) | ${fmt(stats(special.serverReadyMs))} | |`);
 }
 
@@ -476,17 +575,32 @@ function measureInProcess(size: number, problemRate: number): InProcess {
   // What server.ts publishAll/send do per URI: diagnostics for every problem, then JSON.stringify to compare.
   const problems = validation.problems.get(relativePath) ?? [];
   const document = TextDocument.create('file:///bench.yaml', 'yaml', 0, edited);
-  const diagnostics = problems.map((problem) => toDiagnostic(document, problem, validation.kayronVerdict?.problem === problem));
+  const diagnostics = problems.map((problem) =>
+    toDiagnostic(document, problem, validation.kayronVerdict?.problem === problem),
+  );
   let json = '';
   const diagnosticsJsonMs = time(() => {
     json = JSON.stringify(diagnostics);
   });
-  return { size, fullMs, incrementalFirstMs, incrementalEditMs, validateWorkspaceMs, diagnostics: diagnostics.length, diagnosticsJsonMs, diagnosticsJsonKiB: json.length / 1024 };
+  return {
+    size,
+    fullMs,
+    incrementalFirstMs,
+    incrementalEditMs,
+    validateWorkspaceMs,
+    diagnostics: diagnostics.length,
+    diagnosticsJsonMs,
+    diagnosticsJsonKiB: json.length / 1024,
+  };
 }
 
 /** Even steps make the change, odd steps undo it, all at the release tag nearest the middle (`target` is its `v`). */
 const flipTag: EditAt = (target, index) => ({ at: target, remove: 1, insert: index % 2 === 0 ? 'x' : 'v' });
-const typeInKey: EditAt = (target, index) => ({ at: target - 'elease: "'.length, remove: index % 2, insert: index % 2 === 0 ? 'z' : '' });
+const typeInKey: EditAt = (target, index) => ({
+  at: target - 'elease: "'.length,
+  remove: index % 2,
+  insert: index % 2 === 0 ? 'z' : '',
+});
 const doubleQuote: EditAt = (target, index) => ({ at: target, remove: index % 2, insert: index % 2 === 0 ? '"' : '' });
 
 interface Stalls {
@@ -503,7 +617,9 @@ async function measureAllStalls(root: string): Promise<Stalls> {
   const stallFlip = await measureStalls(root, 10_000, stallEdits, flipTag);
   const stallInsert = await measureStalls(root, 10_000, stallEdits, typeInKey);
   const stallSyntax = await measureStalls(root, 10_000, QUICK ? 2 : 4, doubleQuote);
-  const stallHeavy = await measureStalls(root, 10_000, QUICK ? 2 : 4, flipTag, (size, run) => generateReleaseFile(size, { problemRate: 1, seed: run + 1, namePrefix: `stall-heavy${run}` }));
+  const stallHeavy = await measureStalls(root, 10_000, QUICK ? 2 : 4, flipTag, (size, run) =>
+    generateReleaseFile(size, { problemRate: 1, seed: run + 1, namePrefix: `stall-heavy${run}` }),
+  );
   return { stallFlip, stallInsert, stallSyntax, stallHeavy };
 }
 
@@ -512,11 +628,19 @@ function machine(): string {
   return `${cpu.trim()}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
 }
 
-const loadAverage = (): string => os.loadavg().map((value) => value.toFixed(2)).join(' ');
+const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
   if (!existsSync(SERVER) || !existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first.');
-  const yamlLanguageServerVersion = (JSON.parse(readFileSync(path.join(REPO, 'node_modules', 'yaml-language-server', 'package.json'), 'utf8')) as { version: string }).version;
+  const yamlLanguageServerVersion = (
+    JSON.parse(readFileSync(path.join(REPO, 'node_modules', 'yaml-language-server', 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   const loadBefore = loadAverage();
   const root = makeReleasesRoot();
   const lines: string[] = [];
@@ -564,7 +688,16 @@ async function main(): Promise<void> {
         if (kind === 'yls-debounced' && size === 10_000) continue;
         log(`${kind}: ${size} entries…`);
         const edits = kind !== 'kayron' && size === 10_000 ? YLS_EDITS_10000 : (EDITS[size] ?? 4);
-        bySize.set(size, await measureLatency(server, root, size, kind === 'yls-debounced' ? Math.min(3, RUNS[size] ?? 1) : (RUNS[size] ?? 1), kind === 'yls-debounced' ? 4 : edits));
+        bySize.set(
+          size,
+          await measureLatency(
+            server,
+            root,
+            size,
+            kind === 'yls-debounced' ? Math.min(3, RUNS[size] ?? 1) : (RUNS[size] ?? 1),
+            kind === 'yls-debounced' ? 4 : edits,
+          ),
+        );
       }
       latency.set(kind, bySize);
       await server.driver.dispose();
@@ -605,16 +738,30 @@ async function main(): Promise<void> {
     const theirsDebounced = latency.get('yls-debounced');
     out('## Performance (`npm run bench`)');
     out();
-    out(`Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; load average before/after: ${loadBefore} / ${loadAverage()}.`);
-    out(`Release files generated with ${PROBLEM_RATE * 100}% of entries carrying a problem; yaml-language-server ${yamlLanguageServerVersion} with the zod-generated JSON Schema.`);
-    out('Latency = notification sent → `publishDiagnostics` received, through JSON-RPC over stdio. Cells: median / p95 in ms.');
-    out('"One-character edit" flips the `v` of a release tag in the middle of the file (which adds or removes a release-format error).');
-    out('yaml-language-server waits 200 ms after each change before validating (`validationDelayMs`, not a setting): the');
-    out('"no debounce" columns remove that wait, so they time its validation; "as shipped" is what an editor user sees.');
+    out(
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; load average before/after: ${loadBefore} / ${loadAverage()}.`,
+    );
+    out(
+      `Release files generated with ${PROBLEM_RATE * 100}% of entries carrying a problem; yaml-language-server ${yamlLanguageServerVersion} with the zod-generated JSON Schema.`,
+    );
+    out(
+      'Latency = notification sent → `publishDiagnostics` received, through JSON-RPC over stdio. Cells: median / p95 in ms.',
+    );
+    out(
+      '"One-character edit" flips the `v` of a release tag in the middle of the file (which adds or removes a release-format error).',
+    );
+    out(
+      'yaml-language-server waits 200 ms after each change before validating (`validationDelayMs`, not a setting): the',
+    );
+    out(
+      '"no debounce" columns remove that wait, so they time its validation; "as shipped" is what an editor user sees.',
+    );
     out();
     out('### Diagnostics latency (ms, median / p95)');
     out();
-    out('| entries | ours: first open | ours: 1-char edit | yaml-ls (no debounce): first open | yaml-ls (no debounce): 1-char edit | yaml-ls as shipped: 1-char edit | edit ratio ours / yaml-ls |');
+    out(
+      '| entries | ours: first open | ours: 1-char edit | yaml-ls (no debounce): first open | yaml-ls (no debounce): 1-char edit | yaml-ls as shipped: 1-char edit | edit ratio ours / yaml-ls |',
+    );
     out('|---:|---:|---:|---:|---:|---:|---:|');
     for (const size of SIZES) {
       const a = ours?.get(size);
@@ -623,15 +770,23 @@ async function main(): Promise<void> {
       if (!a || !b) continue;
       const ratio = stats(a.edit).median / stats(b.edit).median;
       const speed = ratio <= 1 ? `${(1 / ratio).toFixed(1)}× faster` : `${ratio.toFixed(1)}× slower`;
-      out(`| ${size.toLocaleString('en')} | ${fmt(stats(a.open))} | ${fmt(stats(a.edit))} | ${fmt(stats(b.open))} | ${fmt(stats(b.edit))} | ${c ? fmt(stats(c.edit)) : 'not run'} | ${ratio.toFixed(2)} (${speed}) |`);
+      out(
+        `| ${size.toLocaleString('en')} | ${fmt(stats(a.open))} | ${fmt(stats(a.edit))} | ${fmt(stats(b.open))} | ${fmt(stats(b.edit))} | ${c ? fmt(stats(c.edit)) : 'not run'} | ${ratio.toFixed(2)} (${speed}) |`,
+      );
     }
     out(`| 10,000, every entry with a problem | ${fmt(stats(heavy.open))} | ${fmt(stats(heavy.edit))} | | | | |`);
-    if (bigWorkspace) out(`| 1,000, in a workspace of ${CLI_FILES.toLocaleString('en')} other files | ${fmt(stats(bigWorkspace.open))} | ${fmt(stats(bigWorkspace.edit))} | | | | |`);
+    if (bigWorkspace)
+      out(
+        `| 1,000, in a workspace of ${CLI_FILES.toLocaleString('en')} other files | ${fmt(stats(bigWorkspace.open))} | ${fmt(stats(bigWorkspace.edit))} | | | | |`,
+      );
     out();
-    const samples = (size: number) => `${ours?.get(size)?.open.length ?? 0} opens, ${ours?.get(size)?.edit.length ?? 0} edits`;
+    const samples = (size: number) =>
+      `${ours?.get(size)?.open.length ?? 0} opens, ${ours?.get(size)?.edit.length ?? 0} edits`;
     out(`Samples (ours): ${SIZES.map((size) => `${size.toLocaleString('en')}: ${samples(size)}`).join('; ')}.`);
     out();
-    out(`Code action requested right after an edit (ours, median / p95 ms): ${SIZES.map((size) => `${size.toLocaleString('en')}: ${fmt(stats(ours?.get(size)?.codeAction ?? []))}`).join('; ')}.`);
+    out(
+      `Code action requested right after an edit (ours, median / p95 ms): ${SIZES.map((size) => `${size.toLocaleString('en')}: ${fmt(stats(ours?.get(size)?.codeAction ?? []))}`).join('; ')}.`,
+    );
     out();
     const worstStall = stallReport(out, stalls);
     out('### Start-up, memory, CLI');
@@ -640,23 +795,40 @@ async function main(): Promise<void> {
     const ylsRss = theirs?.get(1_000)?.rssMiB;
     out('| measure | ours | yaml-language-server |');
     out('|---|---:|---:|');
-    out(`| server start: spawn → initialize result (median / p95 ms) | ${fmt(stats(starts.map((s) => s.initialize)))} | ${fmt(stats(ylsStarts))} |`);
+    out(
+      `| server start: spawn → initialize result (median / p95 ms) | ${fmt(stats(starts.map((s) => s.initialize)))} | ${fmt(stats(ylsStarts))} |`,
+    );
     out(`| server start: spawn → workspace scanned (median / p95 ms) | ${fmt(stats(starts.map((s) => s.ready)))} | |`);
-    out(`| server start in a workspace of ${CLI_FILES.toLocaleString('en')} files × 5 entries: spawn → scanned (median / p95 ms) | ${fmt(stats(bigStarts))} | |`);
-    out(`| resident memory after opening the 1,000-entry file (VmRSS) | ${rss?.toFixed(0) ?? '–'} MiB | ${ylsRss?.toFixed(0) ?? '–'} MiB |`);
-    out(`| \`node dist/cli.js lint\` of ${CLI_FILES.toLocaleString('en')} files × 5 entries (median / p95 ms, ${CLI_RUNS} runs) | ${fmt(stats(cliTimes))} | |`);
+    out(
+      `| server start in a workspace of ${CLI_FILES.toLocaleString('en')} files × 5 entries: spawn → scanned (median / p95 ms) | ${fmt(stats(bigStarts))} | |`,
+    );
+    out(
+      `| resident memory after opening the 1,000-entry file (VmRSS) | ${rss?.toFixed(0) ?? '–'} MiB | ${ylsRss?.toFixed(0) ?? '–'} MiB |`,
+    );
+    out(
+      `| \`node dist/cli.js lint\` of ${CLI_FILES.toLocaleString('en')} files × 5 entries (median / p95 ms, ${CLI_RUNS} runs) | ${fmt(stats(cliTimes))} | |`,
+    );
     specialFilesRows(out, special);
     out();
     out('### In-process breakdown (ms, median)');
     out();
-    out('| entries | full analysis | incremental, first | incremental, 1-char edit | validateWorkspace | diagnostics | JSON.stringify (send() dedupe) |');
+    out(
+      '| entries | full analysis | incremental, first | incremental, 1-char edit | validateWorkspace | diagnostics | JSON.stringify (send() dedupe) |',
+    );
     out('|---|---:|---:|---:|---:|---:|---:|');
     for (const row of inProcess) {
-      const label = row === inProcess.at(-1) ? `${row.size.toLocaleString('en')} (every entry with a problem)` : row.size.toLocaleString('en');
-      out(`| ${label} | ${ms(row.fullMs)} | ${ms(row.incrementalFirstMs)} | ${ms(row.incrementalEditMs)} | ${ms(row.validateWorkspaceMs)} | ${row.diagnostics} | ${ms(row.diagnosticsJsonMs)} (${row.diagnosticsJsonKiB.toFixed(0)} KiB) |`);
+      const label =
+        row === inProcess.at(-1)
+          ? `${row.size.toLocaleString('en')} (every entry with a problem)`
+          : row.size.toLocaleString('en');
+      out(
+        `| ${label} | ${ms(row.fullMs)} | ${ms(row.incrementalFirstMs)} | ${ms(row.incrementalEditMs)} | ${ms(row.validateWorkspaceMs)} | ${row.diagnostics} | ${ms(row.diagnosticsJsonMs)} (${row.diagnosticsJsonKiB.toFixed(0)} KiB) |`,
+      );
     }
     out();
-    out(`Texts under ${INCREMENTAL_MIN_LENGTH / 1024} KiB (here the 10-entry file) are always analysed whole: for them a full parse is as cheap as the split.`);
+    out(
+      `Texts under ${INCREMENTAL_MIN_LENGTH / 1024} KiB (here the 10-entry file) are always analysed whole: for them a full parse is as cheap as the split.`,
+    );
     out();
     out('### Targets');
     out();
@@ -665,9 +837,15 @@ async function main(): Promise<void> {
     const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
     out('| target | measured | |');
     out('|---|---:|---|');
-    out(`| 1-char edit in a 1,000-entry file re-validated < ${TARGETS.editMs1000} ms (median) | ${ms(edit1000)} ms (p95 ${ms(stats(ours?.get(1_000)?.edit ?? []).p95)}) | ${verdict(edit1000 < TARGETS.editMs1000)} |`);
-    out(`| … and ≥ ${TARGETS.ratio1000}× faster than yaml-language-server without its debounce (medians) | ${(ylsEdit1000 / edit1000).toFixed(1)}× | ${verdict(ylsEdit1000 / edit1000 >= TARGETS.ratio1000)} |`);
-    out(`| 10,000 entries: no server block > ${TARGETS.stallMs10000} ms (opening, 1-char edits, a YAML syntax error) | ${ms(worstStall)} ms | ${verdict(worstStall <= TARGETS.stallMs10000)} |`);
+    out(
+      `| 1-char edit in a 1,000-entry file re-validated < ${TARGETS.editMs1000} ms (median) | ${ms(edit1000)} ms (p95 ${ms(stats(ours?.get(1_000)?.edit ?? []).p95)}) | ${verdict(edit1000 < TARGETS.editMs1000)} |`,
+    );
+    out(
+      `| … and ≥ ${TARGETS.ratio1000}× faster than yaml-language-server without its debounce (medians) | ${(ylsEdit1000 / edit1000).toFixed(1)}× | ${verdict(ylsEdit1000 / edit1000 >= TARGETS.ratio1000)} |`,
+    );
+    out(
+      `| 10,000 entries: no server block > ${TARGETS.stallMs10000} ms (opening, 1-char edits, a YAML syntax error) | ${ms(worstStall)} ms | ${verdict(worstStall <= TARGETS.stallMs10000)} |`,
+    );
     out();
     // GitHub-backed editing and the environments matrix (test/bench/bench-extras.ts), after ours so they do not compete.
     log('GitHub requests, completion from cache, environments matrix…');
@@ -688,4 +866,3 @@ main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });
-

@@ -42,12 +42,16 @@ interface DiffFigures {
 }
 
 function measureInChild(name: CaseName): DiffFigures {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, name], { encoding: 'utf8', cwd: path.resolve(__dirname, '..', '..') });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, name], {
+    encoding: 'utf8',
+    cwd: path.resolve(__dirname, '..', '..'),
+  });
   if (child.status !== 0) throw new Error(`diff bench "${name}" failed: ${child.stderr.slice(-2000)}`);
   return JSON.parse(child.stdout) as DiffFigures;
 }
 
-const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
+const ms = (value: number): string =>
+  value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
 
 export function previewDiffSection(): string[] {
   const out = [
@@ -62,7 +66,9 @@ export function previewDiffSection(): string[] {
     const f = measureInChild(name);
     const tenThousand = name.startsWith('10,000');
     const pass = f.ms < TARGETS.ms10000 && f.peakMiB < TARGETS.peakMiB10000;
-    out.push(`| ${name} | ${f.lines.toLocaleString('en')} | ${f.diffLines.toLocaleString('en')} | ${ms(f.ms)} | ${f.peakMiB.toFixed(1)} | ${tenThousand ? `< ${TARGETS.ms10000} ms, < ${TARGETS.peakMiB10000} MiB` : 'completes'} | ${tenThousand ? (pass ? 'PASS' : 'MISS') : 'PASS'} |`);
+    out.push(
+      `| ${name} | ${f.lines.toLocaleString('en')} | ${f.diffLines.toLocaleString('en')} | ${ms(f.ms)} | ${f.peakMiB.toFixed(1)} | ${tenThousand ? `< ${TARGETS.ms10000} ms, < ${TARGETS.peakMiB10000} MiB` : 'completes'} | ${tenThousand ? (pass ? 'PASS' : 'MISS') : 'PASS'} |`,
+    );
   }
   return out;
 }
@@ -76,7 +82,12 @@ if (require.main === module) {
     const diff = unifiedDiff(before, after);
     const elapsed = performance.now() - start;
     const peakMiB = (process.resourceUsage().maxRSS - rssBefore) / 1024;
-    const figures: DiffFigures = { lines: before.split('\n').length - 1, diffLines: diff.split('\n').length - 1, ms: elapsed, peakMiB };
+    const figures: DiffFigures = {
+      lines: before.split('\n').length - 1,
+      diffLines: diff.split('\n').length - 1,
+      ms: elapsed,
+      peakMiB,
+    };
     process.stdout.write(JSON.stringify(figures));
   } else {
     process.stdout.write(`${previewDiffSection().join('\n')}\n`);

@@ -34,7 +34,18 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-async function computeOnce(root: string, cache: SnapshotCache): Promise<{ total: number; open: number; resolve: number; snapshot: number; matrix: number; rows: number; environments: number }> {
+async function computeOnce(
+  root: string,
+  cache: SnapshotCache,
+): Promise<{
+  total: number;
+  open: number;
+  resolve: number;
+  snapshot: number;
+  matrix: number;
+  rows: number;
+  environments: number;
+}> {
   const t0 = performance.now();
   const repository = await GitRepository.open(root);
   const t1 = performance.now();
@@ -44,11 +55,22 @@ async function computeOnce(root: string, cache: SnapshotCache): Promise<{ total:
   const t3 = performance.now();
   const matrix = buildMatrix(repository.root, resolution.repository, snapshots);
   const t4 = performance.now();
-  if (snapshots.some((snapshot) => snapshot.error)) throw new Error(`unreadable environment: ${snapshots.map((snapshot) => snapshot.error ?? '').join(' ')}`);
-  return { total: t4 - t0, open: t1 - t0, resolve: t2 - t1, snapshot: t3 - t2, matrix: t4 - t3, rows: matrix.rows.length, environments: matrix.environments.length };
+  if (snapshots.some((snapshot) => snapshot.error))
+    throw new Error(`unreadable environment: ${snapshots.map((snapshot) => snapshot.error ?? '').join(' ')}`);
+  return {
+    total: t4 - t0,
+    open: t1 - t0,
+    resolve: t2 - t1,
+    snapshot: t3 - t2,
+    matrix: t4 - t3,
+    rows: matrix.rows.length,
+    environments: matrix.environments.length,
+  };
 }
 
-export async function measureEnvironmentMatrix(options: { services?: number; commits?: number; runs?: number } = {}): Promise<EnvironmentMatrixFigures> {
+export async function measureEnvironmentMatrix(
+  options: { services?: number; commits?: number; runs?: number } = {},
+): Promise<EnvironmentMatrixFigures> {
   const services = options.services ?? 50;
   const commits = options.commits ?? 1000;
   const runs = options.runs ?? 7;
@@ -72,7 +94,12 @@ export async function measureEnvironmentMatrix(options: { services?: number; com
       rows: cold.rows,
       buildMs: round(synthetic.buildMs),
       coldMs: round(cold.total),
-      coldBreakdownMs: { open: round(cold.open), resolve: round(cold.resolve), snapshot: round(cold.snapshot), matrix: round(cold.matrix) },
+      coldBreakdownMs: {
+        open: round(cold.open),
+        resolve: round(cold.resolve),
+        snapshot: round(cold.snapshot),
+        matrix: round(cold.matrix),
+      },
       coldCpuMs: round((cpu.user + cpu.system) / 1000),
       coldMedianMs: round(median(colds)),
       warmMedianMs: round(median(warms)),

@@ -41,7 +41,10 @@ const TOKEN = 'ghp_BenchTokenNeverPrinted000000000000001';
 const TTL_MS = 5 * 60_000;
 const OWNER = 'bench';
 
-export async function measureGitHubRequests(options: { services: number; tagsPerRepo?: number }): Promise<GitHubRequestFigures> {
+export async function measureGitHubRequests(options: {
+  services: number;
+  tagsPerRepo?: number;
+}): Promise<GitHubRequestFigures> {
   const tagsPerRepo = options.tagsPerRepo ?? 100;
   if (tagsPerRepo > 100) throw new Error('the targets are defined for ≤ 100 tags per repository');
   const repos = Array.from({ length: options.services }, (_, index) => serviceRepo(`service-${index}`, tagsPerRepo));
@@ -53,7 +56,13 @@ export async function measureGitHubRequests(options: { services: number; tagsPer
       const clock = new ManualClock();
       const phase = async (): Promise<RequestFigures> => {
         standin.clearLog();
-        const github = new GitHubProviders({ apiUrl: standin.apiUrl, token: TOKEN, cacheDirectory: cache.path, ttlMs: TTL_MS, now: clock.now });
+        const github = new GitHubProviders({
+          apiUrl: standin.apiUrl,
+          token: TOKEN,
+          cacheDirectory: cache.path,
+          ttlMs: TTL_MS,
+          now: clock.now,
+        });
         await Promise.all(
           repos.map(async (repo, index) => {
             await github.checkReleaseEntry(OWNER, repo.name, pinned(index));
@@ -77,7 +86,10 @@ export async function measureGitHubRequests(options: { services: number; tagsPer
     const completion = await flow(true);
     const targets = { coldPerRepo: 2, afterTtlConditionalPerRepo: 1 };
     const meets = (figures: FlowFigures, afterTtlBudget: number): boolean =>
-      figures.cold.perRepo <= targets.coldPerRepo && figures.warm.requests === 0 && figures.afterTtl.perRepo <= afterTtlBudget && figures.afterTtl.conditional === figures.afterTtl.requests;
+      figures.cold.perRepo <= targets.coldPerRepo &&
+      figures.warm.requests === 0 &&
+      figures.afterTtl.perRepo <= afterTtlBudget &&
+      figures.afterTtl.conditional === figures.afterTtl.requests;
     return {
       services: options.services,
       tagsPerRepo,

@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 // vscode-jsonrpc's own `./node` entry exists only as a package export, which this tsconfig's module resolution ignores;
 // vscode-languageserver-protocol/node re-exports it.
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-languageserver-protocol/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-languageserver-protocol/node';
 
 export interface PublishedDiagnostics {
   uri: string;
@@ -51,14 +56,19 @@ export class LspDriver {
     });
     // Servers ask for configuration, capability registration and progress tokens; answer as a plain client would.
     connection.onRequest((method: string, params: unknown) => {
-      if (method === 'workspace/configuration') return ((params as { items?: { section?: string }[] }).items ?? []).map((item) => this.configuration(item.section));
+      if (method === 'workspace/configuration')
+        return ((params as { items?: { section?: string }[] }).items ?? []).map((item) =>
+          this.configuration(item.section),
+        );
       return null;
     });
     connection.onError(() => undefined);
     connection.onClose(() => undefined);
     // A server that dies fails whatever is waiting for it at once, with its last words.
     child.once('exit', (code, signal) => {
-      const error = new Error(`server exited (${code ?? signal}):\n${[...this.stderrLines, this.stderrRest].slice(-20).join('\n')}`);
+      const error = new Error(
+        `server exited (${code ?? signal}):\n${[...this.stderrLines, this.stderrRest].slice(-20).join('\n')}`,
+      );
       for (const list of this.waiters.values()) for (const waiter of list.splice(0)) waiter.reject(error);
     });
     child.stderr?.setEncoding('utf8');
@@ -87,9 +97,16 @@ export class LspDriver {
   }
 
   /** Resolves with the next notification `method` whose params satisfy `matches`; register before causing it. */
-  next<T>(method: string, matches: (params: T) => boolean = () => true, timeoutMs = 120_000): Promise<{ params: T; at: number }> {
+  next<T>(
+    method: string,
+    matches: (params: T) => boolean = () => true,
+    timeoutMs = 120_000,
+  ): Promise<{ params: T; at: number }> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${method} within ${timeoutMs} ms\n${this.stderrLines.slice(-20).join('\n')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${method} within ${timeoutMs} ms\n${this.stderrLines.slice(-20).join('\n')}`)),
+        timeoutMs,
+      );
       const list = this.waiters.get(method) ?? [];
       list.push({
         matches: matches as (params: unknown) => boolean,
@@ -107,7 +124,11 @@ export class LspDriver {
   }
 
   nextDiagnostics(uri: string, timeoutMs?: number): Promise<{ params: PublishedDiagnostics; at: number }> {
-    return this.next<PublishedDiagnostics>('textDocument/publishDiagnostics', (params) => params.uri === uri, timeoutMs);
+    return this.next<PublishedDiagnostics>(
+      'textDocument/publishDiagnostics',
+      (params) => params.uri === uri,
+      timeoutMs,
+    );
   }
 
   /** Resolves with the next stderr line satisfying `matches`; register before causing it. */
@@ -137,7 +158,11 @@ export class LspDriver {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-      capabilities: { textDocument: { publishDiagnostics: {}, hover: { contentFormat: ['markdown'] } }, workspace: { workspaceFolders: true }, ...capabilities },
+      capabilities: {
+        textDocument: { publishDiagnostics: {}, hover: { contentFormat: ['markdown'] } },
+        workspace: { workspaceFolders: true },
+        ...capabilities,
+      },
       ...(initializationOptions === undefined ? {} : { initializationOptions }),
     });
     await this.notify('initialized', {});
@@ -149,10 +174,18 @@ export class LspDriver {
   }
 
   /** An incremental change replacing `[start, end)` (as positions) with `text`. */
-  async change(uri: string, start: { line: number; character: number }, end: { line: number; character: number }, text: string): Promise<void> {
+  async change(
+    uri: string,
+    start: { line: number; character: number },
+    end: { line: number; character: number },
+    text: string,
+  ): Promise<void> {
     const version = (this.version.get(uri) ?? 1) + 1;
     this.version.set(uri, version);
-    await this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start, end }, text }] });
+    await this.notify('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start, end }, text }],
+    });
   }
 
   async close(uri: string): Promise<void> {

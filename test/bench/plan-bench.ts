@@ -75,25 +75,53 @@ export async function measurePlan(options: { services?: number; runs?: number } 
   const clone = synthetic.clone;
   git(clone, ['remote', 'set-url', 'origin', `https://github.com/${OWNER}/releases.git`]);
   const infrastructureRef = synthetic.expected.staging.get('infrastructure') ?? 'v0.1.0';
-  const template = ['Parameters:', '  InfrastructureVersion:', '    Type: String', ...names.map((name) => `  ${parameterKeyOf({ kind: 'service', docker: name, github: name })}:\n    Type: String`)].join('\n');
+  const template = [
+    'Parameters:',
+    '  InfrastructureVersion:',
+    '    Type: String',
+    ...names.map((name) => `  ${parameterKeyOf({ kind: 'service', docker: name, github: name })}:\n    Type: String`),
+  ].join('\n');
   const infrastructure = serviceRepo('infrastructure', 3);
   infrastructure.files = { [infrastructureRef]: { 'cloudformation/index.yaml': `${template}\n` } };
   // Every service repository: v0.0.0 … v0.40.0 with releases, and a feature branch.
   const tags = Array.from({ length: 41 }, (_, index) => ({ name: `v0.${40 - index}.0` }));
   const standin = await startGitHubStandin({
     tokens: [TOKEN],
-    owners: [{ login: OWNER, repos: [serviceRepo('releases', 3), infrastructure, ...names.map((name) => ({ ...serviceRepo(name, 0), tags, releases: releasesFor(tags), branches: [{ name: 'main' }, { name: `feature/${name}` }] }))] }],
+    owners: [
+      {
+        login: OWNER,
+        repos: [
+          serviceRepo('releases', 3),
+          infrastructure,
+          ...names.map((name) => ({
+            ...serviceRepo(name, 0),
+            tags,
+            releases: releasesFor(tags),
+            branches: [{ name: 'main' }, { name: `feature/${name}` }],
+          })),
+        ],
+      },
+    ],
   });
   try {
     // The working tree: 10 services bumped to the next release, 5 moved to a branch.
     for (const [index, name] of names.slice(0, 15).entries()) {
       const current = synthetic.expected.staging.get(name) ?? 'v0.0.0';
       const next = `v0.${Number(/^v0\.(\d+)\.0$/.exec(current)?.[1] ?? '0') + 1}.0`;
-      writeFileSync(path.join(clone, 'service', `${name}.yaml`), serviceFile([[name, index < 10 ? next : `branch:feature/${name}`]]));
+      writeFileSync(
+        path.join(clone, 'service', `${name}.yaml`),
+        serviceFile([[name, index < 10 ? next : `branch:feature/${name}`]]),
+      );
     }
 
     const clock = new ManualClock();
-    const providers = new GitHubProviders({ apiUrl: standin.apiUrl, token: TOKEN, cacheDirectory, ttlMs: TTL_MS, now: clock.now });
+    const providers = new GitHubProviders({
+      apiUrl: standin.apiUrl,
+      token: TOKEN,
+      cacheDirectory,
+      ttlMs: TTL_MS,
+      now: clock.now,
+    });
     const setup = { data: providers, owner: OWNER, releasesRepo: 'releases', signedIn: () => true };
     const repository = await GitRepository.open(clone);
     const cache = new SnapshotCache();

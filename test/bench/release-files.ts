@@ -30,7 +30,12 @@ export function serviceEntry(i: number, random: () => number, problemRate = 0, n
   const name = `${namePrefix}-${i}`;
   const lines = [`- docker: "${name}"`, `  github: "${name}"`, '  deploy:'];
   const roll = random();
-  const strategy = roll < 0.08 ? `    branch: "feature/${name}"` : roll < 0.12 ? '    suspend: true' : `    release: "v${i % 3}.${i % 50}.${i % 7}"`;
+  const strategy =
+    roll < 0.08
+      ? `    branch: "feature/${name}"`
+      : roll < 0.12
+        ? '    suspend: true'
+        : `    release: "v${i % 3}.${i % 50}.${i % 7}"`;
   lines.push(strategy);
   if (random() < 0.05) lines.push('    preview: true');
   if (random() < problemRate) {
@@ -45,7 +50,8 @@ export function serviceEntry(i: number, random: () => number, problemRate = 0, n
   return `${lines.join('\n')}\n${blank}`;
 }
 
-export const INFRASTRUCTURE_ENTRY = '- github: "infrastructure"\n  provider: "cloudformation"\n  deploy:\n    release: "v0.9.1"\n\n';
+export const INFRASTRUCTURE_ENTRY =
+  '- github: "infrastructure"\n  provider: "cloudformation"\n  deploy:\n    release: "v0.9.1"\n\n';
 
 /** A release file with `entries` entries (one of them the infrastructure entry when asked). */
 export function generateReleaseFile(entries: number, options: GenerateOptions = {}): string {

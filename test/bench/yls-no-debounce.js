@@ -6,6 +6,10 @@
  */
 const { SettingsState } = require('yaml-language-server/out/server/src/yamlSettings');
 
-Object.defineProperty(SettingsState.prototype, 'validationDelayMs', { get: () => 0, set: () => undefined, configurable: true });
+Object.defineProperty(SettingsState.prototype, 'validationDelayMs', {
+  get: () => 0,
+  set: () => undefined,
+  configurable: true,
+});
 process.env.YAML_LANGUAGE_SERVER_VERSION = require('yaml-language-server/package.json').version;
 require('yaml-language-server/out/server/src/server.js');

@@ -13,7 +13,12 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { startGitHubStandin, type GitHubStandin, type StandinRelease, type StandinRepo } from '../github-standin/server';
+import {
+  startGitHubStandin,
+  type GitHubStandin,
+  type StandinRelease,
+  type StandinRepo,
+} from '../github-standin/server';
 import { SPLITS_OWNER, splitsOrganization } from '../github-standin/splits-seed';
 import { installWriteEndpoints, type WritableRepo } from '../github-standin/write-endpoints';
 import { git, GitFixture } from '../helpers/git-fixture';
@@ -62,13 +67,22 @@ const INFRASTRUCTURE = `- github: "infrastructure"
     release: "v0.5.8"
 `;
 
-const PRODUCTION_PINS = { alloy: 'v1.12.2-ce60d74', kayron: 'release: "v0.5.20"', specta: 'v0.3.0', splitsLite: 'v0.2.3' };
+const PRODUCTION_PINS = {
+  alloy: 'v1.12.2-ce60d74',
+  kayron: 'release: "v0.5.20"',
+  specta: 'v0.3.0',
+  splitsLite: 'v0.2.3',
+};
 const STAGING_PINS = { ...PRODUCTION_PINS, kayron: 'release: "v0.5.23"', specta: 'v0.3.1' };
 
 /** Release notes the way GitHub generates them ("Generate release notes"): every body starts with the same heading. */
 function generatedNotes(repo: string, tag: string, previous: string | undefined, change: string, pull: number): string {
-  const lines = ["## What's Changed", `* ${change} by @xh3b4sd in https://github.com/${DEMO_OWNER}/${repo}/pull/${pull}`];
-  if (previous) lines.push('', `**Full Changelog**: https://github.com/${DEMO_OWNER}/${repo}/compare/${previous}...${tag}`);
+  const lines = [
+    "## What's Changed",
+    `* ${change} by @xh3b4sd in https://github.com/${DEMO_OWNER}/${repo}/pull/${pull}`,
+  ];
+  if (previous)
+    lines.push('', `**Full Changelog**: https://github.com/${DEMO_OWNER}/${repo}/compare/${previous}...${tag}`);
   return lines.join('\n');
 }
 
@@ -85,7 +99,13 @@ function withGeneratedNotes(repo: StandinRepo): void {
   const releases = repo.releases ?? [];
   releases.forEach((release, index) => {
     const previous = releases[index + 1]?.tagName;
-    release.body = generatedNotes(repo.name, release.tagName, previous, CHANGES[index % CHANGES.length] ?? 'Maintenance', 100 + releases.length - index);
+    release.body = generatedNotes(
+      repo.name,
+      release.tagName,
+      previous,
+      CHANGES[index % CHANGES.length] ?? 'Maintenance',
+      100 + releases.length - index,
+    );
   });
 }
 
@@ -103,15 +123,32 @@ export function createDemoRepository(parent: string): { folder: string; origin: 
   git(work, ['init', '-q']);
   git(work, ['symbolic-ref', 'HEAD', 'refs/heads/main']);
   const repo = new GitFixture(work);
-  repo.write({ 'README.md': '# releases\n\nWhat Kayron deploys: `service/` and `infrastructure/`. Branches are environments.\n' });
-  repo.commit('Production release v0.6.9', { 'service/service.yaml': serviceFile({ ...PRODUCTION_PINS, kayron: 'release: "v0.5.18"' }), 'infrastructure/infrastructure.yaml': INFRASTRUCTURE }, START);
+  repo.write({
+    'README.md': '# releases\n\nWhat Kayron deploys: `service/` and `infrastructure/`. Branches are environments.\n',
+  });
+  repo.commit(
+    'Production release v0.6.9',
+    {
+      'service/service.yaml': serviceFile({ ...PRODUCTION_PINS, kayron: 'release: "v0.5.18"' }),
+      'infrastructure/infrastructure.yaml': INFRASTRUCTURE,
+    },
+    START,
+  );
   repo.tag('v0.6.9', 'HEAD', undefined, START);
   repo.commit('Bump kayron to v0.5.20', { 'service/service.yaml': serviceFile(PRODUCTION_PINS) }, START + 6 * DAY_MS);
   repo.tag(DEMO_PRODUCTION_TAG, 'HEAD', undefined, START + 6 * DAY_MS);
   repo.checkoutNew('testing');
-  repo.commit('Try kayron fix/retry-backoff on testing', { 'service/service.yaml': serviceFile({ ...STAGING_PINS, kayron: 'branch: "fix/retry-backoff"' }) }, START + 8 * DAY_MS);
+  repo.commit(
+    'Try kayron fix/retry-backoff on testing',
+    { 'service/service.yaml': serviceFile({ ...STAGING_PINS, kayron: 'branch: "fix/retry-backoff"' }) },
+    START + 8 * DAY_MS,
+  );
   repo.checkout('main');
-  repo.commit('Bump kayron to v0.5.23 and specta to v0.3.1', { 'service/service.yaml': serviceFile(STAGING_PINS) }, START + 7 * DAY_MS);
+  repo.commit(
+    'Bump kayron to v0.5.23 and specta to v0.3.1',
+    { 'service/service.yaml': serviceFile(STAGING_PINS) },
+    START + 7 * DAY_MS,
+  );
   git(parent, ['init', '-q', '--bare', origin]);
   git(origin, ['symbolic-ref', 'HEAD', 'refs/heads/main']);
   repo.git(['push', '-q', origin, 'main', 'testing', '--tags']);
@@ -119,7 +156,10 @@ export function createDemoRepository(parent: string): { folder: string; origin: 
   git(folder, ['config', `url.${origin}.insteadOf`, DEMO_RELEASES_URL]);
   rmSync(work, { recursive: true, force: true });
   // development: an uncommitted edit, so the Problems panel has something to say right away
-  writeFileSync(path.join(folder, 'service', 'service.yaml'), serviceFile({ ...STAGING_PINS, splitsLite: DEMO_MISSING_TAG }));
+  writeFileSync(
+    path.join(folder, 'service', 'service.yaml'),
+    serviceFile({ ...STAGING_PINS, splitsLite: DEMO_MISSING_TAG }),
+  );
   return { folder, origin };
 }
 
@@ -144,8 +184,16 @@ export async function startDemoGitHub(origin: string, tokens: readonly string[] 
     name: 'releases',
     defaultBranch: 'main',
     releases: [
-      releasesRelease(DEMO_PRODUCTION_TAG, START + 6 * DAY_MS + 3_600_000, "## What's Changed\n* Bump kayron to v0.5.20 by @xh3b4sd in https://github.com/0xSplits/releases/pull/12\n\n**Full Changelog**: https://github.com/0xSplits/releases/compare/v0.6.9...v0.6.10"),
-      releasesRelease('v0.6.9', START + 3_600_000, "## What's Changed\n* First production release by @xh3b4sd in https://github.com/0xSplits/releases/pull/11"),
+      releasesRelease(
+        DEMO_PRODUCTION_TAG,
+        START + 6 * DAY_MS + 3_600_000,
+        "## What's Changed\n* Bump kayron to v0.5.20 by @xh3b4sd in https://github.com/0xSplits/releases/pull/12\n\n**Full Changelog**: https://github.com/0xSplits/releases/compare/v0.6.9...v0.6.10",
+      ),
+      releasesRelease(
+        'v0.6.9',
+        START + 3_600_000,
+        "## What's Changed\n* First production release by @xh3b4sd in https://github.com/0xSplits/releases/pull/11",
+      ),
     ],
   });
   const standin = await startGitHubStandin({ owners: [organisation], tokens: [...tokens], anonymousRateLimit: 5000 });
@@ -161,7 +209,9 @@ export async function startDemoGitHub(origin: string, tokens: readonly string[] 
 
 /** The demo folder's settings: the stand-in's API (or none for real GitHub), and dry-run promotions against real GitHub. */
 export function writeDemoSettings(folder: string, github: { apiUrl: string } | undefined): void {
-  const settings: Record<string, unknown> = github ? { 'kayron.github.apiUrl': github.apiUrl } : { 'kayron.promotion.dryRun': true };
+  const settings: Record<string, unknown> = github
+    ? { 'kayron.github.apiUrl': github.apiUrl }
+    : { 'kayron.promotion.dryRun': true };
   mkdirSync(path.join(folder, '.vscode'), { recursive: true });
   writeFileSync(path.join(folder, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   // keep the settings out of `git status`: they are the demo's, not the repository's

@@ -39,7 +39,8 @@ function createLogger() {
 }
 
 function requireInstalledHost() {
-  if (!fs.existsSync(CODE_SERVER)) throw new Error(`code-server is not installed in ${HOST_DIR}: run \`bash test/e2e/setup.sh\` first`);
+  if (!fs.existsSync(CODE_SERVER))
+    throw new Error(`code-server is not installed in ${HOST_DIR}: run \`bash test/e2e/setup.sh\` first`);
   return require(require.resolve('playwright-core', { paths: [HOST_DIR] }));
 }
 
@@ -72,8 +73,22 @@ function fixtureGit(cwd, args, date = Date.parse('2025-10-01T00:00:00Z')) {
     GIT_COMMITTER_DATE: seconds,
   };
   for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR']) delete env[name];
-  const config = ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', '-c', 'core.autocrlf=false'];
-  return execFileSync('git', [...config, ...args], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const config = [
+    '-c',
+    'init.defaultBranch=main',
+    '-c',
+    'commit.gpgsign=false',
+    '-c',
+    'tag.gpgsign=false',
+    '-c',
+    'core.autocrlf=false',
+  ];
+  return execFileSync('git', [...config, ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 /** The sample's kayron pin, which the history below moves: production and testing run something else. */
@@ -88,7 +103,8 @@ const SAMPLE_KAYRON_RELEASE = 'release: "v0.5.3"';
 function initReleasesGitHistory(dir, originDir) {
   const servicePath = path.join(dir, 'service', 'service.yaml');
   const sample = fs.readFileSync(servicePath, 'utf8');
-  if (sample.split(SAMPLE_KAYRON_RELEASE).length !== 2) throw new Error(`service/service.yaml must contain ${SAMPLE_KAYRON_RELEASE} exactly once`);
+  if (sample.split(SAMPLE_KAYRON_RELEASE).length !== 2)
+    throw new Error(`service/service.yaml must contain ${SAMPLE_KAYRON_RELEASE} exactly once`);
   const day = 86_400_000;
   const start = Date.parse('2025-10-01T00:00:00Z');
   fixtureGit(dir, ['init', '-q']);
@@ -119,7 +135,12 @@ function initReleasesGitHistory(dir, originDir) {
 function largeReleaseFile(entries) {
   const lines = [];
   for (let index = 0; index < entries; index++) {
-    lines.push(`- docker: "large${entries}-${index}"`, '  github: "kayron"', '  deploy:', index === Math.floor(entries / 2) ? '    release: "v0.5.3"' : '    suspend: true');
+    lines.push(
+      `- docker: "large${entries}-${index}"`,
+      '  github: "kayron"',
+      '  deploy:',
+      index === Math.floor(entries / 2) ? '    release: "v0.5.3"' : '    suspend: true',
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -132,7 +153,8 @@ function prepareSuiteWorkspace(runDir, github, extraFiles = {}) {
   const root = path.join(runDir, 'ws');
   copySampleReleasesRepo(path.join(root, RELEASES_FOLDER));
   // committed with the first commit, so every environment has them
-  for (const [relativePath, text] of Object.entries(extraFiles)) fs.writeFileSync(path.join(root, RELEASES_FOLDER, relativePath), text);
+  for (const [relativePath, text] of Object.entries(extraFiles))
+    fs.writeFileSync(path.join(root, RELEASES_FOLDER, relativePath), text);
   initReleasesGitHistory(path.join(root, RELEASES_FOLDER), path.join(runDir, 'releases-origin.git'));
   // after the clone, which replaces the folder: the settings stay an untracked file, out of the git history
   if (github) writeGitHubSettings(path.join(root, RELEASES_FOLDER), github);
@@ -140,7 +162,17 @@ function prepareSuiteWorkspace(runDir, github, extraFiles = {}) {
   const workspaceFile = path.join(root, 'kayron-e2e.code-workspace');
   fs.writeFileSync(
     workspaceFile,
-    JSON.stringify({ folders: [{ path: RELEASES_FOLDER, name: RELEASES_FOLDER }, { path: UNRELATED_FOLDER, name: UNRELATED_FOLDER }], settings: { ...TEST_SETTINGS, ...workspaceGitHubSettings(github) } }, null, 2),
+    JSON.stringify(
+      {
+        folders: [
+          { path: RELEASES_FOLDER, name: RELEASES_FOLDER },
+          { path: UNRELATED_FOLDER, name: UNRELATED_FOLDER },
+        ],
+        settings: { ...TEST_SETTINGS, ...workspaceGitHubSettings(github) },
+      },
+      null,
+      2,
+    ),
   );
   return workspaceFile;
 }
@@ -156,7 +188,8 @@ async function startGitHubStandin() {
   const esbuild = require(require.resolve('esbuild', { paths: [REPO_DIR] }));
   esbuild.buildSync({
     stdin: {
-      contents: "export { startGitHubStandin } from './server';\nexport { splitsOrganization, SPLITS_OWNER } from './splits-seed';\n",
+      contents:
+        "export { startGitHubStandin } from './server';\nexport { splitsOrganization, SPLITS_OWNER } from './splits-seed';\n",
       resolveDir: path.join(REPO_DIR, 'test/github-standin'),
       sourcefile: 'e2e-github-standin.ts',
       loader: 'ts',
@@ -183,7 +216,15 @@ const DEMO_OUT = path.join(REPO_DIR, 'out/e2e/demo.js');
  */
 async function startDemo(runDir) {
   const esbuild = require(require.resolve('esbuild', { paths: [REPO_DIR] }));
-  esbuild.buildSync({ entryPoints: [path.join(__dirname, 'demo.ts')], outfile: DEMO_OUT, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  esbuild.buildSync({
+    entryPoints: [path.join(__dirname, 'demo.ts')],
+    outfile: DEMO_OUT,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
   delete require.cache[DEMO_OUT];
   const demo = require(DEMO_OUT);
   const parent = path.join(runDir, 'demo');
@@ -205,14 +246,20 @@ function workspaceGitHubSettings(github) {
 /** Points a folder at the stand-in the way a user would: `kayron.github.*` in its .vscode/settings.json. */
 function writeGitHubSettings(folder, { apiUrl, owner }) {
   fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'kayron.github.apiUrl': apiUrl, 'kayron.github.owner': owner }, null, 2));
+  fs.writeFileSync(
+    path.join(folder, '.vscode', 'settings.json'),
+    JSON.stringify({ 'kayron.github.apiUrl': apiUrl, 'kayron.github.owner': owner }, null, 2),
+  );
 }
 
 /** Compiles the TypeScript suite (test/e2e/suite/*.ts) into out/e2e/suite/*.js; vscode and mocha stay external. */
 function buildSuite() {
   const esbuild = require(require.resolve('esbuild', { paths: [REPO_DIR] }));
   const suiteDir = path.join(__dirname, 'suite');
-  const entryPoints = fs.readdirSync(suiteDir).filter((name) => name === 'index.ts' || name.endsWith('.test.ts')).map((name) => path.join(suiteDir, name));
+  const entryPoints = fs
+    .readdirSync(suiteDir)
+    .filter((name) => name === 'index.ts' || name.endsWith('.test.ts'))
+    .map((name) => path.join(suiteDir, name));
   fs.rmSync(SUITE_OUT_DIR, { recursive: true, force: true });
   esbuild.buildSync({
     entryPoints,
@@ -241,7 +288,12 @@ function freePort() {
 
 function httpStatus(url) {
   return new Promise((resolve) => {
-    http.get(url, (response) => { response.resume(); resolve(response.statusCode); }).on('error', () => resolve(0));
+    http
+      .get(url, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      })
+      .on('error', () => resolve(0));
   });
 }
 
@@ -250,11 +302,16 @@ function httpStatus(url) {
  * into the run's own extensions folder first. The server gets its own process group so that stop() also ends the
  * file watcher and extension host it forks.
  */
-async function startCodeServer(runDir, { vsix, env: extraEnv = {}, workspaceTrust = false, settings: extraSettings = {} } = {}) {
+async function startCodeServer(
+  runDir,
+  { vsix, env: extraEnv = {}, workspaceTrust = false, settings: extraSettings = {} } = {},
+) {
   const userDataDir = path.join(runDir, 'user-data');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   // Workspace trust on: folders open in Restricted Mode without the startup dialog, until trust is granted.
-  const trust = workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  const trust = workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+    : {};
   const settings = { ...TEST_SETTINGS, ...trust, ...extraSettings };
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const env = {
@@ -266,15 +323,32 @@ async function startCodeServer(runDir, { vsix, env: extraEnv = {}, workspaceTrus
     // no extension gallery: no outbound requests to open-vsx.org
     EXTENSIONS_GALLERY: '{"serviceUrl":""}',
   };
-  const common = ['--config', path.join(runDir, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', path.join(runDir, 'extensions')];
-  if (vsix) execFileSync(CODE_SERVER, [...common, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const common = [
+    '--config',
+    path.join(runDir, 'config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    path.join(runDir, 'extensions'),
+  ];
+  if (vsix)
+    execFileSync(CODE_SERVER, [...common, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await freePort();
   const logFile = path.join(runDir, 'code-server.log');
   const logFd = fs.openSync(logFile, 'w');
   const child = spawn(
     CODE_SERVER,
-    [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override'],
+    [
+      ...common,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
+      '--disable-getting-started-override',
+    ],
     { env, detached: true, stdio: ['ignore', logFd, logFd] },
   );
   fs.closeSync(logFd);
@@ -283,7 +357,9 @@ async function startCodeServer(runDir, { vsix, env: extraEnv = {}, workspaceTrus
   while ((await httpStatus(`${baseUrl}/healthz`)) !== 200) {
     if (child.exitCode !== null || Date.now() > deadline) {
       stopProcessGroup(child.pid);
-      throw new Error(`code-server did not come up on ${baseUrl}; log: ${logFile}\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
+      throw new Error(
+        `code-server did not come up on ${baseUrl}; log: ${logFile}\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -319,10 +395,43 @@ async function launchChromium(playwright, runDir) {
     executablePath: CHROMIUM,
     headless: true,
     // Debian chromium's crashpad writes ~/.config/chromium whatever the profile is
-    env: { ...process.env, XDG_CONFIG_HOME: path.join(runDir, 'chromium-config'), XDG_CACHE_HOME: path.join(runDir, 'chromium-cache') },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(runDir, 'chromium-config'),
+      XDG_CACHE_HOME: path.join(runDir, 'chromium-cache'),
+    },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
+}
+
+/**
+ * Keeps what explains a failed run in test-results/e2e/<label>-<time>/: the VS Code logs of the run (the extension
+ * host's output channels, among them "Kayron Releases" with the language server's console: GitHub failures, errors),
+ * code-server's own log and, when given, the request log of the runner's GitHub stand-in (method, path, status, fault;
+ * never a token). The suite writes its own stand-ins' logs next to them (suite/evidence.ts). Returns the folder.
+ */
+function keepEvidence(runDir, resultsDir, { standin } = {}) {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const logs = path.join(runDir, 'user-data', 'logs');
+  if (fs.existsSync(logs)) fs.cpSync(logs, path.join(resultsDir, 'vscode-logs'), { recursive: true });
+  const serverLog = path.join(runDir, 'code-server.log');
+  if (fs.existsSync(serverLog)) fs.copyFileSync(serverLog, path.join(resultsDir, 'code-server.log'));
+  if (standin?.requests)
+    fs.writeFileSync(path.join(resultsDir, 'runner-standin-requests.json'), JSON.stringify(standin.requests, null, 1));
+  return resultsDir;
+}
+
+/** Where a run keeps its evidence: test-results/e2e/<label>-<UTC time>. */
+function evidenceDir(label) {
+  return path.join(REPO_DIR, 'test-results', 'e2e', `${label}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 }
 
 function removeRunDir(runDir, log) {
@@ -352,5 +461,7 @@ module.exports = {
   startCodeServer,
   stopCodeServer,
   launchChromium,
+  keepEvidence,
+  evidenceDir,
   removeRunDir,
 };

@@ -15,8 +15,13 @@ async function main(): Promise<void> {
   const fixture = await createPromotionFixture({ tokens: [token] });
   // The window opens the clone as a folder: its settings point the extension at the stand-in.
   mkdirSync(path.join(fixture.clone.dir, '.vscode'), { recursive: true });
-  writeFileSync(path.join(fixture.clone.dir, '.vscode', 'settings.json'), `${JSON.stringify({ 'kayron.github.apiUrl': fixture.standin.apiUrl }, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify({ apiUrl: fixture.standin.apiUrl, clone: fixture.clone.dir, stagingCommit: fixture.stagingCommit })}\n`);
+  writeFileSync(
+    path.join(fixture.clone.dir, '.vscode', 'settings.json'),
+    `${JSON.stringify({ 'kayron.github.apiUrl': fixture.standin.apiUrl }, null, 2)}\n`,
+  );
+  process.stdout.write(
+    `${JSON.stringify({ apiUrl: fixture.standin.apiUrl, clone: fixture.clone.dir, stagingCommit: fixture.stagingCommit })}\n`,
+  );
   process.stdin.resume();
   process.stdin.on('end', () => {
     void fixture.close().then(() => process.exit(0));

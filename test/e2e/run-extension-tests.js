@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const harness = require('./harness');
+const { installSquiggleProbe, pairEdits } = require('./squiggle-probe');
 const { scaled } = require('../wait-budget');
 
 const args = process.argv.slice(2);
@@ -31,13 +32,39 @@ const E2E_GITHUB_TOKEN = 'ghp_e2eStandinOnly0000000000000000000000';
 /** The mocha entry prints this line itself; the runner repeats it last so it is the closing line. */
 const SUMMARY = /^(\d+) passed, (\d+) failed$/;
 /** Workbench start-up chatter that says nothing about the extension under test. */
-const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|Creation of workbench contribution)/;
+const NOISE =
+  /^(Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|Creation of workbench contribution)/;
+
+/** The bench suite prints its edits' start times on this line; the squiggles the page drew are paired with them. */
+const BENCH_EDITS = 'KAYRON_EDITOR_BENCH_EDITS ';
+/** The line the bench suite edits (harness.largeReleaseFile's and the sample's only release pin), before and after. */
+const BENCH_LINE_PATTERN = 'release: "[vx]0\\.5\\.3"';
+const benchPairings = [];
+
+function stats(values) {
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+  return { median: at(0.5), p95: at(0.95), runs: sorted.length, missed: values.length - sorted.length };
+}
+
+/** Prints `KAYRON_EDITOR_BENCH_DRAWN <json>`: keystroke → squiggle drawn, and → squiggle gone, from the page's probe. */
+async function pairWithPage(page, { entries, edits }) {
+  const changes = await page.evaluate(() => window.__kayronSquiggleChanges ?? []);
+  const times = pairEdits(edits, changes);
+  const squiggle = stats(times.filter((_, index) => edits[index].squiggle));
+  const cleared = stats(times.filter((_, index) => !edits[index].squiggle));
+  console.log(`KAYRON_EDITOR_BENCH_DRAWN ${JSON.stringify({ entries, squiggle, cleared })}`);
+}
 
 async function main() {
   const playwright = harness.requireInstalledHost();
-  if (!fs.existsSync(path.join(harness.REPO_DIR, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
+  if (!fs.existsSync(path.join(harness.REPO_DIR, 'dist/extension.js')))
+    throw new Error('dist/extension.js is missing: run `npm run build` first');
   const testsEntry = harness.buildSuite();
-  const runDir = harness.makeRunDir(demo ? 'demo' : bench ? 'bench' : 'it');
+  const label = demo ? 'demo' : bench ? 'bench' : 'it';
+  const runDir = harness.makeRunDir(label);
+  // A failed test writes its evidence here from the extension host (suite/evidence.ts); the runner adds the logs.
+  const resultsDir = harness.evidenceDir(label);
   // GitHub for the suite: the stand-in on 127.0.0.1, named in the releases folder's settings (no test touches the internet)
   let github;
   let workspaceQuery;
@@ -50,24 +77,42 @@ async function main() {
     suiteEnv = { KAYRON_E2E_GITHUB_TOKEN: started.token, KAYRON_DEMO_GITHUB: started.apiUrl, KAYRON_E2E_SUITE: 'demo' };
   } else {
     github = await harness.startGitHubStandin();
-    const extraFiles = bench ? { 'service/large-1000.yaml': harness.largeReleaseFile(1000), 'service/large-5000.yaml': harness.largeReleaseFile(5000) } : {};
+    const extraFiles = bench
+      ? {
+          'service/large-1000.yaml': harness.largeReleaseFile(1000),
+          'service/large-5000.yaml': harness.largeReleaseFile(5000),
+        }
+      : {};
     try {
       workspaceQuery = `workspace=${encodeURIComponent(harness.prepareSuiteWorkspace(runDir, github, extraFiles))}`;
     } catch (error) {
       await github.standin.close();
       throw error;
     }
-    suiteEnv = { KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN, ...(bench ? { KAYRON_E2E_SUITE: 'bench', ...(process.env.KAYRON_EDITOR_BENCH_ROUNDS ? { KAYRON_EDITOR_BENCH_ROUNDS: process.env.KAYRON_EDITOR_BENCH_ROUNDS } : {}) } : {}) };
+    suiteEnv = {
+      KAYRON_E2E_GITHUB_TOKEN: E2E_GITHUB_TOKEN,
+      ...(bench
+        ? {
+            KAYRON_E2E_SUITE: 'bench',
+            ...(process.env.KAYRON_EDITOR_BENCH_ROUNDS
+              ? { KAYRON_EDITOR_BENCH_ROUNDS: process.env.KAYRON_EDITOR_BENCH_ROUNDS }
+              : {}),
+          }
+        : {}),
+    };
   }
   log(`GitHub stand-in up at ${github.apiUrl} (owner ${github.owner})`);
   let server;
   let browser;
   let summary;
+  let code = 1;
   try {
     // the extension host inherits the server's environment: that is how options reach the suite
     // KAYRON_E2E_GITHUB_TOKEN: the token the suite's GitHub stand-in accepts and the language server uses for promotions
     // (there is no VS Code GitHub session in these runs).
-    server = await harness.startCodeServer(runDir, { env: { ...suiteEnv, ...(grep ? { KAYRON_E2E_GREP: grep } : {}) } });
+    server = await harness.startCodeServer(runDir, {
+      env: { ...suiteEnv, KAYRON_E2E_RESULTS_DIR: resultsDir, ...(grep ? { KAYRON_E2E_GREP: grep } : {}) },
+    });
     log(`code-server up at ${server.baseUrl} (pid ${server.pid})`);
     browser = await harness.launchChromium(playwright, runDir);
     const page = await browser.newPage();
@@ -78,6 +123,8 @@ async function main() {
     // exit code of the suite's run(). Both must exist before the page loads.
     await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
       const line = util.format(...logArgs);
+      if (bench && line.startsWith(BENCH_EDITS))
+        benchPairings.push(pairWithPage(page, JSON.parse(line.slice(BENCH_EDITS.length))));
       const match = SUMMARY.exec(line.trim());
       if (match) {
         summary = line.trim();
@@ -96,19 +143,33 @@ async function main() {
       ['skipReleaseNotes', 'true'],
     ];
     await page.goto(`${server.baseUrl}/?${workspaceQuery}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    if (bench) await page.evaluate(installSquiggleProbe, BENCH_LINE_PATTERN);
     log('workbench loaded, running the suite in the extension host');
     let timer;
     const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000)));
     const result = await Promise.race([exited, timedOut]);
     clearTimeout(timer);
+    await Promise.all(benchPairings);
     if (result === 'timeout') {
-      console.error(`timed out after ${timeoutSeconds}s (code-server log: ${server.logFile}; keep it with KAYRON_E2E_KEEP_TMP=1)`);
-      return { code: 124, summary };
+      console.error(
+        `timed out after ${timeoutSeconds}s (code-server log: ${server.logFile}; keep it with KAYRON_E2E_KEEP_TMP=1)`,
+      );
+      code = 124;
+      return { code, summary };
     }
-    return { code: result === 0 && summary !== undefined ? 0 : 1, summary };
+    code = result === 0 && summary !== undefined ? 0 : 1;
+    return { code, summary };
   } finally {
     if (browser) await browser.close().catch(() => undefined);
     await harness.stopCodeServer(server);
+    // after the stop, so the logs are complete; a failure of its own must not hide the run's result
+    if (code !== 0) {
+      try {
+        log(`kept the evidence of the failure in ${harness.keepEvidence(runDir, resultsDir, github)}`);
+      } catch (error) {
+        console.error(`could not keep the evidence: ${String(error)}`);
+      }
+    }
     await github.standin.close();
     harness.removeRunDir(runDir, log);
   }

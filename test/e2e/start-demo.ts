@@ -16,11 +16,15 @@ import { createDemoRepository, DEMO_TOKEN, startDemoGitHub, writeDemoSettings, t
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const separator = args.indexOf('--');
-  if (separator < 0 || separator === args.length - 1) throw new Error('usage: start-demo.ts [--github] -- <code-server command>');
+  if (separator < 0 || separator === args.length - 1)
+    throw new Error('usage: start-demo.ts [--github] -- <code-server command>');
   const options = args.slice(0, separator);
   const [command = '', ...commandArgs] = args.slice(separator + 1);
   const realGitHub = options.includes('--github') || process.env.KAYRON_DEMO_GITHUB === 'real';
-  const parent = path.resolve(process.env.KAYRON_DEMO_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'kayron-releases-demo'));
+  const parent = path.resolve(
+    process.env.KAYRON_DEMO_DIR ||
+      path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'kayron-releases-demo'),
+  );
   mkdirSync(parent, { recursive: true });
   const { folder, origin } = createDemoRepository(parent);
   let github: DemoGitHub | undefined;
@@ -38,7 +42,11 @@ async function main(): Promise<number> {
   const port = process.env.PORT || '8080';
   console.log('');
   console.log(`Demo releases repository (rebuilt on every start): ${folder}`);
-  console.log(github ? `GitHub: the local stand-in at ${github.apiUrl} (demo data; \`npm start -- --github\` uses github.com)` : 'GitHub: github.com (promotions are dry runs: kayron.promotion.dryRun)');
+  console.log(
+    github
+      ? `GitHub: the local stand-in at ${github.apiUrl} (demo data; \`npm start -- --github\` uses github.com)`
+      : 'GitHub: github.com (promotions are dry runs: kayron.promotion.dryRun)',
+  );
   console.log(`Kayron Releases is running in VS Code at http://127.0.0.1:${port}/?folder=${folder}`);
   console.log('(Ctrl+C stops it)');
   console.log('');
@@ -48,7 +56,9 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const code = await new Promise<number>((resolve) => child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 0 : 1))));
+  const code = await new Promise<number>((resolve) =>
+    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 0 : 1))),
+  );
   await github?.close();
   return code;
 }

@@ -8,7 +8,9 @@ const path = require('node:path');
 const harness = require('./harness');
 
 const VSIX = path.join(harness.REPO_DIR, 'dist/kayron-releases.vsix');
-const SCREENSHOTS = path.resolve(process.env.KAYRON_E2E_SCREENSHOTS || path.join(harness.REPO_DIR, 'test-results/e2e/screenshots'));
+const SCREENSHOTS = path.resolve(
+  process.env.KAYRON_E2E_SCREENSHOTS || path.join(harness.REPO_DIR, 'test-results/e2e/screenshots'),
+);
 const FAILURE_DIR = path.join(harness.REPO_DIR, 'test-results/e2e');
 /** One wait's budget, shared with the other suites (test/wait-budget.js: scaled by KAYRON_TEST_TIMEOUT_SCALE). */
 const { WAIT_BUDGET_MS: WAIT_MS, scaled } = require('../wait-budget');
@@ -16,7 +18,10 @@ const { WAIT_BUDGET_MS: WAIT_MS, scaled } = require('../wait-budget');
 /** The installed test host (playwright-core), after checking that the packaged extension exists. */
 function prepareUiRun() {
   const playwright = harness.requireInstalledHost();
-  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run build && npx vsce package --no-dependencies -o dist/kayron-releases.vsix\``);
+  if (!fs.existsSync(VSIX))
+    throw new Error(
+      `${VSIX} is missing: run \`npm run build && npx vsce package --no-dependencies -o dist/kayron-releases.vsix\``,
+    );
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return playwright;
 }

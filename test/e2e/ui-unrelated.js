@@ -20,41 +20,67 @@ const kayronStatusItems = (page) => page.locator('.statusbar-item[id^="kayron-re
 async function openFolder(page, server, folder) {
   await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(folder)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
-  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 2 * WAIT_MS });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
+    .waitFor({ timeout: 2 * WAIT_MS });
 }
 
 /** The extension logs the releases repositories the server reported; waiting for that line ties the checks to the event. */
 async function waitForRootsReport(page, expected) {
   await runFromPalette(page, 'Kayron: Show Output');
-  await page.locator('.output-view .view-line', { hasText: `Releases repositories: ${expected}` }).first().waitFor({ timeout: 2 * WAIT_MS });
+  await page
+    .locator('.output-view .view-line', { hasText: `Releases repositories: ${expected}` })
+    .first()
+    .waitFor({ timeout: 2 * WAIT_MS });
 }
 
 function steps(page, server, unrelated, releases) {
   return [
-    ['loads the workbench with a folder that has service/foo.yaml (Helm values, not a release list)', async () => {
-      await openFolder(page, server, unrelated);
-      await quickOpen(page, 'foo.yaml');
-      await page.locator('.tabs-container .tab', { hasText: 'foo.yaml' }).waitFor({ timeout: WAIT_MS });
-    }],
-    ['the language server reports no releases repository', async () => {
-      await waitForRootsReport(page, 'none');
-    }],
-    ['no Kayron Environments view and no Kayron status bar item', async () => {
-      await page.locator('[id="status.editor.mode"]').waitFor({ timeout: WAIT_MS });
-      const items = await kayronStatusItems(page).count();
-      if (items !== 0) throw new Error(`${items} Kayron status bar item(s): ${await kayronStatusItems(page).allTextContents()}`);
-      if ((await environmentsHeader(page).count()) !== 0) throw new Error('the Kayron Environments view is shown');
-      if ((await page.locator('.statusbar-item', { hasText: /Kayron lint|Sign in to GitHub/ }).count()) !== 0) throw new Error('a Kayron status text is shown');
-      // foo.yaml stays YAML: nothing was taken over.
-      await page.locator('[id="status.editor.mode"]', { hasText: 'YAML' }).waitFor({ timeout: WAIT_MS });
-    }],
-    ['control: in a releases repository the same selectors find the view and the status bar items', async () => {
-      await openFolder(page, server, releases);
-      await waitForRootsReport(page, releases);
-      await environmentsHeader(page).first().waitFor({ timeout: WAIT_MS });
-      await page.locator('.statusbar-item[id^="kayron-releases.kayron-releases"]', { hasText: 'Kayron lint' }).first().waitFor({ timeout: WAIT_MS });
-      await page.locator('.statusbar-item[id^="kayron-releases.kayron-releases"]', { hasText: 'GitHub' }).first().waitFor({ timeout: WAIT_MS });
-    }],
+    [
+      'loads the workbench with a folder that has service/foo.yaml (Helm values, not a release list)',
+      async () => {
+        await openFolder(page, server, unrelated);
+        await quickOpen(page, 'foo.yaml');
+        await page.locator('.tabs-container .tab', { hasText: 'foo.yaml' }).waitFor({ timeout: WAIT_MS });
+      },
+    ],
+    [
+      'the language server reports no releases repository',
+      async () => {
+        await waitForRootsReport(page, 'none');
+      },
+    ],
+    [
+      'no Kayron Environments view and no Kayron status bar item',
+      async () => {
+        await page.locator('[id="status.editor.mode"]').waitFor({ timeout: WAIT_MS });
+        const items = await kayronStatusItems(page).count();
+        if (items !== 0)
+          throw new Error(`${items} Kayron status bar item(s): ${await kayronStatusItems(page).allTextContents()}`);
+        if ((await environmentsHeader(page).count()) !== 0) throw new Error('the Kayron Environments view is shown');
+        if ((await page.locator('.statusbar-item', { hasText: /Kayron lint|Sign in to GitHub/ }).count()) !== 0)
+          throw new Error('a Kayron status text is shown');
+        // foo.yaml stays YAML: nothing was taken over.
+        await page.locator('[id="status.editor.mode"]', { hasText: 'YAML' }).waitFor({ timeout: WAIT_MS });
+      },
+    ],
+    [
+      'control: in a releases repository the same selectors find the view and the status bar items',
+      async () => {
+        await openFolder(page, server, releases);
+        await waitForRootsReport(page, releases);
+        await environmentsHeader(page).first().waitFor({ timeout: WAIT_MS });
+        await page
+          .locator('.statusbar-item[id^="kayron-releases.kayron-releases"]', { hasText: 'Kayron lint' })
+          .first()
+          .waitFor({ timeout: WAIT_MS });
+        await page
+          .locator('.statusbar-item[id^="kayron-releases.kayron-releases"]', { hasText: 'GitHub' })
+          .first()
+          .waitFor({ timeout: WAIT_MS });
+      },
+    ],
   ];
 }
 
@@ -78,7 +104,12 @@ async function main() {
     page.setDefaultTimeout(WAIT_MS);
     page.setDefaultNavigationTimeout(2 * WAIT_MS);
     page.on('pageerror', (error) => log('[page error]', String(error).slice(0, 200)));
-    ({ passed, failed } = await runSteps(page, steps(page, server, unrelated, releases), 'ui-unrelated-failure.png', log));
+    ({ passed, failed } = await runSteps(
+      page,
+      steps(page, server, unrelated, releases),
+      'ui-unrelated-failure.png',
+      log,
+    ));
   } finally {
     if (browser) await browser.close().catch(() => undefined);
     await harness.stopCodeServer(server);

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   for (const [cause, list] of sorted) {
     process.stdout.write(`\n${String(list.length).padStart(5)}  ${cause}\n`);
     for (const outcome of showAll ? list : list.slice(0, 3)) {
-      process.stdout.write(`       ${outcome.id} (${outcome.gen})\n         kayron: ${outcome.expected.slice(0, 200)}\n         ours:   ${outcome.actual.slice(0, 200)}\n`);
+      process.stdout.write(
+        `       ${outcome.id} (${outcome.gen})\n         kayron: ${outcome.expected.slice(0, 200)}\n         ours:   ${outcome.actual.slice(0, 200)}\n`,
+      );
     }
   }
 }

@@ -31,7 +31,9 @@ export function organization(login: string, repos: StandinRepo[]): StandinOwner 
   return { login, type: 'Organization', repos };
 }
 
-export async function temporaryDirectory(prefix = 'kayron-github-'): Promise<{ path: string; remove: () => Promise<void> }> {
+export async function temporaryDirectory(
+  prefix = 'kayron-github-',
+): Promise<{ path: string; remove: () => Promise<void> }> {
   const directory = await mkdtemp(path.join(tmpdir(), prefix));
   return { path: directory, remove: () => rm(directory, { recursive: true, force: true }) };
 }

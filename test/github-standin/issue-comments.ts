@@ -62,11 +62,23 @@ export class IssueComments {
     // GET …/issues/{n}/comments and POST …/issues/{n}/comments
     if (rest.length === 2 && rest[1] === 'comments' && /^\d+$/.test(rest[0] ?? '')) {
       const issue = Number(rest[0]);
-      if (request.method === 'GET') return this.page(request, this.of(owner, repo, issue).map((comment) => this.json(fullName, comment)));
+      if (request.method === 'GET')
+        return this.page(
+          request,
+          this.of(owner, repo, issue).map((comment) => this.json(fullName, comment)),
+        );
       if (request.method !== 'POST') return undefined;
       if (request.token === undefined) return failure(401, 'Requires authentication');
       const body = (request.body as { body?: unknown } | undefined)?.body;
-      if (typeof body !== 'string' || body === '') return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }], documentation_url: DOC_URL } };
+      if (typeof body !== 'string' || body === '')
+        return {
+          status: 422,
+          body: {
+            message: 'Validation Failed',
+            errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }],
+            documentation_url: DOC_URL,
+          },
+        };
       const comment = this.add(owner, repo, issue, body, this.login);
       return { status: 201, body: this.json(fullName, comment) };
     }
@@ -80,7 +92,15 @@ export class IssueComments {
       if (request.token === undefined) return failure(401, 'Requires authentication');
       if (comment.author !== this.login) return failure(403, 'Resource not accessible by integration');
       const body = (request.body as { body?: unknown } | undefined)?.body;
-      if (typeof body !== 'string' || body === '') return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }], documentation_url: DOC_URL } };
+      if (typeof body !== 'string' || body === '')
+        return {
+          status: 422,
+          body: {
+            message: 'Validation Failed',
+            errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }],
+            documentation_url: DOC_URL,
+          },
+        };
       comment.body = body;
       comment.updatedAt = new Date(this.now()).toISOString();
       return { status: 200, body: this.json(fullName, comment) };
@@ -108,17 +128,29 @@ export class IssueComments {
     const perPage = Math.min(Math.max(Number.parseInt(request.query.get('per_page') ?? '30', 10) || 30, 1), 100);
     const page = Math.max(Number.parseInt(request.query.get('page') ?? '1', 10) || 1, 1);
     const lastPage = Math.max(Math.ceil(items.length / perPage), 1);
-    const link = (target: number): string => `<${this.standin.apiUrl}${request.path}?per_page=${perPage}&page=${target}>`;
+    const link = (target: number): string =>
+      `<${this.standin.apiUrl}${request.path}?per_page=${perPage}&page=${target}>`;
     const relations: string[] = [];
     if (page > 1) relations.push(`${link(page - 1)}; rel="prev"`, `${link(1)}; rel="first"`);
     if (page < lastPage) relations.push(`${link(page + 1)}; rel="next"`, `${link(lastPage)}; rel="last"`);
-    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), ...(relations.length > 0 ? { headers: { link: relations.join(', ') } } : {}) };
+    return {
+      status: 200,
+      body: items.slice((page - 1) * perPage, page * perPage),
+      ...(relations.length > 0 ? { headers: { link: relations.join(', ') } } : {}),
+    };
   }
 }
 
 /** Adds issue comments to a running stand-in; comments written with a token belong to `login`. */
-export function installIssueComments(standin: GitHubStandin, options: { login?: string; now?: () => number } = {}): IssueComments {
-  const comments = new IssueComments(standin, options.login ?? 'github-actions[bot]', options.now ?? (() => Date.parse('2026-01-01T00:00:00Z')));
+export function installIssueComments(
+  standin: GitHubStandin,
+  options: { login?: string; now?: () => number } = {},
+): IssueComments {
+  const comments = new IssueComments(
+    standin,
+    options.login ?? 'github-actions[bot]',
+    options.now ?? (() => Date.parse('2026-01-01T00:00:00Z')),
+  );
   standin.addRoute((request) => comments.route(request));
   return comments;
 }

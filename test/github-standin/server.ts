@@ -131,7 +131,9 @@ export interface StandinRouteRequest {
 }
 
 /** Extra routes are tried before the read-only ones; undefined passes the request on. */
-export type StandinRoute = (request: StandinRouteRequest) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
+export type StandinRoute = (
+  request: StandinRouteRequest,
+) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
 
 export interface StandinOptions {
   owners?: StandinOwner[];
@@ -178,7 +180,11 @@ export class GitHubStandin {
     this.tokens = new Set(options.tokens ?? []);
     this.pathPrefix = options.enterprise ? '/api/v3' : '';
     const resetEpochSeconds = Math.floor(Date.now() / 1000) + 3600;
-    this.windows.set('anonymous', { limit: options.anonymousRateLimit ?? 60, remaining: options.anonymousRateLimit ?? 60, resetEpochSeconds });
+    this.windows.set('anonymous', {
+      limit: options.anonymousRateLimit ?? 60,
+      remaining: options.anonymousRateLimit ?? 60,
+      resetEpochSeconds,
+    });
     this.windows.set('authenticated', {
       limit: options.authenticatedRateLimit ?? 5000,
       remaining: options.authenticatedRateLimit ?? 5000,
@@ -267,7 +273,9 @@ export class GitHubStandin {
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
     const url = new URL(request.url ?? '/', this.origin);
     // Routes below see GitHub.com paths; an enterprise prefix is stripped (and required).
-    url.pathname = url.pathname.startsWith(`${this.pathPrefix}/`) ? url.pathname.slice(this.pathPrefix.length) : '/not-under-api-prefix';
+    url.pathname = url.pathname.startsWith(`${this.pathPrefix}/`)
+      ? url.pathname.slice(this.pathPrefix.length)
+      : '/not-under-api-prefix';
     const authorization = request.headers.authorization;
     const token = authorization?.replace(/^(?:token|bearer)\s+/i, '');
     const auth: LoggedRequest['auth'] = token === undefined ? 'none' : this.tokens.has(token) ? 'valid' : 'invalid';
@@ -339,30 +347,49 @@ export class GitHubStandin {
 
   private reply(entry: LoggedRequest, url: URL, fault: StandinFault | undefined, token?: string): Reply {
     const window = this.window(entry.auth === 'valid' ? 'authenticated' : 'anonymous');
-    if (fault?.kind === 'status') return { status: fault.status, body: { message: fault.message ?? 'Server Error', documentation_url: DOC_URL } };
+    if (fault?.kind === 'status')
+      return { status: fault.status, body: { message: fault.message ?? 'Server Error', documentation_url: DOC_URL } };
     if (fault?.kind === 'unauthorized' || entry.auth === 'invalid') {
       return { status: 401, body: { message: 'Bad credentials', documentation_url: DOC_URL, status: '401' } };
     }
     if (fault?.kind === 'rate-limit') {
-      return this.rateLimited({ ...window, remaining: 0, resetEpochSeconds: fault.resetEpochSeconds ?? window.resetEpochSeconds });
+      return this.rateLimited({
+        ...window,
+        remaining: 0,
+        resetEpochSeconds: fault.resetEpochSeconds ?? window.resetEpochSeconds,
+      });
     }
     if (fault?.kind === 'secondary-rate-limit') {
       return {
         status: 403,
         headers: { 'retry-after': String(fault.retryAfterSeconds) },
-        body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: DOC_URL },
+        body: {
+          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url: DOC_URL,
+        },
       };
     }
     if (this.routes.length > 0 && url.pathname !== '/rate_limit') {
       if (window.remaining <= 0) return this.rateLimited(window);
       for (const route of this.routes) {
-        const answer = route({ method: entry.method, path: url.pathname, query: url.searchParams, body: entry.body, token });
+        const answer = route({
+          method: entry.method,
+          path: url.pathname,
+          query: url.searchParams,
+          body: entry.body,
+          token,
+        });
         if (answer) return answer;
       }
     }
     if (entry.method !== 'GET') return { status: 404, body: { message: 'Not Found', documentation_url: DOC_URL } };
     if (url.pathname === '/rate_limit') {
-      const core = { limit: window.limit, remaining: window.remaining, reset: window.resetEpochSeconds, used: window.limit - window.remaining };
+      const core = {
+        limit: window.limit,
+        remaining: window.remaining,
+        reset: window.resetEpochSeconds,
+        used: window.limit - window.remaining,
+      };
       return { status: 200, body: { resources: { core }, rate: core } };
     }
     if (window.remaining <= 0) return this.rateLimited(window);
@@ -374,7 +401,8 @@ export class GitHubStandin {
       status: 403,
       headers: this.rateHeaders({ ...window, remaining: 0 }),
       body: {
-        message: "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit.)",
+        message:
+          "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit.)",
         documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
       },
     };
@@ -387,7 +415,10 @@ export class GitHubStandin {
       const owner = this.findOwner(ownerName);
       if (!owner || (head === 'orgs' && owner.type !== 'Organization')) return NOT_FOUND;
       const visible = (owner.repos ?? []).filter((repo) => !repo.private || (head === 'orgs' && authenticated));
-      return this.page(url, visible.map((repo) => this.repoJson(owner, repo)));
+      return this.page(
+        url,
+        visible.map((repo) => this.repoJson(owner, repo)),
+      );
     }
     if (head !== 'repos') return NOT_FOUND;
     const owner = this.findOwner(ownerName);
@@ -418,9 +449,10 @@ export class GitHubStandin {
       const toJson = (release: StandinRelease, index: number): unknown => this.releaseJson(owner, repo, release, index);
       if (rest.length === 0) return this.page(url, releases.map(toJson));
       if (rest[0] === 'latest' && rest.length === 1) {
-        const latest = repo.latestRelease !== undefined
-          ? releases.find((release) => release.tagName === repo.latestRelease)
-          : releases.find((release) => !release.draft && !release.prerelease);
+        const latest =
+          repo.latestRelease !== undefined
+            ? releases.find((release) => release.tagName === repo.latestRelease)
+            : releases.find((release) => !release.draft && !release.prerelease);
         return latest ? { status: 200, body: toJson(latest, releases.indexOf(latest)) } : NOT_FOUND;
       }
       if (rest[0] === 'tags' && rest.length >= 2) {
@@ -433,38 +465,83 @@ export class GitHubStandin {
     if (resource === 'branches') {
       const toJson = (branch: StandinBranch): unknown => {
         const sha = branch.sha ?? fakeSha(`${fullName}#${branch.name}`);
-        return { name: branch.name, commit: { sha, url: `${base}/repos/${fullName}/commits/${sha}` }, protected: branch.protected ?? false };
+        return {
+          name: branch.name,
+          commit: { sha, url: `${base}/repos/${fullName}/commits/${sha}` },
+          protected: branch.protected ?? false,
+        };
       };
       if (rest.length === 0) return this.page(url, (repo.branches ?? []).map(toJson));
       // Branch names may contain slashes; GitHub takes the rest of the path.
       const branch = (repo.branches ?? []).find((candidate) => candidate.name === rest.join('/'));
       if (!branch) return { status: 404, body: { message: 'Branch not found', documentation_url: DOC_URL } };
-      return { status: 200, body: { ...(toJson(branch) as object), _links: { html: `https://github.com/${fullName}/tree/${branch.name}` } } };
+      return {
+        status: 200,
+        body: { ...(toJson(branch) as object), _links: { html: `https://github.com/${fullName}/tree/${branch.name}` } },
+      };
     }
     if (resource === 'git' && rest[0] === 'trees' && rest.length >= 2) {
       const ref = rest.slice(1).join('/');
       const files = repo.files?.[ref];
       if (!files) return NOT_FOUND;
       const recursive = url.searchParams.get('recursive') !== null;
-      const blobs = Object.entries(files).map(([filePath, content]) => ({ path: filePath, mode: '100644', type: 'blob', sha: gitBlobSha(content), size: Buffer.byteLength(content), url: `${base}/repos/${fullName}/git/blobs/${gitBlobSha(content)}` }));
-      const directories = [...new Set(Object.keys(files).flatMap((filePath) => filePath.split('/').slice(0, -1).map((_, index, parts) => parts.slice(0, index + 1).join('/'))))];
-      const trees = directories.map((directory) => ({ path: directory, mode: '040000', type: 'tree', sha: fakeSha(`${fullName}@${ref}:${directory}`), url: `${base}/repos/${fullName}/git/trees/${fakeSha(`${fullName}@${ref}:${directory}`)}` }));
-      const all = [...trees, ...blobs].filter((item) => recursive || !item.path.includes('/')).sort((a, b) => a.path.localeCompare(b.path));
+      const blobs = Object.entries(files).map(([filePath, content]) => ({
+        path: filePath,
+        mode: '100644',
+        type: 'blob',
+        sha: gitBlobSha(content),
+        size: Buffer.byteLength(content),
+        url: `${base}/repos/${fullName}/git/blobs/${gitBlobSha(content)}`,
+      }));
+      const directories = [
+        ...new Set(
+          Object.keys(files).flatMap((filePath) =>
+            filePath
+              .split('/')
+              .slice(0, -1)
+              .map((_, index, parts) => parts.slice(0, index + 1).join('/')),
+          ),
+        ),
+      ];
+      const trees = directories.map((directory) => ({
+        path: directory,
+        mode: '040000',
+        type: 'tree',
+        sha: fakeSha(`${fullName}@${ref}:${directory}`),
+        url: `${base}/repos/${fullName}/git/trees/${fakeSha(`${fullName}@${ref}:${directory}`)}`,
+      }));
+      const all = [...trees, ...blobs]
+        .filter((item) => recursive || !item.path.includes('/'))
+        .sort((a, b) => a.path.localeCompare(b.path));
       const sha = fakeSha(`${fullName}@${ref}`);
-      return { status: 200, body: { sha, url: `${base}/repos/${fullName}/git/trees/${sha}`, tree: all, truncated: false } };
+      return {
+        status: 200,
+        body: { sha, url: `${base}/repos/${fullName}/git/trees/${sha}`, tree: all, truncated: false },
+      };
     }
     if (resource === 'contents' && rest.length > 0) {
       const filePath = rest.join('/');
       const ref = url.searchParams.get('ref') ?? repo.defaultBranch ?? 'main';
       const files = repo.files?.[ref];
-      if (!files) return { status: 404, body: { message: `No commit found for the ref ${ref}`, documentation_url: DOC_URL } };
+      if (!files)
+        return { status: 404, body: { message: `No commit found for the ref ${ref}`, documentation_url: DOC_URL } };
       const content = files[filePath];
       if (content === undefined) return NOT_FOUND;
       const sha = gitBlobSha(content);
       const encoded = Buffer.from(content, 'utf8').toString('base64').replace(/.{60}/g, '$&\n');
       return {
         status: 200,
-        body: { type: 'file', encoding: 'base64', size: Buffer.byteLength(content), name: filePath.split('/').pop(), path: filePath, content: `${encoded}\n`, sha, url: `${base}/repos/${fullName}/contents/${filePath}?ref=${ref}`, html_url: `https://github.com/${fullName}/blob/${ref}/${filePath}` },
+        body: {
+          type: 'file',
+          encoding: 'base64',
+          size: Buffer.byteLength(content),
+          name: filePath.split('/').pop(),
+          path: filePath,
+          content: `${encoded}\n`,
+          sha,
+          url: `${base}/repos/${fullName}/contents/${filePath}?ref=${ref}`,
+          html_url: `https://github.com/${fullName}/blob/${ref}/${filePath}`,
+        },
       };
     }
     if (resource === 'pulls' && rest.length === 0) {
@@ -486,7 +563,11 @@ export class GitHubStandin {
           user: { login: pull.author ?? 'octocat' },
           created_at: pull.createdAt ?? pull.updatedAt ?? '2026-01-01T00:00:00Z',
           updated_at: pull.updatedAt ?? '2026-01-01T00:00:00Z',
-          head: { ref: pull.headRef, sha: fakeSha(`${fullName}!${pull.number}`), repo: { full_name: pull.headRepository ?? fullName } },
+          head: {
+            ref: pull.headRef,
+            sha: fakeSha(`${fullName}!${pull.number}`),
+            repo: { full_name: pull.headRepository ?? fullName },
+          },
           base: { ref: repo.defaultBranch ?? 'main' },
         })),
       );
@@ -570,17 +651,29 @@ export class GitHubStandin {
     }
     if (fault?.kind === 'edit-body' && reply.status === 200) reply = { ...reply, body: fault.edit(reply.body) };
     const window = this.window(entry.auth === 'valid' ? 'authenticated' : 'anonymous');
-    const text = fault?.kind === 'malformed' && reply.status === 200 ? fault.text : reply.body === undefined ? '' : JSON.stringify(reply.body);
+    const text =
+      fault?.kind === 'malformed' && reply.status === 200
+        ? fault.text
+        : reply.body === undefined
+          ? ''
+          : JSON.stringify(reply.body);
     const etag = `W/"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`;
     let status = reply.status;
     if (status === 200 && entry.ifNoneMatch !== undefined && etagMatches(entry.ifNoneMatch, etag)) status = 304;
     entry.status = status;
     // GitHub does not count a 304 against the primary limit when the request was authorized; /rate_limit is free.
-    const counts = url.pathname !== '/rate_limit' && reply.headers?.['x-ratelimit-remaining'] === undefined && !(status === 304 && entry.auth === 'valid');
+    const counts =
+      url.pathname !== '/rate_limit' &&
+      reply.headers?.['x-ratelimit-remaining'] === undefined &&
+      !(status === 304 && entry.auth === 'valid');
     if (counts && window.remaining > 0) window.remaining--;
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
-      'x-github-request-id': createHash('sha1').update(`${this.requests.length}`).digest('hex').slice(0, 16).toUpperCase(),
+      'x-github-request-id': createHash('sha1')
+        .update(`${this.requests.length}`)
+        .digest('hex')
+        .slice(0, 16)
+        .toUpperCase(),
       'x-github-api-version-selected': '2022-11-28',
       vary: 'Accept, Authorization, Cookie, X-GitHub-OTP',
       ...this.rateHeaders(window),
@@ -588,7 +681,8 @@ export class GitHubStandin {
     };
     if (reply.status === 200) {
       headers.etag = etag;
-      headers['cache-control'] = entry.auth === 'valid' ? 'private, max-age=60, s-maxage=60' : 'public, max-age=60, s-maxage=60';
+      headers['cache-control'] =
+        entry.auth === 'valid' ? 'private, max-age=60, s-maxage=60' : 'public, max-age=60, s-maxage=60';
     }
     if (status === 304) {
       delete headers['content-type'];

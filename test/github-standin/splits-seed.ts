@@ -23,8 +23,18 @@ export const KAYRON_TAGS_NEWEST_FIRST: readonly string[] = [
   ...[3, 2, 1].flatMap((minor) => Array.from({ length: 75 }, (_, index) => `v0.${minor}.${74 - index}`)),
 ];
 /** alloy's commit-suffixed tags, newest first by version. */
-export const ALLOY_TAGS_NEWEST_FIRST: readonly string[] = ['v1.12.10-9f8e7d6', 'v1.12.3-1a2b3c4', 'v1.12.2-ce60d74', 'v1.11.0-aaaaaaa', 'v1.9.5-bbbbbbb'];
-export const KAYRON_PULL = { number: 42, title: 'Retry GitHub calls with backoff', headRef: 'fix/retry-backoff' } as const;
+export const ALLOY_TAGS_NEWEST_FIRST: readonly string[] = [
+  'v1.12.10-9f8e7d6',
+  'v1.12.3-1a2b3c4',
+  'v1.12.2-ce60d74',
+  'v1.11.0-aaaaaaa',
+  'v1.9.5-bbbbbbb',
+];
+export const KAYRON_PULL = {
+  number: 42,
+  title: 'Retry GitHub calls with backoff',
+  headRef: 'fix/retry-backoff',
+} as const;
 
 export function kayronReleaseNotes(tag: string): string {
   return `## What's changed in ${tag}\n\n- reconcile loop handles ${tag} images\n- **Full changelog**: compare with the previous release`;
@@ -35,7 +45,12 @@ function byNameDescending(names: readonly string[]): StandinTag[] {
   return [...names].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).map((name) => ({ name }));
 }
 
-function releases(tagsNewestFirst: readonly string[], newestPublishedAt: number, title: (tag: string) => string, notes: (tag: string) => string): StandinRelease[] {
+function releases(
+  tagsNewestFirst: readonly string[],
+  newestPublishedAt: number,
+  title: (tag: string) => string,
+  notes: (tag: string) => string,
+): StandinRelease[] {
   return tagsNewestFirst.map((tag, index) => ({
     tagName: tag,
     name: title(tag),
@@ -50,7 +65,12 @@ function simpleRepo(name: string, tagsNewestFirst: readonly string[], now: numbe
     name,
     defaultBranch: 'main',
     tags: tagsNewestFirst.map((tag) => ({ name: tag })),
-    releases: releases(tagsNewestFirst, now - 10 * DAY_MS, (tag) => tag, (tag) => `Release ${tag} of ${name}.`),
+    releases: releases(
+      tagsNewestFirst,
+      now - 10 * DAY_MS,
+      (tag) => tag,
+      (tag) => `Release ${tag} of ${name}.`,
+    ),
     branches: [{ name: 'main', protected: true }],
   };
 }
@@ -62,8 +82,18 @@ export function splitsOrganization(now = Date.now()): StandinOwner {
     name: 'kayron',
     defaultBranch: 'main',
     tags: byNameDescending(KAYRON_TAGS_NEWEST_FIRST),
-    releases: releases(kayronReleased, now - KAYRON_LATEST_AGE_DAYS * DAY_MS - HOUR_MS, (tag) => `Kayron ${tag}`, kayronReleaseNotes),
-    branches: [{ name: 'feature/preview-envs' }, { name: KAYRON_PULL.headRef }, { name: 'main', protected: true }, { name: 'old-experiment' }],
+    releases: releases(
+      kayronReleased,
+      now - KAYRON_LATEST_AGE_DAYS * DAY_MS - HOUR_MS,
+      (tag) => `Kayron ${tag}`,
+      kayronReleaseNotes,
+    ),
+    branches: [
+      { name: 'feature/preview-envs' },
+      { name: KAYRON_PULL.headRef },
+      { name: 'main', protected: true },
+      { name: 'old-experiment' },
+    ],
     pulls: [
       { ...KAYRON_PULL, author: 'xh3b4sd' },
       { number: 43, title: 'Preview environments', headRef: 'feature/preview-envs', draft: true },
@@ -74,14 +104,22 @@ export function splitsOrganization(now = Date.now()): StandinOwner {
     name: 'alloy',
     defaultBranch: 'main',
     // Scrambled: a name sort would put v1.9.5 first, GitHub's order is no better.
-    tags: ['v1.9.5-bbbbbbb', 'v1.12.2-ce60d74', 'v1.12.10-9f8e7d6', 'v1.11.0-aaaaaaa', 'v1.12.3-1a2b3c4'].map((name) => ({ name })),
+    tags: ['v1.9.5-bbbbbbb', 'v1.12.2-ce60d74', 'v1.12.10-9f8e7d6', 'v1.11.0-aaaaaaa', 'v1.12.3-1a2b3c4'].map(
+      (name) => ({ name }),
+    ),
     branches: [{ name: 'main', protected: true }],
   };
   return {
     login: SPLITS_OWNER,
     type: 'Organization',
     repos: [
-      { name: 'aardvark-legacy', archived: true, tags: [{ name: 'v0.1.0' }], branches: [{ name: 'master' }], defaultBranch: 'master' },
+      {
+        name: 'aardvark-legacy',
+        archived: true,
+        tags: [{ name: 'v0.1.0' }],
+        branches: [{ name: 'master' }],
+        defaultBranch: 'master',
+      },
       alloy,
       simpleRepo('infrastructure', ['v0.5.8', 'v0.5.7'], now),
       kayron,

@@ -2,7 +2,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const CORPUS_DIR = process.env.KAYRON_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'releases-history');
+export const CORPUS_DIR =
+  process.env.KAYRON_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'releases-history');
 
 /** Every `.yaml` file below `directory`, depth first in sorted order. */
 export function corpusYamlFiles(directory: string = CORPUS_DIR): string[] {

@@ -10,9 +10,15 @@
  */
 import { strict as assert } from 'node:assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { classifyPath, compareGoStrings } from '../../server/src/kayron/loader';
+import { classifyPath } from '../../server/src/kayron/loader';
+import { compareWalkOrder } from '../../server/src/kayron/entry-model';
 import type { Problem, Range } from '../../server/src/kayron/problem';
-import { analyzeReleaseFile, validateWorkspace, type FileAnalysis, type WorkspaceValidation } from '../../server/src/features/validate';
+import {
+  analyzeReleaseFile,
+  validateWorkspace,
+  type FileAnalysis,
+  type WorkspaceValidation,
+} from '../../server/src/features/validate';
 
 export const RANGE_OPEN = '«';
 export const RANGE_CLOSE = '»';
@@ -20,7 +26,11 @@ export const RANGE_CLOSE = '»';
 export function parseCursor(marked: string, marker = '|'): { text: string; offset: number } {
   const offset = marked.indexOf(marker);
   assert.ok(offset >= 0, `no cursor marker ${JSON.stringify(marker)} in ${JSON.stringify(marked)}`);
-  assert.equal(marked.indexOf(marker, offset + marker.length), -1, `more than one cursor marker ${JSON.stringify(marker)}`);
+  assert.equal(
+    marked.indexOf(marker, offset + marker.length),
+    -1,
+    `more than one cursor marker ${JSON.stringify(marker)}`,
+  );
   return { text: marked.slice(0, offset) + marked.slice(offset + marker.length), offset };
 }
 
@@ -85,20 +95,6 @@ export interface LintOutcome {
   texts: Map<string, string>;
 }
 
-/**
- * Kayron's walk order for paths that are all loaded: a depth-first walk with each directory's names in Go byte order
- * equals comparing the paths segment by segment (not as whole strings: `a/x` is walked before `a-b/x`).
- */
-export function compareWalkOrder(a: string, b: string): number {
-  const left = a.split('/');
-  const right = b.split('/');
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const order = compareGoStrings(left[i] ?? '', right[i] ?? '');
-    if (order !== 0) return order;
-  }
-  return left.length - right.length;
-}
-
 /** Runs analyzeReleaseFile on each file Kayron would load (or warn about) and validateWorkspace over all of them. */
 export function lintFiles(files: Record<string, string>): LintOutcome {
   const texts = new Map<string, string>();
@@ -117,7 +113,11 @@ export function lintFiles(files: Record<string, string>): LintOutcome {
   return outcome(validation, analyses, texts);
 }
 
-export function outcome(validation: WorkspaceValidation, analyses: FileAnalysis[], texts: Map<string, string>): LintOutcome {
+export function outcome(
+  validation: WorkspaceValidation,
+  analyses: FileAnalysis[],
+  texts: Map<string, string>,
+): LintOutcome {
   const problems: LocatedProblem[] = [];
   const verdictProblem = validation.kayronVerdict?.problem;
   let verdict: LintOutcome['verdict'];
@@ -150,7 +150,14 @@ export function outcome(validation: WorkspaceValidation, analyses: FileAnalysis[
   }
   return {
     problems,
-    tuples: problems.map(({ code, line, character, endLine, endCharacter, kayron }) => ({ code, line, character, endLine, endCharacter, kayron })),
+    tuples: problems.map(({ code, line, character, endLine, endCharacter, kayron }) => ({
+      code,
+      line,
+      character,
+      endLine,
+      endCharacter,
+      kayron,
+    })),
     verdict,
     entryCount: validation.entryCount,
     analyses,
@@ -192,15 +199,23 @@ export function expectProblemAt(
   );
   assert.ok(
     found,
-    `expected ${code} at ${JSON.stringify(expected)}; got ${JSON.stringify(result.problems.map(({ problem, ...rest }) => ({ ...rest, message: problem.message })), null, 1)}`,
+    `expected ${code} at ${JSON.stringify(expected)}; got ${JSON.stringify(
+      result.problems.map(({ problem, ...rest }) => ({ ...rest, message: problem.message })),
+      null,
+      1,
+    )}`,
   );
-  if (options.kayron !== undefined) assert.equal(found.kayron, options.kayron, `${code} is ${options.kayron ? '' : 'not '}the Kayron verdict`);
+  if (options.kayron !== undefined)
+    assert.equal(found.kayron, options.kayron, `${code} is ${options.kayron ? '' : 'not '}the Kayron verdict`);
   if (options.messageStartsWith !== undefined) assertStartsWith(found.problem.message, options.messageStartsWith);
   return found;
 }
 
 export function assertStartsWith(actual: string, prefix: string, what = 'message'): void {
-  assert.ok(actual.startsWith(prefix), `${what} should start with ${JSON.stringify(prefix)}\n     but was ${JSON.stringify(actual)}`);
+  assert.ok(
+    actual.startsWith(prefix),
+    `${what} should start with ${JSON.stringify(prefix)}\n     but was ${JSON.stringify(actual)}`,
+  );
 }
 
 /** goccy messages read `[line:col] text`; returns the text, failing if the position prefix is missing. */

@@ -23,8 +23,14 @@ const FILE_REPORT_MS = Math.max(TEST_FILE_LIMIT_MS - scaled(15_000), TEST_FILE_L
 const liveTimers = new Map();
 
 function whereFrom() {
-  const frames = (new Error().stack ?? '').split('\n').slice(3).filter((frame) => !frame.includes('file-guard') && !frame.includes('node:internal'));
-  return frames.slice(0, 4).map((frame) => frame.trim()).join(' ← ');
+  const frames = (new Error().stack ?? '')
+    .split('\n')
+    .slice(3)
+    .filter((frame) => !frame.includes('file-guard') && !frame.includes('node:internal'));
+  return frames
+    .slice(0, 4)
+    .map((frame) => frame.trim())
+    .join(' ← ');
 }
 
 /** Wraps setTimeout/setInterval so a timer that holds the process open can be named with the code that set it. */
@@ -78,7 +84,8 @@ function describeHandle(handle) {
   if (!handle || typeof handle !== 'object') return undefined;
   const name = handle.constructor?.name ?? 'object';
   const record = handle;
-  if (typeof record['pid'] === 'number' && Array.isArray(record['spawnargs'])) return `child process ${record['pid']}: ${record['spawnargs'].join(' ').slice(0, 300)}`;
+  if (typeof record['pid'] === 'number' && Array.isArray(record['spawnargs']))
+    return `child process ${record['pid']}: ${record['spawnargs'].join(' ').slice(0, 300)}`;
   if (typeof record['address'] === 'function' && typeof record['listening'] === 'boolean') {
     try {
       return `${name} listening on ${JSON.stringify(record['address'].call(handle))}`;
@@ -118,14 +125,18 @@ function guardThisFile() {
       if (now - lastTick > 1500) quietSince = now;
       lastTick = now;
       if (now - quietSince < LINGER_LIMIT_MS) return;
-      process.stderr.write(`\n[file guard] ${process.argv[1] ?? 'this test file'}: all its tests finished, but the process was still open ${LINGER_LIMIT_MS} ms later. Close what a test opened.\n${describeOpenHandles()}\n`);
+      process.stderr.write(
+        `\n[file guard] ${process.argv[1] ?? 'this test file'}: all its tests finished, but the process was still open ${LINGER_LIMIT_MS} ms later. Close what a test opened.\n${describeOpenHandles()}\n`,
+      );
       process.exit(1);
     }, 1000);
     timer.unref();
   });
 
   const fileTimer = setTimeout(() => {
-    process.stderr.write(`\n[file guard] ${process.argv[1] ?? 'this test file'} has run for ${FILE_REPORT_MS} ms, close to its limit of ${TEST_FILE_LIMIT_MS} ms (KAYRON_TEST_TIMEOUT_SCALE scales it): a test hangs.\n${describeOpenHandles()}\n`);
+    process.stderr.write(
+      `\n[file guard] ${process.argv[1] ?? 'this test file'} has run for ${FILE_REPORT_MS} ms, close to its limit of ${TEST_FILE_LIMIT_MS} ms (KAYRON_TEST_TIMEOUT_SCALE scales it): a test hangs.\n${describeOpenHandles()}\n`,
+    );
     process.exit(1);
   }, FILE_REPORT_MS);
   fileTimer.unref();

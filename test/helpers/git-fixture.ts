@@ -11,7 +11,15 @@ import * as path from 'node:path';
 /** Commits made without an explicit date get this one plus one minute per commit, so order and dates are stable. */
 export const BASE_DATE = Date.parse('2025-10-01T00:00:00Z');
 
-const REPOSITORY_OVERRIDES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_COMMON_DIR'];
+const REPOSITORY_OVERRIDES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_NAMESPACE',
+  'GIT_COMMON_DIR',
+];
 
 function fixtureEnvironment(date: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -30,10 +38,25 @@ function fixtureEnvironment(date: number): NodeJS.ProcessEnv {
   return env;
 }
 
-const CONFIG = ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', '-c', 'core.autocrlf=false', '-c', 'protocol.file.allow=always'];
+const CONFIG = [
+  '-c',
+  'init.defaultBranch=main',
+  '-c',
+  'commit.gpgsign=false',
+  '-c',
+  'tag.gpgsign=false',
+  '-c',
+  'core.autocrlf=false',
+  '-c',
+  'protocol.file.allow=always',
+];
 
 /** Runs git synchronously (tests only) with the fixture configuration; returns trimmed stdout. */
-export function git(cwd: string, args: readonly string[], options: { date?: number; input?: string | Buffer } = {}): string {
+export function git(
+  cwd: string,
+  args: readonly string[],
+  options: { date?: number; input?: string | Buffer } = {},
+): string {
   return execFileSync('git', [...CONFIG, ...args], {
     cwd,
     env: fixtureEnvironment(options.date ?? BASE_DATE),
@@ -78,12 +101,23 @@ export class FixtureScope {
   clone(originDir: string, label = 'clone', options: { shallow?: boolean; branch?: string } = {}): GitFixture {
     const dir = path.join(this.tempDir(label), 'work');
     const source = options.shallow ? `file://${originDir.split(path.sep).join('/')}` : originDir;
-    git(path.dirname(dir), ['clone', '-q', ...(options.shallow ? ['--depth', '1'] : []), ...(options.branch ? ['--branch', options.branch] : []), source, dir]);
+    git(path.dirname(dir), [
+      'clone',
+      '-q',
+      ...(options.shallow ? ['--depth', '1'] : []),
+      ...(options.branch ? ['--branch', options.branch] : []),
+      source,
+      dir,
+    ]);
     return new GitFixture(dir);
   }
 
   /** A working repository pushed to a new bare origin, then cloned: returns the origin path and the clone. */
-  publish(work: GitFixture, refs: readonly string[] = ['--all'], label = 'clone'): { origin: string; clone: GitFixture } {
+  publish(
+    work: GitFixture,
+    refs: readonly string[] = ['--all'],
+    label = 'clone',
+  ): { origin: string; clone: GitFixture } {
     const origin = this.initBare();
     work.git(['push', '-q', origin, ...refs]);
     if (!refs.includes('--tags')) work.git(['push', '-q', origin, '--tags']);
@@ -169,10 +203,17 @@ export class GitFixture {
 }
 
 /** A release file with one service entry per `[docker, strategy]`; strategy `v…` = release, `branch:x`, `suspend`. */
-export function serviceFile(services: readonly (readonly [string, string])[], options: { preview?: readonly string[] } = {}): string {
+export function serviceFile(
+  services: readonly (readonly [string, string])[],
+  options: { preview?: readonly string[] } = {},
+): string {
   return services
     .map(([docker, strategy]) => {
-      const deploy = strategy.startsWith('branch:') ? `branch: "${strategy.slice(7)}"` : strategy === 'suspend' ? 'suspend: true' : `release: "${strategy}"`;
+      const deploy = strategy.startsWith('branch:')
+        ? `branch: "${strategy.slice(7)}"`
+        : strategy === 'suspend'
+          ? 'suspend: true'
+          : `release: "${strategy}"`;
       const preview = options.preview?.includes(docker) ? '\n    preview: true' : '';
       return `- docker: "${docker}"\n  github: "${docker}"\n  deploy:\n    ${deploy}${preview}\n`;
     })

@@ -24,7 +24,10 @@ function script(file: string, body: string): string {
 /** A releases repository on `main` whose git config names a program for every `git log` and index refresh. */
 export function hostileReleasesRepo(scope: FixtureScope, label = 'hostile'): HostileRepo {
   const repo = scope.init(label);
-  repo.commit('first release', { 'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'), 'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]) });
+  repo.commit('first release', {
+    'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'),
+    'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]),
+  });
   // The same tree, committed again with a gpgsig header: git verifies it (runs gpg.program) whenever log shows HEAD.
   const tree = repo.git(['rev-parse', 'HEAD^{tree}']);
   const parent = repo.head();
@@ -33,7 +36,10 @@ export function hostileReleasesRepo(scope: FixtureScope, label = 'hostile'): Hos
   git(repo.dir, ['update-ref', 'refs/heads/main', commit]);
   const tools = scope.tempDir(`${label}-tools`);
   const marker = path.join(tools, 'ran');
-  const program = script(path.join(tools, 'evil.sh'), `{ echo "ran: $0 $*"; env; } >> '${marker}'\ncat > /dev/null\nexit 1`);
+  const program = script(
+    path.join(tools, 'evil.sh'),
+    `{ echo "ran: $0 $*"; env; } >> '${marker}'\ncat > /dev/null\nexit 1`,
+  );
   git(repo.dir, ['config', 'log.showSignature', 'true']);
   git(repo.dir, ['config', 'gpg.program', program]);
   git(repo.dir, ['config', 'core.fsmonitor', program]);
@@ -54,6 +60,9 @@ export function recordingGit(scope: FixtureScope, label = 'recording-git'): Reco
   const log = path.join(directory, 'runs.log');
   const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
   mkdirSync(directory, { recursive: true });
-  const executable = script(path.join(directory, 'git'), `{ echo "git $*"; env; echo; } >> '${log}'\nexec '${realGit}' "$@"`);
+  const executable = script(
+    path.join(directory, 'git'),
+    `{ echo "git $*"; env; echo; } >> '${log}'\nexec '${realGit}' "$@"`,
+  );
   return { directory, executable, log };
 }

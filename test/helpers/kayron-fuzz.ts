@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { lintDiagnostics, lintTree, type JsonDiagnostic } from '../../server/src/features/lint-tree';
 import { writeTree, type TreeSpec } from './tree';
 
-export const FUZZ_CORPUS = process.env.KAYRON_FUZZ_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'kayron-fuzz');
+export const FUZZ_CORPUS =
+  process.env.KAYRON_FUZZ_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'kayron-fuzz');
 
 export interface FuzzCase {
   id: string;
@@ -58,7 +59,8 @@ export function readFuzzCases(file = path.join(FUZZ_CORPUS, 'cases.jsonl')): Fuz
 
 export function fuzzTree(fuzzCase: FuzzCase): TreeSpec {
   const spec: TreeSpec = {};
-  for (const [relativePath, base64] of Object.entries(fuzzCase.files)) spec[relativePath] = Buffer.from(base64, 'base64');
+  for (const [relativePath, base64] of Object.entries(fuzzCase.files))
+    spec[relativePath] = Buffer.from(base64, 'base64');
   for (const dir of fuzzCase.dirs ?? []) spec[dir.endsWith('/') ? dir : `${dir}/`] = '';
   return spec;
 }
@@ -80,25 +82,56 @@ function expectedCodes(kayron: Extract<FuzzCase['kayron'], { ok: false }>): stri
 export function compareFuzzCase(fuzzCase: FuzzCase, diagnostics: readonly JsonDiagnostic[]): FuzzOutcome {
   const { id, gen, kayron } = fuzzCase;
   const marked = diagnostics.filter((diagnostic) => diagnostic.kayron);
-  const outcome = (differs: Aspect | undefined, expected: string, actual: string, cause?: string): FuzzOutcome => ({ id, gen, differs, expected, actual, cause });
+  const outcome = (differs: Aspect | undefined, expected: string, actual: string, cause?: string): FuzzOutcome => ({
+    id,
+    gen,
+    differs,
+    expected,
+    actual,
+    cause,
+  });
   if (kayron.ok) {
-    const kayronErrors = diagnostics.filter((diagnostic) => diagnostic.kayron || (diagnostic.severity === 'error' && KAYRON_CODES.has(diagnostic.code)));
+    const kayronErrors = diagnostics.filter(
+      (diagnostic) => diagnostic.kayron || (diagnostic.severity === 'error' && KAYRON_CODES.has(diagnostic.code)),
+    );
     const first = kayronErrors[0];
-    if (first) return outcome('verdict', 'pass', `${first.file}: ${first.code} ${first.message}`, `verdict: Kayron passes, we report ${first.code} "${shape(first.message)}"`);
+    if (first)
+      return outcome(
+        'verdict',
+        'pass',
+        `${first.file}: ${first.code} ${first.message}`,
+        `verdict: Kayron passes, we report ${first.code} "${shape(first.message)}"`,
+      );
     return outcome(undefined, 'pass', 'pass');
   }
   const text = kayron.stage === 'load' ? (kayron.description.split('\n')[0] ?? '') : kayron.description;
   const expected = `${kayron.file ?? '-'}: ${text}`;
   const only = marked[0];
   if (marked.length !== 1 || !only || only.severity !== 'error') {
-    return outcome('verdict', expected, marked.length === 0 ? 'pass' : `${marked.length} marked`, `verdict: Kayron fails "${shape(text)}", we ${marked.length === 0 ? 'pass' : 'mark several'}`);
+    return outcome(
+      'verdict',
+      expected,
+      marked.length === 0 ? 'pass' : `${marked.length} marked`,
+      `verdict: Kayron fails "${shape(text)}", we ${marked.length === 0 ? 'pass' : 'mark several'}`,
+    );
   }
   const actual = `${only.file}: ${only.code} ${only.message}`;
-  if (!expectedCodes(kayron).includes(only.code)) return outcome('check', expected, actual, `check: Kayron "${shape(text)}", we ${only.code} "${shape(only.message)}"`);
-  if (only.code !== 'no-release-definitions' && only.file !== kayron.file) return outcome('file', expected, actual, `file: Kayron "${shape(text)}", we "${shape(only.message)}"`);
+  if (!expectedCodes(kayron).includes(only.code))
+    return outcome(
+      'check',
+      expected,
+      actual,
+      `check: Kayron "${shape(text)}", we ${only.code} "${shape(only.message)}"`,
+    );
+  if (only.code !== 'no-release-definitions' && only.file !== kayron.file)
+    return outcome('file', expected, actual, `file: Kayron "${shape(text)}", we "${shape(only.message)}"`);
   if (!only.message.startsWith(text)) {
-    const samePositionlessText = only.message.replace(/^\[\d+:\d+\] /, '').startsWith(text.replace(/^\[\d+:\d+\] /, ''));
-    const cause = samePositionlessText ? `position: "${shape(text)}"` : `text: Kayron "${shape(text)}", we "${shape(only.message)}"`;
+    const samePositionlessText = only.message
+      .replace(/^\[\d+:\d+\] /, '')
+      .startsWith(text.replace(/^\[\d+:\d+\] /, ''));
+    const cause = samePositionlessText
+      ? `position: "${shape(text)}"`
+      : `text: Kayron "${shape(text)}", we "${shape(only.message)}"`;
     return outcome('text', expected, actual, cause);
   }
   return outcome(undefined, expected, actual);
@@ -115,8 +148,15 @@ export interface FuzzFigures {
 /** Each figure counts the cases that agree on that aspect and every aspect before it (text: all four). */
 export function fuzzFigures(outcomes: readonly FuzzOutcome[]): FuzzFigures {
   const order: Aspect[] = ['verdict', 'check', 'file', 'text'];
-  const agreeingUpTo = (aspect: Aspect) => outcomes.filter((o) => o.differs === undefined || order.indexOf(o.differs) > order.indexOf(aspect)).length;
-  return { total: outcomes.length, verdict: agreeingUpTo('verdict'), check: agreeingUpTo('check'), file: agreeingUpTo('file'), text: agreeingUpTo('text') };
+  const agreeingUpTo = (aspect: Aspect) =>
+    outcomes.filter((o) => o.differs === undefined || order.indexOf(o.differs) > order.indexOf(aspect)).length;
+  return {
+    total: outcomes.length,
+    verdict: agreeingUpTo('verdict'),
+    check: agreeingUpTo('check'),
+    file: agreeingUpTo('file'),
+    text: agreeingUpTo('text'),
+  };
 }
 
 export function percent(count: number, total: number): string {
@@ -124,7 +164,8 @@ export function percent(count: number, total: number): string {
 }
 
 export function formatFigures(figures: FuzzFigures): string {
-  const line = (name: string, count: number) => `${name.padEnd(36)} ${percent(count, figures.total).padStart(8)}  (${count}/${figures.total})`;
+  const line = (name: string, count: number) =>
+    `${name.padEnd(36)} ${percent(count, figures.total).padStart(8)}  (${count}/${figures.total})`;
   return [
     line('verdict agreement', figures.verdict),
     line('check agreement (and verdict)', figures.check),

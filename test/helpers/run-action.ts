@@ -11,7 +11,17 @@ import { parse } from 'yaml';
 
 interface ActionManifest {
   inputs?: Record<string, { default?: string; required?: boolean }>;
-  runs: { using: string; steps: { name?: string; shell?: string; run?: string; uses?: string; env?: Record<string, string>; 'working-directory'?: string }[] };
+  runs: {
+    using: string;
+    steps: {
+      name?: string;
+      shell?: string;
+      run?: string;
+      uses?: string;
+      env?: Record<string, string>;
+      'working-directory'?: string;
+    }[];
+  };
 }
 
 export interface ActionRun {
@@ -42,7 +52,12 @@ export function runCompositeAction(context: ActionContext): ActionRun {
   }
   for (const name of Object.keys(context.inputs ?? {})) if (!(name in inputs)) throw new Error(`unknown input ${name}`);
   mkdirSync(context.runnerTemp, { recursive: true });
-  const files = { GITHUB_STEP_SUMMARY: 'step_summary', GITHUB_OUTPUT: 'output', GITHUB_ENV: 'env', GITHUB_PATH: 'path' };
+  const files = {
+    GITHUB_STEP_SUMMARY: 'step_summary',
+    GITHUB_OUTPUT: 'output',
+    GITHUB_ENV: 'env',
+    GITHUB_PATH: 'path',
+  };
   const fileEnv: Record<string, string> = {};
   for (const [variable, name] of Object.entries(files)) {
     fileEnv[variable] = path.join(context.runnerTemp, name);
@@ -69,13 +84,26 @@ export function runCompositeAction(context: ActionContext): ActionRun {
   const run: ActionRun = { steps: [], summary: '', code: 0 };
   for (const [index, step] of manifest.runs.steps.entries()) {
     if (step.uses) throw new Error(`step ${index}: \`uses\` steps cannot run here`);
-    if (step.shell !== 'bash' || step.run === undefined) throw new Error(`step ${index}: composite steps need shell: bash and run`);
+    if (step.shell !== 'bash' || step.run === undefined)
+      throw new Error(`step ${index}: composite steps need shell: bash and run`);
     if (/\$\{\{/.test(expression(step.run))) throw new Error(`step ${index}: unsupported expression in run`);
     const env: NodeJS.ProcessEnv = { ...baseEnv };
     for (const [name, value] of Object.entries(step.env ?? {})) env[name] = expression(value);
-    const cwd = step['working-directory'] ? path.resolve(context.workspace, expression(step['working-directory'])) : context.workspace;
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', expression(step.run)], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    run.steps.push({ name: step.name ?? `step ${index}`, code: result.status, stdout: result.stdout, stderr: result.stderr });
+    const cwd = step['working-directory']
+      ? path.resolve(context.workspace, expression(step['working-directory']))
+      : context.workspace;
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', expression(step.run)], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    run.steps.push({
+      name: step.name ?? `step ${index}`,
+      code: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr,
+    });
     if (result.status !== 0) {
       run.code = result.status;
       break;

@@ -6,7 +6,18 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, ftruncateSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  ftruncateSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -24,7 +35,13 @@ const scope = new FixtureScope();
 after(() => scope.dispose());
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: DEADLINE_MS, killSignal: 'SIGKILL', env: { ...process.env, GITHUB_TOKEN: '', ...env } });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: DEADLINE_MS,
+    killSignal: 'SIGKILL',
+    env: { ...process.env, GITHUB_TOKEN: '', ...env },
+  });
   assert.equal(result.signal, null, `kayron-releases ${args.join(' ')} did not finish within ${DEADLINE_MS / 1000} s`);
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -46,11 +63,18 @@ describe('kayron-releases status on a repository that names programs in its git 
   test('runs neither gpg.program nor core.fsmonitor, and git never sees GITHUB_TOKEN', () => {
     const { repo, marker } = hostileReleasesRepo(scope, 'cli');
     const recorder = recordingGit(scope, 'cli-git');
-    const result = run(['status', '--json', repo.dir], { GITHUB_TOKEN: SECRET, PATH: `${recorder.directory}${path.delimiter}${process.env.PATH ?? ''}` });
+    const result = run(['status', '--json', repo.dir], {
+      GITHUB_TOKEN: SECRET,
+      PATH: `${recorder.directory}${path.delimiter}${process.env.PATH ?? ''}`,
+    });
     assert.equal(result.code, 0, result.stderr);
     const matrix = JSON.parse(result.stdout) as { environments: { name: string }[] };
     assert.ok(matrix.environments.some((environment) => environment.name === 'staging'));
-    assert.equal(existsSync(marker), false, `git ran the repository's program:\n${existsSync(marker) ? readFileSync(marker, 'utf8').split('\n')[0] : ''}`);
+    assert.equal(
+      existsSync(marker),
+      false,
+      `git ran the repository's program:\n${existsSync(marker) ? readFileSync(marker, 'utf8').split('\n')[0] : ''}`,
+    );
     const runs = readFileSync(recorder.log, 'utf8');
     assert.match(runs, /^git .*\blog\b/m);
     assert.ok(!runs.includes(SECRET) && !/^GITHUB_TOKEN=/m.test(runs), 'a git child saw the token');
@@ -66,12 +90,18 @@ describe('kayron-releases lint on special files', () => {
       assert.equal(result.code, 1);
       const output = JSON.parse(result.stdout) as LintJson;
       assert.equal(output.kayronVerdict, 'unknown');
-      assert.deepEqual(output.unchecked?.map((file) => [file.file, file.code]), [['service/a.yaml', 'not-a-regular-file']]);
+      assert.deepEqual(
+        output.unchecked?.map((file) => [file.file, file.code]),
+        [['service/a.yaml', 'not-a-regular-file']],
+      );
       assert.match(output.unchecked?.[0]?.reason ?? '', /FIFO/);
       const text = run(['lint', root]);
       assert.equal(text.code, 1);
       assert.match(text.stdout, /^service\/a\.yaml:1:1 error not-a-regular-file /m);
-      assert.match(text.stdout.trim().split('\n').at(-1) ?? '', /^2 files checked: 1 error, 0 warnings; kayron lint verdict unknown: service\/a\.yaml was not checked$/);
+      assert.match(
+        text.stdout.trim().split('\n').at(-1) ?? '',
+        /^2 files checked: 1 error, 0 warnings; kayron lint verdict unknown: service\/a\.yaml was not checked$/,
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -90,7 +120,13 @@ describe('kayron-releases lint on special files', () => {
       assert.equal(result.code, 1);
       const output = JSON.parse(result.stdout) as LintJson;
       assert.equal(output.kayronVerdict, 'unknown');
-      assert.deepEqual(output.unchecked?.map((file) => [file.file, file.code]), [['service/huge.yaml', 'file-too-large'], ['service/zero.yaml', 'not-a-regular-file']]);
+      assert.deepEqual(
+        output.unchecked?.map((file) => [file.file, file.code]),
+        [
+          ['service/huge.yaml', 'file-too-large'],
+          ['service/zero.yaml', 'not-a-regular-file'],
+        ],
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -113,10 +149,17 @@ describe('kayron-releases lint: an honest verdict', () => {
       assert.match(text.stdout, /kayron lint verdict unknown: service\/huge\.yaml was not checked$/m);
       const github = run(['lint', '--format', 'github', root]);
       assert.match(github.stdout, /kayron lint verdict unknown/);
-      writeFileSync(path.join(root, 'service', 'extra.yaml'), '- docker: "extra"\n  github: "extra"\n  deploy:\n    release: "0.5.3"\n');
+      writeFileSync(
+        path.join(root, 'service', 'extra.yaml'),
+        '- docker: "extra"\n  github: "extra"\n  deploy:\n    release: "0.5.3"\n',
+      );
       const failing = run(['lint', '--json', root]);
       assert.equal(failing.code, 1);
-      assert.equal((JSON.parse(failing.stdout) as LintJson).kayronVerdict, 'fail', 'a failure found elsewhere is a failure whatever the unchecked file holds');
+      assert.equal(
+        (JSON.parse(failing.stdout) as LintJson).kayronVerdict,
+        'fail',
+        'a failure found elsewhere is a failure whatever the unchecked file holds',
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

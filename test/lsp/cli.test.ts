@@ -30,7 +30,14 @@ function sampleCopy(): string {
 interface JsonOutput {
   root: string;
   files: string[];
-  diagnostics: { file: string; range: { start: { line: number; character: number } }; severity: string; code: string; message: string; kayron: boolean }[];
+  diagnostics: {
+    file: string;
+    range: { start: { line: number; character: number } };
+    severity: string;
+    code: string;
+    message: string;
+    kayron: boolean;
+  }[];
 }
 
 describe('kayron-releases lint', () => {
@@ -64,14 +71,23 @@ describe('kayron-releases lint', () => {
   test('text output: file:line:col severity code message, the [kayron lint] marker, and a summary', () => {
     const root = sampleCopy();
     try {
-      writeFileSync(path.join(root, 'service', 'extra.yaml'), '- docker: "extra"\n  github: "extra"\n  deploy:\n    release: "0.5.3"\n');
+      writeFileSync(
+        path.join(root, 'service', 'extra.yaml'),
+        '- docker: "extra"\n  github: "extra"\n  deploy:\n    release: "0.5.3"\n',
+      );
       const result = run(['lint', root]);
       assert.equal(result.code, 1);
       const lines = result.stdout.trim().split('\n');
-      assert.match(lines[0] ?? '', /^service\/extra\.yaml:4:14 error release-format This critical error indicates that the provided release tag .* \[kayron lint\]$/);
+      assert.match(
+        lines[0] ?? '',
+        /^service\/extra\.yaml:4:14 error release-format This critical error indicates that the provided release tag .* \[kayron lint\]$/,
+      );
       assert.match(lines.at(-1) ?? '', /^3 files checked: 1 error, 0 warnings; kayron lint would fail$/);
       const github = run(['lint', '--format', 'github', root], root);
-      assert.match(github.stdout, /^::error file=service\/extra\.yaml,line=4,col=14,endLine=4,endColumn=21,title=kayron release-format::This critical error/m);
+      assert.match(
+        github.stdout,
+        /^::error file=service\/extra\.yaml,line=4,col=14,endLine=4,endColumn=21,title=kayron release-format::This critical error/m,
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -115,7 +131,7 @@ describe('kayron-releases basics', () => {
     }
   });
 
-  test('--help on every command exits 0 and prints that command\'s usage, not its output', () => {
+  test("--help on every command exits 0 and prints that command's usage, not its output", () => {
     for (const command of ['lint', 'status', 'server', 'schema']) {
       for (const flag of ['--help', '-h']) {
         const result = run([command, flag]);
@@ -127,7 +143,8 @@ describe('kayron-releases basics', () => {
     }
     const general = run(['--help']);
     assert.equal(general.code, 0);
-    for (const command of ['lint', 'status', 'server', 'schema']) assert.match(general.stdout, new RegExp(`kayron-releases ${command}\\b`));
+    for (const command of ['lint', 'status', 'server', 'schema'])
+      assert.match(general.stdout, new RegExp(`kayron-releases ${command}\\b`));
     assert.match(run(['help', 'lint']).stdout, /^usage: kayron-releases lint\b/);
   });
 
@@ -139,7 +156,10 @@ describe('kayron-releases basics', () => {
       renameSync(`${root}-x`, dashed);
       const result = run(['lint', '--format=json', '--', path.basename(dashed)], path.dirname(dashed));
       assert.equal(result.code, 0, result.stderr);
-      assert.deepEqual((JSON.parse(result.stdout) as JsonOutput).files, ['infrastructure/infrastructure.yaml', 'service/service.yaml']);
+      assert.deepEqual((JSON.parse(result.stdout) as JsonOutput).files, [
+        'infrastructure/infrastructure.yaml',
+        'service/service.yaml',
+      ]);
       assert.equal(run(['lint', '--json', '--format', 'text', dashed]).code, 2);
       const extra = run(['lint', dashed, dashed]);
       assert.equal(extra.code, 2);
@@ -161,19 +181,34 @@ describe('kayron-releases lint --format github in a GitHub workflow', () => {
       const releases = path.join(workspace, 'deploy', 'releases');
       mkdirSync(path.dirname(releases), { recursive: true });
       renameSync(sampleCopy(), releases);
-      writeFileSync(path.join(releases, 'service', 'extra.yaml'), '- docker: "extra"\n  github: "extra|pipe"\n  deploy:\n    release: "0.5.3"\n');
+      writeFileSync(
+        path.join(releases, 'service', 'extra.yaml'),
+        '- docker: "extra"\n  github: "extra|pipe"\n  deploy:\n    release: "0.5.3"\n',
+      );
       const summaryFile = path.join(workspace, 'summary.md');
       writeFileSync(summaryFile, '# earlier step\n');
       // Run from elsewhere: GITHUB_WORKSPACE, not the working directory, is what annotations are relative to.
-      const result = run(['lint', '--format', 'github', 'deploy/releases'], workspace, { GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summaryFile });
+      const result = run(['lint', '--format', 'github', 'deploy/releases'], workspace, {
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_STEP_SUMMARY: summaryFile,
+      });
       assert.equal(result.code, 1, result.stderr);
-      assert.match(result.stdout, /^::error file=deploy\/releases\/service\/extra\.yaml,line=4,col=14,endLine=4,endColumn=21,title=kayron release-format::This critical error/m);
+      assert.match(
+        result.stdout,
+        /^::error file=deploy\/releases\/service\/extra\.yaml,line=4,col=14,endLine=4,endColumn=21,title=kayron release-format::This critical error/m,
+      );
       const summary = readFileSync(summaryFile, 'utf8');
       assert.ok(summary.startsWith('# earlier step\n'), 'the summary is appended, not overwritten');
       assert.match(summary, /^## Kayron Releases: ❌ `kayron lint` would fail$/m);
-      assert.match(summary, /^`deploy\/releases`: 3 files checked: \d+ errors?, \d+ warnings?; kayron lint would fail\.$/m);
+      assert.match(
+        summary,
+        /^`deploy\/releases`: 3 files checked: \d+ errors?, \d+ warnings?; kayron lint would fail\.$/m,
+      );
       assert.match(summary, /^\| Severity \| File \| Line \| Code \| Message \|$/m);
-      assert.match(summary, /^\| error \| `deploy\/releases\/service\/extra\.yaml` \| 4 \| `release-format` \| This critical error[^\n]*\*\*\(what `kayron lint` prints\)\*\* \|$/m);
+      assert.match(
+        summary,
+        /^\| error \| `deploy\/releases\/service\/extra\.yaml` \| 4 \| `release-format` \| This critical error[^\n]*\*\*\(what `kayron lint` prints\)\*\* \|$/m,
+      );
       // From the releases folder itself, without GITHUB_WORKSPACE: relative to the working directory.
       const local = run(['lint', '--format', 'github', '.'], releases);
       assert.match(local.stdout, /^::error file=service\/extra\.yaml,line=4/m);
@@ -182,7 +217,10 @@ describe('kayron-releases lint --format github in a GitHub workflow', () => {
         const passingSummary = path.join(passing, 'summary.md');
         const sample = path.join(passing, 'releases');
         renameSync(sampleCopy(), sample);
-        const clean = run(['lint', '--format', 'github', sample], passing, { GITHUB_WORKSPACE: passing, GITHUB_STEP_SUMMARY: passingSummary });
+        const clean = run(['lint', '--format', 'github', sample], passing, {
+          GITHUB_WORKSPACE: passing,
+          GITHUB_STEP_SUMMARY: passingSummary,
+        });
         assert.equal(clean.code, 0);
         assert.match(readFileSync(passingSummary, 'utf8'), /^## Kayron Releases: ✅ `kayron lint` would pass$/m);
         assert.ok(!readFileSync(passingSummary, 'utf8').includes('| Severity |'), 'no table without problems');

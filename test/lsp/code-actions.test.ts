@@ -19,10 +19,25 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
-import { EntryBranchesRequest, EntryEditRequest, EntryVersionsRequest, ReleaseEntriesRequest, type EntryEditParams, type ReleaseEntry } from '../../server/src/protocol';
+import {
+  EntryBranchesRequest,
+  EntryEditRequest,
+  EntryVersionsRequest,
+  ReleaseEntriesRequest,
+  type EntryEditParams,
+  type ReleaseEntry,
+} from '../../server/src/protocol';
 import { startGitHubStandin, type GitHubStandin, type StandinRepo } from '../github-standin/server';
 import { KAYRON_LATEST, KAYRON_PULL, SPLITS_OWNER, splitsOrganization } from '../github-standin/splits-seed';
-import { copySampleWorkspace, fileUri, makeTempDir, rangeOf, removeTree, startSettled, type LspClient } from './lsp-client';
+import {
+  copySampleWorkspace,
+  fileUri,
+  makeTempDir,
+  rangeOf,
+  removeTree,
+  startSettled,
+  type LspClient,
+} from './lsp-client';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // A minimal WorkspaceEdit applier, independent of the server's own helpers: LSP positions (UTF-16 units, lines ended by
@@ -43,14 +58,21 @@ function offsetAt(text: string, starts: number[], position: Position): number {
   assert.ok(start !== undefined, `line ${position.line} is past the end of the text`);
   const next = starts[position.line + 1] ?? text.length;
   const lineText = text.slice(start, next).replace(/\r?\n$|\r$/, '');
-  assert.ok(position.character <= lineText.length, `character ${position.character} is past the end of line ${position.line}`);
+  assert.ok(
+    position.character <= lineText.length,
+    `character ${position.character} is past the end of line ${position.line}`,
+  );
   return start + position.character;
 }
 
 function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
   const starts = lineStarts(text);
   const spans = edits
-    .map((edit) => ({ start: offsetAt(text, starts, edit.range.start), end: offsetAt(text, starts, edit.range.end), newText: edit.newText }))
+    .map((edit) => ({
+      start: offsetAt(text, starts, edit.range.start),
+      end: offsetAt(text, starts, edit.range.end),
+      newText: edit.newText,
+    }))
     .sort((a, b) => a.start - b.start || a.end - b.end);
   spans.forEach((span, index) => {
     assert.ok(span.start <= span.end, 'an edit range ends before it starts');
@@ -73,7 +95,11 @@ function applyWorkspaceEdit(files: ReadonlyMap<string, string>, edit: WorkspaceE
   };
   for (const [uri, edits] of Object.entries(edit.changes ?? {})) editText(uri, edits);
   for (const change of edit.documentChanges ?? []) {
-    if ('textDocument' in change) editText(change.textDocument.uri, change.edits.filter((item): item is TextEdit => 'range' in item));
+    if ('textDocument' in change)
+      editText(
+        change.textDocument.uri,
+        change.edits.filter((item): item is TextEdit => 'range' in item),
+      );
     else if (change.kind === 'rename') {
       const text = result.get(change.oldUri);
       assert.ok(text !== undefined, `rename of unknown ${change.oldUri}`);
@@ -99,22 +125,33 @@ type Action = CodeAction | Command;
 const isCodeAction = (action: Action): action is CodeAction => typeof (action as CodeAction).command !== 'string';
 
 const contains = (range: Range, position: Position) =>
-  (range.start.line < position.line || (range.start.line === position.line && range.start.character <= position.character)) &&
+  (range.start.line < position.line ||
+    (range.start.line === position.line && range.start.character <= position.character)) &&
   (range.end.line > position.line || (range.end.line === position.line && range.end.character >= position.character));
 
 /**
  * `textDocument/codeAction` as VS Code sends it for the lightbulb / Ctrl+. at `position`: an empty range there and the
  * diagnostics published for the document that contain it. `only` narrows the kinds (e.g. the Source Action menu).
  */
-async function codeActionsAt(client: LspClient, uri: string, position: Position, only?: string[]): Promise<CodeAction[]> {
-  const diagnostics = (client.latestDiagnostics(uri) ?? []).filter((diagnostic) => contains(diagnostic.range, position));
+async function codeActionsAt(
+  client: LspClient,
+  uri: string,
+  position: Position,
+  only?: string[],
+): Promise<CodeAction[]> {
+  const diagnostics = (client.latestDiagnostics(uri) ?? []).filter((diagnostic) =>
+    contains(diagnostic.range, position),
+  );
   const result = await client.request<Action[] | null>(CodeActionRequest.method, {
     textDocument: { uri },
     range: { start: position, end: position },
     context: { diagnostics, triggerKind: CodeActionTriggerKind.Invoked, ...(only ? { only } : {}) },
   });
   const actions = result ?? [];
-  assert.ok(actions.every(isCodeAction), `the server answers with CodeActions, not bare Commands: ${JSON.stringify(actions)}`);
+  assert.ok(
+    actions.every(isCodeAction),
+    `the server answers with CodeActions, not bare Commands: ${JSON.stringify(actions)}`,
+  );
   return actions;
 }
 
@@ -169,7 +206,8 @@ const FIX_CASES: FixCase[] = [
     cursor: "'1.12.2'",
     title: 'Add the missing "v": v1.12.2',
     preferred: true,
-    expected: '# CRLF on purpose\r\n- docker: "alloy-crlf"\r\n  github: "alloy"\r\n  deploy:\r\n    release: \'v1.12.2\'\r\n\r\n- docker: "lite-crlf"\r\n  github: "splits-lite"\r\n  deploy:\r\n    release: "v0.2.3"\r\n',
+    expected:
+      '# CRLF on purpose\r\n- docker: "alloy-crlf"\r\n  github: "alloy"\r\n  deploy:\r\n    release: \'v1.12.2\'\r\n\r\n- docker: "lite-crlf"\r\n  github: "splits-lite"\r\n  deploy:\r\n    release: "v0.2.3"\r\n',
   },
   {
     name: 'drops +build metadata from a plain tag',
@@ -210,7 +248,8 @@ const FIX_CASES: FixCase[] = [
     title: 'Rename to "release"',
     preferred: true,
     // The rename makes a duplicate key: the fix only renames; the next diagnostic is the duplicate's.
-    expected: '- docker: "misspelled"\r\n  github: "specta"\r\n  deploy:\r\n    # typo below\r\n    release: "v0.3.1"\r\n    release: "v0.3.0"\r\n',
+    expected:
+      '- docker: "misspelled"\r\n  github: "specta"\r\n  deploy:\r\n    # typo below\r\n    release: "v0.3.1"\r\n    release: "v0.3.0"\r\n',
   },
   {
     name: 'keeps one of several strategies, one action per strategy',
@@ -220,8 +259,15 @@ const FIX_CASES: FixCase[] = [
     cursor: 'deploy:',
     title: 'Keep only "branch"',
     preferred: false,
-    expected: '- docker: "strategies"\n  github: "kayron"\n  deploy:\n    # release: "v0.5.2"\n    branch: "feature/x"\n    preview: true\n\n# end\n',
-    alternatives: [{ title: 'Keep only "release"', expected: '- docker: "strategies"\n  github: "kayron"\n  deploy:\n    # release: "v0.5.2"\n    release: "v0.5.3"\n    preview: true\n\n# end\n' }],
+    expected:
+      '- docker: "strategies"\n  github: "kayron"\n  deploy:\n    # release: "v0.5.2"\n    branch: "feature/x"\n    preview: true\n\n# end\n',
+    alternatives: [
+      {
+        title: 'Keep only "release"',
+        expected:
+          '- docker: "strategies"\n  github: "kayron"\n  deploy:\n    # release: "v0.5.2"\n    release: "v0.5.3"\n    preview: true\n\n# end\n',
+      },
+    ],
   },
   {
     name: 'sets the provider to cloudformation',
@@ -234,7 +280,7 @@ const FIX_CASES: FixCase[] = [
     expected: '- github: "infrastructure"\n  provider: "cloudformation"\n  deploy:\n    release: "v0.5.8"\n',
   },
   {
-    name: 'quotes a coerced scalar with the file\'s quote style, keeping the source digits',
+    name: "quotes a coerced scalar with the file's quote style, keeping the source digits",
     path: 'service/coerced.yaml',
     text: "# single quotes here\n- docker: 'coerced'\n  github: 'kayron'\n  deploy:\n    release: 1.10\n",
     code: 'coerced-scalar',
@@ -256,7 +302,8 @@ const FIX_CASES: FixCase[] = [
 ];
 
 const YML_TEXT = '- docker: "ignored"\n  github: "specta"\n  deploy:\n    release: "v0.3.1"\n';
-const STRAY_TEXT = '# a folder CI never mounts\n- docker: "stray"\n  github: "specta"\n  deploy:\n    release: "v0.3.1"\n';
+const STRAY_TEXT =
+  '# a folder CI never mounts\n- docker: "stray"\n  github: "specta"\n  deploy:\n    release: "v0.3.1"\n';
 
 describe('quick fixes over JSON-RPC: request, apply the WorkspaceEdit, compare bytes', () => {
   let root: string;
@@ -278,7 +325,12 @@ describe('quick fixes over JSON-RPC: request, apply the WorkspaceEdit, compare b
   });
 
   /** Opens `relativePath` with `text` and waits until its diagnostics include `code`. */
-  async function openWith(relativePath: string, text: string, code: string, languageId = 'kayron-release'): Promise<Diagnostic[]> {
+  async function openWith(
+    relativePath: string,
+    text: string,
+    code: string,
+    languageId = 'kayron-release',
+  ): Promise<Diagnostic[]> {
     const uri = uriOf(relativePath);
     await client.open(uri, text, languageId);
     return client.waitForDiagnostics(uri, (list) => list.some((diagnostic) => diagnostic.code === code));
@@ -289,14 +341,20 @@ describe('quick fixes over JSON-RPC: request, apply the WorkspaceEdit, compare b
       const uri = uriOf(fixCase.path);
       await openWith(fixCase.path, fixCase.text, fixCase.code);
       const actions = await codeActionsAt(client, uri, at(fixCase.text, fixCase.cursor));
-      const fixes = actions.filter((action) => action.diagnostics?.some((diagnostic) => diagnostic.code === fixCase.code));
-      assert.deepEqual(titles(fixes), [fixCase.title, ...(fixCase.alternatives ?? []).map((alternative) => alternative.title)]);
+      const fixes = actions.filter((action) =>
+        action.diagnostics?.some((diagnostic) => diagnostic.code === fixCase.code),
+      );
+      assert.deepEqual(titles(fixes), [
+        fixCase.title,
+        ...(fixCase.alternatives ?? []).map((alternative) => alternative.title),
+      ]);
       const fix = byTitle(fixes, fixCase.title);
       assert.equal(fix.kind, 'quickfix');
       assert.equal(fix.isPreferred ?? false, fixCase.preferred);
       const fixed = appliedTo(uri, fixCase.text, fix);
       assert.equal(fixed, fixCase.expected);
-      for (const alternative of fixCase.alternatives ?? []) assert.equal(appliedTo(uri, fixCase.text, byTitle(fixes, alternative.title)), alternative.expected);
+      for (const alternative of fixCase.alternatives ?? [])
+        assert.equal(appliedTo(uri, fixCase.text, byTitle(fixes, alternative.title)), alternative.expected);
       // The fixed text really is fixed: the server no longer reports this problem on it.
       await client.replace(uri, fixed);
       await client.waitForDiagnostics(uri, (list) => !list.some((diagnostic) => diagnostic.code === fixCase.code));
@@ -317,7 +375,12 @@ describe('quick fixes over JSON-RPC: request, apply the WorkspaceEdit, compare b
     // With service/extra.yaml taken, no rename is offered.
     await fs.writeFile(path.join(root, 'service/extra.yaml'), YML_TEXT.replace('"ignored"', '"taken"'));
     try {
-      assert.deepEqual(titles(await codeActionsAt(client, uri, { line: 0, character: 0 })).filter((title) => title.startsWith('Rename')), []);
+      assert.deepEqual(
+        titles(await codeActionsAt(client, uri, { line: 0, character: 0 })).filter((title) =>
+          title.startsWith('Rename'),
+        ),
+        [],
+      );
     } finally {
       await fs.rm(path.join(root, 'service/extra.yaml'));
       await client.close(uri);
@@ -354,7 +417,21 @@ describe('quick fixes over JSON-RPC: request, apply the WorkspaceEdit, compare b
  * is v1.2.7 and the newest 1.x is v1.4.1. Newer-looking tags Kayron rejects (`+build`, `V`, four parts, `latest`), a
  * prerelease and a short alias must never become a bump target.
  */
-const BUMPY_TAGS = ['v3.0.0+build.7', 'V4.0.0', 'v5.0.0.0', 'latest', 'v2.1.0-rc.1', 'v9', 'v2.0.0', 'v1.4.1', 'v1.3.0', 'v1.2.7', 'v1.2.4', 'v1.2.3', 'v1.1.0'];
+const BUMPY_TAGS = [
+  'v3.0.0+build.7',
+  'V4.0.0',
+  'v5.0.0.0',
+  'latest',
+  'v2.1.0-rc.1',
+  'v9',
+  'v2.0.0',
+  'v1.4.1',
+  'v1.3.0',
+  'v1.2.7',
+  'v1.2.4',
+  'v1.2.3',
+  'v1.1.0',
+];
 const BUMPY: StandinRepo = {
   name: 'bumpy',
   defaultBranch: 'main',
@@ -364,10 +441,13 @@ const BUMPY: StandinRepo = {
 };
 
 /** Comments, a blank line inside the mapping, single quotes and a trailing comment: all must survive every edit. */
-const BUMPY_TEXT = "# bumpy: bumped by hand, see the runbook\n\n- docker: 'bumpy'   # single quotes on purpose\n  github: 'bumpy'\n  deploy:\n    # weekly\n    release: 'v1.2.3' # pinned\n\n    preview: true\n";
-const BUMPY_CRLF_TEXT = '- docker: "bumpy-crlf"\r\n  github: "bumpy"\r\n  deploy:\r\n    release: "v1.2.3"\r\n\r\n# end\r\n';
+const BUMPY_TEXT =
+  "# bumpy: bumped by hand, see the runbook\n\n- docker: 'bumpy'   # single quotes on purpose\n  github: 'bumpy'\n  deploy:\n    # weekly\n    release: 'v1.2.3' # pinned\n\n    preview: true\n";
+const BUMPY_CRLF_TEXT =
+  '- docker: "bumpy-crlf"\r\n  github: "bumpy"\r\n  deploy:\r\n    release: "v1.2.3"\r\n\r\n# end\r\n';
 /** On disk with a UTF-8 byte-order mark (VS Code hides it from the document text it sends; Kayron rejects the file). */
-const BUMPY_BOM_TEXT = '# saved by a Windows editor\n- docker: "bumpy-bom"\n  github: "bumpy"\n  deploy:\n    release: "v1.2.3"\n';
+const BUMPY_BOM_TEXT =
+  '# saved by a Windows editor\n- docker: "bumpy-bom"\n  github: "bumpy"\n  deploy:\n    release: "v1.2.3"\n';
 /** A flow mapping: the value can be bumped in place, but no whole-line switch to a branch is possible. */
 const FLOW_TEXT = '- docker: "flow"\n  github: "specta"\n  deploy: { release: "v0.3.0" }\n';
 
@@ -405,7 +485,10 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
     await client.open(bumpyUri, BUMPY_TEXT);
     await client.open(crlfUri, BUMPY_CRLF_TEXT);
     const outdated = (list: Diagnostic[]) => list.some((diagnostic) => diagnostic.code === 'release-outdated');
-    await client.waitForDiagnostics(serviceUri, (list) => list.filter((diagnostic) => diagnostic.code === 'release-outdated').length === 2);
+    await client.waitForDiagnostics(
+      serviceUri,
+      (list) => list.filter((diagnostic) => diagnostic.code === 'release-outdated').length === 2,
+    );
     await client.waitForDiagnostics(bumpyUri, outdated);
     await client.waitForDiagnostics(crlfUri, outdated);
   });
@@ -428,9 +511,18 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
     assert.equal(diagnostic?.message, 'newer release available: v2.0.0');
     const actions = await codeActionsAt(client, bumpyUri, at(BUMPY_TEXT, "'v1.2.3'"));
     const bumps = actions.filter((action) => action.title.startsWith('Bump'));
-    assert.deepEqual(titles(bumps), ['Bump to v2.0.0 (latest)', 'Bump to latest patch v1.2.7', 'Bump to latest minor v1.4.1']);
-    assert.ok(bumps.every((action) => action.kind === 'quickfix' && action.diagnostics?.[0]?.code === 'release-outdated'));
-    assert.deepEqual(bumps.map((action) => action.isPreferred ?? false), [true, false, false]);
+    assert.deepEqual(titles(bumps), [
+      'Bump to v2.0.0 (latest)',
+      'Bump to latest patch v1.2.7',
+      'Bump to latest minor v1.4.1',
+    ]);
+    assert.ok(
+      bumps.every((action) => action.kind === 'quickfix' && action.diagnostics?.[0]?.code === 'release-outdated'),
+    );
+    assert.deepEqual(
+      bumps.map((action) => action.isPreferred ?? false),
+      [true, false, false],
+    );
     const pinned = (tag: string) => BUMPY_TEXT.replace("release: 'v1.2.3'", `release: '${tag}'`);
     assert.equal(appliedTo(bumpyUri, BUMPY_TEXT, bumps[0]), pinned('v2.0.0'));
     assert.equal(appliedTo(bumpyUri, BUMPY_TEXT, bumps[1]), pinned('v1.2.7'));
@@ -446,7 +538,8 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
   it('never bumps to a tag Kayron rejects, a prerelease or an alias, even when it looks newer', async () => {
     const actions = await codeActionsAt(client, bumpyUri, at(BUMPY_TEXT, "'v1.2.3'"));
     const targets = actions.flatMap((action) => action.edit?.changes?.[bumpyUri] ?? []).map((edit) => edit.newText);
-    for (const rejected of ['v3.0.0+build.7', 'V4.0.0', 'v5.0.0.0', 'latest', 'v2.1.0-rc.1', 'v9']) assert.ok(!targets.includes(rejected), `bump to ${rejected}`);
+    for (const rejected of ['v3.0.0+build.7', 'V4.0.0', 'v5.0.0.0', 'latest', 'v2.1.0-rc.1', 'v9'])
+      assert.ok(!targets.includes(rejected), `bump to ${rejected}`);
   });
 
   it('offers the bumps as refactor.rewrite.kayron.bump anywhere on the value when the client sends no diagnostic', async () => {
@@ -455,7 +548,11 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
       range: rangeOf(BUMPY_TEXT, "release: 'v1.2.3'"),
       context: { diagnostics: [], only: ['refactor.rewrite.kayron.bump'] },
     });
-    assert.deepEqual(titles(result), ['Bump to v2.0.0 (latest)', 'Bump to latest patch v1.2.7', 'Bump to latest minor v1.4.1']);
+    assert.deepEqual(titles(result), [
+      'Bump to v2.0.0 (latest)',
+      'Bump to latest patch v1.2.7',
+      'Bump to latest minor v1.4.1',
+    ]);
     assert.ok(result.every((action) => action.kind === 'refactor.rewrite.kayron.bump'));
   });
 
@@ -465,16 +562,21 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
     assert.equal(appliedTo(crlfUri, BUMPY_CRLF_TEXT, latest), BUMPY_CRLF_TEXT.replace('"v1.2.3"', '"v2.0.0"'));
   });
 
-  it('bumps alloy\'s commit-suffixed pin to its latest build and kayron to the latest of 250 tags', async () => {
+  it("bumps alloy's commit-suffixed pin to its latest build and kayron to the latest of 250 tags", async () => {
     const alloy = await codeActionsAt(client, serviceUri, at(serviceText, '"v1.12.2-ce60d74"'));
-    assert.deepEqual(titles(alloy.filter((action) => action.title.startsWith('Bump'))), ['Bump to v1.12.10-9f8e7d6 (latest)']);
+    assert.deepEqual(titles(alloy.filter((action) => action.title.startsWith('Bump'))), [
+      'Bump to v1.12.10-9f8e7d6 (latest)',
+    ]);
     const kayron = await codeActionsAt(client, serviceUri, at(serviceText, '"v0.5.3"'));
     const bump = byTitle(kayron, `Bump to ${KAYRON_LATEST} (latest)`);
     assert.equal(bump.isPreferred, true);
     assert.equal(appliedTo(serviceUri, serviceText, bump), serviceText.replace('"v0.5.3"', `"${KAYRON_LATEST}"`));
     // specta's pin is its newest release: no bump, but the branch actions.
     const specta = await codeActionsAt(client, serviceUri, at(serviceText, '"v0.3.1"'));
-    assert.deepEqual(specta.filter((action) => action.title.startsWith('Bump')), []);
+    assert.deepEqual(
+      specta.filter((action) => action.title.startsWith('Bump')),
+      [],
+    );
     assert.ok(titles(specta).includes('Switch to branch…'));
   });
 
@@ -489,14 +591,24 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
     ]);
     const prompt = switches[3];
     assert.equal(prompt?.edit, undefined);
-    assert.deepEqual(prompt?.command, { title: 'Switch to branch…', command: 'kayron.entry.switchToBranch', arguments: [{ uri: serviceUri, index: 1 }] });
+    assert.deepEqual(prompt?.command, {
+      title: 'Switch to branch…',
+      command: 'kayron.entry.switchToBranch',
+      arguments: [{ uri: serviceUri, index: 1 }],
+    });
   });
 
   it('switches to a branch keeping the pin as a comment directly above, and "Switch back to release" restores the bytes', async () => {
     const actions = await codeActionsAt(client, serviceUri, at(serviceText, '"v0.5.3"'));
-    const toBranch = byTitle(actions, `Switch to branch ${KAYRON_PULL.headRef} (#${KAYRON_PULL.number} ${KAYRON_PULL.title})`);
+    const toBranch = byTitle(
+      actions,
+      `Switch to branch ${KAYRON_PULL.headRef} (#${KAYRON_PULL.number} ${KAYRON_PULL.title})`,
+    );
     const onBranch = appliedTo(serviceUri, serviceText, toBranch);
-    assert.equal(onBranch, serviceText.replace('    release: "v0.5.3"\n', `    # release: "v0.5.3"\n    branch: "${KAYRON_PULL.headRef}"\n`));
+    assert.equal(
+      onBranch,
+      serviceText.replace('    release: "v0.5.3"\n', `    # release: "v0.5.3"\n    branch: "${KAYRON_PULL.headRef}"\n`),
+    );
     try {
       await show(serviceUri, onBranch);
       const back = await codeActionsAt(client, serviceUri, at(onBranch, `"${KAYRON_PULL.headRef}"`));
@@ -513,12 +625,37 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
     const actions = await codeActionsAt(client, bumpyUri, at(BUMPY_TEXT, "'v1.2.3'"));
     const switches = actions.filter((action) => action.kind === 'refactor.rewrite.kayron.switch');
     // Open pull requests first, the default branch last.
-    assert.deepEqual(titles(switches), ['Switch to branch feature/faster (#5 Faster reconcile)', 'Switch to branch chore/deps', 'Switch to branch main', 'Switch to branch…']);
+    assert.deepEqual(titles(switches), [
+      'Switch to branch feature/faster (#5 Faster reconcile)',
+      'Switch to branch chore/deps',
+      'Switch to branch main',
+      'Switch to branch…',
+    ]);
     const crlfActions = await codeActionsAt(client, crlfUri, at(BUMPY_CRLF_TEXT, '"v1.2.3"'));
-    const onBranch = appliedTo(crlfUri, BUMPY_CRLF_TEXT, byTitle(crlfActions, 'Switch to branch feature/faster (#5 Faster reconcile)'));
-    assert.equal(onBranch, BUMPY_CRLF_TEXT.replace('    release: "v1.2.3"\r\n', '    # release: "v1.2.3"\r\n    branch: "feature/faster"\r\n'));
-    const bumpyOnBranch = appliedTo(bumpyUri, BUMPY_TEXT, byTitle(actions, 'Switch to branch feature/faster (#5 Faster reconcile)'));
-    assert.equal(bumpyOnBranch, BUMPY_TEXT.replace("    release: 'v1.2.3' # pinned\n", "    # release: 'v1.2.3' # pinned\n    branch: 'feature/faster'\n"));
+    const onBranch = appliedTo(
+      crlfUri,
+      BUMPY_CRLF_TEXT,
+      byTitle(crlfActions, 'Switch to branch feature/faster (#5 Faster reconcile)'),
+    );
+    assert.equal(
+      onBranch,
+      BUMPY_CRLF_TEXT.replace(
+        '    release: "v1.2.3"\r\n',
+        '    # release: "v1.2.3"\r\n    branch: "feature/faster"\r\n',
+      ),
+    );
+    const bumpyOnBranch = appliedTo(
+      bumpyUri,
+      BUMPY_TEXT,
+      byTitle(actions, 'Switch to branch feature/faster (#5 Faster reconcile)'),
+    );
+    assert.equal(
+      bumpyOnBranch,
+      BUMPY_TEXT.replace(
+        "    release: 'v1.2.3' # pinned\n",
+        "    # release: 'v1.2.3' # pinned\n    branch: 'feature/faster'\n",
+      ),
+    );
     try {
       await show(crlfUri, onBranch);
       await show(bumpyUri, bumpyOnBranch);
@@ -560,9 +697,14 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
     const uri = uriOf('service/bumpy-bom.yaml');
     await client.open(uri, BUMPY_BOM_TEXT);
     try {
-      await client.waitForDiagnostics(uri, (list) => list.some((diagnostic) => diagnostic.code === 'yaml-syntax' && /byte order mark/.test(diagnostic.message)));
+      await client.waitForDiagnostics(uri, (list) =>
+        list.some((diagnostic) => diagnostic.code === 'yaml-syntax' && /byte order mark/.test(diagnostic.message)),
+      );
       assert.deepEqual(await codeActionsAt(client, uri, at(BUMPY_BOM_TEXT, '"v1.2.3"')), []);
-      assert.equal(await client.request(EntryEditRequest, { uri, index: 0, action: { kind: 'release', tag: 'v1.3.0' } }), null);
+      assert.equal(
+        await client.request(EntryEditRequest, { uri, index: 0, action: { kind: 'release', tag: 'v1.3.0' } }),
+        null,
+      );
     } finally {
       await client.close(uri);
     }
@@ -576,7 +718,10 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
       const actions = await codeActionsAt(client, uri, at(FLOW_TEXT, '"v0.3.0"'));
       assert.deepEqual(titles(actions), ['Bump to v0.3.1 (latest)']);
       assert.equal(appliedTo(uri, FLOW_TEXT, actions[0]), FLOW_TEXT.replace('"v0.3.0"', '"v0.3.1"'));
-      assert.equal(await client.request(EntryEditRequest, { uri, index: 0, action: { kind: 'branch', name: 'main' } }), null);
+      assert.equal(
+        await client.request(EntryEditRequest, { uri, index: 0, action: { kind: 'branch', name: 'main' } }),
+        null,
+      );
     } finally {
       await client.close(uri);
     }
@@ -593,8 +738,15 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
       );
     }
     // Not offered unless asked for (it is not a fix for the cursor's line), nor for another source kind.
-    assert.ok(!titles(await codeActionsAt(client, serviceUri, at(serviceText, '"v0.5.3"'))).some((title) => title.startsWith('Bump all')));
-    assert.deepEqual(await codeActionsAt(client, serviceUri, { line: 0, character: 0 }, ['source.organizeImports']), []);
+    assert.ok(
+      !titles(await codeActionsAt(client, serviceUri, at(serviceText, '"v0.5.3"'))).some((title) =>
+        title.startsWith('Bump all'),
+      ),
+    );
+    assert.deepEqual(
+      await codeActionsAt(client, serviceUri, { line: 0, character: 0 }, ['source.organizeImports']),
+      [],
+    );
   });
 
   describe('kayron/entryEdit and the palette requests', () => {
@@ -603,50 +755,95 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
     it('lists every release entry with its strategy and value', async () => {
       const entries = await client.request<ReleaseEntry[]>(ReleaseEntriesRequest, undefined);
       const kayron = entries.find((entry) => entry.uri === serviceUri && entry.name === 'kayron');
-      assert.deepEqual(kayron && { index: kayron.index, line: kayron.line, github: kayron.github, strategy: kayron.strategy, value: kayron.value }, {
-        index: 1,
-        line: 5,
-        github: 'kayron',
-        strategy: 'release',
-        value: 'v0.5.3',
-      });
+      assert.deepEqual(
+        kayron && {
+          index: kayron.index,
+          line: kayron.line,
+          github: kayron.github,
+          strategy: kayron.strategy,
+          value: kayron.value,
+        },
+        {
+          index: 1,
+          line: 5,
+          github: 'kayron',
+          strategy: 'release',
+          value: 'v0.5.3',
+        },
+      );
     });
 
     it('lists versions newest first and branches with open pull requests first', async () => {
-      const versions = await client.request<{ tag: string; detail?: string }[] | null>(EntryVersionsRequest, { uri: bumpyUri, github: 'bumpy' });
-      assert.deepEqual(versions?.map((version) => version.tag), ['v9', 'v2.1.0-rc.1', 'v2.0.0', 'v1.4.1', 'v1.3.0', 'v1.2.7', 'v1.2.4', 'v1.2.3', 'v1.1.0']);
+      const versions = await client.request<{ tag: string; detail?: string }[] | null>(EntryVersionsRequest, {
+        uri: bumpyUri,
+        github: 'bumpy',
+      });
+      assert.deepEqual(
+        versions?.map((version) => version.tag),
+        ['v9', 'v2.1.0-rc.1', 'v2.0.0', 'v1.4.1', 'v1.3.0', 'v1.2.7', 'v1.2.4', 'v1.2.3', 'v1.1.0'],
+      );
       assert.match(versions?.find((version) => version.tag === 'v2.0.0')?.detail ?? '', /latest/);
-      const branches = await client.request<{ name: string; pullRequestTitle?: string }[] | null>(EntryBranchesRequest, { uri: bumpyUri, github: 'bumpy' });
-      assert.deepEqual(branches, [{ name: 'feature/faster', pullRequestTitle: '#5 Faster reconcile' }, { name: 'chore/deps' }, { name: 'main' }]);
+      const branches = await client.request<{ name: string; pullRequestTitle?: string }[] | null>(
+        EntryBranchesRequest,
+        { uri: bumpyUri, github: 'bumpy' },
+      );
+      assert.deepEqual(branches, [
+        { name: 'feature/faster', pullRequestTitle: '#5 Faster reconcile' },
+        { name: 'chore/deps' },
+        { name: 'main' },
+      ]);
     });
 
     it('pins a tag (release), switches to a branch (branch) and back (switchBack), each a minimal edit', async () => {
-      const pinned = applyWorkspaceEdit(new Map([[serviceUri, serviceText]]), (await entryEdit({ uri: serviceUri, index: 1, action: { kind: 'release', tag: 'v0.5.20' } })) ?? undefined);
+      const pinned = applyWorkspaceEdit(
+        new Map([[serviceUri, serviceText]]),
+        (await entryEdit({ uri: serviceUri, index: 1, action: { kind: 'release', tag: 'v0.5.20' } })) ?? undefined,
+      );
       assert.equal(pinned.get(serviceUri), serviceText.replace('"v0.5.3"', '"v0.5.20"'));
 
-      const branchEdit = await entryEdit({ uri: serviceUri, index: 1, action: { kind: 'branch', name: 'feature/preview-envs' } });
-      const onBranch = applyWorkspaceEdit(new Map([[serviceUri, serviceText]]), branchEdit ?? undefined).get(serviceUri) ?? '';
-      assert.equal(onBranch, serviceText.replace('    release: "v0.5.3"\n', '    # release: "v0.5.3"\n    branch: "feature/preview-envs"\n'));
+      const branchEdit = await entryEdit({
+        uri: serviceUri,
+        index: 1,
+        action: { kind: 'branch', name: 'feature/preview-envs' },
+      });
+      const onBranch =
+        applyWorkspaceEdit(new Map([[serviceUri, serviceText]]), branchEdit ?? undefined).get(serviceUri) ?? '';
+      assert.equal(
+        onBranch,
+        serviceText.replace('    release: "v0.5.3"\n', '    # release: "v0.5.3"\n    branch: "feature/preview-envs"\n'),
+      );
       try {
         await show(serviceUri, onBranch);
         // A branch entry cannot switch to another branch this way (it is already on one).
         assert.equal(await entryEdit({ uri: serviceUri, index: 1, action: { kind: 'branch', name: 'main' } }), null);
         const back = await entryEdit({ uri: serviceUri, index: 1, action: { kind: 'switchBack' } });
-        assert.equal(applyWorkspaceEdit(new Map([[serviceUri, onBranch]]), back ?? undefined).get(serviceUri), serviceText);
+        assert.equal(
+          applyWorkspaceEdit(new Map([[serviceUri, onBranch]]), back ?? undefined).get(serviceUri),
+          serviceText,
+        );
       } finally {
         await show(serviceUri, serviceText);
       }
     });
 
     it('pinning a tag on an entry that follows a branch pins that tag, not the commented one', async () => {
-      const onBranch = serviceText.replace('    release: "v0.5.3"\n', '    # release: "v0.5.3"\n    branch: "feature/preview-envs"\n');
+      const onBranch = serviceText.replace(
+        '    release: "v0.5.3"\n',
+        '    # release: "v0.5.3"\n    branch: "feature/preview-envs"\n',
+      );
       try {
         await show(serviceUri, onBranch);
         const edit = await entryEdit({ uri: serviceUri, index: 1, action: { kind: 'release', tag: 'v0.5.20' } });
-        assert.equal(applyWorkspaceEdit(new Map([[serviceUri, onBranch]]), edit ?? undefined).get(serviceUri), serviceText.replace('"v0.5.3"', '"v0.5.20"'));
+        assert.equal(
+          applyWorkspaceEdit(new Map([[serviceUri, onBranch]]), edit ?? undefined).get(serviceUri),
+          serviceText.replace('"v0.5.3"', '"v0.5.20"'),
+        );
         // Picking the commented tag itself is exactly "switch back".
         const same = await entryEdit({ uri: serviceUri, index: 1, action: { kind: 'release', tag: 'v0.5.3' } });
-        assert.equal(applyWorkspaceEdit(new Map([[serviceUri, onBranch]]), same ?? undefined).get(serviceUri), serviceText);
+        assert.equal(
+          applyWorkspaceEdit(new Map([[serviceUri, onBranch]]), same ?? undefined).get(serviceUri),
+          serviceText,
+        );
       } finally {
         await show(serviceUri, serviceText);
       }
@@ -658,7 +855,10 @@ describe('bumps and testing branches over JSON-RPC, against the GitHub stand-in'
       try {
         await show(bumpyUri, onBranch);
         const edit = await entryEdit({ uri: bumpyUri, index: 0, action: { kind: 'switchBack' } });
-        assert.equal(applyWorkspaceEdit(new Map([[bumpyUri, onBranch]]), edit ?? undefined).get(bumpyUri), BUMPY_TEXT.replace("'v1.2.3'", "'v2.0.0'"));
+        assert.equal(
+          applyWorkspaceEdit(new Map([[bumpyUri, onBranch]]), edit ?? undefined).get(bumpyUri),
+          BUMPY_TEXT.replace("'v1.2.3'", "'v2.0.0'"),
+        );
       } finally {
         await show(bumpyUri, BUMPY_TEXT);
       }
@@ -684,7 +884,11 @@ describe('with GitHub unreachable', () => {
     await stopped.close();
     root = await copySampleWorkspace();
     cache = await makeTempDir();
-    client = await startSettled({ folders: [root], env: { KAYRON_GITHUB_API_URL: apiUrl, KAYRON_GITHUB_OWNER: SPLITS_OWNER }, initializationOptions: { cacheDirectory: cache } });
+    client = await startSettled({
+      folders: [root],
+      env: { KAYRON_GITHUB_API_URL: apiUrl, KAYRON_GITHUB_OWNER: SPLITS_OWNER },
+      initializationOptions: { cacheDirectory: cache },
+    });
   });
   after(async () => {
     await client?.dispose();
@@ -703,8 +907,15 @@ describe('with GitHub unreachable', () => {
     assert.equal(await client.request(EntryVersionsRequest, { uri, github: 'kayron' }), null);
     assert.equal(await client.request(EntryBranchesRequest, { uri, github: 'kayron' }), null);
     // A pinned tag needs no GitHub; a switch back without a commented pin needs the latest tag, which is unknown.
-    const pinned = await client.request<WorkspaceEdit | null>(EntryEditRequest, { uri, index: 1, action: { kind: 'release', tag: 'v0.5.4' } });
-    assert.equal(applyWorkspaceEdit(new Map([[uri, text]]), pinned ?? undefined).get(uri), text.replace('"v0.5.3"', '"v0.5.4"'));
+    const pinned = await client.request<WorkspaceEdit | null>(EntryEditRequest, {
+      uri,
+      index: 1,
+      action: { kind: 'release', tag: 'v0.5.4' },
+    });
+    assert.equal(
+      applyWorkspaceEdit(new Map([[uri, text]]), pinned ?? undefined).get(uri),
+      text.replace('"v0.5.3"', '"v0.5.4"'),
+    );
     const onBranch = text.replace('release: "v0.5.3"', 'branch: "main"');
     const since = client.mark();
     await client.replace(uri, onBranch);
@@ -713,8 +924,13 @@ describe('with GitHub unreachable', () => {
     assert.equal(await client.request(EntryEditRequest, { uri, index: 1, action: { kind: 'switchBack' } }), null);
     assert.equal(client.exit, undefined, 'the server is still running');
     // runSafe logs "<what> failed: <stack>" when a handler throws; GitHub's own refused requests are logged differently.
-    const handlerFailures = /^(code actions|listing release entries|listing versions|listing branches|editing a release entry) failed/;
-    assert.deepEqual(client.logMessages.filter((message) => handlerFailures.test(message)), [], 'no handler threw');
+    const handlerFailures =
+      /^(code actions|listing release entries|listing versions|listing branches|editing a release entry) failed/;
+    assert.deepEqual(
+      client.logMessages.filter((message) => handlerFailures.test(message)),
+      [],
+      'no handler threw',
+    );
   });
 });
 
@@ -744,8 +960,13 @@ describe('versioned edits (the client announces workspace.workspaceEdit.document
     });
     await client.open(serviceUri, serviceText);
     await client.open(missingVUri, MISSING_V);
-    await client.waitForDiagnostics(serviceUri, (list) => list.filter((diagnostic) => diagnostic.code === 'release-outdated').length === 2);
-    await client.waitForDiagnostics(missingVUri, (list) => list.some((diagnostic) => diagnostic.code === 'release-format'));
+    await client.waitForDiagnostics(
+      serviceUri,
+      (list) => list.filter((diagnostic) => diagnostic.code === 'release-outdated').length === 2,
+    );
+    await client.waitForDiagnostics(missingVUri, (list) =>
+      list.some((diagnostic) => diagnostic.code === 'release-format'),
+    );
   });
   after(async () => {
     await client?.dispose();
@@ -758,10 +979,21 @@ describe('versioned edits (the client announces workspace.workspaceEdit.document
    * What an LSP editor does with a WorkspaceEdit (Neovim's apply_workspace_edit, VS Code's bulk edit): a TextDocumentEdit
    * whose version is not the document's current one is rejected whole; plain `changes` cannot be checked and apply.
    */
-  function applyAsEditor(uri: string, text: string, currentVersion: number, edit: WorkspaceEdit | null | undefined): { applied: boolean; text: string } {
+  function applyAsEditor(
+    uri: string,
+    text: string,
+    currentVersion: number,
+    edit: WorkspaceEdit | null | undefined,
+  ): { applied: boolean; text: string } {
     assert.ok(edit, 'there is an edit');
     for (const change of edit.documentChanges ?? []) {
-      if ('textDocument' in change && change.textDocument.uri === uri && change.textDocument.version !== null && change.textDocument.version !== currentVersion) return { applied: false, text };
+      if (
+        'textDocument' in change &&
+        change.textDocument.uri === uri &&
+        change.textDocument.version !== null &&
+        change.textDocument.version !== currentVersion
+      )
+        return { applied: false, text };
     }
     return { applied: true, text: applyWorkspaceEdit(new Map([[uri, text]]), edit).get(uri) ?? '' };
   }
@@ -779,7 +1011,9 @@ describe('versioned edits (the client announces workspace.workspaceEdit.document
   /** Adds a comment line above everything, as a user typing before applying an action would. */
   async function addLineAbove(uri: string, text: string): Promise<string> {
     const since = client.mark();
-    await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# moved down\n' }]);
+    await client.change(uri, [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# moved down\n' },
+    ]);
     await client.waitForPublishCycle(since);
     return `# moved down\n${text}`;
   }
@@ -792,11 +1026,20 @@ describe('versioned edits (the client announces workspace.workspaceEdit.document
 
   it('a quick fix applied after a line was added above is rejected by its version, so the file is not corrupted', async () => {
     const version = client.version(missingVUri);
-    const [fix] = (await codeActionsAt(client, missingVUri, at(MISSING_V, '0.5.3'))).filter((action) => action.title === 'Add the missing "v": v0.5.3');
+    const [fix] = (await codeActionsAt(client, missingVUri, at(MISSING_V, '0.5.3'))).filter(
+      (action) => action.title === 'Add the missing "v": v0.5.3',
+    );
     assert.ok(fix, 'the quick fix is offered');
-    assert.equal(textDocumentEdit(fix.edit, missingVUri).version, version, 'the edit names the version it was computed for');
+    assert.equal(
+      textDocumentEdit(fix.edit, missingVUri).version,
+      version,
+      'the edit names the version it was computed for',
+    );
     // Applied at once: the fix works.
-    assert.equal(applyAsEditor(missingVUri, MISSING_V, version ?? -1, fix.edit).text, MISSING_V.replace('0.5.3', 'v0.5.3'));
+    assert.equal(
+      applyAsEditor(missingVUri, MISSING_V, version ?? -1, fix.edit).text,
+      MISSING_V.replace('0.5.3', 'v0.5.3'),
+    );
     try {
       const moved = await addLineAbove(missingVUri, MISSING_V);
       const late = applyAsEditor(missingVUri, moved, client.version(missingVUri) ?? -1, fix.edit);
@@ -814,22 +1057,42 @@ describe('versioned edits (the client announces workspace.workspaceEdit.document
       ...(await codeActionsAt(client, serviceUri, { line: 0, character: 0 }, ['source.kayron.bumpAll'])),
     ].filter((action) => action.edit);
     const kinds = new Set(actions.map((action) => action.kind));
-    assert.ok(['quickfix', 'refactor.rewrite.kayron.switch', 'source.kayron.bumpAll'].every((kind) => kinds.has(kind)), JSON.stringify([...kinds]));
-    for (const action of actions) assert.equal(textDocumentEdit(action.edit, serviceUri).version, version, action.title);
+    assert.ok(
+      ['quickfix', 'refactor.rewrite.kayron.switch', 'source.kayron.bumpAll'].every((kind) => kinds.has(kind)),
+      JSON.stringify([...kinds]),
+    );
+    for (const action of actions)
+      assert.equal(textDocumentEdit(action.edit, serviceUri).version, version, action.title);
     try {
       const moved = await addLineAbove(serviceUri, serviceText);
-      for (const action of actions) assert.equal(applyAsEditor(serviceUri, moved, client.version(serviceUri) ?? -1, action.edit).applied, false, action.title);
+      for (const action of actions)
+        assert.equal(
+          applyAsEditor(serviceUri, moved, client.version(serviceUri) ?? -1, action.edit).applied,
+          false,
+          action.title,
+        );
     } finally {
       await restore(serviceUri, serviceText);
     }
   });
 
-  it('kayron/entryEdit names the open document\'s version, and version null for a file that is not open', async () => {
-    const open = await client.request<WorkspaceEdit | null>(EntryEditRequest, { uri: serviceUri, index: 1, action: { kind: 'release', tag: 'v0.5.20' } });
+  it("kayron/entryEdit names the open document's version, and version null for a file that is not open", async () => {
+    const open = await client.request<WorkspaceEdit | null>(EntryEditRequest, {
+      uri: serviceUri,
+      index: 1,
+      action: { kind: 'release', tag: 'v0.5.20' },
+    });
     assert.equal(textDocumentEdit(open, serviceUri).version, client.version(serviceUri));
-    assert.equal(applyAsEditor(serviceUri, serviceText, client.version(serviceUri) ?? -1, open).text, serviceText.replace('"v0.5.3"', '"v0.5.20"'));
+    assert.equal(
+      applyAsEditor(serviceUri, serviceText, client.version(serviceUri) ?? -1, open).text,
+      serviceText.replace('"v0.5.3"', '"v0.5.20"'),
+    );
     const infrastructureUri = fileUri(path.join(root, 'infrastructure/infrastructure.yaml'));
-    const closed = await client.request<WorkspaceEdit | null>(EntryEditRequest, { uri: infrastructureUri, index: 0, action: { kind: 'release', tag: 'v9.9.9' } });
+    const closed = await client.request<WorkspaceEdit | null>(EntryEditRequest, {
+      uri: infrastructureUri,
+      index: 0,
+      action: { kind: 'release', tag: 'v9.9.9' },
+    });
     assert.equal(textDocumentEdit(closed, infrastructureUri).version, null);
   });
 });

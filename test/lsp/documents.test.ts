@@ -4,7 +4,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { DiagnosticSeverity, type Diagnostic, type TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol/node';
+import {
+  DiagnosticSeverity,
+  type Diagnostic,
+  type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { copySampleWorkspace, fileUri, LspClient, rangeOf, removeTree, startSettled } from './lsp-client';
 
@@ -13,7 +17,8 @@ const RELEASE_FORMAT_MESSAGE =
   'This critical error indicates that the provided release tag does not comply with the required format [v.MAJOR.MINOR.PATCH(-SUFFIX)], which means that the operator does not know how to proceed safely.';
 const KAYRON_LINT_MARKER = '[reported by kayron lint] ';
 
-const hasCode = (code: string) => (diagnostics: Diagnostic[]) => diagnostics.some((diagnostic) => diagnostic.code === code);
+const hasCode = (code: string) => (diagnostics: Diagnostic[]) =>
+  diagnostics.some((diagnostic) => diagnostic.code === code);
 const isEmpty = (diagnostics: Diagnostic[]) => diagnostics.length === 0;
 
 describe('open documents', () => {
@@ -40,7 +45,7 @@ describe('open documents', () => {
     assert.deepEqual(client.latestDiagnostics(serviceUri), []);
   });
 
-  it('reports a broken tag as Kayron\'s release-format error on the value, and clears it when fixed', async () => {
+  it("reports a broken tag as Kayron's release-format error on the value, and clears it when fixed", async () => {
     const broken = serviceText.replace('release: "v0.5.3"', 'release: "0.5.3"');
     await client.replace(serviceUri, broken);
     const diagnostics = await client.waitForDiagnostics(serviceUri, hasCode('release-format'));
@@ -98,13 +103,21 @@ describe('open documents', () => {
       };
 
       // A flow mapping with astral characters before the edited value checks UTF-16 position arithmetic.
-      await incremental.change(incrementalUri, [edit('  deploy:\n    release: "v0.5.3"', '  deploy: {note: "🚀🚀", release: "v0.5.3"}')]);
+      await incremental.change(incrementalUri, [
+        edit('  deploy:\n    release: "v0.5.3"', '  deploy: {note: "🚀🚀", release: "v0.5.3"}'),
+      ]);
       await incremental.change(incrementalUri, [edit('"v0.5.3"', '"0.5.3"')]);
       // Several changes in one notification: each range refers to the text after the previous change.
-      await incremental.change(incrementalUri, [edit('  github: "alloy"\n', '  github: "alloy"\n  dokcer: "typo"\n'), edit('"specta"', '"acme/specta"', 1), edit('- docker: "specta"', '- docker: "specta-x"')]);
+      await incremental.change(incrementalUri, [
+        edit('  github: "alloy"\n', '  github: "alloy"\n  dokcer: "typo"\n'),
+        edit('"specta"', '"acme/specta"', 1),
+        edit('- docker: "specta"', '- docker: "specta-x"'),
+      ]);
       // A deletion spanning lines, then a pure insertion at the very end.
       await incremental.change(incrementalUri, [edit('    release: "v0.2.3"\n    preview: true', '    release: 1.10')]);
-      await incremental.change(incrementalUri, [append('\n- docker: "late"\n  github: "late"\n  deploy:\n    branch: "main"\n')]);
+      await incremental.change(incrementalUri, [
+        append('\n- docker: "late"\n  github: "late"\n  deploy:\n    branch: "main"\n'),
+      ]);
       await incremental.change(incrementalUri, [edit('', 'x', 0), edit('x', '')]);
 
       const finalText = mirror.getText();
@@ -112,12 +125,17 @@ describe('open documents', () => {
       await incremental.replace(fullUri, finalText);
 
       const expectedCodes = ['coerced-scalar', 'github-format', 'release-format', 'unknown-key'];
-      const fullDiagnostics = await incremental.waitForDiagnostics(fullUri, (diagnostics) => expectedCodes.every((code) => hasCode(code)(diagnostics)));
+      const fullDiagnostics = await incremental.waitForDiagnostics(fullUri, (diagnostics) =>
+        expectedCodes.every((code) => hasCode(code)(diagnostics)),
+      );
       await incremental.waitFor(
-        () => `incremental diagnostics ${JSON.stringify(incremental.latestDiagnostics(incrementalUri))} to equal full-text ones ${JSON.stringify(fullDiagnostics)}`,
+        () =>
+          `incremental diagnostics ${JSON.stringify(incremental.latestDiagnostics(incrementalUri))} to equal full-text ones ${JSON.stringify(fullDiagnostics)}`,
         () => (isDeepStrictEqual(incremental.latestDiagnostics(incrementalUri), fullDiagnostics) ? true : undefined),
       );
-      const releaseFormat = fullDiagnostics.find((diagnostic) => diagnostic.code === 'release-format' && diagnostic.message.includes('"0.5.3"'));
+      const releaseFormat = fullDiagnostics.find(
+        (diagnostic) => diagnostic.code === 'release-format' && diagnostic.message.includes('"0.5.3"'),
+      );
       assert.deepEqual(releaseFormat?.range, rangeOf(finalText, '"0.5.3"'));
 
       // The server's copy of the incrementally edited text matches ours: a hover on the appended key finds it.
@@ -175,7 +193,10 @@ describe('a file whose BOM the editor hides', () => {
     const [diagnostic] = diagnostics;
     // goccy reads the BOM as the first character of `- docker`, so the indented `github:` below is the error
     // (real Kayron, kayron-fuzz 1:5747). Line 2, column 3 is the same in the editor's BOM-less text.
-    assert.match(diagnostic?.message ?? '', /^\[reported by kayron lint\] \[2:3\] value is not allowed in this context\. map key-value is pre-defined \(the file starts with a UTF-8 byte order mark/);
+    assert.match(
+      diagnostic?.message ?? '',
+      /^\[reported by kayron lint\] \[2:3\] value is not allowed in this context\. map key-value is pre-defined \(the file starts with a UTF-8 byte order mark/,
+    );
     assert.deepEqual(diagnostic?.range.start, { line: 1, character: 2 });
   };
 
@@ -211,11 +232,20 @@ describe('deleted files lose their diagnostics without a file-watcher event', ()
   before(async () => {
     root = await copySampleWorkspace();
     await fs.mkdir(path.join(root, 'service/nested'), { recursive: true });
-    for (const name of ['service/open-then-deleted.yaml', 'service/closed-then-deleted.yaml', 'service/never-opened.yaml', 'service/nested/folder-gone.yaml']) {
+    for (const name of [
+      'service/open-then-deleted.yaml',
+      'service/closed-then-deleted.yaml',
+      'service/never-opened.yaml',
+      'service/nested/folder-gone.yaml',
+    ]) {
       await fs.writeFile(path.join(root, name), BROKEN);
     }
     client = await startSettled({ folders: [root] });
-    for (const name of ['service/open-then-deleted.yaml', 'service/never-opened.yaml', 'service/nested/folder-gone.yaml']) {
+    for (const name of [
+      'service/open-then-deleted.yaml',
+      'service/never-opened.yaml',
+      'service/nested/folder-gone.yaml',
+    ]) {
       await client.waitForDiagnostics(uriOf(name), hasCode('release-format'));
     }
   });
@@ -233,7 +263,7 @@ describe('deleted files lose their diagnostics without a file-watcher event', ()
     await client.waitForDiagnostics(uri, isEmpty);
   });
 
-  it('a file closed first and deleted after (the editor\'s order) loses them', async () => {
+  it("a file closed first and deleted after (the editor's order) loses them", async () => {
     const uri = uriOf('service/closed-then-deleted.yaml');
     await client.open(uri, BROKEN);
     await client.waitForDiagnostics(uri, hasCode('release-format'));
@@ -252,6 +282,9 @@ describe('deleted files lose their diagnostics without a file-watcher event', ()
     await client.waitForDiagnostics(uriOf('service/nested/folder-gone.yaml'), isEmpty);
     // The other files keep theirs, and the verdict no longer names a deleted file.
     const verdict = await client.waitForVerdict((params) => params.verdicts.every((entry) => entry.file === undefined));
-    assert.deepEqual(verdict.verdicts.map((entry) => entry.file), [undefined]);
+    assert.deepEqual(
+      verdict.verdicts.map((entry) => entry.file),
+      [undefined],
+    );
   });
 });

@@ -13,8 +13,10 @@ import { generateReleaseFile } from '../bench/release-files';
 import { copySampleWorkspace, fileUri, LspClient, makeTempDir, rangeOf, removeTree, startSettled } from './lsp-client';
 
 const BROKEN_SERVICE = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "latest"\n';
-const codes = (diagnostics: readonly { code?: string | number }[] | undefined) => diagnostics?.map((diagnostic) => diagnostic.code);
-const isHierarchical = (symbols: DocumentSymbol[] | SymbolInformation[]): symbols is DocumentSymbol[] => symbols.every((symbol) => 'selectionRange' in symbol);
+const codes = (diagnostics: readonly { code?: string | number }[] | undefined) =>
+  diagnostics?.map((diagnostic) => diagnostic.code);
+const isHierarchical = (symbols: DocumentSymbol[] | SymbolInformation[]): symbols is DocumentSymbol[] =>
+  symbols.every((symbol) => 'selectionRange' in symbol);
 
 /** name, detail and children's names of hierarchical symbols. */
 const outline = (symbols: DocumentSymbol[] | SymbolInformation[]) => {
@@ -37,7 +39,10 @@ describe('a client without workspace-folder support (rootUri only)', () => {
 
   it('scans rootUri and publishes diagnostics for an opened file', async () => {
     const roots = await client.waitForReleaseRoots((params) => params.roots.length > 0);
-    assert.deepEqual(roots.roots.map((item) => item.uri), [fileUri(root)]);
+    assert.deepEqual(
+      roots.roots.map((item) => item.uri),
+      [fileUri(root)],
+    );
     const uri = fileUri(path.join(root, 'service/service.yaml'));
     await client.open(uri, BROKEN_SERVICE);
     const diagnostics = await client.waitForDiagnostics(uri, (items) => items.length > 0);
@@ -75,13 +80,24 @@ describe('single-file mode', () => {
         const uri = fileUri(path.join(root, 'service/service.yaml'));
         await client.open(uri, BROKEN_SERVICE);
         const roots = await client.waitForReleaseRoots((params) => params.roots.length > 0);
-        assert.deepEqual(roots.roots.map((item) => item.uri), [fileUri(root)]);
-        assert.ok(roots.roots[0]?.releaseFiles.includes(fileUri(path.join(root, 'infrastructure/infrastructure.yaml'))), 'the whole repository is scanned');
+        assert.deepEqual(
+          roots.roots.map((item) => item.uri),
+          [fileUri(root)],
+        );
+        assert.ok(
+          roots.roots[0]?.releaseFiles.includes(fileUri(path.join(root, 'infrastructure/infrastructure.yaml'))),
+          'the whole repository is scanned',
+        );
         const diagnostics = await client.waitForDiagnostics(uri, (items) => items.length > 0);
         assert.deepEqual(codes(diagnostics), ['release-format']);
         // Cross-file checks work too: the unopened infrastructure file is part of the root.
-        const verdict = await client.waitForVerdict((params) => params.verdicts.length > 0 && params.verdicts[0]?.file !== undefined);
-        assert.deepEqual(verdict.verdicts.map(({ root: rootUri, file, code }) => ({ root: rootUri, file, code })), [{ root: fileUri(root), file: 'service/service.yaml', code: 'release-format' }]);
+        const verdict = await client.waitForVerdict(
+          (params) => params.verdicts.length > 0 && params.verdicts[0]?.file !== undefined,
+        );
+        assert.deepEqual(
+          verdict.verdicts.map(({ root: rootUri, file, code }) => ({ root: rootUri, file, code })),
+          [{ root: fileUri(root), file: 'service/service.yaml', code: 'release-format' }],
+        );
         assert.ok((await client.documentSymbols(uri)).length > 0, 'features answer in the new root');
       } finally {
         await client.dispose();
@@ -142,35 +158,51 @@ describe('outline, folding and selection ranges', () => {
     const first = (symbols as DocumentSymbol[])[0];
     assert.deepEqual(first?.selectionRange, rangeOf(serviceText, '"alloy"'));
     assert.deepEqual(first?.range.start, { line: 0, character: 0 });
-    assert.deepEqual(first?.children?.[2]?.children?.map((child) => [child.name, child.detail]), [['release', 'v1.12.2-ce60d74']]);
+    assert.deepEqual(
+      first?.children?.[2]?.children?.map((child) => [child.name, child.detail]),
+      [['release', 'v1.12.2-ce60d74']],
+    );
   });
 
   it('names the infrastructure entry by its github repository', async () => {
     const uri = fileUri(path.join(root, 'infrastructure/infrastructure.yaml'));
     await client.open(uri, await fs.readFile(path.join(root, 'infrastructure/infrastructure.yaml'), 'utf8'));
-    assert.deepEqual(outline(await client.documentSymbols(uri)), [['infrastructure', 'v0.5.8', ['github', 'provider', 'deploy']]]);
+    assert.deepEqual(outline(await client.documentSymbols(uri)), [
+      ['infrastructure', 'v0.5.8', ['github', 'provider', 'deploy']],
+    ]);
   });
 
   it('folds every entry and its deploy mapping', async () => {
     const folds = await client.foldingRanges(serviceUri);
-    const entryLines = [...serviceText.matchAll(/^- /gm)].map((match) => rangeOf(serviceText, serviceText.slice(match.index, match.index + 20)).start.line);
+    const entryLines = [...serviceText.matchAll(/^- /gm)].map(
+      (match) => rangeOf(serviceText, serviceText.slice(match.index, match.index + 20)).start.line,
+    );
     assert.deepEqual(
       folds.filter((fold) => entryLines.includes(fold.startLine)).map((fold) => fold.startLine),
       entryLines,
     );
     const first = folds.find((fold) => fold.startLine === 0);
     assert.equal(first?.endLine, 3, 'the first entry folds to its release line');
-    assert.ok(folds.some((fold) => fold.startLine === 2 && fold.endLine === 3), 'its deploy mapping folds too');
+    assert.ok(
+      folds.some((fold) => fold.startLine === 2 && fold.endLine === 3),
+      'its deploy mapping folds too',
+    );
   });
 
   it('expands a selection from inside a quoted tag outwards', async () => {
     const tag = rangeOf(serviceText, 'v0.5.3');
-    const [selection] = await client.selectionRanges(serviceUri, [{ line: tag.start.line, character: tag.start.character + 2 }]);
+    const [selection] = await client.selectionRanges(serviceUri, [
+      { line: tag.start.line, character: tag.start.character + 2 },
+    ]);
     const texts: string[] = [];
     for (let current = selection; current; current = current.parent) {
       const { start, end } = current.range;
       const lines = serviceText.split('\n');
-      texts.push(start.line === end.line ? (lines[start.line] ?? '').slice(start.character, end.character) : `${start.line}:${start.character}-${end.line}:${end.character}`);
+      texts.push(
+        start.line === end.line
+          ? (lines[start.line] ?? '').slice(start.character, end.character)
+          : `${start.line}:${start.character}-${end.line}:${end.character}`,
+      );
     }
     assert.deepEqual(texts.slice(0, 3), ['v0.5.3', '"v0.5.3"', 'release: "v0.5.3"']);
     assert.ok(texts.length >= 6, `deploy, entry, list and file follow: ${JSON.stringify(texts)}`);
@@ -181,8 +213,14 @@ describe('outline, folding and selection ranges', () => {
     try {
       await flat.open(serviceUri, serviceText);
       const symbols = (await flat.documentSymbols(serviceUri)) as SymbolInformation[];
-      assert.ok(symbols.every((symbol) => 'location' in symbol), 'SymbolInformation');
-      assert.deepEqual(symbols.filter((symbol) => symbol.containerName === undefined).map((symbol) => symbol.name), ['alloy', 'kayron', 'specta', 'splits-lite']);
+      assert.ok(
+        symbols.every((symbol) => 'location' in symbol),
+        'SymbolInformation',
+      );
+      assert.deepEqual(
+        symbols.filter((symbol) => symbol.containerName === undefined).map((symbol) => symbol.name),
+        ['alloy', 'kayron', 'specta', 'splits-lite'],
+      );
       assert.equal(symbols.find((symbol) => symbol.name === 'release')?.containerName, 'deploy');
     } finally {
       await flat.dispose();
@@ -196,7 +234,10 @@ describe('a large file: symbols wait for the analysis of the opened text', () =>
 
   before(async () => {
     root = await copySampleWorkspace();
-    await fs.writeFile(path.join(root, 'service/large.yaml'), '- docker: "placeholder"\n  github: "placeholder"\n  deploy:\n    release: "v1.0.0"\n');
+    await fs.writeFile(
+      path.join(root, 'service/large.yaml'),
+      '- docker: "placeholder"\n  github: "placeholder"\n  deploy:\n    release: "v1.0.0"\n',
+    );
     client = await startSettled({ folders: [root] });
   });
   after(async () => {
@@ -213,11 +254,14 @@ describe('a large file: symbols wait for the analysis of the opened text', () =>
     assert.equal(symbols[0]?.name, 'big-0');
     assert.equal(symbols.at(-1)?.name, 'big-2999');
     assert.ok(folds.length >= 3000, `${folds.length} folds`);
-    assert.deepEqual(client.logMessages.filter((message) => /failed/.test(message)), []);
+    assert.deepEqual(
+      client.logMessages.filter((message) => /failed/.test(message)),
+      [],
+    );
   });
 });
 
-describe('diagnostics link their code\'s documentation', () => {
+describe("diagnostics link their code's documentation", () => {
   it('codeDescription.href on every published diagnostic', async () => {
     const root = await copySampleWorkspace();
     const client = await startSettled({ folders: [root] });
@@ -227,7 +271,12 @@ describe('diagnostics link their code\'s documentation', () => {
       await client.open(uri, text);
       const diagnostics = await client.waitForDiagnostics(uri, (items) => items.length >= 3);
       assert.ok(new Set(codes(diagnostics)).size >= 3, JSON.stringify(codes(diagnostics)));
-      for (const diagnostic of diagnostics) assert.deepEqual(diagnostic.codeDescription, { href: documentationUrl(String(diagnostic.code)) }, String(diagnostic.code));
+      for (const diagnostic of diagnostics)
+        assert.deepEqual(
+          diagnostic.codeDescription,
+          { href: documentationUrl(String(diagnostic.code)) },
+          String(diagnostic.code),
+        );
       assert.match(diagnostics[0]?.codeDescription?.href ?? '', /^https:\/\/github\.com\/[^#]+#[a-z-]+$/);
     } finally {
       await client.dispose();
@@ -242,7 +291,9 @@ describe('file watchers', () => {
     const client = await startSettled({ folders: [root] });
     try {
       const registration = client.registrations.find((item) => item.method === 'workspace/didChangeWatchedFiles');
-      const watchers = (registration?.registerOptions as { watchers: { globPattern: string; kind?: number }[] } | undefined)?.watchers;
+      const watchers = (
+        registration?.registerOptions as { watchers: { globPattern: string; kind?: number }[] } | undefined
+      )?.watchers;
       assert.deepEqual(watchers, [
         { globPattern: '**/*.{yaml,yml,YAML,YML,Yaml,Yml}' },
         { globPattern: '**/{infrastructure,service}*', kind: 1 | 4 },

@@ -9,7 +9,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { DiagnosticSeverity, type CompletionItem, type Diagnostic, type TextEdit } from 'vscode-languageserver-protocol/node';
+import {
+  DiagnosticSeverity,
+  type CompletionItem,
+  type Diagnostic,
+  type TextEdit,
+} from 'vscode-languageserver-protocol/node';
 import type { GitHubStateParams } from '../../server/src/protocol';
 import { readAllFiles } from '../github-standin/fixtures';
 import { startGitHubStandin, type GitHubStandin, type StandinFault } from '../github-standin/server';
@@ -23,7 +28,16 @@ import {
   SPLITS_OWNER,
   splitsOrganization,
 } from '../github-standin/splits-seed';
-import { copySampleWorkspace, fileUri, LspClient, makeTempDir, rangeOf, removeTree, startSettled, type StartOptions } from './lsp-client';
+import {
+  copySampleWorkspace,
+  fileUri,
+  LspClient,
+  makeTempDir,
+  rangeOf,
+  removeTree,
+  startSettled,
+  type StartOptions,
+} from './lsp-client';
 import { scaled } from '../wait-budget';
 
 const TOKEN = 'secret-token-123';
@@ -31,13 +45,18 @@ const ONLINE_CODES = new Set(['release-unknown', 'release-outdated', 'branch-unk
 /** Release entries in the sample workspace (4 services + 1 infrastructure): each is checked online. */
 const SAMPLE_ENTRIES = 5;
 
-const codes = (diagnostics: Diagnostic[] | undefined) => (diagnostics ?? []).map((diagnostic) => String(diagnostic.code));
-const online = (diagnostics: Diagnostic[] | undefined) => (diagnostics ?? []).filter((diagnostic) => ONLINE_CODES.has(String(diagnostic.code)));
+const codes = (diagnostics: Diagnostic[] | undefined) =>
+  (diagnostics ?? []).map((diagnostic) => String(diagnostic.code));
+const online = (diagnostics: Diagnostic[] | undefined) =>
+  (diagnostics ?? []).filter((diagnostic) => ONLINE_CODES.has(String(diagnostic.code)));
 const hasCode = (code: string) => (diagnostics: Diagnostic[]) => codes(diagnostics).includes(code);
-const markdownOf = (value: CompletionItem['documentation']) => (typeof value === 'object' ? value.value : (value ?? ''));
+const markdownOf = (value: CompletionItem['documentation']) =>
+  typeof value === 'object' ? value.value : (value ?? '');
 /** Labels in the order the editor shows them: by sortText (the label breaks ties, as VS Code does). */
 const inSortOrder = (items: CompletionItem[]) =>
-  [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label) || a.label.localeCompare(b.label)).map((item) => item.label);
+  [...items]
+    .sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label) || a.label.localeCompare(b.label))
+    .map((item) => item.label);
 const editOf = (item: CompletionItem | undefined): TextEdit => {
   assert.ok(item?.textEdit && 'range' in item.textEdit, `item has no plain textEdit: ${JSON.stringify(item)}`);
   return item.textEdit;
@@ -153,11 +172,17 @@ describe('GitHub features through the language server (signed in, owner from KAY
     assert.equal(state.unverified, 0);
   });
 
-  it('fetched all three pages of kayron\'s 250 tags, signed in', () => {
+  it("fetched all three pages of kayron's 250 tags, signed in", () => {
     const pages = standin.requestsTo(`/repos/${SPLITS_OWNER}/kayron/tags`).filter((request) => request.status === 200);
     assert.deepEqual([...new Set(pages.map((request) => request.query.page))].sort(), ['1', '2', '3']);
-    assert.ok(pages.every((request) => request.query.per_page === '100'), JSON.stringify(pages.map((request) => request.query)));
-    assert.ok(standin.requests.length > 0 && standin.requests.every((request) => request.auth === 'valid'), 'every request must carry the token');
+    assert.ok(
+      pages.every((request) => request.query.per_page === '100'),
+      JSON.stringify(pages.map((request) => request.query)),
+    );
+    assert.ok(
+      standin.requests.length > 0 && standin.requests.every((request) => request.auth === 'valid'),
+      'every request must carry the token',
+    );
   });
 
   it('completes release: "" with every tag of the repository, newest first, latest marked, notes as documentation', async () => {
@@ -169,10 +194,16 @@ describe('GitHub features through the language server (signed in, owner from KAY
     assert.match(first.detail ?? '', /\blatest\b/);
     assert.match(first.detail ?? '', new RegExp(`published ${KAYRON_LATEST_AGE_DAYS} days ago`));
     assert.equal(first.preselect, true);
-    assert.ok(markdownOf(first.documentation).includes(kayronReleaseNotes(KAYRON_LATEST)), markdownOf(first.documentation));
+    assert.ok(
+      markdownOf(first.documentation).includes(kayronReleaseNotes(KAYRON_LATEST)),
+      markdownOf(first.documentation),
+    );
     assert.ok(markdownOf(first.documentation).includes(`Kayron ${KAYRON_LATEST}`));
     const others = items.filter((item) => item !== first);
-    assert.ok(others.every((item) => !/\blatest\b/.test(item.detail ?? '')), 'only one tag is "latest"');
+    assert.ok(
+      others.every((item) => !/\blatest\b/.test(item.detail ?? '')),
+      'only one tag is "latest"',
+    );
     // A tag without a GitHub release still completes, without notes.
     assert.equal(items.find((item) => item.label === 'v0.1.0')?.documentation, undefined);
     // Inside the quotes: the value is inserted bare, replacing the empty inside.
@@ -191,22 +222,31 @@ describe('GitHub features through the language server (signed in, owner from KAY
     const text = replaced(serviceText, 'release: "v0.5.3"', 'release: "v0.5.2"');
     const items = await completeAfter(text, 'release: "v0.5.2');
     assert.equal(inSortOrder(items)[0], KAYRON_LATEST);
-    assert.deepEqual(editOf(items.find((item) => item.label === 'v0.5.21')), { range: rangeOf(text, 'v0.5.2'), newText: 'v0.5.21' });
+    assert.deepEqual(editOf(items.find((item) => item.label === 'v0.5.21')), {
+      range: rangeOf(text, 'v0.5.2'),
+      newText: 'v0.5.21',
+    });
   });
 
   it('quotes an unquoted value the way the file does', async () => {
     const partial = replaced(serviceText, 'release: "v0.5.3"', 'release: v0.5.2');
     const partialItems = await completeAfter(partial, 'release: v0.5.2');
-    assert.deepEqual(editOf(partialItems.find((item) => item.label === KAYRON_LATEST)), { range: rangeOf(partial, 'v0.5.2'), newText: `"${KAYRON_LATEST}"` });
+    assert.deepEqual(editOf(partialItems.find((item) => item.label === KAYRON_LATEST)), {
+      range: rangeOf(partial, 'v0.5.2'),
+      newText: `"${KAYRON_LATEST}"`,
+    });
 
     const empty = replaced(serviceText, 'release: "v0.5.3"', 'release: ');
     const emptyItems = await completeAfter(empty, 'release: ', 1);
     const at = rangeOf(empty, 'release: ', 1).end;
     assert.equal(inSortOrder(emptyItems)[0], KAYRON_LATEST);
-    assert.deepEqual(editOf(emptyItems.find((item) => item.label === KAYRON_LATEST)), { range: { start: at, end: at }, newText: `"${KAYRON_LATEST}"` });
+    assert.deepEqual(editOf(emptyItems.find((item) => item.label === KAYRON_LATEST)), {
+      range: { start: at, end: at },
+      newText: `"${KAYRON_LATEST}"`,
+    });
   });
 
-  it('keeps a file\'s single quotes and a file\'s plain style', async () => {
+  it("keeps a file's single quotes and a file's plain style", async () => {
     const single = serviceText.replaceAll('"', "'").replace("release: 'v0.5.3'", 'release: ');
     const singleItems = await completeAfter(single, 'release: ', 1);
     assert.equal(editOf(singleItems.find((item) => item.label === KAYRON_LATEST)).newText, `'${KAYRON_LATEST}'`);
@@ -238,7 +278,7 @@ describe('GitHub features through the language server (signed in, owner from KAY
     assert.doesNotMatch(detail('old-experiment') ?? '', /#7/);
   });
 
-  it('completes github: with the owner\'s repositories, archived ones last', async () => {
+  it("completes github: with the owner's repositories, archived ones last", async () => {
     const text = replaced(serviceText, 'github: "specta"', 'github: ""');
     const items = await completeAfter(text, 'github: "', 2);
     const labels = inSortOrder(items);
@@ -252,7 +292,9 @@ describe('GitHub features through the language server (signed in, owner from KAY
     assert.ok(hover && typeof hover.contents === 'object' && 'kind' in hover.contents, JSON.stringify(hover));
     const markdown = hover.contents.value;
     const web = `${standin.apiUrl}/${SPLITS_OWNER}/kayron`;
-    const publishedAt = new Date(now - (KAYRON_LATEST_AGE_DAYS + 21) * 86_400_000 - 3_600_000).toISOString().slice(0, 10);
+    const publishedAt = new Date(now - (KAYRON_LATEST_AGE_DAYS + 21) * 86_400_000 - 3_600_000)
+      .toISOString()
+      .slice(0, 10);
     assert.ok(markdown.includes(`**Kayron v0.5.3** — ${SPLITS_OWNER}/kayron`), markdown);
     assert.ok(markdown.includes(`Published ${publishedAt}`), markdown);
     assert.ok(markdown.includes('by release-bot'), markdown);
@@ -264,7 +306,11 @@ describe('GitHub features through the language server (signed in, owner from KAY
 
   it('links github:, release: and branch: values to GitHub in their hover, not as always-underlined document links', async () => {
     await edit(serviceText);
-    assert.equal(client.initializeResult?.capabilities.documentLinkProvider, undefined, 'no document links: they underline every value');
+    assert.equal(
+      client.initializeResult?.capabilities.documentLinkProvider,
+      undefined,
+      'no document links: they underline every value',
+    );
     const web = `${standin.apiUrl}/${SPLITS_OWNER}`;
     const hoverText = async (needle: string, occurrence = 0): Promise<string> => {
       const hover = await client.hover(serviceUri, rangeOf(serviceText, needle, occurrence).start);
@@ -272,7 +318,10 @@ describe('GitHub features through the language server (signed in, owner from KAY
     };
     assert.equal(await hoverText('alloy', 1), `[Open ${SPLITS_OWNER}/alloy on GitHub](${web}/alloy)`);
     assert.equal(await hoverText('kayron', 1), `[Open ${SPLITS_OWNER}/kayron on GitHub](${web}/kayron)`);
-    assert.ok((await hoverText('v0.3.1')).includes(`(${web}/specta/releases/tag/v0.3.1)`), 'the release hover links the release page');
+    assert.ok(
+      (await hoverText('v0.3.1')).includes(`(${web}/specta/releases/tag/v0.3.1)`),
+      'the release hover links the release page',
+    );
   });
 
   it('warns about a tag the repository does not have (release-unknown)', async () => {
@@ -283,16 +332,55 @@ describe('GitHub features through the language server (signed in, owner from KAY
     assert.equal(unknown?.message, `${SPLITS_OWNER}/kayron has no tag v0.5.99.`);
     assert.deepEqual(unknown?.range, rangeOf(text, '"v0.5.99"'));
     // A missing tag is not also "outdated".
-    assert.deepEqual(codes(diagnostics).filter((code) => ONLINE_CODES.has(code)), ['release-outdated', 'release-unknown']);
+    assert.deepEqual(
+      codes(diagnostics).filter((code) => ONLINE_CODES.has(code)),
+      ['release-outdated', 'release-unknown'],
+    );
+  });
+
+  it('keeps the online problems of the entries an edit left alone, at their new place, until the next check', async () => {
+    const before = await edit(replaced(serviceText, 'release: "v0.5.3"', 'release: "v0.5.99"'));
+    const checked = await client.waitForDiagnostics(
+      serviceUri,
+      (list) => hasCode('release-unknown')(list) && hasCode('release-outdated')(list),
+    );
+    // The alloy pin (line 3) becomes a format error, one character longer: every later entry moves, none changes.
+    const since = client.mark();
+    const text = await edit(replaced(before, 'release: "v1.12.2-ce60d74"', 'release: "xv1.12.2-ce60d74"'));
+    await client.waitForDiagnostics(serviceUri, hasCode('release-format'), { since });
+    const published = client.diagnosticsSince(serviceUri, since);
+    const edited = rangeOf(text, '"xv1.12.2-ce60d74"').start.line;
+    // Every publish for the new text, the first included: the other entries' online problems (lines unchanged, the
+    // edit is within one line), none about the edited entry, the unknown tag where it now is.
+    for (const diagnostics of published.filter(hasCode('release-format'))) {
+      assert.deepEqual(
+        online(diagnostics),
+        online(checked).filter((diagnostic) => diagnostic.range.start.line !== edited),
+      );
+      assert.deepEqual(
+        diagnostics.find((diagnostic) => diagnostic.code === 'release-unknown')?.range,
+        rangeOf(text, '"v0.5.99"'),
+      );
+    }
   });
 
   it('warns about a branch the repository does not have (branch-unknown), not about one it has', async () => {
-    const text = await edit(replaced(replaced(serviceText, 'release: "v0.3.1"', 'branch: "no-such-branch"'), 'release: "v0.5.3"', `branch: "${KAYRON_PULL.headRef}"`));
+    const text = await edit(
+      replaced(
+        replaced(serviceText, 'release: "v0.3.1"', 'branch: "no-such-branch"'),
+        'release: "v0.5.3"',
+        `branch: "${KAYRON_PULL.headRef}"`,
+      ),
+    );
     const diagnostics = await client.waitForDiagnostics(serviceUri, hasCode('branch-unknown'));
     assert.deepEqual(
       online(diagnostics).map(({ code, severity, range }) => ({ code, severity, range })),
       [
-        { code: 'release-outdated', severity: DiagnosticSeverity.Information, range: rangeOf(text, '"v1.12.2-ce60d74"') },
+        {
+          code: 'release-outdated',
+          severity: DiagnosticSeverity.Information,
+          range: rangeOf(text, '"v1.12.2-ce60d74"'),
+        },
         { code: 'branch-unknown', severity: DiagnosticSeverity.Warning, range: rangeOf(text, '"no-such-branch"') },
       ],
     );
@@ -300,7 +388,10 @@ describe('GitHub features through the language server (signed in, owner from KAY
     // A branch value's hover links the branch, slashes kept as path separators.
     const hover = await client.hover(serviceUri, rangeOf(text, KAYRON_PULL.headRef).start);
     assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents, JSON.stringify(hover));
-    assert.equal(hover.contents.value, `[Open branch ${KAYRON_PULL.headRef}](${standin.apiUrl}/${SPLITS_OWNER}/kayron/tree/fix/retry-backoff)`);
+    assert.equal(
+      hover.contents.value,
+      `[Open branch ${KAYRON_PULL.headRef}](${standin.apiUrl}/${SPLITS_OWNER}/kayron/tree/fix/retry-backoff)`,
+    );
     assert.deepEqual(hover.range, rangeOf(text, KAYRON_PULL.headRef));
   });
 
@@ -312,7 +403,10 @@ describe('GitHub features through the language server (signed in, owner from KAY
     assert.equal(unknown?.message, `GitHub has no repository ${SPLITS_OWNER}/splits-gone.`);
     assert.deepEqual(unknown?.range, rangeOf(text, '"splits-gone"'));
     await edit(serviceText);
-    await client.waitForDiagnostics(serviceUri, (list) => !hasCode('github-repo-unknown')(list) && online(list).length === 2);
+    await client.waitForDiagnostics(
+      serviceUri,
+      (list) => !hasCode('github-repo-unknown')(list) && online(list).length === 2,
+    );
   });
 
   it('never lets the token reach its output, its logs or the cache', async () => {
@@ -326,7 +420,8 @@ describe('GitHub features through the language server (signed in, owner from KAY
 /** Applies one text edit to `text`. */
 function applyEdit(text: string, edit: TextEdit): string {
   const lines = text.split('\n');
-  const offset = (position: { line: number; character: number }) => lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
+  const offset = (position: { line: number; character: number }) =>
+    lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
   return text.slice(0, offset(edit.range.start)) + edit.newText + text.slice(offset(edit.range.end));
 }
 
@@ -342,11 +437,18 @@ describe('where the server learns the owner and the API URL', () => {
     await standin.close();
   });
 
-  async function expectOutdatedKayron(options: Omit<StartOptions, 'folders'>, prepare: (root: string) => Promise<void> = () => Promise.resolve()): Promise<GitHubStateParams> {
+  async function expectOutdatedKayron(
+    options: Omit<StartOptions, 'folders'>,
+    prepare: (root: string) => Promise<void> = () => Promise.resolve(),
+  ): Promise<GitHubStateParams> {
     workspace = await sampleWorkspace();
     await prepare(workspace.root);
     standin.clearLog();
-    client = await startSettled({ folders: [workspace.root], initializationOptions: { cacheDirectory: workspace.cache }, ...options });
+    client = await startSettled({
+      folders: [workspace.root],
+      initializationOptions: { cacheDirectory: workspace.cache },
+      ...options,
+    });
     try {
       const diagnostics = await client.waitForDiagnostics(workspace.serviceUri, (list) => online(list).length === 2);
       assert.deepEqual(codes(diagnostics), ['release-outdated', 'release-outdated']);
@@ -373,7 +475,9 @@ describe('where the server learns the owner and the API URL', () => {
     const state = await expectOutdatedKayron({
       // The environment names another API: with a configuration capability the settings must win.
       env: { KAYRON_GITHUB_API_URL: 'http://127.0.0.1:9', KAYRON_GITHUB_OWNER: 'someone-else' },
-      configuration: { kayron: { github: { owner: `https://github.com/${SPLITS_OWNER}/releases`, apiUrl: `${standin.apiUrl}/` } } },
+      configuration: {
+        kayron: { github: { owner: `https://github.com/${SPLITS_OWNER}/releases`, apiUrl: `${standin.apiUrl}/` } },
+      },
     });
     assert.deepEqual(state.owners, [SPLITS_OWNER]);
   });
@@ -394,7 +498,11 @@ describe('where the server learns the owner and the API URL', () => {
       assert.ok(tokenStandin.requests.length > 0 && tokenStandin.requests.every((request) => request.auth === 'valid'));
       github.apiUrl = other.apiUrl;
       await client.configurationChanged();
-      await client.waitFor('the server to check against the other API', () => (other.requestsTo(`/repos/${SPLITS_OWNER}/kayron/tags`).some((request) => request.status === 200) ? true : undefined));
+      await client.waitFor('the server to check against the other API', () =>
+        other.requestsTo(`/repos/${SPLITS_OWNER}/kayron/tags`).some((request) => request.status === 200)
+          ? true
+          : undefined,
+      );
       assert.deepEqual([...new Set(other.requests.map((request) => request.auth))], ['none']);
       const state = await client.waitForGitHubState((params) => params.signedIn === false);
       assert.equal(state.tokenRejected, false);
@@ -409,7 +517,11 @@ describe('where the server learns the owner and the API URL', () => {
   it('makes no request and reports no owner when neither a setting nor an origin remote names one', async () => {
     workspace = await sampleWorkspace();
     standin.clearLog();
-    client = await startSettled({ folders: [workspace.root], env: { KAYRON_GITHUB_API_URL: standin.apiUrl }, initializationOptions: { cacheDirectory: workspace.cache } });
+    client = await startSettled({
+      folders: [workspace.root],
+      env: { KAYRON_GITHUB_API_URL: standin.apiUrl },
+      initializationOptions: { cacheDirectory: workspace.cache },
+    });
     try {
       const state = await client.waitForGitHubState(() => true);
       assert.deepEqual(state.owners, []);
@@ -449,7 +561,8 @@ const OUTAGES: Outage[] = [
       assert.equal(state.lastError?.reason, 'rate-limited');
     },
     // After the first 403 the server waits for the reset instead of asking again.
-    expectRequests: (standin) => assert.ok(standin.requests.length <= 4, `${standin.requests.length} requests after a rate limit`),
+    expectRequests: (standin) =>
+      assert.ok(standin.requests.length <= 4, `${standin.requests.length} requests after a rate limit`),
   },
   {
     name: 'GitHub answers 500 to everything (after retries)',
@@ -466,7 +579,10 @@ const OUTAGES: Outage[] = [
         const key = `${request.path}?${new URLSearchParams(request.query).toString()}`;
         attempts.set(key, (attempts.get(key) ?? 0) + 1);
       }
-      assert.ok([...attempts.values()].every((count) => count === 3), JSON.stringify([...attempts]));
+      assert.ok(
+        [...attempts.values()].every((count) => count === 3),
+        JSON.stringify([...attempts]),
+      );
       assert.ok(attempts.size <= 4, JSON.stringify([...attempts]));
     },
   },
@@ -489,7 +605,10 @@ const OUTAGES: Outage[] = [
       assert.equal(state.lastError?.reason, 'unauthorized');
     },
     expectRequests: (standin) => {
-      assert.ok(standin.requests.length > 0 && standin.requests.every((request) => request.auth === 'invalid' && request.status === 401));
+      assert.ok(
+        standin.requests.length > 0 &&
+          standin.requests.every((request) => request.auth === 'invalid' && request.status === 401),
+      );
       assert.ok(standin.requests.length <= 4, `${standin.requests.length} requests with a rejected token`);
     },
   },
@@ -541,7 +660,9 @@ describe('no online diagnostics when GitHub cannot answer', () => {
 
       it('reports the state, marks every entry unverified and publishes no online diagnostic', async () => {
         // The check of all entries ends with a state notification carrying the unverified count, then a publish cycle.
-        const state = await client.waitForGitHubState((params) => params.unverified === SAMPLE_ENTRIES, { timeoutMs: scaled(60_000) });
+        const state = await client.waitForGitHubState((params) => params.unverified === SAMPLE_ENTRIES, {
+          timeoutMs: scaled(60_000),
+        });
         const stateSeq = client.githubStates.find((received) => received.params === state)?.seq;
         assert.ok(stateSeq !== undefined);
         await client.waitForPublishCycle(stateSeq);
@@ -552,10 +673,14 @@ describe('no online diagnostics when GitHub cannot answer', () => {
         }
         // Completion and hover stay quiet too (nothing cached): no GitHub items, no GitHub hover section.
         await client.open(workspace.serviceUri, replaced(workspace.serviceText, 'release: "v0.5.3"', 'release: ""'));
-        const items = await client.completion(workspace.serviceUri, rangeOf(workspace.serviceText, 'release: "', 1).end);
+        const items = await client.completion(
+          workspace.serviceUri,
+          rangeOf(workspace.serviceText, 'release: "', 1).end,
+        );
         assert.deepEqual(items, []);
         const hover = await client.hover(workspace.serviceUri, rangeOf(workspace.serviceText, 'v1.12.2-ce60d74').start);
-        const markdown = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+        const markdown =
+          hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
         assert.match(markdown, /version 1\.12\.2 with suffix `ce60d74`/, 'the offline hover is still there');
         assert.doesNotMatch(markdown, /0xSplits\/alloy/, 'no GitHub section without GitHub data');
         outage.expectRequests?.(standin);
@@ -573,13 +698,29 @@ describe('a 5xx that clears up', () => {
   it('still yields the outdated hint once a retry succeeds', async () => {
     const standin = await startGitHubStandin({ owners: [splitsOrganization()] });
     const workspace = await sampleWorkspace();
-    standin.addFault({ path: `/repos/${SPLITS_OWNER}/kayron/tags`, times: 1, fault: { kind: 'status', status: 502, message: 'Bad Gateway' } });
-    const client = await startSettled({ folders: [workspace.root], env: environmentFor(standin), initializationOptions: { cacheDirectory: workspace.cache } });
+    standin.addFault({
+      path: `/repos/${SPLITS_OWNER}/kayron/tags`,
+      times: 1,
+      fault: { kind: 'status', status: 502, message: 'Bad Gateway' },
+    });
+    const client = await startSettled({
+      folders: [workspace.root],
+      env: environmentFor(standin),
+      initializationOptions: { cacheDirectory: workspace.cache },
+    });
     try {
       const diagnostics = await client.waitForDiagnostics(workspace.serviceUri, (list) => online(list).length === 2);
-      assert.deepEqual(online(diagnostics).map((diagnostic) => diagnostic.message), [`newer release available: ${ALLOY_TAGS_NEWEST_FIRST[0]}`, `newer release available: ${KAYRON_LATEST}`]);
-      const firstPage = standin.requestsTo(`/repos/${SPLITS_OWNER}/kayron/tags`).filter((request) => request.query.page === '1');
-      assert.deepEqual(firstPage.slice(0, 2).map((request) => request.status), [502, 200]);
+      assert.deepEqual(
+        online(diagnostics).map((diagnostic) => diagnostic.message),
+        [`newer release available: ${ALLOY_TAGS_NEWEST_FIRST[0]}`, `newer release available: ${KAYRON_LATEST}`],
+      );
+      const firstPage = standin
+        .requestsTo(`/repos/${SPLITS_OWNER}/kayron/tags`)
+        .filter((request) => request.query.page === '1');
+      assert.deepEqual(
+        firstPage.slice(0, 2).map((request) => request.status),
+        [502, 200],
+      );
     } finally {
       await client.dispose();
       await standin.close();
@@ -602,7 +743,11 @@ describe('a GitHub error that echoes the token encoded', () => {
   it('reaches neither the log, nor githubState.lastError, nor anything else the server writes, in any encoding', async () => {
     const standin = await startGitHubStandin({ owners: [splitsOrganization()], tokens: [ECHOED_TOKEN] });
     const message = `Resource not accessible; credentials ${encodings.map(([, encoded]) => encoded).join(' ')} were refused`;
-    standin.addFault({ path: EVERY_PATH, times: Number.MAX_SAFE_INTEGER, fault: { kind: 'status', status: 403, message } });
+    standin.addFault({
+      path: EVERY_PATH,
+      times: Number.MAX_SAFE_INTEGER,
+      fault: { kind: 'status', status: 403, message },
+    });
     const workspace = await sampleWorkspace();
     const client = await startSettled({
       folders: [workspace.root],
@@ -611,10 +756,20 @@ describe('a GitHub error that echoes the token encoded', () => {
       recordStdout: true,
     });
     try {
-      const state = await client.waitForGitHubState((params) => params.lastError?.reason === 'forbidden' && params.unverified === SAMPLE_ENTRIES, { timeoutMs: 60_000 });
-      assert.match(state.lastError?.message ?? '', /credentials (?:\[REDACTED\] ){5}were refused/, 'the message got through, with every encoded token redacted');
+      const state = await client.waitForGitHubState(
+        (params) => params.lastError?.reason === 'forbidden' && params.unverified === SAMPLE_ENTRIES,
+        { timeoutMs: 60_000 },
+      );
+      assert.match(
+        state.lastError?.message ?? '',
+        /credentials (?:\[REDACTED\] ){5}were refused/,
+        'the message got through, with every encoded token redacted',
+      );
       const written = await everythingWritten(client, workspace.cache);
-      assert.ok(written.includes('Resource not accessible'), 'the error text was written (so the check below means something)');
+      assert.ok(
+        written.includes('Resource not accessible'),
+        'the error text was written (so the check below means something)',
+      );
       for (const [name, encoded] of [['the token', ECHOED_TOKEN], ...encodings] as const) {
         assert.equal(written.includes(encoded), false, `${name} (${encoded}) leaked`);
       }
@@ -631,23 +786,43 @@ describe('a partial tag list', () => {
   const ON_PAGE_TWO = 'v0.2.24';
   const PAGE_FAULTS: [string, StandinFault][] = [
     ['page 2 answers 404', { kind: 'status', status: 404, message: 'Not Found' }],
-    ['the tags on page 2 have no name', { kind: 'edit-body', edit: (body) => (body as Record<string, unknown>[]).map(({ name: _name, ...rest }) => rest) }],
+    [
+      'the tags on page 2 have no name',
+      {
+        kind: 'edit-body',
+        edit: (body) => (body as Record<string, unknown>[]).map(({ name: _name, ...rest }) => rest),
+      },
+    ],
   ];
   for (const [name, fault] of PAGE_FAULTS) {
     it(`${name}: the pin on page 2 gets no release-unknown; the entry is counted unverified`, async () => {
       const standin = await startGitHubStandin({ owners: [splitsOrganization()] });
-      standin.addFault({ path: `/repos/${SPLITS_OWNER}/kayron/tags`, query: { page: '2' }, times: Number.MAX_SAFE_INTEGER, fault });
+      standin.addFault({
+        path: `/repos/${SPLITS_OWNER}/kayron/tags`,
+        query: { page: '2' },
+        times: Number.MAX_SAFE_INTEGER,
+        fault,
+      });
       const workspace = await sampleWorkspace();
       const pinned = replaced(workspace.serviceText, 'release: "v0.5.3"', `release: "${ON_PAGE_TWO}"`);
       await fs.writeFile(path.join(workspace.root, 'service/service.yaml'), pinned);
-      const client = await startSettled({ folders: [workspace.root], env: environmentFor(standin), initializationOptions: { cacheDirectory: workspace.cache } });
+      const client = await startSettled({
+        folders: [workspace.root],
+        env: environmentFor(standin),
+        initializationOptions: { cacheDirectory: workspace.cache },
+      });
       try {
         const state = await client.waitForGitHubState((params) => params.unverified >= 1, { timeoutMs: 60_000 });
         const stateSeq = client.githubStates.find((received) => received.params === state)?.seq ?? 0;
         await client.waitForPublishCycle(stateSeq);
-        assert.ok(standin.requestsTo(`/repos/${SPLITS_OWNER}/kayron/tags`).some((request) => request.query.page === '2'), 'page 2 was asked for');
+        assert.ok(
+          standin.requestsTo(`/repos/${SPLITS_OWNER}/kayron/tags`).some((request) => request.query.page === '2'),
+          'page 2 was asked for',
+        );
         const kayronLine = rangeOf(pinned, ON_PAGE_TWO).start.line;
-        const onKayron = (client.latestDiagnostics(workspace.serviceUri) ?? []).filter((diagnostic) => diagnostic.range.start.line === kayronLine);
+        const onKayron = (client.latestDiagnostics(workspace.serviceUri) ?? []).filter(
+          (diagnostic) => diagnostic.range.start.line === kayronLine,
+        );
         assert.deepEqual(codes(onKayron), [], `diagnostics on the kayron pin: ${JSON.stringify(onKayron)}`);
       } finally {
         await client.dispose();

@@ -9,7 +9,13 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CodeActionRequest, CodeActionTriggerKind, type CodeAction, type Diagnostic, type Position } from 'vscode-languageserver-protocol/node';
+import {
+  CodeActionRequest,
+  CodeActionTriggerKind,
+  type CodeAction,
+  type Diagnostic,
+  type Position,
+} from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
 import { KAYRON_LINT_MARKER, MAX_DIAGNOSTICS_PER_FILE } from '../../server/src/features/diagnostics';
@@ -33,9 +39,14 @@ interface Summary {
 }
 
 const summarize = (diagnostics: readonly Diagnostic[]): Summary[] =>
-  diagnostics.map((diagnostic) => ({ code: diagnostic.code, range: diagnostic.range, message: diagnostic.message.replace(KAYRON_LINT_MARKER, '') }));
+  diagnostics.map((diagnostic) => ({
+    code: diagnostic.code,
+    range: diagnostic.range,
+    message: diagnostic.message.replace(KAYRON_LINT_MARKER, ''),
+  }));
 
-const isDuplicateKey = (diagnostic: Diagnostic) => diagnostic.code === 'yaml-syntax' && / already defined at /.test(diagnostic.message);
+const isDuplicateKey = (diagnostic: Diagnostic) =>
+  diagnostic.code === 'yaml-syntax' && / already defined at /.test(diagnostic.message);
 
 describe('a large release file, analysed on the worker', () => {
   let root: string;
@@ -49,7 +60,11 @@ describe('a large release file, analysed on the worker', () => {
     workspace.setOpenText(RELATIVE_PATH, text, false);
     const problems = workspace.validate().problems.get(RELATIVE_PATH) ?? [];
     const document = TextDocument.create(uri, 'kayron-release', 0, text);
-    return problems.map((problem) => ({ code: problem.code, range: { start: document.positionAt(problem.range[0]), end: document.positionAt(problem.range[1]) }, message: problem.message }));
+    return problems.map((problem) => ({
+      code: problem.code,
+      range: { start: document.positionAt(problem.range[0]), end: document.positionAt(problem.range[1]) },
+      message: problem.message,
+    }));
   }
 
   /** Every problem of `text` at `relativePath` as the synchronous workspace reports them (uncapped). */
@@ -64,11 +79,15 @@ describe('a large release file, analysed on the worker', () => {
   function codesAndLines(text: string): string[] {
     const analysis = analyzeReleaseFile(RELATIVE_PATH, text);
     const document = TextDocument.create(uri, 'kayron-release', 0, text);
-    return [...analysis.kayronProblems, ...analysis.extraProblems].map((problem) => `${document.positionAt(problem.range[0]).line} ${problem.code}`).sort();
+    return [...analysis.kayronProblems, ...analysis.extraProblems]
+      .map((problem) => `${document.positionAt(problem.range[0]).line} ${problem.code}`)
+      .sort();
   }
-  const publishedCodesAndLines = (diagnostics: readonly Diagnostic[]) => diagnostics.map((diagnostic) => `${diagnostic.range.start.line} ${String(diagnostic.code)}`).sort();
+  const publishedCodesAndLines = (diagnostics: readonly Diagnostic[]) =>
+    diagnostics.map((diagnostic) => `${diagnostic.range.start.line} ${String(diagnostic.code)}`).sort();
 
-  const sameAs = (expected: Summary[]) => (diagnostics: Diagnostic[]) => JSON.stringify(summarize(diagnostics)) === JSON.stringify(expected);
+  const sameAs = (expected: Summary[]) => (diagnostics: Diagnostic[]) =>
+    JSON.stringify(summarize(diagnostics)) === JSON.stringify(expected);
   const hoverFailures = () => client.logMessages.filter((message) => message.startsWith('hover failed'));
 
   /** The `docker` key of the entry named `name`, where a hover shows the key's documentation. */
@@ -91,10 +110,19 @@ describe('a large release file, analysed on the worker', () => {
   let original: Summary[];
 
   it('publishes the same diagnostics as the synchronous analysis once the worker is done', async () => {
-    assert.ok(LARGE.length > DEFAULT_DEFER_LIMITS.wholeTextLength, `${LARGE.length} characters are analysed on the worker`);
+    assert.ok(
+      LARGE.length > DEFAULT_DEFER_LIMITS.wholeTextLength,
+      `${LARGE.length} characters are analysed on the worker`,
+    );
     original = await expectedFor(LARGE);
-    assert.ok(original.length >= 3 && original.length <= 20, `a few problems: ${JSON.stringify(original.map((item) => item.code))}`);
-    assert.ok(original.some((item) => item.code === 'yaml-syntax'), 'the duplicate key is among them');
+    assert.ok(
+      original.length >= 3 && original.length <= 20,
+      `a few problems: ${JSON.stringify(original.map((item) => item.code))}`,
+    );
+    assert.ok(
+      original.some((item) => item.code === 'yaml-syntax'),
+      'the duplicate key is among them',
+    );
 
     const mark = client.mark();
     await client.open(uri, LARGE);
@@ -102,7 +130,10 @@ describe('a large release file, analysed on the worker', () => {
     const position = dockerKeyOf(LARGE, 'large-1400');
     const hover = await client.hover(uri, position);
     assert.ok(hover, 'hover on the docker key of an entry of the opened text');
-    assert.deepEqual(hover.range, { start: { line: position.line, character: 2 }, end: { line: position.line, character: 8 } });
+    assert.deepEqual(hover.range, {
+      start: { line: position.line, character: 2 },
+      end: { line: position.line, character: 8 },
+    });
     assert.match(JSON.stringify(hover.contents), /\*\*docker\*\*/);
 
     const diagnostics = await client.waitForDiagnostics(uri, sameAs(original), { since: mark });
@@ -114,7 +145,10 @@ describe('a large release file, analysed on the worker', () => {
     const quoteAt = rangeOf(LARGE, '"large-700"').start;
     const broken = `${LARGE.slice(0, LARGE.indexOf('"large-700"'))}"${LARGE.slice(LARGE.indexOf('"large-700"'))}`;
     const brokenExpected = await expectedFor(broken);
-    assert.ok(brokenExpected.some((item) => item.code === 'yaml-syntax' && item.range.start.line === quoteAt.line), JSON.stringify(brokenExpected));
+    assert.ok(
+      brokenExpected.some((item) => item.code === 'yaml-syntax' && item.range.start.line === quoteAt.line),
+      JSON.stringify(brokenExpected),
+    );
 
     const mark = client.mark();
     await client.change(uri, [{ range: { start: quoteAt, end: quoteAt }, text: '"' }]);
@@ -126,7 +160,9 @@ describe('a large release file, analysed on the worker', () => {
     assert.deepEqual(publishedCodesAndLines(brokenDiagnostics), codesAndLines(broken));
 
     const fixMark = client.mark();
-    await client.change(uri, [{ range: { start: quoteAt, end: { line: quoteAt.line, character: quoteAt.character + 1 } }, text: '' }]);
+    await client.change(uri, [
+      { range: { start: quoteAt, end: { line: quoteAt.line, character: quoteAt.character + 1 } }, text: '' },
+    ]);
     const hoverAfterFix = await client.hover(uri, dockerKeyOf(LARGE, 'large-10'));
     assert.ok(hoverAfterFix, 'hover answers for the fixed text');
     await client.waitForDiagnostics(uri, sameAs(original), { since: fixMark });
@@ -144,23 +180,36 @@ describe('a large release file, analysed on the worker', () => {
     assert.ok(fix, `offered: ${JSON.stringify((result ?? []).map((action) => action.title))}`);
     const line = rangeOf(LARGE, DUPLICATE_LINE).start.line;
     const edits = fix.edit?.changes?.[uri];
-    assert.deepEqual(edits, [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' }]);
-    assert.equal(TextDocument.applyEdits(TextDocument.create(uri, 'kayron-release', 0, LARGE), edits ?? []), LARGE.replace(DUPLICATE_LINE, ''));
+    assert.deepEqual(edits, [
+      { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' },
+    ]);
+    assert.equal(
+      TextDocument.applyEdits(TextDocument.create(uri, 'kayron-release', 0, LARGE), edits ?? []),
+      LARGE.replace(DUPLICATE_LINE, ''),
+    );
   });
 
   it('sends at most 1,000 diagnostics for a file with more problems, errors first, with a note on top', async () => {
     const manyUri = fileUri(path.join(root, 'service', 'many.yaml'));
     const text = generateReleaseFile(1200, { problemRate: 1, seed: 17, namePrefix: 'many' });
-    const problems = (await expectedForPath('service/many.yaml', text)).filter((problem) => problem.code !== 'too-many-problems');
+    const problems = (await expectedForPath('service/many.yaml', text)).filter(
+      (problem) => problem.code !== 'too-many-problems',
+    );
     assert.ok(problems.length > MAX_DIAGNOSTICS_PER_FILE, `${problems.length} problems`);
     const mark = client.mark();
     await client.open(manyUri, text);
     const diagnostics = await client.waitForDiagnostics(manyUri, (published) => published.length > 0, { since: mark });
     assert.equal(diagnostics.length, MAX_DIAGNOSTICS_PER_FILE);
     assert.equal(diagnostics[0]?.code, 'too-many-problems');
-    assert.match(diagnostics[0]?.message ?? '', new RegExp(`This file has ${problems.length.toLocaleString('en')} problems; the first 999 are shown`));
+    assert.match(
+      diagnostics[0]?.message ?? '',
+      new RegExp(`This file has ${problems.length.toLocaleString('en')} problems; the first 999 are shown`),
+    );
     const errors = problems.filter((problem) => problem.severity === 'error').length;
-    assert.equal(diagnostics.filter((diagnostic) => diagnostic.severity === 1).length, Math.min(errors, MAX_DIAGNOSTICS_PER_FILE - 1));
+    assert.equal(
+      diagnostics.filter((diagnostic) => diagnostic.severity === 1).length,
+      Math.min(errors, MAX_DIAGNOSTICS_PER_FILE - 1),
+    );
     await client.close(manyUri);
   });
 });

@@ -34,14 +34,19 @@ describe('language server lifecycle', () => {
       assert.deepEqual(params.roots, [
         {
           uri: fileUri(root),
-          releaseFiles: [fileUri(path.join(root, 'infrastructure/infrastructure.yaml')), fileUri(path.join(root, 'service/service.yaml'))],
+          releaseFiles: [
+            fileUri(path.join(root, 'infrastructure/infrastructure.yaml')),
+            fileUri(path.join(root, 'service/service.yaml')),
+          ],
           ignoredFiles: [],
         },
       ]);
     });
 
     it('registers a file watcher because the client supports dynamic registration', () => {
-      const watcher = client.registrations.find((registration) => registration.method === 'workspace/didChangeWatchedFiles');
+      const watcher = client.registrations.find(
+        (registration) => registration.method === 'workspace/didChangeWatchedFiles',
+      );
       assert.ok(watcher, `no didChangeWatchedFiles registration among ${JSON.stringify(client.registrations)}`);
     });
 

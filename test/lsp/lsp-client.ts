@@ -53,7 +53,11 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { GitHubStateParams, KayronVerdictParams, ReleaseRootsParams } from '../../server/src/protocol';
-import { GitHubStateNotification, KayronVerdictNotification, ReleaseRootsNotification } from '../../server/src/protocol';
+import {
+  GitHubStateNotification,
+  KayronVerdictNotification,
+  ReleaseRootsNotification,
+} from '../../server/src/protocol';
 import { WAIT_BUDGET_MS } from '../wait-budget';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -151,13 +155,13 @@ export class LspClient {
       list.push({ seq: ++this.seq, params: params.diagnostics });
       this.diagnosticsByUri.set(params.uri, list);
     });
-    connection.onNotification(ReleaseRootsNotification, (params: ReleaseRootsParams) => {
+    connection.onNotification(ReleaseRootsNotification.method, (params: ReleaseRootsParams) => {
       this.releaseRoots.push({ seq: ++this.seq, params });
     });
-    connection.onNotification(KayronVerdictNotification, (params: KayronVerdictParams) => {
+    connection.onNotification(KayronVerdictNotification.method, (params: KayronVerdictParams) => {
       this.verdicts.push({ seq: ++this.seq, params });
     });
-    connection.onNotification(GitHubStateNotification, (params: GitHubStateParams) => {
+    connection.onNotification(GitHubStateNotification.method, (params: GitHubStateParams) => {
       this.githubStates.push({ seq: ++this.seq, params });
     });
     connection.onNotification(LogMessageNotification.type, (params) => {
@@ -171,7 +175,9 @@ export class LspClient {
     connection.onRequest(UnregistrationRequest.type, () => null);
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => null);
     const settings = options.configuration;
-    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (settings && item.section ? (settings[item.section] ?? null) : null)));
+    connection.onRequest(ConfigurationRequest.type, (params) =>
+      params.items.map((item) => (settings && item.section ? (settings[item.section] ?? null) : null)),
+    );
     // A dying server closes the pipe; the exit status (checked by tests) is the useful signal, not a stream error.
     connection.onError(() => undefined);
     connection.onClose(() => undefined);
@@ -205,8 +211,13 @@ export class LspClient {
       const params: InitializeParams = {
         processId: process.pid,
         rootUri: options.folders[0] ? fileUri(options.folders[0]) : null,
-        workspaceFolders: options.workspaceFolders === false ? null : options.folders.map((folder) => ({ uri: fileUri(folder), name: path.basename(folder) })),
-        ...(options.initializationOptions === undefined ? {} : { initializationOptions: options.initializationOptions }),
+        workspaceFolders:
+          options.workspaceFolders === false
+            ? null
+            : options.folders.map((folder) => ({ uri: fileUri(folder), name: path.basename(folder) })),
+        ...(options.initializationOptions === undefined
+          ? {}
+          : { initializationOptions: options.initializationOptions }),
         capabilities: {
           workspace: {
             workspaceFolders: options.workspaceFolders ?? true,
@@ -218,7 +229,13 @@ export class LspClient {
             synchronization: { dynamicRegistration: false, didSave: true },
             publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] }, dataSupport: true },
             hover: { contentFormat: ['markdown', 'plaintext'] },
-            completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'], labelDetailsSupport: true } },
+            completion: {
+              completionItem: {
+                snippetSupport: true,
+                documentationFormat: ['markdown', 'plaintext'],
+                labelDetailsSupport: true,
+              },
+            },
             documentLink: { tooltipSupport: true },
             documentSymbol: { hierarchicalDocumentSymbolSupport: options.hierarchicalSymbols ?? true },
             foldingRange: { lineFoldingOnly: true },
@@ -254,26 +271,43 @@ export class LspClient {
     return this.seq;
   }
 
+  /** Every diagnostics list published for `uri` after `since` (a mark()), oldest first. */
+  diagnosticsSince(uri: string, since: number): Diagnostic[][] {
+    return (this.diagnosticsByUri.get(uri) ?? []).filter((item) => item.seq > since).map((item) => item.params);
+  }
+
   /** The most recent diagnostics published for `uri` (undefined if none ever were). */
   latestDiagnostics(uri: string): Diagnostic[] | undefined {
     return this.diagnosticsByUri.get(uri)?.at(-1)?.params;
   }
 
   /** Polls `probe` until it returns something other than undefined, failing at the deadline or if the server exits. */
-  async waitFor<T>(description: string | (() => string), probe: () => T | undefined, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+  async waitFor<T>(
+    description: string | (() => string),
+    probe: () => T | undefined,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     const describe = () => (typeof description === 'string' ? description : description());
     for (;;) {
       const value = probe();
       if (value !== undefined) return value;
-      if (this.exitStatus) throw new Error(`server exited (${JSON.stringify(this.exitStatus)}) while waiting for ${describe()}\n${this.diagnosis()}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe()}\n${this.diagnosis()}`);
+      if (this.exitStatus)
+        throw new Error(
+          `server exited (${JSON.stringify(this.exitStatus)}) while waiting for ${describe()}\n${this.diagnosis()}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe()}\n${this.diagnosis()}`);
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
     }
   }
 
   /** Waits until the latest diagnostics for `uri` (published after `since`, if given) satisfy `predicate`. */
-  waitForDiagnostics(uri: string, predicate: (diagnostics: Diagnostic[]) => boolean, options: WaitOptions = {}): Promise<Diagnostic[]> {
+  waitForDiagnostics(
+    uri: string,
+    predicate: (diagnostics: Diagnostic[]) => boolean,
+    options: WaitOptions = {},
+  ): Promise<Diagnostic[]> {
     return this.waitFor(
       () => `diagnostics for ${uri} (latest: ${JSON.stringify(this.latestDiagnostics(uri))})`,
       () => {
@@ -285,16 +319,37 @@ export class LspClient {
     );
   }
 
-  waitForReleaseRoots(predicate: (params: ReleaseRootsParams) => boolean, options: WaitOptions = {}): Promise<ReleaseRootsParams> {
-    return this.waitFor(() => `a kayron/releaseRoots notification (latest: ${JSON.stringify(this.releaseRoots.at(-1)?.params)})`, () => latestMatching(this.releaseRoots, predicate, options.since), options.timeoutMs);
+  waitForReleaseRoots(
+    predicate: (params: ReleaseRootsParams) => boolean,
+    options: WaitOptions = {},
+  ): Promise<ReleaseRootsParams> {
+    return this.waitFor(
+      () => `a kayron/releaseRoots notification (latest: ${JSON.stringify(this.releaseRoots.at(-1)?.params)})`,
+      () => latestMatching(this.releaseRoots, predicate, options.since),
+      options.timeoutMs,
+    );
   }
 
-  waitForGitHubState(predicate: (params: GitHubStateParams) => boolean, options: WaitOptions = {}): Promise<GitHubStateParams> {
-    return this.waitFor(() => `a kayron/githubState notification (latest: ${JSON.stringify(this.githubStates.at(-1)?.params)})`, () => latestMatching(this.githubStates, predicate, options.since), options.timeoutMs);
+  waitForGitHubState(
+    predicate: (params: GitHubStateParams) => boolean,
+    options: WaitOptions = {},
+  ): Promise<GitHubStateParams> {
+    return this.waitFor(
+      () => `a kayron/githubState notification (latest: ${JSON.stringify(this.githubStates.at(-1)?.params)})`,
+      () => latestMatching(this.githubStates, predicate, options.since),
+      options.timeoutMs,
+    );
   }
 
-  waitForVerdict(predicate: (params: KayronVerdictParams) => boolean, options: WaitOptions = {}): Promise<KayronVerdictParams> {
-    return this.waitFor(() => `a kayron/verdict notification (latest: ${JSON.stringify(this.verdicts.at(-1)?.params)})`, () => latestMatching(this.verdicts, predicate, options.since), options.timeoutMs);
+  waitForVerdict(
+    predicate: (params: KayronVerdictParams) => boolean,
+    options: WaitOptions = {},
+  ): Promise<KayronVerdictParams> {
+    return this.waitFor(
+      () => `a kayron/verdict notification (latest: ${JSON.stringify(this.verdicts.at(-1)?.params)})`,
+      () => latestMatching(this.verdicts, predicate, options.since),
+      options.timeoutMs,
+    );
   }
 
   /**
@@ -308,14 +363,19 @@ export class LspClient {
 
   async open(uri: string, text: string, languageId = 'kayron-release'): Promise<void> {
     this.versions.set(uri, 1);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text },
+    });
   }
 
   /** Sends `contentChanges` as one didChange (range edits are applied in order, as LSP specifies). */
   async change(uri: string, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges,
+    });
   }
 
   /** A full-text didChange. */
@@ -334,7 +394,8 @@ export class LspClient {
   }
 
   /** Records every notification of a custom `method` from now on (read them with `waitForNotification`). */
-  recordNotifications(method: string): void {
+  recordNotifications(message: string | { method: string }): void {
+    const method = methodOf(message);
     if (this.customNotifications.has(method)) return;
     const list: Received<unknown>[] = [];
     this.customNotifications.set(method, list);
@@ -344,12 +405,18 @@ export class LspClient {
   }
 
   /** Waits for a recorded `method` notification (after `since`, if given) whose params satisfy `predicate`. */
-  waitForNotification<T>(method: string, predicate: (params: T) => boolean = () => true, options: WaitOptions = {}): Promise<T> {
+  waitForNotification<T>(
+    message: string | { method: string },
+    predicate: (params: T) => boolean = () => true,
+    options: WaitOptions = {},
+  ): Promise<T> {
+    const method = methodOf(message);
     const list = this.customNotifications.get(method);
     if (!list) throw new Error(`call recordNotifications('${method}') before waiting for it`);
     return this.waitFor(
       () => `a ${method} notification (received: ${JSON.stringify(list.slice(-3))})`,
-      () => list.find((item) => item.seq > (options.since ?? 0) && predicate(item.params as T))?.params as T | undefined,
+      () =>
+        list.find((item) => item.seq > (options.since ?? 0) && predicate(item.params as T))?.params as T | undefined,
       options.timeoutMs,
     );
   }
@@ -374,7 +441,10 @@ export class LspClient {
 
   /** The items of a completion request, whether the server answers with a list or an array. */
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
-    const result = await this.request<CompletionItem[] | CompletionList | null>(CompletionRequest.method, { textDocument: { uri }, position });
+    const result = await this.request<CompletionItem[] | CompletionList | null>(CompletionRequest.method, {
+      textDocument: { uri },
+      position,
+    });
     return Array.isArray(result) ? result : (result?.items ?? []);
   }
 
@@ -383,7 +453,11 @@ export class LspClient {
   }
 
   async documentSymbols(uri: string): Promise<DocumentSymbol[] | SymbolInformation[]> {
-    return (await this.request<DocumentSymbol[] | SymbolInformation[] | null>(DocumentSymbolRequest.method, { textDocument: { uri } })) ?? [];
+    return (
+      (await this.request<DocumentSymbol[] | SymbolInformation[] | null>(DocumentSymbolRequest.method, {
+        textDocument: { uri },
+      })) ?? []
+    );
   }
 
   async foldingRanges(uri: string): Promise<FoldingRange[]> {
@@ -391,14 +465,23 @@ export class LspClient {
   }
 
   async selectionRanges(uri: string, positions: Position[]): Promise<SelectionRange[]> {
-    return (await this.request<SelectionRange[] | null>(SelectionRangeRequest.method, { textDocument: { uri }, positions })) ?? [];
+    return (
+      (await this.request<SelectionRange[] | null>(SelectionRangeRequest.method, {
+        textDocument: { uri },
+        positions,
+      })) ?? []
+    );
   }
 
   /** Any request; fails if the server exits before answering or does not answer in time. */
-  async request<R>(method: string, params: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<R> {
+  async request<R>(message: string | { method: string }, params: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<R> {
+    const method = methodOf(message);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer to ${method} within ${timeoutMs} ms\n${this.diagnosis()}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`no answer to ${method} within ${timeoutMs} ms\n${this.diagnosis()}`)),
+        timeoutMs,
+      );
     });
     const died = this.exited.then((status) => {
       throw new Error(`server exited (${JSON.stringify(status)}) before answering ${method}\n${this.diagnosis()}`);
@@ -484,4 +567,9 @@ export async function startSettled(options: StartOptions): Promise<LspClient> {
     throw error;
   }
   return client;
+}
+
+/** Tests name messages by method or by the typed constants of server/src/protocol.ts. */
+function methodOf(message: string | { method: string }): string {
+  return typeof message === 'string' ? message : message.method;
 }

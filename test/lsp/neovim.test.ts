@@ -23,7 +23,8 @@ const README_OWNER = "owner = ''";
 /** Swapped into the README's settings, so the test can see them reach the server (it announces the owner it uses). */
 const TEST_OWNER = 'kayron-nvim-test';
 const SETTINGS = { github: { owner: TEST_OWNER, apiUrl: 'https://api.github.com' } };
-const BROKEN_SERVICE = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "latest"\n\n- docker: "specta"\n  github: "specta"\n  deploy:\n    branch: "main"\n';
+const BROKEN_SERVICE =
+  '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "latest"\n\n- docker: "specta"\n  github: "specta"\n  deploy:\n    branch: "main"\n';
 
 interface DriveResult {
   nvim: string;
@@ -32,7 +33,15 @@ interface DriveResult {
   error?: string;
   filetype?: string;
   client?: { name: string; root_dir: string };
-  diagnostics?: { lnum: number; col: number; severity: number; source: string | null; code: string | null; href: string | null; message: string }[];
+  diagnostics?: {
+    lnum: number;
+    col: number;
+    severity: number;
+    source: string | null;
+    code: string | null;
+    href: string | null;
+    message: string;
+  }[];
   symbols?: { name: string; detail: string | null; line: number; children: string[] | Record<string, never> }[];
   configuration: { section: string | null; value: unknown }[];
   owners: string[];
@@ -77,7 +86,10 @@ describe('Neovim (headless) with the README configuration', () => {
     const command = `cmd = { ${[process.execPath, CLI, 'server', '--stdio'].map((part) => JSON.stringify(part)).join(', ')} }`;
     const configPath = path.join(scratch, `config-${Date.now()}.lua`);
     assert.ok(config.includes(README_OWNER), `the README block sets ${README_OWNER}`);
-    await fs.writeFile(configPath, config.replace(README_COMMAND, command).replace(README_OWNER, `owner = '${TEST_OWNER}'`));
+    await fs.writeFile(
+      configPath,
+      config.replace(README_COMMAND, command).replace(README_OWNER, `owner = '${TEST_OWNER}'`),
+    );
     const outPath = path.join(scratch, `result-${Date.now()}.json`);
     const env: NodeJS.ProcessEnv = { ...process.env };
     // The server inherits Neovim's environment: no GitHub credentials or network from a developer's shell.
@@ -96,7 +108,11 @@ describe('Neovim (headless) with the README configuration', () => {
       XDG_CACHE_HOME: path.join(scratch, 'cache'),
     });
     // Started from an unrelated folder: the configuration finds the root from the file's path.
-    const child = spawn(NVIM, ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '+luafile ' + DRIVER], { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NVIM, ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '+luafile ' + DRIVER], {
+      cwd: scratch,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -107,7 +123,11 @@ describe('Neovim (headless) with the README configuration', () => {
     const written = await fs.readFile(outPath, 'utf8').catch(() => undefined);
     assert.ok(written, `Neovim wrote no result (exit ${status}); its output:\n${output.slice(-3000)}`);
     const result = JSON.parse(written) as DriveResult;
-    assert.equal(result.error, undefined, `Neovim ${result.nvim} after steps ${result.steps.join(' → ')}: ${result.error}\n${output.slice(-3000)}`);
+    assert.equal(
+      result.error,
+      undefined,
+      `Neovim ${result.nvim} after steps ${result.steps.join(' → ')}: ${result.error}\n${output.slice(-3000)}`,
+    );
     return result;
   }
 
@@ -123,7 +143,12 @@ describe('Neovim (headless) with the README configuration', () => {
     // Neovim 0.7 keeps codeDescription in user_data; later versions may drop it, so only a present href is checked.
     if (diagnostics[0]?.href !== null) assert.equal(diagnostics[0]?.href, documentationUrl('release-format'));
     assert.deepEqual(
-      (result.symbols ?? []).map(({ name, detail, line, children }) => ({ name, detail, line, children: Array.isArray(children) ? children : [] })),
+      (result.symbols ?? []).map(({ name, detail, line, children }) => ({
+        name,
+        detail,
+        line,
+        children: Array.isArray(children) ? children : [],
+      })),
       [
         { name: 'kayron', detail: 'latest', line: 0, children: ['docker', 'github', 'deploy'] },
         { name: 'specta', detail: 'branch main', line: 5, children: ['docker', 'github', 'deploy'] },
@@ -132,7 +157,8 @@ describe('Neovim (headless) with the README configuration', () => {
     // The block's `settings` reach the server: answered to workspace/configuration (Neovim 0.8+ announces it) or
     // pushed with didChangeConfiguration (0.7); either way the server resolves the owner from them.
     assert.ok(result.owners.includes(TEST_OWNER), `owners the server announced: ${JSON.stringify(result.owners)}`);
-    for (const answer of result.configuration.filter((item) => item.section === 'kayron')) assert.deepEqual(answer.value, SETTINGS, 'Neovim answers from the block\'s `settings`');
+    for (const answer of result.configuration.filter((item) => item.section === 'kayron'))
+      assert.deepEqual(answer.value, SETTINGS, "Neovim answers from the block's `settings`");
   }
 
   it('0.8+ block (vim.lsp.start in a FileType autocmd): attaches, shows the diagnostics and lists the entries as symbols', async () => {
@@ -142,7 +168,12 @@ describe('Neovim (headless) with the README configuration', () => {
 
   it(
     '0.11+ block (vim.lsp.config + vim.lsp.enable): the same session',
-    { skip: version && (version[0] > 0 || version[1] >= 11) ? false : `Neovim ${version?.join('.') ?? '(missing)'} has no vim.lsp.config (0.11+); Debian 12 ships 0.7.2` },
+    {
+      skip:
+        version && (version[0] > 0 || version[1] >= 11)
+          ? false
+          : `Neovim ${version?.join('.') ?? '(missing)'} has no vim.lsp.config (0.11+); Debian 12 ships 0.7.2`,
+    },
     async () => {
       const result = await drive(readmeLuaBlock('vim.lsp.enable('), path.join(root, 'service/service.yaml'));
       assertKayronSession(result);

@@ -22,7 +22,13 @@ describe('deployment plan over LSP', () => {
 
   before(async () => {
     const work = scope.init('lsp-plan-work');
-    work.commit('staging', { 'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'), [SERVICE]: serviceFile([['alloy', 'v1.12.2'], ['kayron', 'v0.5.1']]) });
+    work.commit('staging', {
+      'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'),
+      [SERVICE]: serviceFile([
+        ['alloy', 'v1.12.2'],
+        ['kayron', 'v0.5.1'],
+      ]),
+    });
     const { clone } = scope.publish(work, ['main'], 'lsp-plan-clone');
     const root = realpathSync(clone.dir);
     rootUri = fileUri(root);
@@ -39,7 +45,10 @@ describe('deployment plan over LSP', () => {
   });
 
   it('plans staging against unsaved editor text, with a CodeLens above the changed entry only', async () => {
-    const text = serviceFile([['alloy', 'v1.12.2'], ['kayron', 'v0.5.3']]);
+    const text = serviceFile([
+      ['alloy', 'v1.12.2'],
+      ['kayron', 'v0.5.3'],
+    ]);
     await client.open(serviceUri, text);
     const result = await client.request<DeploymentPlanResult>(DeploymentPlanRequest, { root: rootUri });
     assert.ok(result.ok, JSON.stringify(result));
@@ -53,12 +62,16 @@ describe('deployment plan over LSP', () => {
         ['KayronVersion', 'v0.5.1', 'v0.5.3', 'upgrade'],
       ],
     );
-    assert.ok(result.plan.problems.every((problem) => problem.code === 'github-unverified'), JSON.stringify(result.plan.problems));
+    assert.ok(
+      result.plan.problems.every((problem) => problem.code === 'github-unverified'),
+      JSON.stringify(result.plan.problems),
+    );
     assert.deepEqual(result.environments, ['testing', 'staging', 'production']);
     assert.match(result.markdown, /^### Kayron deployment plan: staging\n/);
     assert.ok(!result.markdown.includes('<!-- kayron-releases:plan -->'));
 
-    const lenses = (await client.request<CodeLens[] | null>(CodeLensRequest.method, { textDocument: { uri: serviceUri } })) ?? [];
+    const lenses =
+      (await client.request<CodeLens[] | null>(CodeLensRequest.method, { textDocument: { uri: serviceUri } })) ?? [];
     const kayronLine = text.split('\n').findIndex((line) => line.includes('docker: "kayron"'));
     assert.deepEqual(
       lenses.map((lens) => [lens.range.start.line, lens.command?.title, lens.command?.command]),
@@ -68,9 +81,18 @@ describe('deployment plan over LSP', () => {
   });
 
   it('answers an unknown environment or ref with the reason, not an error', async () => {
-    const unknown = await client.request<DeploymentPlanResult>(DeploymentPlanRequest, { root: rootUri, environment: 'nowhere' });
-    assert.deepEqual([unknown.ok, !unknown.ok && unknown.message], [false, 'unknown environment nowhere: choose one of testing, staging, production']);
-    const badRef = await client.request<DeploymentPlanResult>(DeploymentPlanRequest, { root: rootUri, base: 'no-such-ref' });
+    const unknown = await client.request<DeploymentPlanResult>(DeploymentPlanRequest, {
+      root: rootUri,
+      environment: 'nowhere',
+    });
+    assert.deepEqual(
+      [unknown.ok, !unknown.ok && unknown.message],
+      [false, 'unknown environment nowhere: choose one of testing, staging, production'],
+    );
+    const badRef = await client.request<DeploymentPlanResult>(DeploymentPlanRequest, {
+      root: rootUri,
+      base: 'no-such-ref',
+    });
     assert.equal(badRef.ok, false);
   });
 });

@@ -25,19 +25,22 @@ const REQUESTS_WITH_PARAMS = [
   'textDocument/codeAction',
   'textDocument/documentLink',
   'textDocument/inlayHint',
-  EntryVersionsRequest,
-  EntryBranchesRequest,
-  EntryEditRequest,
-  ReadFileAtRefRequest,
-  FetchRequest,
-  PromotionPlanRequest,
-  PromotionExecuteRequest,
+  EntryVersionsRequest.method,
+  EntryBranchesRequest.method,
+  EntryEditRequest.method,
+  ReadFileAtRefRequest.method,
+  FetchRequest.method,
+  PromotionPlanRequest.method,
+  PromotionExecuteRequest.method,
 ];
 
 const BAD_PARAMS: [string, unknown][] = [
   ['null', null],
   ['a number', 42],
-  ['an object of the wrong shape', { textDocument: 7, position: 'top', uri: [], root: { nested: true }, range: null, request: null, planId: 5 }],
+  [
+    'an object of the wrong shape',
+    { textDocument: 7, position: 'top', uri: [], root: { nested: true }, range: null, request: null, planId: 5 },
+  ],
 ];
 
 async function errorOf(promise: Promise<unknown>): Promise<ResponseError<unknown>> {
@@ -94,7 +97,14 @@ describe('protocol hygiene', () => {
   it('answers requests after shutdown with InvalidRequest, then exits with 0 on exit', async () => {
     await client.request('shutdown', undefined);
     for (const method of ['textDocument/hover', 'kayron/releaseEntries', 'shutdown']) {
-      const error = await errorOf(client.request(method, method === 'textDocument/hover' ? { textDocument: { uri: serviceUri }, position: { line: 0, character: 0 } } : undefined));
+      const error = await errorOf(
+        client.request(
+          method,
+          method === 'textDocument/hover'
+            ? { textDocument: { uri: serviceUri }, position: { line: 0, character: 0 } }
+            : undefined,
+        ),
+      );
       assert.equal(error.code, ErrorCodes.InvalidRequest, `${method}: ${error.message}`);
       assert.match(error.message, /shut down/i);
     }

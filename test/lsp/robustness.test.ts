@@ -19,7 +19,10 @@ function assertRangesInside(text: string, diagnostics: Diagnostic[]): void {
   for (const { range } of diagnostics) {
     for (const position of [range.start, range.end]) {
       const line = lines[position.line];
-      assert.ok(line !== undefined && position.character <= line.length, `position ${JSON.stringify(position)} is outside the text`);
+      assert.ok(
+        line !== undefined && position.character <= line.length,
+        `position ${JSON.stringify(position)} is outside the text`,
+      );
     }
   }
 }
@@ -62,7 +65,9 @@ describe('robustness', () => {
     assert.match(JSON.stringify(hover?.contents), /Pinned tag/);
     const broken = serviceText.replace('"v0.5.3"', '"0.5.3"');
     await live.replace(serviceUri, broken);
-    const diagnostics = await live.waitForDiagnostics(serviceUri, (list) => list.some((diagnostic) => diagnostic.code === 'release-format'));
+    const diagnostics = await live.waitForDiagnostics(serviceUri, (list) =>
+      list.some((diagnostic) => diagnostic.code === 'release-format'),
+    );
     assert.deepEqual(
       diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.range]),
       [['release-format', rangeOf(broken, '"0.5.3"')]],
@@ -78,7 +83,9 @@ describe('robustness', () => {
     await server().open(uri, text);
     const result = await work(uri);
     await server().close(uri);
-    await server().waitForDiagnostics(uri, (diagnostics) => diagnostics.length === 0, { timeoutMs: LARGE_INPUT_TIMEOUT_MS });
+    await server().waitForDiagnostics(uri, (diagnostics) => diagnostics.length === 0, {
+      timeoutMs: LARGE_INPUT_TIMEOUT_MS,
+    });
     return result;
   }
 
@@ -87,7 +94,11 @@ describe('robustness', () => {
   const nonEmpty = (diagnostics: Diagnostic[]) => diagnostics.length > 0;
 
   /** Writes `bytes` as a new file on disk, announces it, waits for `predicate`, then deletes it again. */
-  async function withFileOnDisk(name: string, bytes: Buffer, predicate: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+  async function withFileOnDisk(
+    name: string,
+    bytes: Buffer,
+    predicate: (diagnostics: Diagnostic[]) => boolean,
+  ): Promise<Diagnostic[]> {
     const filePath = path.join(root, 'service', name);
     const uri = fileUri(filePath);
     await fs.writeFile(filePath, bytes);
@@ -121,7 +132,12 @@ describe('robustness', () => {
   function assertSyntaxErrorsInside(text: string, diagnostics: Diagnostic[] | undefined): void {
     assert.ok(diagnostics && diagnostics.length > 0, 'no diagnostics');
     const summary = JSON.stringify(diagnostics.slice(0, 3));
-    assert.ok(diagnostics.every((diagnostic) => diagnostic.code === 'yaml-syntax' && diagnostic.severity === DiagnosticSeverity.Error), summary);
+    assert.ok(
+      diagnostics.every(
+        (diagnostic) => diagnostic.code === 'yaml-syntax' && diagnostic.severity === DiagnosticSeverity.Error,
+      ),
+      summary,
+    );
     assertRangesInside(text, diagnostics);
   }
 
@@ -131,15 +147,30 @@ describe('robustness', () => {
     const diagnostics = await withOpenDocument('binary.yaml', text, (uri) => diagnosticsOf(uri, nonEmpty));
     // goccy reads NUL as text: the binary line is left over after the list, which is goccy's error, at its start.
     assert.deepEqual(
-      diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.severity, diagnostic.message, diagnostic.range.start]),
-      [['yaml-syntax', DiagnosticSeverity.Error, '[reported by kayron lint] [2:1] value is not allowed in this context', rangeOf(text, '\u0000').start]],
+      diagnostics.map((diagnostic) => [
+        diagnostic.code,
+        diagnostic.severity,
+        diagnostic.message,
+        diagnostic.range.start,
+      ]),
+      [
+        [
+          'yaml-syntax',
+          DiagnosticSeverity.Error,
+          '[reported by kayron lint] [2:1] value is not allowed in this context',
+          rangeOf(text, '\u0000').start,
+        ],
+      ],
     );
     await assertStillHealthy();
   });
 
   it('survives a 2 MB single-line file', async () => {
     // A minified flow sequence of ~30,000 valid entries; only the last one is wrong.
-    const entries = Array.from({ length: 30_000 }, (_, i) => `{docker: "svc-${i}", github: "svc-${i}", deploy: {release: "v1.0.${i}"}}`);
+    const entries = Array.from(
+      { length: 30_000 },
+      (_, i) => `{docker: "svc-${i}", github: "svc-${i}", deploy: {release: "v1.0.${i}"}}`,
+    );
     entries.push('{docker: "last", github: "last", deploy: {release: "latest"}}');
     const text = `[${entries.join(', ')}]`;
     assert.ok(text.length > 2 * 1024 * 1024 && !text.includes('\n'));
@@ -187,7 +218,10 @@ describe('robustness', () => {
       copies: await diagnosticsOf(uri, (list) => list.length >= 500),
       service: await diagnosticsOf(serviceUri, (list) => list !== serviceBefore && list.length > 0),
     }));
-    assert.ok(copies.every((diagnostic) => diagnostic.code === 'duplicate-docker'), JSON.stringify(copies[0]));
+    assert.ok(
+      copies.every((diagnostic) => diagnostic.code === 'duplicate-docker'),
+      JSON.stringify(copies[0]),
+    );
     assert.deepEqual([...new Set(service.map((diagnostic) => diagnostic.code))], ['duplicate-docker']);
     // Each copy collides with all others; naming every one of them makes the payload grow with the square of the count.
     const longest = Math.max(...[...copies, ...service].map((diagnostic) => diagnostic.message.length));

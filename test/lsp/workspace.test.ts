@@ -14,7 +14,8 @@ const KAYRON_LINT_MARKER = '[reported by kayron lint] ';
 
 const codes = (diagnostics: Diagnostic[] | undefined) => diagnostics?.map((diagnostic) => diagnostic.code);
 const isEmpty = (diagnostics: Diagnostic[]) => diagnostics.length === 0;
-const verdictOf = (params: KayronVerdictParams) => params.verdicts.map(({ file, code, line }) => ({ file, code, line }));
+const verdictOf = (params: KayronVerdictParams) =>
+  params.verdicts.map(({ file, code, line }) => ({ file, code, line }));
 
 describe('workspace-wide analysis', () => {
   let root: string;
@@ -48,7 +49,10 @@ describe('workspace-wide analysis', () => {
     const secondInfrastructure = `${serviceText}\n- github: "infrastructure-two"\n  provider: "cloudformation"\n  deploy:\n    release: "v1.0.0"\n`;
     await client.replace(serviceUri, secondInfrastructure);
 
-    const onInfrastructure = await client.waitForDiagnostics(infrastructureUri, (diagnostics) => codes(diagnostics)?.includes('infrastructure-count') === true);
+    const onInfrastructure = await client.waitForDiagnostics(
+      infrastructureUri,
+      (diagnostics) => codes(diagnostics)?.includes('infrastructure-count') === true,
+    );
     assert.deepEqual(codes(onInfrastructure), ['infrastructure-count']);
     const [diagnostic] = onInfrastructure;
     assert.ok(diagnostic);
@@ -58,8 +62,14 @@ describe('workspace-wide analysis', () => {
     assert.match(diagnostic.message, /2 entries have provider: "cloudformation"/);
     assert.deepEqual(diagnostic.range, rangeOf(infrastructureText, '"cloudformation"'));
 
-    const onService = await client.waitForDiagnostics(serviceUri, (diagnostics) => codes(diagnostics)?.includes('infrastructure-count') === true);
-    assert.deepEqual(onService.map((item) => item.range), [rangeOf(secondInfrastructure, '"cloudformation"')]);
+    const onService = await client.waitForDiagnostics(
+      serviceUri,
+      (diagnostics) => codes(diagnostics)?.includes('infrastructure-count') === true,
+    );
+    assert.deepEqual(
+      onService.map((item) => item.range),
+      [rangeOf(secondInfrastructure, '"cloudformation"')],
+    );
 
     await client.replace(serviceUri, serviceText);
     await client.waitForDiagnostics(infrastructureUri, isEmpty);
@@ -75,7 +85,9 @@ describe('workspace-wide analysis', () => {
     const created = await client.waitForDiagnostics(extraUri, (diagnostics) => diagnostics.length > 0);
     assert.deepEqual(codes(created), ['release-format']);
     assert.deepEqual(created[0]?.range, rangeOf(broken, '"latest"'));
-    const roots = await client.waitForReleaseRoots((params) => params.roots[0]?.releaseFiles.includes(extraUri) === true);
+    const roots = await client.waitForReleaseRoots(
+      (params) => params.roots[0]?.releaseFiles.includes(extraUri) === true,
+    );
     assert.deepEqual(roots.roots[0]?.releaseFiles, [infrastructureUri, extraUri, serviceUri]);
 
     await fs.writeFile(extraPath, broken.replace('"latest"', '"v1.0.0"'));
@@ -89,15 +101,25 @@ describe('workspace-wide analysis', () => {
     await fs.rm(extraPath);
     await client.fileEvents([{ uri: extraUri, type: FileChangeType.Deleted }]);
     await client.waitForDiagnostics(extraUri, isEmpty);
-    const after = await client.waitForReleaseRoots((params) => params.roots[0]?.releaseFiles.includes(extraUri) === false);
+    const after = await client.waitForReleaseRoots(
+      (params) => params.roots[0]?.releaseFiles.includes(extraUri) === false,
+    );
     assert.deepEqual(after.roots[0]?.releaseFiles, [infrastructureUri, serviceUri]);
   });
 
-  it('sends the first error in Kayron\'s walk order as the verdict, and marks only that diagnostic', async () => {
+  it("sends the first error in Kayron's walk order as the verdict, and marks only that diagnostic", async () => {
     const brokenService = serviceText.replace('release: "v0.3.1"', 'release: "v0.3.1+build"');
     await client.replace(serviceUri, brokenService);
-    const serviceVerdict = await client.waitForVerdict((params) => verdictOf(params)[0]?.file === 'service/service.yaml');
-    assert.deepEqual(verdictOf(serviceVerdict), [{ file: 'service/service.yaml', code: 'release-format', line: rangeOf(brokenService, '"v0.3.1+build"').start.line }]);
+    const serviceVerdict = await client.waitForVerdict(
+      (params) => verdictOf(params)[0]?.file === 'service/service.yaml',
+    );
+    assert.deepEqual(verdictOf(serviceVerdict), [
+      {
+        file: 'service/service.yaml',
+        code: 'release-format',
+        line: rangeOf(brokenService, '"v0.3.1+build"').start.line,
+      },
+    ]);
     assert.equal(serviceVerdict.verdicts[0]?.root, fileUri(root));
     const marked = await client.waitForDiagnostics(serviceUri, (diagnostics) => diagnostics.length > 0);
     assert.ok(marked[0]?.message.startsWith(KAYRON_LINT_MARKER), marked[0]?.message);
@@ -113,14 +135,20 @@ describe('workspace-wide analysis', () => {
     const extraDiagnostics = await client.waitForDiagnostics(extraUri, (diagnostics) => diagnostics.length > 0);
     assert.deepEqual(codes(extraDiagnostics), ['github-missing']);
     assert.ok(extraDiagnostics[0]?.message.startsWith(KAYRON_LINT_MARKER), extraDiagnostics[0]?.message);
-    const unmarked = await client.waitForDiagnostics(serviceUri, (diagnostics) => diagnostics[0]?.message.startsWith(KAYRON_LINT_MARKER) === false);
+    const unmarked = await client.waitForDiagnostics(
+      serviceUri,
+      (diagnostics) => diagnostics[0]?.message.startsWith(KAYRON_LINT_MARKER) === false,
+    );
     assert.deepEqual(codes(unmarked), ['release-format']);
     assert.equal((unmarked[0]?.data as { kayron?: unknown } | undefined)?.kayron, false);
 
     await fs.rm(extraPath);
     await client.fileEvents([{ uri: extraUri, type: FileChangeType.Deleted }]);
     await client.waitForVerdict((params) => verdictOf(params)[0]?.file === 'service/service.yaml');
-    await client.waitForDiagnostics(serviceUri, (diagnostics) => diagnostics[0]?.message.startsWith(KAYRON_LINT_MARKER) === true);
+    await client.waitForDiagnostics(
+      serviceUri,
+      (diagnostics) => diagnostics[0]?.message.startsWith(KAYRON_LINT_MARKER) === true,
+    );
 
     await client.replace(serviceUri, serviceText);
     const passing = await client.waitForVerdict((params) => verdictOf(params)[0]?.file === undefined);

@@ -23,14 +23,20 @@ const documentOf = (text: string, version = 1) => TextDocument.create(URI, 'kayr
 /** Diagnostics as the server publishes them for `analysis` of `text` (the same conversion, data included). */
 function diagnosticsFor(text: string, analysis: FileAnalysis, code: string): Diagnostic[] {
   const document = documentOf(text);
-  return [...analysis.kayronProblems, ...analysis.extraProblems].filter((problem) => problem.code === code).map((problem) => toDiagnostic(document, problem, false));
+  return [...analysis.kayronProblems, ...analysis.extraProblems]
+    .filter((problem) => problem.code === code)
+    .map((problem) => toDiagnostic(document, problem, false));
 }
 
 const duplicateKeyDiagnostics = (text: string, analysis = analyzeReleaseFile(RELATIVE_PATH, text)) =>
   diagnosticsFor(text, analysis, 'yaml-syntax').filter((diagnostic) => DUPLICATE.test(diagnostic.message));
 
 function fixesFor(document: TextDocument, diagnostics: Diagnostic[]): CodeAction[] {
-  return quickFixes(document, diagnostics, { rootUri: 'file:///repo', relativePath: RELATIVE_PATH, exists: () => false });
+  return quickFixes(document, diagnostics, {
+    rootUri: 'file:///repo',
+    relativePath: RELATIVE_PATH,
+    exists: () => false,
+  });
 }
 
 function apply(document: TextDocument, action: CodeAction | undefined): string {
@@ -91,7 +97,10 @@ describe('duplicate keys: the fix removes exactly the duplicate pair', () => {
 
   test('CRLF line breaks stay CRLF', () => {
     const crlf = (text: string) => text.replace(/\n/g, '\r\n');
-    assert.equal(removeDuplicate(crlf(`${before}  deploy:\n    release: "v0.5.4"\n    preview: true\n${after}`)), crlf(`${before}${after}`));
+    assert.equal(
+      removeDuplicate(crlf(`${before}  deploy:\n    release: "v0.5.4"\n    preview: true\n${after}`)),
+      crlf(`${before}${after}`),
+    );
   });
 
   test('each of several duplicates gets its own fix', () => {
@@ -106,14 +115,18 @@ describe('duplicate keys: the fix removes exactly the duplicate pair', () => {
 });
 
 describe('strategy conflicts: each fix keeps one strategy and removes the others whole', () => {
-  const entry = (deploy: string) => `# pinned\n- docker: "kayron"\n  github: "kayron"\n  deploy:\n${deploy}\n# next\n- docker: "specta"\n  github: "specta"\n  deploy:\n    release: "v0.3.1"\n`;
+  const entry = (deploy: string) =>
+    `# pinned\n- docker: "kayron"\n  github: "kayron"\n  deploy:\n${deploy}\n# next\n- docker: "specta"\n  github: "specta"\n  deploy:\n    release: "v0.3.1"\n`;
 
   function strategyFixes(text: string) {
     const document = documentOf(text);
     const diagnostics = diagnosticsFor(text, analyzeReleaseFile(RELATIVE_PATH, text), 'deploy-strategy-conflict');
     assert.equal(diagnostics.length, 1, `one strategy conflict in ${JSON.stringify(text)}`);
     const actions = fixesFor(document, diagnostics);
-    assert.ok(actions.every((action) => action.isPreferred === false), 'no strategy is preferred over another');
+    assert.ok(
+      actions.every((action) => action.isPreferred === false),
+      'no strategy is preferred over another',
+    );
     return Object.fromEntries(actions.map((action) => [action.title, apply(document, action)]));
   }
 
@@ -153,8 +166,10 @@ describe('strategy conflicts: each fix keeps one strategy and removes the others
 describe('data from the incremental analysis gives the same fixes', () => {
   test('pairs of items moved by an edit above them are moved too', () => {
     const large = generateReleaseFile(120, { seed: 5 });
-    const conflict = '- docker: "late"\n  github: "late"\n  deploy:\n    release: "v1.0.0"\n    branch: >-\n      feature/late\n';
-    const duplicate = '- docker: "later"\n  github: "later"\n  deploy:\n    release: "v1.0.0"\n  deploy:\n    release: "v1.0.1"\n    preview: true\n';
+    const conflict =
+      '- docker: "late"\n  github: "late"\n  deploy:\n    release: "v1.0.0"\n    branch: >-\n      feature/late\n';
+    const duplicate =
+      '- docker: "later"\n  github: "later"\n  deploy:\n    release: "v1.0.0"\n  deploy:\n    release: "v1.0.1"\n    preview: true\n';
     const tail = `${conflict}${duplicate}`;
     const first = analyzeReleaseFileIncremental(RELATIVE_PATH, `${large}${tail}`);
     const edited = `# a new first line\n\n${large}${tail}`;
@@ -169,21 +184,27 @@ describe('data from the incremental analysis gives the same fixes', () => {
     }
     const removed = fixesFor(document, duplicateKeyDiagnostics(edited, incremental))[0];
     assert.equal(apply(document, removed), edited.replace('  deploy:\n    release: "v1.0.1"\n    preview: true\n', ''));
-    const keepRelease = fixesFor(document, diagnosticsFor(edited, incremental, 'deploy-strategy-conflict')).find((action) => action.title === 'Keep only "release"');
+    const keepRelease = fixesFor(document, diagnosticsFor(edited, incremental, 'deploy-strategy-conflict')).find(
+      (action) => action.title === 'Keep only "release"',
+    );
     assert.equal(apply(document, keepRelease), edited.replace('    branch: >-\n      feature/late\n', ''));
   });
 });
 
 describe('data made for an earlier text', () => {
   const duplicateText = `${before}  deploy:\n    release: "v0.5.4"\n    preview: true\n${after}`;
-  const strategyText = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n    branch: "feature/x"\n    preview: true\n';
+  const strategyText =
+    '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n    branch: "feature/x"\n    preview: true\n';
 
   /**
    * Diagnostics of `earlier`, as VS Code sends them back once the document reads `now`: its markers keep their
    * ranges until the server publishes again; `movedLines` shifts them as if the editor had moved them with the text.
    */
   function staleFixes(earlier: string, now: string, code: string, movedLines = 0) {
-    const moved = (position: { line: number; character: number }) => ({ line: position.line + movedLines, character: position.character });
+    const moved = (position: { line: number; character: number }) => ({
+      line: position.line + movedLines,
+      character: position.character,
+    });
     const diagnostics = diagnosticsFor(earlier, analyzeReleaseFile(RELATIVE_PATH, earlier), code).map((diagnostic) => ({
       ...diagnostic,
       range: { start: moved(diagnostic.range.start), end: moved(diagnostic.range.end) },
@@ -196,16 +217,29 @@ describe('data made for an earlier text', () => {
   for (const movedLines of [0, 1]) {
     const how = movedLines === 0 ? 'ranges as published' : 'ranges moved with the text';
     test(`a line inserted above: no duplicate-key fix (${how})`, () => {
-      assert.deepEqual(staleFixes(duplicateText, `# a new line\n${duplicateText}`, 'yaml-syntax', movedLines).actions, []);
+      assert.deepEqual(
+        staleFixes(duplicateText, `# a new line\n${duplicateText}`, 'yaml-syntax', movedLines).actions,
+        [],
+      );
     });
 
     test(`a line inserted above: no strategy fix (${how})`, () => {
-      assert.deepEqual(staleFixes(strategyText, `# a new line\n${strategyText}`, 'deploy-strategy-conflict', movedLines).actions, []);
+      assert.deepEqual(
+        staleFixes(strategyText, `# a new line\n${strategyText}`, 'deploy-strategy-conflict', movedLines).actions,
+        [],
+      );
     });
   }
 
   test('a strategy renamed meanwhile: no strategy fix', () => {
-    assert.deepEqual(staleFixes(strategyText, strategyText.replace('branch: "feature/x"', 'brunch: "feature/x"'), 'deploy-strategy-conflict').actions, []);
+    assert.deepEqual(
+      staleFixes(
+        strategyText,
+        strategyText.replace('branch: "feature/x"', 'brunch: "feature/x"'),
+        'deploy-strategy-conflict',
+      ).actions,
+      [],
+    );
   });
 
   test('the duplicate key removed meanwhile: no fix that removes another line', () => {

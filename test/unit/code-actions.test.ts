@@ -7,7 +7,12 @@ import { quickFixes } from '../../server/src/features/code-actions';
 import { toDiagnostic } from '../../server/src/features/diagnostics';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
 
-function actionsFor(text: string, code: string, relativePath = 'service/service.yaml', exists: (p: string) => boolean = () => false) {
+function actionsFor(
+  text: string,
+  code: string,
+  relativePath = 'service/service.yaml',
+  exists: (p: string) => boolean = () => false,
+) {
   const analysis = analyzeReleaseFile(relativePath, text);
   const document = TextDocument.create(`file:///repo/${relativePath}`, 'kayron-release', 1, text);
   const problems = [...analysis.kayronProblems, ...analysis.extraProblems].filter((problem) => problem.code === code);
@@ -22,7 +27,8 @@ function apply(document: TextDocument, action: CodeAction | undefined): string {
   return TextDocument.applyEdits(document, edits);
 }
 
-const entry = (deploy: string, head = '- docker: "kayron"\n  github: "kayron"\n') => `# pinned by the team\n${head}  deploy:\n${deploy}\n\n- docker: "specta"\n  github: "specta"\n  deploy:\n    release: "v0.3.1"\n`;
+const entry = (deploy: string, head = '- docker: "kayron"\n  github: "kayron"\n') =>
+  `# pinned by the team\n${head}  deploy:\n${deploy}\n\n- docker: "specta"\n  github: "specta"\n  deploy:\n    release: "v0.3.1"\n`;
 
 describe('quick fixes', () => {
   test('adds the missing v to a release tag, keeping the quotes', () => {
@@ -35,7 +41,10 @@ describe('quick fixes', () => {
 
   test('replaces an uppercase V with the v Kayron needs', () => {
     const { document, actions } = actionsFor(entry('    release: "V1.2.3"'), 'release-format');
-    assert.deepEqual(actions.map((action) => action.title), ['Add the missing "v": v1.2.3']);
+    assert.deepEqual(
+      actions.map((action) => action.title),
+      ['Add the missing "v": v1.2.3'],
+    );
     assert.equal(apply(document, actions[0]), entry('    release: "v1.2.3"'));
     const plain = actionsFor(entry('    release: V1.2.3'), 'release-format');
     assert.equal(apply(plain.document, plain.actions[0]), entry('    release: v1.2.3'));
@@ -52,12 +61,21 @@ describe('quick fixes', () => {
   });
 
   test('lowercases a docker name', () => {
-    const { document, actions } = actionsFor(entry('    release: "v1.0.0"', "- docker: 'Splits-Lite'\n  github: \"splits-lite\"\n"), 'docker-format');
-    assert.equal(apply(document, actions[0]), entry('    release: "v1.0.0"', "- docker: 'splits-lite'\n  github: \"splits-lite\"\n"));
+    const { document, actions } = actionsFor(
+      entry('    release: "v1.0.0"', '- docker: \'Splits-Lite\'\n  github: "splits-lite"\n'),
+      'docker-format',
+    );
+    assert.equal(
+      apply(document, actions[0]),
+      entry('    release: "v1.0.0"', '- docker: \'splits-lite\'\n  github: "splits-lite"\n'),
+    );
   });
 
   test('strips owner/ and .git from github', () => {
-    const { document, actions } = actionsFor(entry('    release: "v1.0.0"', '- docker: "kayron"\n  github: "0xSplits/kayron.git"\n'), 'github-format');
+    const { document, actions } = actionsFor(
+      entry('    release: "v1.0.0"', '- docker: "kayron"\n  github: "0xSplits/kayron.git"\n'),
+      'github-format',
+    );
     assert.equal(actions[0]?.title, 'Use the repository name "kayron"');
     assert.equal(apply(document, actions[0]), entry('    release: "v1.0.0"'));
   });
@@ -71,9 +89,18 @@ describe('quick fixes', () => {
   test('keeps one strategy per action, deleting the other lines whole', () => {
     const text = entry('    # release: "v0.5.2"\n    branch: "feature/x"\n    release: "v0.5.3"\n    preview: true');
     const { document, actions } = actionsFor(text, 'deploy-strategy-conflict');
-    assert.deepEqual(actions.map((action) => action.title), ['Keep only "branch"', 'Keep only "release"']);
-    assert.equal(apply(document, actions[0]), entry('    # release: "v0.5.2"\n    branch: "feature/x"\n    preview: true'));
-    assert.equal(apply(document, actions[1]), entry('    # release: "v0.5.2"\n    release: "v0.5.3"\n    preview: true'));
+    assert.deepEqual(
+      actions.map((action) => action.title),
+      ['Keep only "branch"', 'Keep only "release"'],
+    );
+    assert.equal(
+      apply(document, actions[0]),
+      entry('    # release: "v0.5.2"\n    branch: "feature/x"\n    preview: true'),
+    );
+    assert.equal(
+      apply(document, actions[1]),
+      entry('    # release: "v0.5.2"\n    release: "v0.5.3"\n    preview: true'),
+    );
   });
 
   test('sets the provider to cloudformation', () => {
@@ -82,7 +109,7 @@ describe('quick fixes', () => {
     assert.equal(apply(document, actions[0]), text.replace('"aws"', '"cloudformation"'));
   });
 
-  test('quotes a coerced scalar with the file\'s quote style, keeping the source digits', () => {
+  test("quotes a coerced scalar with the file's quote style, keeping the source digits", () => {
     const { document, actions } = actionsFor(entry('    release: 1.10'), 'coerced-scalar');
     assert.equal(apply(document, actions[0]), entry('    release: "1.10"'));
   });
@@ -97,9 +124,17 @@ describe('quick fixes', () => {
     const text = '- docker: "a"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n';
     const { actions } = actionsFor(text, 'ignored-extension', 'service/extra.yml');
     assert.deepEqual(actions[0]?.edit?.documentChanges, [
-      { kind: 'rename', oldUri: 'file:///repo/service/extra.yml', newUri: 'file:///repo/service/extra.yaml', options: { overwrite: false, ignoreIfExists: false } },
+      {
+        kind: 'rename',
+        oldUri: 'file:///repo/service/extra.yml',
+        newUri: 'file:///repo/service/extra.yaml',
+        options: { overwrite: false, ignoreIfExists: false },
+      },
     ]);
-    assert.deepEqual(actionsFor(text, 'ignored-extension', 'service/extra.yml', (p) => p === 'service/extra.yaml').actions, []);
+    assert.deepEqual(
+      actionsFor(text, 'ignored-extension', 'service/extra.yml', (p) => p === 'service/extra.yaml').actions,
+      [],
+    );
   });
 
   test('moves a file CI lint never sees into service/', () => {

@@ -26,10 +26,13 @@ describe('key completion', () => {
   test('deploy keys under deploy:, minus the ones present', async () => {
     const { labels, apply, items } = await at(`${HEAD}  deploy:\n    release: "v1.0.0"\n    pr‸\n`);
     assert.deepEqual(labels, ['branch', 'suspend', 'preview']);
-    assert.equal(apply(items.find((item) => item.label === 'preview')), `${HEAD}  deploy:\n    release: "v1.0.0"\n    preview: \n`);
+    assert.equal(
+      apply(items.find((item) => item.label === 'preview')),
+      `${HEAD}  deploy:\n    release: "v1.0.0"\n    preview: \n`,
+    );
   });
 
-  test('a new list item offers all entry keys and a whole-entry snippet in the file\'s quote style', async () => {
+  test("a new list item offers all entry keys and a whole-entry snippet in the file's quote style", async () => {
     const { labels, items } = await at(`${HEAD}  deploy:\n    release: "v1.0.0"\n\n- ‸`);
     assert.deepEqual(labels, ['docker', 'github', 'provider', 'deploy', 'new service entry']);
     const snippet = items.at(-1)?.textEdit as TextEdit;
@@ -55,7 +58,9 @@ describe('value completion', () => {
   });
 
   test('release tags from the source, newest first as given, double-quoted like the file when typed bare', async () => {
-    const sources: CompletionSources = { versions: () => Promise.resolve([{ tag: 'v0.5.24', detail: 'latest' }, { tag: 'v0.5.3' }]) };
+    const sources: CompletionSources = {
+      versions: () => Promise.resolve([{ tag: 'v0.5.24', detail: 'latest' }, { tag: 'v0.5.3' }]),
+    };
     const { labels, items, apply } = await at(`${HEAD}  deploy:\n    release:‸\n`, sources);
     assert.deepEqual(labels, ['v0.5.24', 'v0.5.3']);
     assert.ok((items[0]?.sortText ?? '') < (items[1]?.sortText ?? ''));

@@ -12,7 +12,8 @@ import { lintTree } from '../../server/src/features/lint-tree';
 import { assertStartsWith } from '../helpers/cursor';
 import { removeTree, makeTree, type TreeSpec } from '../helpers/tree';
 
-const CORPUS = process.env.KAYRON_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'releases-history');
+const CORPUS =
+  process.env.KAYRON_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'releases-history');
 const INDEX = path.join(CORPUS, 'INDEX.md');
 
 interface CommitRow {
@@ -32,7 +33,10 @@ interface SavedRow {
 }
 
 function cells(line: string): string[] {
-  return line.split('|').slice(1, -1).map((cell) => cell.trim());
+  return line
+    .split('|')
+    .slice(1, -1)
+    .map((cell) => cell.trim());
 }
 
 const unquote = (cell: string): string => cell.replace(/^`|`$/g, '');
@@ -51,7 +55,8 @@ function readIndex(): { commits: CommitRow[]; saved: SavedRow[] } {
   const commits = tableRows(markdown, '## Every commit').map((line): CommitRow => {
     const row = cells(line);
     assert.equal(row.length, 9, `commit row has 9 columns: ${line}`);
-    const [commit = '', , subject = '', , infrastructure = '', service = '', root = '', lintCi = '', lintRoot = ''] = row;
+    const [commit = '', , subject = '', , infrastructure = '', service = '', root = '', lintCi = '', lintRoot = ''] =
+      row;
     const rootFiles =
       root === '-'
         ? []
@@ -79,7 +84,8 @@ function savedFile(folder: string, relativePath: string): string {
 
 function folderTree(row: CommitRow): TreeSpec {
   const spec: TreeSpec = {};
-  if (row.infrastructure !== '-') spec['infrastructure/infrastructure.yaml'] = savedFile(row.infrastructure, 'infrastructure/infrastructure.yaml');
+  if (row.infrastructure !== '-')
+    spec['infrastructure/infrastructure.yaml'] = savedFile(row.infrastructure, 'infrastructure/infrastructure.yaml');
   if (row.service !== '-') spec['service/service.yaml'] = savedFile(row.service, 'service/service.yaml');
   return spec;
 }
@@ -96,7 +102,11 @@ async function assertVerdict(spec: TreeSpec, expected: string, what: string): Pr
     const result = await lintTree(root);
     const ok = /^OK\((\d+)\)$/.exec(expected);
     if (ok) {
-      assert.equal(result.kayronVerdict, undefined, `${what}: Kayron accepts it, but the core reports ${JSON.stringify(result.kayronVerdict?.problem.message)} in ${result.kayronVerdict?.relativePath}`);
+      assert.equal(
+        result.kayronVerdict,
+        undefined,
+        `${what}: Kayron accepts it, but the core reports ${JSON.stringify(result.kayronVerdict?.problem.message)} in ${result.kayronVerdict?.relativePath}`,
+      );
       assert.equal(result.entryCount, Number(ok[1]), `${what}: entry count`);
       return;
     }
@@ -132,17 +142,25 @@ describe('corpus INDEX.md itself', () => {
 
 describe('every commit of the releases repository, linted as the releases CI does (infrastructure/ + service/ only)', () => {
   for (const row of index.commits) {
-    test(`${row.commit} ${row.subject} → ${row.lintCi}`, { skip: row.lintCi === 'n/a' ? 'n/a in the INDEX' : false }, async () => {
-      await assertVerdict(folderTree(row), row.lintCi, `${row.commit} (CI)`);
-    });
+    test(
+      `${row.commit} ${row.subject} → ${row.lintCi}`,
+      { skip: row.lintCi === 'n/a' ? 'n/a in the INDEX' : false },
+      async () => {
+        await assertVerdict(folderTree(row), row.lintCi, `${row.commit} (CI)`);
+      },
+    );
   }
 });
 
 describe('every commit of the releases repository, linted from the repo root as the operator does (root-level *.yaml included)', () => {
   for (const row of index.commits) {
-    test(`${row.commit} ${row.subject} → ${row.lintRoot}`, { skip: row.lintRoot === 'n/a' ? 'n/a in the INDEX' : false }, async () => {
-      await assertVerdict(fullTree(row), row.lintRoot, `${row.commit} (root)`);
-    });
+    test(
+      `${row.commit} ${row.subject} → ${row.lintRoot}`,
+      { skip: row.lintRoot === 'n/a' ? 'n/a in the INDEX' : false },
+      async () => {
+        await assertVerdict(fullTree(row), row.lintRoot, `${row.commit} (root)`);
+      },
+    );
   }
 });
 
@@ -161,7 +179,8 @@ describe('the saved-versions table agrees with the commit table and with the cor
         assert.ok(carried, `${saved.folder}'s own commit carries ${file}@${saved.folder}`);
       }
       assert.equal(saved.lintHead, commit.lintCi, 'the saved-version verdict is the CI verdict of its first commit');
-      if (saved.lintHead !== 'n/a') await assertVerdict(folderTree(commit), saved.lintHead, `${saved.folder} (saved version)`);
+      if (saved.lintHead !== 'n/a')
+        await assertVerdict(folderTree(commit), saved.lintHead, `${saved.folder} (saved version)`);
     });
   }
 });

@@ -7,7 +7,16 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { KAYRON_MESSAGES } from '../../server/src/kayron/messages';
 import { decodeReleaseFile } from '../../server/src/yaml/decode';
-import { assertStartsWith, expectProblemAt, goccyText, lintFiles, lintText, parseRanges, problemsWithCode, toLspRange } from '../helpers/cursor';
+import {
+  assertStartsWith,
+  expectProblemAt,
+  goccyText,
+  lintFiles,
+  lintText,
+  parseRanges,
+  problemsWithCode,
+  toLspRange,
+} from '../helpers/cursor';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
 import { lintDiagnostics, lintTree } from '../../server/src/features/lint-tree';
 import { makeTree, removeTree } from '../helpers/tree';
@@ -22,7 +31,11 @@ function verdictOf(text: string) {
 
 function assertAccepted(text: string, entries: number): void {
   const result = lintText(text);
-  assert.equal(result.verdict, undefined, `Kayron accepts ${JSON.stringify(text)}, but the core says ${result.verdict?.message}`);
+  assert.equal(
+    result.verdict,
+    undefined,
+    `Kayron accepts ${JSON.stringify(text)}, but the core says ${result.verdict?.message}`,
+  );
   assert.equal(result.entryCount, entries, 'entry count');
 }
 
@@ -48,11 +61,17 @@ describe('file shape (§1.4)', () => {
   });
 
   test('a top-level mapping whose first key is longer points at its colon', () => {
-    assertStartsWith(verdictOf('provider: "cloudformation"\n').message, '[1:9] mapping was used where sequence is expected');
+    assertStartsWith(
+      verdictOf('provider: "cloudformation"\n').message,
+      '[1:9] mapping was used where sequence is expected',
+    );
   });
 
   test('a top-level scalar: [1:1] string was used where sequence is expected', () => {
-    expectProblemAt('«hello»\n', 'yaml-type', { kayron: true, messageStartsWith: '[1:1] string was used where sequence is expected' });
+    expectProblemAt('«hello»\n', 'yaml-type', {
+      kayron: true,
+      messageStartsWith: '[1:1] string was used where sequence is expected',
+    });
   });
 
   for (const [name, text] of [
@@ -93,11 +112,18 @@ describe('multiple documents (§1.4)', () => {
     const [warning] = problemsWithCode(lintText(text), 'extra-document');
     assert.ok(warning && ranges[0]);
     const { line, character, endLine, endCharacter, kayron } = warning;
-    assert.deepEqual({ line, character, endLine, endCharacter, kayron }, { ...toLspRange(text, ranges[0]), kayron: false });
+    assert.deepEqual(
+      { line, character, endLine, endCharacter, kayron },
+      { ...toLspRange(text, ranges[0]), kayron: false },
+    );
   });
 
   test('a syntax error in a later document fails the whole file', () => {
-    assertYamlError(`${VALID}---\n- docker: "unterminated\n`, 'yaml-syntax', 'could not find end character of double-quoted text');
+    assertYamlError(
+      `${VALID}---\n- docker: "unterminated\n`,
+      'yaml-syntax',
+      'could not find end character of double-quoted text',
+    );
   });
 
   test('a duplicate key in the second document fails the whole file', () => {
@@ -157,56 +183,82 @@ describe('keys (§1.4)', () => {
   });
 
   test('a duplicate top-level key: [2:3] mapping key "docker" already defined at [1:3], on the second key', () => {
-    expectProblemAt('- docker: "a"\n  «docker»: "b"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n', 'yaml-syntax', {
-      kayron: true,
-      messageStartsWith: '[2:3] mapping key "docker" already defined at [1:3]',
-    });
+    expectProblemAt(
+      '- docker: "a"\n  «docker»: "b"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n',
+      'yaml-syntax',
+      {
+        kayron: true,
+        messageStartsWith: '[2:3] mapping key "docker" already defined at [1:3]',
+      },
+    );
   });
 
   test('a duplicate key inside deploy', () => {
-    expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n    «release»: "v1.0.1"\n', 'yaml-syntax', {
-      kayron: true,
-      messageStartsWith: '[5:5] mapping key "release" already defined at [4:5]',
-    });
+    expectProblemAt(
+      '- docker: "a"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n    «release»: "v1.0.1"\n',
+      'yaml-syntax',
+      {
+        kayron: true,
+        messageStartsWith: '[5:5] mapping key "release" already defined at [4:5]',
+      },
+    );
   });
 
   test('a duplicate key deep inside an unknown key is still an error', () => {
-    expectProblemAt('- docker: "a"\n  github: "a"\n  foo:\n    bar: 1\n    «bar»: 2\n  deploy:\n    release: "v1.0.0"\n', 'yaml-syntax', {
-      kayron: true,
-      messageStartsWith: '[5:5] mapping key "bar" already defined at [4:5]',
-    });
+    expectProblemAt(
+      '- docker: "a"\n  github: "a"\n  foo:\n    bar: 1\n    «bar»: 2\n  deploy:\n    release: "v1.0.0"\n',
+      'yaml-syntax',
+      {
+        kayron: true,
+        messageStartsWith: '[5:5] mapping key "bar" already defined at [4:5]',
+      },
+    );
   });
 });
 
 describe('anchors, aliases and merge keys (§1.4)', () => {
-  test('<<: *anchor without an override merges an entry\'s keys', () => {
+  test("<<: *anchor without an override merges an entry's keys", () => {
     const text = '- &base\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *base\n';
     assertAccepted(text, 2);
     assert.equal(decodeReleaseFile(text).entries[1]?.deploy?.release?.value, 'v0.5.3');
   });
 
   test('an explicit key that repeats a merged key is a duplicate, even for deploy', () => {
-    assertYamlError('- &base\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *base\n  deploy:\n    release: "v0.5.4"\n', 'yaml-syntax', 'duplicate key "deploy"');
+    assertYamlError(
+      '- &base\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *base\n  deploy:\n    release: "v0.5.4"\n',
+      'yaml-syntax',
+      'duplicate key "deploy"',
+    );
   });
 
-  test('not quite: an explicit key that repeats a merged key is goccy\'s duplicate key error', () => {
-    expectProblemAt('- &base\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *base\n  «docker»: "specta"\n', 'yaml-syntax', {
-      kayron: true,
-      messageStartsWith: '[7:3] duplicate key "docker"',
-    });
+  test("not quite: an explicit key that repeats a merged key is goccy's duplicate key error", () => {
+    expectProblemAt(
+      '- &base\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *base\n  «docker»: "specta"\n',
+      'yaml-syntax',
+      {
+        kayron: true,
+        messageStartsWith: '[7:3] duplicate key "docker"',
+      },
+    );
   });
 
   test('a whole-item alias (- *x) decodes to a second entry', () => {
     const text = '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- *x\n';
     assertAccepted(text, 2);
-    assert.deepEqual(decodeReleaseFile(text).entries.map((entry) => [entry.index, entry.docker?.value]), [
-      [0, 'kayron'],
-      [1, 'kayron'],
-    ]);
+    assert.deepEqual(
+      decodeReleaseFile(text).entries.map((entry) => [entry.index, entry.docker?.value]),
+      [
+        [0, 'kayron'],
+        [1, 'kayron'],
+      ],
+    );
   });
 
   test('an undefined alias is an error: could not find alias "nope"', () => {
-    expectProblemAt('- «*nope»\n', 'yaml-syntax', { kayron: true, messageStartsWith: '[1:4] could not find alias "nope"' }); // goccy points at the name after '*' (kayron-fuzz 1:412: `- *undefined` is [1:4])
+    expectProblemAt('- «*nope»\n', 'yaml-syntax', {
+      kayron: true,
+      messageStartsWith: '[1:4] could not find alias "nope"',
+    }); // goccy points at the name after '*' (kayron-fuzz 1:412: `- *undefined` is [1:4])
   });
 
   test('an aliased scalar value is decoded like the anchored one', () => {
@@ -218,11 +270,17 @@ describe('anchors, aliases and merge keys (§1.4)', () => {
 
 describe('syntax (§1.4)', () => {
   test('flow style is fine', () => {
-    assertAccepted('[{docker: kayron, github: kayron, deploy: {release: v0.5.3}}, {github: infrastructure, provider: cloudformation, deploy: {branch: main}}]\n', 2);
+    assertAccepted(
+      '[{docker: kayron, github: kayron, deploy: {release: v0.5.3}}, {github: infrastructure, provider: cloudformation, deploy: {branch: main}}]\n',
+      2,
+    );
   });
 
   test('inline # comments are fine', () => {
-    assertAccepted('- docker: "kayron" # the operator\n  github: "kayron"  # same name\n  deploy: # how\n    release: "v0.5.3" # pinned\n', 1);
+    assertAccepted(
+      '- docker: "kayron" # the operator\n  github: "kayron"  # same name\n  deploy: # how\n    release: "v0.5.3" # pinned\n',
+      1,
+    );
   });
 
   test('CRLF line endings are fine, and ranges still point at the value', () => {
@@ -235,13 +293,17 @@ describe('syntax (§1.4)', () => {
   test('a comment ended by CRLF counts two lines for goccy: later positions move down (kayron-fuzz 1:2917, 1:1421)', () => {
     // goccy's comment scanner steps over the CR only; the LF left behind is a line break of its own.
     const text = '# c\r\n- docker: "a"\r\n  github: "a"\r\n  deploy:\r\n    preview: yes\r\n';
-    assertYamlErrorAt(text, 'yaml-type', '[6:14] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool');
+    assertYamlErrorAt(
+      text,
+      'yaml-type',
+      '[6:14] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool',
+    );
     assertYamlErrorAt('# c\r\n- a: b\r\nc\r\n', 'yaml-syntax', '[4:1] ');
     // In an LF file a comment's line counts once.
     assertYamlErrorAt('# c\n- a: b\nc\n', 'yaml-syntax', '[3:1] ');
   });
 
-  test('a tab opening a block scalar\'s first line: found a tab character where an indentation space is expected', () => {
+  test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';
     assertYamlErrorAt('- docker: >-\n\t   a--b\n  github: x\n', 'yaml-syntax', `[2:1] ${message}`);
@@ -249,25 +311,48 @@ describe('syntax (§1.4)', () => {
     // After a CRLF header the LF is a line of its own for goccy (kayron-fuzz 1:257).
     assertYamlErrorAt('- docker: a\r\n  github: >+\r\n\t   .git\r\n', 'yaml-syntax', `[4:1] ${message}`);
     // Once the first content line has fixed the indentation, a tab inside the text is text.
-    assertAccepted('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n  note: |\n    a\n    \tb\n', 1);
+    assertAccepted(
+      '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n  note: |\n    a\n    \tb\n',
+      1,
+    );
   });
 
-  test('blanks after a plain scalar at the end of its line move goccy\'s column for it right (kayron-fuzz 1:2720)', () => {
+  test("blanks after a plain scalar at the end of its line move goccy's column for it right (kayron-fuzz 1:2720)", () => {
     // goccy subtracts the trimmed text's length from the column of the line break.
-    assertYamlErrorAt('- docker: x  \n  deploy:\n    preview: maybe  \n', 'yaml-type', '[3:16] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool');
-    assertYamlErrorAt('- docker: x\n  deploy:\n    preview: maybe\n', 'yaml-type', '[3:14] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool');
-    assertYamlErrorAt('- docker: x\n  github: y \n   z: 1\n', 'yaml-syntax', '[2:12] mapping value is not allowed in this context');
+    assertYamlErrorAt(
+      '- docker: x  \n  deploy:\n    preview: maybe  \n',
+      'yaml-type',
+      '[3:16] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool',
+    );
+    assertYamlErrorAt(
+      '- docker: x\n  deploy:\n    preview: maybe\n',
+      'yaml-type',
+      '[3:14] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool',
+    );
+    assertYamlErrorAt(
+      '- docker: x\n  github: y \n   z: 1\n',
+      'yaml-syntax',
+      '[2:12] mapping value is not allowed in this context',
+    );
   });
 
   test('of several type errors goccy reports the first in Go struct field order, not document order (kayron-fuzz 1:84)', () => {
     // deploy.Struct declares Branch, Preview, Release, Suspend; release.Struct declares Deploy, Docker, Github, Provider.
-    assertYamlErrorAt('- docker: x\n  deploy:\n    suspend: off\n    preview: Yes\n', 'yaml-type', '[4:14] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool');
+    assertYamlErrorAt(
+      '- docker: x\n  deploy:\n    suspend: off\n    preview: Yes\n',
+      'yaml-type',
+      '[4:14] cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool',
+    );
     assertYamlErrorAt('- github: [a]\n  deploy: x\n', 'yaml-type', '[2:11] string was used where mapping is expected');
     // List items still go in order: the first item's error wins over a later item's earlier field.
-    assertYamlErrorAt('- github: [a]\n- deploy: x\n', 'yaml-type', '[1:11] cannot unmarshal []interface {} into Go struct field Struct.Github of type github.String');
+    assertYamlErrorAt(
+      '- github: [a]\n- deploy: x\n',
+      'yaml-type',
+      '[1:11] cannot unmarshal []interface {} into Go struct field Struct.Github of type github.String',
+    );
   });
 
-  test('a type error on a tagged value is reported at the tag, where goccy\'s node starts (kayron-fuzz 1:4478)', () => {
+  test("a type error on a tagged value is reported at the tag, where goccy's node starts (kayron-fuzz 1:4478)", () => {
     const message = 'cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool';
     assertYamlErrorAt('- docker: x\n  deploy: {preview: !!str true}\n', 'yaml-type', `[2:21] ${message}`);
     assertYamlErrorAt('- docker: x\n  deploy:\n    preview: !custom yes\n', 'yaml-type', `[3:14] ${message}`);
@@ -276,28 +361,49 @@ describe('syntax (§1.4)', () => {
   test('a file goccy parses despite a leading BOM or a NUL is decoded as goccy reads it (kayron-fuzz 1:5602, 1:668, 1:2371)', () => {
     const messageOf = (text: string) => decodeReleaseFile(text).problems[0]?.message ?? '';
     // `<BOM>- deploy` is one plain key, so the root is a mapping; `<BOM>%YAML 1.2` is a string, not a directive.
-    assertStartsWith(messageOf('\ufeff- deploy:\n    release: |+\n      v1.8.2\n'), '[1:10] mapping was used where sequence is expected (the file starts with a UTF-8 byte order mark');
-    assertStartsWith(messageOf('\ufeff%YAML 1.2\n---\n- docker: a\n'), '[1:1] string was used where sequence is expected (the file starts');
+    assertStartsWith(
+      messageOf('\ufeff- deploy:\n    release: |+\n      v1.8.2\n'),
+      '[1:10] mapping was used where sequence is expected (the file starts with a UTF-8 byte order mark',
+    );
+    assertStartsWith(
+      messageOf('\ufeff%YAML 1.2\n---\n- docker: a\n'),
+      '[1:1] string was used where sequence is expected (the file starts',
+    );
     // A NUL is text: in a key it makes another key, and Kayron goes on to its schema checks.
-    assert.equal(verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy\u0000:\n    release: "v0.1.9"\n').code, 'deploy-missing');
+    assert.equal(
+      verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy\u0000:\n    release: "v0.1.9"\n').code,
+      'deploy-missing',
+    );
   });
 
   test('an undefined alias in a later document fails the file, unless the first document is empty (kayron-fuzz 1:674, 1:5540)', () => {
-    assertYamlErrorAt('- github: infrastructure\n---\n- *undefined\n', 'yaml-syntax', '[3:4] could not find alias "undefined"');
-    const emptyFirst = decodeReleaseFile('---\n---\n- {docker: a, github: b, deploy: {release: v1.0.0}}\n- github: x\n  provider: *a2\n');
+    assertYamlErrorAt(
+      '- github: infrastructure\n---\n- *undefined\n',
+      'yaml-syntax',
+      '[3:4] could not find alias "undefined"',
+    );
+    const emptyFirst = decodeReleaseFile(
+      '---\n---\n- {docker: a, github: b, deploy: {release: v1.0.0}}\n- github: x\n  provider: *a2\n',
+    );
     assert.equal(emptyFirst.failed, false);
-    assert.deepEqual(emptyFirst.problems.filter((problem) => problem.kayronCheck), []);
+    assert.deepEqual(
+      emptyFirst.problems.filter((problem) => problem.kayronCheck),
+      [],
+    );
   });
 
-  test('a tab in indentation: found character \'\\t\' that cannot start any token, at the tab', () => {
-    expectProblemAt('- docker: "a"\n«\t»github: "a"\n', 'yaml-syntax', { kayron: true, messageStartsWith: "[2:1] found character '\t' that cannot start any token" });
+  test("a tab in indentation: found character '\\t' that cannot start any token, at the tab", () => {
+    expectProblemAt('- docker: "a"\n«\t»github: "a"\n', 'yaml-syntax', {
+      kayron: true,
+      messageStartsWith: "[2:1] found character '\t' that cannot start any token",
+    });
     expectProblemAt('- docker: "a"\n  github: "a"\n  deploy:\n«\t»release: "v1.0.0"\n', 'yaml-syntax', {
       kayron: true,
       messageStartsWith: "[4:1] found character '\t' that cannot start any token",
     });
   });
 
-  test('a tab-indented line reports only the tab, not the parser\'s follow-up errors on that line', () => {
+  test("a tab-indented line reports only the tab, not the parser's follow-up errors on that line", () => {
     const result = lintText('- docker: "a"\n\tgithub: "a"\n');
     assert.deepEqual(
       result.problems.filter((problem) => problem.problem.kayronCheck).map((problem) => [problem.code, problem.line]),
@@ -306,28 +412,47 @@ describe('syntax (§1.4)', () => {
   });
 
   test('tabs inside quoted values, after a colon and inside block scalars are not indentation', () => {
-    assertAccepted('- docker: "kayron"\n  github:\t"kayron"\n  deploy:\n    release: "v0.5.3"\n    branch_note: |\n      \tkept\n', 1);
+    assertAccepted(
+      '- docker: "kayron"\n  github:\t"kayron"\n  deploy:\n    release: "v0.5.3"\n    branch_note: |\n      \tkept\n',
+      1,
+    );
   });
 
   // The spec's §1.4/§6.2 wording for these two differs from what real Kayron (goccy v1.18.0) printed on the kayron-fuzz
   // corpus; the corpus is Kayron's own output, so these follow it (case ids in the comments).
   test('bad indentation after a key-value: value is not allowed in this context. map key-value is pre-defined', () => {
     // kayron-fuzz 1:313: `- docker: "alloy"\n   github: "alloy"` is [2:4] ... map key-value is pre-defined.
-    assertYamlErrorAt('- docker: "a"\n   github: "a"\n', 'yaml-syntax', '[2:4] value is not allowed in this context. map key-value is pre-defined');
+    assertYamlErrorAt(
+      '- docker: "a"\n   github: "a"\n',
+      'yaml-syntax',
+      '[2:4] value is not allowed in this context. map key-value is pre-defined',
+    );
   });
 
   test('bad indentation after a key with a plain value on the next lines: mapping value is not allowed in this context', () => {
     // goccy continues the plain scalar onto the deeper line, so `x release` becomes a key where `x` starts.
-    assertYamlErrorAt('- docker: "a"\n  deploy: x\n    release: v1.0.0\n', 'yaml-syntax', '[2:11] mapping value is not allowed in this context');
+    assertYamlErrorAt(
+      '- docker: "a"\n  deploy: x\n    release: v1.0.0\n',
+      'yaml-syntax',
+      '[2:11] mapping value is not allowed in this context',
+    );
   });
 
   test('an unterminated double quote: could not find end character of double-quoted text', () => {
-    assertYamlErrorAt('- docker: "kayron\n  github: kayron\n', 'yaml-syntax', '[1:11] could not find end character of double-quoted text');
+    assertYamlErrorAt(
+      '- docker: "kayron\n  github: kayron\n',
+      'yaml-syntax',
+      '[1:11] could not find end character of double-quoted text',
+    );
   });
 
   test('a double quote closed on a later line runs over the keys in between (kayron-fuzz 1:121)', () => {
     // The quote opened on line 1 closes at the next `"`; what follows it is a value after a complete key-value.
-    assertYamlErrorAt('- docker: "kayron\n  github: "kayron"\n', 'yaml-syntax', '[2:12] value is not allowed in this context. map key-value is pre-defined');
+    assertYamlErrorAt(
+      '- docker: "kayron\n  github: "kayron"\n',
+      'yaml-syntax',
+      '[2:12] value is not allowed in this context. map key-value is pre-defined',
+    );
   });
 
   test('an unterminated quote is reported where it opens, as goccy does (its token position), not where the text ends', () => {
@@ -338,11 +463,15 @@ describe('syntax (§1.4)', () => {
     ] as const) {
       const problem = decodeReleaseFile(text).problems[0];
       assert.deepEqual(problem?.range, [at, at + 1], text);
-      assert.match(problem?.message ?? '', new RegExp(`^\\${position.slice(0, -1)}\\] could not find end character of (double|single)-quoted text$`), text);
+      assert.match(
+        problem?.message ?? '',
+        new RegExp(`^\\${position.slice(0, -1)}\\] could not find end character of (double|single)-quoted text$`),
+        text,
+      );
     }
   });
 
-  test('an unclosed flow sequence: sequence end token \']\' not found', () => {
+  test("an unclosed flow sequence: sequence end token ']' not found", () => {
     assertYamlError('- docker: [kayron\n', 'yaml-syntax', "sequence end token ']' not found");
   });
 
@@ -357,7 +486,11 @@ describe('syntax (§1.4)', () => {
     // `<BOM>- &base` runs on into the deeper next line, so its key spans two lines.
     assert.match(messageOf('\ufeff- &base\n  "docker": "specta"\n'), /^\[1:1\] unexpected key name /);
     assert.match(messageOf('\ufeff---\n- docker: &a0 123\n  github: x\n'), /^\[1:1\] unexpected key name /);
-    assert.match(messageOf('\ufeff- docker: "kayron"\n'), /\(the file starts with a UTF-8 byte order mark/, 'the hint follows Kayron\'s sentence');
+    assert.match(
+      messageOf('\ufeff- docker: "kayron"\n'),
+      /\(the file starts with a UTF-8 byte order mark/,
+      "the hint follows Kayron's sentence",
+    );
   });
 });
 
@@ -393,17 +526,29 @@ describe('coercion into string fields (§1.4)', () => {
 
   test('null and ~ become "" and count as absent', () => {
     for (const empty of ['null', '~', '']) {
-      assert.equal(verdictOf(`- docker: "kayron"\n  github: ${empty}\n  deploy:\n    release: "v0.5.3"\n`).code, 'github-missing');
+      assert.equal(
+        verdictOf(`- docker: "kayron"\n  github: ${empty}\n  deploy:\n    release: "v0.5.3"\n`).code,
+        'github-missing',
+      );
     }
   });
 
   test('a sequence or mapping in a string field is a type error on the value', () => {
     expectProblemAt('- docker: «[a]»\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n', 'yaml-type', {
       kayron: true,
-      messageStartsWith: '[1:11] cannot unmarshal []interface {} into Go struct field Struct.Docker of type docker.String',
+      messageStartsWith:
+        '[1:11] cannot unmarshal []interface {} into Go struct field Struct.Docker of type docker.String',
     });
-    assertYamlError('- docker: "a"\n  github: {name: a}\n  deploy:\n    release: "v1.0.0"\n', 'yaml-type', 'cannot unmarshal map[string]interface {} into Go struct field Struct.Github of type github.String');
-    assertYamlError('- docker: "a"\n  github: "a"\n  deploy:\n    release: [v1.0.0]\n', 'yaml-type', 'cannot unmarshal []interface {} into Go struct field Struct.Deploy of type release.String');
+    assertYamlError(
+      '- docker: "a"\n  github: {name: a}\n  deploy:\n    release: "v1.0.0"\n',
+      'yaml-type',
+      'cannot unmarshal map[string]interface {} into Go struct field Struct.Github of type github.String',
+    );
+    assertYamlError(
+      '- docker: "a"\n  github: "a"\n  deploy:\n    release: [v1.0.0]\n',
+      'yaml-type',
+      'cannot unmarshal []interface {} into Go struct field Struct.Deploy of type release.String',
+    );
   });
 
   test('a literal block scalar keeps its newline, so the tag is invalid; >- strips it', () => {
@@ -422,7 +567,10 @@ describe('booleans: deploy.suspend and deploy.preview (§1.4)', () => {
   }
   for (const source of ['false', 'False', 'FALSE', 'null', '~', '']) {
     test(`suspend: ${source || '(empty)'} is false, so the deploy is empty`, () => {
-      assert.equal(verdictOf(`- docker: "kayron"\n  github: "kayron"\n  deploy:\n    suspend: ${source}\n`).code, 'deploy-missing');
+      assert.equal(
+        verdictOf(`- docker: "kayron"\n  github: "kayron"\n  deploy:\n    suspend: ${source}\n`).code,
+        'deploy-missing',
+      );
     });
   }
   for (const [source, goType] of [
@@ -456,7 +604,11 @@ describe('deploy and list items (§1.4, §1.5)', () => {
   });
 
   test('deploy given as a list: sequence was used where mapping is expected', () => {
-    assertYamlError('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    - release: "v0.5.3"\n', 'yaml-type', 'sequence was used where mapping is expected');
+    assertYamlError(
+      '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    - release: "v0.5.3"\n',
+      'yaml-type',
+      'sequence was used where mapping is expected',
+    );
   });
 
   test('deploy: null and deploy: {} mean an empty deploy', () => {
@@ -466,7 +618,10 @@ describe('deploy and list items (§1.4, §1.5)', () => {
   });
 
   test('a scalar list item (- a) is an error', () => {
-    expectProblemAt('- «a»\n', 'yaml-type', { kayron: true, messageStartsWith: '[1:3] string was used where mapping is expected' });
+    expectProblemAt('- «a»\n', 'yaml-type', {
+      kayron: true,
+      messageStartsWith: '[1:3] string was used where mapping is expected',
+    });
   });
 
   test('a nested list item (- - x) is an error', () => {
@@ -483,12 +638,15 @@ describe('deploy and list items (§1.4, §1.5)', () => {
 
   test('null items are counted in the block index', () => {
     const text = `-\n${VALID}-\n${VALID}`;
-    assert.deepEqual(decodeReleaseFile(text).entries.map((entry) => [entry.index, entry.docker?.value ?? null]), [
-      [0, null],
-      [1, 'kayron'],
-      [2, null],
-      [3, 'kayron'],
-    ]);
+    assert.deepEqual(
+      decodeReleaseFile(text).entries.map((entry) => [entry.index, entry.docker?.value ?? null]),
+      [
+        [0, null],
+        [1, 'kayron'],
+        [2, null],
+        [3, 'kayron'],
+      ],
+    );
     // The second null item is at index 2, on line 6.
     const result = lintText(text);
     assert.deepEqual(
@@ -502,25 +660,47 @@ describe('deploy and list items (§1.4, §1.5)', () => {
 });
 
 describe('one syntax error, one error diagnostic (issue 15 item 8)', () => {
-  const tenEntries = Array.from({ length: 10 }, (_, i) => `- docker: "svc-${i}"\n  github: "svc-${i}"\n  deploy:\n    release: "v0.${i}.0"\n`).join('');
+  const tenEntries = Array.from(
+    { length: 10 },
+    (_, i) => `- docker: "svc-${i}"\n  github: "svc-${i}"\n  deploy:\n    release: "v0.${i}.0"\n`,
+  ).join('');
   const errorsOf = (text: string) => {
     const analysis = analyzeReleaseFile('service/x.yaml', text);
     return [...analysis.kayronProblems, ...analysis.extraProblems].filter((problem) => problem.severity === 'error');
   };
   for (const [name, text, message] of [
-    ['a tab that starts a line', tenEntries.replace('  github: "svc-3"', '\tgithub: "svc-3"'), "[14:1] found character '\t' that cannot start any token"],
-    ['a tab inside the indentation', tenEntries.replace('    release: "v0.2.0"', '  \t  release: "v0.2.0"'), "[12:3] found character '\t' that cannot start any token"],
-    ['an unterminated quote', tenEntries.replace('"svc-4"\n', '"svc-4\n'), '[18:12] value is not allowed in this context. map key-value is pre-defined'],
-    ['an unclosed flow sequence', tenEntries.replace('  deploy:\n    release: "v0.5.0"', '  deploy: [\n    release: "v0.5.0"'), "[25:1] ',' or ']' must be specified"],
+    [
+      'a tab that starts a line',
+      tenEntries.replace('  github: "svc-3"', '\tgithub: "svc-3"'),
+      "[14:1] found character '\t' that cannot start any token",
+    ],
+    [
+      'a tab inside the indentation',
+      tenEntries.replace('    release: "v0.2.0"', '  \t  release: "v0.2.0"'),
+      "[12:3] found character '\t' that cannot start any token",
+    ],
+    [
+      'an unterminated quote',
+      tenEntries.replace('"svc-4"\n', '"svc-4\n'),
+      '[18:12] value is not allowed in this context. map key-value is pre-defined',
+    ],
+    [
+      'an unclosed flow sequence',
+      tenEntries.replace('  deploy:\n    release: "v0.5.0"', '  deploy: [\n    release: "v0.5.0"'),
+      "[25:1] ',' or ']' must be specified",
+    ],
   ] as const) {
     test(`${name}: Kayron's error at goccy's position and nothing else`, () => {
       const errors = errorsOf(text);
-      assert.deepEqual(errors.map((problem) => problem.message), [message]);
+      assert.deepEqual(
+        errors.map((problem) => problem.message),
+        [message],
+      );
       assert.equal(errors[0]?.code, 'yaml-syntax');
     });
   }
 
-  test('the CLI prints the same single error, marked as Kayron\'s', async () => {
+  test("the CLI prints the same single error, marked as Kayron's", async () => {
     const root = makeTree({ 'service/x.yaml': tenEntries.replace('  github: "svc-3"', '\tgithub: "svc-3"') });
     try {
       const diagnostics = lintDiagnostics(await lintTree(root)).filter((diagnostic) => diagnostic.severity === 'error');

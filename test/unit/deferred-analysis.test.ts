@@ -53,7 +53,11 @@ const corpusFiles = corpusYamlFiles;
 function corpusCases(): [string, string, string][] {
   const files = corpusFiles(CORPUS);
   assert.ok(files.length >= 100, `expected the releases-history corpus, found ${files.length} files`);
-  return files.map((file) => [file, path.relative(CORPUS, file).split(path.sep).slice(1).join('/'), readFileSync(file, 'utf8')]);
+  return files.map((file) => [
+    file,
+    path.relative(CORPUS, file).split(path.sep).slice(1).join('/'),
+    readFileSync(file, 'utf8'),
+  ]);
 }
 
 const project = projectAnalysis;
@@ -63,7 +67,10 @@ const full = (relativePath: string, text: string) => project(analyzeReleaseFile(
 /** What the server gets back from the worker: the result after a structured clone (postMessage clones the same way). */
 function transferred(relativePath: string, text: string): TransferredAnalysis {
   const result = analyzeForTransfer(relativePath, text);
-  assert.ok(!result.analysis.decoded || !('document' in result.analysis.decoded || 'lineCounter' in result.analysis.decoded), 'no YAML tree or line counter crosses the thread');
+  assert.ok(
+    !result.analysis.decoded || !('document' in result.analysis.decoded || 'lineCounter' in result.analysis.decoded),
+    'no YAML tree or line counter crosses the thread',
+  );
   const cloned = structuredClone(result);
   // Plain data only: a getter, a class instance or a function would be lost or refused by the clone.
   assert.deepEqual(cloned, result, `${relativePath}: the transferred result survives structured cloning unchanged`);
@@ -77,13 +84,22 @@ function assertAdoptedEqualsFull(label: string, relativePath: string, text: stri
 }
 
 /** `analyzeInSlices` that must give an analysis (not undefined, not 'stale'). */
-async function sliced(relativePath: string, text: string, previous?: FileAnalysis, options?: SliceOptions): Promise<FileAnalysis> {
+async function sliced(
+  relativePath: string,
+  text: string,
+  previous?: FileAnalysis,
+  options?: SliceOptions,
+): Promise<FileAnalysis> {
   const result = await analyzeInSlices(relativePath, text, previous, options);
-  assert.ok(result && result !== 'stale', `${relativePath}: expected an analysis from analyzeInSlices, got ${result === 'stale' ? 'stale' : 'undefined'}`);
+  assert.ok(
+    result && result !== 'stale',
+    `${relativePath}: expected an analysis from analyzeInSlices, got ${result === 'stale' ? 'stale' : 'undefined'}`,
+  );
   return result;
 }
 
-const splice = (text: string, at: number, remove: number, insert: string) => text.slice(0, at) + insert + text.slice(at + remove);
+const splice = (text: string, at: number, remove: number, insert: string) =>
+  text.slice(0, at) + insert + text.slice(at + remove);
 
 /** Offset just after `release: "` of the last entry that has a release tag. */
 const lastTagOffset = (text: string) => text.lastIndexOf('release: "v') + 'release: "'.length;
@@ -99,7 +115,11 @@ function unsplittableTexts(): [string, string, string][] {
   assert.ok(large.length >= DEFAULT_DEFER_LIMITS.wholeTextLength);
   return [
     ['a YAML syntax error', SERVICE, splice(large, lastTagOffset(large), 0, '"')],
-    ['anchors and a merge key', SERVICE, `- &base\n  docker: "a"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n- <<: *base\n  docker: "b"\n${large}`],
+    [
+      'anchors and a merge key',
+      SERVICE,
+      `- &base\n  docker: "a"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n- <<: *base\n  docker: "b"\n${large}`,
+    ],
     ['an alias of a missing anchor', SERVICE, `${large}- docker: "x"\n  github: *missing\n`],
     ['an ignored .yml file', 'service/service.yml', large],
     ['a file outside the release folders', 'docs/service.yaml', large],
@@ -107,7 +127,11 @@ function unsplittableTexts(): [string, string, string][] {
     ['only comments', SERVICE, '# nothing released yet\n\n# really nothing\n'],
     ['a top-level mapping', SERVICE, `key: value\n${large.replace(/^-/gm, '  -')}`],
     ['a second document', SERVICE, `${large}---\n- docker: "z"\n`],
-    ['a flow sequence', SERVICE, `[{docker: "a", github: "a"}, {docker: "b", github: "b"}]\n${'# padding\n'.repeat(4000)}`],
+    [
+      'a flow sequence',
+      SERVICE,
+      `[{docker: "a", github: "a"}, {docker: "b", github: "b"}]\n${'# padding\n'.repeat(4000)}`,
+    ],
     ['indented content before the first item', SERVICE, `  - docker: "indented"\n${large}`],
     ['a byte-order mark', SERVICE, `\ufeff${large}`],
     ['a tab in a comment', SERVICE, `${large}#\tcomment\n`],
@@ -123,13 +147,19 @@ describe('a transferred analysis, adopted, equals the full analysis', () => {
   test('generated 1,000-entry files with problems', () => {
     const texts: [string, string][] = [
       [SERVICE, generateReleaseFile(1000, { problemRate: 0.2, seed: 31 })],
-      ['infrastructure/infrastructure.yaml', generateReleaseFile(1000, { infrastructure: true, problemRate: 0.3, seed: 32 })],
+      [
+        'infrastructure/infrastructure.yaml',
+        generateReleaseFile(1000, { infrastructure: true, problemRate: 0.3, seed: 32 }),
+      ],
       ['service/crlf.yaml', generateReleaseFile(1000, { problemRate: 0.2, seed: 33 }).replace(/\n/g, '\r\n')],
       ['service/decode.yaml', `${generateReleaseFile(1000, { problemRate: 0.2, seed: 34 })}${DECODE_PROBLEMS}`],
     ];
     for (const [relativePath, text] of texts) {
       const adopted = assertAdoptedEqualsFull(relativePath, relativePath, text);
-      assert.ok(adopted.kayronProblems.length + adopted.extraProblems.length > 0, `${relativePath} has problems to compare`);
+      assert.ok(
+        adopted.kayronProblems.length + adopted.extraProblems.length > 0,
+        `${relativePath} has problems to compare`,
+      );
     }
   });
 
@@ -146,22 +176,47 @@ describe('a transferred analysis, adopted, equals the full analysis', () => {
     const whole = full(SERVICE, text);
     // analyzeReleaseFile rejects a BOM before parsing and so records no line starts; the adopted counter has them.
     assert.deepEqual(whole.decoded?.lineStarts, []);
-    assert.deepEqual(adopted.decoded?.lineStarts, [0, ...[...text.matchAll(/\n/g)].map((match) => (match.index ?? 0) + 1)]);
+    assert.deepEqual(adopted.decoded?.lineStarts, [
+      0,
+      ...[...text.matchAll(/\n/g)].map((match) => (match.index ?? 0) + 1),
+    ]);
     assert.ok(whole.decoded && whole.kayronProblems.length > 0, 'the BOM is reported');
     assert.deepEqual({ ...adopted, decoded: { ...adopted.decoded, lineStarts: [] } }, whole);
   });
 
   test('the adopted line counter and tree answer like the full analysis', () => {
     const large = generateReleaseFile(200, { problemRate: 0.2, seed: 36 });
-    const texts = [large, splice(large, lastTagOffset(large), 0, '"'), large.replace(/\n/g, '\r\n'), `${large}- &a {docker: "x"}\n- *a\n`, `${large}---\n- docker: "z"\n`];
+    const texts = [
+      large,
+      splice(large, lastTagOffset(large), 0, '"'),
+      large.replace(/\n/g, '\r\n'),
+      `${large}- &a {docker: "x"}\n- *a\n`,
+      `${large}---\n- docker: "z"\n`,
+    ];
     for (const text of texts) {
       const whole = analyzeReleaseFile(SERVICE, text);
       const adopted = adoptTransferred(transferred(SERVICE, text));
-      const offsets = [0, 1, text.indexOf('\n'), text.indexOf('\n') + 1, Math.floor(text.length / 2), text.length - 1, text.length];
+      const offsets = [
+        0,
+        1,
+        text.indexOf('\n'),
+        text.indexOf('\n') + 1,
+        Math.floor(text.length / 2),
+        text.length - 1,
+        text.length,
+      ];
       for (const offset of offsets) {
-        assert.deepEqual(adopted.decoded?.lineCounter.linePos(offset), whole.decoded?.lineCounter.linePos(offset), `linePos(${offset})`);
+        assert.deepEqual(
+          adopted.decoded?.lineCounter.linePos(offset),
+          whole.decoded?.lineCounter.linePos(offset),
+          `linePos(${offset})`,
+        );
       }
-      assert.equal(adopted.decoded?.document === undefined, whole.decoded?.document === undefined, 'a tree exactly when the full analysis has one');
+      assert.equal(
+        adopted.decoded?.document === undefined,
+        whole.decoded?.document === undefined,
+        'a tree exactly when the full analysis has one',
+      );
       assert.deepEqual(adopted.decoded?.document?.toJS(), whole.decoded?.document?.toJS());
     }
   });
@@ -177,7 +232,8 @@ describe('edits after an adopted analysis', () => {
 
   test('the texts are large enough that the default limits defer them without an item cache', () => {
     assert.ok(textA.length >= DEFAULT_DEFER_LIMITS.wholeTextLength);
-    for (const text of [textA, textB, textC]) assert.equal(analyzeIncrementallyOrDefer(relativePath, text, undefined, DEFAULT_DEFER_LIMITS), undefined);
+    for (const text of [textA, textB, textC])
+      assert.equal(analyzeIncrementallyOrDefer(relativePath, text, undefined, DEFAULT_DEFER_LIMITS), undefined);
   });
 
   test('a whole-file result adopted in place of a sliced analysis keeps its items, so the edit that fixes it is incremental', async () => {
@@ -221,7 +277,12 @@ describe('edits after an adopted analysis', () => {
   test('the items of a previous analysis that an edit already moved on are not kept', async () => {
     const slicedA = await sliced(relativePath, textA);
     // An edit near the top moves every later item in place: slicedA's items no longer describe textA.
-    const moved = analyzeIncrementallyOrDefer(relativePath, `# moved down one line\n${textA}`, slicedA, DEFAULT_DEFER_LIMITS);
+    const moved = analyzeIncrementallyOrDefer(
+      relativePath,
+      `# moved down one line\n${textA}`,
+      slicedA,
+      DEFAULT_DEFER_LIMITS,
+    );
     assert.ok(moved);
     const adoptedB = adoptTransferred(transferred(relativePath, textB), slicedA);
     assert.deepEqual(project(adoptedB), full(relativePath, textB));
@@ -238,25 +299,41 @@ describe('analyzeInSlices', () => {
 
   test('every corpus file is split and equals the full analysis', async () => {
     for (const [file, corpusPath, text] of corpusCases()) {
-      assert.deepEqual(project(await sliced(corpusPath, text, undefined, { budgetMs: 0 })), full(corpusPath, text), file);
+      assert.deepEqual(
+        project(await sliced(corpusPath, text, undefined, { budgetMs: 0 })),
+        full(corpusPath, text),
+        file,
+      );
     }
   });
 
   test('generated 1,000- and 3,000-entry files equal the full analysis', async () => {
     const texts: [string, string][] = [
       [SERVICE, textA],
-      ['infrastructure/infrastructure.yaml', generateReleaseFile(1000, { infrastructure: true, problemRate: 0.3, seed: 82 })],
+      [
+        'infrastructure/infrastructure.yaml',
+        generateReleaseFile(1000, { infrastructure: true, problemRate: 0.3, seed: 82 }),
+      ],
       ['service/crlf.yaml', generateReleaseFile(1000, { problemRate: 0.2, seed: 83 }).replace(/\n/g, '\r\n')],
-      ['service/decode.yaml', `${DECODE_PROBLEMS}${generateReleaseFile(1000, { problemRate: 0.2, seed: 84 })}${DECODE_PROBLEMS}`],
+      [
+        'service/decode.yaml',
+        `${DECODE_PROBLEMS}${generateReleaseFile(1000, { problemRate: 0.2, seed: 84 })}${DECODE_PROBLEMS}`,
+      ],
       // A root-level file carries a path warning (not linted by CI) once per file, not once per item.
       ['releases.yaml', generateReleaseFile(1000, { problemRate: 0.2, seed: 85 })],
       [SERVICE, generateReleaseFile(3000, { problemRate: 0.3, seed: 86 })],
-      ['infrastructure/infrastructure.yaml', generateReleaseFile(3000, { infrastructure: true, problemRate: 0.2, seed: 87 }).replace(/\n/g, '\r\n')],
+      [
+        'infrastructure/infrastructure.yaml',
+        generateReleaseFile(3000, { infrastructure: true, problemRate: 0.2, seed: 87 }).replace(/\n/g, '\r\n'),
+      ],
     ];
     for (const [corpusPath, text] of texts) {
       const analysis = await sliced(corpusPath, text);
       assert.deepEqual(project(analysis), full(corpusPath, text), corpusPath);
-      assert.ok(analysis.kayronProblems.length > 0 && analysis.extraProblems.length > 0, `${corpusPath} has problems to compare`);
+      assert.ok(
+        analysis.kayronProblems.length > 0 && analysis.extraProblems.length > 0,
+        `${corpusPath} has problems to compare`,
+      );
       assert.ok((analysis.decoded?.entries.length ?? 0) >= 1000);
     }
   });
@@ -293,7 +370,10 @@ describe('analyzeInSlices', () => {
   test("resolves to 'stale' as soon as isStale says so, and asks no further", async () => {
     for (const staleAt of [1, 10]) {
       let checks = 0;
-      const result = await analyzeInSlices(relativePath, textA, undefined, { budgetMs: 0, isStale: () => ++checks >= staleAt });
+      const result = await analyzeInSlices(relativePath, textA, undefined, {
+        budgetMs: 0,
+        isStale: () => ++checks >= staleAt,
+      });
       assert.equal(result, 'stale', `stale at check ${staleAt}`);
       assert.equal(checks, staleAt);
     }
@@ -323,7 +403,10 @@ describe('analyzeInSlices', () => {
     // The insertion starts at an item's first line, so every old item keeps its text.
     assert.ok(entries.slice(0, 500).every(marked) && entries.slice(501).every(marked), 'every other entry was copied');
     const previousEntries = new Set<object>(previous.decoded?.entries);
-    assert.ok(entries.every((entry) => !previousEntries.has(entry)), 'copied, not shared');
+    assert.ok(
+      entries.every((entry) => !previousEntries.has(entry)),
+      'copied, not shared',
+    );
     for (const entry of entries) Reflect.deleteProperty(entry, mark);
     for (const entry of previous.decoded?.entries ?? []) Reflect.deleteProperty(entry, mark);
     assert.deepEqual(project(analysis), full(relativePath, edited));
@@ -353,7 +436,11 @@ describe('analyzeInSlices', () => {
     const entries = next.decoded?.entries ?? [];
     assert.equal(entries.length, entriesA.length);
     assert.notEqual(entries[editedIndex], entriesA[editedIndex]);
-    assert.equal(entries.filter((entry, index) => index !== editedIndex && entry === entriesA[index]).length, entriesA.length - 1, 'every entry but the edited one is the same object');
+    assert.equal(
+      entries.filter((entry, index) => index !== editedIndex && entry === entriesA[index]).length,
+      entriesA.length - 1,
+      'every entry but the edited one is the same object',
+    );
   });
 
   test('a previous analysis that an edit moves on while slicing runs is no longer copied from, and the result stays exact', async () => {
@@ -364,7 +451,10 @@ describe('analyzeInSlices', () => {
       budgetMs: 0,
       isStale: () => {
         // Half-way through, the workspace analyses an edit from the same previous analysis: its items move in place.
-        if (++checks === 300) assert.ok(analyzeIncrementallyOrDefer(relativePath, `# one more line\n${textA}`, previous, DEFAULT_DEFER_LIMITS));
+        if (++checks === 300)
+          assert.ok(
+            analyzeIncrementallyOrDefer(relativePath, `# one more line\n${textA}`, previous, DEFAULT_DEFER_LIMITS),
+          );
         return false;
       },
     });
@@ -392,21 +482,53 @@ describe('analyzeIncrementallyOrDefer defers exactly what its limits call too bi
 
   test('a whole text at least wholeTextLength long without a cache', () => {
     assert.ok(text.length >= INCREMENTAL_MIN_LENGTH);
-    assert.equal(analyzeIncrementallyOrDefer(relativePath, text, undefined, { wholeTextLength: text.length, changedLength: Infinity }), undefined);
-    const analysis = defined(analyzeIncrementallyOrDefer(relativePath, text, undefined, { wholeTextLength: text.length + 1, changedLength: 0 }), 'one character under the limit');
+    assert.equal(
+      analyzeIncrementallyOrDefer(relativePath, text, undefined, {
+        wholeTextLength: text.length,
+        changedLength: Infinity,
+      }),
+      undefined,
+    );
+    const analysis = defined(
+      analyzeIncrementallyOrDefer(relativePath, text, undefined, {
+        wholeTextLength: text.length + 1,
+        changedLength: 0,
+      }),
+      'one character under the limit',
+    );
     assert.deepEqual(project(analysis), full(relativePath, text));
   });
 
   test('a short text (analysed whole) at least wholeTextLength long', () => {
     const short = generateReleaseFile(10, { problemRate: 0.3, seed: 52 });
     assert.ok(short.length < INCREMENTAL_MIN_LENGTH);
-    assert.equal(analyzeIncrementallyOrDefer(relativePath, short, undefined, { wholeTextLength: short.length, changedLength: Infinity }), undefined);
-    assert.deepEqual(project(defined(analyzeIncrementallyOrDefer(relativePath, short, undefined, { wholeTextLength: short.length + 1, changedLength: 0 }), 'short')), full(relativePath, short));
+    assert.equal(
+      analyzeIncrementallyOrDefer(relativePath, short, undefined, {
+        wholeTextLength: short.length,
+        changedLength: Infinity,
+      }),
+      undefined,
+    );
+    assert.deepEqual(
+      project(
+        defined(
+          analyzeIncrementallyOrDefer(relativePath, short, undefined, {
+            wholeTextLength: short.length + 1,
+            changedLength: 0,
+          }),
+          'short',
+        ),
+      ),
+      full(relativePath, short),
+    );
   });
 
   test('files Kayron does not load are analysed on the spot, however long', () => {
     for (const ignored of ['service/service.yml', 'docs/notes.yaml']) {
-      const analysis = defined(analyzeIncrementallyOrDefer(ignored, text, undefined, { wholeTextLength: 1, changedLength: 1 }), ignored);
+      const analysis = defined(
+        analyzeIncrementallyOrDefer(ignored, text, undefined, { wholeTextLength: 1, changedLength: 1 }),
+        ignored,
+      );
       assert.deepEqual(project(analysis), full(ignored, text));
     }
   });
@@ -420,16 +542,40 @@ describe('analyzeIncrementallyOrDefer defers exactly what its limits call too bi
     assert.notEqual(text[lineEnd - 1], comment.at(-1));
     const edited = splice(text, lineEnd, 0, comment);
     const withCache = () => defined(analyzeIncrementallyOrDefer(relativePath, text, undefined, NEVER_DEFER), 'initial');
-    assert.equal(analyzeIncrementallyOrDefer(relativePath, edited, withCache(), { wholeTextLength: Infinity, changedLength: comment.length }), undefined);
-    const analysis = defined(analyzeIncrementallyOrDefer(relativePath, edited, withCache(), { wholeTextLength: 1, changedLength: comment.length + 1 }), 'one character under');
+    assert.equal(
+      analyzeIncrementallyOrDefer(relativePath, edited, withCache(), {
+        wholeTextLength: Infinity,
+        changedLength: comment.length,
+      }),
+      undefined,
+    );
+    const analysis = defined(
+      analyzeIncrementallyOrDefer(relativePath, edited, withCache(), {
+        wholeTextLength: 1,
+        changedLength: comment.length + 1,
+      }),
+      'one character under',
+    );
     assert.deepEqual(project(analysis), full(relativePath, edited));
   });
 
   test('a syntax error in a large file needs a whole-file parse, which is deferred', () => {
     const broken = splice(text, lastTagOffset(text), 0, '"');
     const withCache = () => defined(analyzeIncrementallyOrDefer(relativePath, text, undefined, NEVER_DEFER), 'initial');
-    assert.equal(analyzeIncrementallyOrDefer(relativePath, broken, withCache(), { wholeTextLength: broken.length, changedLength: Infinity }), undefined);
-    const analysis = defined(analyzeIncrementallyOrDefer(relativePath, broken, withCache(), { wholeTextLength: broken.length + 1, changedLength: Infinity }), 'under the limit');
+    assert.equal(
+      analyzeIncrementallyOrDefer(relativePath, broken, withCache(), {
+        wholeTextLength: broken.length,
+        changedLength: Infinity,
+      }),
+      undefined,
+    );
+    const analysis = defined(
+      analyzeIncrementallyOrDefer(relativePath, broken, withCache(), {
+        wholeTextLength: broken.length + 1,
+        changedLength: Infinity,
+      }),
+      'under the limit',
+    );
     assert.deepEqual(project(analysis), full(relativePath, broken));
   });
 
@@ -467,7 +613,12 @@ class ManualAnalyzer implements Analyzer {
 
   analyze(relativePath: string, text: string): Promise<TransferredAnalysis> {
     return new Promise((resolve, reject) => {
-      this.requests.push({ relativePath, text, finish: () => resolve(structuredClone(analyzeForTransfer(relativePath, text))), fail: reject });
+      this.requests.push({
+        relativePath,
+        text,
+        finish: () => resolve(structuredClone(analyzeForTransfer(relativePath, text))),
+        fail: reject,
+      });
     });
   }
 
@@ -507,7 +658,10 @@ describe('ReleaseWorkspace with deferred analyses', () => {
     await fs.mkdir(path.join(root, 'service'));
     await fs.writeFile(path.join(root, 'infrastructure', 'infrastructure.yaml'), INFRASTRUCTURE_ENTRY);
     // "svc-3" is also a docker name of the big files: the cross-file duplicate shows when their analysis is installed.
-    await fs.writeFile(path.join(root, 'service', 'service.yaml'), '- docker: "svc-3"\n  github: "svc-3"\n  deploy:\n    release: "v1.0.0"\n');
+    await fs.writeFile(
+      path.join(root, 'service', 'service.yaml'),
+      '- docker: "svc-3"\n  github: "svc-3"\n  deploy:\n    release: "v1.0.0"\n',
+    );
   });
   after(async () => {
     await fs.rm(root, { recursive: true, force: true });
@@ -529,8 +683,10 @@ describe('ReleaseWorkspace with deferred analyses', () => {
     return { workspace, analyzer, analyzed, errors };
   }
 
-  const problemsOf = (workspace: ReleaseWorkspace, relativePath: string) => workspace.validate().problems.get(relativePath) ?? [];
-  const codesOf = (workspace: ReleaseWorkspace, relativePath: string) => problemsOf(workspace, relativePath).map((problem) => problem.code);
+  const problemsOf = (workspace: ReleaseWorkspace, relativePath: string) =>
+    workspace.validate().problems.get(relativePath) ?? [];
+  const codesOf = (workspace: ReleaseWorkspace, relativePath: string) =>
+    problemsOf(workspace, relativePath).map((problem) => problem.code);
   const assertInstalled = (workspace: ReleaseWorkspace, relativePath: string, text: string) => {
     assert.equal(workspace.isPending(relativePath), false, `${relativePath}: nothing pending`);
     assert.equal(workspace.textOf(relativePath), text);
@@ -568,7 +724,8 @@ describe('ReleaseWorkspace with deferred analyses', () => {
     assert.deepEqual(analyzed, [[BIG, big]]);
     // The cached validation was dropped: the big file's problems and the cross-file duplicate show now.
     const bigProblems = problemsOf(workspace, BIG);
-    for (const problem of [...installed.kayronProblems, ...installed.extraProblems]) assert.ok(bigProblems.includes(problem));
+    for (const problem of [...installed.kayronProblems, ...installed.extraProblems])
+      assert.ok(bigProblems.includes(problem));
     assert.ok(codesOf(workspace, 'service/service.yaml').includes('duplicate-docker'));
     assert.ok(codesOf(workspace, BIG).includes('duplicate-docker'));
   });
@@ -781,7 +938,11 @@ describe('ReleaseWorkspace with deferred analyses', () => {
     await workspace.settled(OTHER);
     assertInstalled(workspace, OTHER, broken2);
     assert.equal(workspace.isPending(BIG), true);
-    assert.equal(workspace.textOf(BIG), undefined, 'a file seen for the first time has no analysis until its result arrives');
+    assert.equal(
+      workspace.textOf(BIG),
+      undefined,
+      'a file seen for the first time has no analysis until its result arrives',
+    );
     assert.ok(!workspace.validate().problems.has(BIG));
 
     requestFor(BIG).finish();
@@ -829,10 +990,13 @@ describe('analyzeWithoutBlocking and the inline analyzer', () => {
     // With a cache this small edit is analysed on the spot; without one it is a from-scratch split, which these limits defer.
     assert.equal(analyzeIncrementallyOrDefer(SERVICE, edited, analysis, limits), undefined);
     const kept = await sliced(SERVICE, large);
-    assert.deepEqual(project(analyzeIncrementallyOrDefer(SERVICE, edited, kept, limits) as FileAnalysis), full(SERVICE, edited));
+    assert.deepEqual(
+      project(analyzeIncrementallyOrDefer(SERVICE, edited, kept, limits) as FileAnalysis),
+      full(SERVICE, edited),
+    );
   });
 
-    test('an analyzer failure rejects', async () => {
+  test('an analyzer failure rejects', async () => {
     const analyzer = new ManualAnalyzer();
     const analysing = analyzeWithoutBlocking(analyzer, SERVICE, brokenLarge, limits);
     await until('the analyzer to be asked', () => analyzer.requests.length === 1);
@@ -872,7 +1036,10 @@ describe('WorkerAnalyzer with the built worker script', () => {
    * decodes no entries at all, so nothing is long.
    */
   const chunkyText = (entries: number, seed: number) => {
-    const typeErrors = Array.from({ length: TRANSFER_CHUNK + 100 }, (_, i) => `- docker: [${i}]\n  github: "typed-${i}"\n  webhook: "x"\n  deploy:\n    release: "v1.0.0"\n`).join('');
+    const typeErrors = Array.from(
+      { length: TRANSFER_CHUNK + 100 },
+      (_, i) => `- docker: [${i}]\n  github: "typed-${i}"\n  webhook: "x"\n  deploy:\n    release: "v1.0.0"\n`,
+    ).join('');
     return `- &base\n  docker: "anchored"\n  github: "anchored"\n  deploy:\n    release: "v1.0.0"\n${generateReleaseFile(entries, { problemRate: 1, seed })}${typeErrors}`;
   };
   const ALL_PARTS: PartName[] = ['entries', 'extraProblems', 'kayronProblems', 'problems', 'unknownKeys'];
@@ -880,7 +1047,13 @@ describe('WorkerAnalyzer with the built worker script', () => {
   test('a 3,000-entry result sent in acknowledged parts equals analyzeForTransfer', { skip }, async () => {
     const text = chunkyText(3000, 71);
     const direct = analyzeForTransfer(SERVICE, text);
-    assert.deepEqual(largeArrays(direct).map(([name]) => name).sort(), ALL_PARTS, 'every long array is sent in parts');
+    assert.deepEqual(
+      largeArrays(direct)
+        .map(([name]) => name)
+        .sort(),
+      ALL_PARTS,
+      'every long array is sent in parts',
+    );
     const result = await newAnalyzer().analyze(SERVICE, text);
     assert.deepEqual(result, direct);
     assert.ok((result.analysis.decoded?.entries.length ?? 0) > 3000);
@@ -901,22 +1074,26 @@ describe('WorkerAnalyzer with the built worker script', () => {
     }
   });
 
-  test('concurrent requests, some sent in parts, each resolve to the analysis of their own text', { skip }, async () => {
-    const analyzer = newAnalyzer();
-    const requests: [string, string][] = [
-      ['service/a.yaml', chunkyText(1000, 74)],
-      ['service/b.yaml', splice(generateReleaseFile(300, { seed: 75 }), 100, 0, '"')],
-      ['infrastructure/infrastructure.yaml', generateReleaseFile(5, { infrastructure: true, seed: 76 })],
-      ['service/a.yaml', chunkyText(1200, 77)],
-    ];
-    const results = await Promise.all(requests.map(([relativePath, text]) => analyzer.analyze(relativePath, text)));
-    results.forEach((result, index) => {
-      const [relativePath, text] = requests[index] as [string, string];
-      assert.equal(result.relativePath, relativePath);
-      assert.equal(result.text, text);
-      assert.deepEqual(result, analyzeForTransfer(relativePath, text), `request ${index}`);
-    });
-  });
+  test(
+    'concurrent requests, some sent in parts, each resolve to the analysis of their own text',
+    { skip },
+    async () => {
+      const analyzer = newAnalyzer();
+      const requests: [string, string][] = [
+        ['service/a.yaml', chunkyText(1000, 74)],
+        ['service/b.yaml', splice(generateReleaseFile(300, { seed: 75 }), 100, 0, '"')],
+        ['infrastructure/infrastructure.yaml', generateReleaseFile(5, { infrastructure: true, seed: 76 })],
+        ['service/a.yaml', chunkyText(1200, 77)],
+      ];
+      const results = await Promise.all(requests.map(([relativePath, text]) => analyzer.analyze(relativePath, text)));
+      results.forEach((result, index) => {
+        const [relativePath, text] = requests[index] as [string, string];
+        assert.equal(result.relativePath, relativePath);
+        assert.equal(result.text, text);
+        assert.deepEqual(result, analyzeForTransfer(relativePath, text), `request ${index}`);
+      });
+    },
+  );
 
   test('dispose() rejects a pending request, and a later request starts a new worker', { skip }, async () => {
     const analyzer = newAnalyzer();
@@ -944,19 +1121,23 @@ describe('WorkerAnalyzer with the built worker script', () => {
     assert.deepEqual(result, analyzeForTransfer(SERVICE, text));
   });
 
-  test('a worker that dies half-way through sending parts fails the request, and the next request gets all parts', { skip }, async () => {
-    const analyzer = newAnalyzer();
-    const text = chunkyText(1000, 80);
-    const pending = analyzer.analyze(SERVICE, text);
-    const worker = workerOf(analyzer);
-    assert.ok(worker, 'the request started a worker');
-    let terminating: Promise<number> | undefined;
-    worker.on('message', (message: { type: string }) => {
-      if (message.type === 'part') terminating ??= worker.terminate();
-    });
-    await assert.rejects(pending, /exited/);
-    assert.ok(terminating, 'the worker ended after a part');
-    const result = await analyzer.analyze(SERVICE, text);
-    assert.deepEqual(result, analyzeForTransfer(SERVICE, text));
-  });
+  test(
+    'a worker that dies half-way through sending parts fails the request, and the next request gets all parts',
+    { skip },
+    async () => {
+      const analyzer = newAnalyzer();
+      const text = chunkyText(1000, 80);
+      const pending = analyzer.analyze(SERVICE, text);
+      const worker = workerOf(analyzer);
+      assert.ok(worker, 'the request started a worker');
+      let terminating: Promise<number> | undefined;
+      worker.on('message', (message: { type: string }) => {
+        if (message.type === 'part') terminating ??= worker.terminate();
+      });
+      await assert.rejects(pending, /exited/);
+      assert.ok(terminating, 'the worker ended after a part');
+      const result = await analyzer.analyze(SERVICE, text);
+      assert.deepEqual(result, analyzeForTransfer(SERVICE, text));
+    },
+  );
 });

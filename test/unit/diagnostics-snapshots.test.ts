@@ -49,7 +49,9 @@ function snapshotOf(result: TreeLintResult): Snapshot {
     }
   }
   return {
-    verdict: result.kayronVerdict ? { file: result.kayronVerdict.relativePath, code: result.kayronVerdict.problem.code } : null,
+    verdict: result.kayronVerdict
+      ? { file: result.kayronVerdict.relativePath, code: result.kayronVerdict.problem.code }
+      : null,
     entryCount: result.entryCount,
     diagnostics,
   };
@@ -74,6 +76,9 @@ for (const name of cases) {
     }
     assert.ok(existsSync(expectedFile), `${expectedFile} is missing: run with UPDATE_SNAPSHOTS=1 to create it`);
     assert.deepEqual(actual, JSON.parse(readFileSync(expectedFile, 'utf8')) as Snapshot);
-    assert.ok(actual.diagnostics.filter((diagnostic) => diagnostic.kayron).length <= 1, 'at most one diagnostic is the Kayron verdict');
+    assert.ok(
+      actual.diagnostics.filter((diagnostic) => diagnostic.kayron).length <= 1,
+      'at most one diagnostic is the Kayron verdict',
+    );
   });
 }

@@ -23,7 +23,7 @@ describe('runGit', () => {
     try {
       const { stdout } = await runGit(['-c', 'alias.showenv=!env', 'showenv'], { cwd: dir });
       const seen = stdout.toString('utf8');
-      assert.ok(seen.includes('GIT_TERMINAL_PROMPT=0'), 'the alias printed git\'s environment');
+      assert.ok(seen.includes('GIT_TERMINAL_PROMPT=0'), "the alias printed git's environment");
       assert.ok(!seen.includes('ghp_neverForGit'), seen);
     } finally {
       for (const [name, value] of Object.entries(saved)) {
@@ -35,7 +35,10 @@ describe('runGit', () => {
 
   test('classifies "not a git repository"', async () => {
     const dir = scope.tempDir('plain');
-    await assert.rejects(runGit(['rev-parse', 'HEAD'], { cwd: dir }), (error: unknown) => error instanceof GitError && error.kind === 'not-a-repository');
+    await assert.rejects(
+      runGit(['rev-parse', 'HEAD'], { cwd: dir }),
+      (error: unknown) => error instanceof GitError && error.kind === 'not-a-repository',
+    );
     assert.equal(await isGitRepository(dir), false);
   });
 
@@ -43,13 +46,19 @@ describe('runGit', () => {
     const repo = scope.init();
     const answer = await runGit(['symbolic-ref', '-q', 'HEAD'], { cwd: repo.dir, okExitCodes: [1] });
     assert.equal(answer.stdout.toString('utf8').trim(), 'refs/heads/main');
-    await assert.rejects(runGit(['rev-parse', '--verify', 'no-such-ref'], { cwd: repo.dir }), (error: unknown) => error instanceof GitError && error.kind === 'failed' && error.exitCode === 128);
+    await assert.rejects(
+      runGit(['rev-parse', '--verify', 'no-such-ref'], { cwd: repo.dir }),
+      (error: unknown) => error instanceof GitError && error.kind === 'failed' && error.exitCode === 128,
+    );
   });
 
   test('caps the output instead of buffering it all', async () => {
     const repo = scope.init();
     repo.commit('big', { 'big.txt': 'x'.repeat(100_000) });
-    await assert.rejects(runGit(['show', 'HEAD:big.txt'], { cwd: repo.dir, maxOutputBytes: 1_000 }), (error: unknown) => error instanceof GitError && error.kind === 'output-too-large');
+    await assert.rejects(
+      runGit(['show', 'HEAD:big.txt'], { cwd: repo.dir, maxOutputBytes: 1_000 }),
+      (error: unknown) => error instanceof GitError && error.kind === 'output-too-large',
+    );
   });
 
   test('kills git at the timeout', async () => {
@@ -67,7 +76,10 @@ describe('runGit', () => {
     const repo = scope.init();
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(runGit(['status'], { cwd: repo.dir, signal: controller.signal }), (error: unknown) => error instanceof GitError && error.kind === 'aborted');
+    await assert.rejects(
+      runGit(['status'], { cwd: repo.dir, signal: controller.signal }),
+      (error: unknown) => error instanceof GitError && error.kind === 'aborted',
+    );
   });
 });
 
@@ -80,7 +92,10 @@ describe('GitRepository', () => {
     assert.equal(opened.shallow, false);
     assert.equal(await isGitRepository(`${repo.dir}/deploy/releases`), true);
     const tree = await opened.listTree('HEAD');
-    assert.deepEqual(tree.map((entry) => entry.path), ['service/a.yaml']);
+    assert.deepEqual(
+      tree.map((entry) => entry.path),
+      ['service/a.yaml'],
+    );
     assert.equal(await opened.readFileAtRef('HEAD', 'service/a.yaml'), serviceFile([['a', 'v1.0.0']]));
     assert.equal(await opened.readFileAtRef('HEAD', 'service/missing.yaml'), undefined);
   });
@@ -94,14 +109,22 @@ describe('GitRepository', () => {
     const refs = new Map((await repository.listRefs()).map((ref) => [ref.name, ref]));
     assert.equal(refs.get('refs/tags/v1.0.0')?.commit, first);
     assert.equal(refs.get('refs/tags/v1.0.1-annotated')?.commit, first, 'annotated tag peeled to its commit');
-    assert.equal(refs.get('refs/tags/v1.0.1-annotated')?.date, '2025-10-01T00:00:00+00:00', 'date of the commit, not of the tag object');
+    assert.equal(
+      refs.get('refs/tags/v1.0.1-annotated')?.date,
+      '2025-10-01T00:00:00+00:00',
+      'date of the commit, not of the tag object',
+    );
     assert.equal(refs.get('refs/remotes/origin/HEAD')?.symref, 'refs/remotes/origin/main');
     assert.equal(refs.get('refs/heads/main')?.upstream, 'refs/remotes/origin/main');
   });
 
   test('head: branch, detached and unborn', async () => {
     const repo = scope.init();
-    assert.deepEqual(await (await GitRepository.open(repo.dir)).head(), { commit: undefined, date: undefined, branch: 'refs/heads/main' });
+    assert.deepEqual(await (await GitRepository.open(repo.dir)).head(), {
+      commit: undefined,
+      date: undefined,
+      branch: 'refs/heads/main',
+    });
     const commit = repo.commit('one', { 'a.txt': 'a' }, BASE_DATE);
     const repository = await GitRepository.open(repo.dir);
     assert.deepEqual(await repository.head(), { commit, date: '2025-10-01T00:00:00+00:00', branch: 'refs/heads/main' });
@@ -136,7 +159,12 @@ describe('GitRepository', () => {
     });
     const repository = await GitRepository.open(repo.dir);
     const filtered = await repository.listTree('HEAD', (name) => name.startsWith('service'));
-    assert.deepEqual(filtered.map((entry) => entry.path).sort(), ['root.yaml', 'service/a.yaml', 'service/nested/b.yaml', 'servicefoo/d.yaml']);
+    assert.deepEqual(filtered.map((entry) => entry.path).sort(), [
+      'root.yaml',
+      'service/a.yaml',
+      'service/nested/b.yaml',
+      'servicefoo/d.yaml',
+    ]);
     assert.ok(filtered.every((entry) => entry.type === 'blob' && entry.size === 3));
     const full = await repository.listTree('HEAD');
     assert.equal(full.length, 5);

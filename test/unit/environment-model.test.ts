@@ -4,7 +4,12 @@ import { after, describe, test } from 'node:test';
 import { EnvironmentModel } from '../../server/src/environments/environment-model';
 import { GitRepository } from '../../server/src/environments/git';
 import { resolveEnvironments } from '../../server/src/environments/resolve';
-import { analyzeWorkingTree, gitBlobId, SnapshotCache, snapshotEnvironments } from '../../server/src/environments/snapshot';
+import {
+  analyzeWorkingTree,
+  gitBlobId,
+  SnapshotCache,
+  snapshotEnvironments,
+} from '../../server/src/environments/snapshot';
 import { FixtureScope, git, infrastructureFile, serviceFile } from '../helpers/git-fixture';
 
 const scope = new FixtureScope();
@@ -12,7 +17,10 @@ after(() => scope.dispose());
 
 function releasesRepo(label: string) {
   const repo = scope.init(label);
-  repo.commit('one', { 'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'), 'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]) });
+  repo.commit('one', {
+    'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'),
+    'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]),
+  });
   return repo;
 }
 
@@ -44,7 +52,9 @@ describe('EnvironmentModel', () => {
   test('reads development from the source asked at each computation', async () => {
     const repo = releasesRepo('development-source');
     let text = serviceFile([['kayron', 'v1.0.0']]);
-    const model = new EnvironmentModel(repo.dir, { development: () => ({ overrides: new Map([['service/service.yaml', text]]) }) });
+    const model = new EnvironmentModel(repo.dir, {
+      development: () => ({ overrides: new Map([['service/service.yaml', text]]) }),
+    });
     const label = async () => {
       const result = await model.compute();
       assert.equal(result.kind, 'ok');
@@ -59,17 +69,23 @@ describe('EnvironmentModel', () => {
     const dir = scope.tempDir('later-repo');
     const model = new EnvironmentModel(dir);
     const before = await model.compute();
-    assert.deepEqual([before.kind, before.kind === 'unavailable' ? before.reason : ''], ['unavailable', 'not-a-repository']);
+    assert.deepEqual(
+      [before.kind, before.kind === 'unavailable' ? before.reason : ''],
+      ['unavailable', 'not-a-repository'],
+    );
     assert.deepEqual(await model.refWatchTargets(), []);
     git(dir, ['init', '-q']);
     const afterInit = await model.compute();
     assert.equal(afterInit.kind, 'ok');
-    assert.deepEqual((await model.refWatchTargets()).map((target) => target.pattern), ['HEAD', 'FETCH_HEAD', 'packed-refs', 'refs/**']);
+    assert.deepEqual(
+      (await model.refWatchTargets()).map((target) => target.pattern),
+      ['HEAD', 'FETCH_HEAD', 'packed-refs', 'refs/**'],
+    );
   });
 });
 
 describe('the working tree shares analyses with refs', () => {
-  test('gitBlobId is git\'s blob id', () => {
+  test("gitBlobId is git's blob id", () => {
     const dir = scope.tempDir('hash');
     for (const content of ['', 'a\n', serviceFile([['kayron', 'v0.5.3']]), 'ü\r\n']) {
       assert.equal(gitBlobId(Buffer.from(content, 'utf8')), git(dir, ['hash-object', '--stdin'], { input: content }));
@@ -84,9 +100,14 @@ describe('the working tree shares analyses with refs', () => {
     const snapshots = await snapshotEnvironments(repository, await resolveEnvironments(repository), { cache });
     const staging = snapshots.find((snapshot) => snapshot.environment.name === 'staging');
     const analyses = await analyzeWorkingTree(repo.dir, new Map(), cache);
-    const infrastructureOid = staging?.files.find((file) => file.path === 'infrastructure/infrastructure.yaml')?.oid ?? '';
+    const infrastructureOid =
+      staging?.files.find((file) => file.path === 'infrastructure/infrastructure.yaml')?.oid ?? '';
     const serviceOid = staging?.files.find((file) => file.path === 'service/service.yaml')?.oid ?? '';
-    assert.equal(analyses[0], cache.getAnalysis('infrastructure/infrastructure.yaml', infrastructureOid), 'unchanged file: the very same analysis');
+    assert.equal(
+      analyses[0],
+      cache.getAnalysis('infrastructure/infrastructure.yaml', infrastructureOid),
+      'unchanged file: the very same analysis',
+    );
     assert.notEqual(analyses[1], cache.getAnalysis('service/service.yaml', serviceOid), 'edited file: analysed anew');
     assert.equal(analyses[1]?.decoded?.entries[0]?.deploy?.release?.value, 'v0.5.4');
   });

@@ -2,7 +2,12 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { GitRepository } from '../../server/src/environments/git';
-import { newestReleaseTag, resolveEnvironments, type EnvironmentProviders, type ResolvedEnvironment } from '../../server/src/environments/resolve';
+import {
+  newestReleaseTag,
+  resolveEnvironments,
+  type EnvironmentProviders,
+  type ResolvedEnvironment,
+} from '../../server/src/environments/resolve';
 import { FixtureScope, GitFixture, infrastructureFile, serviceFile } from '../helpers/git-fixture';
 
 const scope = new FixtureScope();
@@ -19,7 +24,10 @@ async function resolve(dir: string, options: Parameters<typeof resolveEnvironmen
 }
 
 function releases(work: GitFixture, message: string, release: string): string {
-  return work.commit(message, { 'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'), 'service/service.yaml': serviceFile([['kayron', release]]) });
+  return work.commit(message, {
+    'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'),
+    'service/service.yaml': serviceFile([['kayron', release]]),
+  });
 }
 
 describe('a clone of a releases repo with origin, testing and release tags', () => {
@@ -57,10 +65,16 @@ describe('a clone of a releases repo with origin, testing and release tags', () 
   test('testing reads origin/testing, staging origin/HEAD, with dates and no fallback', async () => {
     const { byName, repository } = await resolve(clone.dir);
     const testing = byName('testing');
-    assert.deepEqual([testing.ref, testing.commit, testing.fallback, testing.branch], ['origin/testing', commits['testing'], undefined, 'testing']);
+    assert.deepEqual(
+      [testing.ref, testing.commit, testing.fallback, testing.branch],
+      ['origin/testing', commits['testing'], undefined, 'testing'],
+    );
     assert.match(testing.date ?? '', /^2025-10-01T00:0\d:00\+00:00$/);
     const staging = byName('staging');
-    assert.deepEqual([staging.ref, staging.commit, staging.fallback, staging.branch], ['origin/main', commits['main'], undefined, 'main']);
+    assert.deepEqual(
+      [staging.ref, staging.commit, staging.fallback, staging.branch],
+      ['origin/main', commits['main'], undefined, 'main'],
+    );
     assert.equal(repository.defaultBranch?.source, 'origin/HEAD');
     assert.equal(repository.hasRemote, true);
   });
@@ -72,14 +86,20 @@ describe('a clone of a releases repo with origin, testing and release tags', () 
     assert.equal(production.fallback, 'newest local v* tag (GitHub not connected)');
   });
 
-  test('production follows GitHub\'s latest release when the provider knows it', async () => {
+  test("production follows GitHub's latest release when the provider knows it", async () => {
     const providers: EnvironmentProviders = { latestReleaseTag: () => Promise.resolve('v0.9.0') };
     const production = (await resolve(clone.dir, { providers })).byName('production');
-    assert.deepEqual([production.ref, production.tag, production.commit, production.fallback, production.behindRemote], ['v0.9.0', 'v0.9.0', commits['v0.9.0'], undefined, undefined]);
+    assert.deepEqual(
+      [production.ref, production.tag, production.commit, production.fallback, production.behindRemote],
+      ['v0.9.0', 'v0.9.0', commits['v0.9.0'], undefined, undefined],
+    );
   });
 
   test('production offline (provider says unknown or throws) is labelled "(offline)"', async () => {
-    for (const latestReleaseTag of [() => Promise.resolve('unknown' as const), () => Promise.reject(new Error('ENOTFOUND api.github.com'))]) {
+    for (const latestReleaseTag of [
+      () => Promise.resolve('unknown' as const),
+      () => Promise.reject(new Error('ENOTFOUND api.github.com')),
+    ]) {
       const production = (await resolve(clone.dir, { providers: { latestReleaseTag } })).byName('production');
       assert.equal(production.tag, 'v0.10.0');
       assert.equal(production.fallback, 'newest local v* tag (offline)');
@@ -87,7 +107,9 @@ describe('a clone of a releases repo with origin, testing and release tags', () 
   });
 
   test('a latest release that is not fetched yet is "behind remote" and not read', async () => {
-    const production = (await resolve(clone.dir, { providers: { latestReleaseTag: () => Promise.resolve('v0.12.0') } })).byName('production');
+    const production = (
+      await resolve(clone.dir, { providers: { latestReleaseTag: () => Promise.resolve('v0.12.0') } })
+    ).byName('production');
     assert.equal(production.behindRemote, true);
     assert.equal(production.commit, undefined);
     assert.equal(production.tag, 'v0.12.0');
@@ -96,14 +118,17 @@ describe('a clone of a releases repo with origin, testing and release tags', () 
   });
 
   test('no GitHub release at all leaves production unavailable, as Kayron refuses to deploy', async () => {
-    const production = (await resolve(clone.dir, { providers: { latestReleaseTag: () => Promise.resolve(undefined) } })).byName('production');
+    const production = (
+      await resolve(clone.dir, { providers: { latestReleaseTag: () => Promise.resolve(undefined) } })
+    ).byName('production');
     assert.equal(production.commit, undefined);
     assert.match(production.unavailable ?? '', /no GitHub release/);
   });
 
   test('GitHub branch heads that differ from the remote-tracking refs mean "fetch to update"', async () => {
     const providers: EnvironmentProviders = {
-      remoteBranchHead: (branch) => Promise.resolve(branch === 'testing' ? 'f'.repeat(40) : branch === 'main' ? commits['main'] : undefined),
+      remoteBranchHead: (branch) =>
+        Promise.resolve(branch === 'testing' ? 'f'.repeat(40) : branch === 'main' ? commits['main'] : undefined),
     };
     const { byName } = await resolve(clone.dir, { providers });
     assert.equal(byName('testing').behindRemote, true);
@@ -116,14 +141,28 @@ describe('a clone of a releases repo with origin, testing and release tags', () 
     local.branch('testing', commits['testing~1'] ?? '');
     local.commit('local change on main', { 'notes.txt': 'x' });
     const { byName } = await resolve(local.dir);
-    assert.deepEqual(byName('testing').localVsRemote, { local: 'testing', remote: 'origin/testing', ahead: 0, behind: 1 });
-    assert.equal(byName('testing').commit, commits['testing'], 'testing is what the remote has, not the stale local branch');
+    assert.deepEqual(byName('testing').localVsRemote, {
+      local: 'testing',
+      remote: 'origin/testing',
+      ahead: 0,
+      behind: 1,
+    });
+    assert.equal(
+      byName('testing').commit,
+      commits['testing'],
+      'testing is what the remote has, not the stale local branch',
+    );
     assert.deepEqual(byName('staging').localVsRemote, { local: 'main', remote: 'origin/main', ahead: 1, behind: 0 });
     assert.equal(byName('staging').commit, commits['main'], 'staging is what the remote has, not the local branch');
-    assert.deepEqual(byName('development').localVsRemote, { local: 'main', remote: 'origin/main', ahead: 1, behind: 0 });
+    assert.deepEqual(byName('development').localVsRemote, {
+      local: 'main',
+      remote: 'origin/main',
+      ahead: 1,
+      behind: 0,
+    });
   });
 
-  test('a tag at an environment\'s commit is shown', async () => {
+  test("a tag at an environment's commit is shown", async () => {
     const tagged = scope.clone(scope.publish(work, ['--all'], 'tagged').origin, 'tagged');
     tagged.tag('v0.11.0', 'origin/main');
     const { byName } = await resolve(tagged.dir);
@@ -135,7 +174,10 @@ describe('a clone of a releases repo with origin, testing and release tags', () 
     const detached = scope.clone(scope.publish(work, ['--all'], 'detached').origin, 'detached');
     detached.detach('v0.9.0');
     const { byName } = await resolve(detached.dir);
-    assert.deepEqual([byName('development').ref, byName('development').commit, byName('development').remoteNote], ['HEAD', commits['v0.9.0'], 'detached HEAD']);
+    assert.deepEqual(
+      [byName('development').ref, byName('development').commit, byName('development').remoteNote],
+      ['HEAD', commits['v0.9.0'], 'detached HEAD'],
+    );
     assert.equal(byName('staging').ref, 'origin/main');
   });
 
@@ -152,9 +194,24 @@ describe('a clone of a releases repo with origin, testing and release tags', () 
     const extra = scope.clone(scope.publish(work, ['--all'], 'extra').origin, 'extra');
     extra.git(['push', '-q', 'origin', `${commits['testing~1']}:refs/heads/qa`]);
     extra.git(['fetch', '-q', 'origin']);
-    const { environments, byName } = await resolve(extra.dir, { extraEnvironments: ['qa', { name: 'perf', branch: 'perf-branch' }, 'testing', 'qa'] });
-    assert.deepEqual(environments.map((environment) => `${environment.name}:${environment.kind}`), ['development:development', 'testing:testing', 'qa:custom', 'perf:custom', 'staging:staging', 'production:production']);
-    assert.deepEqual([byName('qa').ref, byName('qa').commit, byName('qa').fallback], ['origin/qa', commits['testing~1'], undefined]);
+    const { environments, byName } = await resolve(extra.dir, {
+      extraEnvironments: ['qa', { name: 'perf', branch: 'perf-branch' }, 'testing', 'qa'],
+    });
+    assert.deepEqual(
+      environments.map((environment) => `${environment.name}:${environment.kind}`),
+      [
+        'development:development',
+        'testing:testing',
+        'qa:custom',
+        'perf:custom',
+        'staging:staging',
+        'production:production',
+      ],
+    );
+    assert.deepEqual(
+      [byName('qa').ref, byName('qa').commit, byName('qa').fallback],
+      ['origin/qa', commits['testing~1'], undefined],
+    );
     assert.deepEqual([byName('perf').ref, byName('perf').branch], ['origin/main', 'perf-branch']);
     assert.match(byName('perf').fallback ?? '', /no perf-branch branch: Kayron falls back to the default branch/);
   });
@@ -169,7 +226,10 @@ describe('repositories without a remote', () => {
     repo.checkout('main');
     const { byName, repository } = await resolve(repo.dir);
     assert.equal(repository.hasRemote, false);
-    assert.deepEqual([byName('testing').ref, byName('testing').commit, byName('testing').fallback], ['testing', testing, undefined]);
+    assert.deepEqual(
+      [byName('testing').ref, byName('testing').commit, byName('testing').fallback],
+      ['testing', testing, undefined],
+    );
     assert.deepEqual([byName('staging').ref, byName('staging').commit], ['main', main]);
     assert.match(byName('staging').fallback ?? '', /guessed as local main/);
     assert.match(byName('production').unavailable ?? '', /no local v\* tag/);
@@ -201,7 +261,12 @@ describe('repositories without a remote', () => {
     const { environments } = await resolve(repo.dir);
     assert.deepEqual(
       environments.map((environment) => [environment.name, environment.commit, environment.unavailable !== undefined]),
-      [['development', undefined, false], ['testing', undefined, true], ['staging', undefined, true], ['production', undefined, true]],
+      [
+        ['development', undefined, false],
+        ['testing', undefined, true],
+        ['staging', undefined, true],
+        ['production', undefined, true],
+      ],
     );
   });
 });

@@ -3,7 +3,12 @@ import { strict as assert } from 'node:assert';
 import { after, describe, test } from 'node:test';
 import { GitRepository } from '../../server/src/environments/git';
 import { resolveEnvironments, type ResolvedEnvironment } from '../../server/src/environments/resolve';
-import { analyzeWorkingTree, SnapshotCache, snapshotEnvironments, type EnvironmentSnapshot } from '../../server/src/environments/snapshot';
+import {
+  analyzeWorkingTree,
+  SnapshotCache,
+  snapshotEnvironments,
+  type EnvironmentSnapshot,
+} from '../../server/src/environments/snapshot';
 import { FixtureScope, infrastructureFile, serviceFile } from '../helpers/git-fixture';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
 
@@ -12,7 +17,13 @@ after(() => scope.dispose());
 
 const QUIRKS_TREE: Record<string, string> = {
   'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'),
-  'service/service.yaml': serviceFile([['kayron', 'v0.5.3'], ['alloy', 'branch:feature/x']], { preview: ['alloy'] }),
+  'service/service.yaml': serviceFile(
+    [
+      ['kayron', 'v0.5.3'],
+      ['alloy', 'branch:feature/x'],
+    ],
+    { preview: ['alloy'] },
+  ),
   'service/nested/deep.yaml': serviceFile([['deep', 'suspend']]),
   'service/ignored.yml': serviceFile([['ignored-yml', 'v9.0.0']]),
   'service/upper.YAML': serviceFile([['ignored-upper', 'v9.0.0']]),
@@ -25,7 +36,14 @@ const QUIRKS_TREE: Record<string, string> = {
 };
 
 /** Kayron's walk order: names byte-sorted per folder, folders entered where they sort (not git's `service/` order). */
-const QUIRKS_FILES = ['infrastructure/infrastructure.yaml', 'root.yaml', 'service/nested/deep.yaml', 'service/service.yaml', 'service-x.yaml', 'servicefoo/extra.yaml'];
+const QUIRKS_FILES = [
+  'infrastructure/infrastructure.yaml',
+  'root.yaml',
+  'service/nested/deep.yaml',
+  'service/service.yaml',
+  'service-x.yaml',
+  'servicefoo/extra.yaml',
+];
 
 async function snapshotsOf(dir: string, options: Parameters<typeof snapshotEnvironments>[2] = {}) {
   const repository = await GitRepository.open(dir);
@@ -39,20 +57,30 @@ async function snapshotsOf(dir: string, options: Parameters<typeof snapshotEnvir
   return { repository, resolution, snapshots, byName };
 }
 
-const summary = (snapshot: EnvironmentSnapshot) => snapshot.services.map((service) => `${service.key}@${service.file}#${service.index}:${service.strategy.kind}=${service.strategy.value}${service.preview ? '+preview' : ''}${service.hasErrors ? '!' : ''}`);
+const summary = (snapshot: EnvironmentSnapshot) =>
+  snapshot.services.map(
+    (service) =>
+      `${service.key}@${service.file}#${service.index}:${service.strategy.kind}=${service.strategy.value}${service.preview ? '+preview' : ''}${service.hasErrors ? '!' : ''}`,
+  );
 
-describe('release files at a ref follow Kayron\'s loader', () => {
+describe("release files at a ref follow Kayron's loader", () => {
   test('prefix-quirk folders and root files load, .yml/.YAML and other folders do not, in walk order', async () => {
     const repo = scope.init('quirks');
     const testingCommit = repo.commit('quirks', QUIRKS_TREE);
     repo.branch('testing');
     // The working tree moves on, so testing's services can only come from git, not from the disk.
     repo.commit('drop everything', Object.fromEntries(Object.keys(QUIRKS_TREE).map((file) => [file, null])));
-    repo.commit('minimal', { 'service/service.yaml': serviceFile([['kayron', 'v0.6.0']]), 'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.9') });
+    repo.commit('minimal', {
+      'service/service.yaml': serviceFile([['kayron', 'v0.6.0']]),
+      'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.9'),
+    });
     const { byName } = await snapshotsOf(repo.dir);
     const testing = byName('testing');
     assert.equal(testing.environment.commit, testingCommit);
-    assert.deepEqual(testing.files.map((file) => file.path), QUIRKS_FILES);
+    assert.deepEqual(
+      testing.files.map((file) => file.path),
+      QUIRKS_FILES,
+    );
     assert.ok(testing.files.every((file) => /^[0-9a-f]{40}$/.test(file.oid ?? '')));
     assert.deepEqual(summary(testing), [
       'infrastructure@infrastructure/infrastructure.yaml#0:release=v0.5.8',
@@ -68,7 +96,10 @@ describe('release files at a ref follow Kayron\'s loader', () => {
     const infrastructure = testing.services[0];
     assert.equal(infrastructure?.kind, 'infrastructure');
     assert.equal(testing.services.find((service) => service.key === 'alloy')?.line, 5);
-    assert.deepEqual(summary(byName('staging')), ['infrastructure@infrastructure/infrastructure.yaml#0:release=v0.5.9', 'kayron@service/service.yaml#0:release=v0.6.0']);
+    assert.deepEqual(summary(byName('staging')), [
+      'infrastructure@infrastructure/infrastructure.yaml#0:release=v0.5.9',
+      'kayron@service/service.yaml#0:release=v0.6.0',
+    ]);
   });
 
   test('a ref and a working tree with the same files give the same services', async () => {
@@ -76,7 +107,10 @@ describe('release files at a ref follow Kayron\'s loader', () => {
     repo.commit('quirks', QUIRKS_TREE);
     repo.branch('testing');
     const { byName } = await snapshotsOf(repo.dir);
-    assert.deepEqual(byName('development').files.map((file) => file.path), QUIRKS_FILES);
+    assert.deepEqual(
+      byName('development').files.map((file) => file.path),
+      QUIRKS_FILES,
+    );
     assert.deepEqual(summary(byName('development')), summary(byName('testing')));
     assert.deepEqual(summary(byName('development')), summary(byName('staging')));
   });
@@ -85,7 +119,10 @@ describe('release files at a ref follow Kayron\'s loader', () => {
     const repo = scope.init('nested-root');
     repo.commit('before the releases folder existed', { 'README.md': 'x\n' });
     repo.tag('v0.1.0');
-    repo.commit('nested', { 'deploy/service/service.yaml': serviceFile([['kayron', 'v0.5.3']]), 'service/outside.yaml': serviceFile([['outside', 'v1.0.0']]) });
+    repo.commit('nested', {
+      'deploy/service/service.yaml': serviceFile([['kayron', 'v0.5.3']]),
+      'service/outside.yaml': serviceFile([['outside', 'v1.0.0']]),
+    });
     const { byName, repository } = await snapshotsOf(`${repo.dir}/deploy`);
     assert.equal(repository.prefix, 'deploy/');
     assert.deepEqual(summary(byName('staging')), ['kayron@service/service.yaml#0:release=v0.5.3']);
@@ -109,10 +146,17 @@ describe('release files at a ref follow Kayron\'s loader', () => {
     repo.commit('links');
     const { byName } = await snapshotsOf(repo.dir);
     const staging = byName('staging');
-    assert.deepEqual(summary(staging), ['infrastructure@infrastructure/infrastructure.yaml#0:release=v0.5.8', 'x@service/outside-walk.yaml#0:release=v1.0.0', 'kayron@service/service.yaml#0:release=v0.5.3']);
+    assert.deepEqual(summary(staging), [
+      'infrastructure@infrastructure/infrastructure.yaml#0:release=v0.5.8',
+      'x@service/outside-walk.yaml#0:release=v1.0.0',
+      'kayron@service/service.yaml#0:release=v0.5.3',
+    ]);
     assert.deepEqual(
       staging.problems.map((problem) => [problem.file, problem.code]),
-      [['service/dangling.yaml', 'unreadable-file'], ['service/escape.yaml', 'unreadable-file']],
+      [
+        ['service/dangling.yaml', 'unreadable-file'],
+        ['service/escape.yaml', 'unreadable-file'],
+      ],
     );
     assert.deepEqual(summary(byName('development')), summary(staging));
   });
@@ -130,8 +174,14 @@ describe('release files at a ref follow Kayron\'s loader', () => {
     const { byName } = await snapshotsOf(repo.dir);
     const staging = byName('staging');
     assert.equal(staging.error, undefined, staging.error);
-    assert.deepEqual(summary(staging), ['infrastructure@infrastructure/infrastructure.yaml#0:release=v0.5.8', 'kayron@service/service.yaml#0:release=v0.5.3']);
-    assert.deepEqual(staging.problems.map((problem) => [problem.file, problem.code]), [['service/huge.yaml', 'file-too-large']]);
+    assert.deepEqual(summary(staging), [
+      'infrastructure@infrastructure/infrastructure.yaml#0:release=v0.5.8',
+      'kayron@service/service.yaml#0:release=v0.5.3',
+    ]);
+    assert.deepEqual(
+      staging.problems.map((problem) => [problem.file, problem.code]),
+      [['service/huge.yaml', 'file-too-large']],
+    );
   });
 });
 
@@ -143,7 +193,11 @@ describe('errors at a ref', () => {
       'service/service.yaml': `${serviceFile([['kayron', 'v0.5.3']])}\n- docker: "specta"\n  deploy:\n    release: "v0.3.1"\n`,
     });
     const staging = (await snapshotsOf(repo.dir)).byName('staging');
-    assert.deepEqual(summary(staging), ['infrastructure@infrastructure/infrastructure.yaml#0:release=v0.5.8', 'kayron@service/service.yaml#0:release=v0.5.3', 'specta@service/service.yaml#1:release=v0.3.1!']);
+    assert.deepEqual(summary(staging), [
+      'infrastructure@infrastructure/infrastructure.yaml#0:release=v0.5.8',
+      'kayron@service/service.yaml#0:release=v0.5.3',
+      'specta@service/service.yaml#1:release=v0.3.1!',
+    ]);
     assert.equal(staging.verdict?.file, 'service/service.yaml');
     assert.match(staging.verdict?.message ?? '', /requires a github repository/);
     assert.deepEqual(staging.problems, []);
@@ -153,12 +207,20 @@ describe('errors at a ref', () => {
     const repo = scope.init('decode-error');
     repo.commit('broken', {
       'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'),
-      'service/service.yaml': '- docker: "kayron"\n  docker: "again"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n',
+      'service/service.yaml':
+        '- docker: "kayron"\n  docker: "again"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n',
     });
     const staging = (await snapshotsOf(repo.dir)).byName('staging');
     assert.match(staging.verdict?.message ?? '', /mapping key "docker" already defined/);
-    assert.deepEqual(staging.problems.map((problem) => [problem.file, problem.code]), [['service/service.yaml', 'yaml-syntax']]);
-    assert.ok(staging.services.filter((service) => service.file === 'service/service.yaml').every((service) => service.hasErrors));
+    assert.deepEqual(
+      staging.problems.map((problem) => [problem.file, problem.code]),
+      [['service/service.yaml', 'yaml-syntax']],
+    );
+    assert.ok(
+      staging.services
+        .filter((service) => service.file === 'service/service.yaml')
+        .every((service) => service.hasErrors),
+    );
     assert.equal(staging.services.find((service) => service.key === 'infrastructure')?.hasErrors, false);
   });
 
@@ -167,7 +229,10 @@ describe('errors at a ref', () => {
     repo.commit('no infrastructure', { 'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]) });
     const staging = (await snapshotsOf(repo.dir)).byName('staging');
     assert.deepEqual(summary(staging), ['kayron@service/service.yaml#0:release=v0.5.3']);
-    assert.deepEqual(staging.problems.map((problem) => problem.code), ['infrastructure-count']);
+    assert.deepEqual(
+      staging.problems.map((problem) => problem.code),
+      ['infrastructure-count'],
+    );
   });
 
   test('an environment that cannot be resolved has an error and no services', async () => {
@@ -182,7 +247,10 @@ describe('errors at a ref', () => {
 describe('development: working tree plus unsaved editor contents', () => {
   test('overrides replace files on disk, add unsaved loaded files, and ignore paths Kayron would not load', async () => {
     const repo = scope.init('overrides');
-    repo.commit('one', { 'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'), 'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]) });
+    repo.commit('one', {
+      'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'),
+      'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]),
+    });
     const overrides = new Map([
       ['service/service.yaml', serviceFile([['kayron', 'v0.9.9']])],
       ['service/new.yaml', serviceFile([['fresh', 'branch:wip']])],
@@ -200,24 +268,33 @@ describe('development: working tree plus unsaved editor contents', () => {
 
   test('uncommitted changes on disk count for development only', async () => {
     const repo = scope.init('dirty');
-    repo.commit('one', { 'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'), 'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]) });
+    repo.commit('one', {
+      'infrastructure/infrastructure.yaml': infrastructureFile('v0.5.8'),
+      'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]),
+    });
     repo.write({ 'service/service.yaml': serviceFile([['kayron', 'v0.5.4']]) });
     const { byName } = await snapshotsOf(repo.dir);
     assert.equal(byName('development').services[1]?.strategy.value, 'v0.5.4');
     assert.equal(byName('staging').services[1]?.strategy.value, 'v0.5.3');
   });
 
-  test('pre-analysed files (from the language server\'s workspace) are used as given', async () => {
+  test("pre-analysed files (from the language server's workspace) are used as given", async () => {
     const repo = scope.init('analyses');
     repo.commit('one', { 'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]) });
-    const analyses = await analyzeWorkingTree(repo.dir, new Map([['service/service.yaml', serviceFile([['kayron', 'v7.0.0']])]]));
+    const analyses = await analyzeWorkingTree(
+      repo.dir,
+      new Map([['service/service.yaml', serviceFile([['kayron', 'v7.0.0']])]]),
+    );
     const { byName } = await snapshotsOf(repo.dir, { development: { analyses } });
     assert.deepEqual(summary(byName('development')), ['kayron@service/service.yaml#0:release=v7.0.0']);
   });
 
   test("an open file's prepared analysis is used as it is (not parsed again); other files still come from disk", async () => {
     const repo = scope.init('prepared');
-    repo.commit('one', { 'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]), 'service/other.yaml': serviceFile([['alloy', 'v1.0.0']]) });
+    repo.commit('one', {
+      'service/service.yaml': serviceFile([['kayron', 'v0.5.3']]),
+      'service/other.yaml': serviceFile([['alloy', 'v1.0.0']]),
+    });
     const text = serviceFile([['kayron', 'v7.0.0']]);
     const prepared = analyzeReleaseFile('service/service.yaml', text);
     const parsed: string[] = [];
@@ -225,7 +302,13 @@ describe('development: working tree plus unsaved editor contents', () => {
       parsed.push(relativePath);
       return Promise.resolve(analyzeReleaseFile(relativePath, content));
     };
-    const analyses = await analyzeWorkingTree(repo.dir, new Map([['service/service.yaml', text]]), undefined, analyze, new Map([['service/service.yaml', prepared]]));
+    const analyses = await analyzeWorkingTree(
+      repo.dir,
+      new Map([['service/service.yaml', text]]),
+      undefined,
+      analyze,
+      new Map([['service/service.yaml', prepared]]),
+    );
     assert.ok(analyses.includes(prepared), 'the prepared analysis itself');
     assert.deepEqual(parsed, ['service/other.yaml']);
   });
@@ -266,6 +349,9 @@ describe('caching', () => {
     const { resolution, snapshots } = await snapshotsOf(repo.dir);
     const commits = new Set(resolution.environments.map((environment: ResolvedEnvironment) => environment.commit));
     assert.equal(commits.size, 1);
-    assert.deepEqual(snapshots.map((snapshot) => summary(snapshot)), [0, 1, 2, 3].map(() => ['a@service/a.yaml#0:release=v1.0.0']));
+    assert.deepEqual(
+      snapshots.map((snapshot) => summary(snapshot)),
+      [0, 1, 2, 3].map(() => ['a@service/a.yaml#0:release=v1.0.0']),
+    );
   });
 });

@@ -12,7 +12,11 @@ let standin: GitHubStandin;
 const repos = Array.from({ length: 8 }, (_, index) => serviceRepo(`service-${index}`, 5));
 
 before(async () => {
-  standin = await startGitHubStandin({ owners: [organization('acme', [serviceRepo('kayron', 30), serviceRepo('kayron-ui', 2), serviceRepo('big', 250), ...repos])] });
+  standin = await startGitHubStandin({
+    owners: [
+      organization('acme', [serviceRepo('kayron', 30), serviceRepo('kayron-ui', 2), serviceRepo('big', 250), ...repos]),
+    ],
+  });
 });
 after(() => standin.close());
 beforeEach(() => {
@@ -45,7 +49,10 @@ describe('GitHub cache', () => {
     const cache = await temporaryDirectory();
     try {
       const clock = new ManualClock();
-      const first = await providers({ cacheDirectory: cache.path, now: clock.now, ttlMs: 10_000 }).listTags('acme', 'kayron');
+      const first = await providers({ cacheDirectory: cache.path, now: clock.now, ttlMs: 10_000 }).listTags(
+        'acme',
+        'kayron',
+      );
       standin.clearLog();
 
       const reopened = providers({ cacheDirectory: cache.path, now: clock.now, ttlMs: 10_000 });

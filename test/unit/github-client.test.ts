@@ -13,7 +13,13 @@ let standin: GitHubStandin;
 
 before(async () => {
   standin = await startGitHubStandin({
-    owners: [organization('acme', [serviceRepo('alloy', 250), serviceRepo('kayron', 12), serviceRepo('secret', 3, { private: true })])],
+    owners: [
+      organization('acme', [
+        serviceRepo('alloy', 250),
+        serviceRepo('kayron', 12),
+        serviceRepo('secret', 3, { private: true }),
+      ]),
+    ],
     tokens: [TOKEN],
   });
 });
@@ -34,8 +40,14 @@ describe('pagination', () => {
     assert.equal(result.kind, 'fetched');
     assert.equal(result.kind === 'fetched' && result.value.length, 250);
     assert.equal(result.kind === 'fetched' && new Set(result.value.map((tag) => tag.name)).size, 250);
-    const pages = standin.requestsTo('/repos/acme/alloy/tags').map((request) => [request.query.page, request.query.per_page]);
-    assert.deepEqual(pages, [['1', '100'], ['2', '100'], ['3', '100']]);
+    const pages = standin
+      .requestsTo('/repos/acme/alloy/tags')
+      .map((request) => [request.query.page, request.query.per_page]);
+    assert.deepEqual(pages, [
+      ['1', '100'],
+      ['2', '100'],
+      ['3', '100'],
+    ]);
   });
 
   test('a list shorter than a page costs one request', async () => {
@@ -96,16 +108,27 @@ describe('failures are "unknown", never "missing"', () => {
     assert.equal(state.rateLimited, true);
     assert.equal(state.rateLimitRemaining, 0);
     assert.equal(state.rateLimitReset, resetEpochSeconds * 1000);
-    assert.match(state.lastError?.message ?? '', new RegExp(new Date(resetEpochSeconds * 1000).toISOString().replace(/[.]/g, '\\.')));
+    assert.match(
+      state.lastError?.message ?? '',
+      new RegExp(new Date(resetEpochSeconds * 1000).toISOString().replace(/[.]/g, '\\.')),
+    );
 
     const verdict = await github.checkTag('acme', 'kayron', 'v0.0.1');
     assert.equal(verdict.kind, 'unknown');
-    assert.equal(standin.requestsTo('/repos/acme/kayron/tags').length, 1, 'rate-limited: the second call stays off the network');
+    assert.equal(
+      standin.requestsTo('/repos/acme/kayron/tags').length,
+      1,
+      'rate-limited: the second call stays off the network',
+    );
     assert.equal(problems.length, 1, 'the problem is announced once');
   });
 
   test('5xx twice, then success: retried by plugin-retry and fetched', async () => {
-    standin.addFault({ path: '/repos/acme/kayron/tags', times: 2, fault: { kind: 'status', status: 502, message: 'Bad Gateway' } });
+    standin.addFault({
+      path: '/repos/acme/kayron/tags',
+      times: 2,
+      fault: { kind: 'status', status: 502, message: 'Bad Gateway' },
+    });
     const result = await providers().listTags('acme', 'kayron');
     assert.equal(result.kind, 'fetched');
     assert.deepEqual(
@@ -129,7 +152,10 @@ describe('failures are "unknown", never "missing"', () => {
     const blocked = await github.listBranches('acme', 'alloy');
     assert.equal(blocked.kind === 'unknown' && blocked.reason, 'server-error');
     assert.equal(github.state().offline, false, 'GitHub answered: a 5xx is not "offline"');
-    assert.deepEqual(standin.requests.map((request) => request.path), ['/repos/acme/kayron/tags', '/repos/acme/kayron/tags']);
+    assert.deepEqual(
+      standin.requests.map((request) => request.path),
+      ['/repos/acme/kayron/tags', '/repos/acme/kayron/tags'],
+    );
     clock.advance(30_000);
     standin.clearFaults();
     assert.equal((await github.listBranches('acme', 'alloy')).kind, 'fetched');
@@ -161,7 +187,11 @@ describe('failures are "unknown", never "missing"', () => {
     const badToken = 'ghp_RejectedTokenValue000000000000000001';
     const logs: string[] = [];
     try {
-      const github = providers({ token: badToken, cacheDirectory: cache.path, log: (level, message) => logs.push(`${level} ${message}`) });
+      const github = providers({
+        token: badToken,
+        cacheDirectory: cache.path,
+        log: (level, message) => logs.push(`${level} ${message}`),
+      });
       const result = await github.listTags('acme', 'kayron');
       assert.equal(result.kind === 'unknown' && result.reason, 'unauthorized');
       const state = github.state();
@@ -172,7 +202,12 @@ describe('failures are "unknown", never "missing"', () => {
       // Nothing written by the failure, and nothing by a later success either.
       await github.setToken(TOKEN);
       assert.equal((await github.listTags('acme', 'kayron')).kind, 'fetched');
-      const everything = [JSON.stringify(result), JSON.stringify(state), logs.join('\n'), await readAllFiles(cache.path)].join('\n');
+      const everything = [
+        JSON.stringify(result),
+        JSON.stringify(state),
+        logs.join('\n'),
+        await readAllFiles(cache.path),
+      ].join('\n');
       for (const secret of [badToken, TOKEN]) assert.ok(!everything.includes(secret), 'token leaked');
       assert.ok(logs.length > 0, 'the log was exercised');
     } finally {
@@ -181,7 +216,10 @@ describe('failures are "unknown", never "missing"', () => {
   });
   test('a server message that echoes the token is redacted before it reaches the state, the result or the log', async () => {
     const logs: string[] = [];
-    standin.addFault({ path: '/repos/acme/kayron/tags', fault: { kind: 'status', status: 401, message: `Bad credentials: token ${TOKEN} is revoked` } });
+    standin.addFault({
+      path: '/repos/acme/kayron/tags',
+      fault: { kind: 'status', status: 401, message: `Bad credentials: token ${TOKEN} is revoked` },
+    });
     const github = providers({ token: TOKEN, log: (_level, message) => logs.push(message) });
     const result = await github.listTags('acme', 'kayron');
     assert.equal(result.kind === 'unknown' && result.reason, 'unauthorized');
@@ -203,7 +241,10 @@ describe('auth and identity', () => {
   });
 
   test('GitHub Enterprise: an https://HOST/api/v3 base URL, pagination links included', async () => {
-    const enterprise = await startGitHubStandin({ enterprise: true, owners: [organization('platform', [serviceRepo('alloy', 150)])] });
+    const enterprise = await startGitHubStandin({
+      enterprise: true,
+      owners: [organization('platform', [serviceRepo('alloy', 150)])],
+    });
     try {
       const result = await providers({ apiUrl: `${enterprise.apiUrl}/` }).listTags('platform', 'alloy');
       assert.equal(result.kind === 'fetched' && result.value.length, 150);
@@ -243,7 +284,10 @@ describe('helpers', () => {
       const redacted = redact(`GitHub said: ${form} (denied)`, token);
       assert.equal(redacted, 'GitHub said: [REDACTED] (denied)', form);
     }
-    assert.equal(redact('authorization: Basic eC1hY2Nlc3MtdG9rZW46b3RoZXI=', undefined), 'authorization: Basic [REDACTED]');
+    assert.equal(
+      redact('authorization: Basic eC1hY2Nlc3MtdG9rZW46b3RoZXI=', undefined),
+      'authorization: Basic [REDACTED]',
+    );
     // Ordinary text, base64 and percent-encoding that do not hold the token are left alone.
     const harmless = 'see aGVsbG8gd29ybGQ= and 100%25 at https://github.com/acme/kayron?q=a%20b';
     assert.equal(redact(harmless, token), harmless);

@@ -3,7 +3,13 @@ import { strict as assert } from 'node:assert';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { parseGitRemoteUrl, readOriginUrl, remoteUrlFromGitConfig, resolveOwner, resolveWorkspaceOwner } from '../../server/src/github/owner';
+import {
+  parseGitRemoteUrl,
+  readOriginUrl,
+  remoteUrlFromGitConfig,
+  resolveOwner,
+  resolveWorkspaceOwner,
+} from '../../server/src/github/owner';
 import { temporaryDirectory } from '../github-standin/fixtures';
 
 describe('git remote URLs', () => {
@@ -17,7 +23,10 @@ describe('git remote URLs', () => {
     ['github.com:acme/releases', { host: 'github.com', owner: 'acme', repo: 'releases' }],
     ['git@ghe.example.com:platform/releases.git', { host: 'ghe.example.com', owner: 'platform', repo: 'releases' }],
     ['ssh://git@github.com/acme/releases.git', { host: 'github.com', owner: 'acme', repo: 'releases' }],
-    ['ssh://git@ghe.example.com:2222/platform/releases', { host: 'ghe.example.com', owner: 'platform', repo: 'releases' }],
+    [
+      'ssh://git@ghe.example.com:2222/platform/releases',
+      { host: 'ghe.example.com', owner: 'platform', repo: 'releases' },
+    ],
     ['git://github.com/acme/releases.git', { host: 'github.com', owner: 'acme', repo: 'releases' }],
     ['https://github.com/acme', undefined],
     ['https://gitlab.com/group/sub/repo.git', undefined],
@@ -34,13 +43,29 @@ describe('git remote URLs', () => {
 describe('owner resolution', () => {
   test('the setting wins, as a login or as a URL such as KAYRON_RELEASE_SOURCE', () => {
     const originUrl = 'git@github.com:my-fork/releases.git';
-    assert.deepEqual(resolveOwner({ setting: '0xSplits', originUrl }), { owner: '0xSplits', source: 'setting', host: undefined });
-    assert.deepEqual(resolveOwner({ setting: 'https://github.com/0xSplits/releases', originUrl }), { owner: '0xSplits', source: 'setting', host: undefined });
-    assert.deepEqual(resolveOwner({ setting: 'https://github.com/0xSplits', originUrl }), { owner: '0xSplits', source: 'setting', host: undefined });
+    assert.deepEqual(resolveOwner({ setting: '0xSplits', originUrl }), {
+      owner: '0xSplits',
+      source: 'setting',
+      host: undefined,
+    });
+    assert.deepEqual(resolveOwner({ setting: 'https://github.com/0xSplits/releases', originUrl }), {
+      owner: '0xSplits',
+      source: 'setting',
+      host: undefined,
+    });
+    assert.deepEqual(resolveOwner({ setting: 'https://github.com/0xSplits', originUrl }), {
+      owner: '0xSplits',
+      source: 'setting',
+      host: undefined,
+    });
   });
 
   test('without a setting, the origin owner; an invalid setting resolves nothing rather than silently using origin', () => {
-    assert.deepEqual(resolveOwner({ setting: ' ', originUrl: 'git@github.com:acme/releases.git' }), { owner: 'acme', source: 'origin', host: 'github.com' });
+    assert.deepEqual(resolveOwner({ setting: ' ', originUrl: 'git@github.com:acme/releases.git' }), {
+      owner: 'acme',
+      source: 'origin',
+      host: 'github.com',
+    });
     assert.equal(resolveOwner({ setting: 'not an owner!', originUrl: 'git@github.com:acme/releases.git' }), undefined);
     assert.equal(resolveOwner({}), undefined);
   });
@@ -68,7 +93,10 @@ describe('owner resolution', () => {
       const main = path.join(root.path, 'main');
       await mkdir(path.join(main, '.git', 'worktrees', 'wt'), { recursive: true });
       await mkdir(path.join(main, 'service'), { recursive: true });
-      await writeFile(path.join(main, '.git', 'config'), '[remote "origin"]\n\turl = https://github.com/acme/releases.git\n');
+      await writeFile(
+        path.join(main, '.git', 'config'),
+        '[remote "origin"]\n\turl = https://github.com/acme/releases.git\n',
+      );
       await writeFile(path.join(main, '.git', 'worktrees', 'wt', 'commondir'), '../..\n');
       const worktree = path.join(root.path, 'wt');
       await mkdir(worktree);
@@ -77,8 +105,16 @@ describe('owner resolution', () => {
       assert.equal(await readOriginUrl(main), 'https://github.com/acme/releases.git');
       assert.equal(await readOriginUrl(path.join(main, 'service')), 'https://github.com/acme/releases.git');
       assert.equal(await readOriginUrl(worktree), 'https://github.com/acme/releases.git');
-      assert.deepEqual(await resolveWorkspaceOwner(worktree, undefined), { owner: 'acme', source: 'origin', host: 'github.com' });
-      assert.deepEqual(await resolveWorkspaceOwner(worktree, 'other'), { owner: 'other', source: 'setting', host: undefined });
+      assert.deepEqual(await resolveWorkspaceOwner(worktree, undefined), {
+        owner: 'acme',
+        source: 'origin',
+        host: 'github.com',
+      });
+      assert.deepEqual(await resolveWorkspaceOwner(worktree, 'other'), {
+        owner: 'other',
+        source: 'setting',
+        host: undefined,
+      });
     } finally {
       await root.remove();
     }

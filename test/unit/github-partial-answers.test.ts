@@ -14,7 +14,9 @@ const TOKEN = 'ghp_PartialAnswersTestToken000000000001';
 const TAGS = semverTags(150);
 const ON_PAGE_TWO = TAGS[120]?.name ?? '';
 const BRANCHES = Array.from({ length: 130 }, (_, index) => ({ name: `feature/${String(index).padStart(3, '0')}` }));
-const REPOSITORIES = Array.from({ length: 120 }, (_, index) => serviceRepo(`service-${String(index).padStart(3, '0')}`, 1));
+const REPOSITORIES = Array.from({ length: 120 }, (_, index) =>
+  serviceRepo(`service-${String(index).padStart(3, '0')}`, 1),
+);
 let standin: GitHubStandin;
 
 before(async () => {
@@ -36,11 +38,41 @@ function providers(options: GitHubProvidersOptions = {}): GitHubProviders {
 /** Page 2 of `path` fails in each way a page can fail. */
 const PAGE_TWO_FAULTS: [string, (path: string) => FaultRule][] = [
   ['a 500', (path) => ({ path, query: { page: '2' }, times: 10, fault: { kind: 'status', status: 500 } })],
-  ['a 404', (path) => ({ path, query: { page: '2' }, times: 10, fault: { kind: 'status', status: 404, message: 'Not Found' } })],
-  ['a 403 that is not a rate limit', (path) => ({ path, query: { page: '2' }, times: 10, fault: { kind: 'status', status: 403, message: 'Resource protected by organization SAML enforcement' } })],
-  ['a body cut off mid-way', (path) => ({ path, query: { page: '2' }, times: 10, fault: { kind: 'malformed', text: '[{"name": "v0.1' } })],
-  ['an object instead of a list', (path) => ({ path, query: { page: '2' }, times: 10, fault: { kind: 'edit-body', edit: () => ({ message: 'Moved' }) } })],
-  ['items without a name', (path) => ({ path, query: { page: '2' }, times: 10, fault: { kind: 'edit-body', edit: (body) => (body as object[]).map(() => ({ commit: { sha: 'x' } })) } })],
+  [
+    'a 404',
+    (path) => ({ path, query: { page: '2' }, times: 10, fault: { kind: 'status', status: 404, message: 'Not Found' } }),
+  ],
+  [
+    'a 403 that is not a rate limit',
+    (path) => ({
+      path,
+      query: { page: '2' },
+      times: 10,
+      fault: { kind: 'status', status: 403, message: 'Resource protected by organization SAML enforcement' },
+    }),
+  ],
+  [
+    'a body cut off mid-way',
+    (path) => ({ path, query: { page: '2' }, times: 10, fault: { kind: 'malformed', text: '[{"name": "v0.1' } }),
+  ],
+  [
+    'an object instead of a list',
+    (path) => ({
+      path,
+      query: { page: '2' },
+      times: 10,
+      fault: { kind: 'edit-body', edit: () => ({ message: 'Moved' }) },
+    }),
+  ],
+  [
+    'items without a name',
+    (path) => ({
+      path,
+      query: { page: '2' },
+      times: 10,
+      fault: { kind: 'edit-body', edit: (body) => (body as object[]).map(() => ({ commit: { sha: 'x' } })) },
+    }),
+  ],
   ['a timeout', (path) => ({ path, query: { page: '2' }, times: 10, fault: { kind: 'delay', ms: 5_000 } })],
 ];
 
@@ -61,35 +93,73 @@ describe('a failed page makes the whole list unverified', () => {
   }
 
   test('branches: page 2 answers 502, so a branch on page 2 is unknown, never missing', async () => {
-    standin.addFault({ path: '/repos/acme/kayron/branches', query: { page: '2' }, times: 10, fault: { kind: 'status', status: 502 } });
+    standin.addFault({
+      path: '/repos/acme/kayron/branches',
+      query: { page: '2' },
+      times: 10,
+      fault: { kind: 'status', status: 502 },
+    });
     const github = providers();
     assertUnverified(await github.listBranches('acme', 'kayron'), 'branches');
     assert.equal((await github.checkBranchEntry('acme', 'kayron', 'feature/120')).item.kind, 'unknown');
   });
 
   test('branches: items without a name on page 2 make the list unverified', async () => {
-    standin.addFault({ path: '/repos/acme/kayron/branches', query: { page: '2' }, times: 10, fault: { kind: 'edit-body', edit: (body) => (body as object[]).map((item) => ({ ...item, name: null })) } });
+    standin.addFault({
+      path: '/repos/acme/kayron/branches',
+      query: { page: '2' },
+      times: 10,
+      fault: { kind: 'edit-body', edit: (body) => (body as object[]).map((item) => ({ ...item, name: null })) },
+    });
     assert.equal((await providers().checkBranch('acme', 'kayron', 'feature/120')).kind, 'unknown');
   });
 
   test('repositories: page 2 of the organization answers 404, so a repository on page 2 is unknown, never missing', async () => {
-    standin.addFault({ path: '/orgs/acme/repos', query: { page: '2' }, times: 10, fault: { kind: 'status', status: 404, message: 'Not Found' } });
+    standin.addFault({
+      path: '/orgs/acme/repos',
+      query: { page: '2' },
+      times: 10,
+      fault: { kind: 'status', status: 404, message: 'Not Found' },
+    });
     const github = providers();
     assertUnverified(await github.listOwnerRepositories('acme'), 'repositories');
     assert.equal((await github.checkRepository('acme', 'service-110')).kind, 'unknown');
-    assert.equal(standin.requestsTo('/users/acme/repos').length, 0, 'a failed page 2 is not "this owner is no organization"');
+    assert.equal(
+      standin.requestsTo('/users/acme/repos').length,
+      0,
+      'a failed page 2 is not "this owner is no organization"',
+    );
   });
 
   test('repositories: an item without a name makes the owner list unverified', async () => {
-    standin.addFault({ path: '/orgs/acme/repos', query: { page: '2' }, times: 10, fault: { kind: 'edit-body', edit: (body) => (body as Record<string, unknown>[]).map(({ name: _name, ...rest }) => rest) } });
+    standin.addFault({
+      path: '/orgs/acme/repos',
+      query: { page: '2' },
+      times: 10,
+      fault: {
+        kind: 'edit-body',
+        edit: (body) => (body as Record<string, unknown>[]).map(({ name: _name, ...rest }) => rest),
+      },
+    });
     assertUnverified(await providers().listOwnerRepositories('acme'), 'repositories');
   });
 
   test('releases: page 2 malformed, or releases without tag_name, make the release list unverified', async () => {
-    standin.repo('acme', 'kayron').releases = TAGS.map((tag, index) => ({ tagName: tag.name, publishedAt: new Date(Date.UTC(2025, 0, 1) + (TAGS.length - index) * 86_400_000).toISOString() }));
-    standin.addFault({ path: '/repos/acme/kayron/releases', query: { page: '2' }, fault: { kind: 'malformed', text: '<html>502 Bad Gateway</html>' } });
+    standin.repo('acme', 'kayron').releases = TAGS.map((tag, index) => ({
+      tagName: tag.name,
+      publishedAt: new Date(Date.UTC(2025, 0, 1) + (TAGS.length - index) * 86_400_000).toISOString(),
+    }));
+    standin.addFault({
+      path: '/repos/acme/kayron/releases',
+      query: { page: '2' },
+      fault: { kind: 'malformed', text: '<html>502 Bad Gateway</html>' },
+    });
     assertUnverified(await providers().listReleases('acme', 'kayron'), 'releases (malformed)');
-    standin.addFault({ path: '/repos/acme/kayron/releases', query: { page: '2' }, fault: { kind: 'edit-body', edit: (body) => (body as object[]).map((item) => ({ ...item, tag_name: 42 })) } });
+    standin.addFault({
+      path: '/repos/acme/kayron/releases',
+      query: { page: '2' },
+      fault: { kind: 'edit-body', edit: (body) => (body as object[]).map((item) => ({ ...item, tag_name: 42 })) },
+    });
     assertUnverified(await providers().listReleases('acme', 'kayron'), 'releases (items without tag_name)');
   });
 
@@ -98,17 +168,35 @@ describe('a failed page makes the whole list unverified', () => {
     const github = providers({ now: clock.now, ttlMs: 1000 });
     assert.equal((await github.listTags('acme', 'kayron')).kind, 'fetched');
     clock.advance(5000);
-    standin.addFault({ path: '/repos/acme/kayron/tags', query: { page: '2' }, times: 10, fault: { kind: 'status', status: 404, message: 'Not Found' } });
+    standin.addFault({
+      path: '/repos/acme/kayron/tags',
+      query: { page: '2' },
+      times: 10,
+      fault: { kind: 'status', status: 404, message: 'Not Found' },
+    });
     const again = await github.listTags('acme', 'kayron', { force: true });
     assert.equal(again.kind, 'unknown');
-    assert.equal(again.kind === 'unknown' && again.cached?.value.length, 150, 'the older complete list is still offered for completion');
+    assert.equal(
+      again.kind === 'unknown' && again.cached?.value.length,
+      150,
+      'the older complete list is still offered for completion',
+    );
   });
 
   test('pull requests from forks are still left out without making the list unverified', async () => {
-    standin.repo('acme', 'kayron').pulls = [{ number: 1, title: 'Mine', headRef: 'feature/000' }, { number: 2, title: 'Fork', headRef: 'feature/001' }];
+    standin.repo('acme', 'kayron').pulls = [
+      { number: 1, title: 'Mine', headRef: 'feature/000' },
+      { number: 2, title: 'Fork', headRef: 'feature/001' },
+    ];
     standin.addFault({
       path: '/repos/acme/kayron/pulls',
-      fault: { kind: 'edit-body', edit: (body) => (body as { number: number; head: { repo: object } }[]).map((pull) => (pull.number === 2 ? { ...pull, head: { ...pull.head, repo: { full_name: 'someone/kayron' } } } : pull)) },
+      fault: {
+        kind: 'edit-body',
+        edit: (body) =>
+          (body as { number: number; head: { repo: object } }[]).map((pull) =>
+            pull.number === 2 ? { ...pull, head: { ...pull.head, repo: { full_name: 'someone/kayron' } } } : pull,
+          ),
+      },
     });
     const pulls = await providers().listOpenPullRequests('acme', 'kayron');
     assert.equal(pulls.kind, 'fetched');

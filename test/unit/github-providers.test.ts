@@ -16,8 +16,20 @@ before(async () => {
       organization('acme', [
         serviceRepo('kayron', 3, {
           releases: [
-            { tagName: 'v0.0.2', name: 'Faster loops', body: '- faster', publishedAt: '2025-09-03T10:00:00Z', author: 'xh3b4sd' },
-            { tagName: 'v0.0.1', name: 'First', body: '- first', publishedAt: '2025-09-01T10:00:00Z', author: 'xh3b4sd' },
+            {
+              tagName: 'v0.0.2',
+              name: 'Faster loops',
+              body: '- faster',
+              publishedAt: '2025-09-03T10:00:00Z',
+              author: 'xh3b4sd',
+            },
+            {
+              tagName: 'v0.0.1',
+              name: 'First',
+              body: '- first',
+              publishedAt: '2025-09-01T10:00:00Z',
+              author: 'xh3b4sd',
+            },
             { tagName: 'v0.1.0-rc.1', name: 'Preview', publishedAt: '2025-09-04T10:00:00Z', prerelease: true },
             { tagName: 'v0.3.0', name: 'Unannounced', draft: true },
           ],
@@ -49,7 +61,10 @@ describe('providers', () => {
     const result = await providers().listReleases('acme', 'kayron');
     assert.equal(result.kind, 'fetched');
     const releases = result.kind === 'fetched' ? result.value : [];
-    assert.deepEqual(releases.map((release) => release.tagName), ['v0.1.0-rc.1', 'v0.0.2', 'v0.0.1']);
+    assert.deepEqual(
+      releases.map((release) => release.tagName),
+      ['v0.1.0-rc.1', 'v0.0.2', 'v0.0.1'],
+    );
     assert.deepEqual(releases[1], {
       tagName: 'v0.0.2',
       name: 'Faster loops',
@@ -76,9 +91,22 @@ describe('providers', () => {
     const result = await providers().branchCatalog('acme', 'kayron');
     assert.equal(result.kind, 'fetched');
     if (result.kind !== 'fetched') return;
-    assert.deepEqual(result.value.branches.map((branch) => [branch.name, branch.protected]), [['main', true], ['feature/login', false], ['fix-loop', false]]);
+    assert.deepEqual(
+      result.value.branches.map((branch) => [branch.name, branch.protected]),
+      [
+        ['main', true],
+        ['feature/login', false],
+        ['fix-loop', false],
+      ],
+    );
     assert.equal(result.value.defaultBranch, 'main');
-    assert.deepEqual([...(result.value.pullRequestsByBranch?.entries() ?? [])].map(([ref, pulls]) => [ref, pulls.map((pull) => pull.title)]), [['feature/login', ['Add login']]]);
+    assert.deepEqual(
+      [...(result.value.pullRequestsByBranch?.entries() ?? [])].map(([ref, pulls]) => [
+        ref,
+        pulls.map((pull) => pull.title),
+      ]),
+      [['feature/login', ['Add login']]],
+    );
     assert.equal(standin.requestsTo('/repos/acme/kayron/pulls')[0]?.query.state, 'open');
   });
 
@@ -92,14 +120,20 @@ describe('providers', () => {
   test('owner repositories: an organization with its archived flag; a user through /users when /orgs is 404', async () => {
     const github = providers();
     const org = await github.listOwnerRepositories('acme');
-    assert.deepEqual(org.kind === 'fetched' && org.value.map((repo) => [repo.name, repo.archived]), [['kayron', false], ['legacy', true]]);
+    assert.deepEqual(org.kind === 'fetched' && org.value.map((repo) => [repo.name, repo.archived]), [
+      ['kayron', false],
+      ['legacy', true],
+    ]);
     const user = await github.listOwnerRepositories('solo');
     assert.deepEqual(user.kind === 'fetched' && user.value.map((repo) => repo.name), ['tool']);
-    assert.deepEqual(standin.requests.map((request) => [request.path, request.status]), [
-      ['/orgs/acme/repos', 200],
-      ['/orgs/solo/repos', 404],
-      ['/users/solo/repos', 200],
-    ]);
+    assert.deepEqual(
+      standin.requests.map((request) => [request.path, request.status]),
+      [
+        ['/orgs/acme/repos', 200],
+        ['/orgs/solo/repos', 404],
+        ['/users/solo/repos', 200],
+      ],
+    );
     standin.clearLog();
     await github.listOwnerRepositories('solo');
     assert.equal(standin.requests.length, 0, 'the 404 and the user list are both cached');
@@ -107,7 +141,8 @@ describe('providers', () => {
 });
 
 describe('releases follow tags', () => {
-  const releasesRequests = () => standin.requests.filter((request) => request.path === '/repos/acme/kayron/releases').length;
+  const releasesRequests = () =>
+    standin.requests.filter((request) => request.path === '/repos/acme/kayron/releases').length;
   const release = { tagName: 'v0.0.3', name: 'Third', body: '- third', publishedAt: '2025-09-05T10:00:00Z' };
 
   test('after the TTL, unchanged tags (a 304) keep the releases current without asking for them', async () => {
@@ -139,7 +174,10 @@ describe('releases follow tags', () => {
       standin.clearLog();
       const releases = await github.listReleases('acme', 'kayron');
       assert.equal(releasesRequests(), 1);
-      assert.ok(releases.kind === 'fetched' && releases.value.some((candidate) => candidate.tagName === 'v0.0.3'), 'the new release is listed');
+      assert.ok(
+        releases.kind === 'fetched' && releases.value.some((candidate) => candidate.tagName === 'v0.0.3'),
+        'the new release is listed',
+      );
     } finally {
       repo.tags?.shift();
       repo.releases?.shift();
@@ -222,7 +260,11 @@ describe('existence checks', () => {
 
   test('repositories: listed, private when signed in, and a 404 is missing only when signed in', async () => {
     const anonymous = providers();
-    assert.equal((await anonymous.checkRepository('acme', 'Kayron')).kind, 'found', 'GitHub names are case-insensitive');
+    assert.equal(
+      (await anonymous.checkRepository('acme', 'Kayron')).kind,
+      'found',
+      'GitHub names are case-insensitive',
+    );
     const hiddenAnonymous = await anonymous.checkRepository('acme', 'hidden');
     assert.equal(hiddenAnonymous.kind === 'unknown' && hiddenAnonymous.reason, 'not-visible');
     assert.equal((await anonymous.checkRepository('acme', 'ghost')).kind, 'unknown');
@@ -239,10 +281,16 @@ describe('entry checks for diagnostics', () => {
     const present = await github.checkReleaseEntry('acme', 'kayron', 'v0.0.1');
     assert.equal(present.repository.kind, 'found');
     assert.equal(present.item.kind, 'found');
-    assert.deepEqual(present.tags?.map((tag) => tag.name), ['v0.0.2', 'v0.0.1', 'v0.0.0']);
+    assert.deepEqual(
+      present.tags?.map((tag) => tag.name),
+      ['v0.0.2', 'v0.0.1', 'v0.0.0'],
+    );
     const absent = await github.checkReleaseEntry('acme', 'kayron', 'v0.0.9');
     assert.equal(absent.item.kind, 'missing');
-    assert.deepEqual(standin.requests.map((request) => request.path), ['/repos/acme/kayron/tags']);
+    assert.deepEqual(
+      standin.requests.map((request) => request.path),
+      ['/repos/acme/kayron/tags'],
+    );
   });
 
   test('a release entry of a repository that does not exist: repository missing (signed in), tag unknown', async () => {
@@ -300,7 +348,11 @@ describe('offline and back', () => {
     await github.refresh();
     const served = await github.listTags('acme', 'kayron');
     assert.equal(served.kind, 'unknown');
-    assert.equal(served.kind === 'unknown' && served.cached?.fetchedAt, clock.now() - 120_000, 'the cached list keeps its fetch time');
+    assert.equal(
+      served.kind === 'unknown' && served.cached?.fetchedAt,
+      clock.now() - 120_000,
+      'the cached list keeps its fetch time',
+    );
     const state = github.state();
     assert.equal(state.offline, true);
     assert.equal(state.cacheAgeMs, 120_000, 'the age is what it is, not the time since 1970');

@@ -18,13 +18,35 @@ const names = (tags: { name: string }[] | undefined): string[] => (tags ?? []).m
 
 describe('accepted tags, newest first', () => {
   test('keeps only what Kayron accepts and sorts by semver, not by string', () => {
-    const sorted = acceptedTags(['v0.5.3', 'v0.10.0', 'latest', 'v0.9.1', '0.11.0', 'v0.5.24', 'V1.0.0', 'v1.0.0+build', 'v0.5.3']);
+    const sorted = acceptedTags([
+      'v0.5.3',
+      'v0.10.0',
+      'latest',
+      'v0.9.1',
+      '0.11.0',
+      'v0.5.24',
+      'V1.0.0',
+      'v1.0.0+build',
+      'v0.5.3',
+    ]);
     assert.deepEqual(names(sorted), ['v0.10.0', 'v0.9.1', 'v0.5.24', 'v0.5.3']);
   });
 
   test('commit-suffixed tags order by their version (alloy style)', () => {
-    const sorted = acceptedTags(['v1.11.3-9fba925', 'v1.12.2-ce60d74', 'v1.10.1-de69705', 'v1.12.0-a556c51', 'v1.12.1-fd79cf7']);
-    assert.deepEqual(names(sorted), ['v1.12.2-ce60d74', 'v1.12.1-fd79cf7', 'v1.12.0-a556c51', 'v1.11.3-9fba925', 'v1.10.1-de69705']);
+    const sorted = acceptedTags([
+      'v1.11.3-9fba925',
+      'v1.12.2-ce60d74',
+      'v1.10.1-de69705',
+      'v1.12.0-a556c51',
+      'v1.12.1-fd79cf7',
+    ]);
+    assert.deepEqual(names(sorted), [
+      'v1.12.2-ce60d74',
+      'v1.12.1-fd79cf7',
+      'v1.12.0-a556c51',
+      'v1.11.3-9fba925',
+      'v1.10.1-de69705',
+    ]);
   });
 
   test('a release sorts above its prereleases; a full tag above its short alias', () => {
@@ -39,10 +61,21 @@ describe('accepted tags, newest first', () => {
     assert.ok(compareReleaseTags(tag('v1.0.0-1'), tag('v1.0.0-alpha')) < 0);
     assert.ok(compareReleaseTags(tag('v1.0.0-alpha.1'), tag('v1.0.0-alpha.beta')) < 0);
     // The completion list (newest first) and "latest" follow the same order.
-    assert.deepEqual(names(acceptedTags(['v1.12.2-1234567', 'v1.12.2-ce60d74', 'v1.12.1-fd79cf7'])), ['v1.12.2-ce60d74', 'v1.12.2-1234567', 'v1.12.1-fd79cf7']);
+    assert.deepEqual(names(acceptedTags(['v1.12.2-1234567', 'v1.12.2-ce60d74', 'v1.12.1-fd79cf7'])), [
+      'v1.12.2-ce60d74',
+      'v1.12.2-1234567',
+      'v1.12.1-fd79cf7',
+    ]);
     assert.equal(latestTag(acceptedTags(['v1.12.2-ce60d74', 'v1.12.2-1234567']))?.name, 'v1.12.2-ce60d74');
-    assert.equal(latestPatch('v1.12.1-fd79cf7', acceptedTags(['v1.12.2-ce60d74', 'v1.12.2-1234567', 'v1.12.1-fd79cf7']))?.name, 'v1.12.2-ce60d74');
-    assert.deepEqual(names(acceptedTags(['v1.0.0-alpha', 'v1.0.0-1', 'v1.0.0'])), ['v1.0.0', 'v1.0.0-alpha', 'v1.0.0-1']);
+    assert.equal(
+      latestPatch('v1.12.1-fd79cf7', acceptedTags(['v1.12.2-ce60d74', 'v1.12.2-1234567', 'v1.12.1-fd79cf7']))?.name,
+      'v1.12.2-ce60d74',
+    );
+    assert.deepEqual(names(acceptedTags(['v1.0.0-alpha', 'v1.0.0-1', 'v1.0.0'])), [
+      'v1.0.0',
+      'v1.0.0-alpha',
+      'v1.0.0-1',
+    ]);
   });
 
   test('channels', () => {
@@ -65,7 +98,10 @@ describe('latest', () => {
   });
 
   test('a repository with only commit-suffixed tags still has a latest: the highest version', () => {
-    assert.equal(latestTag(acceptedTags(['v1.12.1-fd79cf7', 'v1.12.2-ce60d74', 'v1.9.0-0123abc']))?.name, 'v1.12.2-ce60d74');
+    assert.equal(
+      latestTag(acceptedTags(['v1.12.1-fd79cf7', 'v1.12.2-ce60d74', 'v1.9.0-0123abc']))?.name,
+      'v1.12.2-ce60d74',
+    );
   });
 
   test('only prereleases: the newest of them; no tags: none', () => {
@@ -104,7 +140,12 @@ describe('release catalog', () => {
       prerelease: false,
     });
     const catalog = buildReleaseCatalog(
-      [{ name: 'v0.5.3', sha: 'a' }, { name: 'main-build', sha: 'b' }, { name: 'v0.5.24', sha: 'c' }, { name: 'v0.6.0-rc.1', sha: 'd' }],
+      [
+        { name: 'v0.5.3', sha: 'a' },
+        { name: 'main-build', sha: 'b' },
+        { name: 'v0.5.24', sha: 'c' },
+        { name: 'v0.6.0-rc.1', sha: 'd' },
+      ],
       [release('v0.5.3'), release('v0.6.0-rc.1', true)],
     );
     assert.deepEqual(

@@ -13,7 +13,8 @@ const fixturesDir = path.join(root, 'test', 'fixtures', 'grammar');
 const scopeName = 'source.kayron-release';
 const updateSnapshots = process.env.UPDATE_SNAPSHOTS === '1';
 // Same location and override as corpus.test.ts: every saved version of 0xSplits/releases.
-const corpusDir = process.env.KAYRON_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'releases-history');
+const corpusDir =
+  process.env.KAYRON_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'releases-history');
 // Kayron's release-tag grammar (kayron-spec §2.4), to tell which corpus values must get the version scope.
 const KAYRON_TAG =
   /^v(0|[1-9]\d*)(\.(0|[1-9]\d*)(\.(0|[1-9]\d*)(-(0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(\.(0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?)?)?$/;
@@ -67,7 +68,13 @@ function tokenize(grammar: IGrammar, text: string): Token[] {
     for (const token of result.tokens) {
       const end = Math.min(token.endIndex, lineText.length);
       if (end <= token.startIndex) continue;
-      tokens.push({ line: index + 1, start: token.startIndex, end, text: lineText.slice(token.startIndex, end), scopes: token.scopes });
+      tokens.push({
+        line: index + 1,
+        start: token.startIndex,
+        end,
+        text: lineText.slice(token.startIndex, end),
+        scopes: token.scopes,
+      });
     }
     state = result.ruleStack;
   });
@@ -75,12 +82,16 @@ function tokenize(grammar: IGrammar, text: string): Token[] {
 }
 
 function renderSnapshot(name: string, tokens: Token[]): string {
-  const lines = [`# ${name}: line:start-end (line 1-based; columns 0-based, end exclusive) "text" scopes without ${scopeName}`];
+  const lines = [
+    `# ${name}: line:start-end (line 1-based; columns 0-based, end exclusive) "text" scopes without ${scopeName}`,
+  ];
   for (const token of tokens) {
     const scopes = token.scopes.filter((scope) => scope !== scopeName);
     // Bare whitespace carries no information; unscoped text does (it shows what the grammar missed).
     if (scopes.length === 0 && token.text.trim() === '') continue;
-    lines.push(`${token.line}:${token.start}-${token.end} ${JSON.stringify(token.text)} ${scopes.length > 0 ? scopes.join(' ') : '(root)'}`);
+    lines.push(
+      `${token.line}:${token.start}-${token.end} ${JSON.stringify(token.text)} ${scopes.length > 0 ? scopes.join(' ') : '(root)'}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -93,14 +104,20 @@ function tokensOf(tokens: Token[], source: string, lineMarker: string, text: str
   const lineText = lines[line - 1] ?? '';
   const start = lineText.indexOf(text, lineText.indexOf(lineMarker));
   assert.ok(start >= 0, `line ${line} contains ${JSON.stringify(text)}`);
-  const covering = tokens.filter((token) => token.line === line && token.end > start && token.start < start + text.length);
+  const covering = tokens.filter(
+    (token) => token.line === line && token.end > start && token.start < start + text.length,
+  );
   assert.ok(covering.length > 0, `tokens cover ${JSON.stringify(text)} on line ${line}`);
   return covering;
 }
 
 function scopesOf(tokens: Token[], source: string, lineMarker: string, text: string): string[] {
   const covering = tokensOf(tokens, source, lineMarker, text);
-  assert.equal(covering.length, 1, `${JSON.stringify(text)} on the line with ${JSON.stringify(lineMarker)} is one token`);
+  assert.equal(
+    covering.length,
+    1,
+    `${JSON.stringify(text)} on the line with ${JSON.stringify(lineMarker)} is one token`,
+  );
   const [token] = covering;
   assert.ok(token, 'one token');
   assert.equal(token.text, text, `the token is exactly ${JSON.stringify(text)}`);
@@ -175,7 +192,9 @@ describe('kayron-release grammar', () => {
     });
 
     test('every snapshot belongs to a fixture', () => {
-      const orphans = readdirSync(fixturesDir).filter((name) => name.endsWith('.snap') && !fixtureNames.includes(name.slice(0, -'.snap'.length)));
+      const orphans = readdirSync(fixturesDir).filter(
+        (name) => name.endsWith('.snap') && !fixtureNames.includes(name.slice(0, -'.snap'.length)),
+      );
       assert.deepEqual(orphans, [], 'snapshots without a fixture');
     });
 
@@ -189,7 +208,11 @@ describe('kayron-release grammar', () => {
           return;
         }
         assert.ok(existsSync(snapshotPath), `${name}.snap exists (run with UPDATE_SNAPSHOTS=1 to create it)`);
-        assert.equal(actual, readFileSync(snapshotPath, 'utf8'), `${name} tokens match ${name}.snap (UPDATE_SNAPSHOTS=1 rewrites it)`);
+        assert.equal(
+          actual,
+          readFileSync(snapshotPath, 'utf8'),
+          `${name} tokens match ${name}.snap (UPDATE_SNAPSHOTS=1 rewrites it)`,
+        );
       });
     }
   });
@@ -226,7 +249,9 @@ describe('kayron-release grammar', () => {
       for (const token of alloy) assertScope(token.scopes, 'constant.numeric.version.kayron', token.text);
       // A valid tag is coloured as valid: no part of it in a scope themes paint like an error (red, underlined).
       for (const token of alloy) {
-        const suspicious = token.scopes.flatMap((scope) => scope.split(' ')).filter((scope) => /^(invalid|entity\.other|markup\.deleted|message\.error)\b|\berror\b/.test(scope));
+        const suspicious = token.scopes
+          .flatMap((scope) => scope.split(' '))
+          .filter((scope) => /^(invalid|entity\.other|markup\.deleted|message\.error)\b|\berror\b/.test(scope));
         assert.deepEqual(suspicious, [], `${token.text} of a valid tag is in no error-looking scope`);
       }
     });
@@ -250,9 +275,16 @@ describe('kayron-release grammar', () => {
       ] as const) {
         const scopes = scopesOf(tokens, source, marker, text);
         assertNoScope(scopes, 'constant.numeric.version.kayron', `${text} is not a version`);
-        assert.ok(scopes.some((scope) => scope.startsWith('string.')), `${text} is a string`);
+        assert.ok(
+          scopes.some((scope) => scope.startsWith('string.')),
+          `${text} is a string`,
+        );
       }
-      assertScope(scopesOf(tokens, source, 'release: 1.2 ', '1.2'), 'constant.numeric.float.yaml', 'an unquoted 1.2 is a YAML float');
+      assertScope(
+        scopesOf(tokens, source, 'release: 1.2 ', '1.2'),
+        'constant.numeric.float.yaml',
+        'an unquoted 1.2 is a YAML float',
+      );
     });
 
     test('a version under any other key is not a version', () => {
@@ -301,11 +333,20 @@ describe('kayron-release grammar', () => {
         assertScope(scopes, `keyword.other.kayron.${key}`, `${key} is a Kayron key`);
       }
       const infrastructure = load('sample-infrastructure.yaml');
-      assertScope(scopesOf(infrastructure.tokens, infrastructure.source, 'provider:', 'provider'), 'keyword.other.kayron.provider');
+      assertScope(
+        scopesOf(infrastructure.tokens, infrastructure.source, 'provider:', 'provider'),
+        'keyword.other.kayron.provider',
+      );
       const branches = load('branch.yaml');
-      assertScope(scopesOf(branches.tokens, branches.source, 'branch: "lite"', 'branch'), 'keyword.other.kayron.branch');
+      assertScope(
+        scopesOf(branches.tokens, branches.source, 'branch: "lite"', 'branch'),
+        'keyword.other.kayron.branch',
+      );
       const booleans = load('booleans.yaml');
-      assertScope(scopesOf(booleans.tokens, booleans.source, 'suspend: True', 'suspend'), 'keyword.other.kayron.suspend');
+      assertScope(
+        scopesOf(booleans.tokens, booleans.source, 'suspend: True', 'suspend'),
+        'keyword.other.kayron.suspend',
+      );
 
       const features = load('yaml-features.yaml');
       for (const key of ['Release', 'webhook', 'deploy.release', 'labels']) {
@@ -315,7 +356,10 @@ describe('kayron-release grammar', () => {
       }
       const quoted = scopesOf(features.tokens, features.source, '"release": "v2.0.0"', 'release');
       assertScope(quoted, 'keyword.other.kayron.release', 'a quoted Kayron key is still the Kayron key');
-      assertScope(scopesOf(features.tokens, features.source, '"release": "v2.0.0"', '2.0.0'), 'constant.numeric.version.kayron');
+      assertScope(
+        scopesOf(features.tokens, features.source, '"release": "v2.0.0"', '2.0.0'),
+        'constant.numeric.version.kayron',
+      );
     });
 
     test('the item marker, the colon and the quotes have their punctuation scopes', () => {
@@ -344,27 +388,52 @@ describe('kayron-release grammar', () => {
       }
       assertScope(scopesOf(tokens, source, 'release: "v0.2.0" # pinned', '#'), 'comment.line.number-sign.yaml');
       assertScope(scopesOf(tokens, source, 'release: "v0.2.0" # pinned', '0.2.0'), 'constant.numeric.version.kayron');
-      assertScope(scopesOf(tokens, source, 'github: a#b', 'a#b'), 'string.unquoted.plain.out.yaml', 'a # inside a word is no comment');
+      assertScope(
+        scopesOf(tokens, source, 'github: a#b', 'a#b'),
+        'string.unquoted.plain.out.yaml',
+        'a # inside a word is no comment',
+      );
     });
 
     test('branch names are scoped as branches only under branch:', () => {
       const { source, tokens } = load('branch.yaml');
       assertScope(scopesOf(tokens, source, 'branch: "lite"', 'lite'), 'string.unquoted.branch.kayron');
       assertScope(scopesOf(tokens, source, 'branch: "lite"', 'lite'), 'string.quoted.double.yaml');
-      const slashed = scopesOf(tokens, source, 'branch: feature/infra-indexing-discovery-exports', 'feature/infra-indexing-discovery-exports');
+      const slashed = scopesOf(
+        tokens,
+        source,
+        'branch: feature/infra-indexing-discovery-exports',
+        'feature/infra-indexing-discovery-exports',
+      );
       assertScope(slashed, 'string.unquoted.branch.kayron');
       assertScope(scopesOf(tokens, source, "branch: 'main'", 'main'), 'string.unquoted.branch.kayron');
-      assertScope(scopesOf(tokens, source, 'branch: 123', '123'), 'constant.numeric.integer.decimal.yaml', 'a number stays a number');
+      assertScope(
+        scopesOf(tokens, source, 'branch: 123', '123'),
+        'constant.numeric.integer.decimal.yaml',
+        'a number stays a number',
+      );
       assertNoScope(scopesOf(tokens, source, 'docker: "main"', 'main'), 'string.unquoted.branch.kayron');
     });
 
     test('cloudformation is the provider constant only under provider:', () => {
       const { source, tokens } = load('sample-infrastructure.yaml');
-      assertScope(scopesOf(tokens, source, 'provider: "cloudformation"', 'cloudformation'), 'support.constant.provider.kayron');
+      assertScope(
+        scopesOf(tokens, source, 'provider: "cloudformation"', 'cloudformation'),
+        'support.constant.provider.kayron',
+      );
       const scalars = load('scalars.yaml');
-      assertScope(scopesOf(scalars.tokens, scalars.source, 'provider: cloudformation', 'cloudformation'), 'support.constant.provider.kayron');
-      assertNoScope(scopesOf(scalars.tokens, scalars.source, 'provider: "aws"', 'aws'), 'support.constant.provider.kayron');
-      assertNoScope(scopesOf(scalars.tokens, scalars.source, 'github: "cloudformation"', 'cloudformation'), 'support.constant.provider.kayron');
+      assertScope(
+        scopesOf(scalars.tokens, scalars.source, 'provider: cloudformation', 'cloudformation'),
+        'support.constant.provider.kayron',
+      );
+      assertNoScope(
+        scopesOf(scalars.tokens, scalars.source, 'provider: "aws"', 'aws'),
+        'support.constant.provider.kayron',
+      );
+      assertNoScope(
+        scopesOf(scalars.tokens, scalars.source, 'github: "cloudformation"', 'cloudformation'),
+        'support.constant.provider.kayron',
+      );
     });
 
     test('flow style keeps Kayron keys and values', () => {
@@ -380,7 +449,11 @@ describe('kayron-release grammar', () => {
     test('CRLF lines tokenize exactly like LF lines', () => {
       const source = readFileSync(path.join(fixturesDir, 'crlf.yaml'), 'utf8');
       assert.ok(source.includes('\r\n'), 'crlf.yaml keeps its CRLF line endings (check .gitattributes / autocrlf)');
-      assert.deepEqual(tokenize(grammar, source), tokenize(grammar, source.replace(/\r\n/g, '\n')), 'same tokens for CRLF and LF');
+      assert.deepEqual(
+        tokenize(grammar, source),
+        tokenize(grammar, source.replace(/\r\n/g, '\n')),
+        'same tokens for CRLF and LF',
+      );
     });
 
     test('block scalars end where their indentation ends', () => {
@@ -389,7 +462,10 @@ describe('kayron-release grammar', () => {
       for (const text of ['v1.0.0-in-block', '# not a comment']) {
         for (const token of tokensOf(tokens, source, text, text)) {
           assertScope(token.scopes, 'string.unquoted.block.yaml', `${text} is block scalar content`);
-          assert.ok(!hasScope(token.scopes, 'comment.line.number-sign.yaml') && !hasKayronScope(token.scopes), `${text} is only content`);
+          assert.ok(
+            !hasScope(token.scopes, 'comment.line.number-sign.yaml') && !hasKayronScope(token.scopes),
+            `${text} is only content`,
+          );
         }
       }
       assertScope(scopesOf(tokens, source, '# a comment after the block', '#'), 'comment.line.number-sign.yaml');
@@ -400,11 +476,19 @@ describe('kayron-release grammar', () => {
 
     test('a malformed file recovers at the next entry', () => {
       const { source, tokens } = load('malformed.yaml');
-      assertScope(scopesOf(tokens, source, 'release: "v0.5.3', 'v0.5.3'), 'string.quoted.double.yaml', 'an unterminated string is a string');
+      assertScope(
+        scopesOf(tokens, source, 'release: "v0.5.3', 'v0.5.3'),
+        'string.quoted.double.yaml',
+        'an unterminated string is a string',
+      );
       assertScope(scopesOf(tokens, source, '- docker: "after-unterminated"', 'docker'), 'keyword.other.kayron.docker');
       assertScope(scopesOf(tokens, source, '- docker: "after-unclosed-flow"', 'docker'), 'keyword.other.kayron.docker');
       assertScope(scopesOf(tokens, source, '\tgithub: "tab"', '\t'), 'invalid.illegal.tab-indentation.yaml');
-      assertScope(scopesOf(tokens, source, '\tgithub: "tab"', 'github'), 'keyword.other.kayron.github', 'the key after a tab is still a key');
+      assertScope(
+        scopesOf(tokens, source, '\tgithub: "tab"', 'github'),
+        'keyword.other.kayron.github',
+        'the key after a tab is still a key',
+      );
       const last = tokens.filter((token) => token.line === splitLines(source.trimEnd()).length);
       assert.ok(
         last.some((token) => hasScope(token.scopes, 'constant.numeric.version.kayron')),
@@ -427,11 +511,18 @@ describe('kayron-release grammar', () => {
         const line = tokens.filter((token) => token.line === index + 1);
         for (const token of line) {
           const scoped = token.scopes.some((scope) => scope !== scopeName);
-          assert.ok(scoped || token.text.trim() === '', `${where}:${index + 1} ${JSON.stringify(token.text)} has a scope`);
+          assert.ok(
+            scoped || token.text.trim() === '',
+            `${where}:${index + 1} ${JSON.stringify(token.text)} has a scope`,
+          );
         }
         if (/^\s*#/.test(lineText)) {
           for (const token of line.filter((candidate) => candidate.text.trim() !== '')) {
-            assertScope(token.scopes, 'comment.line.number-sign.yaml', `${where}:${index + 1} ${JSON.stringify(token.text)}`);
+            assertScope(
+              token.scopes,
+              'comment.line.number-sign.yaml',
+              `${where}:${index + 1} ${JSON.stringify(token.text)}`,
+            );
           }
           return;
         }
@@ -443,7 +534,8 @@ describe('kayron-release grammar', () => {
           const valueTokens = line.filter((token) => token.start >= start && token.end <= start + value.length);
           assert.equal(valueTokens.map((token) => token.text).join(''), value, `${where}:${index + 1} value tokens`);
           for (const token of valueTokens) {
-            if (KAYRON_TAG.test(value)) assertScope(token.scopes, 'constant.numeric.version.kayron', `${where}:${index + 1} ${value}`);
+            if (KAYRON_TAG.test(value))
+              assertScope(token.scopes, 'constant.numeric.version.kayron', `${where}:${index + 1} ${value}`);
             else assertNoScope(token.scopes, 'constant.numeric.version.kayron', `${where}:${index + 1} ${value}`);
           }
         }
@@ -483,12 +575,16 @@ describe('kayron-release grammar', () => {
       for (const key of ['captures', 'beginCaptures', 'endCaptures', 'whileCaptures'] as const) {
         for (const [group, child] of Object.entries(rule[key] ?? {})) yield* walk(child, `${where}.${key}[${group}]`);
       }
-      for (const [name, child] of Object.entries(rule.repository ?? {})) yield* walk(child, `${where}.repository.${name}`);
+      for (const [name, child] of Object.entries(rule.repository ?? {}))
+        yield* walk(child, `${where}.repository.${name}`);
     }
 
     test('is the grammar package.json contributes for the kayron-release language', () => {
       const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-        contributes: { grammars: { language: string; scopeName: string; path: string }[]; languages: { id: string; configuration: string }[] };
+        contributes: {
+          grammars: { language: string; scopeName: string; path: string }[];
+          languages: { id: string; configuration: string }[];
+        };
       };
       const contribution = manifest.contributes.grammars.find((grammar) => grammar.language === 'kayron-release');
       assert.ok(contribution, 'package.json contributes a kayron-release grammar');
@@ -502,10 +598,15 @@ describe('kayron-release grammar', () => {
         indentationRules?: Record<string, string>;
       };
       // VS Code compiles these as JavaScript regular expressions; a bad one silently disables the feature.
-      for (const pattern of [configuration.wordPattern, ...(configuration.onEnterRules ?? []).map((rule) => rule.beforeText), ...Object.values(configuration.indentationRules ?? {})]) {
+      for (const pattern of [
+        configuration.wordPattern,
+        ...(configuration.onEnterRules ?? []).map((rule) => rule.beforeText),
+        ...Object.values(configuration.indentationRules ?? {}),
+      ]) {
         if (pattern !== undefined) assert.doesNotThrow(() => new RegExp(pattern), pattern);
       }
-      if (configuration.wordPattern) assert.ok(!new RegExp(configuration.wordPattern).test(''), 'the word pattern never matches the empty string');
+      if (configuration.wordPattern)
+        assert.ok(!new RegExp(configuration.wordPattern).test(''), 'the word pattern never matches the empty string');
     });
 
     test('is self-contained: every include names a rule of its own repository', () => {

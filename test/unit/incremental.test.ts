@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeReleaseFile, type FileAnalysis } from '../../server/src/features/validate';
-import { analyzeReleaseFileIncremental as analyzeIncrementally, INCREMENTAL_MIN_LENGTH, splitTopLevelItems } from '../../server/src/features/incremental-analysis';
+import {
+  analyzeReleaseFileIncremental as analyzeIncrementally,
+  INCREMENTAL_MIN_LENGTH,
+  splitTopLevelItems,
+} from '../../server/src/features/incremental-analysis';
 import { generateReleaseFile, seededRandom, serviceEntry } from '../bench/release-files';
 import { projectAnalysis } from '../helpers/analysis-projection';
 import { CORPUS_DIR, corpusYamlFiles } from '../helpers/corpus-files';
@@ -28,17 +32,48 @@ function itemStarts(text: string): number[] {
 }
 
 function lineStarts(text: string): number[] {
-  return [0, ...[...text.matchAll(/\n/g)].map((match) => (match.index ?? 0) + 1)].filter((offset) => offset <= text.length);
+  return [0, ...[...text.matchAll(/\n/g)].map((match) => (match.index ?? 0) + 1)].filter(
+    (offset) => offset <= text.length,
+  );
 }
 
 type Random = () => number;
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-const splice = (text: string, at: number, remove: number, insert: string) => text.slice(0, at) + insert + text.slice(at + remove);
+const splice = (text: string, at: number, remove: number, insert: string) =>
+  text.slice(0, at) + insert + text.slice(at + remove);
 
 /** Snippets that exercise every fallback and most decode problems. */
 const TROUBLE = [
-  '"', "'", ': x: y', '[', '{a', ']', '}', '!!int ', '|\n', '>-\n', '? ', '&a ', '*a', '<<: *a\n', '---\n', '...\n', '\t', '%YAML 1.2\n',
-  '\ufeff', '- - x\n', '  - y\n', 'key: value\n', '-x\n', '#', ' # note', '\r', '\r\n', '\u0000', 'docker: [1]\n', '  deploy: "x"\n',
+  '"',
+  "'",
+  ': x: y',
+  '[',
+  '{a',
+  ']',
+  '}',
+  '!!int ',
+  '|\n',
+  '>-\n',
+  '? ',
+  '&a ',
+  '*a',
+  '<<: *a\n',
+  '---\n',
+  '...\n',
+  '\t',
+  '%YAML 1.2\n',
+  '\ufeff',
+  '- - x\n',
+  '  - y\n',
+  'key: value\n',
+  '-x\n',
+  '#',
+  ' # note',
+  '\r',
+  '\r\n',
+  '\u0000',
+  'docker: [1]\n',
+  '  deploy: "x"\n',
 ];
 
 interface Edit {
@@ -96,7 +131,10 @@ function randomEdit(text: string, random: Random, history: string[], counter: { 
   }
   if (roll < 0.72) {
     const comment = pick(random, ['# a comment\n', '  # indented comment\n', '\n', '    # deep comment\n', '#\n']);
-    return { label: `comment ${JSON.stringify(comment)} at line start ${lineAt}`, text: splice(text, lineAt, 0, comment) };
+    return {
+      label: `comment ${JSON.stringify(comment)} at line start ${lineAt}`,
+      text: splice(text, lineAt, 0, comment),
+    };
   }
   if (roll < 0.8) {
     const snippet = pick(random, TROUBLE);
@@ -113,7 +151,10 @@ function randomEdit(text: string, random: Random, history: string[], counter: { 
   }
   if (roll < 0.92) {
     const outdent = text.startsWith(' ', lineAt) && random() < 0.5;
-    return { label: `${outdent ? 'outdent' : 'indent'} line at ${lineAt}`, text: outdent ? splice(text, lineAt, 1, '') : splice(text, lineAt, 0, ' ') };
+    return {
+      label: `${outdent ? 'outdent' : 'indent'} line at ${lineAt}`,
+      text: outdent ? splice(text, lineAt, 1, '') : splice(text, lineAt, 0, ' '),
+    };
   }
   const earlier = history.length > 0 ? pick(random, history) : text;
   return { label: 'revert to an earlier text', text: earlier };
@@ -136,13 +177,20 @@ function checkEditSequence(name: string, relativePath: string, initial: string, 
   const labels: string[] = [];
   let incrementalSteps = 0;
   for (let step = 0; step < edits; step++) {
-    const edit = !tookIncrementalPath(previous) && random() < 0.6 ? { label: 'fix: back to the last plain text', text: lastPlain } : randomEdit(text, random, history, counter);
+    const edit =
+      !tookIncrementalPath(previous) && random() < 0.6
+        ? { label: 'fix: back to the last plain text', text: lastPlain }
+        : randomEdit(text, random, history, counter);
     text = edit.text;
     labels.push(edit.label);
     if (history.length < 20 && random() < 0.2) history.push(text);
     const incremental = analyzeReleaseFileIncremental(relativePath, text, previous);
     const full = analyzeReleaseFile(relativePath, text);
-    assert.deepEqual(project(incremental), project(full), `${name} (seed ${seed}) step ${step}: ${labels.slice(-3).join(' | ')}\n--- text ---\n${text}`);
+    assert.deepEqual(
+      project(incremental),
+      project(full),
+      `${name} (seed ${seed}) step ${step}: ${labels.slice(-3).join(' | ')}\n--- text ---\n${text}`,
+    );
     previous = incremental;
     if (tookIncrementalPath(incremental)) {
       incrementalSteps++;
@@ -154,7 +202,10 @@ function checkEditSequence(name: string, relativePath: string, initial: string, 
 
 /** Guards the property test itself: if nearly every step fell back, it would not be testing the incremental path. */
 function assertMostlyIncremental(name: string, incrementalSteps: number, edits: number): void {
-  assert.ok(incrementalSteps >= edits * 0.4, `${name}: only ${incrementalSteps} of ${edits} edits took the incremental path`);
+  assert.ok(
+    incrementalSteps >= edits * 0.4,
+    `${name}: only ${incrementalSteps} of ${edits} edits took the incremental path`,
+  );
 }
 
 describe('incremental analysis equals the full analysis', () => {
@@ -173,7 +224,13 @@ describe('incremental analysis equals the full analysis', () => {
       incrementalSteps += checkEditSequence(file, relativePath, text, 1000 + index, 60);
       edits += 60;
       if (index % 6 === 0) {
-        incrementalSteps += checkEditSequence(`${file} (CRLF)`, relativePath, text.replace(/\n/g, '\r\n'), 5000 + index, 30);
+        incrementalSteps += checkEditSequence(
+          `${file} (CRLF)`,
+          relativePath,
+          text.replace(/\n/g, '\r\n'),
+          5000 + index,
+          30,
+        );
         edits += 30;
       }
     });
@@ -181,11 +238,31 @@ describe('incremental analysis equals the full analysis', () => {
   });
 
   const generated: [string, string, string, number][] = [
-    ['generated infrastructure', 'infrastructure/infrastructure.yaml', generateReleaseFile(25, { infrastructure: true, problemRate: 0.2, seed: 7 }), 300],
+    [
+      'generated infrastructure',
+      'infrastructure/infrastructure.yaml',
+      generateReleaseFile(25, { infrastructure: true, problemRate: 0.2, seed: 7 }),
+      300,
+    ],
     ['generated service', 'service/service.yaml', generateReleaseFile(30, { problemRate: 0.3, seed: 8 }), 300],
-    ['generated root file (not linted by CI)', 'releases.yaml', generateReleaseFile(20, { problemRate: 0.3, seed: 9 }), 200],
-    ['generated CRLF', 'service/crlf.yaml', generateReleaseFile(20, { problemRate: 0.3, seed: 10 }).replace(/\n/g, '\r\n'), 200],
-    ['generated, no header comment', 'service/bare.yaml', generateReleaseFile(20, { problemRate: 0.3, seed: 11 }).replace(/^#.*\n\n/, ''), 200],
+    [
+      'generated root file (not linted by CI)',
+      'releases.yaml',
+      generateReleaseFile(20, { problemRate: 0.3, seed: 9 }),
+      200,
+    ],
+    [
+      'generated CRLF',
+      'service/crlf.yaml',
+      generateReleaseFile(20, { problemRate: 0.3, seed: 10 }).replace(/\n/g, '\r\n'),
+      200,
+    ],
+    [
+      'generated, no header comment',
+      'service/bare.yaml',
+      generateReleaseFile(20, { problemRate: 0.3, seed: 11 }).replace(/^#.*\n\n/, ''),
+      200,
+    ],
   ];
   for (const [name, relativePath, text, edits] of generated) {
     test(`${name}, under ${edits} random edits`, () => {
@@ -213,14 +290,21 @@ describe('incremental analysis equals the full analysis', () => {
     ];
     for (const text of texts) {
       for (const relativePath of ['service/a.yaml', 'releases.yaml', 'service/a.yml', 'docs/a.yaml']) {
-        assert.deepEqual(project(analyzeReleaseFileIncremental(relativePath, text)), project(analyzeReleaseFile(relativePath, text)), JSON.stringify(text));
+        assert.deepEqual(
+          project(analyzeReleaseFileIncremental(relativePath, text)),
+          project(analyzeReleaseFile(relativePath, text)),
+          JSON.stringify(text),
+        );
       }
     }
   });
 
   test('deleting the LF of a CRLF pair leaves a lone CR right before the change: the whole file is analysed, same result', () => {
     // The last entry has a type error: its `[line:col]` message depends on every line break above it.
-    const text = `${generateReleaseFile(6, { problemRate: 0.3, seed: 7 })}- docker: [1]\n  github: a\n`.replace(/\n/g, '\r\n');
+    const text = `${generateReleaseFile(6, { problemRate: 0.3, seed: 7 })}- docker: [1]\n  github: a\n`.replace(
+      /\n/g,
+      '\r\n',
+    );
     const first = analyzeReleaseFileIncremental('service/a.yaml', text);
     assert.equal(tookIncrementalPath(first), true, 'the CRLF file itself is split into items');
     let checked = 0;
@@ -228,7 +312,11 @@ describe('incremental analysis equals the full analysis', () => {
       const edited = splice(text, at + 1, 1, '');
       const incremental = analyzeReleaseFileIncremental('service/a.yaml', edited, first);
       assert.equal(tookIncrementalPath(incremental), false, `a lone CR at ${at} makes the file unsplittable`);
-      assert.deepEqual(project(incremental), project(analyzeReleaseFile('service/a.yaml', edited)), `LF deleted at ${at + 1}`);
+      assert.deepEqual(
+        project(incremental),
+        project(analyzeReleaseFile('service/a.yaml', edited)),
+        `LF deleted at ${at + 1}`,
+      );
       checked++;
     }
     assert.ok(checked > 20, `checked ${checked} deletions`);
@@ -236,7 +324,16 @@ describe('incremental analysis equals the full analysis', () => {
 
   test('edits around the lines above the first item', () => {
     // Each text follows from the one before; the second empties the first item's line, so the next item becomes the first.
-    const sequence = ['#\n- a\n- b\n', '#\n\n- b\n', 'x: 1\n#\n\n- b\n', '#\n\n- b\n', '  !!str\n#\n\n- b\n', '#\n\n- b\n', '\n- b\n- c\n', '- b\n- c\n'];
+    const sequence = [
+      '#\n- a\n- b\n',
+      '#\n\n- b\n',
+      'x: 1\n#\n\n- b\n',
+      '#\n\n- b\n',
+      '  !!str\n#\n\n- b\n',
+      '#\n\n- b\n',
+      '\n- b\n- c\n',
+      '- b\n- c\n',
+    ];
     let previous: FileAnalysis | undefined;
     for (const text of sequence) {
       const incremental = analyzeReleaseFileIncremental('service/a.yaml', text, previous);
@@ -259,7 +356,10 @@ describe('incremental analysis equals the full analysis', () => {
   test('the whole-file tree is parsed on demand and equals the full one', () => {
     const text = generateReleaseFile(20, { problemRate: 0.3 });
     const incremental = analyzeReleaseFileIncremental('service/a.yaml', text);
-    assert.deepEqual(incremental.decoded?.document?.toJS(), analyzeReleaseFile('service/a.yaml', text).decoded?.document?.toJS());
+    assert.deepEqual(
+      incremental.decoded?.document?.toJS(),
+      analyzeReleaseFile('service/a.yaml', text).decoded?.document?.toJS(),
+    );
   });
 });
 
@@ -279,7 +379,10 @@ describe('incremental analysis reuses unchanged items', () => {
     const before = first.decoded?.entries ?? [];
     const after = second.decoded?.entries ?? [];
     assert.equal(after.length, before.length);
-    assert.ok(after.slice(0, -1).every((entry, index) => entry === before[index]), 'unchanged entries are reused, not re-decoded');
+    assert.ok(
+      after.slice(0, -1).every((entry, index) => entry === before[index]),
+      'unchanged entries are reused, not re-decoded',
+    );
     assert.notEqual(after.at(-1), before.at(-1));
   });
 
@@ -291,14 +394,21 @@ describe('incremental analysis reuses unchanged items', () => {
     const before = first.decoded?.entries ?? [];
     const after = fixed.decoded?.entries ?? [];
     assert.equal(after.length, before.length);
-    assert.ok(after.every((entry, index) => entry === before[index]), 'every entry is reused, the fixed one included');
+    assert.ok(
+      after.every((entry, index) => entry === before[index]),
+      'every entry is reused, the fixed one included',
+    );
     assert.deepEqual(project(fixed), project(first));
   });
 
   test('an item reused at the place another one is moved away from is a separate copy', () => {
     // The first entry changes (same length) and a copy of the second is inserted after it: the old second item both
     // stays where it was (found by its text) and moves one entry down (unchanged text after the edit).
-    const [a, b, c] = ['- docker: "a"\n  github: "a"\n', '- docker: "b"\n  github: "b"\n', '- docker: "c"\n  github: "c"\n'];
+    const [a, b, c] = [
+      '- docker: "a"\n  github: "a"\n',
+      '- docker: "b"\n  github: "b"\n',
+      '- docker: "c"\n  github: "c"\n',
+    ];
     const first = analyzeReleaseFileIncremental('service/a.yaml', `${a}${c}`);
     const edited = `${b}${c}${c}`;
     const second = analyzeReleaseFileIncremental('service/a.yaml', edited, first);
@@ -319,7 +429,10 @@ describe('incremental analysis reuses unchanged items', () => {
   test('the same previous analysis passed twice still gives exact results', () => {
     const first = analyzeReleaseFileIncremental('service/a.yaml', text);
     for (const edited of [`# one\n${text}`, `# two more\n\n${text}`, splice(text, lastTag, 1, 'x')]) {
-      assert.deepEqual(project(analyzeReleaseFileIncremental('service/a.yaml', edited, first)), project(analyzeReleaseFile('service/a.yaml', edited)));
+      assert.deepEqual(
+        project(analyzeReleaseFileIncremental('service/a.yaml', edited, first)),
+        project(analyzeReleaseFile('service/a.yaml', edited)),
+      );
     }
   });
 
@@ -332,8 +445,13 @@ describe('incremental analysis reuses unchanged items', () => {
     assert.deepEqual(project(second), project(analyzeReleaseFile('service/a.yaml', edited)));
     // The comment joins the first item and the second is found again by its text; every later entry is the same object, moved.
     assert.ok(second.decoded?.entries.slice(2).every((entry, index) => entry === firstEntries[index + 2]));
-    const messages = second.kayronProblems.filter((problem) => problem.code.startsWith('yaml-')).map((problem) => problem.message);
+    const messages = second.kayronProblems
+      .filter((problem) => problem.code.startsWith('yaml-'))
+      .map((problem) => problem.message);
     const lines = edited.split('\n').length;
-    assert.ok(messages.some((message) => message.startsWith(`[${lines - 3}:`)), messages.join('\n'));
+    assert.ok(
+      messages.some((message) => message.startsWith(`[${lines - 3}:`)),
+      messages.join('\n'),
+    );
   });
 });

@@ -8,7 +8,8 @@ import { describe, test } from 'node:test';
 import { KAYRON_MESSAGES } from '../../server/src/kayron/messages';
 import { assertStartsWith, goccyText, lintText } from '../helpers/cursor';
 
-const entry = (deploy: string, head = '- docker: "kayron"\n  github: "kayron"\n'): string => `${head}  deploy:\n${deploy}`;
+const entry = (deploy: string, head = '- docker: "kayron"\n  github: "kayron"\n'): string =>
+  `${head}  deploy:\n${deploy}`;
 const VALID = entry('    release: "v0.5.3"\n');
 
 interface Row {
@@ -27,41 +28,97 @@ const suspendType = yamlType('cannot unmarshal string into Go struct field Struc
 
 const rows: Row[] = [
   { name: 'normal list entry', yaml: VALID, expect: { ok: 1 } },
-  { name: 'top-level mapping', yaml: 'docker: "kayron"\ngithub: "kayron"\n', expect: yamlType('mapping was used where sequence is expected') },
+  {
+    name: 'top-level mapping',
+    yaml: 'docker: "kayron"\ngithub: "kayron"\n',
+    expect: yamlType('mapping was used where sequence is expected'),
+  },
   { name: 'empty file', yaml: '', expect: atLeastOne },
   { name: 'comments only', yaml: '# a\n# b\n', expect: atLeastOne },
   { name: 'null', yaml: 'null\n', expect: atLeastOne },
   { name: '[]', yaml: '[]\n', expect: atLeastOne },
   { name: 'top-level scalar', yaml: 'kayron\n', expect: yamlType('string was used where sequence is expected') },
   { name: '2 docs, 2nd semantically invalid', yaml: `${VALID}---\n- docker: "BAD"\n`, expect: { ok: 1 } },
-  { name: '2 docs, 2nd has a syntax error', yaml: `${VALID}---\n- docker: [unclosed\n`, expect: yamlSyntax("sequence end token ']' not found") },
+  {
+    name: '2 docs, 2nd has a syntax error',
+    yaml: `${VALID}---\n- docker: [unclosed\n`,
+    expect: yamlSyntax("sequence end token ']' not found"),
+  },
   { name: '---\\n---\\n<list>', yaml: `---\n---\n${VALID}`, expect: atLeastOne },
   {
     name: 'unknown keys (foo, labels, deploy.webhook)',
     yaml: '- docker: "kayron"\n  github: "kayron"\n  foo: "bar"\n  labels:\n    source: "x"\n  deploy:\n    release: "v0.5.3"\n    webhook:\n      - "POST:https://example.com"\n',
     expect: { ok: 1 },
   },
-  { name: 'webhook-only deploy', yaml: entry('    webhook:\n      - "POST:https://example.com"\n'), expect: deployMissing },
-  { name: 'capitalised keys', yaml: '- Docker: "kayron"\n  Github: "kayron"\n  Deploy:\n    Release: "v0.5.3"\n', expect: deployMissing },
-  { name: 'deploy.release: flat key', yaml: '- docker: "kayron"\n  github: "kayron"\n  deploy.release: "v0.5.3"\n', expect: deployMissing },
-  { name: 'duplicate key at the top level', yaml: '- docker: "kayron"\n  docker: "specta"\n  github: "kayron"\n', expect: yamlSyntax('mapping key "docker" already defined at [1:3]') },
-  { name: 'duplicate key in deploy', yaml: entry('    release: "v0.5.3"\n    release: "v0.5.4"\n'), expect: yamlSyntax('mapping key "release" already defined at [4:5]') },
+  {
+    name: 'webhook-only deploy',
+    yaml: entry('    webhook:\n      - "POST:https://example.com"\n'),
+    expect: deployMissing,
+  },
+  {
+    name: 'capitalised keys',
+    yaml: '- Docker: "kayron"\n  Github: "kayron"\n  Deploy:\n    Release: "v0.5.3"\n',
+    expect: deployMissing,
+  },
+  {
+    name: 'deploy.release: flat key',
+    yaml: '- docker: "kayron"\n  github: "kayron"\n  deploy.release: "v0.5.3"\n',
+    expect: deployMissing,
+  },
+  {
+    name: 'duplicate key at the top level',
+    yaml: '- docker: "kayron"\n  docker: "specta"\n  github: "kayron"\n',
+    expect: yamlSyntax('mapping key "docker" already defined at [1:3]'),
+  },
+  {
+    name: 'duplicate key in deploy',
+    yaml: entry('    release: "v0.5.3"\n    release: "v0.5.4"\n'),
+    expect: yamlSyntax('mapping key "release" already defined at [4:5]'),
+  },
   {
     name: 'merge key then override',
     yaml: '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *x\n  docker: "specta"\n',
     expect: yamlSyntax('duplicate key "docker"'),
   },
-  { name: 'merge without override', yaml: '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *x\n', expect: { ok: 2 } },
-  { name: 'whole-item alias', yaml: '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- *x\n', expect: { ok: 2 } },
+  {
+    name: 'merge without override',
+    yaml: '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *x\n',
+    expect: { ok: 2 },
+  },
+  {
+    name: 'whole-item alias',
+    yaml: '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- *x\n',
+    expect: { ok: 2 },
+  },
   { name: 'undefined alias', yaml: `${VALID}- *nope\n`, expect: yamlSyntax('could not find alias "nope"') },
   { name: 'flow style', yaml: '[{docker: kayron, github: kayron, deploy: {release: v0.5.3}}]\n', expect: { ok: 1 } },
-  { name: 'tab indent', yaml: '- docker: "kayron"\n\tgithub: "kayron"\n', expect: yamlSyntax("found character '\t' that cannot start any token") },
+  {
+    name: 'tab indent',
+    yaml: '- docker: "kayron"\n\tgithub: "kayron"\n',
+    expect: yamlSyntax("found character '\t' that cannot start any token"),
+  },
   // Real Kayron words these two as below on the kayron-fuzz corpus (1:313, 1:5747), not as the spec's §6.2 table does.
-  { name: 'bad indent', yaml: '- docker: "kayron"\n   github: "kayron"\n', expect: yamlSyntax('value is not allowed in this context. map key-value is pre-defined') },
-  { name: 'unterminated quote', yaml: '- docker: "kayron\n', expect: yamlSyntax('could not find end character of double-quoted text') },
-  { name: 'UTF-8 BOM', yaml: `\ufeff${VALID}`, expect: yamlSyntax('value is not allowed in this context. map key-value is pre-defined') },
+  {
+    name: 'bad indent',
+    yaml: '- docker: "kayron"\n   github: "kayron"\n',
+    expect: yamlSyntax('value is not allowed in this context. map key-value is pre-defined'),
+  },
+  {
+    name: 'unterminated quote',
+    yaml: '- docker: "kayron\n',
+    expect: yamlSyntax('could not find end character of double-quoted text'),
+  },
+  {
+    name: 'UTF-8 BOM',
+    yaml: `\ufeff${VALID}`,
+    expect: yamlSyntax('value is not allowed in this context. map key-value is pre-defined'),
+  },
   { name: 'CRLF', yaml: VALID.replace(/\n/g, '\r\n'), expect: { ok: 1 } },
-  { name: 'inline comments', yaml: '- docker: "kayron" # c\n  github: "kayron" # c\n  deploy: # c\n    release: "v0.5.3" # c\n', expect: { ok: 1 } },
+  {
+    name: 'inline comments',
+    yaml: '- docker: "kayron" # c\n  github: "kayron" # c\n  deploy: # c\n    release: "v0.5.3" # c\n',
+    expect: { ok: 1 },
+  },
   { name: 'suspend: true', yaml: entry('    suspend: true\n'), expect: { ok: 1 } },
   { name: 'suspend: True', yaml: entry('    suspend: True\n'), expect: { ok: 1 } },
   { name: 'suspend: TRUE', yaml: entry('    suspend: TRUE\n'), expect: { ok: 1 } },
@@ -69,11 +126,19 @@ const rows: Row[] = [
   { name: 'suspend: "true"', yaml: entry('    suspend: "true"\n'), expect: suspendType },
   { name: 'suspend: yes', yaml: entry('    suspend: yes\n'), expect: suspendType },
   { name: 'suspend: on', yaml: entry('    suspend: on\n'), expect: suspendType },
-  { name: 'suspend: 1', yaml: entry('    suspend: 1\n'), expect: yamlType('cannot unmarshal uint64 into Go struct field Struct.Deploy of type suspend.Bool') },
+  {
+    name: 'suspend: 1',
+    yaml: entry('    suspend: 1\n'),
+    expect: yamlType('cannot unmarshal uint64 into Go struct field Struct.Deploy of type suspend.Bool'),
+  },
   { name: 'suspend: false alone', yaml: entry('    suspend: false\n'), expect: deployMissing },
   { name: 'preview: true alone (with docker + github)', yaml: entry('    preview: true\n'), expect: { ok: 1 } },
   { name: 'preview: false alone', yaml: entry('    preview: false\n'), expect: deployMissing },
-  { name: 'preview: "true"', yaml: entry('    preview: "true"\n'), expect: yamlType('cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool') },
+  {
+    name: 'preview: "true"',
+    yaml: entry('    preview: "true"\n'),
+    expect: yamlType('cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool'),
+  },
   { name: 'release: 1.2', yaml: entry('    release: 1.2\n'), expect: releaseFormat },
   { name: 'release: 1', yaml: entry('    release: 1\n'), expect: releaseFormat },
   { name: 'release: 2001-12-14', yaml: entry('    release: 2001-12-14\n'), expect: releaseFormat },
@@ -103,8 +168,16 @@ const rows: Row[] = [
     yaml: entry('    release: "v0.5.3"\n', '- docker: ~\n  github: "kayron"\n'),
     expect: { code: 'docker-or-provider-missing', text: KAYRON_MESSAGES['docker-or-provider-missing'] },
   },
-  { name: 'deploy: "release"', yaml: '- docker: "kayron"\n  github: "kayron"\n  deploy: "release"\n', expect: yamlType('string was used where mapping is expected') },
-  { name: 'deploy: as a list', yaml: entry('    - release: "v0.5.3"\n'), expect: yamlType('sequence was used where mapping is expected') },
+  {
+    name: 'deploy: "release"',
+    yaml: '- docker: "kayron"\n  github: "kayron"\n  deploy: "release"\n',
+    expect: yamlType('string was used where mapping is expected'),
+  },
+  {
+    name: 'deploy: as a list',
+    yaml: entry('    - release: "v0.5.3"\n'),
+    expect: yamlType('sequence was used where mapping is expected'),
+  },
   { name: 'deploy: {}', yaml: '- docker: "kayron"\n  github: "kayron"\n  deploy: {}\n', expect: deployMissing },
   { name: 'deploy: null', yaml: '- docker: "kayron"\n  github: "kayron"\n  deploy:\n', expect: deployMissing },
   { name: '- a', yaml: '- a\n', expect: yamlType('string was used where mapping is expected') },
@@ -116,14 +189,24 @@ const rows: Row[] = [
   {
     name: 'suspend + release(bad) + branch',
     yaml: entry('    suspend: true\n    release: "bad"\n    branch: "main"\n'),
-    expect: { code: 'deploy-strategy-conflict', text: `${KAYRON_MESSAGES['deploy-strategy-conflict']} (enabled: [branch, release, suspend])` },
+    expect: {
+      code: 'deploy-strategy-conflict',
+      text: `${KAYRON_MESSAGES['deploy-strategy-conflict']} (enabled: [branch, release, suspend])`,
+    },
   },
   {
     name: 'infra branch + suspend',
     yaml: '- github: "infrastructure"\n  provider: "cloudformation"\n  deploy:\n    branch: "lite"\n    suspend: true\n',
-    expect: { code: 'deploy-strategy-conflict', text: `${KAYRON_MESSAGES['deploy-strategy-conflict']} (enabled: [branch, suspend])` },
+    expect: {
+      code: 'deploy-strategy-conflict',
+      text: `${KAYRON_MESSAGES['deploy-strategy-conflict']} (enabled: [branch, suspend])`,
+    },
   },
-  { name: 'docker + bad release, no github', yaml: '- docker: "kayron"\n  deploy:\n    release: "1.2.3"\n', expect: releaseFormat },
+  {
+    name: 'docker + bad release, no github',
+    yaml: '- docker: "kayron"\n  deploy:\n    release: "1.2.3"\n',
+    expect: releaseFormat,
+  },
   {
     name: 'github .bad + provider aws + preview',
     yaml: '- github: ".bad"\n  provider: "aws"\n  deploy:\n    preview: true\n',
@@ -147,9 +230,16 @@ const rows: Row[] = [
   {
     name: 'docker BAD + provider aws',
     yaml: '- docker: "BAD"\n  github: "infrastructure"\n  provider: "aws"\n  deploy:\n    release: "v0.5.8"\n',
-    expect: { code: 'docker-format', text: 'invalid reference format: repository name (registry/BAD) must be lowercase' },
+    expect: {
+      code: 'docker-format',
+      text: 'invalid reference format: repository name (registry/BAD) must be lowercase',
+    },
   },
-  { name: 'docker + provider cloudformation', yaml: '- docker: "kayron"\n  github: "infrastructure"\n  provider: "cloudformation"\n  deploy:\n    release: "v0.5.8"\n', expect: { ok: 1 } },
+  {
+    name: 'docker + provider cloudformation',
+    yaml: '- docker: "kayron"\n  github: "infrastructure"\n  provider: "cloudformation"\n  deploy:\n    release: "v0.5.8"\n',
+    expect: { ok: 1 },
+  },
   {
     name: 'github bad/x + docker BAD',
     yaml: '- docker: "BAD"\n  github: "bad/x"\n  deploy:\n    release: "v0.5.8"\n',
@@ -180,7 +270,10 @@ describe('§6.2 observed cases, one single-file tree each (service/x.yaml)', () 
       assertStartsWith(message, row.expect.text);
       if (row.expect.index !== undefined) {
         const entries = result.analyses[0]?.decoded?.entries ?? [];
-        const failing = entries.find((decoded) => decoded.range[0] <= result.verdict!.problem.range[0] && result.verdict!.problem.range[0] < decoded.range[1]);
+        const failing = entries.find(
+          (decoded) =>
+            decoded.range[0] <= result.verdict!.problem.range[0] && result.verdict!.problem.range[0] < decoded.range[1],
+        );
         assert.equal(failing?.index, row.expect.index, 'the failing entry index');
       }
       assert.equal(result.problems.filter((problem) => problem.kayron).length, 1, 'exactly one problem is the verdict');

@@ -4,7 +4,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { checkDockerName, checkGithubName, checkReleaseTag, cloudformationParameterKey } from '../../server/src/kayron/grammar';
+import {
+  checkDockerName,
+  checkGithubName,
+  checkReleaseTag,
+  cloudformationParameterKey,
+} from '../../server/src/kayron/grammar';
 import { KAYRON_MESSAGES } from '../../server/src/kayron/messages';
 import { assertStartsWith, expectProblemAt, lintText } from '../helpers/cursor';
 
@@ -83,7 +88,10 @@ describe('deploy.release (§2.4, §6.1)', () => {
     test(`${yamlString(tag)} fails with the release-format text, on the value`, () => {
       assert.equal(checkReleaseTag(tag), 'format');
       assert.doesNotMatch(tag, SPEC_RELEASE_REGEX);
-      const problem = expectProblemAt(releaseFile(tag), 'release-format', { kayron: true, messageStartsWith: KAYRON_MESSAGES['release-format'] });
+      const problem = expectProblemAt(releaseFile(tag), 'release-format', {
+        kayron: true,
+        messageStartsWith: KAYRON_MESSAGES['release-format'],
+      });
       assert.equal(problem.problem.data?.tag, tag, 'the tag context');
     });
   }
@@ -93,16 +101,24 @@ describe('deploy.release (§2.4, §6.1)', () => {
     assert.equal(tag.length, 129);
     assert.match(tag, SPEC_RELEASE_REGEX);
     assert.equal(checkReleaseTag(tag), 'length');
-    const problem = expectProblemAt(releaseFile(tag), 'release-format', { kayron: true, messageStartsWith: 'invalid reference format' });
+    const problem = expectProblemAt(releaseFile(tag), 'release-format', {
+      kayron: true,
+      messageStartsWith: 'invalid reference format',
+    });
     assert.ok(!problem.problem.message.startsWith(KAYRON_MESSAGES['release-format']));
   });
 
   test('an invalid tag longer than 128 characters gets the format text (format is checked first)', () => {
-    expectProblemAt(releaseFile(`1.2.3-${'a'.repeat(200)}`), 'release-format', { messageStartsWith: KAYRON_MESSAGES['release-format'] });
+    expectProblemAt(releaseFile(`1.2.3-${'a'.repeat(200)}`), 'release-format', {
+      messageStartsWith: KAYRON_MESSAGES['release-format'],
+    });
   });
 
   test('release: "" from YAML is absent, so the deploy is empty', () => {
-    assert.equal(lintText('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: ""\n').verdict?.code, 'deploy-missing');
+    assert.equal(
+      lintText('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: ""\n').verdict?.code,
+      'deploy-missing',
+    );
   });
 
   test('the grammar agrees with the spec regex on a deterministic fuzz of tag-like strings', () => {
@@ -192,7 +208,10 @@ describe('docker (§2.5, §6.1)', () => {
     test(`${yamlString(value.slice(0, 30))}: the lowercase error comes first, with Kayron's exact text`, () => {
       const problem = expectProblemAt(dockerFile(value), 'docker-format', { kayron: true });
       // The remote name ends at the first ':' (real Kayron names `registry/Foo` for `Foo:Bar`, kayron-fuzz corpus, issue 13).
-      assert.equal(problem.problem.message, `invalid reference format: repository name (registry/${value.split(':')[0] ?? ''}) must be lowercase`);
+      assert.equal(
+        problem.problem.message,
+        `invalid reference format: repository name (registry/${value.split(':')[0] ?? ''}) must be lowercase`,
+      );
     });
   }
 
@@ -205,7 +224,10 @@ describe('docker (§2.5, §6.1)', () => {
 
   test('an empty docker value is "invalid reference format" for the grammar, but from YAML it is absent', () => {
     assert.equal(checkDockerName(''), 'invalid reference format');
-    assert.equal(lintText('- docker: ""\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n').verdict?.code, 'docker-or-provider-missing');
+    assert.equal(
+      lintText('- docker: ""\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n').verdict?.code,
+      'docker-or-provider-missing',
+    );
   });
 });
 
@@ -214,7 +236,19 @@ function githubFile(value: string): string {
 }
 
 describe('github (§2.6, §6.1)', () => {
-  const valid = ['repo', 'Repo_123.name', 'a'.repeat(100), '-repo', '_repo', 'repo.', 'a..b', 'FOO.GIT', 'foo.Git', '456', 'kayron'];
+  const valid = [
+    'repo',
+    'Repo_123.name',
+    'a'.repeat(100),
+    '-repo',
+    '_repo',
+    'repo.',
+    'a..b',
+    'FOO.GIT',
+    'foo.Git',
+    '456',
+    'kayron',
+  ];
   const invalid: [value: string, reason: string][] = [
     ['.repo', 'repository must not start with punctuation'],
     ['.git', 'repository must not start with punctuation'],
@@ -241,7 +275,10 @@ describe('github (§2.6, §6.1)', () => {
   for (const [value, reason] of invalid) {
     test(`${yamlString(value.slice(0, 30))}: ${reason}`, () => {
       assert.equal(checkGithubName(value), reason);
-      const problem = expectProblemAt(githubFile(value), 'github-format', { kayron: true, messageStartsWith: KAYRON_MESSAGES['github-format'] });
+      const problem = expectProblemAt(githubFile(value), 'github-format', {
+        kayron: true,
+        messageStartsWith: KAYRON_MESSAGES['github-format'],
+      });
       assert.deepEqual(problem.problem.data, { reason, input: value });
       assert.ok(problem.problem.message.includes(reason), 'the reason is part of the message');
     });

@@ -6,7 +6,20 @@ import type { Problem } from '../../server/src/kayron/problem';
 import { analyzeReleaseFile, validateWorkspace } from '../../server/src/features/validate';
 import { generateReleaseFile } from '../bench/release-files';
 
-const problem = (severity: Problem['severity'], at: number): Problem => ({ code: `c-${severity}`, severity, kayronCheck: false, message: `${severity} ${at}`, range: [at, at + 1] });
+/** A real code per severity; limitProblems orders by severity alone. */
+const CODES = {
+  error: 'github-missing',
+  warning: 'unknown-key',
+  information: 'not-linted-by-ci',
+  hint: 'coerced-scalar',
+} as const;
+const problem = (severity: Problem['severity'], at: number): Problem => ({
+  code: CODES[severity],
+  severity,
+  kayronCheck: false,
+  message: `${severity} ${at}`,
+  range: [at, at + 1],
+});
 
 describe('limitProblems', () => {
   test('up to the limit, the very same list comes back', () => {
@@ -15,12 +28,22 @@ describe('limitProblems', () => {
   });
 
   test('over the limit: a note first, then errors before warnings before hints, in file order', () => {
-    const problems = [problem('hint', 0), problem('warning', 1), problem('error', 2), problem('warning', 3), problem('error', 4), problem('information', 5)];
+    const problems = [
+      problem('hint', 0),
+      problem('warning', 1),
+      problem('error', 2),
+      problem('warning', 3),
+      problem('error', 4),
+      problem('information', 5),
+    ];
     const limited = limitProblems(problems, undefined, 4);
     assert.equal(limited.length, 4);
     assert.equal(limited[0]?.code, 'too-many-problems');
     assert.equal(limited[0]?.severity, 'information');
-    assert.match(limited[0]?.message ?? '', /This file has 6 problems; the first 3 are shown \(errors first\)\. Run `kayron-releases lint` to list them all\./);
+    assert.match(
+      limited[0]?.message ?? '',
+      /This file has 6 problems; the first 3 are shown \(errors first\)\. Run `kayron-releases lint` to list them all\./,
+    );
     assert.deepEqual(limited.slice(1), [problems[1], problems[2], problems[4]]);
   });
 
@@ -44,6 +67,10 @@ describe('limitProblems', () => {
     assert.ok(verdict && limited.includes(verdict));
     const errors = problems.filter((candidate) => candidate.severity === 'error').length;
     const shownErrors = limited.filter((candidate) => candidate.severity === 'error').length;
-    assert.equal(shownErrors, Math.min(errors, MAX_DIAGNOSTICS_PER_FILE - 1), 'errors fill the list before anything else');
+    assert.equal(
+      shownErrors,
+      Math.min(errors, MAX_DIAGNOSTICS_PER_FILE - 1),
+      'errors fill the list before anything else',
+    );
   });
 });

@@ -2,9 +2,15 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { lintTree } from '../../server/src/features/lint-tree';
-import { classifyPath, compareGoStrings, isWalkedDirectoryChain, walkReleaseTree } from '../../server/src/kayron/loader';
+import {
+  classifyPath,
+  compareGoStrings,
+  isWalkedDirectoryChain,
+  walkReleaseTree,
+} from '../../server/src/kayron/loader';
 import { KAYRON_MESSAGES } from '../../server/src/kayron/messages';
-import { assertStartsWith, compareWalkOrder } from '../helpers/cursor';
+import { assertStartsWith } from '../helpers/cursor';
+import { compareWalkOrder } from '../../server/src/kayron/entry-model';
 import { withTree } from '../helpers/tree';
 
 const ENTRY = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n';
@@ -101,7 +107,10 @@ describe('Go byte order (sort.Strings)', () => {
 
   test('walk order compares path segments: a directory "a" is walked before the file "a-b.yaml"', () => {
     assert.ok(compareWalkOrder('service/a/x.yaml', 'service/a-b.yaml') < 0);
-    assert.ok(compareGoStrings('service/a/x.yaml', 'service/a-b.yaml') > 0, 'a whole-string comparison would get it wrong');
+    assert.ok(
+      compareGoStrings('service/a/x.yaml', 'service/a-b.yaml') > 0,
+      'a whole-string comparison would get it wrong',
+    );
   });
 });
 
@@ -165,23 +174,29 @@ describe('walkReleaseTree on real folders', () => {
   });
 
   test('a directory named "service.yaml/" is walked (prefix quirk) and a sibling file of the same stem is ordered by bytes', async () => {
-    await withTree({ 'service.yaml/x.yaml': ENTRY, 'service.yaml.d/y.yaml': ENTRY, 'service/z.yaml': ENTRY }, async (root) => {
-      const walked = await walkReleaseTree(root);
-      assert.deepEqual(
-        walked.map((file) => file.relativePath),
-        ['service/z.yaml', 'service.yaml/x.yaml', 'service.yaml.d/y.yaml'],
-      );
-    });
+    await withTree(
+      { 'service.yaml/x.yaml': ENTRY, 'service.yaml.d/y.yaml': ENTRY, 'service/z.yaml': ENTRY },
+      async (root) => {
+        const walked = await walkReleaseTree(root);
+        assert.deepEqual(
+          walked.map((file) => file.relativePath),
+          ['service/z.yaml', 'service.yaml/x.yaml', 'service.yaml.d/y.yaml'],
+        );
+      },
+    );
   });
 
   test('sorts non-ASCII names by UTF-8 bytes', async () => {
-    await withTree({ 'service/\u{1f600}.yaml': ENTRY, 'service/\ufb00.yaml': ENTRY, 'service/z.yaml': ENTRY }, async (root) => {
-      const walked = await walkReleaseTree(root);
-      assert.deepEqual(
-        walked.map((file) => file.relativePath),
-        ['service/z.yaml', 'service/\ufb00.yaml', 'service/\u{1f600}.yaml'],
-      );
-    });
+    await withTree(
+      { 'service/\u{1f600}.yaml': ENTRY, 'service/\ufb00.yaml': ENTRY, 'service/z.yaml': ENTRY },
+      async (root) => {
+        const walked = await walkReleaseTree(root);
+        assert.deepEqual(
+          walked.map((file) => file.relativePath),
+          ['service/z.yaml', 'service/\ufb00.yaml', 'service/\u{1f600}.yaml'],
+        );
+      },
+    );
   });
 
   test('Lstat semantics: a symlinked directory is not entered; a symlinked .yaml file is read through the link', async () => {
@@ -191,7 +206,7 @@ describe('walkReleaseTree on real folders', () => {
         'shared/target.yaml': ENTRY,
         'service/linked-dir': { symlinkTo: '../elsewhere' },
         'service/linked-file.yaml': { symlinkTo: '../shared/target.yaml' },
-        'servicefoo': { symlinkTo: 'elsewhere' },
+        servicefoo: { symlinkTo: 'elsewhere' },
       },
       async (root) => {
         const walked = await walkReleaseTree(root);
@@ -207,13 +222,16 @@ describe('walkReleaseTree on real folders', () => {
   });
 
   test('a symlinked directory whose name ends in .yaml goes through the extension check like a file (§1.2)', async () => {
-    await withTree({ 'elsewhere/inner.yaml': ENTRY, 'service/dir-link.yaml': { symlinkTo: '../elsewhere' } }, async (root) => {
-      const walked = await walkReleaseTree(root);
-      assert.deepEqual(
-        walked.map((file) => file.relativePath),
-        ['service/dir-link.yaml'],
-      );
-    });
+    await withTree(
+      { 'elsewhere/inner.yaml': ENTRY, 'service/dir-link.yaml': { symlinkTo: '../elsewhere' } },
+      async (root) => {
+        const walked = await walkReleaseTree(root);
+        assert.deepEqual(
+          walked.map((file) => file.relativePath),
+          ['service/dir-link.yaml'],
+        );
+      },
+    );
   });
 
   test('when service/ itself is a symlink, nothing below it is loaded', async () => {
@@ -232,9 +250,10 @@ describe('walkReleaseTree on real folders', () => {
   });
 });
 
-describe('loader cases of Kayron\'s loader_test.go (§6.1), linted with the whitelist', () => {
+describe("loader cases of Kayron's loader_test.go (§6.1), linted with the whitelist", () => {
   const case001 = {
-    'infrastructure/infrastructure.yaml': '- github: "infrastructure"\n  provider: "cloudformation"\n  deploy:\n    release: "v1.13.0"\n',
+    'infrastructure/infrastructure.yaml':
+      '- github: "infrastructure"\n  provider: "cloudformation"\n  deploy:\n    release: "v1.13.0"\n',
     'service/foobar.yaml': '- docker: "splits"\n  github: "server"\n',
     'service/kayron.yaml': '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v1.8.2"\n',
     'service/server.yaml': '- docker: "server"\n  github: "server"\n  deploy:\n    branch: "feature"\n',
@@ -290,7 +309,10 @@ describe('loader cases of Kayron\'s loader_test.go (§6.1), linted with the whit
 
   test('003: a root that does not exist fails with ENOENT (Kayron: lstat … no such file or directory)', async () => {
     await withTree({}, async (root) => {
-      await assert.rejects(walkReleaseTree(`${root}/environment`), (error: NodeJS.ErrnoException) => error.code === 'ENOENT');
+      await assert.rejects(
+        walkReleaseTree(`${root}/environment`),
+        (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+      );
     });
   });
 

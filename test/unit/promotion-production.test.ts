@@ -2,9 +2,18 @@
 // request against the GitHub stand-in; conflicts, dry runs and logs.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { executeRecipe, planPromotion, proposeTags, type PromotionInputs } from '../../server/src/promotion/promotion';
+import { executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
+import { proposeTags } from '../../server/src/promotion/production';
 import { PromotionError } from '../../server/src/promotion/remote';
-import { createPromotionFixture, promotionExecutor, promotionInputs, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
+import {
+  createPromotionFixture,
+  promotionExecutor,
+  promotionInputs,
+  SERVICE_V1,
+  TOKEN,
+  writeRequests,
+  type PromotionFixture,
+} from '../helpers/promotion-fixture';
 
 const NOTES: Record<string, string> = { 'kayron@v0.5.3': "## What's changed\n\n- v0.5.3 fixes" };
 
@@ -28,7 +37,12 @@ describe('promote staging to production', () => {
   });
 
   test('plans the release of the default branch head with the changed services, checks and the file diff', async () => {
-    const { plan, recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, log), { kind: 'production' }, 'plan-1');
+    const { plan, recipe } = await planPromotion(
+      await inputsFor(fixture),
+      executor(fixture, log),
+      { kind: 'production' },
+      'plan-1',
+    );
     assert.equal(plan.title, 'Release v0.6.11 to production');
     assert.deepEqual(plan.release?.proposals, { patch: 'v0.6.11', minor: 'v0.7.0', major: 'v1.0.0' });
     assert.equal(plan.release?.targetCommit, fixture.stagingCommit);
@@ -59,37 +73,67 @@ describe('promote staging to production', () => {
     assert.equal(plan.blocked, undefined);
     assert.deepEqual(plan.warnings, []);
     assert.match(plan.preview, /## Release[\s\S]*Target commit: `[0-9a-f]{40}`/);
-    assert.match(plan.release?.body ?? '', /\*\*kayron\*\* v0\.5\.2 → v0\.5\.3 — \[release notes\]\(https:\/\/github\.com\/acme\/kayron\/releases\/tag\/v0\.5\.3\)/);
+    assert.match(
+      plan.release?.body ?? '',
+      /\*\*kayron\*\* v0\.5\.2 → v0\.5\.3 — \[release notes\]\(https:\/\/github\.com\/acme\/kayron\/releases\/tag\/v0\.5\.3\)/,
+    );
     assert.deepEqual(recipe && { kind: recipe.kind }, { kind: 'production' });
   });
 
   test('creates exactly one release on the exact staging commit; running the recipe again is success without a second request', async () => {
-    const { plan, recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, log), { kind: 'production' }, 'plan-2');
+    const { plan, recipe } = await planPromotion(
+      await inputsFor(fixture),
+      executor(fixture, log),
+      { kind: 'production' },
+      'plan-2',
+    );
     assert.ok(recipe);
     fixture.standin.clearLog();
     const outcome = await executeRecipe(await inputsFor(fixture), executor(fixture, log), recipe);
-    assert.deepEqual(outcome.links, [{ label: 'Open release', url: 'https://github.com/acme/releases/releases/tag/v0.6.11' }]);
+    assert.deepEqual(outcome.links, [
+      { label: 'Open release', url: 'https://github.com/acme/releases/releases/tag/v0.6.11' },
+    ]);
     assert.deepEqual(writeRequests(fixture.standin), [
       {
         call: 'POST /repos/acme/releases/releases',
-        body: { tag_name: 'v0.6.11', target_commitish: fixture.stagingCommit, name: 'v0.6.11', body: plan.release?.body, draft: false, prerelease: false, make_latest: 'true' },
+        body: {
+          tag_name: 'v0.6.11',
+          target_commitish: fixture.stagingCommit,
+          name: 'v0.6.11',
+          body: plan.release?.body,
+          draft: false,
+          prerelease: false,
+          make_latest: 'true',
+        },
       },
     ]);
     assert.equal(fixture.releases.refs.get('refs/tags/v0.6.11'), fixture.stagingCommit);
-    const latest = await fetch(`${fixture.standin.apiUrl}/repos/acme/releases/releases/latest`).then((response) => response.json() as Promise<{ tag_name: string }>);
+    const latest = await fetch(`${fixture.standin.apiUrl}/repos/acme/releases/releases/latest`).then(
+      (response) => response.json() as Promise<{ tag_name: string }>,
+    );
     assert.equal(latest.tag_name, 'v0.6.11');
 
     fixture.standin.clearLog();
     // Idempotent (a retry after a lost answer looks exactly like this): the release on the planned commit is the result.
     const again = await executeRecipe(await inputsFor(fixture), executor(fixture, log), recipe);
-    assert.equal(again.message, `Release v0.6.11 already exists on ${fixture.stagingCommit.slice(0, 7)}; nothing was changed.`);
-    assert.deepEqual(again.links, [{ label: 'Open release', url: 'https://github.com/acme/releases/releases/tag/v0.6.11' }]);
+    assert.equal(
+      again.message,
+      `Release v0.6.11 already exists on ${fixture.stagingCommit.slice(0, 7)}; nothing was changed.`,
+    );
+    assert.deepEqual(again.links, [
+      { label: 'Open release', url: 'https://github.com/acme/releases/releases/tag/v0.6.11' },
+    ]);
     assert.deepEqual(writeRequests(fixture.standin), [], 'no duplicate release request');
   });
 
   test('after the release (and a fetch) there is nothing to do', async () => {
     fixture.syncClone();
-    const { plan, recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, log), { kind: 'production' }, 'plan-3');
+    const { plan, recipe } = await planPromotion(
+      await inputsFor(fixture),
+      executor(fixture, log),
+      { kind: 'production' },
+      'plan-3',
+    );
     assert.equal(plan.nothingToDo, `production already runs ${fixture.stagingCommit.slice(0, 7)} (v0.6.11).`);
     assert.equal(recipe, undefined);
   });
@@ -99,12 +143,27 @@ describe('production pre-flight checks', () => {
   test('a chosen tag that exists, or is not v-semver, blocks the plan', async () => {
     const fixture = await createPromotionFixture();
     try {
-      const exists = await planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production', tag: 'v0.6.10' }, 'p');
+      const exists = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture, []),
+        { kind: 'production', tag: 'v0.6.10' },
+        'p',
+      );
       assert.match(exists.plan.blocked ?? '', /Tag exists: v0\.6\.10 already exists in acme\/releases/);
       assert.equal(exists.recipe, undefined);
-      const invalid = await planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production', tag: 'v1.2' }, 'p');
+      const invalid = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture, []),
+        { kind: 'production', tag: 'v1.2' },
+        'p',
+      );
       assert.match(invalid.plan.blocked ?? '', /Tag is not a release tag/);
-      const custom = await planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production', tag: 'v0.7.0' }, 'p');
+      const custom = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture, []),
+        { kind: 'production', tag: 'v0.7.0' },
+        'p',
+      );
       assert.equal(custom.plan.blocked, undefined);
       assert.equal(custom.plan.release?.tag, 'v0.7.0');
     } finally {
@@ -113,14 +172,23 @@ describe('production pre-flight checks', () => {
   });
 
   test('a suspended service on staging is a warning too, not only a branch', async () => {
-    const fixture = await createPromotionFixture({ staging: { 'service/service.yaml': SERVICE_V1.replace('release: "v0.5.2"', 'suspend: true') } });
+    const fixture = await createPromotionFixture({
+      staging: { 'service/service.yaml': SERVICE_V1.replace('release: "v0.5.2"', 'suspend: true') },
+    });
     try {
-      const { plan, recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production' }, 'p');
+      const { plan, recipe } = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture, []),
+        { kind: 'production' },
+        'p',
+      );
       assert.deepEqual(
         plan.checks.filter((check) => check.id === 'branch-or-suspend').map((check) => check.status),
         ['warning'],
       );
-      assert.deepEqual(plan.warnings, ['Staging has branch or suspend: kayron (suspended) would go to production like this: a branch deploys whatever its head is, a suspended service is not reconciled.']);
+      assert.deepEqual(plan.warnings, [
+        'Staging has branch or suspend: kayron (suspended) would go to production like this: a branch deploys whatever its head is, a suspended service is not reconciled.',
+      ]);
       assert.equal(plan.blocked, undefined);
       assert.ok(recipe, 'a warning does not block: the user confirms it');
     } finally {
@@ -132,8 +200,15 @@ describe('production pre-flight checks', () => {
     const risky = SERVICE_V1.replace('release: "v0.5.2"', 'branch: "feature/faster-sync"');
     const fixture = await createPromotionFixture({ staging: { 'service/service.yaml': risky } });
     try {
-      const { plan, recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production' }, 'p');
-      assert.deepEqual(plan.warnings, ['Staging has branch or suspend: kayron (branch feature/faster-sync) would go to production like this: a branch deploys whatever its head is, a suspended service is not reconciled.']);
+      const { plan, recipe } = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture, []),
+        { kind: 'production' },
+        'p',
+      );
+      assert.deepEqual(plan.warnings, [
+        'Staging has branch or suspend: kayron (branch feature/faster-sync) would go to production like this: a branch deploys whatever its head is, a suspended service is not reconciled.',
+      ]);
       assert.equal(plan.blocked, undefined);
       assert.ok(recipe, 'a warning does not block: the user confirms it');
 
@@ -141,11 +216,19 @@ describe('production pre-flight checks', () => {
       const put = await fetch(`${fixture.standin.apiUrl}/repos/acme/releases/contents/service/service.yaml`, {
         method: 'PUT',
         headers: { authorization: `token ${TOKEN}` },
-        body: JSON.stringify({ message: 'break', content: Buffer.from('- docker: "kayron"\n  deploy:\n    release: "0.5.3"\n').toString('base64'), sha: fixture.releases.store.fileAt(fixture.stagingCommit, 'service/service.yaml')?.sha, branch: 'main' }),
+        body: JSON.stringify({
+          message: 'break',
+          content: Buffer.from('- docker: "kayron"\n  deploy:\n    release: "0.5.3"\n').toString('base64'),
+          sha: fixture.releases.store.fileAt(fixture.stagingCommit, 'service/service.yaml')?.sha,
+          branch: 'main',
+        }),
       });
       assert.equal(put.status, 200);
       const stale = await planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production' }, 'p');
-      assert.match(stale.plan.blocked ?? '', /Local view is behind GitHub: GitHub's main is at [0-9a-f]{7}, your clone's origin\/main at [0-9a-f]{7}: fetch/);
+      assert.match(
+        stale.plan.blocked ?? '',
+        /Local view is behind GitHub: GitHub's main is at [0-9a-f]{7}, your clone's origin\/main at [0-9a-f]{7}: fetch/,
+      );
 
       fixture.syncClone();
       const broken = await planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production' }, 'p');
@@ -160,14 +243,22 @@ describe('production pre-flight checks', () => {
     const fixture = await createPromotionFixture();
     try {
       const log: string[] = [];
-      const { recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, log), { kind: 'production' }, 'p');
+      const { recipe } = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture, log),
+        { kind: 'production' },
+        'p',
+      );
       assert.ok(recipe);
       fixture.standin.clearLog();
       const dry = executor(fixture, log, true);
       const outcome = await executeRecipe(await inputsFor(fixture), dry, recipe);
       assert.equal(outcome.message, `Would create release v0.6.11 on ${fixture.stagingCommit.slice(0, 7)}.`);
       assert.deepEqual(writeRequests(fixture.standin), []);
-      assert.deepEqual(dry.calls.filter((call) => call.dryRun).map((call) => `${call.method} ${call.path}`), ['POST /repos/acme/releases/releases']);
+      assert.deepEqual(
+        dry.calls.filter((call) => call.dryRun).map((call) => `${call.method} ${call.path}`),
+        ['POST /repos/acme/releases/releases'],
+      );
       assert.ok(log.includes('[dry run] POST /repos/acme/releases/releases (not sent)'));
       assert.ok(!log.join('\n').includes(TOKEN));
     } finally {
@@ -180,7 +271,12 @@ describe('production pre-flight checks', () => {
     try {
       await assert.rejects(
         planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production' }, 'p'),
-        (error: unknown) => error instanceof PromotionError && error.reason === 'access' && /scopes \(read:org\) do not allow writing to acme\/releases: promotions need the "repo" scope/.test(error.message),
+        (error: unknown) =>
+          error instanceof PromotionError &&
+          error.reason === 'access' &&
+          /scopes \(read:org\) do not allow writing to acme\/releases: promotions need the "repo" scope/.test(
+            error.message,
+          ),
       );
     } finally {
       await fixture.close();
@@ -200,7 +296,12 @@ test('the proposed tag skips tags that exist already: pushed elsewhere without a
     // Someone pushed v0.6.11 (no release: production is still v0.6.10); this clone has a v0.7.0 tag of its own.
     fixture.releases.setRef('refs/tags/v0.6.11', fixture.productionCommit);
     fixture.clone.tag('v0.7.0', fixture.productionCommit);
-    const { plan } = await planPromotion(await inputsFor(fixture), executor(fixture, []), { kind: 'production' }, 'plan-free-tag');
+    const { plan } = await planPromotion(
+      await inputsFor(fixture),
+      executor(fixture, []),
+      { kind: 'production' },
+      'plan-free-tag',
+    );
     assert.equal(plan.release?.previousTag, 'v0.6.10');
     assert.deepEqual(plan.release?.proposals, { patch: 'v0.6.12', minor: 'v0.8.0', major: 'v1.0.0' });
     assert.equal(plan.release?.tag, 'v0.6.12');

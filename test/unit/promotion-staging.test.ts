@@ -4,24 +4,29 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { GitHubApi, GitHubApiError, type ApiResponse } from '../../server/src/promotion/github-api';
 import { PromotionExecutor } from '../../server/src/promotion/executor';
-import { bumpBranchName, executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
+import { executeRecipe, planPromotion, type PromotionInputs } from '../../server/src/promotion/promotion';
+import { bumpBranchName } from '../../server/src/promotion/staging';
 import { PromotionError } from '../../server/src/promotion/remote';
-import { createPromotionFixture, promotionExecutor, promotionInputs, INFRASTRUCTURE_V1, SERVICE_V1, TOKEN, writeRequests, type PromotionFixture } from '../helpers/promotion-fixture';
-
-const STAGING_SERVICE = SERVICE_V1.replace('release: "v0.5.2"', 'release: "v0.5.3"');
+import {
+  createPromotionFixture,
+  fileOnBranch,
+  promotionExecutor,
+  promotionInputs,
+  INFRASTRUCTURE_V1,
+  SERVICE_STAGING,
+  TOKEN,
+  writeRequests,
+  type PromotionFixture,
+} from '../helpers/promotion-fixture';
 
 const inputsFor = (fixture: PromotionFixture): Promise<PromotionInputs> =>
   promotionInputs(fixture, {
-    releaseNotes: (github, tag) => Promise.resolve(github === 'kayron' && tag === 'v0.5.4' ? '- faster sync\n- fewer retries' : undefined),
+    releaseNotes: (github, tag) =>
+      Promise.resolve(github === 'kayron' && tag === 'v0.5.4' ? '- faster sync\n- fewer retries' : undefined),
     tagExists: (github, tag) => Promise.resolve(!(github === 'kayron' && tag === 'v9.9.9')),
   });
 
 const executor = promotionExecutor;
-
-const fileOn = (fixture: PromotionFixture, branch: string, path: string): string | undefined => {
-  const sha = fixture.releases.branchSha(branch);
-  return sha ? fixture.releases.store.fileAt(sha, path)?.content.toString('utf8') : undefined;
-};
 
 describe('promote one service to staging', () => {
   let fixture: PromotionFixture;
@@ -35,9 +40,21 @@ describe('promote one service to staging', () => {
   });
 
   test('plans the team-style pull request with the edited file', async () => {
-    const { plan, recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, log), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] }, 'p');
+    const { plan, recipe } = await planPromotion(
+      await inputsFor(fixture),
+      executor(fixture, log),
+      { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] },
+      'p',
+    );
     assert.equal(plan.title, 'Bump kayron to v0.5.4');
-    assert.deepEqual(plan.pullRequest && { title: plan.pullRequest.title, branch: plan.pullRequest.branch, base: plan.pullRequest.base }, { title: 'Bump kayron to v0.5.4', branch: 'bump-kayron-v0.5.4', base: 'main' });
+    assert.deepEqual(
+      plan.pullRequest && {
+        title: plan.pullRequest.title,
+        branch: plan.pullRequest.branch,
+        base: plan.pullRequest.base,
+      },
+      { title: 'Bump kayron to v0.5.4', branch: 'bump-kayron-v0.5.4', base: 'main' },
+    );
     assert.equal(
       plan.pullRequest?.body,
       [
@@ -48,48 +65,101 @@ describe('promote one service to staging', () => {
         `Opened with Kayron Releases from main at ${fixture.stagingCommit.slice(0, 7)}.`,
       ].join('\n'),
     );
-    assert.deepEqual(plan.files.map((file) => [file.path, file.before, file.after]), [['service/service.yaml', STAGING_SERVICE, STAGING_SERVICE.replace('"v0.5.3"', '"v0.5.4"')]]);
-    assert.deepEqual(plan.calls.map((call) => `${call.method} ${call.path}`), [
-      'POST /repos/acme/releases/git/blobs',
-      'POST /repos/acme/releases/git/trees',
-      'POST /repos/acme/releases/git/commits',
-      'POST /repos/acme/releases/git/refs',
-      'POST /repos/acme/releases/pulls',
-    ]);
+    assert.deepEqual(
+      plan.files.map((file) => [file.path, file.before, file.after]),
+      [['service/service.yaml', SERVICE_STAGING, SERVICE_STAGING.replace('"v0.5.3"', '"v0.5.4"')]],
+    );
+    assert.deepEqual(
+      plan.calls.map((call) => `${call.method} ${call.path}`),
+      [
+        'POST /repos/acme/releases/git/blobs',
+        'POST /repos/acme/releases/git/trees',
+        'POST /repos/acme/releases/git/commits',
+        'POST /repos/acme/releases/git/refs',
+        'POST /repos/acme/releases/pulls',
+      ],
+    );
     assert.ok(recipe);
   });
 
   test('sends exactly blob, tree, commit, ref and pull request; the branch differs from main by the one value', async () => {
-    const { plan, recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, log), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] }, 'p');
+    const { plan, recipe } = await planPromotion(
+      await inputsFor(fixture),
+      executor(fixture, log),
+      { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] },
+      'p',
+    );
     assert.ok(recipe);
     fixture.standin.clearLog();
     const outcome = await executeRecipe(await inputsFor(fixture), executor(fixture, log), recipe);
-    assert.deepEqual(outcome, { message: 'Opened pull request #1 "Bump kayron to v0.5.4".', links: [{ label: 'Open pull request', url: 'https://github.com/acme/releases/pull/1' }] });
-    const edited = STAGING_SERVICE.replace('"v0.5.3"', '"v0.5.4"');
+    assert.deepEqual(outcome, {
+      message: 'Opened pull request #1 "Bump kayron to v0.5.4".',
+      links: [{ label: 'Open pull request', url: 'https://github.com/acme/releases/pull/1' }],
+    });
+    const edited = SERVICE_STAGING.replace('"v0.5.3"', '"v0.5.4"');
     const writes = writeRequests(fixture.standin);
-    const blobSha = fixture.releases.store.fileAt(fixture.releases.branchSha('bump-kayron-v0.5.4')!, 'service/service.yaml')?.sha;
+    const blobSha = fixture.releases.store.fileAt(
+      fixture.releases.branchSha('bump-kayron-v0.5.4')!,
+      'service/service.yaml',
+    )?.sha;
     const commit = fixture.releases.branchSha('bump-kayron-v0.5.4')!;
     const tree = fixture.releases.store.readCommit(commit).tree;
     assert.deepEqual(writes, [
-      { call: 'POST /repos/acme/releases/git/blobs', body: { content: Buffer.from(edited).toString('base64'), encoding: 'base64' } },
-      { call: 'POST /repos/acme/releases/git/trees', body: { base_tree: fixture.releases.store.readCommit(fixture.stagingCommit).tree, tree: [{ path: 'service/service.yaml', mode: '100644', type: 'blob', sha: blobSha }] } },
-      { call: 'POST /repos/acme/releases/git/commits', body: { message: 'Bump kayron to v0.5.4', tree, parents: [fixture.stagingCommit] } },
+      {
+        call: 'POST /repos/acme/releases/git/blobs',
+        body: { content: Buffer.from(edited).toString('base64'), encoding: 'base64' },
+      },
+      {
+        call: 'POST /repos/acme/releases/git/trees',
+        body: {
+          base_tree: fixture.releases.store.readCommit(fixture.stagingCommit).tree,
+          tree: [{ path: 'service/service.yaml', mode: '100644', type: 'blob', sha: blobSha }],
+        },
+      },
+      {
+        call: 'POST /repos/acme/releases/git/commits',
+        body: { message: 'Bump kayron to v0.5.4', tree, parents: [fixture.stagingCommit] },
+      },
       { call: 'POST /repos/acme/releases/git/refs', body: { ref: 'refs/heads/bump-kayron-v0.5.4', sha: commit } },
-      { call: 'POST /repos/acme/releases/pulls', body: { title: 'Bump kayron to v0.5.4', head: 'bump-kayron-v0.5.4', base: 'main', body: plan.pullRequest?.body } },
+      {
+        call: 'POST /repos/acme/releases/pulls',
+        body: {
+          title: 'Bump kayron to v0.5.4',
+          head: 'bump-kayron-v0.5.4',
+          base: 'main',
+          body: plan.pullRequest?.body,
+        },
+      },
     ]);
-    assert.equal(fileOn(fixture, 'bump-kayron-v0.5.4', 'service/service.yaml'), edited);
-    assert.equal(fileOn(fixture, 'bump-kayron-v0.5.4', 'infrastructure/infrastructure.yaml'), INFRASTRUCTURE_V1, 'other files are untouched');
+    assert.equal(fileOnBranch(fixture, 'bump-kayron-v0.5.4', 'service/service.yaml'), edited);
+    assert.equal(
+      fileOnBranch(fixture, 'bump-kayron-v0.5.4', 'infrastructure/infrastructure.yaml'),
+      INFRASTRUCTURE_V1,
+      'other files are untouched',
+    );
   });
 
   test('does not open a duplicate: the plan and a re-run return the open pull request', async () => {
-    const again = await planPromotion(await inputsFor(fixture), executor(fixture, log), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] }, 'p');
+    const again = await planPromotion(
+      await inputsFor(fixture),
+      executor(fixture, log),
+      { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] },
+      'p',
+    );
     assert.equal(again.plan.nothingToDo, 'pull request #1 from bump-kayron-v0.5.4 is already open.');
-    assert.deepEqual(again.plan.links, [{ label: 'Open pull request', url: 'https://github.com/acme/releases/pull/1' }]);
+    assert.deepEqual(again.plan.links, [
+      { label: 'Open pull request', url: 'https://github.com/acme/releases/pull/1' },
+    ]);
     assert.equal(again.recipe, undefined);
   });
 
   test('re-running an executed recipe returns the open pull request without a write', async () => {
-    const { recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, log), { kind: 'staging', bumps: [{ service: 'splits-lite', version: 'v0.2.3' }] }, 'p');
+    const { recipe } = await planPromotion(
+      await inputsFor(fixture),
+      executor(fixture, log),
+      { kind: 'staging', bumps: [{ service: 'splits-lite', version: 'v0.2.3' }] },
+      'p',
+    );
     assert.ok(recipe);
     await executeRecipe(await inputsFor(fixture), executor(fixture, log), recipe);
     fixture.standin.clearLog();
@@ -100,14 +170,28 @@ describe('promote one service to staging', () => {
 
   test('an existing branch with the same change is reused (only the pull request is opened)', async () => {
     fixture.releases.pulls.find((pull) => pull.number === 1)!.state = 'closed';
-    const { plan, recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, log), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] }, 'p');
-    assert.deepEqual(plan.checks.map((check) => [check.id, check.status]), [['branch-exists', 'ok']]);
-    assert.deepEqual(plan.calls.map((call) => `${call.method} ${call.path}`), ['POST /repos/acme/releases/pulls']);
+    const { plan, recipe } = await planPromotion(
+      await inputsFor(fixture),
+      executor(fixture, log),
+      { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] },
+      'p',
+    );
+    assert.deepEqual(
+      plan.checks.map((check) => [check.id, check.status]),
+      [['branch-exists', 'ok']],
+    );
+    assert.deepEqual(
+      plan.calls.map((call) => `${call.method} ${call.path}`),
+      ['POST /repos/acme/releases/pulls'],
+    );
     assert.ok(recipe);
     fixture.standin.clearLog();
     const outcome = await executeRecipe(await inputsFor(fixture), executor(fixture, log), recipe);
     assert.equal(outcome.links[0]?.url, 'https://github.com/acme/releases/pull/3');
-    assert.deepEqual(writeRequests(fixture.standin).map((request) => request.call), ['POST /repos/acme/releases/pulls']);
+    assert.deepEqual(
+      writeRequests(fixture.standin).map((request) => request.call),
+      ['POST /repos/acme/releases/pulls'],
+    );
   });
 });
 
@@ -118,27 +202,45 @@ describe('staging bumps: several services, conflicts and failures', () => {
       const { plan, recipe } = await planPromotion(
         await inputsFor(fixture),
         executor(fixture),
-        { kind: 'staging', bumps: [{ service: 'infrastructure', version: 'v0.5.7' }, { service: 'splits-lite', version: 'v0.2.3' }] },
+        {
+          kind: 'staging',
+          bumps: [
+            { service: 'infrastructure', version: 'v0.5.7' },
+            { service: 'splits-lite', version: 'v0.2.3' },
+          ],
+        },
         'p',
       );
       assert.equal(plan.title, 'Bump infrastructure to v0.5.7 and splits-lite to v0.2.3');
       assert.equal(plan.pullRequest?.branch, 'bump-infrastructure-v0.5.7-and-splits-lite-v0.2.3');
-      assert.deepEqual(plan.files.map((file) => file.path), ['infrastructure/infrastructure.yaml', 'service/service.yaml']);
+      assert.deepEqual(
+        plan.files.map((file) => file.path),
+        ['infrastructure/infrastructure.yaml', 'service/service.yaml'],
+      );
       assert.ok(recipe);
       fixture.standin.clearLog();
       await executeRecipe(await inputsFor(fixture), executor(fixture), recipe);
-      assert.deepEqual(writeRequests(fixture.standin).map((request) => request.call), [
-        'POST /repos/acme/releases/git/blobs',
-        'POST /repos/acme/releases/git/blobs',
-        'POST /repos/acme/releases/git/trees',
-        'POST /repos/acme/releases/git/commits',
-        'POST /repos/acme/releases/git/refs',
-        'POST /repos/acme/releases/pulls',
-      ]);
+      assert.deepEqual(
+        writeRequests(fixture.standin).map((request) => request.call),
+        [
+          'POST /repos/acme/releases/git/blobs',
+          'POST /repos/acme/releases/git/blobs',
+          'POST /repos/acme/releases/git/trees',
+          'POST /repos/acme/releases/git/commits',
+          'POST /repos/acme/releases/git/refs',
+          'POST /repos/acme/releases/pulls',
+        ],
+      );
       const branch = 'bump-infrastructure-v0.5.7-and-splits-lite-v0.2.3';
       // The single-quoted value keeps its quotes; nothing else in the file moves.
-      assert.equal(fileOn(fixture, branch, 'service/service.yaml'), STAGING_SERVICE.replace("release: 'v0.2.2'", "release: 'v0.2.3'"));
-      assert.equal(fileOn(fixture, branch, 'infrastructure/infrastructure.yaml'), INFRASTRUCTURE_V1.replace('v0.5.6', 'v0.5.7'));
+      assert.equal(
+        fileOnBranch(fixture, branch, 'service/service.yaml'),
+        SERVICE_STAGING.replace("release: 'v0.2.2'", "release: 'v0.2.3'"),
+      );
+      assert.equal(
+        fileOnBranch(fixture, branch, 'infrastructure/infrastructure.yaml'),
+        INFRASTRUCTURE_V1.replace('v0.5.6', 'v0.5.7'),
+      );
       const commit = fixture.releases.store.readCommit(fixture.releases.branchSha(branch)!);
       assert.deepEqual(commit.parents, [fixture.stagingCommit]);
     } finally {
@@ -149,12 +251,40 @@ describe('staging bumps: several services, conflicts and failures', () => {
   test('a version already on staging is nothing to do; an unknown tag is a warning; a rejected tag is refused', async () => {
     const fixture = await createPromotionFixture();
     try {
-      const same = await planPromotion(await inputsFor(fixture), executor(fixture), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.3' }] }, 'p');
+      const same = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture),
+        { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.3' }] },
+        'p',
+      );
       assert.equal(same.plan.nothingToDo, 'kayron is already at v0.5.3');
-      const unknown = await planPromotion(await inputsFor(fixture), executor(fixture), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v9.9.9' }] }, 'p');
-      assert.deepEqual(unknown.plan.warnings, ['Tag not found: acme/kayron has no tag v9.9.9: Kayron would wait for an image that may never exist.']);
-      await assert.rejects(planPromotion(await inputsFor(fixture), executor(fixture), { kind: 'staging', bumps: [{ service: 'kayron', version: '0.5.4' }] }, 'p'), /is not a release tag Kayron accepts/);
-      await assert.rejects(planPromotion(await inputsFor(fixture), executor(fixture), { kind: 'staging', bumps: [{ service: 'nope', version: 'v1.0.0' }] }, 'p'), /nope is not a service of main/);
+      const unknown = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture),
+        { kind: 'staging', bumps: [{ service: 'kayron', version: 'v9.9.9' }] },
+        'p',
+      );
+      assert.deepEqual(unknown.plan.warnings, [
+        'Tag not found: acme/kayron has no tag v9.9.9: Kayron would wait for an image that may never exist.',
+      ]);
+      await assert.rejects(
+        planPromotion(
+          await inputsFor(fixture),
+          executor(fixture),
+          { kind: 'staging', bumps: [{ service: 'kayron', version: '0.5.4' }] },
+          'p',
+        ),
+        /is not a release tag Kayron accepts/,
+      );
+      await assert.rejects(
+        planPromotion(
+          await inputsFor(fixture),
+          executor(fixture),
+          { kind: 'staging', bumps: [{ service: 'nope', version: 'v1.0.0' }] },
+          'p',
+        ),
+        /nope is not a service of main/,
+      );
     } finally {
       await fixture.close();
     }
@@ -164,19 +294,38 @@ describe('staging bumps: several services, conflicts and failures', () => {
     const fixture = await createPromotionFixture();
     try {
       const api = new GitHubApi({ apiUrl: fixture.standin.apiUrl, token: TOKEN });
-      const { recipe } = await planPromotion(await inputsFor(fixture), executor(fixture), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] }, 'p');
+      const { recipe } = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture),
+        { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] },
+        'p',
+      );
       assert.ok(recipe);
       // Someone pushes a branch of that name (pointing at main itself) between preview and confirmation.
-      const created = await api.request('POST', '/repos/acme/releases/git/refs', { ref: 'refs/heads/bump-kayron-v0.5.4', sha: fixture.stagingCommit });
+      const created = await api.request('POST', '/repos/acme/releases/git/refs', {
+        ref: 'refs/heads/bump-kayron-v0.5.4',
+        sha: fixture.stagingCommit,
+      });
       assert.equal(created.status, 201);
       fixture.standin.clearLog();
-      await assert.rejects(executeRecipe(await inputsFor(fixture), executor(fixture), recipe), (error: unknown) => error instanceof PromotionError && error.reason === 'conflict');
+      await assert.rejects(
+        executeRecipe(await inputsFor(fixture), executor(fixture), recipe),
+        (error: unknown) => error instanceof PromotionError && error.reason === 'conflict',
+      );
       assert.deepEqual(writeRequests(fixture.standin), []);
-      const blocked = await planPromotion(await inputsFor(fixture), executor(fixture), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] }, 'p');
+      const blocked = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture),
+        { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] },
+        'p',
+      );
       assert.match(blocked.plan.blocked ?? '', /Branch exists: bump-kayron-v0\.5\.4 already exists with other content/);
       assert.equal(blocked.recipe, undefined);
       // The stand-in's own conflict: creating an existing ref is a 422.
-      const again = await api.request('POST', '/repos/acme/releases/git/refs', { ref: 'refs/heads/bump-kayron-v0.5.4', sha: fixture.stagingCommit });
+      const again = await api.request('POST', '/repos/acme/releases/git/refs', {
+        ref: 'refs/heads/bump-kayron-v0.5.4',
+        sha: fixture.stagingCommit,
+      });
       assert.deepEqual([again.status, (again.data as { message: string }).message], [422, 'Reference already exists']);
     } finally {
       await fixture.close();
@@ -186,7 +335,12 @@ describe('staging bumps: several services, conflicts and failures', () => {
   test('a failure after the branch was created deletes the branch again: no half state', async () => {
     const fixture = await createPromotionFixture();
     try {
-      const { recipe } = await planPromotion(await inputsFor(fixture), executor(fixture), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] }, 'p');
+      const { recipe } = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture),
+        { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] },
+        'p',
+      );
       assert.ok(recipe);
       for (const failure of ['status', 'network'] as const) {
         fixture.standin.clearLog();
@@ -194,26 +348,39 @@ describe('staging bumps: several services, conflicts and failures', () => {
         class FailingPulls extends GitHubApi {
           override async request<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
             if (method === 'POST' && path === '/repos/acme/releases/pulls') {
-              if (failure === 'network') throw new GitHubApiError('POST /repos/acme/releases/pulls failed: socket hang up', undefined, method, path);
+              if (failure === 'network')
+                throw new GitHubApiError(
+                  'POST /repos/acme/releases/pulls failed: socket hang up',
+                  undefined,
+                  method,
+                  path,
+                );
               return { status: 502, data: { message: 'Bad Gateway' } as T, headers: new Headers() };
             }
             return super.request<T>(method, path, body);
           }
         }
-        const failing = new PromotionExecutor({ api: new FailingPulls({ apiUrl: fixture.standin.apiUrl, token: TOKEN }), dryRun: false, log: () => undefined });
+        const failing = new PromotionExecutor({
+          api: new FailingPulls({ apiUrl: fixture.standin.apiUrl, token: TOKEN }),
+          dryRun: false,
+          log: () => undefined,
+        });
         await assert.rejects(executeRecipe(await inputsFor(fixture), failing, recipe), (error: unknown) => {
           assert.ok(error instanceof PromotionError);
           assert.equal(error.reason, 'failed');
           assert.match(error.message, /The branch bump-kayron-v0\.5\.4 was deleted again; nothing is left behind\./);
           return true;
         });
-        assert.deepEqual(writeRequests(fixture.standin).map((request) => request.call), [
-          'POST /repos/acme/releases/git/blobs',
-          'POST /repos/acme/releases/git/trees',
-          'POST /repos/acme/releases/git/commits',
-          'POST /repos/acme/releases/git/refs',
-          'DELETE /repos/acme/releases/git/refs/heads/bump-kayron-v0.5.4',
-        ]);
+        assert.deepEqual(
+          writeRequests(fixture.standin).map((request) => request.call),
+          [
+            'POST /repos/acme/releases/git/blobs',
+            'POST /repos/acme/releases/git/trees',
+            'POST /repos/acme/releases/git/commits',
+            'POST /repos/acme/releases/git/refs',
+            'DELETE /repos/acme/releases/git/refs/heads/bump-kayron-v0.5.4',
+          ],
+        );
         assert.equal(fixture.releases.branchSha('bump-kayron-v0.5.4'), undefined);
         assert.deepEqual(fixture.releases.pulls, []);
       }
@@ -228,7 +395,12 @@ describe('staging bumps: several services, conflicts and failures', () => {
   test('a stale base (main moved after the preview) is refused before any write', async () => {
     const fixture = await createPromotionFixture();
     try {
-      const { recipe } = await planPromotion(await inputsFor(fixture), executor(fixture), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] }, 'p');
+      const { recipe } = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture),
+        { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] },
+        'p',
+      );
       assert.ok(recipe);
       const api = new GitHubApi({ apiUrl: fixture.standin.apiUrl, token: TOKEN });
       const moved = await api.request('PUT', '/repos/acme/releases/contents/README.md', {
@@ -239,7 +411,13 @@ describe('staging bumps: several services, conflicts and failures', () => {
       });
       assert.equal(moved.status, 200);
       fixture.standin.clearLog();
-      await assert.rejects(executeRecipe(await inputsFor(fixture), executor(fixture), recipe), (error: unknown) => error instanceof PromotionError && error.reason === 'stale' && /main moved since the preview/.test(error.message));
+      await assert.rejects(
+        executeRecipe(await inputsFor(fixture), executor(fixture), recipe),
+        (error: unknown) =>
+          error instanceof PromotionError &&
+          error.reason === 'stale' &&
+          /main moved since the preview/.test(error.message),
+      );
       assert.deepEqual(writeRequests(fixture.standin), []);
     } finally {
       await fixture.close();
@@ -250,19 +428,27 @@ describe('staging bumps: several services, conflicts and failures', () => {
     const fixture = await createPromotionFixture();
     try {
       const log: string[] = [];
-      const { recipe } = await planPromotion(await inputsFor(fixture), executor(fixture, log), { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] }, 'p');
+      const { recipe } = await planPromotion(
+        await inputsFor(fixture),
+        executor(fixture, log),
+        { kind: 'staging', bumps: [{ service: 'kayron', version: 'v0.5.4' }] },
+        'p',
+      );
       assert.ok(recipe);
       fixture.standin.clearLog();
       const outcome = await executeRecipe(await inputsFor(fixture), executor(fixture, log, true), recipe);
       assert.equal(outcome.message, 'Would open "Bump kayron to v0.5.4" from bump-kayron-v0.5.4.');
       assert.deepEqual(writeRequests(fixture.standin), []);
-      assert.deepEqual(log.filter((line) => line.startsWith('[dry run]')), [
-        '[dry run] POST /repos/acme/releases/git/blobs (not sent)',
-        '[dry run] POST /repos/acme/releases/git/trees (not sent)',
-        '[dry run] POST /repos/acme/releases/git/commits (not sent)',
-        '[dry run] POST /repos/acme/releases/git/refs (not sent)',
-        '[dry run] POST /repos/acme/releases/pulls (not sent)',
-      ]);
+      assert.deepEqual(
+        log.filter((line) => line.startsWith('[dry run]')),
+        [
+          '[dry run] POST /repos/acme/releases/git/blobs (not sent)',
+          '[dry run] POST /repos/acme/releases/git/trees (not sent)',
+          '[dry run] POST /repos/acme/releases/git/commits (not sent)',
+          '[dry run] POST /repos/acme/releases/git/refs (not sent)',
+          '[dry run] POST /repos/acme/releases/pulls (not sent)',
+        ],
+      );
     } finally {
       await fixture.close();
     }

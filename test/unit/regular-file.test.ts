@@ -44,9 +44,18 @@ describe('readRegularFile', () => {
     mkdirSync(path.join(root, 'folder'));
     const folder = path.join(root, 'folder.yaml');
     symlinkSync(path.join(root, 'folder'), folder);
-    assert.deepEqual(await within(readRegularFile(fifo, { maxBytes: 1024 })), { kind: 'not-regular', what: 'a FIFO (named pipe)' });
-    assert.deepEqual(await within(readRegularFile(zero, { maxBytes: 1024 })), { kind: 'not-regular', what: 'a character device' });
-    assert.deepEqual(await within(readRegularFile(zero, { maxBytes: 1024, prefixOnly: true })), { kind: 'not-regular', what: 'a character device' });
+    assert.deepEqual(await within(readRegularFile(fifo, { maxBytes: 1024 })), {
+      kind: 'not-regular',
+      what: 'a FIFO (named pipe)',
+    });
+    assert.deepEqual(await within(readRegularFile(zero, { maxBytes: 1024 })), {
+      kind: 'not-regular',
+      what: 'a character device',
+    });
+    assert.deepEqual(await within(readRegularFile(zero, { maxBytes: 1024, prefixOnly: true })), {
+      kind: 'not-regular',
+      what: 'a character device',
+    });
     assert.equal((await within(readRegularFile(folder, { maxBytes: 1024 }))).kind, 'missing');
     assert.equal((await readRegularFile(path.join(root, 'nothing.yaml'), { maxBytes: 1024 })).kind, 'missing');
   });
@@ -55,21 +64,43 @@ describe('readRegularFile', () => {
     const repo = path.join(root, 'repo');
     mkdirSync(path.join(repo, 'service'), { recursive: true });
     execFileSync('mkfifo', [path.join(repo, 'service', 'a.yaml')]);
-    writeFileSync(path.join(repo, 'service', 'b.yaml'), '- docker: "x"\n  github: "x"\n  deploy:\n    release: "v1.0.0"\n');
+    writeFileSync(
+      path.join(repo, 'service', 'b.yaml'),
+      '- docker: "x"\n  github: "x"\n  deploy:\n    release: "v1.0.0"\n',
+    );
     assert.equal(await within(looksLikeReleasesRepo(repo)), true);
   });
 });
 
 describe('gitEnvironment', () => {
-  const source = { PATH: '/bin', HOME: '/home/u', LANG: 'C.UTF-8', LC_CTYPE: 'C.UTF-8', GITHUB_TOKEN: 'secret', GH_TOKEN: 'secret', GIT_DIR: '/elsewhere', SSH_AUTH_SOCK: '/tmp/agent', NODE_OPTIONS: '--inspect' };
+  const source = {
+    PATH: '/bin',
+    HOME: '/home/u',
+    LANG: 'C.UTF-8',
+    LC_CTYPE: 'C.UTF-8',
+    GITHUB_TOKEN: 'secret',
+    GH_TOKEN: 'secret',
+    GIT_DIR: '/elsewhere',
+    SSH_AUTH_SOCK: '/tmp/agent',
+    NODE_OPTIONS: '--inspect',
+  };
 
   test('read-only queries get PATH, HOME, locale and the variables the server sets, nothing else', () => {
-    assert.deepEqual(gitEnvironment(false, source), { PATH: '/bin', HOME: '/home/u', LANG: 'C.UTF-8', LC_CTYPE: 'C.UTF-8', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' });
+    assert.deepEqual(gitEnvironment(false, source), {
+      PATH: '/bin',
+      HOME: '/home/u',
+      LANG: 'C.UTF-8',
+      LC_CTYPE: 'C.UTF-8',
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_OPTIONAL_LOCKS: '0',
+      LC_ALL: 'C',
+    });
   });
 
   test('fetch also gets what ssh and credential helpers need, still no token', () => {
     const env = gitEnvironment(true, source);
     assert.equal(env['SSH_AUTH_SOCK'], '/tmp/agent');
-    for (const name of ['GITHUB_TOKEN', 'GH_TOKEN', 'GIT_DIR', 'NODE_OPTIONS']) assert.equal(env[name], undefined, name);
+    for (const name of ['GITHUB_TOKEN', 'GH_TOKEN', 'GIT_DIR', 'NODE_OPTIONS'])
+      assert.equal(env[name], undefined, name);
   });
 });

@@ -4,7 +4,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
-import { applyOffsetEdits, setReleaseEdit, switchBackEdits, switchToBranchEdits } from '../../server/src/features/release-edits';
+import {
+  applyOffsetEdits,
+  setReleaseEdit,
+  switchBackEdits,
+  switchToBranchEdits,
+} from '../../server/src/features/release-edits';
 
 const CORPUS = path.join(__dirname, '..', '..', '..', 'shared', 'corpus', 'releases-history');
 
@@ -31,12 +36,18 @@ function roundTrip(original: string): number {
     if (entry.deploy?.release && !entry.deploy.branch) {
       const tag = entry.deploy.release.value;
       const bumped = applyOffsetEdits(original, [setReleaseEdit(original, entry, 'v9.9.9')!]);
-      const onBranch = applyOffsetEdits(bumped, switchToBranchEdits(bumped, entries(bumped)[position]!, 'feature/round-trip')!);
+      const onBranch = applyOffsetEdits(
+        bumped,
+        switchToBranchEdits(bumped, entries(bumped)[position]!, 'feature/round-trip')!,
+      );
       const branchEntry = entries(onBranch)[position]!;
       assert.equal(branchEntry.deploy?.branch?.value, 'feature/round-trip');
       assert.equal(branchEntry.deploy?.release, undefined);
       const analysis = analyzeReleaseFile('service/service.yaml', onBranch);
-      assert.deepEqual(analysis.kayronProblems.map((problem) => problem.code), analyzeReleaseFile('service/service.yaml', original).kayronProblems.map((problem) => problem.code));
+      assert.deepEqual(
+        analysis.kayronProblems.map((problem) => problem.code),
+        analyzeReleaseFile('service/service.yaml', original).kayronProblems.map((problem) => problem.code),
+      );
       const back = applyOffsetEdits(onBranch, switchBackEdits(onBranch, branchEntry)!);
       assert.equal(back, bumped);
       const restored = applyOffsetEdits(back, [setReleaseEdit(back, entries(back)[position]!, tag)!]);
@@ -47,7 +58,10 @@ function roundTrip(original: string): number {
       const edits = switchBackEdits(original, entry);
       if (!edits) return;
       const pinned = applyOffsetEdits(original, edits);
-      const again = applyOffsetEdits(pinned, switchToBranchEdits(pinned, entries(pinned)[position]!, entry.deploy.branch.value)!);
+      const again = applyOffsetEdits(
+        pinned,
+        switchToBranchEdits(pinned, entries(pinned)[position]!, entry.deploy.branch.value)!,
+      );
       // Equal when the history used the canonical `# release: "vX"` form directly above the branch.
       const canonical = /\n( +)# release: "[^"]*"\r?\n\1branch: "/.test(original);
       if (canonical) assert.equal(again, original);
@@ -72,9 +86,13 @@ describe('release edits', () => {
   });
 
   test('switching to a branch keeps the pin as a comment directly above', () => {
-    const text = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3" # pinned\n    preview: true\n';
+    const text =
+      '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3" # pinned\n    preview: true\n';
     const switched = applyOffsetEdits(text, switchToBranchEdits(text, entries(text)[0]!, 'feature/x')!);
-    assert.equal(switched, '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    # release: "v0.5.3" # pinned\n    branch: "feature/x"\n    preview: true\n');
+    assert.equal(
+      switched,
+      '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    # release: "v0.5.3" # pinned\n    branch: "feature/x"\n    preview: true\n',
+    );
   });
 
   test('switching back without a commented pin uses the fallback tag, keeping the quote style', () => {
@@ -84,11 +102,18 @@ describe('release edits', () => {
     assert.equal(back, "- docker: 'kayron'\n  github: 'kayron'\n  deploy:\n    release: 'v0.5.4'\n");
   });
 
-  test('switching back restores a pin commented at another column with the branch line\'s indentation', () => {
-    const pinned = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3" # pinned\n    preview: true\n';
-    for (const comment of ['# release: "v0.5.3" # pinned', '  #release: "v0.5.3" # pinned', '        # release: "v0.5.3" # pinned']) {
+  test("switching back restores a pin commented at another column with the branch line's indentation", () => {
+    const pinned =
+      '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3" # pinned\n    preview: true\n';
+    for (const comment of [
+      '# release: "v0.5.3" # pinned',
+      '  #release: "v0.5.3" # pinned',
+      '        # release: "v0.5.3" # pinned',
+    ]) {
       for (const newline of ['\n', '\r\n']) {
-        const text = pinned.replace('    release: "v0.5.3" # pinned\n', `${comment}\n    branch: "main"\n`).replace(/\n/g, newline);
+        const text = pinned
+          .replace('    release: "v0.5.3" # pinned\n', `${comment}\n    branch: "main"\n`)
+          .replace(/\n/g, newline);
         const back = applyOffsetEdits(text, switchBackEdits(text, entries(text)[0]!)!);
         assert.equal(back, pinned.replace(/\n/g, newline), JSON.stringify(comment));
         assert.equal(entries(back)[0]?.deploy?.release?.value, 'v0.5.3');

@@ -15,7 +15,14 @@ let root: string;
 
 before(async () => {
   root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'kayron-vanished-')));
-  for (const name of ['service/kept.yaml', 'service/deleted.yaml', 'service/now-a-folder.yaml', 'service/open.yaml', 'service/linked/x.yaml', 'infrastructure/infrastructure.yaml']) {
+  for (const name of [
+    'service/kept.yaml',
+    'service/deleted.yaml',
+    'service/now-a-folder.yaml',
+    'service/open.yaml',
+    'service/linked/x.yaml',
+    'infrastructure/infrastructure.yaml',
+  ]) {
     await fs.mkdir(path.dirname(path.join(root, name)), { recursive: true });
     await fs.writeFile(path.join(root, name), ENTRY);
   }
@@ -37,7 +44,11 @@ test('forgets closed files the walk would not find any more, keeps open ones and
   await fs.symlink(path.join(root, 'elsewhere'), path.join(root, 'service/linked'));
   await fs.rm(path.join(root, 'service/open.yaml'));
 
-  assert.deepEqual(await workspace.dropVanished(), ['service/deleted.yaml', 'service/linked/x.yaml', 'service/now-a-folder.yaml']);
+  assert.deepEqual(await workspace.dropVanished(), [
+    'service/deleted.yaml',
+    'service/linked/x.yaml',
+    'service/now-a-folder.yaml',
+  ]);
   assert.deepEqual(tracked(), ['infrastructure/infrastructure.yaml', 'service/kept.yaml', 'service/open.yaml']);
   assert.deepEqual(await workspace.dropVanished(), []);
 });

@@ -58,7 +58,9 @@ describe('robustness of analyzeReleaseFile', () => {
   });
 
   test('a 2 MB single-line docker value decodes and fails the length check', () => {
-    const analysis = analyze(`- docker: "${'a'.repeat(2 * 1024 * 1024)}"\n  github: "a"\n  deploy: {release: v1.0.0}\n`);
+    const analysis = analyze(
+      `- docker: "${'a'.repeat(2 * 1024 * 1024)}"\n  github: "a"\n  deploy: {release: v1.0.0}\n`,
+    );
     assert.deepEqual(
       analysis.kayronProblems.map((problem) => [problem.code, problem.message]),
       [['docker-format', 'repository name must not be more than 255 characters']],
@@ -90,13 +92,19 @@ describe('robustness of analyzeReleaseFile', () => {
 
   test(`nesting up to ${MAX_NESTING_DEPTH} levels in an unknown key is still decoded`, () => {
     const deep = `${'['.repeat(MAX_NESTING_DEPTH - 3)}${']'.repeat(MAX_NESTING_DEPTH - 3)}`;
-    const analysis = analyze(`- docker: "kayron"\n  github: "kayron"\n  extra: ${deep}\n  deploy:\n    release: "v1.0.0"\n`);
+    const analysis = analyze(
+      `- docker: "kayron"\n  github: "kayron"\n  extra: ${deep}\n  deploy:\n    release: "v1.0.0"\n`,
+    );
     assert.deepEqual(analysis.kayronProblems, []);
     assert.equal(analysis.decoded?.entries.length, 1);
   });
 
-  test('invalid UTF-8 becomes U+FFFD, as Go does, and the value fails Kayron\'s docker check', () => {
-    const bytes = Buffer.concat([Buffer.from('- docker: "'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n')]);
+  test("invalid UTF-8 becomes U+FFFD, as Go does, and the value fails Kayron's docker check", () => {
+    const bytes = Buffer.concat([
+      Buffer.from('- docker: "'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('"\n  github: "a"\n  deploy:\n    release: "v1.0.0"\n'),
+    ]);
     const analysis = analyze(bytes.toString('utf8'));
     assert.deepEqual(
       analysis.kayronProblems.map((problem) => [problem.code, problem.message]),
@@ -116,8 +124,15 @@ describe('robustness of analyzeReleaseFile', () => {
 
   test('nested alias expansion (billion laughs) is not expanded', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 10; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
-    const analysis = analyze(`- docker: "kayron"\n  github: "kayron"\n  bomb:\n${levels.map((line) => `    ${line}`).join('\n')}\n  deploy:\n    release: "v1.0.0"\n`);
+    for (let i = 1; i < 10; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(',')}]`,
+      );
+    const analysis = analyze(
+      `- docker: "kayron"\n  github: "kayron"\n  bomb:\n${levels.map((line) => `    ${line}`).join('\n')}\n  deploy:\n    release: "v1.0.0"\n`,
+    );
     assert.deepEqual(analysis.kayronProblems, []);
   });
 });
@@ -125,19 +140,25 @@ describe('robustness of analyzeReleaseFile', () => {
 describe('robustness of lintTree', () => {
   test(`a file over ${MAX_RELEASE_FILE_BYTES / 1024 / 1024} MiB is reported as file-too-large instead of being parsed`, async () => {
     const big = `- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v1.0.0"\n# ${'x'.repeat(MAX_RELEASE_FILE_BYTES)}\n`;
-    await withTree({ 'service/big.yaml': big, 'service/ok.yaml': '- docker: "specta"\n  github: "specta"\n  deploy:\n    release: "v1.0.0"\n' }, async (root) => {
-      const result = await lintTree(root);
-      const problems = result.problems.get('service/big.yaml') ?? [];
-      assert.deepEqual(
-        problems.map((problem) => [problem.code, problem.severity, problem.range]),
-        [['file-too-large', 'error', [0, 0]]],
-      );
-      assert.match(problems[0]?.message ?? '', /^This release file is 5\.0 MiB; files over 5 MiB are not checked\.$/);
-      assert.equal(result.entryCount, 1, 'the other file is still checked');
-    });
+    await withTree(
+      {
+        'service/big.yaml': big,
+        'service/ok.yaml': '- docker: "specta"\n  github: "specta"\n  deploy:\n    release: "v1.0.0"\n',
+      },
+      async (root) => {
+        const result = await lintTree(root);
+        const problems = result.problems.get('service/big.yaml') ?? [];
+        assert.deepEqual(
+          problems.map((problem) => [problem.code, problem.severity, problem.range]),
+          [['file-too-large', 'error', [0, 0]]],
+        );
+        assert.match(problems[0]?.message ?? '', /^This release file is 5\.0 MiB; files over 5 MiB are not checked\.$/);
+        assert.equal(result.entryCount, 1, 'the other file is still checked');
+      },
+    );
   });
 
-  test('a binary file in service/ is goccy\'s load error (here a top-level string), not an exception', async () => {
+  test("a binary file in service/ is goccy's load error (here a top-level string), not an exception", async () => {
     await withTree({ 'service/blob.yaml': pseudoRandomBytes(4096, 11) }, async (root) => {
       const result = await lintTree(root);
       assert.equal(result.kayronVerdict?.relativePath, 'service/blob.yaml');
@@ -147,7 +168,11 @@ describe('robustness of lintTree', () => {
   });
 
   test('invalid UTF-8 bytes on disk are decoded like Go does (U+FFFD), not rejected by the reader', async () => {
-    const bytes = Buffer.concat([Buffer.from('- docker: "ka'), Buffer.from([0xff]), Buffer.from('yron"\n  github: "kayron"\n  deploy:\n    release: "v1.0.0"\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('- docker: "ka'),
+      Buffer.from([0xff]),
+      Buffer.from('yron"\n  github: "kayron"\n  deploy:\n    release: "v1.0.0"\n'),
+    ]);
     await withTree({ 'service/x.yaml': bytes }, async (root) => {
       const result = await lintTree(root);
       assert.equal(result.kayronVerdict?.problem.code, 'docker-format');

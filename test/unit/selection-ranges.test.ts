@@ -5,7 +5,8 @@ import { analyzeReleaseFile } from '../../server/src/features/validate';
 import { selectionChain, toSelectionRange } from '../../server/src/features/selection-ranges';
 import { parseCursor } from '../helpers/cursor';
 
-const FILE = '- docker: "a"\n  github: "a"\n\n- docker: "kayron"\n  github: "kayron"\n  deploy:\n    preview: true\n    release: "v0.‸5.3"\n';
+const FILE =
+  '- docker: "a"\n  github: "a"\n\n- docker: "kayron"\n  github: "kayron"\n  deploy:\n    preview: true\n    release: "v0.‸5.3"\n';
 
 function chainAt(marked: string): string[] {
   const { text, offset } = parseCursor(marked, '‸');
@@ -36,16 +37,28 @@ describe('selection ranges', () => {
   test('an unquoted value has no inner step; each range strictly contains the one before', () => {
     const chain = chainAt('- docker: "a"\n  github: "a"\n  deploy:\n    preview: tr‸ue\n');
     assert.deepEqual(chain.slice(0, 2), ['true', 'preview: true']);
-    for (let i = 1; i < chain.length; i++) assert.ok((chain[i] ?? '').includes(chain[i - 1] ?? '') && chain[i] !== chain[i - 1], `step ${i} grows`);
+    for (let i = 1; i < chain.length; i++)
+      assert.ok((chain[i] ?? '').includes(chain[i - 1] ?? '') && chain[i] !== chain[i - 1], `step ${i} grows`);
   });
 
   test('between entries only the list and the file; outside any entry only the file', () => {
     assert.deepEqual(chainAt('# head\n‸\n- docker: "a"\n').length, 1);
-    assert.deepEqual(chainAt('- docker: "a"\n  github: "a"\n‸\n- docker: "b"\n').slice(-2, -1), ['- docker: "a"\n  github: "a"\n\n- docker: "b"']);
+    assert.deepEqual(chainAt('- docker: "a"\n  github: "a"\n‸\n- docker: "b"\n').slice(-2, -1), [
+      '- docker: "a"\n  github: "a"\n\n- docker: "b"',
+    ]);
   });
 
   test('as LSP: parents run outward', () => {
-    const converted = toSelectionRange([[1, 2], [0, 5]], ([start, end]) => ({ start: { line: 0, character: start }, end: { line: 0, character: end } }));
-    assert.deepEqual(converted, { range: { start: { line: 0, character: 1 }, end: { line: 0, character: 2 } }, parent: { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } } } });
+    const converted = toSelectionRange(
+      [
+        [1, 2],
+        [0, 5],
+      ],
+      ([start, end]) => ({ start: { line: 0, character: start }, end: { line: 0, character: end } }),
+    );
+    assert.deepEqual(converted, {
+      range: { start: { line: 0, character: 1 }, end: { line: 0, character: 2 } },
+      parent: { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } } },
+    });
   });
 });

@@ -1,7 +1,8 @@
 /** The marker and lint helpers the other unit tests rely on. */
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { compareWalkOrder, lintFiles, lintText, parseCursor, parseRanges, toLspRange } from '../helpers/cursor';
+import { compareWalkOrder } from '../../server/src/kayron/entry-model';
+import { lintFiles, lintText, parseCursor, parseRanges, toLspRange } from '../helpers/cursor';
 
 describe('marker helpers', () => {
   test('parseCursor removes the marker and returns its offset', () => {
@@ -31,16 +32,33 @@ describe('marker helpers', () => {
     assert.deepEqual(toLspRange('a\r\n\u{1f600}bc', [5, 6]), { line: 1, character: 2, endLine: 1, endCharacter: 3 });
   });
 
-  test('compareWalkOrder sorts like Kayron\'s depth-first walk', () => {
-    const paths = ['service.yaml', 'service/b.yaml', 'service-x/a.yaml', 'service/a/z.yaml', 'infrastructure/i.yaml', 'Service/q.yaml'];
-    assert.deepEqual([...paths].sort(compareWalkOrder), ['Service/q.yaml', 'infrastructure/i.yaml', 'service/a/z.yaml', 'service/b.yaml', 'service-x/a.yaml', 'service.yaml']);
+  test("compareWalkOrder sorts like Kayron's depth-first walk", () => {
+    const paths = [
+      'service.yaml',
+      'service/b.yaml',
+      'service-x/a.yaml',
+      'service/a/z.yaml',
+      'infrastructure/i.yaml',
+      'Service/q.yaml',
+    ];
+    assert.deepEqual([...paths].sort(compareWalkOrder), [
+      'Service/q.yaml',
+      'infrastructure/i.yaml',
+      'service/a/z.yaml',
+      'service/b.yaml',
+      'service-x/a.yaml',
+      'service.yaml',
+    ]);
   });
 });
 
 describe('lint helpers', () => {
   test('lintText returns tuples with the verdict flagged', () => {
     const result = lintText('- docker: "kayron"\n  github: "kayron"\n');
-    assert.deepEqual(result.tuples.filter((tuple) => tuple.kayron), [{ code: 'deploy-missing', line: 0, character: 2, endLine: 0, endCharacter: 8, kayron: true }]);
+    assert.deepEqual(
+      result.tuples.filter((tuple) => tuple.kayron),
+      [{ code: 'deploy-missing', line: 0, character: 2, endLine: 0, endCharacter: 8, kayron: true }],
+    );
     assert.equal(result.verdict?.relativePath, 'service/x.yaml');
     assert.equal(result.entryCount, 1);
   });

@@ -11,7 +11,8 @@ describe('text lines', () => {
 
   test('lineOfOffset counts the line breaks before every offset', () => {
     for (const text of texts) {
-      for (let offset = 0; offset <= text.length; offset++) assert.equal(lineOfOffset(text, offset), expected(text, offset), `${JSON.stringify(text)} @ ${offset}`);
+      for (let offset = 0; offset <= text.length; offset++)
+        assert.equal(lineOfOffset(text, offset), expected(text, offset), `${JSON.stringify(text)} @ ${offset}`);
     }
   });
 

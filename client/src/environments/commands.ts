@@ -1,11 +1,17 @@
 /**
- * The environments command table (checked against package.json by the manifest test, like client/src/commands.ts).
- * Tree commands get the clicked node; from the palette they ask with quick picks. Handlers return what they did
- * (URIs, copied text, fetch results), which tests read through `executeCommand`.
+ * What the environments tree's commands do (registered from the command table in client/src/commands.ts). Tree
+ * commands get the clicked node; from the palette they ask with quick picks. Handlers return what they did (URIs,
+ * copied text, fetch results), which tests read through `executeCommand`.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { FetchRequest, type FetchResult, type MatrixCell, type MatrixEnvironment, type RootEnvironments } from '../../../server/src/protocol';
+import {
+  FetchRequest,
+  type FetchResult,
+  type MatrixCell,
+  type MatrixEnvironment,
+  type RootEnvironments,
+} from '../../../server/src/protocol';
 import { isReadable, releasePageUrl, snapshotName, versionToCopy } from './format';
 import { refDocumentUri } from './ref-documents';
 import type { EnvironmentsNode, EnvironmentsStore, EnvironmentsTree, GroupBy } from './tree';
@@ -16,6 +22,8 @@ export interface EnvironmentCommandContext {
   store: EnvironmentsStore;
   tree: EnvironmentsTree;
   setGrouping: (groupBy: GroupBy) => void;
+  /** The visible tree as plain data (`_kayron.environments.tree`, for tests and bug reports). */
+  snapshot: () => unknown;
 }
 
 type CellNode = Extract<EnvironmentsNode, { kind: 'cell' }>;
@@ -29,9 +37,16 @@ export interface CompareArgs {
 }
 
 /** The document of a release file in an environment: the file itself for the working tree, else a read-only snapshot. */
-export function documentUriIn(root: RootEnvironments, environment: MatrixEnvironment, relativePath: string): vscode.Uri {
+export function documentUriIn(
+  root: RootEnvironments,
+  environment: MatrixEnvironment,
+  relativePath: string,
+): vscode.Uri {
   if (environment.workingTree) return vscode.Uri.joinPath(vscode.Uri.parse(root.root), ...relativePath.split('/'));
-  if (!environment.commit) throw new Error(`${environment.name} has no commit to read: ${environment.unavailable ?? environment.error ?? 'unknown ref'}`);
+  if (!environment.commit)
+    throw new Error(
+      `${environment.name} has no commit to read: ${environment.unavailable ?? environment.error ?? 'unknown ref'}`,
+    );
   return refDocumentUri({ root: root.root, ref: environment.commit, path: relativePath }, snapshotName(environment));
 }
 
@@ -53,14 +68,21 @@ async function pickRoot(store: EnvironmentsStore): Promise<RootEnvironments | un
   const roots = okRoots(store);
   if (roots.length <= 1) return roots[0];
   const picked = await vscode.window.showQuickPick(
-    roots.map((root) => ({ label: vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(root.root))?.name ?? root.root, root })),
+    roots.map((root) => ({
+      label: vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(root.root))?.name ?? root.root,
+      root,
+    })),
     { placeHolder: 'Releases repository' },
   );
   return picked?.root;
 }
 
 /** Palette: every service in every readable environment. */
-async function pickCell(store: EnvironmentsStore, placeHolder: string, accept: (node: CellNode) => boolean = () => true): Promise<CellNode | undefined> {
+async function pickCell(
+  store: EnvironmentsStore,
+  placeHolder: string,
+  accept: (node: CellNode) => boolean = () => true,
+): Promise<CellNode | undefined> {
   const items: (vscode.QuickPickItem & { node: CellNode })[] = [];
   for (const root of okRoots(store)) {
     for (const environment of root.matrix?.environments.filter(isReadable) ?? []) {
@@ -68,7 +90,13 @@ async function pickCell(store: EnvironmentsStore, placeHolder: string, accept: (
         const cell = row.cells[environment.name];
         if (!cell?.present) continue;
         const node: CellNode = { kind: 'cell', root, environment, row, cell, under: 'environment' };
-        if (accept(node)) items.push({ label: row.key, description: `${environment.name}: ${cell.label}`, detail: cell.file ? `${cell.file}:${(cell.line ?? 0) + 1}` : undefined, node });
+        if (accept(node))
+          items.push({
+            label: row.key,
+            description: `${environment.name}: ${cell.label}`,
+            detail: cell.file ? `${cell.file}:${(cell.line ?? 0) + 1}` : undefined,
+            node,
+          });
       }
     }
   }
@@ -79,11 +107,19 @@ async function pickCell(store: EnvironmentsStore, placeHolder: string, accept: (
   return (await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true }))?.node;
 }
 
-async function cellOrPick(store: EnvironmentsStore, node: unknown, placeHolder: string, accept?: (node: CellNode) => boolean): Promise<CellNode | undefined> {
+async function cellOrPick(
+  store: EnvironmentsStore,
+  node: unknown,
+  placeHolder: string,
+  accept?: (node: CellNode) => boolean,
+): Promise<CellNode | undefined> {
   return isNode(node, 'cell') ? node : pickCell(store, placeHolder, accept);
 }
 
-function isNode<K extends EnvironmentsNode['kind']>(value: unknown, kind: K): value is Extract<EnvironmentsNode, { kind: K }> {
+function isNode<K extends EnvironmentsNode['kind']>(
+  value: unknown,
+  kind: K,
+): value is Extract<EnvironmentsNode, { kind: K }> {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === kind && 'root' in value;
 }
 
@@ -91,27 +127,49 @@ function diffTitle(relativePath: string, left: string, right: string): string {
   return `${relativePath.split('/').pop() ?? relativePath} (${left} ↔ ${right})`;
 }
 
-async function openDefinition(store: EnvironmentsStore, node: unknown): Promise<vscode.Uri | undefined> {
-  const target = await cellOrPick(store, node, 'Open the definition of…', (candidate) => candidate.cell.file !== undefined);
+export async function openDefinition(store: EnvironmentsStore, node: unknown): Promise<vscode.Uri | undefined> {
+  const target = await cellOrPick(
+    store,
+    node,
+    'Open the definition of…',
+    (candidate) => candidate.cell.file !== undefined,
+  );
   if (!target?.cell.file) return undefined;
   return showAt(documentUriIn(target.root, target.environment, target.cell.file), target.cell.line);
 }
 
 /** The service's entry in the working tree: where development defines it now (the file may differ from the ref's). */
-async function openInWorkingTree(store: EnvironmentsStore, node: unknown): Promise<vscode.Uri | undefined> {
-  const target = await cellOrPick(store, node, 'Open in the working tree…', (candidate) => candidate.cell.file !== undefined);
+export async function openInWorkingTree(store: EnvironmentsStore, node: unknown): Promise<vscode.Uri | undefined> {
+  const target = await cellOrPick(
+    store,
+    node,
+    'Open in the working tree…',
+    (candidate) => candidate.cell.file !== undefined,
+  );
   if (!target) return undefined;
   const development = target.root.matrix?.environments.find((environment) => environment.workingTree);
   const here = development ? target.row.cells[development.name] : undefined;
   const file = here?.present ? here.file : target.cell.file;
   if (!file) return undefined;
-  return showAt(vscode.Uri.joinPath(vscode.Uri.parse(target.root.root), ...file.split('/')), here?.present ? here.line : undefined);
+  return showAt(
+    vscode.Uri.joinPath(vscode.Uri.parse(target.root.root), ...file.split('/')),
+    here?.present ? here.line : undefined,
+  );
 }
 
-async function diff(root: RootEnvironments, left: MatrixEnvironment, leftPath: string, right: MatrixEnvironment, rightPath: string): Promise<{ left: vscode.Uri; right: vscode.Uri }> {
+async function diff(
+  root: RootEnvironments,
+  left: MatrixEnvironment,
+  leftPath: string,
+  right: MatrixEnvironment,
+  rightPath: string,
+): Promise<{ left: vscode.Uri; right: vscode.Uri }> {
   const leftUri = documentUriIn(root, left, leftPath);
   const rightUri = documentUriIn(root, right, rightPath);
-  const title = leftPath === rightPath ? diffTitle(rightPath, left.name, right.name) : `${leftPath} (${left.name}) ↔ ${rightPath} (${right.name})`;
+  const title =
+    leftPath === rightPath
+      ? diffTitle(rightPath, left.name, right.name)
+      : `${leftPath} (${left.name}) ↔ ${rightPath} (${right.name})`;
   await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, title, { preview: true });
   return { left: leftUri, right: rightUri };
 }
@@ -126,26 +184,40 @@ async function pickDriftingFile(root: RootEnvironments, environment: MatrixEnvir
   files.delete('');
   const list = [...files].sort();
   if (list.length <= 1) return list[0];
-  return vscode.window.showQuickPick(list, { placeHolder: `Release file of ${environment.name} to compare with ${environment.nextStage ?? 'the next stage'}` });
+  return vscode.window.showQuickPick(list, {
+    placeHolder: `Release file of ${environment.name} to compare with ${environment.nextStage ?? 'the next stage'}`,
+  });
 }
 
 /** Left: the next stage (where this environment's changes go), right: this environment. */
-async function compareWithNextStage(store: EnvironmentsStore, node: unknown): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
+export async function compareWithNextStage(
+  store: EnvironmentsStore,
+  node: unknown,
+): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
   if (isNode(node, 'environment')) {
     const { root, environment } = node;
     const next = environmentNamed(root, environment.nextStage);
     const file = await pickDriftingFile(root, environment);
     if (!next || !file) {
-      void vscode.window.showInformationMessage(`Kayron: ${environment.name} runs what ${environment.nextStage ?? 'its next stage'} runs.`);
+      void vscode.window.showInformationMessage(
+        `Kayron: ${environment.name} runs what ${environment.nextStage ?? 'its next stage'} runs.`,
+      );
       return undefined;
     }
     return diff(root, next, file, environment, file);
   }
-  const target = await cellOrPick(store, node, 'Compare with the next stage…', (candidate) => candidate.environment.nextStage !== undefined && candidate.cell.file !== undefined);
+  const target = await cellOrPick(
+    store,
+    node,
+    'Compare with the next stage…',
+    (candidate) => candidate.environment.nextStage !== undefined && candidate.cell.file !== undefined,
+  );
   if (!target) return undefined;
   const next = environmentNamed(target.root, target.environment.nextStage);
   if (!next || !isReadable(next)) {
-    void vscode.window.showWarningMessage(`Kayron: ${target.environment.nextStage ?? 'the next stage'} cannot be read.`);
+    void vscode.window.showWarningMessage(
+      `Kayron: ${target.environment.nextStage ?? 'the next stage'} cannot be read.`,
+    );
     return undefined;
   }
   const nextCell: MatrixCell | undefined = target.row.cells[next.name];
@@ -154,30 +226,61 @@ async function compareWithNextStage(store: EnvironmentsStore, node: unknown): Pr
   return diff(target.root, next, nextCell?.file ?? file, target.environment, file);
 }
 
-async function compareWithWorkingTree(store: EnvironmentsStore, node: unknown): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
-  const target = await cellOrPick(store, node, 'Compare with the working tree…', (candidate) => !candidate.environment.workingTree && candidate.cell.file !== undefined);
+export async function compareWithWorkingTree(
+  store: EnvironmentsStore,
+  node: unknown,
+): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
+  const target = await cellOrPick(
+    store,
+    node,
+    'Compare with the working tree…',
+    (candidate) => !candidate.environment.workingTree && candidate.cell.file !== undefined,
+  );
   if (!target?.cell.file) return undefined;
   const file = target.cell.file;
   const leftUri = documentUriIn(target.root, target.environment, file);
   const rightUri = vscode.Uri.joinPath(vscode.Uri.parse(target.root.root), ...file.split('/'));
-  await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, diffTitle(file, target.environment.name, 'working tree'), { preview: true });
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    leftUri,
+    rightUri,
+    diffTitle(file, target.environment.name, 'working tree'),
+    { preview: true },
+  );
   return { left: leftUri, right: rightUri };
 }
 
 /** Palette: a release file and two environments (or `CompareArgs` from code). */
-async function compare(store: EnvironmentsStore, args: unknown): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
-  const given = typeof args === 'object' && args !== null && 'path' in args && !('kind' in args) ? (args as CompareArgs) : undefined;
+export async function compare(
+  store: EnvironmentsStore,
+  args: unknown,
+): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
+  const given =
+    typeof args === 'object' && args !== null && 'path' in args && !('kind' in args)
+      ? (args as CompareArgs)
+      : undefined;
   const root = given?.root ? store.root(given.root) : await pickRoot(store);
   if (!root?.matrix) return undefined;
   const readable = root.matrix.environments.filter(isReadable);
   let file = given?.path;
   if (!file) {
-    const files = [...new Set(root.matrix.rows.flatMap((row) => Object.values(row.cells).map((cell) => cell.file ?? '')))].filter((name) => name !== '').sort();
+    const files = [
+      ...new Set(root.matrix.rows.flatMap((row) => Object.values(row.cells).map((cell) => cell.file ?? ''))),
+    ]
+      .filter((name) => name !== '')
+      .sort();
     file = await vscode.window.showQuickPick(files, { placeHolder: 'Release file to compare' });
   }
   if (!file) return undefined;
   const pick = async (placeHolder: string, except?: string) =>
-    (await vscode.window.showQuickPick(readable.filter((environment) => environment.name !== except).map((environment) => ({ label: environment.name, description: environment.ref, environment })), { placeHolder }))?.environment;
+    (
+      await vscode.window.showQuickPick(
+        readable
+          .filter((environment) => environment.name !== except)
+          .map((environment) => ({ label: environment.name, description: environment.ref, environment })),
+        { placeHolder },
+      )
+    )?.environment;
   const left = given ? environmentNamed(root, given.left) : await pick(`Compare ${file} in…`);
   if (!left) return undefined;
   const right = given ? environmentNamed(root, given.right) : await pick(`…with ${file} in`, left.name);
@@ -185,96 +288,76 @@ async function compare(store: EnvironmentsStore, args: unknown): Promise<{ left:
   return diff(root, left, file, right, file);
 }
 
-async function openReleasePage(store: EnvironmentsStore, node: unknown): Promise<string | undefined> {
+export async function openReleasePage(store: EnvironmentsStore, node: unknown): Promise<string | undefined> {
   let url: string | undefined;
   if (isNode(node, 'environment')) {
     url = releasePageUrl(node.root, { tag: node.environment.tag });
   } else {
-    const target = await cellOrPick(store, node, 'Open the GitHub release of…', (candidate) => candidate.cell.strategy?.kind === 'release');
+    const target = await cellOrPick(
+      store,
+      node,
+      'Open the GitHub release of…',
+      (candidate) => candidate.cell.strategy?.kind === 'release',
+    );
     if (!target) return undefined;
     const { row, cell } = target;
-    url = releasePageUrl(target.root, { github: target.root.services?.[row.key]?.github, tag: cell.strategy?.kind === 'release' ? cell.strategy.value : undefined });
+    url = releasePageUrl(target.root, {
+      github: target.root.services?.[row.key]?.github,
+      tag: cell.strategy?.kind === 'release' ? cell.strategy.value : undefined,
+    });
   }
   if (!url) {
-    void vscode.window.showWarningMessage('Kayron: the GitHub owner is unknown: set kayron.github.owner or add an origin remote on GitHub.');
+    void vscode.window.showWarningMessage(
+      'Kayron: the GitHub owner is unknown: set kayron.github.owner or add an origin remote on GitHub.',
+    );
     return undefined;
   }
   await vscode.env.openExternal(vscode.Uri.parse(url));
   return url;
 }
 
-async function copyVersion(store: EnvironmentsStore, node: unknown): Promise<string | undefined> {
-  const text = isNode(node, 'environment') ? versionToCopy({ environment: node.environment }) : versionToCopy({ cell: (await cellOrPick(store, node, 'Copy the version of…'))?.cell });
+export async function copyVersion(store: EnvironmentsStore, node: unknown): Promise<string | undefined> {
+  const text = isNode(node, 'environment')
+    ? versionToCopy({ environment: node.environment })
+    : versionToCopy({ cell: (await cellOrPick(store, node, 'Copy the version of…'))?.cell });
   if (!text) return undefined;
   await vscode.env.clipboard.writeText(text);
   void vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);
   return text;
 }
 
-async function fetch({ client, store }: EnvironmentCommandContext, node: unknown): Promise<FetchResult[]> {
-  const roots = isNode(node, 'root') || isNode(node, 'environment') ? [node.root] : store.roots.filter((root) => root.state === 'ok');
-  return vscode.window.withProgress({ location: { viewId: 'kayron.environments' }, title: 'Fetching origin' }, async () => {
-    const results: FetchResult[] = [];
-    for (const root of roots) {
-      const result = await client.sendRequest<FetchResult>(FetchRequest, { root: root.root });
-      results.push(result);
-      if (!result.ok) void vscode.window.showErrorMessage(`Kayron: git fetch failed: ${result.message ?? 'unknown error'}`);
-    }
-    await store.load();
-    return results;
-  });
+export async function fetchOrigin({ client, store }: EnvironmentCommandContext, node: unknown): Promise<FetchResult[]> {
+  const roots =
+    isNode(node, 'root') || isNode(node, 'environment')
+      ? [node.root]
+      : store.roots.filter((root) => root.state === 'ok');
+  return vscode.window.withProgress(
+    { location: { viewId: 'kayron.environments' }, title: 'Fetching origin' },
+    async () => {
+      const results: FetchResult[] = [];
+      for (const root of roots) {
+        const result = await client.sendRequest(FetchRequest, { root: root.root });
+        results.push(result);
+        if (!result.ok)
+          void vscode.window.showErrorMessage(`Kayron: git fetch failed: ${result.message ?? 'unknown error'}`);
+      }
+      await store.load();
+      return results;
+    },
+  );
 }
 
 /** Root URI and service key of a clicked tree node, handed to the promotion commands (which preview and ask first). */
-function promotionTarget(node: unknown): { root?: string; service?: string } {
+export function promotionTarget(node: unknown): { root?: string; service?: string } {
   const value = node as Partial<EnvironmentsNode> | undefined;
   if (!value || typeof value !== 'object' || !('root' in value) || !value.root) return {};
   const service = 'row' in value && value.row ? value.row.key : undefined;
   return { root: value.root.root, ...(service ? { service } : {}) };
 }
 
-export const ENVIRONMENT_COMMANDS = {
-  'kayron.environments.promoteToProduction': (_: EnvironmentCommandContext, node?: unknown) =>
-    vscode.commands.executeCommand('kayron.promote.toProduction', { root: promotionTarget(node).root }),
-  'kayron.environments.promoteServiceToStaging': (_: EnvironmentCommandContext, node?: unknown) => {
-    const { root, service } = promotionTarget(node);
-    return vscode.commands.executeCommand('kayron.promote.toStaging', { root, ...(service ? { bumps: [{ service }] } : {}) });
-  },
-  'kayron.environments.deployBranchToTesting': (_: EnvironmentCommandContext, node?: unknown) =>
-    vscode.commands.executeCommand('kayron.promote.branchToTesting', promotionTarget(node)),
-  'kayron.environments.resetTesting': (_: EnvironmentCommandContext, node?: unknown) =>
-    vscode.commands.executeCommand('kayron.promote.resetTesting', { root: promotionTarget(node).root }),
-  'kayron.environments.showPlan': (_: EnvironmentCommandContext, node?: unknown) => {
-    const value = node as Partial<Extract<EnvironmentsNode, { kind: 'environment' }>> | undefined;
-    const root = value && typeof value === 'object' && value.root ? value.root.root : undefined;
-    return vscode.commands.executeCommand('kayron.plan.show', { ...(root ? { root } : {}), ...(value?.environment?.name ? { environment: value.environment.name } : {}) });
-  },
-  'kayron.environments.refresh': ({ store }: EnvironmentCommandContext) => store.load({ refresh: true }),
-  'kayron.environments.fetch': (context: EnvironmentCommandContext, node?: unknown) => fetch(context, node),
-  'kayron.environments.groupByService': ({ setGrouping }: EnvironmentCommandContext) => setGrouping('service'),
-  'kayron.environments.groupByEnvironment': ({ setGrouping }: EnvironmentCommandContext) => setGrouping('environment'),
-  'kayron.environments.openDefinition': ({ store }: EnvironmentCommandContext, node?: unknown) => openDefinition(store, node),
-  'kayron.environments.openInWorkingTree': ({ store }: EnvironmentCommandContext, node?: unknown) => openInWorkingTree(store, node),
-  'kayron.environments.compareWithNextStage': ({ store }: EnvironmentCommandContext, node?: unknown) => compareWithNextStage(store, node),
-  'kayron.environments.compareWithWorkingTree': ({ store }: EnvironmentCommandContext, node?: unknown) => compareWithWorkingTree(store, node),
-  'kayron.environments.compare': ({ store }: EnvironmentCommandContext, args?: unknown) => compare(store, args),
-  'kayron.environments.openReleasePage': ({ store }: EnvironmentCommandContext, node?: unknown) => openReleasePage(store, node),
-  'kayron.environments.copyVersion': ({ store }: EnvironmentCommandContext, node?: unknown) => copyVersion(store, node),
-} satisfies Record<string, (context: EnvironmentCommandContext, arg?: unknown) => unknown>;
-
-export type EnvironmentCommandId = keyof typeof ENVIRONMENT_COMMANDS;
-
-export function registerEnvironmentCommands(context: EnvironmentCommandContext): vscode.Disposable[] {
-  return Object.entries(ENVIRONMENT_COMMANDS).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, async (arg?: unknown) => {
-      try {
-        return await handler(context, arg);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        context.log.error(`${id} failed: ${message}`);
-        void vscode.window.showErrorMessage(`Kayron: ${message}`);
-        return undefined;
-      }
-    }),
-  );
+/** Root URI and environment name of a clicked environment node, handed to `kayron.plan.show`. */
+export function planTarget(node: unknown): { root?: string; environment?: string } {
+  const value = node as Partial<Extract<EnvironmentsNode, { kind: 'environment' }>> | undefined;
+  const root = value && typeof value === 'object' && value.root ? value.root.root : undefined;
+  return { ...(root ? { root } : {}), ...(value?.environment?.name ? { environment: value.environment.name } : {}) };
 }

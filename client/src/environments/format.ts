@@ -2,14 +2,26 @@
  * Texts and flags of the environments tree, kept free of `vscode` so unit tests can check them: descriptions, ages,
  * drift wording and the flag-style contextValues that package.json's menus match with `viewItem =~ /flag/`.
  */
-import { relativeTime, type MatrixCell, type MatrixEnvironment, type MatrixRow, type OutdatedMarker, type RootEnvironments } from '../../../server/src/protocol';
+import {
+  relativeTime,
+  type MatrixCell,
+  type MatrixEnvironment,
+  type MatrixRow,
+  type OutdatedMarker,
+  type RootEnvironments,
+} from '../../../server/src/protocol';
 
 /** `3 days ago`; undefined without a parsable date (the same wording as the server's hovers and completion). */
 export const age = relativeTime;
 
 /** Space-separated flags in a fixed order, e.g. `service drift atRef release`. */
 export function contextValue(kind: string, flags: Record<string, boolean | undefined>): string {
-  return [kind, ...Object.entries(flags).filter(([, on]) => on).map(([flag]) => flag)].join(' ');
+  return [
+    kind,
+    ...Object.entries(flags)
+      .filter(([, on]) => on)
+      .map(([flag]) => flag),
+  ].join(' ');
 }
 
 /** Whether git can read the environment: it has a commit (or is the working tree) and its files were read. */
@@ -30,7 +42,8 @@ export function environmentDescription(environment: MatrixEnvironment, now: numb
   if (environment.fallback) parts.push(environment.kind === 'production' ? 'local tag: GitHub unknown' : 'fallback');
   const lvr = environment.localVsRemote;
   // Development compares with its upstream; the others name the local branch that is ahead of or behind the ref read.
-  if (lvr && (lvr.ahead > 0 || lvr.behind > 0)) parts.push(`${environment.workingTree ? '' : `${lvr.local} `}${lvr.ahead}↑ ${lvr.behind}↓`);
+  if (lvr && (lvr.ahead > 0 || lvr.behind > 0))
+    parts.push(`${environment.workingTree ? '' : `${lvr.local} `}${lvr.ahead}↑ ${lvr.behind}↓`);
   if (environment.behindRemote) parts.push('fetch to update');
   if (environment.error) parts.push('not readable');
   else if (environment.verdict) parts.push('lint fails');
@@ -39,9 +52,15 @@ export function environmentDescription(environment: MatrixEnvironment, now: numb
 
 /** Markdown lines for the environment tooltip (what was read, and every note the model made). */
 export function environmentDetails(environment: MatrixEnvironment, now: number): string[] {
-  const lines = [`**${environment.name}**${environment.workingTree ? ' — the working tree with unsaved editor contents' : ''}`, ''];
+  const lines = [
+    `**${environment.name}**${environment.workingTree ? ' — the working tree with unsaved editor contents' : ''}`,
+    '',
+  ];
   if (environment.ref) lines.push(`- ref: \`${environment.ref}\``);
-  if (environment.commit) lines.push(`- commit: \`${environment.commit}\`${environment.date ? ` (${environment.date}, ${age(environment.date, now) ?? ''})` : ''}`);
+  if (environment.commit)
+    lines.push(
+      `- commit: \`${environment.commit}\`${environment.date ? ` (${environment.date}, ${age(environment.date, now) ?? ''})` : ''}`,
+    );
   if (environment.tag) lines.push(`- tag: \`${environment.tag}\``);
   if (environment.nextStage) lines.push(`- promoted into: ${environment.nextStage}`);
   lines.push(`- services: ${environment.serviceCount}`);
@@ -49,10 +68,14 @@ export function environmentDetails(environment: MatrixEnvironment, now: number):
   if (environment.unavailable) lines.push(`- unavailable: ${environment.unavailable}`);
   if (environment.remoteNote) lines.push(`- remote: ${environment.remoteNote}`);
   const lvr = environment.localVsRemote;
-  if (lvr && (lvr.ahead > 0 || lvr.behind > 0)) lines.push(`- local \`${lvr.local}\` is ${lvr.ahead} ahead, ${lvr.behind} behind \`${lvr.remote}\``);
+  if (lvr && (lvr.ahead > 0 || lvr.behind > 0))
+    lines.push(`- local \`${lvr.local}\` is ${lvr.ahead} ahead, ${lvr.behind} behind \`${lvr.remote}\``);
   if (environment.error) lines.push(`- not readable: ${environment.error}`);
-  if (environment.verdict) lines.push(`- \`kayron lint\` would fail: ${environment.verdict.file}: ${firstLine(environment.verdict.message)}`);
-  for (const problem of environment.problems) if (problem.message !== environment.verdict?.message) lines.push(`- ${problem.file}: ${firstLine(problem.message)}`);
+  if (environment.verdict)
+    lines.push(`- \`kayron lint\` would fail: ${environment.verdict.file}: ${firstLine(environment.verdict.message)}`);
+  for (const problem of environment.problems)
+    if (problem.message !== environment.verdict?.message)
+      lines.push(`- ${problem.file}: ${firstLine(problem.message)}`);
   return lines;
 }
 
@@ -80,7 +103,11 @@ export function outdatedText(outdated: OutdatedMarker): string {
 }
 
 /** The outdated marker of a cell: only release pins can be outdated (the server marks nothing else). */
-export function cellOutdated(root: RootEnvironments, row: MatrixRow, environment: MatrixEnvironment): OutdatedMarker | undefined {
+export function cellOutdated(
+  root: RootEnvironments,
+  row: MatrixRow,
+  environment: MatrixEnvironment,
+): OutdatedMarker | undefined {
   const cell = row.cells[environment.name];
   return cell?.present && cell.strategy?.kind === 'release' ? root.outdated?.[row.key]?.[environment.name] : undefined;
 }
@@ -122,18 +149,26 @@ export function serviceSummary(row: MatrixRow, environments: readonly MatrixEnvi
   if (!majority || majority[1].length < 2 || (runnerUp && runnerUp[1].length === majority[1].length)) {
     return `differs across ${readable.map((environment) => environment.name).join(', ')}`;
   }
-  const odd = readable.filter((environment) => !majority[1].includes(environment.name)).map((environment) => environment.name);
+  const odd = readable
+    .filter((environment) => !majority[1].includes(environment.name))
+    .map((environment) => environment.name);
   return `${odd.join(', ')} ${odd.length === 1 ? 'differs' : 'differ'} (others ${majority[0]})`;
 }
 
 /** What "copy version" copies: the cell's tag or branch, or for an environment its tag, else its commit. */
-export function versionToCopy(target: { cell?: MatrixCell | undefined; environment?: MatrixEnvironment | undefined }): string | undefined {
+export function versionToCopy(target: {
+  cell?: MatrixCell | undefined;
+  environment?: MatrixEnvironment | undefined;
+}): string | undefined {
   if (target.cell) return target.cell.strategy?.value || (target.cell.present ? target.cell.label : undefined);
   return target.environment?.tag ?? target.environment?.commit;
 }
 
 /** The release page of a pinned service (`<web>/<owner>/<github>/releases/tag/<tag>`), or of production's tag. */
-export function releasePageUrl(root: RootEnvironments, target: { github?: string | undefined; tag: string | undefined }): string | undefined {
+export function releasePageUrl(
+  root: RootEnvironments,
+  target: { github?: string | undefined; tag: string | undefined },
+): string | undefined {
   const info = root.github;
   const repo = target.github ?? info?.repo;
   if (!info || !repo || !target.tag) return undefined;

@@ -1,18 +1,16 @@
 /**
- * Environments in the client, registered with one call from activate(): the "Kayron Environments" tree, its command
- * table, read-only `kayron-ref` documents, and the context keys that package.json's menus and viewsWelcome match.
+ * Environments in the client, set up with one call from activate(): the "Kayron Environments" tree, read-only
+ * `kayron-ref` documents, and the context keys that package.json's menus and viewsWelcome match. Its commands are
+ * registered from the command table (client/src/commands.ts) with the context returned here.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { RootEnvironments } from '../../../server/src/protocol';
-import { registerEnvironmentCommands } from './commands';
+import type { EnvironmentCommandContext } from './commands';
 import { RefDocuments } from './ref-documents';
 import { EnvironmentsStore, EnvironmentsTree, snapshotTree, VIEW_ID, type GroupBy } from './tree';
 
 const GROUP_BY_KEY = 'kayron.environments.groupBy';
-/** Not contributed (no palette entry): returns the visible tree as plain data, for tests and bug reports. */
-export const TREE_SNAPSHOT_COMMAND = '_kayron.environments.tree';
-
 export interface EnvironmentViewsOptions {
   client: LanguageClient;
   log: vscode.LogOutputChannel;
@@ -32,7 +30,10 @@ export function productionMessage(roots: readonly RootEnvironments[]): string | 
   return `${what}: GitHub did not answer.`;
 }
 
-export function registerEnvironmentViews(options: EnvironmentViewsOptions): vscode.Disposable[] {
+export function registerEnvironmentViews(options: EnvironmentViewsOptions): {
+  disposables: vscode.Disposable[];
+  commands: EnvironmentCommandContext;
+} {
   const { client, log, state } = options;
   const store = new EnvironmentsStore(client, log);
   const tree = new EnvironmentsTree(store, state.get<GroupBy>(GROUP_BY_KEY, 'environment'));
@@ -49,13 +50,15 @@ export function registerEnvironmentViews(options: EnvironmentViewsOptions): vsco
     setContext(GROUP_BY_KEY, groupBy);
     void state.update(GROUP_BY_KEY, groupBy);
   };
-  return [
-    store,
-    tree,
-    view,
-    new RefDocuments(client, log),
-    store.onDidChange(update),
-    ...registerEnvironmentCommands({ client, log, store, tree, setGrouping }),
-    vscode.commands.registerCommand(TREE_SNAPSHOT_COMMAND, () => ({ state: store.state, loads: store.loadCount, grouping: tree.grouping, message: view.message, nodes: snapshotTree(tree) })),
-  ];
+  const snapshot = () => ({
+    state: store.state,
+    loads: store.loadCount,
+    grouping: tree.grouping,
+    message: view.message,
+    nodes: snapshotTree(tree),
+  });
+  return {
+    disposables: [store, tree, view, new RefDocuments(client, log), store.onDidChange(update)],
+    commands: { client, log, store, tree, setGrouping, snapshot },
+  };
 }

@@ -5,11 +5,20 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ReadFileAtRefRequest, REF_DOCUMENT_SCHEME, RELEASE_LANGUAGE_ID, type ReadFileAtRefParams, type ReadFileAtRefResult } from '../../../server/src/protocol';
+import {
+  ReadFileAtRefRequest,
+  REF_DOCUMENT_SCHEME,
+  RELEASE_LANGUAGE_ID,
+  type ReadFileAtRefParams,
+} from '../../../server/src/protocol';
 
 export function refDocumentUri(params: ReadFileAtRefParams, snapshot: string): vscode.Uri {
   const query = new URLSearchParams({ root: params.root, ref: params.ref, path: params.path }).toString();
-  return vscode.Uri.from({ scheme: REF_DOCUMENT_SCHEME, path: `/${snapshot.replace(/\//g, '-')}/${params.path}`, query });
+  return vscode.Uri.from({
+    scheme: REF_DOCUMENT_SCHEME,
+    path: `/${snapshot.replace(/\//g, '-')}/${params.path}`,
+    query,
+  });
 }
 
 export function parseRefDocumentUri(uri: vscode.Uri): ReadFileAtRefParams | undefined {
@@ -40,7 +49,7 @@ export class RefDocuments implements vscode.TextDocumentContentProvider, vscode.
     const params = parseRefDocumentUri(uri);
     if (!params) throw new Error(`not a Kayron ref document: ${uri.toString()}`);
     try {
-      const result = await this.client.sendRequest<ReadFileAtRefResult>(ReadFileAtRefRequest, params, token);
+      const result = await this.client.sendRequest(ReadFileAtRefRequest, params, token);
       return result?.text ?? '';
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -50,7 +59,12 @@ export class RefDocuments implements vscode.TextDocumentContentProvider, vscode.
   }
 
   private async adopt(document: vscode.TextDocument): Promise<void> {
-    if (document.uri.scheme !== REF_DOCUMENT_SCHEME || !document.uri.path.endsWith('.yaml') || document.languageId === RELEASE_LANGUAGE_ID) return;
+    if (
+      document.uri.scheme !== REF_DOCUMENT_SCHEME ||
+      !document.uri.path.endsWith('.yaml') ||
+      document.languageId === RELEASE_LANGUAGE_ID
+    )
+      return;
     await vscode.languages.setTextDocumentLanguage(document, RELEASE_LANGUAGE_ID);
   }
 

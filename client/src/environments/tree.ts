@@ -10,13 +10,22 @@ import {
   EnvironmentsChangedNotification,
   EnvironmentsRequest,
   type EnvironmentsParams,
-  type EnvironmentsResult,
   type MatrixCell,
   type MatrixEnvironment,
   type MatrixRow,
   type RootEnvironments,
 } from '../../../server/src/protocol';
-import { cellDescription, cellOutdated, contextValue, environmentDescription, environmentDetails, isReadable, releasePageUrl, serviceSummary, visibleCell } from './format';
+import {
+  cellDescription,
+  cellOutdated,
+  contextValue,
+  environmentDescription,
+  environmentDetails,
+  isReadable,
+  releasePageUrl,
+  serviceSummary,
+  visibleCell,
+} from './format';
 
 export const VIEW_ID = 'kayron.environments';
 const DECORATION_SCHEME = 'kayron-environments';
@@ -29,7 +38,14 @@ export type EnvironmentsNode =
   | { kind: 'root'; root: RootEnvironments }
   | { kind: 'environment'; root: RootEnvironments; environment: MatrixEnvironment }
   | { kind: 'service'; root: RootEnvironments; row: MatrixRow }
-  | { kind: 'cell'; root: RootEnvironments; environment: MatrixEnvironment; row: MatrixRow; cell: MatrixCell; under: GroupBy }
+  | {
+      kind: 'cell';
+      root: RootEnvironments;
+      environment: MatrixEnvironment;
+      row: MatrixRow;
+      cell: MatrixCell;
+      under: GroupBy;
+    }
   /** Restricted Mode: the one row that stands for testing, staging and production until the folder is trusted. */
   | { kind: 'trust'; root: RootEnvironments };
 
@@ -62,7 +78,12 @@ export class EnvironmentsStore implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.load()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('kayron.environments') || event.affectsConfiguration('kayron.environmentHints') || event.affectsConfiguration('kayron.github')) void this.load({ refresh: true });
+        if (
+          event.affectsConfiguration('kayron.environments') ||
+          event.affectsConfiguration('kayron.environmentHints') ||
+          event.affectsConfiguration('kayron.github')
+        )
+          void this.load({ refresh: true });
       }),
     );
     if (client.state === State.Running) void this.load();
@@ -91,7 +112,7 @@ export class EnvironmentsStore implements vscode.Disposable {
   private async fetch(params: EnvironmentsParams): Promise<void> {
     if (this.client.state !== State.Running) return;
     try {
-      const result = await this.client.sendRequest<EnvironmentsResult>(EnvironmentsRequest, params);
+      const result = await this.client.sendRequest(EnvironmentsRequest, params);
       this.roots = result.roots;
       this.state = viewStateOf(result.roots);
     } catch (error) {
@@ -129,9 +150,25 @@ function viewStateOf(roots: readonly RootEnvironments[]): ViewState {
   }
 }
 
-const STRATEGY_ICONS: Record<string, string> = { release: 'tag', branch: 'git-branch', suspend: 'debug-pause', none: 'eye' };
-const ENVIRONMENT_ICONS: Record<MatrixEnvironment['kind'], string> = { development: 'edit', testing: 'beaker', custom: 'beaker', staging: 'server-environment', production: 'rocket' };
-const DRIFT_COLORS = { changed: 'gitDecoration.modifiedResourceForeground', added: 'gitDecoration.addedResourceForeground', removed: 'gitDecoration.deletedResourceForeground' } as const;
+const STRATEGY_ICONS: Record<string, string> = {
+  release: 'tag',
+  branch: 'git-branch',
+  suspend: 'debug-pause',
+  none: 'eye',
+  conflict: 'warning',
+};
+const ENVIRONMENT_ICONS: Record<MatrixEnvironment['kind'], string> = {
+  development: 'edit',
+  testing: 'beaker',
+  custom: 'beaker',
+  staging: 'server-environment',
+  production: 'rocket',
+};
+const DRIFT_COLORS = {
+  changed: 'gitDecoration.modifiedResourceForeground',
+  added: 'gitDecoration.addedResourceForeground',
+  removed: 'gitDecoration.deletedResourceForeground',
+} as const;
 
 export function nodeId(node: EnvironmentsNode): string {
   switch (node.kind) {
@@ -148,7 +185,9 @@ export function nodeId(node: EnvironmentsNode): string {
   }
 }
 
-export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNode>, vscode.FileDecorationProvider, vscode.Disposable {
+export class EnvironmentsTree
+  implements vscode.TreeDataProvider<EnvironmentsNode>, vscode.FileDecorationProvider, vscode.Disposable
+{
   private readonly treeChanged = new vscode.EventEmitter<EnvironmentsNode | undefined>();
   readonly onDidChangeTreeData = this.treeChanged.event;
   private readonly decorationsChanged = new vscode.EventEmitter<vscode.Uri[] | undefined>();
@@ -195,12 +234,16 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
       case 'environment':
         return (node.root.matrix?.rows ?? []).flatMap((row): EnvironmentsNode[] => {
           const cell = row.cells[node.environment.name];
-          return visibleCell(cell) && isReadable(node.environment) ? [{ kind: 'cell', root: node.root, environment: node.environment, row, cell, under: 'environment' }] : [];
+          return visibleCell(cell) && isReadable(node.environment)
+            ? [{ kind: 'cell', root: node.root, environment: node.environment, row, cell, under: 'environment' }]
+            : [];
         });
       case 'service':
         return (node.root.matrix?.environments ?? []).flatMap((environment): EnvironmentsNode[] => {
           const cell = node.row.cells[environment.name];
-          return visibleCell(cell) && isReadable(environment) ? [{ kind: 'cell', root: node.root, environment, row: node.row, cell, under: 'service' }] : [];
+          return visibleCell(cell) && isReadable(environment)
+            ? [{ kind: 'cell', root: node.root, environment, row: node.row, cell, under: 'service' }]
+            : [];
         });
       case 'cell':
       case 'trust':
@@ -211,7 +254,10 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
   private rootChildren(root: RootEnvironments): EnvironmentsNode[] {
     const matrix = root.matrix;
     if (!matrix) return [];
-    const nodes: EnvironmentsNode[] = this.groupBy === 'service' ? matrix.rows.map((row) => ({ kind: 'service', root, row })) : matrix.environments.map((environment) => ({ kind: 'environment', root, environment }));
+    const nodes: EnvironmentsNode[] =
+      this.groupBy === 'service'
+        ? matrix.rows.map((row) => ({ kind: 'service', root, row }))
+        : matrix.environments.map((environment) => ({ kind: 'environment', root, environment }));
     if (root.state === 'restricted') nodes.push({ kind: 'trust', root });
     return nodes;
   }
@@ -249,10 +295,18 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
 
   private rootItem(node: Extract<EnvironmentsNode, { kind: 'root' }>): vscode.TreeItem {
     const uri = vscode.Uri.parse(node.root.root);
-    const item = new vscode.TreeItem(vscode.workspace.getWorkspaceFolder(uri)?.name ?? uri.path.split('/').pop() ?? uri.path, vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(
+      vscode.workspace.getWorkspaceFolder(uri)?.name ?? uri.path.split('/').pop() ?? uri.path,
+      vscode.TreeItemCollapsibleState.Expanded,
+    );
     item.id = nodeId(node);
     item.iconPath = new vscode.ThemeIcon('repo');
-    item.description = node.root.state === 'ok' ? undefined : node.root.state === 'restricted' ? 'Restricted Mode' : (node.root.message ?? node.root.state);
+    item.description =
+      node.root.state === 'ok'
+        ? undefined
+        : node.root.state === 'restricted'
+          ? 'Restricted Mode'
+          : (node.root.message ?? node.root.state);
     item.contextValue = contextValue('root', { ok: node.root.state === 'ok' });
     return item;
   }
@@ -261,20 +315,35 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
     const { environment, root } = node;
     const readable = isReadable(environment);
     const expand = readable && (root.matrix?.rows.length ?? 0) <= EXPAND_UP_TO_SERVICES;
-    const item = new vscode.TreeItem(environment.name, readable ? (expand ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      environment.name,
+      readable
+        ? expand
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = nodeId(node);
     item.description = environmentDescription(environment, this.now());
     const hasErrors = environment.error !== undefined || environment.verdict !== undefined;
     item.iconPath = !readable
       ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
-      : new vscode.ThemeIcon(ENVIRONMENT_ICONS[environment.kind], hasErrors ? new vscode.ThemeColor('errorForeground') : undefined);
+      : new vscode.ThemeIcon(
+          ENVIRONMENT_ICONS[environment.kind],
+          hasErrors ? new vscode.ThemeColor('errorForeground') : undefined,
+        );
     const tooltip = new vscode.MarkdownString(environmentDetails(environment, this.now()).join('\n'));
     if (environment.kind === 'production' && root.productionSource !== 'github') {
-      const why = !root.github?.repo ? ', which cannot be read: origin is not on GitHub' : root.github.signedIn ? ', which GitHub did not return' : ': sign in to GitHub to read it';
+      const why = !root.github?.repo
+        ? ', which cannot be read: origin is not on GitHub'
+        : root.github.signedIn
+          ? ', which GitHub did not return'
+          : ': sign in to GitHub to read it';
       tooltip.appendMarkdown(`\n\nProduction is GitHub's latest release of the releases repository${why}.`);
     }
     item.tooltip = tooltip;
-    const productionPage = environment.kind === 'production' ? releasePageUrl(root, { tag: environment.tag }) : undefined;
+    const productionPage =
+      environment.kind === 'production' ? releasePageUrl(root, { tag: environment.tag }) : undefined;
     item.contextValue = contextValue('environment', {
       [environment.kind]: true,
       readable,
@@ -287,7 +356,11 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
       hasErrors,
       releasePage: productionPage !== undefined,
       // Signing in helps only when the releases repository is on GitHub (the inline action offers it then).
-      productionUnknown: environment.kind === 'production' && root.productionSource !== 'github' && root.github?.repo !== undefined && !root.github.signedIn,
+      productionUnknown:
+        environment.kind === 'production' &&
+        root.productionSource !== 'github' &&
+        root.github?.repo !== undefined &&
+        !root.github.signedIn,
     });
     return item;
   }
@@ -300,8 +373,13 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
     item.description = serviceSummary(row, environments);
     const drift = environments.some((environment) => isReadable(environment) && row.cells[environment.name]?.drift);
     const hasErrors = environments.some((environment) => row.cells[environment.name]?.hasErrors);
-    const outdated = environments.some((environment) => isReadable(environment) && cellOutdated(root, row, environment) !== undefined);
-    item.iconPath = new vscode.ThemeIcon(row.kind === 'infrastructure' ? 'cloud' : 'package', hasErrors ? new vscode.ThemeColor('errorForeground') : undefined);
+    const outdated = environments.some(
+      (environment) => isReadable(environment) && cellOutdated(root, row, environment) !== undefined,
+    );
+    item.iconPath = new vscode.ThemeIcon(
+      row.kind === 'infrastructure' ? 'cloud' : 'package',
+      hasErrors ? new vscode.ThemeColor('errorForeground') : undefined,
+    );
     item.tooltip = new vscode.MarkdownString(serviceTooltip(root, row).join('\n'));
     item.contextValue = contextValue('serviceGroup', { drift, hasErrors, outdated, [row.kind]: true });
     return item;
@@ -309,24 +387,43 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
 
   private cellItem(node: Extract<EnvironmentsNode, { kind: 'cell' }>): vscode.TreeItem {
     const { cell, environment, row, root } = node;
-    const item = new vscode.TreeItem(node.under === 'environment' ? row.key : environment.name, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      node.under === 'environment' ? row.key : environment.name,
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = nodeId(node);
     const outdated = cellOutdated(root, row, environment);
     item.description = cellDescription(cell, outdated);
     const icon = cell.present ? (STRATEGY_ICONS[cell.strategy?.kind ?? 'none'] ?? 'question') : 'circle-slash';
     item.iconPath = new vscode.ThemeIcon(
       cell.hasErrors ? 'error' : icon,
-      cell.hasErrors ? new vscode.ThemeColor('errorForeground') : cell.drift ? new vscode.ThemeColor(DRIFT_COLORS[cell.drift.kind]) : undefined,
+      cell.hasErrors
+        ? new vscode.ThemeColor('errorForeground')
+        : cell.drift
+          ? new vscode.ThemeColor(DRIFT_COLORS[cell.drift.kind])
+          : undefined,
     );
     const names = root.services?.[row.key];
     const lines = [`**${row.key}** in **${environment.name}**: \`${cell.present ? cell.label : 'not defined'}\``, ''];
-    if (names) lines.push(`- docker: \`${names.docker || '—'}\` · github: \`${names.github || '—'}\`${names.provider ? ` · provider: \`${names.provider}\`` : ''}`);
-    if (cell.file) lines.push(`- defined in ${cell.file}:${(cell.line ?? 0) + 1}${environment.workingTree ? ' (working tree)' : ` at ${environment.ref ?? ''} ${environment.shortCommit ?? ''}`}`);
-    if (cell.drift) lines.push(`- differs from ${cell.drift.against}: ${cell.drift.kind === 'added' ? 'not defined there' : `\`${cell.drift.nextLabel ?? ''}\``}`);
+    if (names)
+      lines.push(
+        `- docker: \`${names.docker || '—'}\` · github: \`${names.github || '—'}\`${names.provider ? ` · provider: \`${names.provider}\`` : ''}`,
+      );
+    if (cell.file)
+      lines.push(
+        `- defined in ${cell.file}:${(cell.line ?? 0) + 1}${environment.workingTree ? ' (working tree)' : ` at ${environment.ref ?? ''} ${environment.shortCommit ?? ''}`}`,
+      );
+    if (cell.drift)
+      lines.push(
+        `- differs from ${cell.drift.against}: ${cell.drift.kind === 'added' ? 'not defined there' : `\`${cell.drift.nextLabel ?? ''}\``}`,
+      );
     if (outdated) lines.push(`- newer release available: \`${outdated.latest}\``);
     if (cell.hasErrors) lines.push('- Kayron rejects this entry at this ref');
     item.tooltip = new vscode.MarkdownString(lines.join('\n'));
-    const releasePage = cell.strategy?.kind === 'release' ? releasePageUrl(root, { github: names?.github, tag: cell.strategy.value }) : undefined;
+    const releasePage =
+      cell.strategy?.kind === 'release'
+        ? releasePageUrl(root, { github: names?.github, tag: cell.strategy.value })
+        : undefined;
     item.contextValue = contextValue('service', {
       drift: cell.drift !== undefined,
       hasErrors: cell.hasErrors === true,
@@ -340,13 +437,22 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<EnvironmentsNod
       releasePage: releasePage !== undefined,
       infrastructure: row.kind === 'infrastructure',
     });
-    if (cell.file) item.command = { title: 'Open Definition', command: 'kayron.environments.openDefinition', arguments: [node] };
+    if (cell.file)
+      item.command = { title: 'Open Definition', command: 'kayron.environments.openDefinition', arguments: [node] };
     const badge = cell.hasErrors
       ? new vscode.FileDecoration('!', 'errors at this ref', new vscode.ThemeColor('errorForeground'))
       : cell.drift
-        ? new vscode.FileDecoration(DRIFT_BADGES[cell.drift.kind], `differs from ${cell.drift.against}`, new vscode.ThemeColor(DRIFT_COLORS[cell.drift.kind]))
+        ? new vscode.FileDecoration(
+            DRIFT_BADGES[cell.drift.kind],
+            `differs from ${cell.drift.against}`,
+            new vscode.ThemeColor(DRIFT_COLORS[cell.drift.kind]),
+          )
         : outdated
-          ? new vscode.FileDecoration(OUTDATED_BADGE, `newer release available: ${outdated.latest}`, new vscode.ThemeColor('editorInfo.foreground'))
+          ? new vscode.FileDecoration(
+              OUTDATED_BADGE,
+              `newer release available: ${outdated.latest}`,
+              new vscode.ThemeColor('editorInfo.foreground'),
+            )
           : undefined;
     // The decoration URI only carries the badge; the label stays the one set above.
     const uri = vscode.Uri.from({ scheme: DECORATION_SCHEME, path: `/${encodeURIComponent(item.id)}` });
@@ -369,11 +475,16 @@ const OUTDATED_BADGE = '↑';
 
 function serviceTooltip(root: RootEnvironments, row: MatrixRow): string[] {
   const names = root.services?.[row.key];
-  const lines = [`**${row.key}**${names ? ` — docker \`${names.docker || '—'}\`, github \`${names.github || '—'}\`` : ''}`, ''];
+  const lines = [
+    `**${row.key}**${names ? ` — docker \`${names.docker || '—'}\`, github \`${names.github || '—'}\`` : ''}`,
+    '',
+  ];
   for (const environment of root.matrix?.environments ?? []) {
     const cell = row.cells[environment.name];
     const outdated = isReadable(environment) ? cellOutdated(root, row, environment) : undefined;
-    lines.push(`- ${environment.name}: ${isReadable(environment) && cell ? `\`${cell.present ? cell.label : 'not defined'}\`` : 'not readable'}${outdated ? ` — newer release available: \`${outdated.latest}\`` : ''}`);
+    lines.push(
+      `- ${environment.name}: ${isReadable(environment) && cell ? `\`${cell.present ? cell.label : 'not defined'}\`` : 'not readable'}${outdated ? ` — newer release available: \`${outdated.latest}\`` : ''}`,
+    );
   }
   return lines;
 }
@@ -394,6 +505,13 @@ export function snapshotTree(tree: EnvironmentsTree, node?: EnvironmentsNode): T
     const item = tree.getTreeItem(child);
     const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
     const badge = item.resourceUri ? tree.provideFileDecoration(item.resourceUri)?.badge : undefined;
-    return { label, description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue, badge, node: child, children: snapshotTree(tree, child) };
+    return {
+      label,
+      description: typeof item.description === 'string' ? item.description : undefined,
+      contextValue: item.contextValue,
+      badge,
+      node: child,
+      children: snapshotTree(tree, child),
+    };
   });
 }

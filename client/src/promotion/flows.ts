@@ -15,15 +15,11 @@ import {
   PromotionPlanRequest,
   markdownToPlainLines,
   notesSummary,
-  type BranchChoice,
   type FetchResult,
   type PromotionCandidates,
-  type PromotionExecuteResult,
   type PromotionLink,
   type PromotionPlan,
-  type PromotionPlanResult,
   type PromotionRequest,
-  type VersionChoice,
 } from '../../../server/src/protocol';
 import type { PromotionPreviews } from './preview';
 
@@ -103,7 +99,7 @@ function refuseUntrusted(): PromotionCommandResult | undefined {
 }
 
 async function pickRoot(context: PromotionContext, args: PromotionCommandArgs): Promise<Root | PromotionCommandResult> {
-  const { roots } = await context.client.sendRequest<PromotionCandidates>(PromotionCandidatesRequest, args.root ? { root: args.root } : {});
+  const { roots } = await context.client.sendRequest(PromotionCandidatesRequest, args.root ? { root: args.root } : {});
   if (roots.length === 0) {
     const message = 'No releases repository is open.';
     void vscode.window.showInformationMessage(`Kayron: ${message}`);
@@ -112,7 +108,12 @@ async function pickRoot(context: PromotionContext, args: PromotionCommandArgs): 
   let root = roots[0];
   if (roots.length > 1 && !args.root) {
     const picked = await vscode.window.showQuickPick(
-      roots.map((candidate) => ({ label: candidate.name, description: candidate.repository ? `${candidate.repository.owner}/${candidate.repository.repo}` : '', detail: candidate.unavailable, root: candidate })),
+      roots.map((candidate) => ({
+        label: candidate.name,
+        description: candidate.repository ? `${candidate.repository.owner}/${candidate.repository.repo}` : '',
+        detail: candidate.unavailable,
+        root: candidate,
+      })),
       { placeHolder: 'Releases repository' },
     );
     if (!picked) return cancelled();
@@ -120,47 +121,82 @@ async function pickRoot(context: PromotionContext, args: PromotionCommandArgs): 
   }
   if (!root) return cancelled();
   if (root.unavailable) {
-    const reason = /sign in/i.test(root.unavailable) ? 'signed-out' : /Restricted Mode/.test(root.unavailable) ? 'untrusted' : 'unavailable';
+    const reason = /sign in/i.test(root.unavailable)
+      ? 'signed-out'
+      : /Restricted Mode/.test(root.unavailable)
+        ? 'untrusted'
+        : 'unavailable';
     explainRefusal(reason, root.unavailable);
     return { status: 'refused', message: root.unavailable, links: [] };
   }
   return root;
 }
 
-const isResult = (value: unknown): value is PromotionCommandResult => typeof value === 'object' && value !== null && 'status' in value;
+const isResult = (value: unknown): value is PromotionCommandResult =>
+  typeof value === 'object' && value !== null && 'status' in value;
 
 function serviceItem(service: Service): vscode.QuickPickItem & { service: Service } {
-  const others = [service.testing && service.testing !== service.staging ? `testing ${service.testing}` : '', service.production ? `production ${service.production}` : ''].filter(Boolean).join(' · ');
-  return { label: service.service, description: `staging ${service.staging}`, detail: [others, service.file].filter(Boolean).join(' · '), service };
+  const others = [
+    service.testing && service.testing !== service.staging ? `testing ${service.testing}` : '',
+    service.production ? `production ${service.production}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return {
+    label: service.service,
+    description: `staging ${service.staging}`,
+    detail: [others, service.file].filter(Boolean).join(' · '),
+    service,
+  };
 }
 
 function fileUri(root: Root, service: Service): string {
   return `${root.root.replace(/\/$/, '')}/${service.file}`;
 }
 
-async function pickVersion(context: PromotionContext, root: Root, service: Service, wanted: string | undefined): Promise<string | undefined> {
-  const versions = await context.client.sendRequest<VersionChoice[] | null>(EntryVersionsRequest, { uri: fileUri(root, service), github: service.github });
+async function pickVersion(
+  context: PromotionContext,
+  root: Root,
+  service: Service,
+  wanted: string | undefined,
+): Promise<string | undefined> {
+  const versions = await context.client.sendRequest(EntryVersionsRequest, {
+    uri: fileUri(root, service),
+    github: service.github,
+  });
   const latest = versions?.find((version) => /\blatest\b/.test(version.detail ?? '')) ?? versions?.[0];
   if (wanted) return wanted;
   if (!versions || versions.length === 0) {
-    void vscode.window.showWarningMessage(`Kayron: the tags of ${service.github} are not available (signed out, offline or rate-limited).`);
+    void vscode.window.showWarningMessage(
+      `Kayron: the tags of ${service.github} are not available (signed out, offline or rate-limited).`,
+    );
     return undefined;
   }
   const items = versions.map((version) => ({
     label: version.tag,
-    description: [version.tag === service.staging ? 'on staging' : '', version.detail ?? ''].filter(Boolean).join(' · '),
+    description: [version.tag === service.staging ? 'on staging' : '', version.detail ?? '']
+      .filter(Boolean)
+      .join(' · '),
     detail: version.summary,
     picked: version === latest,
   }));
   // The latest release first: Enter takes it.
   items.sort((a, b) => Number(b.picked) - Number(a.picked));
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: `Version of ${service.service} for staging (now ${service.staging}; latest first)`, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder: `Version of ${service.service} for staging (now ${service.staging}; latest first)`,
+    matchOnDetail: true,
+  });
   return picked?.label;
 }
 
-async function plan(context: PromotionContext, root: string, request: PromotionRequest): Promise<PromotionPlan | PromotionCommandResult> {
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Kayron: previewing the promotion…' }, () =>
-    context.client.sendRequest<PromotionPlanResult>(PromotionPlanRequest, { root, request }),
+async function plan(
+  context: PromotionContext,
+  root: string,
+  request: PromotionRequest,
+): Promise<PromotionPlan | PromotionCommandResult> {
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Kayron: previewing the promotion…' },
+    () => context.client.sendRequest(PromotionPlanRequest, { root, request }),
   );
   if (!result.ok) {
     explainRefusal(result.reason, result.message);
@@ -175,7 +211,7 @@ async function plan(context: PromotionContext, root: string, request: PromotionR
  * written: the next promotion then starts from it instead of refusing as "behind GitHub".
  */
 async function fetchAfterWrite(context: PromotionContext, root: string): Promise<FetchResult> {
-  const result = await context.client.sendRequest<FetchResult>(FetchRequest, { root });
+  const result = await context.client.sendRequest(FetchRequest, { root });
   if (result.ok) await vscode.commands.executeCommand('kayron.environments.refresh');
   else context.log.warn(`git fetch after the promotion failed: ${result.message ?? 'unknown error'}`);
   return result;
@@ -199,7 +235,9 @@ async function previewConfirmExecute(
   fetchedAlready = false,
 ): Promise<PromotionCommandResult> {
   await context.previews.show(planned);
-  context.log.info(`promotion preview: ${planned.title}${planned.blocked ? ' (blocked)' : ''}${planned.nothingToDo ? ' (nothing to do)' : ''}`);
+  context.log.info(
+    `promotion preview: ${planned.title}${planned.blocked ? ' (blocked)' : ''}${planned.nothingToDo ? ' (nothing to do)' : ''}`,
+  );
   if (planned.nothingToDo) {
     const message = `Kayron: nothing to do — ${planned.nothingToDo}`;
     offerLinks(message, planned.links);
@@ -213,7 +251,11 @@ async function previewConfirmExecute(
         ? args.confirm === 'yes'
           ? FETCH_AND_PREVIEW_AGAIN
           : undefined
-        : await vscode.window.showErrorMessage(`Kayron: ${message}`, { modal: true, detail: planned.blocked }, FETCH_AND_PREVIEW_AGAIN);
+        : await vscode.window.showErrorMessage(
+            `Kayron: ${message}`,
+            { modal: true, detail: planned.blocked },
+            FETCH_AND_PREVIEW_AGAIN,
+          );
       if (answer === FETCH_AND_PREVIEW_AGAIN) {
         context.log.info(`promotion: fetching ${planned.root} and previewing ${planned.title} again`);
         const fetched = await fetchAfterWrite(context, planned.root);
@@ -232,19 +274,42 @@ async function previewConfirmExecute(
   }
   const dryRun = isDryRun(planned.root);
   if (!dryRun) {
-    const warnings = planned.warnings.length > 0 ? ['', 'Warnings (confirming accepts them):', ...planned.warnings.map((warning) => `• ${warning}`)] : [];
+    const warnings =
+      planned.warnings.length > 0
+        ? ['', 'Warnings (confirming accepts them):', ...planned.warnings.map((warning) => `• ${warning}`)]
+        : [];
     const detail = [...planned.summary, ...details, ...warnings, '', 'The preview shows every change.'].join('\n');
-    const answer = args.confirm ? (args.confirm === 'yes' ? confirmLabel : undefined) : await vscode.window.showWarningMessage(planned.title, { modal: true, detail }, confirmLabel);
+    const answer = args.confirm
+      ? args.confirm === 'yes'
+        ? confirmLabel
+        : undefined
+      : await vscode.window.showWarningMessage(planned.title, { modal: true, detail }, confirmLabel);
     if (answer !== confirmLabel) return { ...cancelled('Not confirmed: nothing was done.'), plan: planned };
   }
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Kayron: ${dryRun ? 'dry run of ' : ''}${planned.title}…` }, () =>
-    context.client.sendRequest<PromotionExecuteResult>(PromotionExecuteRequest, { planId: planned.id, confirmed: true, acceptWarnings: true, dryRun }),
+  const result = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Kayron: ${dryRun ? 'dry run of ' : ''}${planned.title}…`,
+    },
+    () =>
+      context.client.sendRequest(PromotionExecuteRequest, {
+        planId: planned.id,
+        confirmed: true,
+        acceptWarnings: true,
+        dryRun,
+      }),
   );
   // The server has written each of result.log's lines to this output channel already ([promotion] …): one line per event.
   if (!result.ok) {
     const message = `${planned.title} stopped: ${result.message}`;
     void vscode.window.showErrorMessage(`Kayron: ${message}`);
-    return { status: result.reason === 'conflict' || result.reason === 'stale' || result.reason === 'refused' ? 'refused' : 'failed', message, links: [], plan: planned };
+    return {
+      status:
+        result.reason === 'conflict' || result.reason === 'stale' || result.reason === 'refused' ? 'refused' : 'failed',
+      message,
+      links: [],
+      plan: planned,
+    };
   }
   if (result.dryRun) {
     const message = `Dry run (kayron.promotion.dryRun): nothing was sent. ${result.message}`;
@@ -256,7 +321,10 @@ async function previewConfirmExecute(
   return { status: 'done', message: result.message, links: result.links, plan: planned };
 }
 
-export async function promoteServiceToStaging(context: PromotionContext, rawArgs?: unknown): Promise<PromotionCommandResult> {
+export async function promoteServiceToStaging(
+  context: PromotionContext,
+  rawArgs?: unknown,
+): Promise<PromotionCommandResult> {
   const args = argsOf(rawArgs);
   const untrusted = refuseUntrusted();
   if (untrusted) return untrusted;
@@ -264,11 +332,17 @@ export async function promoteServiceToStaging(context: PromotionContext, rawArgs
   if (isResult(root)) return root;
   let services: Service[];
   if (args.bumps) {
-    services = args.bumps.map((bump) => root.services.find((service) => service.service === bump.service)).filter((service): service is Service => service !== undefined);
+    services = args.bumps
+      .map((bump) => root.services.find((service) => service.service === bump.service))
+      .filter((service): service is Service => service !== undefined);
   } else if (args.service) {
     services = root.services.filter((service) => service.service === args.service);
   } else {
-    const picked = await vscode.window.showQuickPick(root.services.map(serviceItem), { placeHolder: 'Services to bump on staging (pull request)', canPickMany: true, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(root.services.map(serviceItem), {
+      placeHolder: 'Services to bump on staging (pull request)',
+      canPickMany: true,
+      matchOnDetail: true,
+    });
     if (!picked || picked.length === 0) return cancelled();
     services = picked.map((item) => item.service);
   }
@@ -279,7 +353,12 @@ export async function promoteServiceToStaging(context: PromotionContext, rawArgs
     if (args.bumps && !wanted) {
       // A bump without a version means "latest": when the tags are unavailable, say so instead of asking.
       wanted = await latestOf(context, root, service);
-      if (!wanted) return { status: 'refused', message: `The tags of ${service.github} are not available (signed out, offline or rate-limited).`, links: [] };
+      if (!wanted)
+        return {
+          status: 'refused',
+          message: `The tags of ${service.github} are not available (signed out, offline or rate-limited).`,
+          links: [],
+        };
     }
     const version = await pickVersion(context, root, service, wanted);
     if (!version) return cancelled();
@@ -289,15 +368,28 @@ export async function promoteServiceToStaging(context: PromotionContext, rawArgs
   const planned = await plan(context, root.root, request);
   if (isResult(planned)) return planned;
   const pull = planned.pullRequest;
-  return previewConfirmExecute(context, planned, args, 'Open Pull Request', pull ? ['', `Pull request: ${pull.title}`, `Branch: ${pull.branch} → ${pull.base}`] : [], request);
+  return previewConfirmExecute(
+    context,
+    planned,
+    args,
+    'Open Pull Request',
+    pull ? ['', `Pull request: ${pull.title}`, `Branch: ${pull.branch} → ${pull.base}`] : [],
+    request,
+  );
 }
 
 async function latestOf(context: PromotionContext, root: Root, service: Service): Promise<string | undefined> {
-  const versions = await context.client.sendRequest<VersionChoice[] | null>(EntryVersionsRequest, { uri: fileUri(root, service), github: service.github });
+  const versions = await context.client.sendRequest(EntryVersionsRequest, {
+    uri: fileUri(root, service),
+    github: service.github,
+  });
   return (versions?.find((version) => /\blatest\b/.test(version.detail ?? '')) ?? versions?.[0])?.tag;
 }
 
-export async function promoteStagingToProduction(context: PromotionContext, rawArgs?: unknown): Promise<PromotionCommandResult> {
+export async function promoteStagingToProduction(
+  context: PromotionContext,
+  rawArgs?: unknown,
+): Promise<PromotionCommandResult> {
   const args = argsOf(rawArgs);
   const untrusted = refuseUntrusted();
   if (untrusted) return untrusted;
@@ -325,7 +417,10 @@ export async function promoteStagingToProduction(context: PromotionContext, rawA
         tag = await vscode.window.showInputBox({
           prompt: 'Release tag: "v" followed by a semantic version that does not exist yet',
           value: proposals.patch,
-          validateInput: (value) => (/^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(value.trim()) ? undefined : 'Use v + MAJOR.MINOR.PATCH, e.g. v1.2.3'),
+          validateInput: (value) =>
+            /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(value.trim())
+              ? undefined
+              : 'Use v + MAJOR.MINOR.PATCH, e.g. v1.2.3',
         });
         if (!tag) return cancelled();
       }
@@ -337,12 +432,33 @@ export async function promoteStagingToProduction(context: PromotionContext, rawA
   }
   const release = planned.release;
   // A modal dialog shows plain text: the services as lines, the release notes (Markdown) only in the preview.
-  const services = planned.changes.map((change) => `• ${change.service}: ${change.from} → ${change.to}${change.notes && notesSummary(change.notes) ? ` — ${notesSummary(change.notes)}` : ''}`);
-  const details = release ? ['', `Tag: ${release.tag}`, `Target commit: ${release.targetCommit}`, `Title: ${release.name}`, ...(services.length > 0 ? ['', 'Services:', ...services] : ['', ...markdownToPlainLines(release.body, 6)])] : [];
-  return previewConfirmExecute(context, planned, args, 'Create Release', details, release ? { kind: 'production', tag: release.tag } : { kind: 'production' });
+  const services = planned.changes.map(
+    (change) =>
+      `• ${change.service}: ${change.from} → ${change.to}${change.notes && notesSummary(change.notes) ? ` — ${notesSummary(change.notes)}` : ''}`,
+  );
+  const details = release
+    ? [
+        '',
+        `Tag: ${release.tag}`,
+        `Target commit: ${release.targetCommit}`,
+        `Title: ${release.name}`,
+        ...(services.length > 0 ? ['', 'Services:', ...services] : ['', ...markdownToPlainLines(release.body, 6)]),
+      ]
+    : [];
+  return previewConfirmExecute(
+    context,
+    planned,
+    args,
+    'Create Release',
+    details,
+    release ? { kind: 'production', tag: release.tag } : { kind: 'production' },
+  );
 }
 
-export async function deployBranchToTesting(context: PromotionContext, rawArgs?: unknown): Promise<PromotionCommandResult> {
+export async function deployBranchToTesting(
+  context: PromotionContext,
+  rawArgs?: unknown,
+): Promise<PromotionCommandResult> {
   const args = argsOf(rawArgs);
   const untrusted = refuseUntrusted();
   if (untrusted) return untrusted;
@@ -351,20 +467,31 @@ export async function deployBranchToTesting(context: PromotionContext, rawArgs?:
   let service = args.service ? root.services.find((candidate) => candidate.service === args.service) : undefined;
   if (!service) {
     if (args.service) return { status: 'refused', message: `${args.service} is not a service of staging.`, links: [] };
-    const picked = await vscode.window.showQuickPick(root.services.map(serviceItem), { placeHolder: 'Service to deploy from a branch in testing', matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(root.services.map(serviceItem), {
+      placeHolder: 'Service to deploy from a branch in testing',
+      matchOnDetail: true,
+    });
     if (!picked) return cancelled();
     service = picked.service;
   }
   let branch = args.branch;
   if (!branch) {
-    const branches = await context.client.sendRequest<BranchChoice[] | null>(EntryBranchesRequest, { uri: fileUri(root, service), github: service.github });
+    const branches = await context.client.sendRequest(EntryBranchesRequest, {
+      uri: fileUri(root, service),
+      github: service.github,
+    });
     if (!branches) {
-      void vscode.window.showWarningMessage(`Kayron: the branches of ${service.github} are not available (signed out, offline or rate-limited).`);
+      void vscode.window.showWarningMessage(
+        `Kayron: the branches of ${service.github} are not available (signed out, offline or rate-limited).`,
+      );
       return cancelled();
     }
     const picked = await vscode.window.showQuickPick(
       branches.map((candidate) => ({ label: candidate.name, description: candidate.pullRequestTitle ?? '' })),
-      { placeHolder: `Branch of ${service.github} for ${service.service} to follow in testing`, matchOnDescription: true },
+      {
+        placeHolder: `Branch of ${service.github} for ${service.service} to follow in testing`,
+        matchOnDescription: true,
+      },
     );
     if (!picked) return cancelled();
     branch = picked.label;
@@ -375,7 +502,10 @@ export async function deployBranchToTesting(context: PromotionContext, rawArgs?:
   return previewConfirmExecute(context, planned, args, 'Update testing', [], request);
 }
 
-export async function resetTestingToStaging(context: PromotionContext, rawArgs?: unknown): Promise<PromotionCommandResult> {
+export async function resetTestingToStaging(
+  context: PromotionContext,
+  rawArgs?: unknown,
+): Promise<PromotionCommandResult> {
   const args = argsOf(rawArgs);
   const untrusted = refuseUntrusted();
   if (untrusted) return untrusted;

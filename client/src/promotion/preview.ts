@@ -40,10 +40,16 @@ export class PromotionPreviews implements vscode.TextDocumentContentProvider, vs
     const uri = this.uriOf(plan);
     this.changed.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document, { preview: true, preserveFocus: false, viewColumn: vscode.ViewColumn.Active });
+    await vscode.window.showTextDocument(document, {
+      preview: true,
+      preserveFocus: false,
+      viewColumn: vscode.ViewColumn.Active,
+    });
     // Rendered beside its source: headings, links and the notes read as Markdown; the source keeps the exact diff text.
     await Promise.resolve(vscode.commands.executeCommand('markdown.showPreviewToSide', uri)).catch((error: unknown) => {
-      this.log.warn(`the rendered promotion preview did not open: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.warn(
+        `the rendered promotion preview did not open: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
     return document;
   }

@@ -13,7 +13,10 @@ export type EnvironmentModelResult =
   /** `git-not-found` and `not-a-repository` are states to show (viewsWelcome); `git-failed` is an error to log. */
   | { kind: 'unavailable'; reason: 'git-not-found' | 'not-a-repository' | 'git-failed'; message: string };
 
-export interface EnvironmentModelOptions extends Omit<EnvironmentStatusOptions, 'cache' | 'repository' | 'development'> {
+export interface EnvironmentModelOptions extends Omit<
+  EnvironmentStatusOptions,
+  'cache' | 'repository' | 'development'
+> {
   /** Asked at every computation: the working-tree analyses or unsaved editor contents to use for development. */
   development?: () => DevelopmentSource | undefined;
   /** The git executable (VS Code's `git.path`); `git` on PATH when unset. */
@@ -90,7 +93,10 @@ export class EnvironmentModel {
       result = { kind: 'ok', status };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const reason = error instanceof GitError && (error.kind === 'git-not-found' || error.kind === 'not-a-repository') ? error.kind : 'git-failed';
+      const reason =
+        error instanceof GitError && (error.kind === 'git-not-found' || error.kind === 'not-a-repository')
+          ? error.kind
+          : 'git-failed';
       // The folder may become a repository (git init, clone) or stop being one; open it afresh next time.
       if (reason !== 'git-failed') this.repository = undefined;
       result = { kind: 'unavailable', reason, message };

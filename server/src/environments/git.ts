@@ -62,7 +62,24 @@ export const DEFAULT_GIT_ACCESS: GitAccess = { allowed: true, path: 'git' };
  * which may need ssh, a proxy or a credential helper. Variables that would point git at another repository (set
  * inside git hooks, for example) are not inherited either.
  */
-const INHERITED = ['PATH', 'HOME', 'LANG', 'LANGUAGE', 'TMPDIR', 'XDG_CONFIG_HOME', 'SystemRoot', 'USERPROFILE', 'HOMEDRIVE', 'HOMEPATH', 'APPDATA', 'LOCALAPPDATA', 'TEMP', 'TMP', 'PATHEXT', 'ComSpec'];
+const INHERITED = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'LANGUAGE',
+  'TMPDIR',
+  'XDG_CONFIG_HOME',
+  'SystemRoot',
+  'USERPROFILE',
+  'HOMEDRIVE',
+  'HOMEPATH',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'TEMP',
+  'TMP',
+  'PATHEXT',
+  'ComSpec',
+];
 const INHERITED_FOR_NETWORK = [
   'SSH_AUTH_SOCK',
   'SSH_AGENT_PID',
@@ -87,7 +104,8 @@ const INHERITED_FOR_NETWORK = [
 
 export function gitEnvironment(network = false, source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const name of network ? [...INHERITED, ...INHERITED_FOR_NETWORK] : INHERITED) if (source[name] !== undefined) env[name] = source[name];
+  for (const name of network ? [...INHERITED, ...INHERITED_FOR_NETWORK] : INHERITED)
+    if (source[name] !== undefined) env[name] = source[name];
   for (const name of Object.keys(source)) if (name.startsWith('LC_')) env[name] = source[name];
   return { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
 }
@@ -96,7 +114,16 @@ export function gitEnvironment(network = false, source: NodeJS.ProcessEnv = proc
  * Settings that keep every query from running what a repository's config points at and it does not need: no pager,
  * no signature check (`log.showSignature` + `gpg.program`), no fsmonitor hook, no external diff.
  */
-const HARDENING_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'log.showSignature=false', '-c', 'diff.external=', '-c', 'core.pager=cat'];
+const HARDENING_CONFIG = [
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'log.showSignature=false',
+  '-c',
+  'diff.external=',
+  '-c',
+  'core.pager=cat',
+];
 
 /** Runs `git --no-pager -c core.quotepath=off <hardening> <args>` and resolves with its stdout; rejects with a classified GitError. */
 export function runGit(args: readonly string[], options: GitRunOptions): Promise<GitResult> {
@@ -107,7 +134,15 @@ export function runGit(args: readonly string[], options: GitRunOptions): Promise
     const child = execFile(
       options.gitPath || 'git',
       fullArgs,
-      { cwd: options.cwd, env: gitEnvironment(options.network === true), encoding: 'buffer', maxBuffer, timeout, windowsHide: true, ...(options.signal ? { signal: options.signal } : {}) },
+      {
+        cwd: options.cwd,
+        env: gitEnvironment(options.network === true),
+        encoding: 'buffer',
+        maxBuffer,
+        timeout,
+        windowsHide: true,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
       (error: ExecFileException | null, stdout: Buffer, stderr: Buffer) => {
         const stderrText = stderr.toString('utf8').trim();
         if (!error) {
@@ -129,22 +164,49 @@ export function runGit(args: readonly string[], options: GitRunOptions): Promise
   });
 }
 
-function classifyGitError(error: ExecFileException, args: readonly string[], exitCode: number | undefined, stderr: string, timeout: number, maxBuffer: number): GitError {
+function classifyGitError(
+  error: ExecFileException,
+  args: readonly string[],
+  exitCode: number | undefined,
+  stderr: string,
+  timeout: number,
+  maxBuffer: number,
+): GitError {
   const command = `git ${args.join(' ')}`;
-  if (error.code === 'ENOENT') return new GitError('git is not installed or not on PATH', 'git-not-found', args, undefined, stderr);
-  if (error.name === 'AbortError' || error.code === 'ABORT_ERR') return new GitError(`${command} was cancelled`, 'aborted', args, undefined, stderr);
+  if (error.code === 'ENOENT')
+    return new GitError('git is not installed or not on PATH', 'git-not-found', args, undefined, stderr);
+  if (error.name === 'AbortError' || error.code === 'ABORT_ERR')
+    return new GitError(`${command} was cancelled`, 'aborted', args, undefined, stderr);
   if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-    return new GitError(`${command} produced more than ${maxBuffer} bytes`, 'output-too-large', args, undefined, stderr);
+    return new GitError(
+      `${command} produced more than ${maxBuffer} bytes`,
+      'output-too-large',
+      args,
+      undefined,
+      stderr,
+    );
   }
-  if (error.killed && error.signal) return new GitError(`${command} did not finish within ${timeout} ms`, 'timeout', args, undefined, stderr);
-  if (/not a git repository/i.test(stderr)) return new GitError(stderr.split('\n')[0] ?? stderr, 'not-a-repository', args, exitCode, stderr);
-  return new GitError(`${command} failed${exitCode !== undefined ? ` (exit ${exitCode})` : ''}: ${stderr.split('\n')[0] ?? ''}`.trim(), 'failed', args, exitCode, stderr);
+  if (error.killed && error.signal)
+    return new GitError(`${command} did not finish within ${timeout} ms`, 'timeout', args, undefined, stderr);
+  if (/not a git repository/i.test(stderr))
+    return new GitError(stderr.split('\n')[0] ?? stderr, 'not-a-repository', args, exitCode, stderr);
+  return new GitError(
+    `${command} failed${exitCode !== undefined ? ` (exit ${exitCode})` : ''}: ${stderr.split('\n')[0] ?? ''}`.trim(),
+    'failed',
+    args,
+    exitCode,
+    stderr,
+  );
 }
 
 /** Whether `directory` is inside a git working tree (false when git is missing, too). */
 export async function isGitRepository(directory: string, gitPath?: string): Promise<boolean> {
   try {
-    const { stdout } = await runGit(['rev-parse', '--is-inside-work-tree'], { cwd: directory, timeoutMs: 5_000, ...(gitPath ? { gitPath } : {}) });
+    const { stdout } = await runGit(['rev-parse', '--is-inside-work-tree'], {
+      cwd: directory,
+      timeoutMs: 5_000,
+      ...(gitPath ? { gitPath } : {}),
+    });
     return stdout.toString('utf8').trim() === 'true';
   } catch {
     return false;
@@ -187,7 +249,16 @@ export interface Blob {
   content: Buffer;
 }
 
-const REF_FORMAT = ['%(refname)', '%(objecttype)', '%(objectname)', '%(*objectname)', '%(committerdate:iso-strict)', '%(*committerdate:iso-strict)', '%(symref)', '%(upstream)'].join('%00');
+const REF_FORMAT = [
+  '%(refname)',
+  '%(objecttype)',
+  '%(objectname)',
+  '%(*objectname)',
+  '%(committerdate:iso-strict)',
+  '%(*committerdate:iso-strict)',
+  '%(symref)',
+  '%(upstream)',
+].join('%00');
 
 /**
  * One releases root inside a git working tree. `prefix` is the root's path inside the repository (`''` at the top
@@ -208,13 +279,35 @@ export class GitRepository {
   ) {}
 
   /** Opens the repository around `root`; rejects with GitError `not-a-repository` or `git-not-found`. */
-  static async open(root: string, options: { timeoutMs?: number; gitPath?: string | undefined } = {}): Promise<GitRepository> {
+  static async open(
+    root: string,
+    options: { timeoutMs?: number; gitPath?: string | undefined } = {},
+  ): Promise<GitRepository> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
     const gitPath = options.gitPath || 'git';
-    const { stdout } = await runGit(['rev-parse', '--show-toplevel', '--show-prefix', '--absolute-git-dir', '--git-common-dir', '--is-shallow-repository'], { cwd: root, timeoutMs, gitPath });
+    const { stdout } = await runGit(
+      [
+        'rev-parse',
+        '--show-toplevel',
+        '--show-prefix',
+        '--absolute-git-dir',
+        '--git-common-dir',
+        '--is-shallow-repository',
+      ],
+      { cwd: root, timeoutMs, gitPath },
+    );
     const [topLevel = '', prefix = '', gitDir = '', commonDir = '', shallow = ''] = stdout.toString('utf8').split('\n');
     const absoluteRoot = path.resolve(root);
-    return new GitRepository(absoluteRoot, topLevel, prefix, gitDir, path.resolve(absoluteRoot, commonDir), shallow.trim() === 'true', timeoutMs, gitPath);
+    return new GitRepository(
+      absoluteRoot,
+      topLevel,
+      prefix,
+      gitDir,
+      path.resolve(absoluteRoot, commonDir),
+      shallow.trim() === 'true',
+      timeoutMs,
+      gitPath,
+    );
   }
 
   /**
@@ -243,13 +336,21 @@ export class GitRepository {
   /** The commit a revision names, or undefined when it does not resolve. */
   async revParse(revision: string): Promise<string | undefined> {
     assertRevision(revision);
-    const { stdout, exitCode } = await this.run(['rev-parse', '--verify', '-q', `${revision}^{commit}`], { okExitCodes: [1, 128] });
+    const { stdout, exitCode } = await this.run(['rev-parse', '--verify', '-q', `${revision}^{commit}`], {
+      okExitCodes: [1, 128],
+    });
     return exitCode === 0 ? stdout.toString('utf8').trim() : undefined;
   }
 
   /** All branches, remote-tracking refs and tags in one call, with peeled commits and dates. */
   async listRefs(): Promise<GitRef[]> {
-    const output = await this.text(['for-each-ref', `--format=${REF_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags']);
+    const output = await this.text([
+      'for-each-ref',
+      `--format=${REF_FORMAT}`,
+      'refs/heads',
+      'refs/remotes',
+      'refs/tags',
+    ]);
     const refs: GitRef[] = [];
     for (const line of output.split('\n')) {
       if (line === '') continue;
@@ -270,7 +371,9 @@ export class GitRepository {
 
   async head(): Promise<HeadState> {
     const [log, symbolic] = await Promise.all([
-      this.run(['log', '-1', '--no-show-signature', '--no-textconv', '--format=%H%x00%cI', 'HEAD', '--'], { okExitCodes: [128] }),
+      this.run(['log', '-1', '--no-show-signature', '--no-textconv', '--format=%H%x00%cI', 'HEAD', '--'], {
+        okExitCodes: [128],
+      }),
       this.run(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] }),
     ]);
     const [commit, date] = log.exitCode === 0 ? log.stdout.toString('utf8').trim().split('\0') : [];
@@ -290,7 +393,10 @@ export class GitRepository {
   /** Committer date (ISO 8601) of a revision. */
   async commitDate(revision: string): Promise<string | undefined> {
     assertRevision(revision);
-    const { stdout, exitCode } = await this.run(['log', '-1', '--no-show-signature', '--no-textconv', '--format=%cI', revision, '--'], { okExitCodes: [128] });
+    const { stdout, exitCode } = await this.run(
+      ['log', '-1', '--no-show-signature', '--no-textconv', '--format=%cI', revision, '--'],
+      { okExitCodes: [128] },
+    );
     return exitCode === 0 ? stdout.toString('utf8').trim() || undefined : undefined;
   }
 
@@ -312,13 +418,34 @@ export class GitRepository {
       top = parseTree(await this.run(['ls-tree', '-z', '-l', '--full-tree', treeish]));
     } catch (error) {
       // A releases folder inside the repository that does not exist yet at this commit holds no files there.
-      if (this.prefix !== '' && error instanceof GitError && /not a valid object name|not a tree object/i.test(error.stderr) && (await this.revParse(commit))) return [];
+      if (
+        this.prefix !== '' &&
+        error instanceof GitError &&
+        /not a valid object name|not a tree object/i.test(error.stderr) &&
+        (await this.revParse(commit))
+      )
+        return [];
       throw error;
     }
-    const directories = top.filter((entry) => entry.type === 'tree' && directoryFilter(entry.path)).map((entry) => entry.path);
+    const directories = top
+      .filter((entry) => entry.type === 'tree' && directoryFilter(entry.path))
+      .map((entry) => entry.path);
     const entries = top.filter((entry) => entry.type !== 'tree');
     if (directories.length > 0) {
-      for (const entry of parseTree(await this.run(['--literal-pathspecs', 'ls-tree', '-r', '-z', '-l', '--full-tree', treeish, '--', ...directories]))) entries.push(entry);
+      for (const entry of parseTree(
+        await this.run([
+          '--literal-pathspecs',
+          'ls-tree',
+          '-r',
+          '-z',
+          '-l',
+          '--full-tree',
+          treeish,
+          '--',
+          ...directories,
+        ]),
+      ))
+        entries.push(entry);
     }
     return entries;
   }
@@ -344,7 +471,8 @@ export class GitRepository {
       const match = /^([0-9a-f]{40,64}) (\S+) (\d+)$/.exec(header);
       if (!match) continue;
       const size = Number(match[3]);
-      if (match[2] === 'blob') result.set(name, { oid: match[1] ?? '', content: stdout.subarray(offset, offset + size) });
+      if (match[2] === 'blob')
+        result.set(name, { oid: match[1] ?? '', content: stdout.subarray(offset, offset + size) });
       offset += size + 1;
     }
     return result;
@@ -374,14 +502,18 @@ export class GitRepository {
   /** The text of a file (relative to the releases root) at a commit, or undefined when it does not exist there. */
   async readFileAtRef(commit: string, relativePath: string, maxBytes = 5 * 1024 * 1024): Promise<string | undefined> {
     assertRevision(commit);
-    const { stdout, exitCode } = await this.run(['cat-file', 'blob', `${commit}:${this.prefix}${relativePath}`], { okExitCodes: [128], maxOutputBytes: maxBytes });
+    const { stdout, exitCode } = await this.run(['cat-file', 'blob', `${commit}:${this.prefix}${relativePath}`], {
+      okExitCodes: [128],
+      maxOutputBytes: maxBytes,
+    });
     return exitCode === 0 ? stdout.toString('utf8') : undefined;
   }
 }
 
 /** Revisions come from refs and settings; one starting with `-` would be read as an option (`--end-of-options` needs git 2.24+). */
 function assertRevision(revision: string): void {
-  if (revision === '' || revision.startsWith('-')) throw new GitError(`not a revision: ${JSON.stringify(revision)}`, 'failed', [], undefined, '');
+  if (revision === '' || revision.startsWith('-'))
+    throw new GitError(`not a revision: ${JSON.stringify(revision)}`, 'failed', [], undefined, '');
 }
 
 function parseTree(result: GitResult): TreeEntry[] {

@@ -5,7 +5,12 @@
 import type { GitHubData } from '../github/providers';
 import type { EnvironmentProviders } from './resolve';
 
-export function environmentProvidersFromGitHub(data: GitHubData, owner: string, repo: string, isSignedIn: () => boolean): EnvironmentProviders {
+export function environmentProvidersFromGitHub(
+  data: GitHubData,
+  owner: string,
+  repo: string,
+  isSignedIn: () => boolean,
+): EnvironmentProviders {
   return {
     async latestReleaseTag() {
       const release = await data.latestRelease(owner, repo);

@@ -5,9 +5,25 @@
  * and a plain-text table for `kayron-releases status`.
  */
 import { GitRepository } from './git';
-import { resolveEnvironments, type EnvironmentProviders, type ExtraEnvironment, type ResolvedEnvironment } from './resolve';
-import { analyzeWorkingTree, servicesFromAnalyses, snapshotEnvironments, type DeployStrategy, type DevelopmentSource, type TextAnalyzer, type EnvironmentProblem, type EnvironmentSnapshot, type ServiceDeployment, SnapshotCache } from './snapshot';
+import {
+  resolveEnvironments,
+  type EnvironmentProviders,
+  type ExtraEnvironment,
+  type ResolvedEnvironment,
+} from './resolve';
+import {
+  analyzeWorkingTree,
+  servicesFromAnalyses,
+  snapshotEnvironments,
+  type DevelopmentSource,
+  type TextAnalyzer,
+  type EnvironmentProblem,
+  type EnvironmentSnapshot,
+  type ServiceDeployment,
+  SnapshotCache,
+} from './snapshot';
 import { compareGoStrings } from '../kayron/loader';
+import { strategyLabel, type DeployStrategy } from '../kayron/entry-model';
 
 export const STATUS_SCHEMA_VERSION = 1;
 
@@ -25,7 +41,10 @@ export interface DriftMarker {
 export interface MatrixCell {
   /** The environment defines this service. */
   present: boolean;
-  /** `v0.5.3`, `branch feature/x`, `suspended`, `preview`, `no strategy`; with ` +preview` when previews are on; `''` when absent. */
+  /**
+   * `v0.5.3`, `branch feature/x`, `suspended`, `preview`, `no strategy`, `conflict (branch, release)`; with ` +preview`
+   * when previews are on; `''` when absent (kayron/entry-model.ts `strategyLabel`).
+   */
   label: string;
   strategy?: DeployStrategy;
   preview?: boolean;
@@ -71,27 +90,14 @@ export interface StatusMatrix {
   rows: MatrixRow[];
 }
 
-export function strategyLabel(strategy: DeployStrategy, preview: boolean): string {
-  let base: string;
-  switch (strategy.kind) {
-    case 'release':
-      base = strategy.value;
-      break;
-    case 'branch':
-      base = `branch ${strategy.value}`;
-      break;
-    case 'suspend':
-      base = 'suspended';
-      break;
-    case 'none':
-      base = preview ? 'preview' : 'no strategy';
-      break;
-  }
-  return preview && strategy.kind !== 'none' ? `${base} +preview` : base;
-}
+/** Kept for promotion.ts, which another change splits into one module per flow; new code imports the model. */
+export { strategyLabel } from '../kayron/entry-model';
 
 /** The stage an environment is promoted into. */
-export function nextStageOf(environment: ResolvedEnvironment, environments: readonly ResolvedEnvironment[]): string | undefined {
+export function nextStageOf(
+  environment: ResolvedEnvironment,
+  environments: readonly ResolvedEnvironment[],
+): string | undefined {
   const find = (kind: ResolvedEnvironment['kind']) => environments.find((candidate) => candidate.kind === kind)?.name;
   switch (environment.kind) {
     case 'development':
@@ -134,7 +140,11 @@ export interface MatrixRepositoryInfo {
 }
 
 /** Builds the matrix from environment snapshots (in display order). Pure. */
-export function buildMatrix(root: string, repository: MatrixRepositoryInfo, snapshots: readonly EnvironmentSnapshot[]): StatusMatrix {
+export function buildMatrix(
+  root: string,
+  repository: MatrixRepositoryInfo,
+  snapshots: readonly EnvironmentSnapshot[],
+): StatusMatrix {
   const environments = snapshots.map((snapshot) => snapshot.environment);
   const byEnvironment = new Map<string, Map<string, ServiceDeployment>>();
   const kinds = new Map<string, ServiceDeployment['kind']>();
@@ -146,8 +156,13 @@ export function buildMatrix(root: string, repository: MatrixRepositoryInfo, snap
     }
     byEnvironment.set(snapshot.environment.name, services);
   }
-  const readable = new Set(snapshots.filter((snapshot) => !snapshot.error).map((snapshot) => snapshot.environment.name));
-  const keys = [...kinds.keys()].sort((a, b) => Number(kinds.get(a) !== 'infrastructure') - Number(kinds.get(b) !== 'infrastructure') || compareGoStrings(a, b));
+  const readable = new Set(
+    snapshots.filter((snapshot) => !snapshot.error).map((snapshot) => snapshot.environment.name),
+  );
+  const keys = [...kinds.keys()].sort(
+    (a, b) =>
+      Number(kinds.get(a) !== 'infrastructure') - Number(kinds.get(b) !== 'infrastructure') || compareGoStrings(a, b),
+  );
   const rows: MatrixRow[] = keys.map((key) => {
     const cells: Record<string, MatrixCell> = {};
     for (const environment of environments) {
@@ -157,7 +172,8 @@ export function buildMatrix(root: string, repository: MatrixRepositoryInfo, snap
       if (next && readable.has(environment.name) && readable.has(next)) {
         const nextService = byEnvironment.get(next)?.get(key);
         const nextLabel = nextService ? strategyLabel(nextService.strategy, nextService.preview) : undefined;
-        if (service && nextService && !sameDeployment(service, nextService)) cell.drift = { against: next, kind: 'changed', nextLabel: nextLabel ?? '' };
+        if (service && nextService && !sameDeployment(service, nextService))
+          cell.drift = { against: next, kind: 'changed', nextLabel: nextLabel ?? '' };
         else if (service && !nextService) cell.drift = { against: next, kind: 'added' };
         else if (!service && nextService) cell.drift = { against: next, kind: 'removed', nextLabel: nextLabel ?? '' };
       }
@@ -167,7 +183,11 @@ export function buildMatrix(root: string, repository: MatrixRepositoryInfo, snap
   });
   const matrixEnvironments: MatrixEnvironment[] = snapshots.map((snapshot) => {
     const next = nextStageOf(snapshot.environment, environments);
-    const environment: MatrixEnvironment = { ...snapshot.environment, serviceCount: snapshot.services.length, problems: snapshot.problems };
+    const environment: MatrixEnvironment = {
+      ...snapshot.environment,
+      serviceCount: snapshot.services.length,
+      problems: snapshot.problems,
+    };
     if (next) environment.nextStage = next;
     if (snapshot.verdict) environment.verdict = snapshot.verdict;
     if (snapshot.error) environment.error = snapshot.error;
@@ -205,7 +225,10 @@ export interface EnvironmentStatus {
 }
 
 /** Resolves, reads and compares every environment of the releases repo at `root`. Rejects with GitError when `root` is not in a git repo. */
-export async function computeEnvironmentStatus(root: string, options: EnvironmentStatusOptions = {}): Promise<EnvironmentStatus> {
+export async function computeEnvironmentStatus(
+  root: string,
+  options: EnvironmentStatusOptions = {},
+): Promise<EnvironmentStatus> {
   const repository = options.repository ?? (await GitRepository.open(root));
   const resolution = await resolveEnvironments(repository, {
     ...(options.providers ? { providers: options.providers } : {}),
@@ -224,13 +247,33 @@ export async function computeEnvironmentStatus(root: string, options: Environmen
  * Development alone, read from the working tree without git: what Restricted Mode shows, since an untrusted
  * repository's git config may name programs that any git command would run.
  */
-export async function workingTreeStatus(root: string, options: Pick<EnvironmentStatusOptions, 'development' | 'cache' | 'analyze'> = {}): Promise<EnvironmentStatus> {
+export async function workingTreeStatus(
+  root: string,
+  options: Pick<EnvironmentStatusOptions, 'development' | 'cache' | 'analyze'> = {},
+): Promise<EnvironmentStatus> {
   const analyses = options.development?.analyses
     ? [...options.development.analyses]
     : await analyzeWorkingTree(root, options.development?.overrides, options.cache, options.analyze);
-  const environment: ResolvedEnvironment = { name: 'development', kind: 'development', ref: undefined, commit: undefined, shortCommit: undefined, date: undefined, workingTree: true };
-  const snapshot: EnvironmentSnapshot = { environment, files: analyses.filter((file) => file.fileClass.loadedByKayron).map((file) => ({ path: file.relativePath })), ...servicesFromAnalyses(analyses) };
-  return { matrix: buildMatrix(root, { topLevel: root, prefix: '', shallow: false, remote: 'origin', hasRemote: false }, [snapshot]), snapshots: [snapshot] };
+  const environment: ResolvedEnvironment = {
+    name: 'development',
+    kind: 'development',
+    ref: undefined,
+    commit: undefined,
+    shortCommit: undefined,
+    date: undefined,
+    workingTree: true,
+  };
+  const snapshot: EnvironmentSnapshot = {
+    environment,
+    files: analyses.filter((file) => file.fileClass.loadedByKayron).map((file) => ({ path: file.relativePath })),
+    ...servicesFromAnalyses(analyses),
+  };
+  return {
+    matrix: buildMatrix(root, { topLevel: root, prefix: '', shallow: false, remote: 'origin', hasRemote: false }, [
+      snapshot,
+    ]),
+    snapshots: [snapshot],
+  };
 }
 
 const ABSENT = '-';
@@ -255,21 +298,40 @@ export function renderMatrixText(matrix: StatusMatrix): string {
   const header = ['SERVICE', ...environments.map((environment) => environment.name.toUpperCase())];
   const meta: string[][] = [
     ['ref', ...environments.map(environmentRef)],
-    ['commit', ...environments.map((environment) => (environment.shortCommit ? `${environment.shortCommit}${environment.fallback ? ' (fallback)' : ''}` : UNREADABLE))],
+    [
+      'commit',
+      ...environments.map((environment) =>
+        environment.shortCommit ? `${environment.shortCommit}${environment.fallback ? ' (fallback)' : ''}` : UNREADABLE,
+      ),
+    ],
     ['date', ...environments.map((environment) => environment.date?.slice(0, 10) ?? UNREADABLE)],
   ];
-  if (environments.some((environment) => environment.tag && environment.kind !== 'production')) meta.push(['tag', ...environments.map((environment) => environment.tag ?? '')]);
-  const body = matrix.rows.map((row) => [row.key, ...environments.map((environment) => cellText(row.cells[environment.name] ?? { present: false, label: '' }, environment))]);
+  if (environments.some((environment) => environment.tag && environment.kind !== 'production'))
+    meta.push(['tag', ...environments.map((environment) => environment.tag ?? '')]);
+  const body = matrix.rows.map((row) => [
+    row.key,
+    ...environments.map((environment) =>
+      cellText(row.cells[environment.name] ?? { present: false, label: '' }, environment),
+    ),
+  ]);
   const table = [header, ...meta, ...body];
   const widths = header.map((_, column) => Math.max(...table.map((line) => (line[column] ?? '').length)));
-  const format = (line: string[]) => line.map((text, column) => (column === line.length - 1 ? text : text.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
+  const format = (line: string[]) =>
+    line
+      .map((text, column) => (column === line.length - 1 ? text : text.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const separator = widths.map((width) => '-'.repeat(width)).join('  ');
   const lines = [format(header), ...meta.map(format), separator, ...body.map(format)];
   if (body.length === 0) lines.push('(no release definitions in any environment)');
 
   lines.push('');
-  const stages = environments.filter((environment) => environment.nextStage).map((environment) => `${environment.name} → ${environment.nextStage}`);
-  lines.push(`* differs from the next stage (${stages.join(', ')})   ! has errors at that ref   - not defined   ? not readable`);
+  const stages = environments
+    .filter((environment) => environment.nextStage)
+    .map((environment) => `${environment.name} → ${environment.nextStage}`);
+  lines.push(
+    `* differs from the next stage (${stages.join(', ')})   ! has errors at that ref   - not defined   ? not readable`,
+  );
 
   const notes: string[] = [];
   for (const environment of environments) {
@@ -277,14 +339,24 @@ export function renderMatrixText(matrix: StatusMatrix): string {
     if (environment.fallback) notes.push(`${environment.name}: ${environment.fallback}`);
     if (environment.remoteNote) notes.push(`${environment.name}: ${environment.remoteNote}`);
     const lvr = environment.localVsRemote;
-    if (lvr && (lvr.ahead > 0 || lvr.behind > 0)) notes.push(`${environment.name}: local ${lvr.local} is ${lvr.ahead} ahead, ${lvr.behind} behind ${lvr.remote}`);
-    if (environment.verdict) notes.push(`${environment.name}: kayron lint would fail: ${environment.verdict.file}: ${environment.verdict.message.split('\n')[0] ?? ''}`);
+    if (lvr && (lvr.ahead > 0 || lvr.behind > 0))
+      notes.push(`${environment.name}: local ${lvr.local} is ${lvr.ahead} ahead, ${lvr.behind} behind ${lvr.remote}`);
+    if (environment.verdict)
+      notes.push(
+        `${environment.name}: kayron lint would fail: ${environment.verdict.file}: ${environment.verdict.message.split('\n')[0] ?? ''}`,
+      );
     for (const problem of environment.problems) {
-      if (environment.verdict && problem.message === environment.verdict.message && problem.file === environment.verdict.file) continue;
+      if (
+        environment.verdict &&
+        problem.message === environment.verdict.message &&
+        problem.file === environment.verdict.file
+      )
+        continue;
       notes.push(`${environment.name}: ${problem.file}: ${problem.message.split('\n')[0] ?? ''}`);
     }
   }
-  if (matrix.repository.shallow) notes.push('this is a shallow clone: branches and tags outside its history may be missing');
+  if (matrix.repository.shallow)
+    notes.push('this is a shallow clone: branches and tags outside its history may be missing');
   if (notes.length > 0) {
     lines.push('');
     lines.push('notes:');

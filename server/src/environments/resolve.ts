@@ -81,7 +81,14 @@ export interface DefaultBranch {
   commit: string;
   date: string | undefined;
   /** How it was found; anything but `origin/HEAD` is a guess. */
-  source: 'origin/HEAD' | 'remote main' | 'remote master' | 'local main' | 'local master' | 'current branch' | 'detached HEAD';
+  source:
+    | 'origin/HEAD'
+    | 'remote main'
+    | 'remote master'
+    | 'local main'
+    | 'local master'
+    | 'current branch'
+    | 'detached HEAD';
 }
 
 export interface RepositoryState {
@@ -225,7 +232,14 @@ interface Context {
   providers: EnvironmentProviders;
 }
 
-function environmentAt(name: string, kind: EnvironmentKind, ref: string | undefined, commit: string | undefined, date: string | undefined, index: RefIndex): ResolvedEnvironment {
+function environmentAt(
+  name: string,
+  kind: EnvironmentKind,
+  ref: string | undefined,
+  commit: string | undefined,
+  date: string | undefined,
+  index: RefIndex,
+): ResolvedEnvironment {
   const environment: ResolvedEnvironment = { name, kind, ref, commit, shortCommit: shortCommit(commit), date };
   const tag = index.tagAt(commit);
   if (tag) environment.tag = tag;
@@ -247,8 +261,15 @@ async function compareLocalWithRemote(context: Context, branch: string): Promise
 }
 
 /** Compares what was read locally with the branch head GitHub reports; any difference means the local mirror is stale. */
-async function noteRemoteBranch(context: Context, environment: ResolvedEnvironment, branch: string, readFromBranch: boolean): Promise<void> {
-  const answer = await safeProvider(context.providers.remoteBranchHead ? () => context.providers.remoteBranchHead!(branch) : undefined);
+async function noteRemoteBranch(
+  context: Context,
+  environment: ResolvedEnvironment,
+  branch: string,
+  readFromBranch: boolean,
+): Promise<void> {
+  const answer = await safeProvider(
+    context.providers.remoteBranchHead ? () => context.providers.remoteBranchHead!(branch) : undefined,
+  );
   if (answer === 'no-provider' || answer === 'unknown') return;
   if (answer === undefined) {
     if (readFromBranch) environment.remoteNote = `GitHub has no ${branch} branch any more: fetch --prune to update`;
@@ -264,7 +285,12 @@ async function noteRemoteBranch(context: Context, environment: ResolvedEnvironme
 }
 
 /** testing and custom environments: Kayron reads the branch named after the environment, else the default branch. */
-async function resolveBranchEnvironment(context: Context, name: string, kind: EnvironmentKind, branch: string): Promise<ResolvedEnvironment> {
+async function resolveBranchEnvironment(
+  context: Context,
+  name: string,
+  kind: EnvironmentKind,
+  branch: string,
+): Promise<ResolvedEnvironment> {
   const { index, state } = context;
   const remoteRef = index.get(`${REMOTES}${state.remote}/${branch}`);
   const localRef = index.get(`${HEADS}${branch}`);
@@ -287,7 +313,10 @@ async function resolveBranchEnvironment(context: Context, name: string, kind: En
     environment.unavailable = `no ${branch} branch and no default branch`;
   }
   environment.branch = branch;
-  const [localVsRemote] = await Promise.all([compareLocalWithRemote(context, branch), noteRemoteBranch(context, environment, branch, readFromBranch)]);
+  const [localVsRemote] = await Promise.all([
+    compareLocalWithRemote(context, branch),
+    noteRemoteBranch(context, environment, branch, readFromBranch),
+  ]);
   if (localVsRemote) environment.localVsRemote = localVsRemote;
   return environment;
 }
@@ -316,11 +345,14 @@ async function resolveStaging(context: Context): Promise<ResolvedEnvironment> {
 
 async function resolveProduction(context: Context): Promise<ResolvedEnvironment> {
   const { index } = context;
-  const answer = await safeProvider(context.providers.latestReleaseTag ? () => context.providers.latestReleaseTag!() : undefined);
+  const answer = await safeProvider(
+    context.providers.latestReleaseTag ? () => context.providers.latestReleaseTag!() : undefined,
+  );
   if (answer !== 'unknown' && answer !== 'no-provider') {
     if (answer === undefined) {
       const environment = environmentAt('production', 'production', undefined, undefined, undefined, index);
-      environment.unavailable = 'the releases repository has no GitHub release, so Kayron cannot deploy production (create a GitHub release)';
+      environment.unavailable =
+        'the releases repository has no GitHub release, so Kayron cannot deploy production (create a GitHub release)';
       return environment;
     }
     const ref = index.get(`${TAGS}${answer}`);
@@ -360,18 +392,26 @@ async function resolveDevelopment(context: Context): Promise<ResolvedEnvironment
   const upstream = head.branch ? index.byName.get(head.branch)?.upstream : undefined;
   const upstreamRef = upstream ? index.get(upstream) : undefined;
   if (head.commit && upstream && upstreamRef?.commit) {
-    const counts = upstreamRef.commit === head.commit ? { ahead: 0, behind: 0 } : await context.repository.aheadBehind(head.commit, upstreamRef.commit).catch(() => undefined);
+    const counts =
+      upstreamRef.commit === head.commit
+        ? { ahead: 0, behind: 0 }
+        : await context.repository.aheadBehind(head.commit, upstreamRef.commit).catch(() => undefined);
     if (counts) environment.localVsRemote = { local: ref, remote: shortRefName(upstream), ...counts };
   }
   return environment;
 }
 
 function normaliseExtra(extra: string | ExtraEnvironment): ExtraEnvironment {
-  return typeof extra === 'string' ? { name: extra, branch: extra } : { name: extra.name, branch: extra.branch ?? extra.name };
+  return typeof extra === 'string'
+    ? { name: extra, branch: extra }
+    : { name: extra.name, branch: extra.branch ?? extra.name };
 }
 
 /** Resolves every environment of the releases root in `repository` from one `for-each-ref` listing plus a few counts. */
-export async function resolveEnvironments(repository: GitRepository, options: ResolveOptions = {}): Promise<EnvironmentResolution> {
+export async function resolveEnvironments(
+  repository: GitRepository,
+  options: ResolveOptions = {},
+): Promise<EnvironmentResolution> {
   const remote = options.remote ?? 'origin';
   const [refs, head] = await Promise.all([repository.listRefs(), repository.head()]);
   const index = new RefIndex(refs);
@@ -387,7 +427,12 @@ export async function resolveEnvironments(repository: GitRepository, options: Re
   state.defaultBranch = findDefaultBranch(index, head, remote);
   const context: Context = { repository, index, state, providers: options.providers ?? {} };
   const builtIn = new Set<string>(BUILT_IN_ENVIRONMENTS);
-  const extras = (options.extraEnvironments ?? []).map(normaliseExtra).filter((extra, i, all) => extra.name !== '' && !builtIn.has(extra.name) && all.findIndex((other) => other.name === extra.name) === i);
+  const extras = (options.extraEnvironments ?? [])
+    .map(normaliseExtra)
+    .filter(
+      (extra, i, all) =>
+        extra.name !== '' && !builtIn.has(extra.name) && all.findIndex((other) => other.name === extra.name) === i,
+    );
   const environments = await Promise.all([
     resolveDevelopment(context),
     resolveBranchEnvironment(context, 'testing', 'testing', 'testing'),

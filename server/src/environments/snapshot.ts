@@ -6,24 +6,23 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
+import {
+  compareWalkOrder,
+  deployStrategyOf,
+  entryId,
+  hasPreview,
+  isInfrastructureEntry,
+  serviceKeys,
+  type DeployStrategy,
+} from '../kayron/entry-model';
 import { classifyPath, walkReleaseTree, WHITELIST } from '../kayron/loader';
 import type { Problem, Range } from '../kayron/problem';
 import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
 import { readRegularFile } from '../kayron/regular-file';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from '../features/validate';
-import { compareWalkOrder } from '../workspace/release-workspace';
 import type { DecodedEntry } from '../yaml/decode';
 import type { GitRepository, TreeEntry } from './git';
 import type { EnvironmentResolution, ResolvedEnvironment } from './resolve';
-
-export type StrategyKind = 'release' | 'branch' | 'suspend' | 'none';
-
-export interface DeployStrategy {
-  kind: StrategyKind;
-  /** The tag for `release`, the branch for `branch`, `''` otherwise. */
-  value: string;
-}
 
 export interface ServiceDeployment {
   /** Identity across environments: `docker` for services, `github` for the infrastructure release. */
@@ -94,7 +93,13 @@ export interface SnapshotOptions {
 }
 
 /** Problem codes about the repository as a whole, never pinned on the entry they happen to be anchored at. */
-const REPOSITORY_LEVEL_CODES = new Set(['infrastructure-count', 'no-release-definitions', 'file-too-large', 'not-a-regular-file', 'unreadable-file']);
+const REPOSITORY_LEVEL_CODES = new Set([
+  'infrastructure-count',
+  'no-release-definitions',
+  'file-too-large',
+  'not-a-regular-file',
+  'unreadable-file',
+]);
 
 /** The services, verdict and repository-level problems of one set of release files. */
 export interface ServiceListing {
@@ -176,15 +181,6 @@ export function gitBlobId(content: Buffer): string {
   return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 }
 
-/** What an entry deploys: Kayron's order of precedence among release, branch and suspend. */
-export function strategyOf(entry: DecodedEntry): DeployStrategy {
-  const deploy = entry.deploy;
-  if (deploy?.release && deploy.release.value !== '') return { kind: 'release', value: deploy.release.value };
-  if (deploy?.branch && deploy.branch.value !== '') return { kind: 'branch', value: deploy.branch.value };
-  if (deploy?.suspend?.value === true) return { kind: 'suspend', value: '' };
-  return { kind: 'none', value: '' };
-}
-
 function problemRef(file: string, problem: Problem): EnvironmentProblem {
   return { file, code: problem.code, message: problem.message };
 }
@@ -198,35 +194,47 @@ export function servicesFromAnalyses(files: readonly FileAnalysis[]): ServiceLis
   const validation = validateWorkspace(loaded);
   const services: ServiceDeployment[] = [];
   const problems: EnvironmentProblem[] = [];
-  const seenKeys = new Map<string, number>();
+  const keys = serviceKeys(
+    loaded.map((file) => ({
+      relativePath: file.relativePath,
+      loadedByKayron: true,
+      entries: file.decoded?.entries ?? [],
+    })),
+  );
   for (const file of loaded) {
-    const fileProblems = (validation.problems.get(file.relativePath) ?? []).filter((problem) => problem.severity === 'error');
+    const fileProblems = (validation.problems.get(file.relativePath) ?? []).filter(
+      (problem) => problem.severity === 'error',
+    );
     const entries = file.decoded?.entries ?? [];
     const failed = file.decoded === undefined || file.decoded.failed;
-    const inEntry = (problem: Problem, entry: DecodedEntry): boolean => problem.range[0] >= entry.range[0] && problem.range[0] < Math.max(entry.range[1], entry.range[0] + 1);
+    const inEntry = (problem: Problem, entry: DecodedEntry): boolean =>
+      problem.range[0] >= entry.range[0] && problem.range[0] < Math.max(entry.range[1], entry.range[0] + 1);
     for (const problem of fileProblems) {
-      const repositoryLevel = REPOSITORY_LEVEL_CODES.has(problem.code) || failed || !entries.some((entry) => inEntry(problem, entry));
-      if (repositoryLevel && !problems.some((known) => known.file === file.relativePath && known.code === problem.code && known.message === problem.message)) {
+      const repositoryLevel =
+        REPOSITORY_LEVEL_CODES.has(problem.code) || failed || !entries.some((entry) => inEntry(problem, entry));
+      if (
+        repositoryLevel &&
+        !problems.some(
+          (known) =>
+            known.file === file.relativePath && known.code === problem.code && known.message === problem.message,
+        )
+      ) {
         problems.push(problemRef(file.relativePath, problem));
       }
     }
     for (const entry of entries) {
-      const docker = entry.docker?.value ?? '';
-      const github = entry.github?.value ?? '';
-      const provider = entry.provider?.value ?? '';
-      const isInfrastructure = provider === CLOUDFORMATION_PROVIDER || (provider !== '' && docker === '');
-      const name = (isInfrastructure ? github || docker : docker || github) || `${file.relativePath}#${entry.index}`;
-      const occurrence = (seenKeys.get(name) ?? 0) + 1;
-      seenKeys.set(name, occurrence);
-      const hasErrors = failed || entry.typeError || fileProblems.some((problem) => !REPOSITORY_LEVEL_CODES.has(problem.code) && inEntry(problem, entry));
+      const hasErrors =
+        failed ||
+        entry.typeError ||
+        fileProblems.some((problem) => !REPOSITORY_LEVEL_CODES.has(problem.code) && inEntry(problem, entry));
       services.push({
-        key: occurrence === 1 ? name : `${name}#${occurrence}`,
-        kind: isInfrastructure ? 'infrastructure' : 'service',
-        docker,
-        github,
-        provider,
-        strategy: strategyOf(entry),
-        preview: entry.deploy?.preview?.value === true,
+        key: keys.get(entryId(file.relativePath, entry.index)) ?? `${file.relativePath}#${entry.index}`,
+        kind: isInfrastructureEntry(entry) ? 'infrastructure' : 'service',
+        docker: entry.docker?.value ?? '',
+        github: entry.github?.value ?? '',
+        provider: entry.provider?.value ?? '',
+        strategy: deployStrategyOf(entry),
+        preview: hasPreview(entry),
         file: file.relativePath,
         index: entry.index,
         range: entry.range,
@@ -235,7 +243,9 @@ export function servicesFromAnalyses(files: readonly FileAnalysis[]): ServiceLis
       });
     }
   }
-  const verdict = validation.kayronVerdict ? problemRef(validation.kayronVerdict.relativePath, validation.kayronVerdict.problem) : undefined;
+  const verdict = validation.kayronVerdict
+    ? problemRef(validation.kayronVerdict.relativePath, validation.kayronVerdict.problem)
+    : undefined;
   return verdict ? { services, verdict, problems } : { services, problems };
 }
 
@@ -254,7 +264,12 @@ interface PlannedFile {
 }
 
 /** Files Kayron loads at a commit, in walk order. */
-function planFiles(repository: GitRepository, commit: string, entries: readonly TreeEntry[], links: ReadonlyMap<string, string>): PlannedFile[] {
+function planFiles(
+  repository: GitRepository,
+  commit: string,
+  entries: readonly TreeEntry[],
+  links: ReadonlyMap<string, string>,
+): PlannedFile[] {
   const planned: PlannedFile[] = [];
   for (const entry of entries) {
     if (entry.type !== 'blob' || !classifyPath(entry.path).loadedByKayron) continue;
@@ -263,11 +278,25 @@ function planFiles(repository: GitRepository, commit: string, entries: readonly 
       continue;
     }
     const target = links.get(entry.oid);
-    const resolved = target === undefined || path.posix.isAbsolute(target) ? undefined : path.posix.normalize(path.posix.join(path.posix.dirname(entry.path), target));
+    const resolved =
+      target === undefined || path.posix.isAbsolute(target)
+        ? undefined
+        : path.posix.normalize(path.posix.join(path.posix.dirname(entry.path), target));
     if (resolved && resolved !== '..' && !resolved.startsWith('../')) {
-      planned.push({ path: entry.path, oid: entry.oid, objectName: repository.objectNameAt(commit, resolved), size: undefined });
+      planned.push({
+        path: entry.path,
+        oid: entry.oid,
+        objectName: repository.objectNameAt(commit, resolved),
+        size: undefined,
+      });
     } else {
-      planned.push({ path: entry.path, oid: entry.oid, objectName: undefined, size: undefined, unreadable: `it is a symbolic link to ${target ?? '?'}, outside the releases root` });
+      planned.push({
+        path: entry.path,
+        oid: entry.oid,
+        objectName: undefined,
+        size: undefined,
+        unreadable: `it is a symbolic link to ${target ?? '?'}, outside the releases root`,
+      });
     }
   }
   return planned.sort((a, b) => compareWalkOrder(a.path, b.path));
@@ -275,12 +304,23 @@ function planFiles(repository: GitRepository, commit: string, entries: readonly 
 
 function unreadableAnalysis(relativePath: string, reason: string): FileAnalysis {
   const analysis = analyzeReleaseFile(relativePath, '');
-  const problem: Problem = { code: 'unreadable-file', severity: 'error', kayronCheck: false, message: `Kayron cannot read this file: ${reason}.`, range: [0, 0] };
+  const problem: Problem = {
+    code: 'unreadable-file',
+    severity: 'error',
+    kayronCheck: false,
+    message: `Kayron cannot read this file: ${reason}.`,
+    range: [0, 0],
+  };
   return { ...analysis, decoded: undefined, kayronProblems: [], extraProblems: [problem] };
 }
 
 /** Reads and analyses the release files at several commits with one `cat-file --batch` call for all new blobs. */
-async function snapshotCommits(repository: GitRepository, commits: readonly string[], cache: SnapshotCache, analyze: TextAnalyzer): Promise<Map<string, CommitSnapshot | Error>> {
+async function snapshotCommits(
+  repository: GitRepository,
+  commits: readonly string[],
+  cache: SnapshotCache,
+  analyze: TextAnalyzer,
+): Promise<Map<string, CommitSnapshot | Error>> {
   const results = new Map<string, CommitSnapshot | Error>();
   const pending: { commit: string; entries: TreeEntry[] }[] = [];
   await Promise.all(
@@ -300,21 +340,40 @@ async function snapshotCommits(repository: GitRepository, commits: readonly stri
   if (pending.length === 0) return results;
 
   // Symlink targets are paths stored as blobs; read them first (rare, usually none).
-  const linkOids = pending.flatMap(({ entries }) => entries.filter((entry) => entry.mode === '120000' && classifyPath(entry.path).loadedByKayron).map((entry) => entry.oid));
+  const linkOids = pending.flatMap(({ entries }) =>
+    entries
+      .filter((entry) => entry.mode === '120000' && classifyPath(entry.path).loadedByKayron)
+      .map((entry) => entry.oid),
+  );
   const links = new Map<string, string>();
-  if (linkOids.length > 0) for (const [oid, blob] of await repository.readBlobs(linkOids)) links.set(oid, blob.content.toString('utf8'));
+  if (linkOids.length > 0)
+    for (const [oid, blob] of await repository.readBlobs(linkOids)) links.set(oid, blob.content.toString('utf8'));
 
-  const plans = pending.map(({ commit, entries }) => ({ commit, files: planFiles(repository, commit, entries, links) }));
+  const plans = pending.map(({ commit, entries }) => ({
+    commit,
+    files: planFiles(repository, commit, entries, links),
+  }));
   // A link's target has no size in ls-tree: ask for it, so that a link to a huge blob is never read whole.
-  const unsized = plans.flatMap(({ files }) => files.filter((file) => file.objectName !== undefined && file.size === undefined).map((file) => file.objectName as string));
+  const unsized = plans.flatMap(({ files }) =>
+    files
+      .filter((file) => file.objectName !== undefined && file.size === undefined)
+      .map((file) => file.objectName as string),
+  );
   if (unsized.length > 0) {
     const sizes = await repository.blobSizes(unsized);
-    for (const { files } of plans) for (const file of files) if (file.objectName !== undefined && file.size === undefined) file.size = sizes.get(file.objectName);
+    for (const { files } of plans)
+      for (const file of files)
+        if (file.objectName !== undefined && file.size === undefined) file.size = sizes.get(file.objectName);
   }
   const wanted = new Map<string, number>();
   for (const { files } of plans) {
     for (const file of files) {
-      if (!file.objectName || (file.size ?? 0) > MAX_RELEASE_FILE_BYTES || cache.getAnalysis(file.path, file.objectName)) continue;
+      if (
+        !file.objectName ||
+        (file.size ?? 0) > MAX_RELEASE_FILE_BYTES ||
+        cache.getAnalysis(file.path, file.objectName)
+      )
+        continue;
       wanted.set(file.objectName, file.size ?? 0);
     }
   }
@@ -338,12 +397,21 @@ async function snapshotCommits(repository: GitRepository, commits: readonly stri
         const size = file.size ?? blob?.content.length ?? 0;
         if (size > MAX_RELEASE_FILE_BYTES) analysis = oversizedFileAnalysis(analyzeReleaseFile(file.path, ''), size);
         else if (blob) analysis = await analyze(file.path, blob.content.toString('utf8'));
-        else analysis = unreadableAnalysis(file.path, file.oid === file.objectName ? 'the blob is missing from the repository' : 'its symbolic link target does not exist at this ref');
+        else
+          analysis = unreadableAnalysis(
+            file.path,
+            file.oid === file.objectName
+              ? 'the blob is missing from the repository'
+              : 'its symbolic link target does not exist at this ref',
+          );
         cache.setAnalysis(file.path, file.objectName, analysis);
       }
       analyses.push(analysis);
     }
-    const snapshot: CommitSnapshot = { files: files.map((file) => (file.oid ? { path: file.path, oid: file.oid } : { path: file.path })), ...servicesFromAnalyses(analyses) };
+    const snapshot: CommitSnapshot = {
+      files: files.map((file) => (file.oid ? { path: file.path, oid: file.oid } : { path: file.path })),
+      ...servicesFromAnalyses(analyses),
+    };
     cache.setCommit(`${repository.prefix}\0${commit}`, snapshot);
     results.set(commit, snapshot);
   }
@@ -371,7 +439,9 @@ export async function analyzeWorkingTree(
       if (ready !== undefined) return ready;
       const override = overrides.get(relativePath);
       if (override !== undefined) return Buffer.from(override, 'utf8');
-      const read = await readRegularFile(path.join(root, ...relativePath.split('/')), { maxBytes: MAX_RELEASE_FILE_BYTES });
+      const read = await readRegularFile(path.join(root, ...relativePath.split('/')), {
+        maxBytes: MAX_RELEASE_FILE_BYTES,
+      });
       return read.kind === 'read' ? read.bytes : analysisOfUnread(relativePath, read);
     }),
   );
@@ -401,19 +471,41 @@ function unavailableSnapshot(environment: ResolvedEnvironment, error: string): E
 }
 
 /** Snapshots every resolved environment: git for refs (one batched blob read), the filesystem for development. */
-export async function snapshotEnvironments(repository: GitRepository, resolution: EnvironmentResolution, options: SnapshotOptions = {}): Promise<EnvironmentSnapshot[]> {
+export async function snapshotEnvironments(
+  repository: GitRepository,
+  resolution: EnvironmentResolution,
+  options: SnapshotOptions = {},
+): Promise<EnvironmentSnapshot[]> {
   const cache = options.cache ?? new SnapshotCache();
-  const commits = [...new Set(resolution.environments.filter((environment) => !environment.workingTree && environment.commit).map((environment) => environment.commit as string))];
+  const commits = [
+    ...new Set(
+      resolution.environments
+        .filter((environment) => !environment.workingTree && environment.commit)
+        .map((environment) => environment.commit as string),
+    ),
+  ];
   const analyze = options.analyze ?? analyzeOnTheSpot;
   const byCommit = await snapshotCommits(repository, commits, cache, analyze);
   // After the refs, so a clean working tree reuses their analyses.
   let development: FileAnalysis[] = [];
   if (resolution.environments.some((environment) => environment.workingTree)) {
-    development = options.development?.analyses ? [...options.development.analyses] : await analyzeWorkingTree(repository.root, options.development?.overrides, cache, analyze, options.development?.prepared);
+    development = options.development?.analyses
+      ? [...options.development.analyses]
+      : await analyzeWorkingTree(
+          repository.root,
+          options.development?.overrides,
+          cache,
+          analyze,
+          options.development?.prepared,
+        );
   }
   return resolution.environments.map((environment) => {
     if (environment.workingTree) {
-      return { environment, files: development.filter((file) => file.fileClass.loadedByKayron).map((file) => ({ path: file.relativePath })), ...servicesFromAnalyses(development) };
+      return {
+        environment,
+        files: development.filter((file) => file.fileClass.loadedByKayron).map((file) => ({ path: file.relativePath })),
+        ...servicesFromAnalyses(development),
+      };
     }
     if (!environment.commit) return unavailableSnapshot(environment, environment.unavailable ?? 'no commit');
     const result = byCommit.get(environment.commit);

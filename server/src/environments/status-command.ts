@@ -44,7 +44,11 @@ function parseStatusArgs(args: string[]): ParsedArgs | string {
   try {
     ({ values, positionals } = parseArgs({
       args,
-      options: { json: { type: 'boolean' }, environment: { type: 'string', multiple: true }, remote: { type: 'string' } },
+      options: {
+        json: { type: 'boolean' },
+        environment: { type: 'string', multiple: true },
+        remote: { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     }));
@@ -53,7 +57,12 @@ function parseStatusArgs(args: string[]): ParsedArgs | string {
   }
   if (positionals.length > 1) return 'only one ROOT may be given';
   if (values.remote === '') return '--remote needs a value';
-  const parsed: ParsedArgs = { json: values.json === true, root: positionals[0], remote: values.remote, extraEnvironments: [] };
+  const parsed: ParsedArgs = {
+    json: values.json === true,
+    root: positionals[0],
+    remote: values.remote,
+    extraEnvironments: [],
+  };
   for (const value of values.environment ?? []) {
     if (value === '') return '--environment needs a value';
     const equals = value.indexOf('=');

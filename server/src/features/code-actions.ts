@@ -2,7 +2,13 @@
  * Quick fixes for diagnostics with one obvious fix. Every edit touches only the offending value, key or lines;
  * the rest of the file stays byte-identical. Pure: (document, diagnostics, context) → LSP code actions.
  */
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type Diagnostic,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkDockerName, checkGithubName, checkReleaseTag, CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
 import type { Range } from '../kayron/problem';
@@ -41,7 +47,14 @@ function fix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, isPrefe
   return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred };
 }
 
-function versionedTextFix(title: string, document: TextDocument, diagnostic: Diagnostic, edits: TextEdit[], isPreferred: boolean, versioned: boolean): CodeAction {
+function versionedTextFix(
+  title: string,
+  document: TextDocument,
+  diagnostic: Diagnostic,
+  edits: TextEdit[],
+  isPreferred: boolean,
+  versioned: boolean,
+): CodeAction {
   return fix(title, diagnostic, documentEdit(document, edits, versioned), isPreferred);
 }
 
@@ -116,13 +129,25 @@ function releaseTagFixesOf(document: TextDocument, diagnostic: Diagnostic, versi
   return candidates
     .filter(([, tag]) => checkReleaseTag(tag) === undefined && !seen.has(tag) && seen.add(tag))
     .slice(0, 1)
-    .map(([title, tag]) => versionedTextFix(title, document, diagnostic, [replace(document, inner, tag)], true, versioned));
+    .map(([title, tag]) =>
+      versionedTextFix(title, document, diagnostic, [replace(document, inner, tag)], true, versioned),
+    );
 }
 
-export function quickFixes(document: TextDocument, diagnostics: readonly Diagnostic[], context: CodeActionContext): CodeAction[] {
-  const textFix = (title: string, target: TextDocument, diagnostic: Diagnostic, edits: TextEdit[], isPreferred = true): CodeAction =>
-    versionedTextFix(title, target, diagnostic, edits, isPreferred, context.versionedEdits === true);
-  const releaseTagFixes = (target: TextDocument, diagnostic: Diagnostic): CodeAction[] => releaseTagFixesOf(target, diagnostic, context.versionedEdits === true);
+export function quickFixes(
+  document: TextDocument,
+  diagnostics: readonly Diagnostic[],
+  context: CodeActionContext,
+): CodeAction[] {
+  const textFix = (
+    title: string,
+    target: TextDocument,
+    diagnostic: Diagnostic,
+    edits: TextEdit[],
+    isPreferred = true,
+  ): CodeAction => versionedTextFix(title, target, diagnostic, edits, isPreferred, context.versionedEdits === true);
+  const releaseTagFixes = (target: TextDocument, diagnostic: Diagnostic): CodeAction[] =>
+    releaseTagFixesOf(target, diagnostic, context.versionedEdits === true);
   const text = document.getText();
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
@@ -135,7 +160,9 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
         const { inner, value } = valueSpan(document, diagnostic);
         const lower = value.toLowerCase();
         if (lower !== value && checkDockerName(lower) === undefined) {
-          actions.push(textFix(`Use the lowercase name "${lower}"`, document, diagnostic, [replace(document, inner, lower)]));
+          actions.push(
+            textFix(`Use the lowercase name "${lower}"`, document, diagnostic, [replace(document, inner, lower)]),
+          );
         }
         break;
       }
@@ -143,13 +170,19 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
         const { inner, value } = valueSpan(document, diagnostic);
         const name = value.replace(/^.*\//, '').replace(/\.git$/, '');
         if (name !== value && name !== '' && checkGithubName(name) === undefined) {
-          actions.push(textFix(`Use the repository name "${name}"`, document, diagnostic, [replace(document, inner, name)]));
+          actions.push(
+            textFix(`Use the repository name "${name}"`, document, diagnostic, [replace(document, inner, name)]),
+          );
         }
         break;
       }
       case 'provider-name': {
         const { inner } = valueSpan(document, diagnostic);
-        actions.push(textFix(`Change the provider to "${CLOUDFORMATION_PROVIDER}"`, document, diagnostic, [replace(document, inner, CLOUDFORMATION_PROVIDER)]));
+        actions.push(
+          textFix(`Change the provider to "${CLOUDFORMATION_PROVIDER}"`, document, diagnostic, [
+            replace(document, inner, CLOUDFORMATION_PROVIDER),
+          ]),
+        );
         break;
       }
       case 'coerced-scalar': {
@@ -158,7 +191,11 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
         const quote = quoteToAdd(text);
         const start = document.offsetAt(diagnostic.range.start);
         const end = document.offsetAt(diagnostic.range.end);
-        actions.push(textFix(`Quote the value: ${quote}${source}${quote}`, document, diagnostic, [replace(document, [start, end], `${quote}${source}${quote}`)]));
+        actions.push(
+          textFix(`Quote the value: ${quote}${source}${quote}`, document, diagnostic, [
+            replace(document, [start, end], `${quote}${source}${quote}`),
+          ]),
+        );
         break;
       }
       case 'unknown-key': {
@@ -166,18 +203,28 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
         if (!suggestion) break;
         const start = document.offsetAt(diagnostic.range.start);
         const end = document.offsetAt(diagnostic.range.end);
-        actions.push(textFix(`Rename to "${suggestion}"`, document, diagnostic, [replace(document, [start, end], suggestion)]));
+        actions.push(
+          textFix(`Rename to "${suggestion}"`, document, diagnostic, [replace(document, [start, end], suggestion)]),
+        );
         break;
       }
       case 'deploy-strategy-conflict': {
         const enabled = Array.isArray(data['enabled']) ? (data['enabled'] as string[]) : [];
         const keys = Array.isArray(data['strategyKeys']) ? (data['strategyKeys'] as unknown[]) : [];
         const pairs = Array.isArray(data['strategyPairs']) ? (data['strategyPairs'] as unknown[]) : [];
-        if (enabled.length !== keys.length || enabled.length !== pairs.length || ![...keys, ...pairs].every(isRange)) break;
+        if (enabled.length !== keys.length || enabled.length !== pairs.length || ![...keys, ...pairs].every(isRange))
+          break;
         // Data offsets are those of the text the diagnostic was made for: offer nothing if the document moved on.
-        if (!enabled.every((name, index) => keyAt(text, keys[index] as Range) === name && pairStillWhole(text, pairs[index] as Range))) break;
+        if (
+          !enabled.every(
+            (name, index) => keyAt(text, keys[index] as Range) === name && pairStillWhole(text, pairs[index] as Range),
+          )
+        )
+          break;
         enabled.forEach((keep, index) => {
-          const edits = (pairs as Range[]).filter((_, other) => other !== index).map((pair) => replace(document, wholeLines(text, pair), ''));
+          const edits = (pairs as Range[])
+            .filter((_, other) => other !== index)
+            .map((pair) => replace(document, wholeLines(text, pair), ''));
           actions.push(textFix(`Keep only "${keep}"`, document, diagnostic, edits, false));
         });
         break;
@@ -185,19 +232,31 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
       case 'yaml-syntax': {
         if (!/ mapping key "[^"]*" already defined at /.test(diagnostic.message)) break;
         const pair = data['pair'];
-        if (isRange(pair) && pair[0] === document.offsetAt(diagnostic.range.start) && pairStillWhole(text, pair)) actions.push(textFix('Remove the duplicate key', document, diagnostic, [replace(document, wholeLines(text, pair), '')], false));
+        if (isRange(pair) && pair[0] === document.offsetAt(diagnostic.range.start) && pairStillWhole(text, pair))
+          actions.push(
+            textFix(
+              'Remove the duplicate key',
+              document,
+              diagnostic,
+              [replace(document, wholeLines(text, pair), '')],
+              false,
+            ),
+          );
         break;
       }
       case 'ignored-extension': {
         const target = context.relativePath.replace(/\.[^./]+$/, '.yaml');
         if (target !== context.relativePath && !context.exists(target)) {
-          actions.push(fix(`Rename to ${target.slice(target.lastIndexOf('/') + 1)}`, diagnostic, renameEdit(context, target)));
+          actions.push(
+            fix(`Rename to ${target.slice(target.lastIndexOf('/') + 1)}`, diagnostic, renameEdit(context, target)),
+          );
         }
         break;
       }
       case 'not-linted-by-ci': {
         const target = `service/${context.relativePath.slice(context.relativePath.lastIndexOf('/') + 1)}`;
-        if (!context.exists(target)) actions.push(fix(`Move to ${target}`, diagnostic, renameEdit(context, target), false));
+        if (!context.exists(target))
+          actions.push(fix(`Move to ${target}`, diagnostic, renameEdit(context, target), false));
         break;
       }
       default:
@@ -210,6 +269,14 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
 function renameEdit(context: CodeActionContext, target: string): WorkspaceEdit {
   const root = context.rootUri.replace(/\/$/, '');
   const uri = (relativePath: string) => `${root}/${relativePath.split('/').map(encodeURIComponent).join('/')}`;
-  return { documentChanges: [{ kind: 'rename', oldUri: uri(context.relativePath), newUri: uri(target), options: { overwrite: false, ignoreIfExists: false } }] };
+  return {
+    documentChanges: [
+      {
+        kind: 'rename',
+        oldUri: uri(context.relativePath),
+        newUri: uri(target),
+        options: { overwrite: false, ignoreIfExists: false },
+      },
+    ],
+  };
 }
-

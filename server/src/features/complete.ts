@@ -2,7 +2,13 @@
  * Completion in release files: keys valid at the cursor, values Kayron accepts, and (through injected sources)
  * GitHub tags, branches and repositories. Pure: (text, offset, sources) → LSP completion items.
  */
-import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type TextEdit } from 'vscode-languageserver';
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  MarkupKind,
+  type CompletionItem,
+  type TextEdit,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { KEY_DOCS } from '../schema/release-schema';
 import { cursorContext } from './cursor-context';
@@ -49,10 +55,17 @@ export function preferredQuote(text: string): '"' | "'" | '' {
   return double === 0 && single === 0 && plain > 0 ? '' : '"';
 }
 
-export async function complete(document: TextDocument, offset: number, sources: CompletionSources = {}): Promise<CompletionItem[]> {
+export async function complete(
+  document: TextDocument,
+  offset: number,
+  sources: CompletionSources = {},
+): Promise<CompletionItem[]> {
   const text = document.getText();
   const context = cursorContext(text, offset);
-  const range = (span: [number, number]) => ({ start: document.positionAt(span[0]), end: document.positionAt(span[1]) });
+  const range = (span: [number, number]) => ({
+    start: document.positionAt(span[0]),
+    end: document.positionAt(span[1]),
+  });
 
   if (context.kind === 'entry-key' || context.kind === 'deploy-key') {
     const keys = context.kind === 'entry-key' ? ENTRY_KEYS : DEPLOY_KEYS;
@@ -62,7 +75,10 @@ export async function complete(document: TextDocument, offset: number, sources: 
         label: key,
         kind: CompletionItemKind.Property,
         documentation: { kind: MarkupKind.Markdown, value: KEY_DOCS[key] },
-        textEdit: { range: range(context.replace), newText: key === 'deploy' ? 'deploy:\n' : `${key}: ` } satisfies TextEdit,
+        textEdit: {
+          range: range(context.replace),
+          newText: key === 'deploy' ? 'deploy:\n' : `${key}: `,
+        } satisfies TextEdit,
         sortText: pad(index),
         ...(key === 'deploy' ? {} : { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } }),
       }));
@@ -89,21 +105,35 @@ export async function complete(document: TextDocument, offset: number, sources: 
   // Right after `key:` a space must separate the value, or YAML reads one plain scalar.
   const space = !context.quote && text[context.replace[0] - 1] === ':' ? ' ' : '';
   // A typed opening quote without its partner gets the closing quote too, so the value stays a valid scalar.
-  const wrap = (value: string) => (context.quote ? `${value}${context.closed ? '' : context.quote}` : `${space}${quote}${value}${quote}`);
+  const wrap = (value: string) =>
+    context.quote ? `${value}${context.closed ? '' : context.quote}` : `${space}${quote}${value}${quote}`;
   const edit = (value: string): TextEdit => ({ range: range(context.replace), newText: wrap(value) });
   const key = context.parent === 'deploy' ? `deploy.${context.key}` : context.key;
   const github = context.entry['github'] ?? '';
 
   switch (key) {
     case 'provider':
-      return [{ label: 'cloudformation', kind: CompletionItemKind.EnumMember, textEdit: edit('cloudformation'), documentation: { kind: MarkupKind.Markdown, value: KEY_DOCS.provider } }];
+      return [
+        {
+          label: 'cloudformation',
+          kind: CompletionItemKind.EnumMember,
+          textEdit: edit('cloudformation'),
+          documentation: { kind: MarkupKind.Markdown, value: KEY_DOCS.provider },
+        },
+      ];
     case 'deploy.suspend':
     case 'deploy.preview':
       return ['true', 'false'].map((value, index) => ({
         label: value,
         kind: CompletionItemKind.Value,
         // Booleans must stay unquoted: Kayron rejects "true".
-        textEdit: { range: range([context.replace[0] - (context.quote ? 1 : 0), context.replace[1] + (context.quote && context.closed ? 1 : 0)]), newText: `${space}${value}` },
+        textEdit: {
+          range: range([
+            context.replace[0] - (context.quote ? 1 : 0),
+            context.replace[1] + (context.quote && context.closed ? 1 : 0),
+          ]),
+          newText: `${space}${value}`,
+        },
         sortText: pad(index),
       }));
     case 'deploy.release': {
@@ -112,9 +142,13 @@ export async function complete(document: TextDocument, offset: number, sources: 
       return (versions ?? []).map((version, index) => ({
         label: version.tag,
         kind: CompletionItemKind.Constant,
-        ...(version.detail || version.summary ? { detail: [version.detail, version.summary].filter(Boolean).join(' — ') } : {}),
+        ...(version.detail || version.summary
+          ? { detail: [version.detail, version.summary].filter(Boolean).join(' — ') }
+          : {}),
         ...(version.detail ? { labelDetails: { description: version.detail } } : {}),
-        ...(version.documentation ? { documentation: { kind: MarkupKind.Markdown, value: version.documentation } } : {}),
+        ...(version.documentation
+          ? { documentation: { kind: MarkupKind.Markdown, value: version.documentation } }
+          : {}),
         textEdit: edit(version.tag),
         filterText: version.tag,
         sortText: pad(index),
@@ -130,7 +164,10 @@ export async function complete(document: TextDocument, offset: number, sources: 
         .map((branch, index) => ({
           label: branch.name,
           kind: CompletionItemKind.Reference,
-          detail: [branch.isDefault ? 'default branch' : '', branch.pullRequestTitle ? `PR: ${branch.pullRequestTitle}` : ''].filter(Boolean).join(' · ') || undefined,
+          detail:
+            [branch.isDefault ? 'default branch' : '', branch.pullRequestTitle ? `PR: ${branch.pullRequestTitle}` : '']
+              .filter(Boolean)
+              .join(' · ') || undefined,
           textEdit: edit(branch.name),
           sortText: pad(index),
         }));

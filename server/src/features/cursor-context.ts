@@ -43,12 +43,16 @@ const KEY_LINE = /^(\s*)(-\s+)?([A-Za-z_.][\w.-]*)\s*:(?:\s|$)/;
 
 function unquote(value: string): string {
   const trimmed = value.replace(/\s+#.*$/, '').trim();
-  if ((trimmed.startsWith('"') && trimmed.endsWith('"')) || (trimmed.startsWith("'") && trimmed.endsWith("'"))) return trimmed.slice(1, -1);
+  if ((trimmed.startsWith('"') && trimmed.endsWith('"')) || (trimmed.startsWith("'") && trimmed.endsWith("'")))
+    return trimmed.slice(1, -1);
   return trimmed;
 }
 
 /** The lines of the top-level item around `lineIndex`, as key → value for the entry and for its deploy block. */
-function entryAround(lines: Line[], lineIndex: number): { entry: Record<string, string>; deploy: Record<string, string>; first: number } {
+function entryAround(
+  lines: Line[],
+  lineIndex: number,
+): { entry: Record<string, string>; deploy: Record<string, string>; first: number } {
   let first = lineIndex;
   while (first > 0 && !/^-(\s|$)/.test(lines[first]?.text ?? '')) first--;
   let last = lineIndex;
@@ -78,7 +82,9 @@ function entryAround(lines: Line[], lineIndex: number): { entry: Record<string, 
 
 export function cursorContext(text: string, offset: number): CursorContext {
   const lines = linesOf(text);
-  let lineIndex = lines.findIndex((line, i) => offset >= line.start && (i + 1 >= lines.length || offset < (lines[i + 1]?.start ?? Infinity)));
+  let lineIndex = lines.findIndex(
+    (line, i) => offset >= line.start && (i + 1 >= lines.length || offset < (lines[i + 1]?.start ?? Infinity)),
+  );
   if (lineIndex < 0) lineIndex = lines.length - 1;
   const line = lines[lineIndex];
   if (!line) return { kind: 'none' };
@@ -122,9 +128,16 @@ export function cursorContext(text: string, offset: number): CursorContext {
   const keyColumn = (partial[1] ?? '').length + (partial[2] ?? '').length;
   if (partial[2] !== undefined || keyColumn === 0) {
     const newItem = partial[2] !== undefined || keyColumn === 0;
-    return { kind: 'entry-key', prefix, replace, existingKeys: partial[2] !== undefined ? [] : Object.keys(entry), newItem };
+    return {
+      kind: 'entry-key',
+      prefix,
+      replace,
+      existingKeys: partial[2] !== undefined ? [] : Object.keys(entry),
+      newItem,
+    };
   }
-  if (isUnderDeploy(lines, lineIndex, keyColumn)) return { kind: 'deploy-key', prefix, replace, existingKeys: Object.keys(deploy) };
+  if (isUnderDeploy(lines, lineIndex, keyColumn))
+    return { kind: 'deploy-key', prefix, replace, existingKeys: Object.keys(deploy) };
   return { kind: 'entry-key', prefix, replace, existingKeys: Object.keys(entry), newItem: false };
 }
 

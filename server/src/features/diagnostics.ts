@@ -34,7 +34,11 @@ const SEVERITY_ORDER: readonly Problem['severity'][] = ['error', 'warning', 'inf
  * at the top of the file says how many. Converting and sending 12,000 diagnostics that VS Code would drop anyway
  * costs the server ~100 ms per keystroke.
  */
-export function limitProblems(problems: readonly Problem[], verdict: Problem | undefined, max = MAX_DIAGNOSTICS_PER_FILE): readonly Problem[] {
+export function limitProblems(
+  problems: readonly Problem[],
+  verdict: Problem | undefined,
+  max = MAX_DIAGNOSTICS_PER_FILE,
+): readonly Problem[] {
   if (problems.length <= max) return problems;
   const kept = new Set<Problem>();
   if (verdict && problems.includes(verdict)) kept.add(verdict);
@@ -64,6 +68,7 @@ export function toDiagnostic(document: TextDocument, problem: Problem, isKayronV
     message: isKayronVerdict ? `${KAYRON_LINT_MARKER}${problem.message}` : problem.message,
     data: { ...problem.data, kayron: isKayronVerdict } satisfies DiagnosticData,
   };
-  if (problem.code === 'extra-document' || problem.code === 'ignored-extension') diagnostic.tags = [DiagnosticTag.Unnecessary];
+  if (problem.code === 'extra-document' || problem.code === 'ignored-extension')
+    diagnostic.tags = [DiagnosticTag.Unnecessary];
   return diagnostic;
 }

@@ -5,8 +5,7 @@
  */
 import { SymbolKind, type DocumentSymbol, type Range as LspRange, type SymbolInformation } from 'vscode-languageserver';
 import { CLOUDFORMATION_PROVIDER } from '../kayron/grammar';
-import { strategyLabel } from '../environments/matrix';
-import { strategyOf } from '../environments/snapshot';
+import { entryStrategyLabel, isInfrastructureEntry } from '../kayron/entry-model';
 import type { Range } from '../kayron/problem';
 import type { DecodedEntry, DecodedField } from '../yaml/decode';
 
@@ -23,7 +22,7 @@ export interface OffsetSymbol {
 
 /** The name an entry is listed under: its docker name; the github name for the infrastructure entry or without docker. */
 export function entryName(entry: DecodedEntry): DecodedField<string> | undefined {
-  const isInfrastructure = entry.provider?.value === CLOUDFORMATION_PROVIDER;
+  const isInfrastructure = isInfrastructureEntry(entry);
   const docker = entry.docker?.value ? entry.docker : undefined;
   const github = entry.github?.value ? entry.github : undefined;
   return isInfrastructure ? (github ?? docker) : (docker ?? github);
@@ -33,7 +32,14 @@ const contains = (outer: Range, inner: Range) => outer[0] <= inner[0] && inner[1
 
 function keySymbol(name: string, field: DecodedField<unknown>, kind: SymbolKind): OffsetSymbol {
   const end = Math.max(field.key[1], field.valueRange[1]);
-  return { name, detail: String(field.value), kind, range: [field.key[0], end], selectionRange: field.key, children: [] };
+  return {
+    name,
+    detail: String(field.value),
+    kind,
+    range: [field.key[0], end],
+    selectionRange: field.key,
+    children: [],
+  };
 }
 
 function keyChildren(entry: DecodedEntry): OffsetSymbol[] {
@@ -57,7 +63,7 @@ function keyChildren(entry: DecodedEntry): OffsetSymbol[] {
     deployChildren.sort((a, b) => a.range[0] - b.range[0]);
     children.push({
       name: 'deploy',
-      detail: strategyLabel(strategyOf(entry), deploy.preview?.value === true),
+      detail: entryStrategyLabel(entry),
       kind: SymbolKind.Object,
       range: [deploy.key[0], Math.max(deploy.key[1], deploy.node[1])],
       selectionRange: deploy.key,
@@ -76,7 +82,7 @@ export function documentSymbols(entries: readonly DecodedEntry[]): OffsetSymbol[
     return {
       // An editor needs a non-empty name; an entry without any yet is listed by its position.
       name: name?.value ?? `entry ${entry.index + 1}`,
-      detail: strategyLabel(strategyOf(entry), entry.deploy?.preview?.value === true),
+      detail: entryStrategyLabel(entry),
       kind: entry.provider?.value === CLOUDFORMATION_PROVIDER ? SymbolKind.Package : SymbolKind.Module,
       range: entry.range,
       selectionRange: contains(entry.range, selectionRange) ? selectionRange : entry.range,
@@ -86,7 +92,10 @@ export function documentSymbols(entries: readonly DecodedEntry[]): OffsetSymbol[
 }
 
 /** The hierarchical symbols LSP clients show as an outline. */
-export function toDocumentSymbols(symbols: readonly OffsetSymbol[], toRange: (range: Range) => LspRange): DocumentSymbol[] {
+export function toDocumentSymbols(
+  symbols: readonly OffsetSymbol[],
+  toRange: (range: Range) => LspRange,
+): DocumentSymbol[] {
   return symbols.map((symbol) => ({
     name: symbol.name,
     detail: symbol.detail,
@@ -98,9 +107,19 @@ export function toDocumentSymbols(symbols: readonly OffsetSymbol[], toRange: (ra
 }
 
 /** The flat form, for clients without `hierarchicalDocumentSymbolSupport`: children name their container. */
-export function toSymbolInformation(symbols: readonly OffsetSymbol[], uri: string, toRange: (range: Range) => LspRange, containerName?: string): SymbolInformation[] {
+export function toSymbolInformation(
+  symbols: readonly OffsetSymbol[],
+  uri: string,
+  toRange: (range: Range) => LspRange,
+  containerName?: string,
+): SymbolInformation[] {
   return symbols.flatMap((symbol) => [
-    { name: symbol.name, kind: symbol.kind, location: { uri, range: toRange(symbol.range) }, ...(containerName ? { containerName } : {}) },
+    {
+      name: symbol.name,
+      kind: symbol.kind,
+      location: { uri, range: toRange(symbol.range) },
+      ...(containerName ? { containerName } : {}),
+    },
     ...toSymbolInformation(symbol.children, uri, toRange, symbol.name),
   ]);
 }
@@ -119,7 +138,11 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * The symbols of `entries` as LSP answers them, built a few milliseconds at a time so that other requests (and
  * diagnostics) are served in between on large files.
  */
-export async function lspDocumentSymbols(entries: readonly DecodedEntry[], toRange: (range: Range) => LspRange, options: SymbolSliceOptions = {}): Promise<DocumentSymbol[] | SymbolInformation[]> {
+export async function lspDocumentSymbols(
+  entries: readonly DecodedEntry[],
+  toRange: (range: Range) => LspRange,
+  options: SymbolSliceOptions = {},
+): Promise<DocumentSymbol[] | SymbolInformation[]> {
   const budgetMs = options.budgetMs ?? 8;
   const hierarchical: DocumentSymbol[] = [];
   const flat: SymbolInformation[] = [];

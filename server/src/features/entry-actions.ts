@@ -6,7 +6,13 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DecodedEntry } from '../yaml/decode';
 import { latestMinor, latestPatch, latestTag, newerTags, type VersionedTag } from '../github/versions';
-import { setReleaseEdit, switchBackEdits, switchToBranchEdits, commentedReleaseAbove, type OffsetEdit } from './release-edits';
+import {
+  setReleaseEdit,
+  switchBackEdits,
+  switchToBranchEdits,
+  commentedReleaseAbove,
+  type OffsetEdit,
+} from './release-edits';
 import { documentEdit } from './workspace-edits';
 
 /** Refactor kinds, so users can bind keys to them (`editor.action.codeAction` with a kind). */
@@ -27,7 +33,9 @@ export interface EntryBranch {
  * The most recently updated branches first. GitHub's branch list has no dates, so the last update of a branch's open
  * pull request stands for it (those are the branches being worked on); then the other branches, the default branch last.
  */
-export function orderBranchesByRecency<T extends { name: string; isDefault?: boolean; pullRequestTitle?: string; updatedAt?: string }>(branches: readonly T[]): T[] {
+export function orderBranchesByRecency<
+  T extends { name: string; isDefault?: boolean; pullRequestTitle?: string; updatedAt?: string },
+>(branches: readonly T[]): T[] {
   return [...branches].sort(
     (a, b) =>
       (b.updatedAt ?? '').localeCompare(a.updatedAt ?? '') ||
@@ -37,7 +45,10 @@ export function orderBranchesByRecency<T extends { name: string; isDefault?: boo
 }
 
 export function toTextEdits(document: TextDocument, edits: readonly OffsetEdit[]): TextEdit[] {
-  return edits.map((edit) => ({ range: { start: document.positionAt(edit.range[0]), end: document.positionAt(edit.range[1]) }, newText: edit.newText }));
+  return edits.map((edit) => ({
+    range: { start: document.positionAt(edit.range[0]), end: document.positionAt(edit.range[1]) },
+    newText: edit.newText,
+  }));
 }
 
 export interface BumpTarget {
@@ -51,11 +62,14 @@ export function bumpTargets(current: string, tags: readonly VersionedTag[]): Bum
   const newer = new Set(newerTags(current, tags).map((tag) => tag.name));
   const targets: BumpTarget[] = [];
   const latest = latestTag(tags);
-  if (latest && newer.has(latest.name)) targets.push({ tag: latest.name, title: `Bump to ${latest.name} (latest)`, preferred: true });
+  if (latest && newer.has(latest.name))
+    targets.push({ tag: latest.name, title: `Bump to ${latest.name} (latest)`, preferred: true });
   const patch = latestPatch(current, tags);
-  if (patch && newer.has(patch.name) && !targets.some((target) => target.tag === patch.name)) targets.push({ tag: patch.name, title: `Bump to latest patch ${patch.name}`, preferred: false });
+  if (patch && newer.has(patch.name) && !targets.some((target) => target.tag === patch.name))
+    targets.push({ tag: patch.name, title: `Bump to latest patch ${patch.name}`, preferred: false });
   const minor = latestMinor(current, tags);
-  if (minor && newer.has(minor.name) && !targets.some((target) => target.tag === minor.name)) targets.push({ tag: minor.name, title: `Bump to latest minor ${minor.name}`, preferred: false });
+  if (minor && newer.has(minor.name) && !targets.some((target) => target.tag === minor.name))
+    targets.push({ tag: minor.name, title: `Bump to latest minor ${minor.name}`, preferred: false });
   return targets;
 }
 
@@ -77,7 +91,8 @@ export function entryActions(input: EntryActionInput): CodeAction[] {
   const { document, text, entry, tags, branches } = input;
   const actions: CodeAction[] = [];
   const uri = document.uri;
-  const edit = (edits: readonly OffsetEdit[]) => documentEdit(document, toTextEdits(document, edits), input.versionedEdits === true);
+  const edit = (edits: readonly OffsetEdit[]) =>
+    documentEdit(document, toTextEdits(document, edits), input.versionedEdits === true);
   const release = entry.deploy?.release;
   const branch = entry.deploy?.branch;
   if (release && release.value && !branch) {
@@ -117,7 +132,9 @@ export function entryActions(input: EntryActionInput): CodeAction[] {
     const edits = switchBackEdits(text, entry, fallback);
     if (edits) {
       actions.push({
-        title: commented ? `Switch back to release ${commented.tag}` : `Switch back to release ${fallback ?? ''} (latest)`,
+        title: commented
+          ? `Switch back to release ${commented.tag}`
+          : `Switch back to release ${fallback ?? ''} (latest)`,
         kind: SWITCH_KIND,
         isPreferred: true,
         edit: edit(edits),
@@ -128,7 +145,11 @@ export function entryActions(input: EntryActionInput): CodeAction[] {
 }
 
 /** "Bump all services to latest" for one file: one edit per outdated pin. */
-export function bumpAllEdits(text: string, entries: readonly DecodedEntry[], tagsOf: (github: string) => VersionedTag[] | undefined): OffsetEdit[] {
+export function bumpAllEdits(
+  text: string,
+  entries: readonly DecodedEntry[],
+  tagsOf: (github: string) => VersionedTag[] | undefined,
+): OffsetEdit[] {
   const edits: OffsetEdit[] = [];
   for (const entry of entries) {
     const release = entry.deploy?.release;

@@ -7,6 +7,7 @@ import type { GitHubData } from '../github/providers';
 import type { GitHubRelease, GitHubTag } from '../github/types';
 import { buildReleaseCatalog, latestTag, newerTags, acceptedTags, versionTag } from '../github/versions';
 import type { Problem, Range } from '../kayron/problem';
+import type { GithubCode } from '../diagnostic-codes';
 import type { BranchChoice, CompletionSources, RepositoryChoice, VersionChoice } from './complete';
 import { relativeTime } from '../relative-time';
 import { notesSummary } from '../notes-text';
@@ -23,7 +24,6 @@ export interface GitHubContext {
 
 const NOTES_LIMIT = 1200;
 
-
 function trimNotes(body: string): string {
   const trimmed = body.trim();
   return trimmed.length > NOTES_LIMIT ? `${trimmed.slice(0, NOTES_LIMIT).trimEnd()}…` : trimmed;
@@ -37,42 +37,81 @@ export function completionSources(context: GitHubContext): CompletionSources {
       const tagList = tags.kind === 'fetched' ? tags.value : tags.kind === 'unknown' ? tags.cached?.value : undefined;
       if (!tagList) return undefined;
       const releases = await context.data.listReleases(context.owner, github, { allowStale: true });
-      const releaseList = releases.kind === 'fetched' ? releases.value : releases.kind === 'unknown' ? releases.cached?.value : undefined;
+      const releaseList =
+        releases.kind === 'fetched' ? releases.value : releases.kind === 'unknown' ? releases.cached?.value : undefined;
       const environments = context.environmentsOf?.(github) ?? {};
       return buildReleaseCatalog(tagList, releaseList).map((entry): VersionChoice => {
-        const markers = Object.entries(environments).filter(([, version]) => version === entry.tag.name).map(([environment]) => environment);
+        const markers = Object.entries(environments)
+          .filter(([, version]) => version === entry.tag.name)
+          .map(([environment]) => environment);
         const published = relativeTime(entry.release?.publishedAt, now());
-        const detail = [entry.latest ? 'latest' : '', published ? `published ${published}` : '', entry.tag.channel === 'prerelease' ? 'prerelease' : '', ...markers].filter(Boolean).join(' · ');
-        const notes = entry.release ? `**${entry.release.name || entry.tag.name}**\n\n${trimNotes(entry.release.body) || '_No release notes._'}` : undefined;
+        const detail = [
+          entry.latest ? 'latest' : '',
+          published ? `published ${published}` : '',
+          entry.tag.channel === 'prerelease' ? 'prerelease' : '',
+          ...markers,
+        ]
+          .filter(Boolean)
+          .join(' · ');
+        const notes = entry.release
+          ? `**${entry.release.name || entry.tag.name}**\n\n${trimNotes(entry.release.body) || '_No release notes._'}`
+          : undefined;
         const summary = notesSummary(entry.release?.body);
-        return { tag: entry.tag.name, ...(detail ? { detail } : {}), ...(notes ? { documentation: notes } : {}), ...(summary ? { summary } : {}) };
+        return {
+          tag: entry.tag.name,
+          ...(detail ? { detail } : {}),
+          ...(notes ? { documentation: notes } : {}),
+          ...(summary ? { summary } : {}),
+        };
       });
     },
     async branches(github) {
       const catalog = await context.data.branchCatalog(context.owner, github, { allowStale: true });
-      const value = catalog.kind === 'fetched' ? catalog.value : catalog.kind === 'unknown' ? catalog.cached?.value : undefined;
+      const value =
+        catalog.kind === 'fetched' ? catalog.value : catalog.kind === 'unknown' ? catalog.cached?.value : undefined;
       if (!value) return undefined;
       return value.branches.map((branch): BranchChoice => ({
         name: branch.name,
         isDefault: branch.name === value.defaultBranch,
-        ...(value.pullRequestsByBranch?.get(branch.name)?.[0]?.updatedAt ? { updatedAt: value.pullRequestsByBranch.get(branch.name)?.[0]?.updatedAt } : {}),
-        ...(value.pullRequestsByBranch?.get(branch.name)?.[0] ? { pullRequestTitle: `#${value.pullRequestsByBranch.get(branch.name)?.[0]?.number} ${value.pullRequestsByBranch.get(branch.name)?.[0]?.title}` } : {}),
+        ...(value.pullRequestsByBranch?.get(branch.name)?.[0]?.updatedAt
+          ? { updatedAt: value.pullRequestsByBranch.get(branch.name)?.[0]?.updatedAt }
+          : {}),
+        ...(value.pullRequestsByBranch?.get(branch.name)?.[0]
+          ? {
+              pullRequestTitle: `#${value.pullRequestsByBranch.get(branch.name)?.[0]?.number} ${value.pullRequestsByBranch.get(branch.name)?.[0]?.title}`,
+            }
+          : {}),
       }));
     },
     async repositories() {
       const repositories = await context.data.listOwnerRepositories(context.owner, { allowStale: true });
-      const value = repositories.kind === 'fetched' ? repositories.value : repositories.kind === 'unknown' ? repositories.cached?.value : undefined;
+      const value =
+        repositories.kind === 'fetched'
+          ? repositories.value
+          : repositories.kind === 'unknown'
+            ? repositories.cached?.value
+            : undefined;
       return value?.map((repository): RepositoryChoice => ({ name: repository.name, archived: repository.archived }));
     },
   };
 }
 
-export async function releaseHoverMarkdown(context: GitHubContext, github: string, tag: string): Promise<string | undefined> {
+export async function releaseHoverMarkdown(
+  context: GitHubContext,
+  github: string,
+  tag: string,
+): Promise<string | undefined> {
   const now = context.now ?? Date.now;
   const tags = await context.data.listTags(context.owner, github, { allowStale: true });
-  const tagList: GitHubTag[] | undefined = tags.kind === 'fetched' ? tags.value : tags.kind === 'unknown' ? tags.cached?.value : undefined;
+  const tagList: GitHubTag[] | undefined =
+    tags.kind === 'fetched' ? tags.value : tags.kind === 'unknown' ? tags.cached?.value : undefined;
   const releaseResult = await context.data.getReleaseByTag(context.owner, github, tag, { allowStale: true });
-  const release: GitHubRelease | undefined = releaseResult.kind === 'fetched' ? releaseResult.value : releaseResult.kind === 'unknown' ? releaseResult.cached?.value : undefined;
+  const release: GitHubRelease | undefined =
+    releaseResult.kind === 'fetched'
+      ? releaseResult.value
+      : releaseResult.kind === 'unknown'
+        ? releaseResult.cached?.value
+        : undefined;
   if (!tagList && !release) return undefined;
   const repoUrl = `${context.webUrl}/${context.owner}/${github}`;
   const releasePage = (name: string): string => `${repoUrl}/releases/tag/${encodeURIComponent(name)}`;
@@ -81,14 +120,23 @@ export async function releaseHoverMarkdown(context: GitHubContext, github: strin
   const tagKnown = release !== undefined || (tagList?.some((candidate) => candidate.name === tag) ?? false);
   const lines: string[] = [];
   if (release) {
-    const when = release.publishedAt ? `${release.publishedAt.slice(0, 10)} (${relativeTime(release.publishedAt, now()) ?? ''})` : 'unpublished';
-    lines.push(`**${release.name || tag}** — ${context.owner}/${github}`, '', `Published ${when}${release.author ? ` by ${release.author}` : ''}`);
+    const when = release.publishedAt
+      ? `${release.publishedAt.slice(0, 10)} (${relativeTime(release.publishedAt, now()) ?? ''})`
+      : 'unpublished';
+    lines.push(
+      `**${release.name || tag}** — ${context.owner}/${github}`,
+      '',
+      `Published ${when}${release.author ? ` by ${release.author}` : ''}`,
+    );
     const notes = trimNotes(release.body);
     if (notes) lines.push('', notes);
   } else if (tagKnown) {
     lines.push(`**${tag}** — ${context.owner}/${github}`, '', 'A tag without a GitHub release.');
   } else {
-    const verdict = tags.kind === 'fetched' ? 'No such tag in the repository.' : 'Not among the tags GitHub last sent (GitHub did not answer just now).';
+    const verdict =
+      tags.kind === 'fetched'
+        ? 'No such tag in the repository.'
+        : 'Not among the tags GitHub last sent (GitHub did not answer just now).';
     lines.push(`**${tag}** — ${context.owner}/${github}`, '', verdict);
   }
   const accepted = tagList ? acceptedTags(tagList.map((t) => t.name)) : [];
@@ -98,8 +146,16 @@ export async function releaseHoverMarkdown(context: GitHubContext, github: strin
     links.push(`[Release page](${releasePage(tag)})`);
     if (tagList && versionTag(tag)) {
       const newer = newerTags(tag, accepted);
-      lines.push('', newer.length === 0 ? 'This is the newest release.' : `${newer.length} newer release${newer.length === 1 ? '' : 's'}; latest is **${latest?.name ?? newer[0]?.name}**.`);
-      if (latest && latest.name !== tag && newer.length > 0) links.push(`[Compare ${tag}…${latest.name}](${repoUrl}/compare/${encodeURIComponent(tag)}...${encodeURIComponent(latest.name)})`);
+      lines.push(
+        '',
+        newer.length === 0
+          ? 'This is the newest release.'
+          : `${newer.length} newer release${newer.length === 1 ? '' : 's'}; latest is **${latest?.name ?? newer[0]?.name}**.`,
+      );
+      if (latest && latest.name !== tag && newer.length > 0)
+        links.push(
+          `[Compare ${tag}…${latest.name}](${repoUrl}/compare/${encodeURIComponent(tag)}...${encodeURIComponent(latest.name)})`,
+        );
     }
   } else if (latest) {
     lines.push('', `The latest release is **${latest.name}**.`);
@@ -119,10 +175,17 @@ export interface DocumentLinkTarget {
  * The GitHub page of the `github:`, `release:` or `branch:` value at `offset`, for the hover. (Not document links:
  * those underline every value all the time; a hover shows the link when asked.)
  */
-export function githubLinkAt(entries: readonly DecodedEntry[], offset: number, owner: string, webUrl: string): DocumentLinkTarget | undefined {
+export function githubLinkAt(
+  entries: readonly DecodedEntry[],
+  offset: number,
+  owner: string,
+  webUrl: string,
+): DocumentLinkTarget | undefined {
   const entry = entries.find((candidate) => offset >= candidate.range[0] && offset <= candidate.range[1]);
   if (!entry) return undefined;
-  return documentLinks([entry], owner, webUrl).find((link) => offset >= link.range[0] - 1 && offset <= link.range[1] + 1);
+  return documentLinks([entry], owner, webUrl).find(
+    (link) => offset >= link.range[0] - 1 && offset <= link.range[1] + 1,
+  );
 }
 
 /** Hover text for a `github:` or `branch:` value: where it lives on GitHub. */
@@ -132,25 +195,44 @@ export function githubValueHoverMarkdown(link: DocumentLinkTarget): string {
 
 export function documentLinks(entries: readonly DecodedEntry[], owner: string, webUrl: string): DocumentLinkTarget[] {
   const links: DocumentLinkTarget[] = [];
-  const inner = (range: Range, text: string): Range => (text.length > 0 && range[1] - range[0] === text.length + 2 ? [range[0] + 1, range[1] - 1] : range);
+  const inner = (range: Range, text: string): Range =>
+    text.length > 0 && range[1] - range[0] === text.length + 2 ? [range[0] + 1, range[1] - 1] : range;
   for (const entry of entries) {
     const github = entry.github?.value ?? '';
     if (!github || !entry.github || /[^A-Za-z0-9_.-]/.test(github)) continue;
     const repoUrl = `${webUrl}/${owner}/${github}`;
-    links.push({ range: inner(entry.github.valueRange, github), target: repoUrl, tooltip: `Open ${owner}/${github} on GitHub` });
+    links.push({
+      range: inner(entry.github.valueRange, github),
+      target: repoUrl,
+      tooltip: `Open ${owner}/${github} on GitHub`,
+    });
     const release = entry.deploy?.release;
     if (release && release.value && versionTag(release.value)) {
-      links.push({ range: inner(release.valueRange, release.value), target: `${repoUrl}/releases/tag/${encodeURIComponent(release.value)}`, tooltip: `Open release ${release.value}` });
+      links.push({
+        range: inner(release.valueRange, release.value),
+        target: `${repoUrl}/releases/tag/${encodeURIComponent(release.value)}`,
+        tooltip: `Open release ${release.value}`,
+      });
     }
     const branch = entry.deploy?.branch;
     if (branch && branch.value) {
-      links.push({ range: inner(branch.valueRange, branch.value), target: `${repoUrl}/tree/${branch.value.split('/').map(encodeURIComponent).join('/')}`, tooltip: `Open branch ${branch.value}` });
+      links.push({
+        range: inner(branch.valueRange, branch.value),
+        target: `${repoUrl}/tree/${branch.value.split('/').map(encodeURIComponent).join('/')}`,
+        tooltip: `Open branch ${branch.value}`,
+      });
     }
   }
   return links;
 }
 
-function online(code: string, severity: Problem['severity'], message: string, range: Range, data?: Record<string, unknown>): Problem {
+function online(
+  code: GithubCode,
+  severity: Problem['severity'],
+  message: string,
+  range: Range,
+  data?: Record<string, unknown>,
+): Problem {
   return { code, severity, kayronCheck: false, message, range, ...(data ? { data } : {}) };
 }
 
@@ -165,17 +247,32 @@ export interface OnlineProblems {
  * Entries are checked concurrently (the providers cap the requests in flight and share a request per repository), so
  * a cold workspace or a slow GitHub costs the time of the slowest repository, not the sum; problems keep entry order.
  */
-export async function onlineProblems(context: GitHubContext, entries: readonly DecodedEntry[]): Promise<OnlineProblems> {
+export async function onlineProblems(
+  context: GitHubContext,
+  entries: readonly DecodedEntry[],
+): Promise<OnlineProblems> {
   const results = await Promise.all(entries.map((entry) => entryProblems(context, entry)));
-  return { problems: results.flatMap((result) => result.problems), unverified: results.reduce((sum, result) => sum + result.unverified, 0) };
+  return {
+    problems: results.flatMap((result) => result.problems),
+    unverified: results.reduce((sum, result) => sum + result.unverified, 0),
+  };
 }
 
 async function entryProblems(context: GitHubContext, entry: DecodedEntry): Promise<OnlineProblems> {
   const github = entry.github?.value ?? '';
-  if (!github || !entry.github || /[^A-Za-z0-9_.-]/.test(github) || github.startsWith('.')) return { problems: [], unverified: 0 };
+  if (!github || !entry.github || /[^A-Za-z0-9_.-]/.test(github) || github.startsWith('.'))
+    return { problems: [], unverified: 0 };
   const { owner } = context;
   const repositoryUnknown = (): OnlineProblems => ({
-    problems: [online('github-repo-unknown', 'warning', `GitHub has no repository ${owner}/${github}.`, entry.github?.valueRange ?? [0, 0], { owner, github })],
+    problems: [
+      online(
+        'github-repo-unknown',
+        'warning',
+        `GitHub has no repository ${owner}/${github}.`,
+        entry.github?.valueRange ?? [0, 0],
+        { owner, github },
+      ),
+    ],
     unverified: 0,
   });
   const release = entry.deploy?.release;
@@ -185,14 +282,30 @@ async function entryProblems(context: GitHubContext, entry: DecodedEntry): Promi
     if (check.repository.kind === 'missing') return repositoryUnknown();
     if (check.item.kind === 'unknown') return { problems: [], unverified: 1 };
     if (check.item.kind === 'missing') {
-      return { problems: [online('release-unknown', 'warning', `${owner}/${github} has no tag ${release.value}.`, release.valueRange, { owner, github, tag: release.value })], unverified: 0 };
+      return {
+        problems: [
+          online('release-unknown', 'warning', `${owner}/${github} has no tag ${release.value}.`, release.valueRange, {
+            owner,
+            github,
+            tag: release.value,
+          }),
+        ],
+        unverified: 0,
+      };
     }
     const accepted = acceptedTags((check.tags ?? []).map((tag) => tag.name));
     const newer = newerTags(release.value, accepted);
     const latest = latestTag(accepted);
     if (newer.length === 0 || !latest) return { problems: [], unverified: 0 };
     return {
-      problems: [online('release-outdated', 'information', `newer release available: ${latest.name}`, release.valueRange, { owner, github, tag: release.value, latest: latest.name })],
+      problems: [
+        online('release-outdated', 'information', `newer release available: ${latest.name}`, release.valueRange, {
+          owner,
+          github,
+          tag: release.value,
+          latest: latest.name,
+        }),
+      ],
       unverified: 0,
     };
   }
@@ -202,7 +315,12 @@ async function entryProblems(context: GitHubContext, entry: DecodedEntry): Promi
     if (check.item.kind === 'unknown') return { problems: [], unverified: 1 };
     if (check.item.kind === 'found') return { problems: [], unverified: 0 };
     const message = `${owner}/${github} has no branch ${branch.value}: Kayron would deploy nothing for this release.`;
-    return { problems: [online('branch-unknown', 'warning', message, branch.valueRange, { owner, github, branch: branch.value })], unverified: 0 };
+    return {
+      problems: [
+        online('branch-unknown', 'warning', message, branch.valueRange, { owner, github, branch: branch.value }),
+      ],
+      unverified: 0,
+    };
   }
   const check = await context.data.checkRepository(owner, github);
   if (check.kind === 'missing') return repositoryUnknown();

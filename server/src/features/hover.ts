@@ -28,17 +28,22 @@ function fieldAt(entry: DecodedEntry, offset: number): { range: Range; markdown:
     ['suspend', deploy.suspend],
     ['preview', deploy.preview],
   ];
-  for (const [name, field] of inner) if (field && within(field.key, offset)) return keyHover(name, field.key, 'deploy.');
+  for (const [name, field] of inner)
+    if (field && within(field.key, offset)) return keyHover(name, field.key, 'deploy.');
   const release = deploy.release;
   if (release && within(release.valueRange, offset) && release.value !== '') {
     const tag = parseReleaseTag(release.value);
     const lines = [`**release** \`${release.value}\``];
     if (!tag) lines.push('', 'Kayron rejects this tag (see the problem on this value).');
     else {
-      lines.push('', `version ${tag.major}.${tag.minor}.${tag.patch}${tag.prerelease ? ` with suffix \`${tag.prerelease}\`` : ''}`);
+      lines.push(
+        '',
+        `version ${tag.major}.${tag.minor}.${tag.patch}${tag.prerelease ? ` with suffix \`${tag.prerelease}\`` : ''}`,
+      );
       if (tag.short) lines.push('', 'Short form: Kayron accepts it, but the image must carry exactly this tag.');
     }
-    if (release.coercedFrom) lines.push('', `Unquoted \`${release.coercedFrom.source}\` is read as \`${release.value}\`.`);
+    if (release.coercedFrom)
+      lines.push('', `Unquoted \`${release.coercedFrom.source}\` is read as \`${release.value}\`.`);
     return { range: release.valueRange, markdown: lines.join('\n') };
   }
   return undefined;

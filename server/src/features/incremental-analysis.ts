@@ -65,7 +65,13 @@ interface LineScan {
  * continue the current item. Undefined for anything else at column 0 (a key, `---`, `...`, a directive, a flow
  * collection, a scalar), and for indented content before the first item.
  */
-function scanLines(text: string, from: number, to: number, firstLine: number, itemsBefore: boolean): LineScan | undefined {
+function scanLines(
+  text: string,
+  from: number,
+  to: number,
+  firstLine: number,
+  itemsBefore: boolean,
+): LineScan | undefined {
   const starts: number[] = [];
   const lines: number[] = [];
   let line = firstLine;
@@ -132,14 +138,25 @@ function usesAnchorsOrMerges(text: string, document: Document.Parsed): boolean {
 }
 
 const sameProblem = (a: Problem, b: Problem): boolean =>
-  a.code === b.code && a.message === b.message && a.severity === b.severity && a.range[0] === b.range[0] && a.range[1] === b.range[1];
+  a.code === b.code &&
+  a.message === b.message &&
+  a.severity === b.severity &&
+  a.range[0] === b.range[0] &&
+  a.range[1] === b.range[1];
 
 /** Decode problems whose position we know how to move: type errors and duplicate keys. Others need the full parse. */
 const isMovableDecodeProblem = (problem: Problem): boolean =>
-  problem.code === 'yaml-type' || (problem.code === 'yaml-syntax' && / already defined at \[\d+:\d+\]$/.test(problem.message));
+  problem.code === 'yaml-type' ||
+  (problem.code === 'yaml-syntax' && / already defined at \[\d+:\d+\]$/.test(problem.message));
 
 /** Analyses one item as if it were the whole file; undefined when only a full parse can give the exact result. */
-function analyzeItem(context: Context, text: string, start: number, line: number, index: number): ItemResult | undefined {
+function analyzeItem(
+  context: Context,
+  text: string,
+  start: number,
+  line: number,
+  index: number,
+): ItemResult | undefined {
   const analysis = analyzeReleaseFile(context.relativePath, text);
   const decoded = analysis.decoded;
   // No document means a YAML syntax error: its message and recovery depend on the text around the item.
@@ -163,7 +180,17 @@ function analyzeItem(context: Context, text: string, start: number, line: number
   // decode.ts falls back to [0, 0] for nodes without a range; that offset is file-absolute and cannot be moved.
   const all = [...decodeProblems, ...checkProblems, ...extraProblems];
   if (all.some((problem) => problem.range[0] === 0 && problem.range[1] === 0)) return undefined;
-  const item: ItemResult = { text, start: 0, line: 0, index: 0, entries: decoded.entries, decodeProblems, checkProblems, extraProblems, unknownKeys: decoded.unknownKeys };
+  const item: ItemResult = {
+    text,
+    start: 0,
+    line: 0,
+    index: 0,
+    entries: decoded.entries,
+    decodeProblems,
+    checkProblems,
+    extraProblems,
+    unknownKeys: decoded.unknownKeys,
+  };
   ownRanges(item);
   moveItemInPlace(item, start, line, index);
   return item;
@@ -217,7 +244,15 @@ function ownRanges(item: ItemResult): void {
   for (const entry of item.entries) {
     entry.range = own(entry.range);
     entry.anchor = own(entry.anchor);
-    for (const field of [entry.docker, entry.github, entry.provider, entry.deploy?.release, entry.deploy?.branch, entry.deploy?.suspend, entry.deploy?.preview]) {
+    for (const field of [
+      entry.docker,
+      entry.github,
+      entry.provider,
+      entry.deploy?.release,
+      entry.deploy?.branch,
+      entry.deploy?.suspend,
+      entry.deploy?.preview,
+    ]) {
       if (!field) continue;
       field.key = own(field.key);
       field.valueRange = own(field.valueRange);
@@ -253,7 +288,12 @@ function shiftDeploy(deploy: DecodedDeploy, delta: number): DecodedDeploy {
 
 /** Spread first, so a field decode.ts adds later is carried over (and the property test shows if it holds a range). */
 function shiftEntry(entry: DecodedEntry, delta: number, index: number): DecodedEntry {
-  const copy: DecodedEntry = { ...entry, index, range: shiftRange(entry.range, delta), anchor: shiftRange(entry.anchor, delta) };
+  const copy: DecodedEntry = {
+    ...entry,
+    index,
+    range: shiftRange(entry.range, delta),
+    anchor: shiftRange(entry.anchor, delta),
+  };
   if (entry.docker) copy.docker = shiftField(entry.docker, delta);
   if (entry.github) copy.github = shiftField(entry.github, delta);
   if (entry.provider) copy.provider = shiftField(entry.provider, delta);
@@ -267,7 +307,8 @@ function shiftEntry(entry: DecodedEntry, delta: number, index: number): DecodedE
  */
 function shiftData(value: unknown, delta: number): unknown {
   if (Array.isArray(value)) {
-    if (value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number') return [value[0] + delta, value[1] + delta];
+    if (value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number')
+      return [value[0] + delta, value[1] + delta];
     let changed = false;
     const shifted = value.map((element: unknown) => {
       const moved = shiftData(element, delta);
@@ -296,7 +337,8 @@ function shiftProblem(problem: Problem, delta: number): Problem {
 /** Decode messages start with `[line:col]`, and a duplicate key also names the first key's position. */
 function shiftMessageLines(message: string, lineDelta: number): string {
   if (lineDelta === 0) return message;
-  const move = (_match: string, before: string, line: string, col: string) => `${before}[${Number(line) + lineDelta}:${col}]`;
+  const move = (_match: string, before: string, line: string, col: string) =>
+    `${before}[${Number(line) + lineDelta}:${col}]`;
   return message.replace(/^()\[(\d+):(\d+)\]/, move).replace(/( already defined at )\[(\d+):(\d+)\]$/, move);
 }
 
@@ -311,7 +353,10 @@ function moveItem(item: ItemResult, start: number, line: number, index: number, 
     line,
     index,
     entries: item.entries.map((entry) => shiftEntry(entry, delta, index)),
-    decodeProblems: item.decodeProblems.map((problem) => ({ ...shiftProblem(problem, delta), message: shiftMessageLines(problem.message, lineDelta) })),
+    decodeProblems: item.decodeProblems.map((problem) => ({
+      ...shiftProblem(problem, delta),
+      message: shiftMessageLines(problem.message, lineDelta),
+    })),
     checkProblems: item.checkProblems.map((problem) => shiftProblem(problem, delta)),
     extraProblems: item.extraProblems.map((problem) => shiftProblem(problem, delta)),
     unknownKeys: item.unknownKeys.map((key) => ({ ...key, range: shiftRange(key.range, delta) })),
@@ -335,12 +380,18 @@ function moveItemInPlace(item: ItemResult, delta: number, lineDelta: number, ind
   }
   // Most items have no problems: keep their empty arrays rather than allocate new ones.
   if (delta !== 0) {
-    if (item.checkProblems.length > 0) item.checkProblems = item.checkProblems.map((problem) => shiftProblem(problem, delta));
-    if (item.extraProblems.length > 0) item.extraProblems = item.extraProblems.map((problem) => shiftProblem(problem, delta));
-    if (item.unknownKeys.length > 0) item.unknownKeys = item.unknownKeys.map((key) => ({ ...key, range: shiftRange(key.range, delta) }));
+    if (item.checkProblems.length > 0)
+      item.checkProblems = item.checkProblems.map((problem) => shiftProblem(problem, delta));
+    if (item.extraProblems.length > 0)
+      item.extraProblems = item.extraProblems.map((problem) => shiftProblem(problem, delta));
+    if (item.unknownKeys.length > 0)
+      item.unknownKeys = item.unknownKeys.map((key) => ({ ...key, range: shiftRange(key.range, delta) }));
   }
   if ((delta !== 0 || lineDelta !== 0) && item.decodeProblems.length > 0) {
-    item.decodeProblems = item.decodeProblems.map((problem) => ({ ...shiftProblem(problem, delta), message: shiftMessageLines(problem.message, lineDelta) }));
+    item.decodeProblems = item.decodeProblems.map((problem) => ({
+      ...shiftProblem(problem, delta),
+      message: shiftMessageLines(problem.message, lineDelta),
+    }));
   }
 }
 
@@ -351,13 +402,29 @@ interface Reuse {
 }
 
 /** Reuses an earlier result for the same text (moved), or analyses the item. */
-function itemAt(context: Context, reuse: Reuse | undefined, text: string, start: number, line: number, index: number): ItemResult | undefined {
+function itemAt(
+  context: Context,
+  reuse: Reuse | undefined,
+  text: string,
+  start: number,
+  line: number,
+  index: number,
+): ItemResult | undefined {
   const known = reuse?.byText.get(text);
-  return known ? moveItem(known, start, line, index, reuse?.movesInPlace(known)) : analyzeItem(context, text, start, line, index);
+  return known
+    ? moveItem(known, start, line, index, reuse?.movesInPlace(known))
+    : analyzeItem(context, text, start, line, index);
 }
 
 /** The items of `scan` (covering `[scan.starts[0], end)` of `text`); the first item of a file also owns the lines above it. */
-function itemsOfScan(context: Context, reuse: Reuse | undefined, text: string, scan: LineScan, end: number, firstIndex: number): ItemResult[] | undefined {
+function itemsOfScan(
+  context: Context,
+  reuse: Reuse | undefined,
+  text: string,
+  scan: LineScan,
+  end: number,
+  firstIndex: number,
+): ItemResult[] | undefined {
   const items: ItemResult[] = [];
   for (let k = 0; k < scan.starts.length; k++) {
     const index = firstIndex + k;
@@ -385,14 +452,23 @@ const COMPARE_BLOCK = 1024;
 function commonPrefixLength(a: string, b: string): number {
   const limit = Math.min(a.length, b.length);
   let length = 0;
-  while (length + COMPARE_BLOCK <= limit && a.slice(length, length + COMPARE_BLOCK) === b.slice(length, length + COMPARE_BLOCK)) length += COMPARE_BLOCK;
+  while (
+    length + COMPARE_BLOCK <= limit &&
+    a.slice(length, length + COMPARE_BLOCK) === b.slice(length, length + COMPARE_BLOCK)
+  )
+    length += COMPARE_BLOCK;
   while (length < limit && a.charCodeAt(length) === b.charCodeAt(length)) length++;
   return length;
 }
 
 function commonSuffixLength(a: string, b: string, limit: number): number {
   let length = 0;
-  while (length + COMPARE_BLOCK <= limit && a.slice(a.length - length - COMPARE_BLOCK, a.length - length) === b.slice(b.length - length - COMPARE_BLOCK, b.length - length)) length += COMPARE_BLOCK;
+  while (
+    length + COMPARE_BLOCK <= limit &&
+    a.slice(a.length - length - COMPARE_BLOCK, a.length - length) ===
+      b.slice(b.length - length - COMPARE_BLOCK, b.length - length)
+  )
+    length += COMPARE_BLOCK;
   while (length < limit && a.charCodeAt(a.length - 1 - length) === b.charCodeAt(b.length - 1 - length)) length++;
   return length;
 }
@@ -415,7 +491,11 @@ function itemsAfterEdit(context: Context, cache: ItemCache, text: string): Edite
   const delta = text.length - before.length;
   const changedEnd = before.length - suffix;
   // Only the changed characters (and a CR just before them) can make the new text unsplittable.
-  if ((prefix === 0 && text.charCodeAt(0) === 0xfeff) || hasUnsplittableCharacter(text, prefix - 1, text.length - suffix + 1)) return undefined;
+  if (
+    (prefix === 0 && text.charCodeAt(0) === 0xfeff) ||
+    hasUnsplittableCharacter(text, prefix - 1, text.length - suffix + 1)
+  )
+    return undefined;
   const endOf = (index: number) => items[index + 1]?.start ?? before.length;
   // Kept: items ending before the first change, so the `-` that ends them is unchanged too.
   let kept = 0;
@@ -476,10 +556,18 @@ const NEVER_DEFER: DeferLimits = { wholeTextLength: Infinity, changedLength: Inf
  * one turn of the event loop (a whole-file parse, a from-scratch split, or re-analysing a large changed span): the
  * caller then uses `analyzeInSlices`, or, for a text that cannot be split, `analyzeForTransfer` on a worker thread.
  */
-export function analyzeIncrementallyOrDefer(relativePath: string, text: string, previous: FileAnalysis | undefined, limits: DeferLimits, minLength = INCREMENTAL_MIN_LENGTH): FileAnalysis | undefined {
+export function analyzeIncrementallyOrDefer(
+  relativePath: string,
+  text: string,
+  previous: FileAnalysis | undefined,
+  limits: DeferLimits,
+  minLength = INCREMENTAL_MIN_LENGTH,
+): FileAnalysis | undefined {
   const pathOnly = analyzeReleaseFile(relativePath, '');
   if (text.length < minLength || !pathOnly.fileClass.loadedByKayron || pathOnly.kayronProblems.length > 0) {
-    return text.length >= limits.wholeTextLength && pathOnly.fileClass.loadedByKayron ? undefined : analyzeReleaseFile(relativePath, text);
+    return text.length >= limits.wholeTextLength && pathOnly.fileClass.loadedByKayron
+      ? undefined
+      : analyzeReleaseFile(relativePath, text);
   }
   const known = previous && previous.relativePath === relativePath ? caches.get(previous) : undefined;
   // A previous analysis used a second time has had its items moved on: start afresh rather than trust them.
@@ -509,7 +597,12 @@ export function analyzeIncrementallyOrDefer(relativePath: string, text: string, 
  * earlier text of the same file) for items whose text did not change. Entries of `previous` may be moved to their
  * new positions (see `moveItemInPlace`), so it should not be read afterwards; passing it again is safe but slow.
  */
-export function analyzeReleaseFileIncremental(relativePath: string, text: string, previous?: FileAnalysis, minLength = INCREMENTAL_MIN_LENGTH): FileAnalysis {
+export function analyzeReleaseFileIncremental(
+  relativePath: string,
+  text: string,
+  previous?: FileAnalysis,
+  minLength = INCREMENTAL_MIN_LENGTH,
+): FileAnalysis {
   return analyzeIncrementallyOrDefer(relativePath, text, previous, NEVER_DEFER, minLength) as FileAnalysis;
 }
 
@@ -520,7 +613,13 @@ function changedLength(before: string, after: string): number {
   return after.length - prefix - suffix;
 }
 
-function remember(relativePath: string, text: string, pathOnly: FileAnalysis, edited: EditedItems, known: Map<string, ItemResult> | undefined): FileAnalysis {
+function remember(
+  relativePath: string,
+  text: string,
+  pathOnly: FileAnalysis,
+  edited: EditedItems,
+  known: Map<string, ItemResult> | undefined,
+): FileAnalysis {
   const items = edited.items;
   let byText = known ?? new Map<string, ItemResult>();
   for (const item of edited.added) byText.set(item.text, item);
@@ -553,7 +652,12 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * undefined when the text is not a plain block sequence (then only a whole-file parse is exact: see
  * `analyzeForTransfer`), and to 'stale' when `isStale` said so.
  */
-export async function analyzeInSlices(relativePath: string, text: string, previous: FileAnalysis | undefined, options: SliceOptions = {}): Promise<FileAnalysis | 'stale' | undefined> {
+export async function analyzeInSlices(
+  relativePath: string,
+  text: string,
+  previous: FileAnalysis | undefined,
+  options: SliceOptions = {},
+): Promise<FileAnalysis | 'stale' | undefined> {
   const budgetMs = options.budgetMs ?? 8;
   const pathOnly = analyzeReleaseFile(relativePath, '');
   if (!pathOnly.fileClass.loadedByKayron || pathOnly.kayronProblems.length > 0) return undefined;
@@ -577,7 +681,9 @@ export async function analyzeInSlices(relativePath: string, text: string, previo
     const line = index === 0 ? 0 : (scan.lines[index] as number);
     const itemText = text.slice(start, scan.starts[index + 1] ?? text.length);
     const reused = byText?.get(itemText);
-    const item = reused ? moveItem(reused, start, line, index, true) : analyzeItem(context, itemText, start, line, index);
+    const item = reused
+      ? moveItem(reused, start, line, index, true)
+      : analyzeItem(context, itemText, start, line, index);
     if (!item) return undefined;
     items.push(item);
   }
@@ -586,7 +692,9 @@ export async function analyzeInSlices(relativePath: string, text: string, previo
 }
 
 /** A whole-file analysis without the parts that cannot cross a thread (the YAML tree and its line counter). */
-export type PlainFileAnalysis = Omit<FileAnalysis, 'decoded'> & { decoded: Omit<DecodedFile, 'document' | 'lineCounter'> | undefined };
+export type PlainFileAnalysis = Omit<FileAnalysis, 'decoded'> & {
+  decoded: Omit<DecodedFile, 'document' | 'lineCounter'> | undefined;
+};
 
 /** What the analysis worker sends back: plain data only, so that structured cloning keeps it exact. */
 export interface TransferredAnalysis {
@@ -639,15 +747,31 @@ function assemble(relativePath: string, text: string, pathOnly: FileAnalysis, it
   decodeProblems.sort(byStart);
   extraProblems.push(...pathOnly.extraProblems);
   extraProblems.sort(byStart);
-  const decoded = lazyDecoded(relativePath, text, { entries, problems: decodeProblems, unknownKeys, ignoredDocuments: [], failed: decodeProblems.length > 0 });
-  return { relativePath, fileClass: pathOnly.fileClass, decoded, kayronProblems: [...decodeProblems, ...checkProblems], extraProblems };
+  const decoded = lazyDecoded(relativePath, text, {
+    entries,
+    problems: decodeProblems,
+    unknownKeys,
+    ignoredDocuments: [],
+    failed: decodeProblems.length > 0,
+  });
+  return {
+    relativePath,
+    fileClass: pathOnly.fileClass,
+    decoded,
+    kayronProblems: [...decodeProblems, ...checkProblems],
+    extraProblems,
+  };
 }
 
 /**
  * A decoded file whose line counter and whole-file tree are built on first use: nothing on the edit path reads them,
  * and the tree costs a full parse (a worker's result or an assembled analysis has none of its own).
  */
-function lazyDecoded(relativePath: string, text: string, fields: Omit<DecodedFile, 'document' | 'lineCounter'>): DecodedFile {
+function lazyDecoded(
+  relativePath: string,
+  text: string,
+  fields: Omit<DecodedFile, 'document' | 'lineCounter'>,
+): DecodedFile {
   let lineCounter: LineCounter | undefined;
   let document: Document.Parsed | undefined;
   let parsed = false;

@@ -49,7 +49,13 @@ export function notRegularFileAnalysis(analysis: FileAnalysis, what: string): Fi
 
 /** A file that could not be read (permission denied, an I/O error, no answer in time): not checked. */
 export function unreadableFileAnalysis(analysis: FileAnalysis, reason: string): FileAnalysis {
-  const problem: Problem = { code: 'unreadable-file', severity: 'error', kayronCheck: false, message: `This file could not be read, so it is not checked: ${reason}.`, range: [0, 0] };
+  const problem: Problem = {
+    code: 'unreadable-file',
+    severity: 'error',
+    kayronCheck: false,
+    message: `This file could not be read, so it is not checked: ${reason}.`,
+    range: [0, 0],
+  };
   return { ...analysis, decoded: undefined, kayronProblems: [], extraProblems: [problem] };
 }
 
@@ -74,8 +80,19 @@ export function analysisOfUnread(relativePath: string, read: Exclude<RegularFile
 /** Kayron fails on a release path that leads to no file (a dangling link, a linked directory named *.yaml): so do we. */
 export function missingFileAnalysis(analysis: FileAnalysis, error: unknown): FileAnalysis {
   const reason = error instanceof Error ? error.message : String(error);
-  const problem: Problem = { code: 'yaml-syntax', severity: 'error', kayronCheck: true, message: `cannot read the file: ${reason}`, range: [0, 0] };
-  return { ...analysis, decoded: { ...decodeReleaseFile(''), failed: true, problems: [problem] }, kayronProblems: [problem], extraProblems: [] };
+  const problem: Problem = {
+    code: 'yaml-syntax',
+    severity: 'error',
+    kayronCheck: true,
+    message: `cannot read the file: ${reason}`,
+    range: [0, 0],
+  };
+  return {
+    ...analysis,
+    decoded: { ...decodeReleaseFile(''), failed: true, problems: [problem] },
+    kayronProblems: [problem],
+    extraProblems: [],
+  };
 }
 
 export async function lintTree(root: string): Promise<TreeLintResult> {
@@ -113,7 +130,9 @@ export interface JsonDiagnostic {
 /** The CLI's diagnostics for a linted tree; shared with the fuzz-corpus comparison so both see the same output. */
 export function lintDiagnostics(result: TreeLintResult): JsonDiagnostic[] {
   const diagnostics: JsonDiagnostic[] = [];
-  const texts = new Map(result.files.map((file) => [file.relativePath, TextDocument.create('file:///x', 'yaml', 0, file.text)]));
+  const texts = new Map(
+    result.files.map((file) => [file.relativePath, TextDocument.create('file:///x', 'yaml', 0, file.text)]),
+  );
   for (const [relativePath, problems] of result.problems) {
     const document = texts.get(relativePath);
     for (const problem of problems) {
@@ -131,7 +150,14 @@ export function lintDiagnostics(result: TreeLintResult): JsonDiagnostic[] {
   }
   const verdict = result.kayronVerdict;
   if (verdict && !texts.has(verdict.relativePath)) {
-    diagnostics.push({ file: verdict.relativePath, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: verdict.problem.code, message: verdict.problem.message, kayron: true });
+    diagnostics.push({
+      file: verdict.relativePath,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: 'error',
+      code: verdict.problem.code,
+      message: verdict.problem.message,
+      kayron: true,
+    });
   }
   return diagnostics;
 }

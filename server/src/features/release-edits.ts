@@ -51,7 +51,11 @@ function quoteOf(text: string, range: Range): string {
 function ownsLine(text: string, field: { key: Range; valueRange: Range }): boolean {
   const before = text.slice(lineStart(text, field.key[0]), field.key[0]);
   const after = text.slice(field.valueRange[1], lineEnd(text, field.valueRange[1]));
-  return before.trim() === '' && /^[ \t]*(#.*)?\r?$/.test(after) && !text.slice(field.key[0], field.valueRange[1]).includes('\n');
+  return (
+    before.trim() === '' &&
+    /^[ \t]*(#.*)?\r?$/.test(after) &&
+    !text.slice(field.key[0], field.valueRange[1]).includes('\n')
+  );
 }
 
 /** Replace the pinned tag, keeping the value's quoting. */
@@ -75,13 +79,21 @@ export function switchToBranchEdits(text: string, entry: DecodedEntry, branch: s
   const quote = quoteOf(text, release.valueRange) || '"';
   const pinned = line.trimStart();
   const newline = eol(text);
-  return [{ range: [start, start + line.length], newText: `${indent}# ${pinned}${newline}${indent}branch: ${quote}${branch}${quote}` }];
+  return [
+    {
+      range: [start, start + line.length],
+      newText: `${indent}# ${pinned}${newline}${indent}branch: ${quote}${branch}${quote}`,
+    },
+  ];
 }
 
 const COMMENTED_RELEASE = /^(\s*)#\s?(release:\s*.*)$/;
 
 /** The `# release: "vX"` comment directly above the branch line, if any. */
-export function commentedReleaseAbove(text: string, entry: DecodedEntry): { range: Range; line: string; tag: string } | undefined {
+export function commentedReleaseAbove(
+  text: string,
+  entry: DecodedEntry,
+): { range: Range; line: string; tag: string } | undefined {
   const branch = entry.deploy?.branch;
   if (!branch) return undefined;
   const branchLineStart = lineStart(text, branch.key[0]);
@@ -90,7 +102,11 @@ export function commentedReleaseAbove(text: string, entry: DecodedEntry): { rang
   const previous = text.slice(previousStart, branchLineStart).replace(/\r?\n$/, '');
   const match = COMMENTED_RELEASE.exec(previous);
   if (!match) return undefined;
-  const tag = (match[2] ?? '').replace(/^release:\s*/, '').replace(/\s+#.*$/, '').trim().replace(/^(["'])(.*)\1$/, '$2');
+  const tag = (match[2] ?? '')
+    .replace(/^release:\s*/, '')
+    .replace(/\s+#.*$/, '')
+    .trim()
+    .replace(/^(["'])(.*)\1$/, '$2');
   // The restored line takes the branch line's indentation: a comment written at another column must not break the mapping.
   const branchLine = text.slice(branchLineStart, lineEnd(text, branchLineStart));
   const indent = branchLine.slice(0, branchLine.length - branchLine.trimStart().length);

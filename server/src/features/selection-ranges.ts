@@ -16,19 +16,24 @@ function fieldChain(field: DecodedField<unknown>, offset: number): Range[] {
   if (!within(field.valueRange, offset)) return within(pair, offset) ? [pair] : [];
   const chain: Range[] = [];
   const [start, end] = field.valueRange;
-  if ((field.quote === 'double' || field.quote === 'single') && end - start >= 2 && offset > start && offset < end) chain.push([start + 1, end - 1]);
+  if ((field.quote === 'double' || field.quote === 'single') && end - start >= 2 && offset > start && offset < end)
+    chain.push([start + 1, end - 1]);
   chain.push(field.valueRange, pair);
   return chain;
 }
 
 function fieldsOf(entry: DecodedEntry): DecodedField<unknown>[] {
-  return [entry.docker, entry.github, entry.provider].filter((field): field is DecodedField<string> => field !== undefined);
+  return [entry.docker, entry.github, entry.provider].filter(
+    (field): field is DecodedField<string> => field !== undefined,
+  );
 }
 
 function deployFieldsOf(entry: DecodedEntry): DecodedField<unknown>[] {
   const deploy = entry.deploy;
   if (!deploy) return [];
-  return [deploy.release, deploy.branch, deploy.suspend, deploy.preview].filter((field): field is DecodedField<never> => field !== undefined);
+  return [deploy.release, deploy.branch, deploy.suspend, deploy.preview].filter(
+    (field): field is DecodedField<never> => field !== undefined,
+  );
 }
 
 /** Ranges around `offset`, innermost first, each strictly containing the one before. */
@@ -62,14 +67,21 @@ function nested(chain: readonly Range[], offset: number): Range[] {
   for (const range of chain) {
     if (!within(range, offset)) continue;
     const previous = result.at(-1);
-    if (previous && !(range[0] <= previous[0] && previous[1] <= range[1] && (range[0] < previous[0] || previous[1] < range[1]))) continue;
+    if (
+      previous &&
+      !(range[0] <= previous[0] && previous[1] <= range[1] && (range[0] < previous[0] || previous[1] < range[1]))
+    )
+      continue;
     result.push(range);
   }
   return result;
 }
 
 /** An innermost-first chain as LSP's linked `SelectionRange` (each `parent` the next range out). */
-export function toSelectionRange(chain: readonly Range[], toRange: (range: Range) => LspRange): SelectionRange | undefined {
+export function toSelectionRange(
+  chain: readonly Range[],
+  toRange: (range: Range) => LspRange,
+): SelectionRange | undefined {
   let result: SelectionRange | undefined;
   for (const range of [...chain].reverse()) result = { range: toRange(range), ...(result ? { parent: result } : {}) };
   return result;

@@ -18,8 +18,19 @@ export function lineFinder(text: string): (offset: number) => number {
       line = 0;
       counted = 0;
     }
-    for (let next = text.indexOf('\n', counted); next !== -1 && next < offset; next = text.indexOf('\n', next + 1)) line++;
+    for (let next = text.indexOf('\n', counted); next !== -1 && next < offset; next = text.indexOf('\n', next + 1))
+      line++;
     counted = Math.max(counted, offset);
     return line;
   };
+}
+
+/**
+ * How the server's text of a file lines up with an editor's: 0 when they are the same, 1 when the server's text has a
+ * byte-order mark the editor hides (offsets in the server's text are then one more than the editor's), undefined
+ * when the editor shows other text (it has moved on, or not caught up).
+ */
+export function editorBomShift(serverText: string, editorText: string): 0 | 1 | undefined {
+  if (serverText === editorText) return 0;
+  return serverText === `\ufeff${editorText}` ? 1 : undefined;
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitHubFailure, type GitHubLog, type PageResponse } from './client';
 
@@ -112,7 +113,8 @@ export class GitHubCache {
     const fromMemory = this.memory.get(key);
     const cached = fromMemory ?? (await this.readDisk(key));
     const source = fromMemory ? 'memory' : 'disk';
-    if (cached && !options.force && (this.isFresh(cached) || (await options.stillFresh?.(cached)))) return { ok: true, entry: cached, stale: false, source };
+    if (cached && !options.force && (this.isFresh(cached) || (await options.stillFresh?.(cached))))
+      return { ok: true, entry: cached, stale: false, source };
     if (cached && options.allowStale && !options.force) {
       this.revalidateInBackground(key, cached, fetchPage);
       return { ok: true, entry: cached, stale: true, source };
@@ -172,12 +174,18 @@ export class GitHubCache {
         if (response.kind === 'not-found') {
           // A 404 for the list itself is an answer; for a later page it leaves the list incomplete, and absence from
           // an incomplete list proves nothing.
-          if (page > 1) throw new GitHubFailure('unexpected', `GitHub answered 404 for page ${page} of ${key}; the list is incomplete.`, 404);
+          if (page > 1)
+            throw new GitHubFailure(
+              'unexpected',
+              `GitHub answered 404 for page ${page} of ${key}; the list is incomplete.`,
+              404,
+            );
           notFound = true;
           break;
         }
         if (response.kind === 'not-modified') {
-          if (!previous) throw new GitHubFailure('unexpected', `GitHub answered 304 to an unconditional request (${key}).`);
+          if (!previous)
+            throw new GitHubFailure('unexpected', `GitHub answered 304 to an unconditional request (${key}).`);
           pages.push(previous);
           if (!previous.next) break;
           continue;
@@ -192,9 +200,20 @@ export class GitHubCache {
     const truncated = pages.length === this.maxPages && pages[this.maxPages - 1]?.next === true;
     if (truncated) this.log('warn', `${key}: more than ${this.maxPages} pages; using the first ${this.maxPages}.`);
     // A 304 keeps the very page object, so unchanged content is the same pages in the same order.
-    const unchanged = cached !== undefined && cached.notFound === notFound && cached.pages.length === pages.length && pages.every((page, index) => page === cached.pages[index]);
+    const unchanged =
+      cached !== undefined &&
+      cached.notFound === notFound &&
+      cached.pages.length === pages.length &&
+      pages.every((page, index) => page === cached.pages[index]);
     const fetchedAt = this.now();
-    const entry: CacheEntry = { key, fetchedAt, changedAt: unchanged ? GitHubCache.changedAt(cached) : fetchedAt, notFound, truncated, pages };
+    const entry: CacheEntry = {
+      key,
+      fetchedAt,
+      changedAt: unchanged ? GitHubCache.changedAt(cached) : fetchedAt,
+      notFound,
+      truncated,
+      pages,
+    };
     this.memory.set(key, entry);
     await this.writeDisk(entry);
     return { ok: true, entry, stale: false, source: 'network' };
@@ -249,7 +268,9 @@ export class GitHubCache {
     if (this.directory === undefined) return [];
     try {
       const directory = this.directory;
-      return (await readdir(directory)).filter((name) => /^[0-9a-f]{64}\.json$/.test(name)).map((name) => path.join(directory, name));
+      return (await readdir(directory))
+        .filter((name) => /^[0-9a-f]{64}\.json$/.test(name))
+        .map((name) => path.join(directory, name));
     } catch {
       return [];
     }
@@ -267,7 +288,10 @@ function isCacheEntry(value: unknown): value is CacheEntry {
     typeof entry.notFound === 'boolean' &&
     typeof entry.truncated === 'boolean' &&
     Array.isArray(entry.pages) &&
-    entry.pages.every((page: unknown) => typeof page === 'object' && page !== null && typeof (page as { next?: unknown }).next === 'boolean')
+    entry.pages.every(
+      (page: unknown) =>
+        typeof page === 'object' && page !== null && typeof (page as { next?: unknown }).next === 'boolean',
+    )
   );
 }
 
@@ -290,4 +314,10 @@ class Limiter {
       else this.running--;
     }
   }
+}
+
+/** Where the CLI and the standalone server keep the cache (VS Code passes its global storage instead). */
+export function defaultCacheDirectory(): string {
+  const base = process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache');
+  return path.join(base, 'kayron-releases', 'github');
 }

@@ -87,19 +87,24 @@ function base64Cores(token: string): string[] {
 
 function redactBase64(text: string, token: string): string {
   const cores = base64Cores(token);
-  return text.replace(/[A-Za-z0-9+/_-]{8,}={0,2}/g, (run) => (cores.some((core) => run.includes(core)) ? '[REDACTED]' : run));
+  return text.replace(/[A-Za-z0-9+/_-]{8,}={0,2}/g, (run) =>
+    cores.some((core) => run.includes(core)) ? '[REDACTED]' : run,
+  );
 }
 
 function redactPercentEncoded(text: string, token: string): string {
-  return text.replace(/(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-])*/g, (run) => {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(run.replace(/\+/g, ' '));
-    } catch {
-      return run;
-    }
-    return decoded.includes(token) || redactBase64(decoded, token) !== decoded ? '[REDACTED]' : run;
-  });
+  return text.replace(
+    /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-])*/g,
+    (run) => {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(run.replace(/\+/g, ' '));
+      } catch {
+        return run;
+      }
+      return decoded.includes(token) || redactBase64(decoded, token) !== decoded ? '[REDACTED]' : run;
+    },
+  );
 }
 
 /** Trailing slashes off; empty means github.com. */
@@ -222,34 +227,56 @@ export class GitHubClient {
 
   private classify(error: unknown): GitHubFailure {
     if (error instanceof TransportError) {
-      const message = error.reason === 'timeout' ? `GitHub did not answer within ${this.timeoutMs()} ms.` : `GitHub is unreachable: ${error.message}`;
+      const message =
+        error.reason === 'timeout'
+          ? `GitHub did not answer within ${this.timeoutMs()} ms.`
+          : `GitHub is unreachable: ${error.message}`;
       return new GitHubFailure(error.reason, this.redact(message));
     }
     const status = statusOf(error);
     const serverMessage = this.redact(error instanceof Error ? error.message : String(error));
     const headers = headersOf(error);
     if (status === 401) {
-      const signIn = this.token === undefined ? 'GitHub requires sign-in.' : 'GitHub rejected the token (401). Sign in again.';
-      return new GitHubFailure('unauthorized', `${signIn} Until then release tags and branches are not checked. (${serverMessage})`, 401);
+      const signIn =
+        this.token === undefined ? 'GitHub requires sign-in.' : 'GitHub rejected the token (401). Sign in again.';
+      return new GitHubFailure(
+        'unauthorized',
+        `${signIn} Until then release tags and branches are not checked. (${serverMessage})`,
+        401,
+      );
     }
     if (status === 403 || status === 429) {
       if (headers['x-ratelimit-remaining'] === '0') {
         const resetAt = Number.parseInt(headers['x-ratelimit-reset'] ?? '', 10) * 1000;
         const limit = Number.parseInt(headers['x-ratelimit-limit'] ?? '', 10);
         const reset = Number.isFinite(resetAt) ? resetAt : Date.now() + 60_000;
-        return new GitHubFailure('rate-limited', describeRateLimit(Number.isFinite(limit) ? limit : undefined, reset, this.token !== undefined), status, reset);
+        return new GitHubFailure(
+          'rate-limited',
+          describeRateLimit(Number.isFinite(limit) ? limit : undefined, reset, this.token !== undefined),
+          status,
+          reset,
+        );
       }
       const retryAfter = Number.parseInt(headers['retry-after'] ?? '', 10);
       if (Number.isFinite(retryAfter) || /secondary rate limit/i.test(serverMessage)) {
         const reset = Date.now() + (Number.isFinite(retryAfter) ? retryAfter : 60) * 1000;
-        return new GitHubFailure('rate-limited', `GitHub asked to slow down (secondary rate limit) until ${new Date(reset).toISOString()}.`, status, reset);
+        return new GitHubFailure(
+          'rate-limited',
+          `GitHub asked to slow down (secondary rate limit) until ${new Date(reset).toISOString()}.`,
+          status,
+          reset,
+        );
       }
       return new GitHubFailure('forbidden', `GitHub refused access (${status}): ${serverMessage}`, status);
     }
     if (status !== undefined && status >= 500) {
       return new GitHubFailure('server-error', `GitHub answered ${status} (after retries): ${serverMessage}`, status);
     }
-    return new GitHubFailure('unexpected', `Unexpected answer from GitHub${status === undefined ? '' : ` (${status})`}: ${serverMessage}`, status);
+    return new GitHubFailure(
+      'unexpected',
+      `Unexpected answer from GitHub${status === undefined ? '' : ` (${status})`}: ${serverMessage}`,
+      status,
+    );
   }
 
   private timeoutMs(): number {
@@ -290,7 +317,11 @@ export class GitHubClient {
         // Read the body inside the deadline too: a server that sends headers and then stalls must not hang features.
         const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
         this.status.recordResponse(response.headers);
-        return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+        return new Response(body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
       } catch (error) {
         if (timedOut) throw new TransportError('timeout', `no answer within ${timeoutMs} ms`);
         if (outer?.aborted) throw error;

@@ -54,7 +54,10 @@ export function parseGitRemoteUrl(remote: string): GitRemote | undefined {
     host = scp[1] ?? '';
     repoPath = scp[2] ?? '';
   }
-  const segments = repoPath.replace(/^\/+|\/+$/g, '').replace(/\.git$/, '').split('/');
+  const segments = repoPath
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/\.git$/, '')
+    .split('/');
   if (segments.length !== 2) return undefined;
   const [owner = '', repo = ''] = segments;
   if (!isGitHubLogin(owner) || !/^[A-Za-z0-9_.-]+$/.test(repo)) return undefined;
@@ -118,7 +121,10 @@ async function readCommonDirectory(gitDirectory: string): Promise<string> {
  * The owner from the setting (a login, or a URL such as Kayron's `KAYRON_RELEASE_SOURCE`
  * `https://github.com/<owner>/<repo>`), else from the origin remote URL.
  */
-export function resolveOwner(input: { setting?: string | undefined; originUrl?: string | undefined }): OwnerResolution | undefined {
+export function resolveOwner(input: {
+  setting?: string | undefined;
+  originUrl?: string | undefined;
+}): OwnerResolution | undefined {
   const setting = input.setting?.trim() ?? '';
   if (setting !== '') {
     if (isGitHubLogin(setting)) return { owner: setting, source: 'setting', host: undefined };
@@ -142,7 +148,10 @@ function parseOwnerUrl(value: string): { owner: string } | undefined {
 }
 
 /** Setting first, then the origin of the folder's git repository. */
-export async function resolveWorkspaceOwner(folder: string, setting: string | undefined): Promise<OwnerResolution | undefined> {
+export async function resolveWorkspaceOwner(
+  folder: string,
+  setting: string | undefined,
+): Promise<OwnerResolution | undefined> {
   if (setting?.trim()) return resolveOwner({ setting });
   return resolveOwner({ originUrl: await readOriginUrl(folder) });
 }

@@ -5,7 +5,14 @@
  * so their unit tests can pass a fake.
  */
 import { GitHubCache, type CacheEntry, type CacheLoad, type LoadOptions } from './cache';
-import { GitHubClient, GitHubFailure, MAX_PER_PAGE, type GitHubClientOptions, type GitHubLog, type PageResponse } from './client';
+import {
+  GitHubClient,
+  GitHubFailure,
+  MAX_PER_PAGE,
+  type GitHubClientOptions,
+  type GitHubLog,
+  type PageResponse,
+} from './client';
 import { GitHubStatus, type GitHubFailureReason, type GitHubState } from './status';
 import type {
   BranchCatalog,
@@ -33,14 +40,25 @@ export interface GitHubData {
   state(): GitHubState;
   listTags(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubTag[]>>;
   listReleases(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubRelease[]>>;
-  getReleaseByTag(owner: string, repo: string, tag: string, options?: LoadOptions): Promise<GitHubResult<GitHubRelease>>;
+  getReleaseByTag(
+    owner: string,
+    repo: string,
+    tag: string,
+    options?: LoadOptions,
+  ): Promise<GitHubResult<GitHubRelease>>;
   latestRelease(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubRelease>>;
   listBranches(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubBranch[]>>;
   branchCatalog(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<BranchCatalog>>;
   listOpenPullRequests(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubPullRequest[]>>;
   getBranch(owner: string, repo: string, branch: string, options?: LoadOptions): Promise<GitHubResult<GitHubBranch>>;
   getTree(owner: string, repo: string, ref: string, options?: LoadOptions): Promise<GitHubResult<GitHubTree>>;
-  getFileText(owner: string, repo: string, filePath: string, ref: string, options?: LoadOptions): Promise<GitHubResult<string>>;
+  getFileText(
+    owner: string,
+    repo: string,
+    filePath: string,
+    ref: string,
+    options?: LoadOptions,
+  ): Promise<GitHubResult<string>>;
   getRepository(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubRepository>>;
   listOwnerRepositories(owner: string, options?: LoadOptions): Promise<GitHubResult<GitHubRepository[]>>;
   checkTag(owner: string, repo: string, tag: string): Promise<Existence<GitHubTag>>;
@@ -84,7 +102,12 @@ export class GitHubProviders implements GitHubData {
   constructor(options: GitHubProvidersOptions = {}) {
     this.now = options.now ?? Date.now;
     const log: GitHubLog = options.log ?? (() => undefined);
-    this.status = options.status ?? new GitHubStatus({ now: this.now, ...(options.offlineBackoffMs === undefined ? {} : { offlineBackoffMs: options.offlineBackoffMs }) });
+    this.status =
+      options.status ??
+      new GitHubStatus({
+        now: this.now,
+        ...(options.offlineBackoffMs === undefined ? {} : { offlineBackoffMs: options.offlineBackoffMs }),
+      });
     this.status.setNetworkAllowed(options.networkAllowed ?? true);
     this.client = new GitHubClient({ ...options, status: this.status, log });
     this.cache = new GitHubCache({
@@ -143,7 +166,13 @@ export class GitHubProviders implements GitHubData {
   }
 
   listTags(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubTag[]>> {
-    return this.list(this.repoKey(owner, repo, 'tags'), 'GET /repos/{owner}/{repo}/tags', { owner, repo }, mapTag, options);
+    return this.list(
+      this.repoKey(owner, repo, 'tags'),
+      'GET /repos/{owner}/{repo}/tags',
+      { owner, repo },
+      mapTag,
+      options,
+    );
   }
 
   /**
@@ -158,36 +187,89 @@ export class GitHubProviders implements GitHubData {
       const tags = await this.cache.cached(tagsKey);
       return tags !== undefined && GitHubCache.changedAt(tags) <= releases.fetchedAt;
     };
-    return this.list(this.repoKey(owner, repo, 'releases'), 'GET /repos/{owner}/{repo}/releases', { owner, repo }, mapRelease, { stillFresh, ...options });
+    return this.list(
+      this.repoKey(owner, repo, 'releases'),
+      'GET /repos/{owner}/{repo}/releases',
+      { owner, repo },
+      mapRelease,
+      { stillFresh, ...options },
+    );
   }
 
   /** One release without paging through all of them (hover on a pinned tag). */
-  getReleaseByTag(owner: string, repo: string, tag: string, options?: LoadOptions): Promise<GitHubResult<GitHubRelease>> {
-    return this.item(this.repoKey(owner, repo, `release-tag:${tag}`), 'GET /repos/{owner}/{repo}/releases/tags/{tag}', { owner, repo, tag }, mapRelease, options);
+  getReleaseByTag(
+    owner: string,
+    repo: string,
+    tag: string,
+    options?: LoadOptions,
+  ): Promise<GitHubResult<GitHubRelease>> {
+    return this.item(
+      this.repoKey(owner, repo, `release-tag:${tag}`),
+      'GET /repos/{owner}/{repo}/releases/tags/{tag}',
+      { owner, repo, tag },
+      mapRelease,
+      options,
+    );
   }
 
   /** GitHub's "latest release": what Kayron runs in production (kayron-spec §4.1); 404 when there is none. */
   latestRelease(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubRelease>> {
-    return this.item(this.repoKey(owner, repo, 'release-latest'), 'GET /repos/{owner}/{repo}/releases/latest', { owner, repo }, mapRelease, options);
+    return this.item(
+      this.repoKey(owner, repo, 'release-latest'),
+      'GET /repos/{owner}/{repo}/releases/latest',
+      { owner, repo },
+      mapRelease,
+      options,
+    );
   }
 
   listBranches(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubBranch[]>> {
-    return this.list(this.repoKey(owner, repo, 'branches'), 'GET /repos/{owner}/{repo}/branches', { owner, repo }, mapBranch, options);
+    return this.list(
+      this.repoKey(owner, repo, 'branches'),
+      'GET /repos/{owner}/{repo}/branches',
+      { owner, repo },
+      mapBranch,
+      options,
+    );
   }
 
   /** One branch through GitHub's branch API (what Kayron's GetBranch asks): its head commit; 404 when it does not exist. */
   getBranch(owner: string, repo: string, branch: string, options?: LoadOptions): Promise<GitHubResult<GitHubBranch>> {
-    return this.item(this.repoKey(owner, repo, `branch:${branch}`), 'GET /repos/{owner}/{repo}/branches/{branch}', { owner, repo, branch }, mapBranch, options);
+    return this.item(
+      this.repoKey(owner, repo, `branch:${branch}`),
+      'GET /repos/{owner}/{repo}/branches/{branch}',
+      { owner, repo, branch },
+      mapBranch,
+      options,
+    );
   }
 
   /** Every file path of the repository at `ref` (a branch, tag or SHA), as Kayron reads templates (Tree API). */
   getTree(owner: string, repo: string, ref: string, options?: LoadOptions): Promise<GitHubResult<GitHubTree>> {
-    return this.item(this.repoKey(owner, repo, `tree:${ref}`), 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo, tree_sha: ref, recursive: 1 }, mapTree, options);
+    return this.item(
+      this.repoKey(owner, repo, `tree:${ref}`),
+      'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
+      { owner, repo, tree_sha: ref, recursive: 1 },
+      mapTree,
+      options,
+    );
   }
 
   /** A file's text at `ref` (contents API); 404 when the file (or the ref) does not exist. */
-  getFileText(owner: string, repo: string, filePath: string, ref: string, options?: LoadOptions): Promise<GitHubResult<string>> {
-    return this.item(this.repoKey(owner, repo, `file:${ref}:${filePath}`), 'GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path: filePath, ref }, mapFileText, options);
+  getFileText(
+    owner: string,
+    repo: string,
+    filePath: string,
+    ref: string,
+    options?: LoadOptions,
+  ): Promise<GitHubResult<string>> {
+    return this.item(
+      this.repoKey(owner, repo, `file:${ref}:${filePath}`),
+      'GET /repos/{owner}/{repo}/contents/{path}',
+      { owner, repo, path: filePath, ref },
+      mapFileText,
+      options,
+    );
   }
 
   listOpenPullRequests(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubPullRequest[]>> {
@@ -202,7 +284,13 @@ export class GitHubProviders implements GitHubData {
   }
 
   getRepository(owner: string, repo: string, options?: LoadOptions): Promise<GitHubResult<GitHubRepository>> {
-    return this.item(this.repoKey(owner, repo, 'repo'), 'GET /repos/{owner}/{repo}', { owner, repo }, mapRepository, options);
+    return this.item(
+      this.repoKey(owner, repo, 'repo'),
+      'GET /repos/{owner}/{repo}',
+      { owner, repo },
+      mapRepository,
+      options,
+    );
   }
 
   /** Branches plus the default branch and open pull requests by head branch; fetched when the branch list is. */
@@ -214,18 +302,37 @@ export class GitHubProviders implements GitHubData {
     ]);
     const defaultBranch = repository.kind === 'fetched' ? repository.value.defaultBranch : undefined;
     const pullRequestsByBranch = pulls.kind === 'fetched' ? groupByHead(pulls.value) : undefined;
-    const catalog = (value: GitHubBranch[]): BranchCatalog => ({ branches: value, defaultBranch, pullRequestsByBranch });
+    const catalog = (value: GitHubBranch[]): BranchCatalog => ({
+      branches: value,
+      defaultBranch,
+      pullRequestsByBranch,
+    });
     if (branches.kind === 'fetched') return { ...branches, value: catalog(branches.value) };
     if (branches.kind === 'not-found') return branches;
-    return { ...branches, cached: branches.cached && { value: catalog(branches.cached.value), fetchedAt: branches.cached.fetchedAt } };
+    return {
+      ...branches,
+      cached: branches.cached && { value: catalog(branches.cached.value), fetchedAt: branches.cached.fetchedAt },
+    };
   }
 
   /** Repositories of an organization, or of a user when the owner is not one (public repositories only, then). */
   async listOwnerRepositories(owner: string, options?: LoadOptions): Promise<GitHubResult<GitHubRepository[]>> {
     const ownerKey = (kind: string): string => `${this.client.apiUrl}|${owner.toLowerCase()}/|${kind}`;
-    const organization = await this.list(ownerKey('org-repos'), 'GET /orgs/{org}/repos', { org: owner, type: 'all' }, mapRepository, options);
+    const organization = await this.list(
+      ownerKey('org-repos'),
+      'GET /orgs/{org}/repos',
+      { org: owner, type: 'all' },
+      mapRepository,
+      options,
+    );
     if (organization.kind !== 'not-found') return organization;
-    return this.list(ownerKey('user-repos'), 'GET /users/{username}/repos', { username: owner, type: 'owner' }, mapRepository, options);
+    return this.list(
+      ownerKey('user-repos'),
+      'GET /users/{username}/repos',
+      { username: owner, type: 'owner' },
+      mapRepository,
+      options,
+    );
   }
 
   /**
@@ -256,12 +363,17 @@ export class GitHubProviders implements GitHubData {
       (options) => this.listOwnerRepositories(owner, options),
       (item) => item.name.toLowerCase() === wanted,
     );
-    if (listed.kind === 'found' || (listed.kind === 'unknown' && listed.reason !== 'repository-not-found')) return listed;
+    if (listed.kind === 'found' || (listed.kind === 'unknown' && listed.reason !== 'repository-not-found'))
+      return listed;
     const direct = await this.getRepository(owner, repo);
     if (direct.kind === 'fetched') return { kind: 'found', value: direct.value };
     if (direct.kind === 'unknown') return unknownOf(direct);
     if (!this.state().signedIn) {
-      return { kind: 'unknown', reason: 'not-visible', message: `${owner}/${repo} is not visible without signing in to GitHub (it may be private).` };
+      return {
+        kind: 'unknown',
+        reason: 'not-visible',
+        message: `${owner}/${repo} is not visible without signing in to GitHub (it may be private).`,
+      };
     }
     return { kind: 'missing', fetchedAt: direct.fetchedAt };
   }
@@ -286,7 +398,11 @@ export class GitHubProviders implements GitHubData {
     return { ...(await this.repositoryFor(owner, repo, check)), item: check, tags: undefined };
   }
 
-  private async repositoryFor(owner: string, repo: string, check: Existence<unknown>): Promise<{ repository: Existence<GitHubRepository | undefined> }> {
+  private async repositoryFor(
+    owner: string,
+    repo: string,
+    check: Existence<unknown>,
+  ): Promise<{ repository: Existence<GitHubRepository | undefined> }> {
     if (check.kind === 'found' || check.kind === 'missing') return { repository: { kind: 'found', value: undefined } };
     if (check.reason === 'repository-not-found') return { repository: await this.checkRepository(owner, repo) };
     return { repository: check };
@@ -309,11 +425,16 @@ export class GitHubProviders implements GitHubData {
     if (result.kind === 'fetched') {
       const found = hit(result.value);
       if (found) return found;
-      if (result.truncated) return { kind: 'unknown', reason: 'unexpected', message: 'The list is too long to fetch completely.' };
+      if (result.truncated)
+        return { kind: 'unknown', reason: 'unexpected', message: 'The list is too long to fetch completely.' };
       return { kind: 'missing', fetchedAt: result.fetchedAt };
     }
     if (result.kind === 'not-found') {
-      return { kind: 'unknown', reason: 'repository-not-found', message: 'GitHub does not know this repository (or it is not visible).' };
+      return {
+        kind: 'unknown',
+        reason: 'repository-not-found',
+        message: 'GitHub does not know this repository (or it is not visible).',
+      };
     }
     return unknownOf(result);
   }
@@ -330,18 +451,24 @@ export class GitHubProviders implements GitHubData {
     options?: LoadOptions,
   ): Promise<GitHubResult<T[]>> {
     const mapPage = (data: unknown): T[] => {
-      if (!Array.isArray(data)) throw new GitHubFailure('unexpected', `GitHub answered ${route} with something other than a list.`);
+      if (!Array.isArray(data))
+        throw new GitHubFailure('unexpected', `GitHub answered ${route} with something other than a list.`);
       const items: T[] = [];
       for (const raw of data) {
         const item = map(raw);
         // An item that does not parse makes the whole list unverified: what it named is unknown, not absent.
-        if (item === undefined) throw new GitHubFailure('unexpected', `GitHub answered ${route} with an item of an unexpected shape.`);
+        if (item === undefined)
+          throw new GitHubFailure('unexpected', `GitHub answered ${route} with an item of an unexpected shape.`);
         // Items GitHub lists that are not ours (a fork's pull request) are left out on purpose.
         if (item !== NOT_OURS) items.push(item);
       }
       return items;
     };
-    const load = await this.cache.load(key, (page, etag) => this.fetchPage(route, { ...params, per_page: MAX_PER_PAGE, page }, etag, mapPage), options);
+    const load = await this.cache.load(
+      key,
+      (page, etag) => this.fetchPage(route, { ...params, per_page: MAX_PER_PAGE, page }, etag, mapPage),
+      options,
+    );
     return this.toResult(key, load, (entry) => entry.pages.flatMap((page) => page.data as T[]));
   }
 
@@ -354,7 +481,8 @@ export class GitHubProviders implements GitHubData {
   ): Promise<GitHubResult<T>> {
     const mapItem = (data: unknown): T => {
       const item = map(data);
-      if (item === undefined) throw new GitHubFailure('unexpected', `GitHub answered ${route} with data of an unexpected shape.`);
+      if (item === undefined)
+        throw new GitHubFailure('unexpected', `GitHub answered ${route} with data of an unexpected shape.`);
       return item;
     };
     // Single resources are one page; plugin-paginate is not involved, so `page` is never sent.
@@ -379,8 +507,20 @@ export class GitHubProviders implements GitHubData {
       this.status.recordServed(key, load.entry.fetchedAt);
       if (load.entry.notFound) return { kind: 'not-found', fetchedAt: load.entry.fetchedAt };
       const value = read(load.entry);
-      if (value === undefined) return { kind: 'unknown', reason: 'unexpected', message: 'GitHub answered with data of an unexpected shape.', cached: undefined };
-      return { kind: 'fetched', value, fetchedAt: load.entry.fetchedAt, stale: load.stale, truncated: load.entry.truncated };
+      if (value === undefined)
+        return {
+          kind: 'unknown',
+          reason: 'unexpected',
+          message: 'GitHub answered with data of an unexpected shape.',
+          cached: undefined,
+        };
+      return {
+        kind: 'fetched',
+        value,
+        fetchedAt: load.entry.fetchedAt,
+        stale: load.stale,
+        truncated: load.entry.truncated,
+      };
     }
     const stale = load.stale && !load.stale.notFound ? read(load.stale) : undefined;
     if (load.stale && stale !== undefined) this.status.recordServed(key, load.stale.fetchedAt);
@@ -470,7 +610,11 @@ function mapPullRequest(raw: unknown, fullName: string): GitHubPullRequest | typ
 function mapTree(raw: unknown): GitHubTree | undefined {
   const tree = asObject(raw);
   if (!tree || !Array.isArray(tree.tree)) return undefined;
-  const paths = (tree.tree as unknown[]).map(asObject).filter((item) => item?.type === 'blob').map((item) => text(item?.path)).filter((item): item is string => item !== undefined);
+  const paths = (tree.tree as unknown[])
+    .map(asObject)
+    .filter((item) => item?.type === 'blob')
+    .map((item) => text(item?.path))
+    .filter((item): item is string => item !== undefined);
   return { paths, truncated: tree.truncated === true };
 }
 

@@ -109,7 +109,8 @@ export class GitHubStatus {
       lastError: this.lastError,
       lastContactAt: this.lastContactAt,
       cacheAgeMs: Number.isFinite(oldest) ? Math.max(0, now - oldest) : undefined,
-      retryAt: this.backoffSince !== undefined && this.lastError ? this.backoffSince + this.offlineBackoffMs : undefined,
+      retryAt:
+        this.backoffSince !== undefined && this.lastError ? this.backoffSince + this.offlineBackoffMs : undefined,
     };
   }
 
@@ -129,9 +130,13 @@ export class GitHubStatus {
   requestBlock(): RequestBlock | undefined {
     const now = this.now();
     if (!this.networkAllowed) return { reason: 'disabled', message: 'GitHub access is off in this workspace.' };
-    if (this.tokenRejected) return { reason: 'unauthorized', message: this.lastError?.message ?? 'GitHub rejected the token.' };
+    if (this.tokenRejected)
+      return { reason: 'unauthorized', message: this.lastError?.message ?? 'GitHub rejected the token.' };
     if (this.rateLimit && this.rateLimit.remaining <= 0 && this.rateLimit.resetAt > now) {
-      return { reason: 'rate-limited', message: describeRateLimit(this.rateLimit.limit, this.rateLimit.resetAt, this.hasToken) };
+      return {
+        reason: 'rate-limited',
+        message: describeRateLimit(this.rateLimit.limit, this.rateLimit.resetAt, this.hasToken),
+      };
     }
     // A GitHub that is down answers each request only after the retries' waits (seconds): asking again for every
     // entry on every edit would keep completion waiting and add load to an outage.
@@ -188,7 +193,8 @@ export class GitHubStatus {
     this.lastError = problem;
     if (problem.reason === 'unauthorized') this.tokenRejected = true;
     if (problem.reason === 'offline' || problem.reason === 'timeout') this.offlineSince = problem.at;
-    if (problem.reason === 'offline' || problem.reason === 'timeout' || problem.reason === 'server-error') this.backoffSince = problem.at;
+    if (problem.reason === 'offline' || problem.reason === 'timeout' || problem.reason === 'server-error')
+      this.backoffSince = problem.at;
     if (problem.reason === 'rate-limited' && problem.resetAt !== undefined) {
       this.rateLimit = { limit: this.rateLimit?.limit, remaining: 0, resetAt: problem.resetAt };
     }

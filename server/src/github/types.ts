@@ -78,7 +78,12 @@ export interface BranchCatalog {
 export type GitHubResult<T> =
   | { kind: 'fetched'; value: T; fetchedAt: number; stale: boolean; truncated: boolean }
   | { kind: 'not-found'; fetchedAt: number }
-  | { kind: 'unknown'; reason: GitHubFailureReason; message: string; cached: { value: T; fetchedAt: number } | undefined };
+  | {
+      kind: 'unknown';
+      reason: GitHubFailureReason;
+      message: string;
+      cached: { value: T; fetchedAt: number } | undefined;
+    };
 
 /**
  * An existence check for diagnostics. `missing` is only returned after GitHub answered recently with a list

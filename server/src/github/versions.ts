@@ -91,7 +91,10 @@ function newestStable(tags: readonly VersionedTag[], keep: (tag: VersionedTag) =
 export function latestPatch(current: string, tags: readonly VersionedTag[]): VersionedTag | undefined {
   const base = versionTag(current);
   if (!base) return undefined;
-  return newestStable(tags, (tag) => tag.version.major === base.version.major && tag.version.minor === base.version.minor);
+  return newestStable(
+    tags,
+    (tag) => tag.version.major === base.version.major && tag.version.minor === base.version.minor,
+  );
 }
 
 /** Newest stable tag with the same MAJOR as `current` (may be `current` itself). */
@@ -134,8 +137,13 @@ export interface CatalogEntry {
  * Everything completion and hover need about a repository's pinnable tags, newest first.
  * `releases` may be undefined when they could not be fetched: tags still list, without notes.
  */
-export function buildReleaseCatalog(tags: readonly GitHubTag[], releases: readonly GitHubRelease[] | undefined): CatalogEntry[] {
-  const releaseByTag = new Map((releases ?? []).filter((release) => !release.draft).map((release) => [release.tagName, release]));
+export function buildReleaseCatalog(
+  tags: readonly GitHubTag[],
+  releases: readonly GitHubRelease[] | undefined,
+): CatalogEntry[] {
+  const releaseByTag = new Map(
+    (releases ?? []).filter((release) => !release.draft).map((release) => [release.tagName, release]),
+  );
   const shaByTag = new Map(tags.map((tag) => [tag.name, tag.sha]));
   const versioned = acceptedTags(tags.map((tag) => tag.name));
   const latest = latestTag(versioned);

@@ -124,7 +124,10 @@ export function cloudformationParameterKey(name: string): string {
 
 function deriveParameterKey(name: string): string {
   // Unicode word boundaries as golang.org/x/text/cases sees them: `_` joins, `.` `'` `:` join inside a word.
-  const titled = name.replace(/[\p{L}\p{N}_]+(?:[.'’:][\p{L}\p{N}_]+)*/gu, (word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase());
+  const titled = name.replace(
+    /[\p{L}\p{N}_]+(?:[.'’:][\p{L}\p{N}_]+)*/gu,
+    (word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase(),
+  );
   return `${titled.replace(/[- ]/g, '')}Version`;
 }
 

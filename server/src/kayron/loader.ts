@@ -44,7 +44,8 @@ export function classifyPath(relativePath: string): ReleaseFileClass {
   const extension = goExt(name);
   const loadedByKayron = walked && extension === RELEASE_FILE_EXTENSION;
   const topFolder = relativePath.includes('/') ? relativePath.slice(0, relativePath.indexOf('/')) : undefined;
-  const seenByCiLint = loadedByKayron && topFolder !== undefined && (CI_MOUNTED_FOLDERS as readonly string[]).includes(topFolder);
+  const seenByCiLint =
+    loadedByKayron && topFolder !== undefined && (CI_MOUNTED_FOLDERS as readonly string[]).includes(topFolder);
   const ignoredExtension = walked && !loadedByKayron && /^\.ya?ml$/i.test(extension);
   return { loadedByKayron, seenByCiLint, ignoredExtension };
 }
@@ -138,6 +139,11 @@ export async function nearestReleasesRoot(filePath: string): Promise<string | un
     candidate = parent;
     const relativePath = path.relative(candidate, filePath).split(path.sep).join('/');
     const fileClass = classifyPath(relativePath);
-    if ((fileClass.loadedByKayron || fileClass.ignoredExtension) && relativePath.includes('/') && (await looksLikeReleasesRepo(candidate))) return candidate;
+    if (
+      (fileClass.loadedByKayron || fileClass.ignoredExtension) &&
+      relativePath.includes('/') &&
+      (await looksLikeReleasesRepo(candidate))
+    )
+      return candidate;
   }
 }

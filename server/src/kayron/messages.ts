@@ -8,7 +8,8 @@ export const KAYRON_MESSAGES = {
   'github-missing': 'The release configuration requires a github repository to be provided.',
   'github-format':
     'This critical error indicates that the provided repository name does not comply with the required format enforced by Github, which means that the operator does not know how to proceed safely.',
-  'docker-or-provider-missing': 'The release configuration requires a docker repository or provider setting to be provided.',
+  'docker-or-provider-missing':
+    'The release configuration requires a docker repository or provider setting to be provided.',
   'preview-with-provider': 'The release configuration does not allow preview deployments for infrastructure providers.',
   'provider-name': 'The provider configuration requires the provider name to be "cloudformation".',
   'infrastructure-count':

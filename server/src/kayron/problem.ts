@@ -1,4 +1,5 @@
 /** A finding about a release file, in text offsets; features turn it into LSP diagnostics. */
+import type { DiagnosticCode } from '../diagnostic-codes';
 
 /** `[start, end)` offsets into the document text. */
 export type Range = [number, number];
@@ -6,7 +7,8 @@ export type Range = [number, number];
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 export interface Problem {
-  code: string;
+  /** One of the documented codes (diagnostic-codes.ts, the README table): an undeclared one does not compile. */
+  code: DiagnosticCode;
   severity: Severity;
   message: string;
   range: Range;

@@ -55,7 +55,10 @@ export async function readRegularFile(absolutePath: string, options: RegularFile
   const timeoutMs = options.timeoutMs ?? FILE_READ_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<RegularFileRead>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'unreadable', reason: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ kind: 'unreadable', reason: `no answer within ${timeoutMs / 1000} s` }),
+      timeoutMs,
+    );
     timer.unref();
   });
   try {
@@ -74,7 +77,11 @@ async function readNow(absolutePath: string, options: RegularFileReadOptions): P
   } catch (error) {
     return classify(error);
   }
-  if (before.isDirectory()) return { kind: 'missing', error: Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: 'EISDIR' }) };
+  if (before.isDirectory())
+    return {
+      kind: 'missing',
+      error: Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: 'EISDIR' }),
+    };
   if (!before.isFile()) return { kind: 'not-regular', what: fileKind(before) };
   let handle: fs.FileHandle;
   try {

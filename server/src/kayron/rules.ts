@@ -3,22 +3,13 @@
  * every failing check so the editor can show all of them, and the first one is what `kayron lint` prints.
  */
 import type { DecodedEntry } from '../yaml/decode';
+import { enabledStrategies } from './entry-model';
 import { checkDockerName, checkGithubName, checkReleaseTag, CLOUDFORMATION_PROVIDER } from './grammar';
-import { KAYRON_MESSAGES } from './messages';
+import { KAYRON_MESSAGES, type KayronCheckCode } from './messages';
 import type { Problem, Range } from './problem';
 
-function kayronError(code: string, message: string, range: Range, data?: Record<string, unknown>): Problem {
+function kayronError(code: KayronCheckCode, message: string, range: Range, data?: Record<string, unknown>): Problem {
   return { code, severity: 'error', kayronCheck: true, message, range, ...(data ? { data } : {}) };
-}
-
-export type Strategy = 'branch' | 'release' | 'suspend';
-/** Kayron lists enabled strategies in this fixed order. */
-export const STRATEGY_ORDER: readonly Strategy[] = ['branch', 'release', 'suspend'];
-
-export function enabledStrategies(entry: DecodedEntry): Strategy[] {
-  const deploy = entry.deploy;
-  if (!deploy) return [];
-  return STRATEGY_ORDER.filter((strategy) => (strategy === 'suspend' ? deploy.suspend?.value === true : (deploy[strategy]?.value ?? '') !== ''));
 }
 
 export function checkEntry(entry: DecodedEntry): Problem[] {
@@ -34,12 +25,18 @@ export function checkEntry(entry: DecodedEntry): Problem[] {
   // (a) deploy empty: preview alone counts as "not empty"
   if (strategies.length === 0 && !preview) {
     problems.push(
-      kayronError('deploy-missing', `${KAYRON_MESSAGES['deploy-missing']} Add one of release, branch or suspend under deploy.`, deploy?.key ?? entry.anchor),
+      kayronError(
+        'deploy-missing',
+        `${KAYRON_MESSAGES['deploy-missing']} Add one of release, branch or suspend under deploy.`,
+        deploy?.key ?? entry.anchor,
+      ),
     );
   }
   // (b) more than one strategy
   if (strategies.length > 1 && deploy) {
-    const ranges = strategies.map((strategy) => deploy[strategy]?.key).filter((range): range is Range => range !== undefined);
+    const ranges = strategies
+      .map((strategy) => deploy[strategy]?.key)
+      .filter((range): range is Range => range !== undefined);
     // Each strategy's whole pair (key to end of value): the quick fix removes the others without a parse.
     const pairs = strategies
       .map((strategy) => deploy[strategy])
@@ -59,11 +56,21 @@ export function checkEntry(entry: DecodedEntry): Problem[] {
     const problem = checkReleaseTag(release);
     if (problem === 'format') {
       problems.push(
-        kayronError('release-format', `${KAYRON_MESSAGES['release-format']} (tag: ${JSON.stringify(release)})`, deploy.release.valueRange, { tag: release }),
+        kayronError(
+          'release-format',
+          `${KAYRON_MESSAGES['release-format']} (tag: ${JSON.stringify(release)})`,
+          deploy.release.valueRange,
+          { tag: release },
+        ),
       );
     } else if (problem === 'length') {
       problems.push(
-        kayronError('release-format', `invalid reference format (the tag is ${release.length} characters; Docker tags allow at most 128)`, deploy.release.valueRange, { tag: release }),
+        kayronError(
+          'release-format',
+          `invalid reference format (the tag is ${release.length} characters; Docker tags allow at most 128)`,
+          deploy.release.valueRange,
+          { tag: release },
+        ),
       );
     }
   }
@@ -74,13 +81,24 @@ export function checkEntry(entry: DecodedEntry): Problem[] {
     const reason = checkGithubName(github);
     if (reason) {
       problems.push(
-        kayronError('github-format', `${KAYRON_MESSAGES['github-format']} (reason: ${reason}; input: ${JSON.stringify(github)})`, entry.github.valueRange, { reason, input: github }),
+        kayronError(
+          'github-format',
+          `${KAYRON_MESSAGES['github-format']} (reason: ${reason}; input: ${JSON.stringify(github)})`,
+          entry.github.valueRange,
+          { reason, input: github },
+        ),
       );
     }
   }
   // (g) docker and provider both missing
   if (docker === '' && provider === '') {
-    problems.push(kayronError('docker-or-provider-missing', KAYRON_MESSAGES['docker-or-provider-missing'], entry.docker?.key ?? entry.provider?.key ?? entry.anchor));
+    problems.push(
+      kayronError(
+        'docker-or-provider-missing',
+        KAYRON_MESSAGES['docker-or-provider-missing'],
+        entry.docker?.key ?? entry.provider?.key ?? entry.anchor,
+      ),
+    );
   }
   // (h) docker reference
   if (docker !== '' && entry.docker) {
@@ -92,7 +110,9 @@ export function checkEntry(entry: DecodedEntry): Problem[] {
     problems.push(kayronError('preview-with-provider', KAYRON_MESSAGES['preview-with-provider'], deploy.preview.key));
   }
   if (provider !== '' && provider !== CLOUDFORMATION_PROVIDER && entry.provider) {
-    problems.push(kayronError('provider-name', KAYRON_MESSAGES['provider-name'], entry.provider.valueRange, { input: provider }));
+    problems.push(
+      kayronError('provider-name', KAYRON_MESSAGES['provider-name'], entry.provider.valueRange, { input: provider }),
+    );
   }
   return problems;
 }

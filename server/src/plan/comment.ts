@@ -42,18 +42,24 @@ export async function upsertPlanComment(api: GitHubApi, target: CommentTarget, b
   const text = fitComment(body.includes(PLAN_MARKER) ? body : `${PLAN_MARKER}\n${body}`);
   let existing: RawComment | undefined;
   for (let page = 1; page <= 50 && !existing; page++) {
-    const response = await api.request<RawComment[]>('GET', `${base}/${target.pull}/comments?per_page=100&page=${page}`);
-    if (response.status !== 200 || !Array.isArray(response.data)) throw new CommentError(api.describeFailure(response, `Reading the comments of #${target.pull}`));
+    const response = await api.request<RawComment[]>(
+      'GET',
+      `${base}/${target.pull}/comments?per_page=100&page=${page}`,
+    );
+    if (response.status !== 200 || !Array.isArray(response.data))
+      throw new CommentError(api.describeFailure(response, `Reading the comments of #${target.pull}`));
     existing = response.data.find((comment) => typeof comment.body === 'string' && comment.body.includes(PLAN_MARKER));
     if (!/\brel="next"/.test(response.headers.get('link') ?? '')) break;
   }
   if (existing && typeof existing.id === 'number') {
     if (existing.body === text) return { action: 'unchanged', id: existing.id, url: urlOf(existing) };
     const response = await api.request<RawComment>('PATCH', `${base}/comments/${existing.id}`, { body: text });
-    if (response.status !== 200) throw new CommentError(api.describeFailure(response, `Updating comment ${existing.id}`));
+    if (response.status !== 200)
+      throw new CommentError(api.describeFailure(response, `Updating comment ${existing.id}`));
     return { action: 'updated', id: existing.id, url: urlOf(response.data) };
   }
   const response = await api.request<RawComment>('POST', `${base}/${target.pull}/comments`, { body: text });
-  if (response.status !== 201 || typeof response.data.id !== 'number') throw new CommentError(api.describeFailure(response, `Commenting on #${target.pull}`));
+  if (response.status !== 201 || typeof response.data.id !== 'number')
+    throw new CommentError(api.describeFailure(response, `Commenting on #${target.pull}`));
   return { action: 'created', id: response.data.id, url: urlOf(response.data) };
 }

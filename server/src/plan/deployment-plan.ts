@@ -27,12 +27,35 @@ export interface BuiltPlan {
 }
 
 /** `github` undefined: no GitHub at all, for `unavailable`'s reason (the plan marks every GitHub part unknown). */
-export async function buildDeploymentPlan(repository: GitRepository, request: PlanSidesRequest, github: PlanGitHubSetup | undefined, unavailable?: string): Promise<BuiltPlan> {
-  const providers = github && github.releasesRepo ? environmentProvidersFromGitHub(github.data, github.owner, github.releasesRepo, github.signedIn) : undefined;
-  const sides = await loadPlanSides(repository, { ...request, ...(providers && !request.providers ? { providers } : {}) });
+export async function buildDeploymentPlan(
+  repository: GitRepository,
+  request: PlanSidesRequest,
+  github: PlanGitHubSetup | undefined,
+  unavailable?: string,
+): Promise<BuiltPlan> {
+  const providers =
+    github && github.releasesRepo
+      ? environmentProvidersFromGitHub(github.data, github.owner, github.releasesRepo, github.signedIn)
+      : undefined;
+  const sides = await loadPlanSides(repository, {
+    ...request,
+    ...(providers && !request.providers ? { providers } : {}),
+  });
   // A base given with --base is what the caller asked for; the environment's own ref may be a substitute.
   const baseFallback = request.base === undefined ? sides.environment.fallback : undefined;
-  const input = { environment: { name: sides.environment.name, kind: sides.environment.kind, ...(baseFallback ? { baseFallback } : {}) }, base: sides.base, head: sides.head };
-  const facts = await gatherPlanFacts(input, github ? planGitHubFrom(github.data, github.owner, github.signedIn, github.loadOptions) : undefined, unavailable);
+  const input = {
+    environment: {
+      name: sides.environment.name,
+      kind: sides.environment.kind,
+      ...(baseFallback ? { baseFallback } : {}),
+    },
+    base: sides.base,
+    head: sides.head,
+  };
+  const facts = await gatherPlanFacts(
+    input,
+    github ? planGitHubFrom(github.data, github.owner, github.signedIn, github.loadOptions) : undefined,
+    unavailable,
+  );
   return { plan: planDeployment({ ...input, facts }), sides };
 }

@@ -13,13 +13,12 @@ import { normalizeApiUrl, webUrlForApi } from '../github/client';
 import { parseGitRemoteUrl, readOriginUrl, resolveWorkspaceOwner } from '../github/owner';
 import { GitHubProviders } from '../github/providers';
 import { GitHubApi } from '../promotion/github-api';
-import { defaultCacheDirectory } from '../workspace/github-session';
+import { defaultCacheDirectory } from '../github/cache';
 import { CommentError, upsertPlanComment } from './comment';
 import { buildDeploymentPlan, type PlanGitHubSetup } from './deployment-plan';
 import { PlanRequestError } from './load';
 import { renderPlanMarkdown, renderPlanText } from './render';
 import { PLAN_HELP, PLAN_USAGE } from './plan-usage';
-
 
 export interface PlanCommandIo {
   stdout(text: string): void;
@@ -38,14 +37,27 @@ interface ParsedArgs {
   root: string | undefined;
 }
 
-
 function parsePlanArgs(args: string[]): ParsedArgs | string {
-  let values: { json?: boolean; environment?: string; base?: string; head?: string; format?: string; 'comment-on-pr'?: string };
+  let values: {
+    json?: boolean;
+    environment?: string;
+    base?: string;
+    head?: string;
+    format?: string;
+    'comment-on-pr'?: string;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args,
-      options: { json: { type: 'boolean' }, environment: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string' }, 'comment-on-pr': { type: 'string' } },
+      options: {
+        json: { type: 'boolean' },
+        environment: { type: 'string' },
+        base: { type: 'string' },
+        head: { type: 'string' },
+        format: { type: 'string' },
+        'comment-on-pr': { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     }));
@@ -53,12 +65,22 @@ function parsePlanArgs(args: string[]): ParsedArgs | string {
     return error instanceof Error ? error.message : String(error);
   }
   if (positionals.length > 1) return 'only one ROOT may be given';
-  for (const name of ['environment', 'base', 'head', 'format', 'comment-on-pr'] as const) if (values[name] === '') return `--${name} needs a value`;
+  for (const name of ['environment', 'base', 'head', 'format', 'comment-on-pr'] as const)
+    if (values[name] === '') return `--${name} needs a value`;
   const format = values.json ? 'json' : (values.format ?? 'text');
-  if (format !== 'text' && format !== 'markdown' && format !== 'json') return `--format must be text, markdown or json, not ${format}`;
+  if (format !== 'text' && format !== 'markdown' && format !== 'json')
+    return `--format must be text, markdown or json, not ${format}`;
   const pull = values['comment-on-pr'];
-  if (pull !== undefined && pull !== 'auto' && !/^[1-9]\d{0,9}$/.test(pull)) return `--comment-on-pr needs a pull request number or auto, not ${pull}`;
-  return { environment: values.environment, base: values.base, head: values.head, format, pull: pull === undefined ? undefined : pull === 'auto' ? 'auto' : Number(pull), root: positionals[0] };
+  if (pull !== undefined && pull !== 'auto' && !/^[1-9]\d{0,9}$/.test(pull))
+    return `--comment-on-pr needs a pull request number or auto, not ${pull}`;
+  return {
+    environment: values.environment,
+    base: values.base,
+    head: values.head,
+    format,
+    pull: pull === undefined ? undefined : pull === 'auto' ? 'auto' : Number(pull),
+    root: positionals[0],
+  };
 }
 
 interface GitHubForCli {
@@ -79,10 +101,27 @@ async function githubFor(root: string, env: NodeJS.ProcessEnv): Promise<GitHubFo
   const common = { apiUrl, token, webUrl: webUrlForApi(apiUrl), origin };
   if (env['KAYRON_OFFLINE'] === '1') return { ...common, setup: undefined, unavailable: 'KAYRON_OFFLINE=1' };
   const owner = (await resolveWorkspaceOwner(root, env['KAYRON_GITHUB_OWNER'] || undefined))?.owner;
-  if (!owner) return { ...common, setup: undefined, unavailable: 'the owner is unknown: origin is not a GitHub remote; set KAYRON_GITHUB_OWNER' };
-  const cacheDirectory = env['XDG_CACHE_HOME'] ? path.join(env['XDG_CACHE_HOME'], 'kayron-releases', 'github') : defaultCacheDirectory();
+  if (!owner)
+    return {
+      ...common,
+      setup: undefined,
+      unavailable: 'the owner is unknown: origin is not a GitHub remote; set KAYRON_GITHUB_OWNER',
+    };
+  const cacheDirectory = env['XDG_CACHE_HOME']
+    ? path.join(env['XDG_CACHE_HOME'], 'kayron-releases', 'github')
+    : defaultCacheDirectory();
   const data = new GitHubProviders({ apiUrl, token, cacheDirectory, userAgent: 'kayron-releases-cli' });
-  return { ...common, providers: data, setup: { data, owner, releasesRepo: origin?.repo, signedIn: () => token !== undefined && !data.state().tokenRejected }, unavailable: undefined };
+  return {
+    ...common,
+    providers: data,
+    setup: {
+      data,
+      owner,
+      releasesRepo: origin?.repo,
+      signedIn: () => token !== undefined && !data.state().tokenRejected,
+    },
+    unavailable: undefined,
+  };
 }
 
 /** The pull request number of a GitHub Actions event payload (pull_request, pull_request_target, issue_comment on a PR). */
@@ -90,7 +129,10 @@ async function pullRequestOfEvent(env: NodeJS.ProcessEnv): Promise<number | unde
   const file = env['GITHUB_EVENT_PATH'];
   if (!file) return undefined;
   try {
-    const event = JSON.parse(await fs.readFile(file, 'utf8')) as { pull_request?: { number?: unknown }; issue?: { number?: unknown; pull_request?: unknown } };
+    const event = JSON.parse(await fs.readFile(file, 'utf8')) as {
+      pull_request?: { number?: unknown };
+      issue?: { number?: unknown; pull_request?: unknown };
+    };
     const number = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
     return typeof number === 'number' && Number.isInteger(number) && number > 0 ? number : undefined;
   } catch {
@@ -121,10 +163,16 @@ export async function runPlanCommand(args: string[], io: PlanCommandIo): Promise
   let plan;
   try {
     const repository = await GitRepository.open(root);
-    ({ plan } = await buildDeploymentPlan(repository, { environment: parsed.environment, base: parsed.base, head: parsed.head }, github.setup, github.unavailable));
+    ({ plan } = await buildDeploymentPlan(
+      repository,
+      { environment: parsed.environment, base: parsed.base, head: parsed.head },
+      github.setup,
+      github.unavailable,
+    ));
     await github.providers?.settled();
   } catch (error) {
-    if (error instanceof GitError && error.kind === 'not-a-repository') io.stderr(`kayron-releases: ${root} is not inside a git repository; environments are read from git refs\n`);
+    if (error instanceof GitError && error.kind === 'not-a-repository')
+      io.stderr(`kayron-releases: ${root} is not inside a git repository; environments are read from git refs\n`);
     else if (error instanceof PlanRequestError) io.stderr(`kayron-releases: ${error.message}\nusage: ${PLAN_USAGE}\n`);
     else io.stderr(`kayron-releases: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
@@ -136,20 +184,29 @@ export async function runPlanCommand(args: string[], io: PlanCommandIo): Promise
   let pull = parsed.pull;
   if (pull === 'auto') {
     pull = await pullRequestOfEvent(env);
-    if (pull === undefined) io.stderr('kayron-releases: --comment-on-pr auto: not a pull request event (GITHUB_EVENT_PATH); no comment\n');
+    if (pull === undefined)
+      io.stderr('kayron-releases: --comment-on-pr auto: not a pull request event (GITHUB_EVENT_PATH); no comment\n');
   }
   if (pull !== undefined) {
-    const repository = env['GITHUB_REPOSITORY']?.includes('/') ? { owner: env['GITHUB_REPOSITORY'].split('/')[0]!, repo: env['GITHUB_REPOSITORY'].split('/')[1]! } : github.origin;
+    const repository = env['GITHUB_REPOSITORY']?.includes('/')
+      ? { owner: env['GITHUB_REPOSITORY'].split('/')[0]!, repo: env['GITHUB_REPOSITORY'].split('/')[1]! }
+      : github.origin;
     if (!repository) {
-      io.stderr('kayron-releases: --comment-on-pr: the releases repository on GitHub is unknown (set GITHUB_REPOSITORY=owner/repo or an origin on GitHub)\n');
+      io.stderr(
+        'kayron-releases: --comment-on-pr: the releases repository on GitHub is unknown (set GITHUB_REPOSITORY=owner/repo or an origin on GitHub)\n',
+      );
       return 2;
     }
     try {
       const api = new GitHubApi({ apiUrl: github.apiUrl, token: github.token, userAgent: 'kayron-releases-cli' });
       const result = await upsertPlanComment(api, { ...repository, pull }, markdown);
-      io.stderr(`kayron-releases: ${result.action} the plan comment on ${repository.owner}/${repository.repo}#${pull}${result.url ? ` (${result.url})` : ''}\n`);
+      io.stderr(
+        `kayron-releases: ${result.action} the plan comment on ${repository.owner}/${repository.repo}#${pull}${result.url ? ` (${result.url})` : ''}\n`,
+      );
     } catch (error) {
-      io.stderr(`kayron-releases: ${error instanceof CommentError || error instanceof Error ? error.message : String(error)}\n`);
+      io.stderr(
+        `kayron-releases: ${error instanceof CommentError || error instanceof Error ? error.message : String(error)}\n`,
+      );
       return 2;
     }
   }

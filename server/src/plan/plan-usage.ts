@@ -1,5 +1,6 @@
 /** The plan command's usage and help, apart from its implementation, so `kayron-releases --help` loads nothing else. */
-export const PLAN_USAGE = 'kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N|auto] [--] [ROOT]';
+export const PLAN_USAGE =
+  'kayron-releases plan [--environment NAME] [--base REF] [--head REF] [--json | --format text|markdown|json] [--comment-on-pr N|auto] [--] [ROOT]';
 
 export const PLAN_HELP = `usage: ${PLAN_USAGE}
 

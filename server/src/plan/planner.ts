@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { compareGoStrings } from '../kayron/loader';
 import { cloudformationParameterKey } from '../kayron/grammar';
-import { strategyLabel } from '../environments/matrix';
+import { strategyLabel } from '../kayron/entry-model';
 import type { EnvironmentKind } from '../environments/resolve';
 import type { EnvironmentProblem, ServiceDeployment } from '../environments/snapshot';
 import { acceptedTags, compareNewestFirst, versionTag } from '../github/versions';
@@ -63,7 +63,13 @@ export interface PlanInput {
 }
 
 /** ECR repositories whose images the worker garbage-collects, keeping the 10 most recent `v` tags (§3.3). */
-export const COLLECTED_REPOSITORIES: ReadonlySet<string> = new Set(['alloy', 'kayron', 'server', 'specta', 'splits-lite']);
+export const COLLECTED_REPOSITORIES: ReadonlySet<string> = new Set([
+  'alloy',
+  'kayron',
+  'server',
+  'specta',
+  'splits-lite',
+]);
 export const KEPT_IMAGES = 10;
 /** Kayron lists one page of open pull requests per preview service (§3.5). */
 export const MAX_PREVIEWS_PER_SERVICE = 100;
@@ -100,24 +106,38 @@ interface Resolved {
   branch?: { name: string; answer: Known<string> };
 }
 
-function resolveValue(service: ServiceDeployment | undefined, facts: Pick<PlanFacts, 'branchHeads' | 'unavailable'>): Resolved {
+function resolveValue(
+  service: ServiceDeployment | undefined,
+  facts: Pick<PlanFacts, 'branchHeads' | 'unavailable'>,
+): Resolved {
   if (!service) return { value: null };
   switch (service.strategy.kind) {
     case 'release':
       return { value: service.strategy.value };
     case 'branch': {
-      const answer: Known<string> = facts.branchHeads.get(factKey(service.github, service.strategy.value)) ?? { kind: 'unknown', reason: facts.unavailable ?? 'not asked' };
+      const answer: Known<string> = facts.branchHeads.get(factKey(service.github, service.strategy.value)) ?? {
+        kind: 'unknown',
+        reason: facts.unavailable ?? 'not asked',
+      };
       return { value: answer.kind === 'found' ? answer.value : null, branch: { name: service.strategy.value, answer } };
     }
     case 'suspend':
     case 'none':
+    case 'conflict':
       return { value: null };
   }
 }
 
 /** How a parameter changes between two entries (either may be absent) and the values Kayron passes. */
-export function classifyChange(before: ServiceDeployment | undefined, after: ServiceDeployment | undefined, beforeValue: string | null, afterValue: string | null): ParameterChange {
-  const present = (service: ServiceDeployment | undefined) => service !== undefined && service.strategy.kind !== 'none';
+export function classifyChange(
+  before: ServiceDeployment | undefined,
+  after: ServiceDeployment | undefined,
+  beforeValue: string | null,
+  afterValue: string | null,
+): ParameterChange {
+  // A conflicting entry deploys nothing, like one without a strategy: Kayron rejects its file.
+  const present = (service: ServiceDeployment | undefined) =>
+    service !== undefined && service.strategy.kind !== 'none' && service.strategy.kind !== 'conflict';
   if (!present(before) && !present(after)) return 'none';
   if (!present(before)) return 'added';
   if (!present(after)) return 'removed';
@@ -159,7 +179,10 @@ function problemOrder(problem: PlanProblem): number {
 }
 
 function orderOf(services: readonly ServiceDeployment[]): ServiceDeployment[] {
-  return [...services].sort((a, b) => Number(a.kind !== 'infrastructure') - Number(b.kind !== 'infrastructure') || compareGoStrings(a.key, b.key));
+  return [...services].sort(
+    (a, b) =>
+      Number(a.kind !== 'infrastructure') - Number(b.kind !== 'infrastructure') || compareGoStrings(a.key, b.key),
+  );
 }
 
 function previewsOf(input: PlanInput, problems: PlanProblem[]): PlanPreview[] {
@@ -172,7 +195,12 @@ function previewsOf(input: PlanInput, problems: PlanProblem[]): PlanPreview[] {
     const pulls = facts.pullRequests.get(service.github);
     if (pulls?.kind !== 'found') {
       if (pulls?.kind === 'missing' || facts.unavailable) continue;
-      problems.push({ code: 'github-unverified', severity: 'warning', service: service.docker, message: `Previews of ${service.docker} are unknown: the open pull requests of ${service.github} could not be read (${unknownReason(pulls, facts)}).` });
+      problems.push({
+        code: 'github-unverified',
+        severity: 'warning',
+        service: service.docker,
+        message: `Previews of ${service.docker} are unknown: the open pull requests of ${service.github} could not be read (${unknownReason(pulls, facts)}).`,
+      });
       continue;
     }
     const open = pulls.value
@@ -184,13 +212,21 @@ function previewsOf(input: PlanInput, problems: PlanProblem[]): PlanPreview[] {
     if (open.length === 0) continue;
     for (const pull of open) {
       const hash = previewHash(pull.headRef);
-      previews.push({ service: service.docker, pull: pull.number, branch: pull.headRef, hash, domain: previewDomain(hash, service.docker, environment.name) });
+      previews.push({
+        service: service.docker,
+        pull: pull.number,
+        branch: pull.headRef,
+        hash,
+        domain: previewDomain(hash, service.docker, environment.name),
+      });
     }
     const template = facts.template;
     const files = template?.files;
     if (files?.kind === 'found') {
       const wanted = `${service.docker}.yaml`;
-      const exists = files.value.some((file) => file.startsWith('cloudformation/') && (file.split('/').pop() ?? '') === wanted);
+      const exists = files.value.some(
+        (file) => file.startsWith('cloudformation/') && (file.split('/').pop() ?? '') === wanted,
+      );
       if (!exists) {
         problems.push({
           code: 'preview-template-missing',
@@ -200,14 +236,25 @@ function previewsOf(input: PlanInput, problems: PlanProblem[]): PlanPreview[] {
         });
       }
     } else if (!facts.unavailable) {
-      problems.push({ code: 'github-unverified', severity: 'warning', service: service.docker, message: `Whether the preview template cloudformation/**/${service.docker}.yaml exists is unknown (${template ? unknownReason(files, facts) : 'no infrastructure ref at head'}).` });
+      problems.push({
+        code: 'github-unverified',
+        severity: 'warning',
+        service: service.docker,
+        message: `Whether the preview template cloudformation/**/${service.docker}.yaml exists is unknown (${template ? unknownReason(files, facts) : 'no infrastructure ref at head'}).`,
+      });
     }
   }
   return previews;
 }
 
-function notesFor(parameter: PlanParameter, service: ServiceDeployment, facts: PlanFacts, problems: PlanProblem[]): PlanNote | undefined {
-  if (parameter.change !== 'upgrade' || parameter.before === null || parameter.after === null || service.github === '') return undefined;
+function notesFor(
+  parameter: PlanParameter,
+  service: ServiceDeployment,
+  facts: PlanFacts,
+  problems: PlanProblem[],
+): PlanNote | undefined {
+  if (parameter.change !== 'upgrade' || parameter.before === null || parameter.after === null || service.github === '')
+    return undefined;
   const from = versionTag(parameter.before);
   const to = versionTag(parameter.after);
   if (!from || !to) return undefined;
@@ -215,20 +262,35 @@ function notesFor(parameter: PlanParameter, service: ServiceDeployment, facts: P
   if (releases?.kind !== 'found') {
     // Without GitHub at all, the one problem that says so covers the notes too.
     if (releases?.kind !== 'missing' && !facts.unavailable) {
-      problems.push({ code: 'github-unverified', severity: 'warning', service: parameter.service, parameter: parameter.key, message: `Release notes of ${service.github} ${parameter.before} → ${parameter.after} are unknown (${unknownReason(releases, facts)}).` });
+      problems.push({
+        code: 'github-unverified',
+        severity: 'warning',
+        service: parameter.service,
+        parameter: parameter.key,
+        message: `Release notes of ${service.github} ${parameter.before} → ${parameter.after} are unknown (${unknownReason(releases, facts)}).`,
+      });
     }
     return { service: parameter.service, breaking: isBreaking(parameter.before, parameter.after), releases: [] };
   }
   const inRange = releases.value
     .filter((release) => !release.draft)
     .map((release) => ({ release, tag: versionTag(release.tagName) }))
-    .filter((item): item is { release: GitHubRelease; tag: NonNullable<ReturnType<typeof versionTag>> } => item.tag !== undefined)
+    .filter(
+      (item): item is { release: GitHubRelease; tag: NonNullable<ReturnType<typeof versionTag>> } =>
+        item.tag !== undefined,
+    )
     .filter(({ tag }) => compareNewestFirst(tag, from) < 0 && compareNewestFirst(tag, to) >= 0)
     .sort((a, b) => compareNewestFirst(a.tag, b.tag));
   return {
     service: parameter.service,
     breaking: isBreaking(parameter.before, parameter.after),
-    releases: inRange.map(({ release }) => ({ tag: release.tagName, name: release.name, body: release.body, publishedAt: release.publishedAt ?? null, url: release.htmlUrl })),
+    releases: inRange.map(({ release }) => ({
+      tag: release.tagName,
+      name: release.name,
+      body: release.body,
+      publishedAt: release.publishedAt ?? null,
+      url: release.htmlUrl,
+    })),
   };
 }
 
@@ -244,7 +306,11 @@ interface ResolvedRow extends ParameterRow {
   afterResolved: Resolved;
 }
 
-function parameterRowsWithValues(base: readonly ServiceDeployment[], head: readonly ServiceDeployment[], facts: Pick<PlanFacts, 'branchHeads' | 'unavailable'>): ResolvedRow[] {
+function parameterRowsWithValues(
+  base: readonly ServiceDeployment[],
+  head: readonly ServiceDeployment[],
+  facts: Pick<PlanFacts, 'branchHeads' | 'unavailable'>,
+): ResolvedRow[] {
   const beforeByKey = new Map(base.map((service) => [service.key, service]));
   const afterByKey = new Map(head.map((service) => [service.key, service]));
   return orderOf([...head, ...base.filter((service) => !afterByKey.has(service.key))]).map((service) => {
@@ -256,7 +322,13 @@ function parameterRowsWithValues(base: readonly ServiceDeployment[], head: reado
     const beforeValue = beforeResolved.value;
     // A suspended service keeps what runs (its current image tag) in the parameters.
     const afterValue = after?.strategy.kind === 'suspend' ? beforeValue : afterResolved.value;
-    const parameter: PlanParameter = { key: parameterKeyOf(entry), before: beforeValue, after: after ? afterValue : null, change: classifyChange(before, after, beforeValue, afterValue), service: serviceName(entry) };
+    const parameter: PlanParameter = {
+      key: parameterKeyOf(entry),
+      before: beforeValue,
+      after: after ? afterValue : null,
+      change: classifyChange(before, after, beforeValue, afterValue),
+      service: serviceName(entry),
+    };
     if (after) {
       parameter.file = after.file;
       parameter.line = after.line;
@@ -271,8 +343,16 @@ function parameterRowsWithValues(base: readonly ServiceDeployment[], head: reado
  * The parameters Kayron sets at base and at head, with the entries they come from: infrastructure first, then by name.
  * The promotion previews use this, so what a promotion shows and what `plan` prints agree.
  */
-export function parameterRows(base: readonly ServiceDeployment[], head: readonly ServiceDeployment[], facts: Pick<PlanFacts, 'branchHeads' | 'unavailable'>): ParameterRow[] {
-  return parameterRowsWithValues(base, head, facts).map(({ before, after, parameter }) => ({ before, after, parameter }));
+export function parameterRows(
+  base: readonly ServiceDeployment[],
+  head: readonly ServiceDeployment[],
+  facts: Pick<PlanFacts, 'branchHeads' | 'unavailable'>,
+): ParameterRow[] {
+  return parameterRowsWithValues(base, head, facts).map(({ before, after, parameter }) => ({
+    before,
+    after,
+    parameter,
+  }));
 }
 
 /** Computes the plan. Pure: the same inputs give the same plan. */
@@ -280,17 +360,33 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
   const { base, head, facts } = input;
   const problems: PlanProblem[] = [];
   if (head.verdict) {
-    problems.push({ code: 'kayron-rejects', severity: 'error', message: `Kayron would stop reconciling: kayron lint fails at ${head.ref}: ${head.verdict.file}: ${head.verdict.message.split('\n')[0] ?? ''}` });
+    problems.push({
+      code: 'kayron-rejects',
+      severity: 'error',
+      message: `Kayron would stop reconciling: kayron lint fails at ${head.ref}: ${head.verdict.file}: ${head.verdict.message.split('\n')[0] ?? ''}`,
+    });
   }
   for (const problem of head.problems ?? []) {
     if (!OPERATOR_REFUSALS.has(problem.code) || (head.verdict && head.verdict.message === problem.message)) continue;
-    problems.push({ code: 'kayron-rejects', severity: 'error', message: `The Kayron operator would refuse to reconcile at ${head.ref}: ${problem.file}: ${problem.message.split('\n')[0] ?? ''}` });
+    problems.push({
+      code: 'kayron-rejects',
+      severity: 'error',
+      message: `The Kayron operator would refuse to reconcile at ${head.ref}: ${problem.file}: ${problem.message.split('\n')[0] ?? ''}`,
+    });
   }
   if (input.environment.baseFallback) {
-    problems.push({ code: 'github-unverified', severity: 'warning', message: `What ${input.environment.name} runs now is not certain: base ${base.ref} is a substitute (${input.environment.baseFallback}).` });
+    problems.push({
+      code: 'github-unverified',
+      severity: 'warning',
+      message: `What ${input.environment.name} runs now is not certain: base ${base.ref} is a substitute (${input.environment.baseFallback}).`,
+    });
   }
   if (facts.unavailable) {
-    problems.push({ code: 'github-unverified', severity: 'warning', message: `GitHub was not asked (${facts.unavailable}): branch heads, previews, the infrastructure template and release notes are unknown.` });
+    problems.push({
+      code: 'github-unverified',
+      severity: 'warning',
+      message: `GitHub was not asked (${facts.unavailable}): branch heads, previews, the infrastructure template and release notes are unknown.`,
+    });
   }
 
   const parameters: PlanParameter[] = [];
@@ -314,17 +410,33 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
           : `${service.github} has no branch ${resolved.branch.name}: Kayron finds no desired version and deploys nothing for ${name}.`,
       });
     } else if (!facts.unavailable) {
-      problems.push({ code: 'github-unverified', severity: 'warning', service: name, parameter: key, message: `The head of ${service.github}'s branch ${resolved.branch.name} is unknown (${resolved.branch.answer.reason}).` });
+      problems.push({
+        code: 'github-unverified',
+        severity: 'warning',
+        service: name,
+        parameter: key,
+        message: `The head of ${service.github}'s branch ${resolved.branch.name} is unknown (${resolved.branch.answer.reason}).`,
+      });
     }
   };
 
-  for (const { before, after, parameter, beforeResolved, afterResolved } of parameterRowsWithValues(base.services, head.services, facts)) {
+  for (const { before, after, parameter, beforeResolved, afterResolved } of parameterRowsWithValues(
+    base.services,
+    head.services,
+    facts,
+  )) {
     const { key, change } = parameter;
     parameters.push(parameter);
     if (after) reportBranch(after, afterResolved, key);
     if (before && change !== 'none') reportBranch(before, beforeResolved, key);
     if (change === 'downgrade') {
-      problems.push({ code: 'downgrade', severity: 'warning', service: parameter.service, parameter: key, message: `${parameter.service} goes back from ${parameter.before} to ${parameter.after}.` });
+      problems.push({
+        code: 'downgrade',
+        severity: 'warning',
+        service: parameter.service,
+        parameter: key,
+        message: `${parameter.service} goes back from ${parameter.before} to ${parameter.after}.`,
+      });
     }
     if (after) {
       const note = notesFor(parameter, after, facts, problems);
@@ -345,7 +457,13 @@ export function planDeployment(input: PlanInput): DeploymentPlan {
           });
         }
       } else if (!facts.unavailable && tags?.kind !== 'missing') {
-        problems.push({ code: 'github-unverified', severity: 'warning', service: parameter.service, parameter: key, message: `Whether the image ${after.docker}:${after.strategy.value} may have been garbage-collected is unknown: the tags of ${after.github} could not be read (${unknownReason(tags, facts)}).` });
+        problems.push({
+          code: 'github-unverified',
+          severity: 'warning',
+          service: parameter.service,
+          parameter: key,
+          message: `Whether the image ${after.docker}:${after.strategy.value} may have been garbage-collected is unknown: the tags of ${after.github} could not be read (${unknownReason(tags, facts)}).`,
+        });
       }
     }
   }
@@ -371,16 +489,28 @@ function templateProblems(parameters: readonly PlanParameter[], facts: PlanFacts
   if (set.length === 0 || facts.unavailable) return;
   const template = facts.template;
   if (!template) {
-    problems.push({ code: 'github-unverified', severity: 'warning', message: `The parameters were not checked against ${INDEX_TEMPLATE}: head has no infrastructure ref to read it at (no infrastructure entry, or it is suspended or unresolved).` });
+    problems.push({
+      code: 'github-unverified',
+      severity: 'warning',
+      message: `The parameters were not checked against ${INDEX_TEMPLATE}: head has no infrastructure ref to read it at (no infrastructure entry, or it is suspended or unresolved).`,
+    });
     return;
   }
   const known = template.parameters;
   if (known.kind === 'unknown') {
-    problems.push({ code: 'github-unverified', severity: 'warning', message: `The parameters were not checked against ${INDEX_TEMPLATE} of ${template.repository} at ${template.ref}: ${known.reason}.` });
+    problems.push({
+      code: 'github-unverified',
+      severity: 'warning',
+      message: `The parameters were not checked against ${INDEX_TEMPLATE} of ${template.repository} at ${template.ref}: ${known.reason}.`,
+    });
     return;
   }
   if (known.kind === 'missing') {
-    problems.push({ code: 'parameter-not-in-template', severity: 'error', message: `${template.repository} has no ${INDEX_TEMPLATE} at ${template.ref}: the stack update cannot run.` });
+    problems.push({
+      code: 'parameter-not-in-template',
+      severity: 'error',
+      message: `${template.repository} has no ${INDEX_TEMPLATE} at ${template.ref}: the stack update cannot run.`,
+    });
     return;
   }
   const declared = new Set(known.value);

@@ -3,7 +3,17 @@
  * printed by `kayron-releases plan --json` is `DeploymentPlan`, a documented contract (README, "Deployment plan").
  */
 
-export type ParameterChange = 'none' | 'upgrade' | 'downgrade' | 'to-branch' | 'to-release' | 'branch-moved' | 'added' | 'removed' | 'suspended' | 'resumed';
+export type ParameterChange =
+  | 'none'
+  | 'upgrade'
+  | 'downgrade'
+  | 'to-branch'
+  | 'to-release'
+  | 'branch-moved'
+  | 'added'
+  | 'removed'
+  | 'suspended'
+  | 'resumed';
 
 export interface PlanParameter {
   /** The CloudFormation parameter, e.g. `KayronVersion`. */

@@ -48,7 +48,12 @@ export class PromotionExecutor {
    * POST/PATCH/PUT/DELETE. In a dry run nothing is sent: the call is logged and `placeholder` comes back as the data
    * with status 0, so later steps can refer to "the commit this would have created".
    */
-  async mutate<T = unknown>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body: unknown, placeholder: T): Promise<ApiResponse<T>> {
+  async mutate<T = unknown>(
+    method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    path: string,
+    body: unknown,
+    placeholder: T,
+  ): Promise<ApiResponse<T>> {
     if (this.dryRun) {
       this.calls.push({ method, path, status: undefined, dryRun: true });
       this.log(`[dry run] ${method} ${path} (not sent)`);

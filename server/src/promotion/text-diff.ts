@@ -85,7 +85,8 @@ function diffOps(a: readonly string[], b: readonly string[]): Op[] {
     j++;
   }
   advanceTo(endA, endB);
-  for (let k = 0; k < a.length - endA; k++) ops.push({ kind: ' ', line: a[endA + k]!, oldNumber: endA + k + 1, newNumber: endB + k + 1 });
+  for (let k = 0; k < a.length - endA; k++)
+    ops.push({ kind: ' ', line: a[endA + k]!, oldNumber: endA + k + 1, newNumber: endB + k + 1 });
   return ops;
 }
 
@@ -109,8 +110,10 @@ export function unifiedDiff(oldText: string, newText: string, options: DiffOptio
     const oldCount = slice.filter((op) => op.kind !== '+').length;
     const newCount = slice.filter((op) => op.kind !== '-').length;
     const first = slice[0]!;
-    const oldStart = oldCount === 0 ? first.oldNumber : (slice.find((op) => op.kind !== '+')?.oldNumber ?? first.oldNumber);
-    const newStart = newCount === 0 ? first.newNumber : (slice.find((op) => op.kind !== '-')?.newNumber ?? first.newNumber);
+    const oldStart =
+      oldCount === 0 ? first.oldNumber : (slice.find((op) => op.kind !== '+')?.oldNumber ?? first.oldNumber);
+    const newStart =
+      newCount === 0 ? first.newNumber : (slice.find((op) => op.kind !== '-')?.newNumber ?? first.newNumber);
     lines.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`);
     for (const op of slice) lines.push(`${op.kind}${op.line}`);
   }

@@ -25,7 +25,15 @@ export type CheckStatus = 'ok' | 'warning' | 'error';
 
 /** A pre-flight check: `error` blocks, `warning` needs an explicit confirmation. */
 export interface PreflightCheck {
-  id: 'kayron-errors' | 'branch-or-suspend' | 'local-current' | 'tag' | 'versions' | 'branch-exists' | 'testing-ahead' | 'service-branch';
+  id:
+    | 'kayron-errors'
+    | 'branch-or-suspend'
+    | 'local-current'
+    | 'tag'
+    | 'versions'
+    | 'branch-exists'
+    | 'testing-ahead'
+    | 'service-branch';
   status: CheckStatus;
   title: string;
   detail: string;
@@ -97,16 +105,24 @@ export interface PromotionPlan {
     proposals: { patch: string; minor: string; major: string };
   };
   /** Staging: the pull request to open (or the open one that already does it). */
-  pullRequest?: { title: string; body: string; branch: string; base: string; existing?: { number: number; url: string } };
+  pullRequest?: {
+    title: string;
+    body: string;
+    branch: string;
+    base: string;
+    existing?: { number: number; url: string };
+  };
   /** The CloudFormation parameters at the target before and after (the deployment planner's), where environments are compared. */
   parameters?: import('../plan/types').PlanParameter[];
   /** Testing: the ref update. */
   testing?: { branch: string; exists: boolean; from: string | undefined; to: string | undefined };
 }
 
-export type PromotionRefusal = 'signed-out' | 'untrusted' | 'scopes' | 'not-a-releases-repo' | 'no-github-repository' | 'invalid-request' | 'failed';
+export type PromotionRefusal =
+  'signed-out' | 'untrusted' | 'scopes' | 'not-a-releases-repo' | 'no-github-repository' | 'invalid-request' | 'failed';
 
-export type PromotionPlanResult = { ok: true; plan: PromotionPlan } | { ok: false; reason: PromotionRefusal; message: string };
+export type PromotionPlanResult =
+  { ok: true; plan: PromotionPlan } | { ok: false; reason: PromotionRefusal; message: string };
 
 export interface PromotionExecuteParams {
   planId: string;
@@ -133,7 +149,14 @@ export interface PromotionCandidates {
     name: string;
     repository: { owner: string; repo: string } | undefined;
     defaultBranch: string | undefined;
-    services: { service: string; github: string; file: string; staging: string; testing: string | undefined; production: string | undefined }[];
+    services: {
+      service: string;
+      github: string;
+      file: string;
+      staging: string;
+      testing: string | undefined;
+      production: string | undefined;
+    }[];
     /** Why promotions are not available here (signed out, untrusted, no origin…); undefined when they are. */
     unavailable?: string;
   }[];

@@ -5,7 +5,13 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { adoptTransferred, analyzeForTransfer, analyzeInSlices, type DeferLimits, type TransferredAnalysis } from '../features/incremental-analysis';
+import {
+  adoptTransferred,
+  analyzeForTransfer,
+  analyzeInSlices,
+  type DeferLimits,
+  type TransferredAnalysis,
+} from '../features/incremental-analysis';
 import { analyzeReleaseFile, type FileAnalysis } from '../features/validate';
 
 /**
@@ -21,7 +27,8 @@ export const TRANSFER_CHUNK = 500;
 /** The arrays of a result that can be long (one element per entry or problem), by name. */
 export type PartName = 'entries' | 'problems' | 'unknownKeys' | 'kayronProblems' | 'extraProblems';
 
-export type ToWorker = { type: 'analyze'; id: number; relativePath: string; text: string } | { type: 'ack'; id: number };
+export type ToWorker =
+  { type: 'analyze'; id: number; relativePath: string; text: string } | { type: 'ack'; id: number };
 
 export type FromWorker =
   | { type: 'part'; id: number; name: PartName; values: unknown[] }
@@ -40,7 +47,12 @@ function arraysByName(result: TransferredAnalysis): [PartName, unknown[]][] {
     ['kayronProblems', analysis.kayronProblems],
     ['extraProblems', analysis.extraProblems],
   ];
-  if (analysis.decoded) arrays.push(['entries', analysis.decoded.entries], ['problems', analysis.decoded.problems], ['unknownKeys', analysis.decoded.unknownKeys]);
+  if (analysis.decoded)
+    arrays.push(
+      ['entries', analysis.decoded.entries],
+      ['problems', analysis.decoded.problems],
+      ['unknownKeys', analysis.decoded.unknownKeys],
+    );
   return arrays;
 }
 
@@ -151,7 +163,12 @@ export function defaultAnalyzer(directory: string = __dirname): Analyzer {
  * The analysis of a whole text without holding the event loop for long: on the spot when small, else entry by
  * entry in slices, else (a text that cannot be split) on the analyzer. For background work such as environments.
  */
-export async function analyzeWithoutBlocking(analyzer: Analyzer, relativePath: string, text: string, limits: DeferLimits = DEFAULT_DEFER_LIMITS): Promise<FileAnalysis> {
+export async function analyzeWithoutBlocking(
+  analyzer: Analyzer,
+  relativePath: string,
+  text: string,
+  limits: DeferLimits = DEFAULT_DEFER_LIMITS,
+): Promise<FileAnalysis> {
   if (text.length < limits.wholeTextLength) return analyzeReleaseFile(relativePath, text);
   const sliced = await analyzeInSlices(relativePath, text, undefined, { keepItems: false });
   if (sliced && sliced !== 'stale') return sliced;

@@ -3,11 +3,19 @@
  * ("Bump Service…", "Switch Service to Branch…"). Edits are computed from the server's current text of the file.
  */
 import { pathToFileURL } from 'node:url';
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type WorkspaceEdit } from 'vscode-languageserver';
+import type { HandlerRegistration } from '../lsp/context';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { acceptedTags, latestTag, type VersionedTag } from '../github/versions';
 import { completionSources } from '../features/github-features';
-import { bumpAllEdits, BUMP_ALL_KIND, entryActions, orderBranchesByRecency, toTextEdits, type EntryBranch } from '../features/entry-actions';
+import {
+  bumpAllEdits,
+  BUMP_ALL_KIND,
+  entryActions,
+  orderBranchesByRecency,
+  toTextEdits,
+  type EntryBranch,
+} from '../features/entry-actions';
 import { pinReleaseEdits, switchBackEdits, switchToBranchEdits } from '../features/release-edits';
 import {
   EntryBranchesRequest,
@@ -21,6 +29,7 @@ import {
 } from '../protocol';
 import type { GitHubSession } from './github-session';
 import type { DecodedEntry } from '../yaml/decode';
+import { deployStrategyOf, entryStrategyLabel, serviceNameOf } from '../kayron/entry-model';
 import { lineFinder } from '../features/text-lines';
 import { documentEdit } from '../features/workspace-edits';
 import type { ReleaseWorkspace } from './release-workspace';
@@ -29,13 +38,22 @@ export interface EntryServiceDeps {
   locate(uri: string): { workspace: ReleaseWorkspace; relativePath: string } | undefined;
   workspaces(): Iterable<ReleaseWorkspace>;
   github(): GitHubSession | undefined;
+  /**
+   * Settles when the server has applied what it has been told so far (folders, settings, owners): a request that
+   * arrives right after a folder is added or a setting changed must not answer from the state before it.
+   */
+  ready(): Promise<void>;
   /** The open editor document for a URI, if any (positions must match what the editor shows). */
   openDocument(uri: string): TextDocument | undefined;
   /** The client takes `documentChanges`, so edits carry the version they were computed for. */
   versionedEdits(): boolean;
 }
 
-async function tagsFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, github: string): Promise<VersionedTag[] | undefined> {
+async function tagsFor(
+  deps: EntryServiceDeps,
+  workspace: ReleaseWorkspace,
+  github: string,
+): Promise<VersionedTag[] | undefined> {
   const context = deps.github()?.context(workspace);
   if (!context) return undefined;
   const result = await context.data.listTags(context.owner, github, { allowStale: true });
@@ -43,13 +61,19 @@ async function tagsFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, gith
   return tags ? acceptedTags(tags.map((tag) => tag.name)) : undefined;
 }
 
-async function branchesFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, github: string): Promise<EntryBranch[] | undefined> {
+async function branchesFor(
+  deps: EntryServiceDeps,
+  workspace: ReleaseWorkspace,
+  github: string,
+): Promise<EntryBranch[] | undefined> {
   const context = deps.github()?.context(workspace);
   if (!context) return undefined;
   const branches = await completionSources(context).branches?.(github);
   if (!branches) return undefined;
-  return orderBranchesByRecency(branches)
-    .map((branch) => ({ name: branch.name, ...(branch.pullRequestTitle ? { pullRequestTitle: branch.pullRequestTitle } : {}) }));
+  return orderBranchesByRecency(branches).map((branch) => ({
+    name: branch.name,
+    ...(branch.pullRequestTitle ? { pullRequestTitle: branch.pullRequestTitle } : {}),
+  }));
 }
 
 /**
@@ -63,7 +87,17 @@ async function branchesFor(deps: EntryServiceDeps, workspace: ReleaseWorkspace, 
 async function currentEntries(
   deps: EntryServiceDeps,
   uri: string,
-): Promise<{ workspace: ReleaseWorkspace; relativePath: string; text: string; entries: DecodedEntry[]; document: TextDocument; version: number | null } | undefined> {
+): Promise<
+  | {
+      workspace: ReleaseWorkspace;
+      relativePath: string;
+      text: string;
+      entries: DecodedEntry[];
+      document: TextDocument;
+      version: number | null;
+    }
+  | undefined
+> {
   const located = deps.locate(uri);
   if (!located) return undefined;
   const { workspace, relativePath } = located;
@@ -73,7 +107,14 @@ async function currentEntries(
   if (text === undefined || text.startsWith('\ufeff') || (open && open.getText() !== text)) return undefined;
   const version = open ? open.version : null;
   const document = TextDocument.create(uri, open?.languageId ?? 'kayron-release', version ?? 0, text);
-  return { workspace, relativePath, text, entries: workspace.analysisOf(relativePath)?.decoded?.entries ?? [], document, version };
+  return {
+    workspace,
+    relativePath,
+    text,
+    entries: workspace.analysisOf(relativePath)?.decoded?.entries ?? [],
+    document,
+    version,
+  };
 }
 
 /** Whether the editor still shows the text edits were computed for (for clients that cannot be told the version). */
@@ -89,27 +130,45 @@ export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActio
   const { workspace, text, entries, document, version } = current;
   const versionedEdits = deps.versionedEdits();
   const only = params.context.only;
-  const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+  const wants = (kind: string) =>
+    !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
   const start = document.offsetAt(params.range.start);
   const end = document.offsetAt(params.range.end);
   const actions: CodeAction[] = [];
   for (const entry of entries) {
     const deploy = entry.deploy;
-    const onValue = [deploy?.release, deploy?.branch].some((field) => field && start <= field.valueRange[1] && end >= field.key[0]);
+    const onValue = [deploy?.release, deploy?.branch].some(
+      (field) => field && start <= field.valueRange[1] && end >= field.key[0],
+    );
     if (!onValue || !entry.github?.value) continue;
-    const outdated = params.context.diagnostics.find((diagnostic) => diagnostic.code === 'release-outdated' && deploy?.release && document.offsetAt(diagnostic.range.start) === deploy.release.valueRange[0]);
+    const outdated = params.context.diagnostics.find(
+      (diagnostic) =>
+        diagnostic.code === 'release-outdated' &&
+        deploy?.release &&
+        document.offsetAt(diagnostic.range.start) === deploy.release.valueRange[0],
+    );
     const tags = await tagsFor(deps, workspace, entry.github.value);
     const branches = deploy?.release ? await branchesFor(deps, workspace, entry.github.value) : undefined;
-    actions.push(...entryActions({ document, text, entry, tags, branches, outdated, versionedEdits }).filter((action) => wants(action.kind ?? CodeActionKind.Empty)));
+    actions.push(
+      ...entryActions({ document, text, entry, tags, branches, outdated, versionedEdits }).filter((action) =>
+        wants(action.kind ?? CodeActionKind.Empty),
+      ),
+    );
   }
   if (only?.some((kind) => BUMP_ALL_KIND.startsWith(kind)) && deps.github()?.context(workspace)) {
     const tagCache = new Map<string, VersionedTag[] | undefined>();
-    for (const github of new Set(entries.map((entry) => entry.github?.value).filter((value): value is string => !!value))) {
+    for (const github of new Set(
+      entries.map((entry) => entry.github?.value).filter((value): value is string => !!value),
+    )) {
       tagCache.set(github, await tagsFor(deps, workspace, github));
     }
     const edits = bumpAllEdits(text, entries, (github) => tagCache.get(github));
     if (edits.length > 0) {
-      actions.push({ title: `Bump all services to latest (${edits.length})`, kind: BUMP_ALL_KIND, edit: documentEdit({ uri: document.uri, version }, toTextEdits(document, edits), versionedEdits) });
+      actions.push({
+        title: `Bump all services to latest (${edits.length})`,
+        kind: BUMP_ALL_KIND,
+        edit: documentEdit({ uri: document.uri, version }, toTextEdits(document, edits), versionedEdits),
+      });
     }
   }
   // GitHub lookups above take time: a client that cannot reject a stale edit by its version gets none.
@@ -117,7 +176,22 @@ export async function entryCodeActions(deps: EntryServiceDeps, params: CodeActio
   return actions;
 }
 
-export function registerEntryHandlers(connection: Connection, deps: EntryServiceDeps, runSafe: <T>(what: string, fallback: T, work: () => T | Promise<T>) => Promise<T>): void {
+/** The code actions on release entries, for the server's one code-action handler. */
+export interface EntryService {
+  codeActions(params: CodeActionParams): Promise<CodeAction[]>;
+}
+
+/** The entry requests behind the palette commands; the code actions are answered with the quick fixes. */
+export const registerEntryHandlers: HandlerRegistration<EntryService> = (context) => {
+  const { connection, runSafe } = context;
+  const deps: EntryServiceDeps = {
+    locate: (uri) => context.registry.locate(uri),
+    workspaces: () => context.registry.all(),
+    github: () => context.github(),
+    ready: () => context.queue.settled(),
+    openDocument: (uri) => context.documents.get(uri),
+    versionedEdits: () => context.versionedEdits(),
+  };
   connection.onRequest(ReleaseEntriesRequest, () =>
     runSafe('listing release entries', [] as ReleaseEntry[], () => {
       const result: ReleaseEntry[] = [];
@@ -126,18 +200,18 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
         for (const file of workspace.orderedFiles()) {
           const lineAt = lineFinder(file.text);
           for (const entry of file.analysis.decoded?.entries ?? []) {
-            const deploy = entry.deploy;
-            const strategy = deploy?.branch?.value ? 'branch' : deploy?.suspend?.value ? 'suspend' : deploy?.release?.value ? 'release' : 'none';
+            const strategy = deployStrategyOf(entry);
             result.push({
               root,
               uri: pathToFileURL(`${workspace.rootPath}/${file.relativePath}`).toString(),
               relativePath: file.relativePath,
               index: entry.index,
               line: lineAt(entry.anchor[0]),
-              name: entry.docker?.value || entry.github?.value || `entry ${entry.index}`,
+              name: serviceNameOf(entry) || `entry ${entry.index}`,
               github: entry.github?.value ?? '',
-              strategy,
-              value: strategy === 'branch' ? (deploy?.branch?.value ?? '') : strategy === 'release' ? (deploy?.release?.value ?? '') : '',
+              strategy: strategy.kind,
+              value: strategy.value,
+              label: entryStrategyLabel(entry),
             });
           }
         }
@@ -148,6 +222,7 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
 
   connection.onRequest(EntryVersionsRequest, (params: EntryVersionsParams) =>
     runSafe('listing versions', null, async () => {
+      await deps.ready();
       const located = deps.locate(params.uri);
       const context = located && deps.github()?.context(located.workspace);
       if (!context) return null;
@@ -157,6 +232,7 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
 
   connection.onRequest(EntryBranchesRequest, (params: EntryBranchesParams) =>
     runSafe('listing branches', null, async () => {
+      await deps.ready();
       const located = deps.locate(params.uri);
       if (!located) return null;
       return (await branchesFor(deps, located.workspace, params.github)) ?? null;
@@ -183,7 +259,12 @@ export function registerEntryHandlers(connection: Connection, deps: EntryService
       if (!edits) return null;
       const versionedEdits = deps.versionedEdits();
       if (!versionedEdits && !stillCurrent(deps, params.uri, current.version)) return null;
-      return documentEdit({ uri: params.uri, version: current.version }, toTextEdits(current.document, edits), versionedEdits);
+      return documentEdit(
+        { uri: params.uri, version: current.version },
+        toTextEdits(current.document, edits),
+        versionedEdits,
+      );
     }),
   );
-}
+  return { codeActions: (params) => entryCodeActions(deps, params) };
+};

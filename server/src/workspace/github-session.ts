@@ -2,13 +2,13 @@
  * The GitHub side of a running server: one provider set per API URL, the owner of each releases root, and the
  * online problems of each release file (kept with the text they were computed for, so stale ranges never show).
  */
-import * as os from 'node:os';
-import * as path from 'node:path';
+export { defaultCacheDirectory } from '../github/cache';
 import { GitHubProviders } from '../github/providers';
 import { normalizeApiUrl, webUrlForApi, DEFAULT_API_URL } from '../github/client';
 import { resolveWorkspaceOwner } from '../github/owner';
 import type { GitHubState } from '../github/status';
-import type { Problem } from '../kayron/problem';
+import type { Problem, Range } from '../kayron/problem';
+import type { DecodedEntry } from '../yaml/decode';
 import { onlineProblems, type GitHubContext } from '../features/github-features';
 import type { ReleaseWorkspace } from './release-workspace';
 
@@ -26,15 +26,13 @@ export interface GitHubSessionOptions {
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
-/** Where the CLI and the standalone server keep the cache (VS Code passes its global storage instead). */
-export function defaultCacheDirectory(): string {
-  const base = process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache');
-  return path.join(base, 'kayron-releases', 'github');
-}
-
 interface FileOnline {
   text: string;
   problems: Problem[];
+  /** Per problem, the range in `text` of the entry it is about: problems of entries an edit left alone carry over. */
+  entryRanges: Range[];
+  /** The problems carried over to a newer text, the same objects while that text lasts (see carryOver). */
+  carried?: { text: string; problems: Problem[] };
 }
 
 export class GitHubSession {
@@ -60,7 +58,11 @@ export class GitHubSession {
       this.apiUrl = apiUrl;
       this.tokenApiUrl ??= apiUrl;
       const token = apiUrl === this.tokenApiUrl ? this.options.token : undefined;
-      if (this.options.token && !token) this.options.log('warn', `GitHub API changed to ${apiUrl}: continuing without the token, which was given for ${this.tokenApiUrl}.`);
+      if (this.options.token && !token)
+        this.options.log(
+          'warn',
+          `GitHub API changed to ${apiUrl}: continuing without the token, which was given for ${this.tokenApiUrl}.`,
+        );
       this.providers = new GitHubProviders({
         apiUrl,
         token,
@@ -120,16 +122,68 @@ export class GitHubSession {
         }
         const text = file.text;
         const result = await onlineProblems(context, entries);
-        this.online.set(key, { text, problems: result.problems });
+        this.online.set(key, { text, problems: result.problems, entryRanges: entryRangesOf(result.problems, entries) });
         return result.unverified;
       }),
     );
     this.unverified = counts.reduce((sum, count) => sum + count, 0);
   }
 
-  /** Online problems for a file, only if they were computed for exactly this text. */
+  /**
+   * Online problems for a file: those computed for exactly this text, or, until the next check answers for it, those
+   * of the entries the edits since then left untouched, moved with them (without this they blink out on every keystroke
+   * and come back when typing pauses). Never a problem about an entry whose text changed.
+   */
   problemsFor(workspace: ReleaseWorkspace, relativePath: string, text: string): Problem[] {
     const found = this.online.get(`${workspace.rootPath}\0${relativePath}`);
-    return found && found.text === text ? found.problems : [];
+    if (!found) return [];
+    if (found.text === text) return found.problems;
+    if (found.carried?.text === text) return found.carried.problems;
+    // The entries must be those of `text`: the workspace's analysis, when it describes this very text.
+    const entries =
+      workspace.textOf(relativePath) === text ? workspace.analysisOf(relativePath)?.decoded?.entries : undefined;
+    const problems = entries ? carryOver(found, text, entries) : [];
+    found.carried = { text, problems };
+    return problems;
   }
+}
+
+/** The range of the entry each problem is about (problems come entry by entry, in entry order, inside their entry). */
+function entryRangesOf(problems: readonly Problem[], entries: readonly DecodedEntry[]): Range[] {
+  let index = 0;
+  return problems.map((problem) => {
+    while (index < entries.length && entries[index]!.range[1] < problem.range[0]) index++;
+    const entry = entries[index];
+    // Outside every entry (not expected): a range no entry has, so it is never carried over.
+    return entry && entry.range[0] <= problem.range[0] && problem.range[1] <= entry.range[1] ? entry.range : [-1, -1];
+  });
+}
+
+/**
+ * The problems of `before` whose entry lies wholly before or wholly after the part of the text that changed, moved by
+ * the change's length, when `entries` (of `text`) has that entry at its moved place: the same entry text, so the same
+ * online answer.
+ */
+function carryOver(before: FileOnline, text: string, entries: readonly DecodedEntry[]): Problem[] {
+  const old = before.text;
+  const shorter = Math.min(old.length, text.length);
+  let prefix = 0;
+  while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (
+    suffix < shorter - prefix &&
+    old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)
+  )
+    suffix++;
+  const changedEnd = old.length - suffix;
+  const shift = text.length - old.length;
+  const endOfEntryAt = new Map(entries.map((entry) => [entry.range[0], entry.range[1]]));
+  const kept: Problem[] = [];
+  before.problems.forEach((problem, index) => {
+    const [start, end] = before.entryRanges[index] ?? [-1, -1];
+    const delta = end <= prefix ? 0 : start >= changedEnd ? shift : undefined;
+    if (delta === undefined || start < 0 || endOfEntryAt.get(start + delta) !== end + delta) return;
+    kept.push(delta === 0 ? problem : { ...problem, range: [problem.range[0] + delta, problem.range[1] + delta] });
+  });
+  return kept;
 }

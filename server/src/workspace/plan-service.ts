@@ -13,9 +13,17 @@ import { parseGitRemoteUrl, readOriginUrl } from '../github/owner';
 import { buildDeploymentPlan, type BuiltPlan, type PlanGitHubSetup } from '../plan/deployment-plan';
 import { PlanRequestError } from '../plan/load';
 import { parameterSummary, renderPlanMarkdown } from '../plan/render';
-import { CODE_LENS_ENVIRONMENT, DeploymentPlanRequest, type DeploymentPlanParams, type DeploymentPlanResult } from '../protocol';
+import {
+  CODE_LENS_ENVIRONMENT,
+  DeploymentPlanRequest,
+  type DeploymentPlanParams,
+  type DeploymentPlanResult,
+} from '../protocol';
 import { analyzeWithoutBlocking, type Analyzer } from './analysis-pool';
-import { developmentSource, parseExtraEnvironments, type RunSafe } from './environment-service';
+import type { HandlerRegistration } from '../lsp/context';
+import type { RunSafe } from '../lsp/run-safe';
+import type { SettingsReader } from '../lsp/settings';
+import { developmentSource } from './environment-service';
 import type { GitHubSession } from './github-session';
 import { locateInWorkspaces, type ReleaseWorkspace } from './release-workspace';
 
@@ -28,7 +36,7 @@ export interface PlanServiceDeps {
   workspaces: ReadonlyMap<string, ReleaseWorkspace>;
   github: () => GitHubSession | undefined;
   ready: () => Promise<void>;
-  canReadConfiguration: () => boolean;
+  settings: SettingsReader;
   analyzer: Analyzer;
   runSafe: RunSafe;
   /** Whether git may run (never in Restricted Mode) and which executable. */
@@ -51,7 +59,13 @@ export class PlanService {
   async plan(params: DeploymentPlanParams): Promise<DeploymentPlanResult> {
     await this.deps.ready();
     const workspace = this.workspaceOf(params.root);
-    if (!workspace) return { ok: false, message: params.root ? `${params.root} is not a releases root of this workspace` : 'no releases repository in this workspace' };
+    if (!workspace)
+      return {
+        ok: false,
+        message: params.root
+          ? `${params.root} is not a releases root of this workspace`
+          : 'no releases repository in this workspace',
+      };
     const root = pathToFileURL(workspace.rootPath).toString();
     try {
       const { plan, sides } = await this.build(workspace, params);
@@ -62,11 +76,14 @@ export class PlanService {
         root,
         plan,
         markdown: renderPlanMarkdown(plan, { marker: false, webUrl: context?.webUrl, owner: context?.owner }),
-        environments: sides.environments.filter((environment) => !environment.workingTree).map((environment) => environment.name),
+        environments: sides.environments
+          .filter((environment) => !environment.workingTree)
+          .map((environment) => environment.name),
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (!(error instanceof PlanRequestError)) this.deps.connection.console.error(`deployment plan of ${workspace.rootPath}: ${message}`);
+      if (!(error instanceof PlanRequestError))
+        this.deps.connection.console.error(`deployment plan of ${workspace.rootPath}: ${message}`);
       return { ok: false, root, message };
     }
   }
@@ -96,10 +113,20 @@ export class PlanService {
     const lines = document?.lineCount ?? Number.MAX_SAFE_INTEGER;
     const root = pathToFileURL(located.workspace.rootPath).toString();
     return plan.parameters
-      .filter((parameter) => parameter.change !== 'none' && parameter.file === located.relativePath && parameter.line !== undefined && parameter.line < lines)
+      .filter(
+        (parameter) =>
+          parameter.change !== 'none' &&
+          parameter.file === located.relativePath &&
+          parameter.line !== undefined &&
+          parameter.line < lines,
+      )
       .map((parameter) => ({
         range: { start: { line: parameter.line!, character: 0 }, end: { line: parameter.line!, character: 0 } },
-        command: { title: `${plan.environment}: ${parameterSummary(parameter)}`, command: SHOW_PLAN_COMMAND, arguments: [{ root, environment: plan.environment }] },
+        command: {
+          title: `${plan.environment}: ${parameterSummary(parameter)}`,
+          command: SHOW_PLAN_COMMAND,
+          arguments: [{ root, environment: plan.environment }],
+        },
       }));
   }
 
@@ -113,13 +140,23 @@ export class PlanService {
     const state = this.rootState(workspace.rootPath);
     const access = this.deps.git();
     // Restricted Mode: the plan reads refs through git, and an untrusted repository runs no git at all.
-    if (!access.allowed) throw new PlanRequestError('the deployment plan reads git, which does not run in Restricted Mode: trust this folder to see it');
-    if (state.repository?.gitPath !== access.path) state.repository = await GitRepository.open(workspace.rootPath, { gitPath: access.path });
+    if (!access.allowed)
+      throw new PlanRequestError(
+        'the deployment plan reads git, which does not run in Restricted Mode: trust this folder to see it',
+      );
+    if (state.repository?.gitPath !== access.path)
+      state.repository = await GitRepository.open(workspace.rootPath, { gitPath: access.path });
     const session = this.deps.github();
     const context = session?.context(workspace);
     const origin = parseGitRemoteUrl((await readOriginUrl(workspace.rootPath).catch(() => undefined)) ?? '');
     const setup: PlanGitHubSetup | undefined = context
-      ? { data: context.data, owner: context.owner, releasesRepo: origin?.repo, signedIn: () => session?.state()?.signedIn ?? false, loadOptions: { allowStale: true } }
+      ? {
+          data: context.data,
+          owner: context.owner,
+          releasesRepo: origin?.repo,
+          signedIn: () => session?.state()?.signedIn ?? false,
+          loadOptions: { allowStale: true },
+        }
       : undefined;
     const extraEnvironments = await this.extraEnvironments(workspace.rootPath);
     return buildDeploymentPlan(
@@ -139,9 +176,9 @@ export class PlanService {
   }
 
   private async extraEnvironments(rootPath: string) {
-    if (!this.deps.canReadConfiguration()) return [];
-    const section = (await this.deps.connection.workspace.getConfiguration({ section: 'kayron', scopeUri: pathToFileURL(rootPath).toString() })) as { environments?: unknown } | null;
-    return parseExtraEnvironments(section?.environments);
+    // The standalone server's plans cover the built-in environments only (KAYRON_ENVIRONMENTS is the matrix's).
+    if (!this.deps.settings.fromClient) return [];
+    return (await this.deps.settings.read(rootPath)).extraEnvironments;
   }
 
   private rootState(rootPath: string): RootState {
@@ -168,13 +205,33 @@ export class PlanService {
   }
 }
 
-export function registerPlanHandlers(deps: PlanServiceDeps): PlanService {
+/** `kayron/deploymentPlan` and the CodeLenses; edits, saves and closes make the next CodeLens plan due. */
+export const registerPlanHandlers: HandlerRegistration<PlanService> = (context) => {
+  const deps: PlanServiceDeps = {
+    connection: context.connection,
+    documents: context.documents,
+    workspaces: context.registry.workspaces,
+    github: () => context.github(),
+    ready: () => context.queue.settled(),
+    settings: context.settings,
+    analyzer: context.analyzer,
+    runSafe: context.runSafe,
+    git: () => context.git(),
+  };
   const service = new PlanService(deps);
   const edited = (uri: string) => service.documentChanged(uri);
   deps.documents.onDidChangeContent((event) => edited(event.document.uri));
   deps.documents.onDidSave((event) => edited(event.document.uri));
   deps.documents.onDidClose((event) => edited(event.document.uri));
-  deps.connection.onRequest(DeploymentPlanRequest, (params: DeploymentPlanParams | null) => deps.runSafe('answering kayron/deploymentPlan', { ok: false, message: 'the plan failed; see the Kayron Releases output' }, () => service.plan(params ?? {})));
-  deps.connection.onCodeLens((params) => deps.runSafe('code lenses', [], () => service.codeLenses(params)));
+  deps.connection.onRequest(DeploymentPlanRequest, (params: DeploymentPlanParams | null) =>
+    deps.runSafe(
+      'answering kayron/deploymentPlan',
+      { ok: false, message: 'the plan failed; see the Kayron Releases output' },
+      () => service.plan(params ?? {}),
+    ),
+  );
+  deps.connection.onCodeLens((params, token) =>
+    deps.runSafe('code lenses', [], () => service.codeLenses(params), token),
+  );
   return service;
-}
+};

@@ -5,11 +5,23 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyPath, compareGoStrings, walkReleaseTree } from '../kayron/loader';
-import { analyzeReleaseFile, validateWorkspace, type FileAnalysis, type WorkspaceValidation } from '../features/validate';
+import { classifyPath, walkReleaseTree } from '../kayron/loader';
+import { compareWalkOrder } from '../kayron/entry-model';
+import {
+  analyzeReleaseFile,
+  validateWorkspace,
+  type FileAnalysis,
+  type WorkspaceValidation,
+} from '../features/validate';
 import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
 import { readRegularFile } from '../kayron/regular-file';
-import { adoptTransferred, analyzeIncrementallyOrDefer, analyzeInSlices, type DeferLimits, type TransferredAnalysis } from '../features/incremental-analysis';
+import {
+  adoptTransferred,
+  analyzeIncrementallyOrDefer,
+  analyzeInSlices,
+  type DeferLimits,
+  type TransferredAnalysis,
+} from '../features/incremental-analysis';
 import { DEFAULT_DEFER_LIMITS, type Analyzer } from './analysis-pool';
 
 interface TrackedFile {
@@ -100,7 +112,13 @@ export class ReleaseWorkspace {
     }
     if (read.kind !== 'read') {
       this.wanted.delete(relativePath);
-      this.files.set(relativePath, { relativePath, text: '', open: false, diskHasBom: false, analysis: analysisOfUnread(relativePath, read) });
+      this.files.set(relativePath, {
+        relativePath,
+        text: '',
+        open: false,
+        diskHasBom: false,
+        analysis: analysisOfUnread(relativePath, read),
+      });
       this.validation = undefined;
       return;
     }
@@ -115,7 +133,13 @@ export class ReleaseWorkspace {
       const previous = this.files.get(relativePath);
       this.wanted.delete(relativePath);
       if (previous?.open && previous.text === text) return;
-      this.files.set(relativePath, { relativePath, text, open: true, diskHasBom, analysis: oversizedFileAnalysis(analyzeReleaseFile(relativePath, ''), Buffer.byteLength(text)) });
+      this.files.set(relativePath, {
+        relativePath,
+        text,
+        open: true,
+        diskHasBom,
+        analysis: oversizedFileAnalysis(analyzeReleaseFile(relativePath, ''), Buffer.byteLength(text)),
+      });
       this.validation = undefined;
       return;
     }
@@ -192,7 +216,9 @@ export class ReleaseWorkspace {
     }
     // An edit re-analyses only the entries whose text changed (large files would otherwise stall every keystroke);
     // what would still block the event loop is analysed in slices or on the analyzer, and installed when done.
-    const limits = this.options.analyzer ? (this.options.limits ?? DEFAULT_DEFER_LIMITS) : { wholeTextLength: Infinity, changedLength: Infinity };
+    const limits = this.options.analyzer
+      ? (this.options.limits ?? DEFAULT_DEFER_LIMITS)
+      : { wholeTextLength: Infinity, changedLength: Infinity };
     const analysis = analyzeIncrementallyOrDefer(relativePath, text, previous?.analysis, limits);
     if (!analysis) {
       this.wanted.set(relativePath, { text, open, diskHasBom });
@@ -212,14 +238,23 @@ export class ReleaseWorkspace {
     const job = (async () => {
       try {
         // Entry by entry, a few milliseconds at a time; only a text that cannot be split goes to the worker.
-        const sliced = await analyzeInSlices(relativePath, wanted.text, this.files.get(relativePath)?.analysis, { isStale });
+        const sliced = await analyzeInSlices(relativePath, wanted.text, this.files.get(relativePath)?.analysis, {
+          isStale,
+        });
         if (sliced === 'stale') return;
         const transferred = sliced ? undefined : await analyzer.analyze(relativePath, wanted.text);
         // Install only if nothing newer was asked for meanwhile (that text then gets its own run below).
         if (isStale()) return;
         this.wanted.delete(relativePath);
-        const analysis = sliced ?? adoptTransferred(transferred as TransferredAnalysis, this.files.get(relativePath)?.analysis);
-        this.files.set(relativePath, { relativePath, text: wanted.text, open: wanted.open, diskHasBom: wanted.diskHasBom, analysis });
+        const analysis =
+          sliced ?? adoptTransferred(transferred as TransferredAnalysis, this.files.get(relativePath)?.analysis);
+        this.files.set(relativePath, {
+          relativePath,
+          text: wanted.text,
+          open: wanted.open,
+          diskHasBom: wanted.diskHasBom,
+          analysis,
+        });
         this.validation = undefined;
         this.options.onAnalyzed?.(relativePath);
       } catch (error) {
@@ -236,7 +271,10 @@ export class ReleaseWorkspace {
   /** Resolves once no deferred analysis is pending (for one file, or for all): text and analysis then match. */
   async settled(relativePath?: string): Promise<void> {
     for (;;) {
-      const jobs = relativePath === undefined ? [...this.running.values()] : [this.running.get(relativePath)].filter((job) => job !== undefined);
+      const jobs =
+        relativePath === undefined
+          ? [...this.running.values()]
+          : [this.running.get(relativePath)].filter((job) => job !== undefined);
       if (jobs.length === 0) return;
       await Promise.all(jobs);
     }
@@ -277,20 +315,11 @@ export class ReleaseWorkspace {
   }
 }
 
-/** Kayron's depth-first walk with byte-sorted names, expressed as a comparison of two file paths. */
-export function compareWalkOrder(a: string, b: string): number {
-  const left = a.split('/');
-  const right = b.split('/');
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const x = left[i] ?? '';
-    const y = right[i] ?? '';
-    if (x !== y) return compareGoStrings(x, y);
-  }
-  return left.length - right.length;
-}
-
 /** A release file's place: the innermost releases root holding the `file:` URI, and the path relative to it. */
-export function locateInWorkspaces(workspaces: Iterable<ReleaseWorkspace>, uri: string): { workspace: ReleaseWorkspace; relativePath: string } | undefined {
+export function locateInWorkspaces(
+  workspaces: Iterable<ReleaseWorkspace>,
+  uri: string,
+): { workspace: ReleaseWorkspace; relativePath: string } | undefined {
   let absolute: string;
   try {
     if (!uri.startsWith('file:')) return undefined;
@@ -301,7 +330,8 @@ export function locateInWorkspaces(workspaces: Iterable<ReleaseWorkspace>, uri: 
   let best: { workspace: ReleaseWorkspace; relativePath: string } | undefined;
   for (const workspace of workspaces) {
     const relativePath = workspace.relativePathOf(absolute);
-    if (relativePath !== undefined && (!best || workspace.rootPath.length > best.workspace.rootPath.length)) best = { workspace, relativePath };
+    if (relativePath !== undefined && (!best || workspace.rootPath.length > best.workspace.rootPath.length))
+      best = { workspace, relativePath };
   }
   return best;
 }

@@ -2,7 +2,20 @@
  * Decodes a release file the way Kayron's loader does (goccy/go-yaml into `[]release.Struct`, kayron-spec §1.4),
  * keeping exact source ranges for every key and value. Reports every decode problem, not only goccy's first.
  */
-import { Composer, CST, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, Scalar, visit, YAMLMap } from 'yaml';
+import {
+  Composer,
+  CST,
+  Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Parser,
+  Scalar,
+  visit,
+  YAMLMap,
+} from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
 import { extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
@@ -65,14 +78,26 @@ export interface DecodedFile {
   document: Document.Parsed | undefined;
 }
 
-const STRING_FIELDS = { docker: 'Struct.Docker of type docker.String', github: 'Struct.Github of type github.String', provider: 'Struct.Provider of type provider.String' } as const;
+const STRING_FIELDS = {
+  docker: 'Struct.Docker of type docker.String',
+  github: 'Struct.Github of type github.String',
+  provider: 'Struct.Provider of type provider.String',
+} as const;
 const DEPLOY_STRING_FIELDS = { release: 'release.String', branch: 'branch.String' } as const;
 const DEPLOY_BOOL_FIELDS = { suspend: 'suspend.Bool', preview: 'preview.Bool' } as const;
 /**
  * The order of Kayron's Go struct fields (release.Struct: Deploy, Docker, Github, Provider; deploy.Struct: Branch,
  * Preview, Release, Suspend): goccy decodes fields in this order and reports the first type error.
  */
-const FIELD_ORDER: ReadonlyMap<string, number> = new Map([['branch', 0], ['preview', 1], ['release', 2], ['suspend', 3], ['docker', 10], ['github', 11], ['provider', 12]]);
+const FIELD_ORDER: ReadonlyMap<string, number> = new Map([
+  ['branch', 0],
+  ['preview', 1],
+  ['release', 2],
+  ['suspend', 3],
+  ['docker', 10],
+  ['github', 11],
+  ['provider', 12],
+]);
 const ITEM_ORDER_STRIDE = 100;
 /** Guards the recursive duplicate-key walk against pathological nesting. */
 const MAX_DEPTH = 200;
@@ -103,7 +128,10 @@ function goType(node: YamlNode | null | undefined): string {
 function crlfBlockScalarValue(value: string): string {
   const trailing = /\n*$/.exec(value)?.[0] ?? '';
   const body = value.slice(0, value.length - trailing.length);
-  return `\n${body.split('\n').map((line) => `${line}\r`).join('\n')}${trailing}`;
+  return `\n${body
+    .split('\n')
+    .map((line) => `${line}\r`)
+    .join('\n')}${trailing}`;
 }
 
 /**
@@ -120,11 +148,15 @@ function taggedScalarValue(tag: string | undefined, text: string): string {
     }
     case 'tag:yaml.org,2002:float': {
       const resolved = resolvePlainScalar(text);
-      return resolved.kind === 'float64' || resolved.kind === 'uint64' || resolved.kind === 'int64' ? resolved.asString : '0';
+      return resolved.kind === 'float64' || resolved.kind === 'uint64' || resolved.kind === 'int64'
+        ? resolved.asString
+        : '0';
     }
     case 'tag:yaml.org,2002:binary': {
       const compact = text.replace(/\s/g, '');
-      return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact) ? Buffer.from(compact, 'base64').toString('utf8') : text;
+      return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)
+        ? Buffer.from(compact, 'base64').toString('utf8')
+        : text;
     }
     default:
       return text;
@@ -133,7 +165,12 @@ function taggedScalarValue(tag: string | undefined, text: string): string {
 
 /** A collection under a tag of its own (`deploy: !a` then a mapping): goccy keeps the tag node, which no struct takes. */
 function isCustomTagged(node: YamlNode | null | undefined): boolean {
-  return (isMap(node) || isSeq(node)) && node.tag !== undefined && node.tag !== 'tag:yaml.org,2002:map' && node.tag !== 'tag:yaml.org,2002:seq';
+  return (
+    (isMap(node) || isSeq(node)) &&
+    node.tag !== undefined &&
+    node.tag !== 'tag:yaml.org,2002:map' &&
+    node.tag !== 'tag:yaml.org,2002:seq'
+  );
 }
 
 /** goccy's name for a node's type in "… was used where … is expected". */
@@ -162,7 +199,12 @@ function goccyNodeName(node: YamlNode | null | undefined): string {
 function quotedScalarEndingAt(tokens: readonly CST.Token[], end: number): number | undefined {
   let found: number | undefined;
   const check = (token: CST.Token | null | undefined): void => {
-    if (token && (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') && token.offset + token.source.length === end) found = token.offset;
+    if (
+      token &&
+      (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') &&
+      token.offset + token.source.length === end
+    )
+      found = token.offset;
   };
   for (const token of tokens) {
     if (token.type !== 'document') continue;
@@ -217,7 +259,7 @@ function staged(problem: Problem, stage: Stage): Problem {
   problem.goccyStage = stage;
   return problem;
 }
-const stageOf = (problem: Problem): Stage => (problem.goccyStage ?? Stage.Parse);
+const stageOf = (problem: Problem): Stage => problem.goccyStage ?? Stage.Parse;
 /** Syntax complaints of the `yaml` library (not goccy's): they stand only where the goccy model finds no error itself. */
 const libraryProblems = new WeakSet<Problem>();
 function fromLibrary(problem: Problem): Problem {
@@ -246,14 +288,42 @@ class Decoder {
 
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
     const range = nodeRange(node) ?? fallback;
-    const problem = staged({ code: 'yaml-type', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? this.tagOffset(node) ?? range[0])} ${message}` }, Stage.Decode);
+    const problem = staged(
+      {
+        code: 'yaml-type',
+        severity: 'error',
+        kayronCheck: true,
+        range,
+        message: `${this.position(messageOffset ?? this.tagOffset(node) ?? range[0])} ${message}`,
+      },
+      Stage.Decode,
+    );
     // Not enumerable: the order depends on the item's index, which an incremental re-analysis of one slice renumbers.
-    if (this.fieldOrder !== undefined) Object.defineProperty(problem, 'goccyOrder', { value: this.fieldOrder, enumerable: false });
+    if (this.fieldOrder !== undefined)
+      Object.defineProperty(problem, 'goccyOrder', { value: this.fieldOrder, enumerable: false });
     this.problems.push(problem);
   }
 
-  syntaxProblem(range: Range, message: string, stage: Stage, data?: Record<string, unknown>, messageOffset?: number): void {
-    this.problems.push(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range, message: `${this.position(messageOffset ?? range[0])} ${message}`, ...(data ? { data } : {}) }, stage));
+  syntaxProblem(
+    range: Range,
+    message: string,
+    stage: Stage,
+    data?: Record<string, unknown>,
+    messageOffset?: number,
+  ): void {
+    this.problems.push(
+      staged(
+        {
+          code: 'yaml-syntax',
+          severity: 'error',
+          kayronCheck: true,
+          range,
+          message: `${this.position(messageOffset ?? range[0])} ${message}`,
+          ...(data ? { data } : {}),
+        },
+        stage,
+      ),
+    );
   }
 
   /** goccy positions a tagged node at its tag, which the `yaml` library leaves out of the node's range. */
@@ -302,7 +372,8 @@ class Decoder {
     const mergedNames = new Set(merged.map((pair) => keyName(pair.key)));
     for (const pair of explicit) {
       const name = keyName(pair.key);
-      if (mergedNames.has(name)) this.syntaxProblem(nodeRange(pair.key) ?? [0, 0], `duplicate key "${name}"`, Stage.Decode);
+      if (mergedNames.has(name))
+        this.syntaxProblem(nodeRange(pair.key) ?? [0, 0], `duplicate key "${name}"`, Stage.Decode);
     }
     const explicitNames = new Set(explicit.map((pair) => keyName(pair.key)));
     return [...explicit, ...merged.filter((pair) => !explicitNames.has(keyName(pair.key)))];
@@ -347,7 +418,11 @@ class Decoder {
         if (resolved.kind === 'null') return { value: false, key, valueRange, quote };
       }
     }
-    this.typeProblem(raw, valueRange, `cannot unmarshal ${goType(node)} into Go struct field Struct.Deploy of type ${type}`);
+    this.typeProblem(
+      raw,
+      valueRange,
+      `cannot unmarshal ${goType(node)} into Go struct field Struct.Deploy of type ${type}`,
+    );
     return undefined;
   }
 
@@ -356,7 +431,11 @@ class Decoder {
     const node = this.resolve(raw);
     const range = nodeRange(raw) ?? [key[1] + 1, key[1] + 1];
     const deploy: DecodedDeploy = { key, node: range };
-    if (node === null || node === undefined || (isScalar(node) && quoteStyle(node) === 'plain' && resolvePlainScalar(String(node.source ?? '')).kind === 'null')) {
+    if (
+      node === null ||
+      node === undefined ||
+      (isScalar(node) && quoteStyle(node) === 'plain' && resolvePlainScalar(String(node.source ?? '')).kind === 'null')
+    ) {
       return deploy;
     }
     if (!isMap(node) || isCustomTagged(node)) {
@@ -369,7 +448,11 @@ class Decoder {
       const innerKey = nodeRange(inner.key) ?? range;
       this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
       if (name in DEPLOY_STRING_FIELDS) {
-        const field = this.decodeString(inner, `Struct.Deploy of type ${DEPLOY_STRING_FIELDS[name as keyof typeof DEPLOY_STRING_FIELDS]}`, innerKey);
+        const field = this.decodeString(
+          inner,
+          `Struct.Deploy of type ${DEPLOY_STRING_FIELDS[name as keyof typeof DEPLOY_STRING_FIELDS]}`,
+          innerKey,
+        );
         if (field) deploy[name as 'release' | 'branch'] = field;
         else entry.typeError = true;
       } else if (name in DEPLOY_BOOL_FIELDS) {
@@ -388,7 +471,11 @@ class Decoder {
     const itemRange = nodeRange(item);
     const range: Range = itemRange ? [Math.min(dashOffset, itemRange[0]), itemRange[1]] : [dashOffset, dashOffset + 1];
     const entry: DecodedEntry = { index, range, anchor: [dashOffset, dashOffset + 1], typeError: false };
-    const isNullScalar = isScalar(node) && quoteStyle(node) === 'plain' && !node.tag && resolvePlainScalar(String(node.source ?? '')).kind === 'null';
+    const isNullScalar =
+      isScalar(node) &&
+      quoteStyle(node) === 'plain' &&
+      !node.tag &&
+      resolvePlainScalar(String(node.source ?? '')).kind === 'null';
     if (node === null || node === undefined || isNullScalar) return entry;
     this.itemOrder = index * ITEM_ORDER_STRIDE;
     this.fieldOrder = this.itemOrder;
@@ -420,12 +507,23 @@ class Decoder {
     const root = this.resolve(this.doc.contents);
     if (root === null || root === undefined) return [];
     if (isScalar(root)) {
-      if (quoteStyle(root) === 'plain' && !root.tag && resolvePlainScalar(String(root.source ?? '')).kind === 'null') return [];
-      this.typeProblem(root, [0, 0], `${goccyNodeName(root)} was used where sequence is expected`, this.tagOffset(root));
+      if (quoteStyle(root) === 'plain' && !root.tag && resolvePlainScalar(String(root.source ?? '')).kind === 'null')
+        return [];
+      this.typeProblem(
+        root,
+        [0, 0],
+        `${goccyNodeName(root)} was used where sequence is expected`,
+        this.tagOffset(root),
+      );
       return [];
     }
     if (isMap(root)) {
-      this.typeProblem(root, [0, 0], 'mapping was used where sequence is expected', mappingTokenOffset(root, this.text));
+      this.typeProblem(
+        root,
+        [0, 0],
+        'mapping was used where sequence is expected',
+        mappingTokenOffset(root, this.text),
+      );
       return [];
     }
     if (!isSeq(root)) return [];
@@ -471,7 +569,13 @@ class Decoder {
         }
         if (GO_BOOLS.has(scalarText(node.value))) return undefined;
         // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
-        this.syntaxProblem(range, `cannot convert ${JSON.stringify(scalarText(node.value))} to boolean`, Stage.Alias, undefined, Math.max(0, range[0] - 1));
+        this.syntaxProblem(
+          range,
+          `cannot convert ${JSON.stringify(scalarText(node.value))} to boolean`,
+          Stage.Alias,
+          undefined,
+          Math.max(0, range[0] - 1),
+        );
         return visit.BREAK;
       },
     });
@@ -489,7 +593,13 @@ class Decoder {
           const earlier = seen.get(name);
           // The whole pair, key to end of value, so a quick fix can remove it without parsing the file again.
           const pairRange: Range = [range[0], Math.max(range[1], nodeRange(pair.value)?.[1] ?? range[1])];
-          if (earlier) this.syntaxProblem(range, `mapping key "${name}" already defined at ${this.position(earlier[0])}`, Stage.Parse, { pair: pairRange });
+          if (earlier)
+            this.syntaxProblem(
+              range,
+              `mapping key "${name}" already defined at ${this.position(earlier[0])}`,
+              Stage.Parse,
+              { pair: pairRange },
+            );
           else seen.set(name, range);
         }
         this.checkDuplicateKeys(pair.value, depth + 1);
@@ -500,6 +610,7 @@ class Decoder {
   }
 }
 
+/** A scalar's text; with the failsafe schema every value is already a string. */
 function scalarText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
@@ -564,8 +675,12 @@ function nonIndentationRanges(documents: readonly Document.Parsed[], text: strin
     const node = pending.pop();
     const range = nodeRange(node);
     if (isScalar(node)) {
-      const multiLineQuote = (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && range && text.slice(range[0], range[1]).includes('\n');
-      if (range && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' || multiLineQuote)) ranges.push(range);
+      const multiLineQuote =
+        (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') &&
+        range &&
+        text.slice(range[0], range[1]).includes('\n');
+      if (range && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' || multiLineQuote))
+        ranges.push(range);
     } else if (isMap(node) || isSeq(node)) {
       if (node.flow && range) {
         ranges.push(range);
@@ -593,7 +708,8 @@ function lineDelimiterColumn(content: string, startColumn: number): number | und
     column += indicator[0].replace(/\t/g, '').length;
     rest = rest.slice(indicator[0].length);
   }
-  if (/^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#[\]{},&*!|>'"%@`][^#]*?)[ \t]*:(?:[ \t]|$)/.test(rest)) delimiter = column;
+  if (/^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#[\]{},&*!|>'"%@`][^#]*?)[ \t]*:(?:[ \t]|$)/.test(rest))
+    delimiter = column;
   return delimiter;
 }
 
@@ -606,7 +722,7 @@ function findIndentationTab(text: string, exempt: readonly Range[]): number | un
   if (!text.includes('\t')) return undefined;
   let lastDelimiterColumn = 0;
   let exemptIndex = 0;
-  for (let lineStart = 0; lineStart <= text.length; ) {
+  for (let lineStart = 0; lineStart <= text.length;) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline < 0 ? text.length : newline;
     while (exemptIndex < exempt.length && (exempt[exemptIndex]?.[1] ?? 0) <= lineStart) exemptIndex++;
@@ -633,7 +749,10 @@ function findIndentationTab(text: string, exempt: readonly Range[]): number | un
 
 /** Offset of the first collection nested deeper than MAX_NESTING_DEPTH, found on the CST without recursion. */
 function findExcessiveNesting(tokens: readonly CST.Token[]): number | undefined {
-  const pending: { token: CST.Token | null | undefined; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
+  const pending: { token: CST.Token | null | undefined; depth: number }[] = tokens.map((token) => ({
+    token,
+    depth: 0,
+  }));
   while (pending.length > 0) {
     const { token, depth } = pending.pop() as { token: CST.Token | null | undefined; depth: number };
     if (!token) continue;
@@ -681,19 +800,31 @@ export function decodeReleaseFile(text: string): DecodedFile {
     // goccy reads a byte order mark as the first character of a plain scalar and a NUL as text: the `yaml` library
     // reads neither so, and its follow-up errors would only mislead. goccy's own error is the one.
     const goccy = reading.error;
-    result.problems = [{ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message: `[${goccy.line}:${goccy.column}] ${goccy.message}${bom ? BOM_HINT : ''}` }];
+    result.problems = [
+      {
+        code: 'yaml-syntax',
+        severity: 'error',
+        kayronCheck: true,
+        range: goccyRange(goccy, text),
+        message: `[${goccy.line}:${goccy.column}] ${goccy.message}${bom ? BOM_HINT : ''}`,
+      },
+    ];
     result.failed = true;
     return result;
   }
   const decoded = decodeParsed(text, result, reading);
   if (bom) {
     const kayron = firstKayronProblem(decoded.problems);
-    if (kayron) decoded.problems = decoded.problems.map((problem) => (problem === kayron ? { ...problem, message: `${problem.message}${BOM_HINT}` } : problem));
+    if (kayron)
+      decoded.problems = decoded.problems.map((problem) =>
+        problem === kayron ? { ...problem, message: `${problem.message}${BOM_HINT}` } : problem,
+      );
   }
   return decoded;
 }
 
-const BOM_HINT = " (the file starts with a UTF-8 byte order mark, which Kayron's YAML parser reads as text; save the file as UTF-8 without BOM)";
+const BOM_HINT =
+  " (the file starts with a UTF-8 byte order mark, which Kayron's YAML parser reads as text; save the file as UTF-8 without BOM)";
 
 function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyReading | undefined): DecodedFile {
   const lineCounter = result.lineCounter;
@@ -707,17 +838,21 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   const tooDeep = findExcessiveNesting(tokens);
   if (tooDeep !== undefined) {
     const { line, col } = lineCounter.linePos(tooDeep);
-    result.problems = [{
-      code: 'yaml-syntax',
-      severity: 'error',
-      kayronCheck: true,
-      range: [tooDeep, tooDeep + 1],
-      message: `[${line}:${col}] the YAML is nested more than ${MAX_NESTING_DEPTH} levels deep, too deep to be checked`,
-    }];
+    result.problems = [
+      {
+        code: 'yaml-syntax',
+        severity: 'error',
+        kayronCheck: true,
+        range: [tooDeep, tooDeep + 1],
+        message: `[${line}:${col}] the YAML is nested more than ${MAX_NESTING_DEPTH} levels deep, too deep to be checked`,
+      },
+    ];
     result.failed = true;
     return result;
   }
-  const list = Array.from(new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens));
+  const list = Array.from(
+    new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens),
+  );
   const first = list[0];
   const problems: Problem[] = [];
   const reading = knownReading ?? goccyRead(text);
@@ -728,7 +863,20 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   const tab = findIndentationTab(text, nonIndentationRanges(list, text));
   const tabLine = tab === undefined ? undefined : lineCounter.linePos(tab).line;
   if (tab !== undefined) {
-    problems.push(fromLibrary(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [tab, tab + 1], message: `${position(tab)} found character '\t' that cannot start any token` }, Stage.Scan)));
+    problems.push(
+      fromLibrary(
+        staged(
+          {
+            code: 'yaml-syntax',
+            severity: 'error',
+            kayronCheck: true,
+            range: [tab, tab + 1],
+            message: `${position(tab)} found character '\t' that cannot start any token`,
+          },
+          Stage.Scan,
+        ),
+      ),
+    );
   }
   for (const doc of list) {
     for (const error of doc.errors) {
@@ -739,7 +887,20 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
       // The parser's own complaints on the tab's line are follow-ups of the tab.
       if (tabLine !== undefined && lineCounter.linePos(start).line === tabLine) continue;
       const stage = openingQuote === undefined ? Stage.Parse : Stage.Scan;
-      problems.push(fromLibrary(staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: [start, end], message: `${position(start)} ${describeYamlError(error.code, error.message)}` }, stage)));
+      problems.push(
+        fromLibrary(
+          staged(
+            {
+              code: 'yaml-syntax',
+              severity: 'error',
+              kayronCheck: true,
+              range: [start, end],
+              message: `${position(start)} ${describeYamlError(error.code, error.message)}`,
+            },
+            stage,
+          ),
+        ),
+      );
     }
   }
   // goccy's verdict decides whether the file parses; where the `yaml` library stumbles on text goccy reads, decode anyway.
@@ -758,7 +919,8 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
     const decoder = new Decoder(doc, lineCounter, text, reading);
     // Observed: with an empty first document goccy decodes nothing and checks no alias (kayron-fuzz 1:5540).
     const firstContents = first?.contents;
-    if (firstContents && !(isScalar(firstContents) && (firstContents.source ?? '') === '')) decoder.checkUndefinedAliases();
+    if (firstContents && !(isScalar(firstContents) && (firstContents.source ?? '') === ''))
+      decoder.checkUndefinedAliases();
     decoder.checkDuplicateKeys(doc.contents);
     // A loop, not a spread: a hostile file can hold more problems than a call has room for arguments.
     for (const problem of decoder.problems) problems.push(problem);
@@ -788,8 +950,16 @@ function oneSyntaxError(problems: Problem[], text: string, goccy: GoccySyntaxErr
     const same = problems.find((problem) => problem.message === message);
     // Every duplicate key is its own mistake (each one Kayron's error once the ones before it are fixed): all stay.
     if (same?.data?.['pair']) return problems.filter((problem) => !libraryProblems.has(problem));
-    return [same ?? staged({ code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message }, Stage.Parse)];
+    return [
+      same ??
+        staged(
+          { code: 'yaml-syntax', severity: 'error', kayronCheck: true, range: goccyRange(goccy, text), message },
+          Stage.Parse,
+        ),
+    ];
   }
   const firstSyntax = firstKayronProblem(problems.filter((problem) => stageOf(problem) <= Stage.Parse));
-  return firstSyntax ? problems.filter((problem) => stageOf(problem) > Stage.Parse || problem === firstSyntax) : problems;
+  return firstSyntax
+    ? problems.filter((problem) => stageOf(problem) > Stage.Parse || problem === firstSyntax)
+    : problems;
 }

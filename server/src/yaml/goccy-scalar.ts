@@ -49,7 +49,10 @@ function float(text: string): number | undefined {
   if (/^[-+]?\.(inf|Inf|INF)$/.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
   if (/^\.(nan|NaN|NAN)$/.test(text)) return NaN;
   // goccy keeps `1e3` as a string (spec §1.4); only dotted decimals become floats.
-  if (/^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$/.test(text) || /^[-+]?[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?$/.test(text)) {
+  if (
+    /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$/.test(text) ||
+    /^[-+]?[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?$/.test(text)
+  ) {
     const value = Number(text.replace(/_/g, ''));
     return Number.isNaN(value) ? undefined : value;
   }

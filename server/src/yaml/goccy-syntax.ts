@@ -53,7 +53,18 @@ interface RawToken {
   multiline: boolean;
 }
 
-type GroupKind = 'anchor' | 'anchor-name' | 'alias' | 'literal' | 'folded' | 'scalar-tag' | 'map-key' | 'map-key-value' | 'directive' | 'directive-name' | 'document';
+type GroupKind =
+  | 'anchor'
+  | 'anchor-name'
+  | 'alias'
+  | 'literal'
+  | 'folded'
+  | 'scalar-tag'
+  | 'map-key'
+  | 'map-key-value'
+  | 'directive'
+  | 'directive-name'
+  | 'document';
 
 interface Group {
   kind: GroupKind;
@@ -97,7 +108,18 @@ function isScalarType(tok: Tok): boolean {
   const kind = kindOf(tok);
   return kind !== undefined && SCALAR_KINDS.has(kind);
 }
-const NOT_MAP_KEY = new Set<RawKind>(['directive', 'doc-start', 'doc-end', 'comma', 'flow-map-start', 'colon', 'flow-map-end', 'flow-seq-start', 'seq-entry', 'flow-seq-end']);
+const NOT_MAP_KEY = new Set<RawKind>([
+  'directive',
+  'doc-start',
+  'doc-end',
+  'comma',
+  'flow-map-start',
+  'colon',
+  'flow-map-end',
+  'flow-seq-start',
+  'seq-entry',
+  'flow-seq-end',
+]);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Scanner
@@ -130,10 +152,20 @@ class Scanner {
   private flowMaps = 0;
   private anchorOrAlias = false;
   private directive = false;
-  private buffer: { line: number; column: number; offset: number; end: number; text: string; lines: number; pendingNewline: boolean } | undefined;
+  private buffer:
+    | {
+        line: number;
+        column: number;
+        offset: number;
+        end: number;
+        text: string;
+        lines: number;
+        pendingNewline: boolean;
+      }
+    | undefined;
 
   constructor(private readonly text: string) {
-    for (let offset = 0; offset < text.length; ) {
+    for (let offset = 0; offset < text.length;) {
       const codePoint = text.codePointAt(offset) ?? 0;
       const length = codePoint > 0xffff ? 2 : 1;
       this.chars.push({ text: text.slice(offset, offset + length), offset });
@@ -167,11 +199,34 @@ class Scanner {
   }
 
   private invalid(message: string, length = 1, line = this.line, column = this.column, at = this.index): never {
-    throw new SyntaxFailure(message, { kind: 'plain', line, column, offset: this.offsetAt(at), end: this.offsetAt(at + length), value: '', multiline: false });
+    throw new SyntaxFailure(message, {
+      kind: 'plain',
+      line,
+      column,
+      offset: this.offsetAt(at),
+      end: this.offsetAt(at + length),
+      value: '',
+      multiline: false,
+    });
   }
 
-  private push(kind: RawKind, value: string, start: number, length: number, line = this.line, column = this.column): RawToken {
-    const token: RawToken = { kind, line, column, offset: this.offsetAt(start), end: this.offsetAt(start + length), value, multiline: false };
+  private push(
+    kind: RawKind,
+    value: string,
+    start: number,
+    length: number,
+    line = this.line,
+    column = this.column,
+  ): RawToken {
+    const token: RawToken = {
+      kind,
+      line,
+      column,
+      offset: this.offsetAt(start),
+      end: this.offsetAt(start + length),
+      value,
+      multiline: false,
+    };
     this.tokens.push(token);
     return token;
   }
@@ -181,7 +236,15 @@ class Scanner {
     if (!buffer) return undefined;
     this.buffer = undefined;
     const value = buffer.text.replace(/ +$/, '');
-    const token: RawToken = { kind: 'plain', line: buffer.line, column: buffer.column, offset: buffer.offset, end: buffer.end, value, multiline: buffer.lines > 0 };
+    const token: RawToken = {
+      kind: 'plain',
+      line: buffer.line,
+      column: buffer.column,
+      offset: buffer.offset,
+      end: buffer.end,
+      value,
+      multiline: buffer.lines > 0,
+    };
     this.tokens.push(token);
     return token;
   }
@@ -189,7 +252,15 @@ class Scanner {
   private addToBuffer(c: string): void {
     if (!this.buffer) {
       if (c === ' ') return;
-      this.buffer = { line: this.line, column: this.column, offset: this.offsetAt(), end: this.offsetAt(this.index + 1), text: '', lines: 0, pendingNewline: false };
+      this.buffer = {
+        line: this.line,
+        column: this.column,
+        offset: this.offsetAt(),
+        end: this.offsetAt(this.index + 1),
+        text: '',
+        lines: 0,
+        pendingNewline: false,
+      };
     }
     if (this.buffer.pendingNewline && c !== ' ') {
       this.buffer.lines++;
@@ -286,7 +357,13 @@ class Scanner {
         }
         break;
       case '-':
-        if (this.indentNum === 0 && this.column === 1 && this.char(start + 1) === '-' && this.char(start + 2) === '-' && this.isBlank(this.char(start + 3))) {
+        if (
+          this.indentNum === 0 &&
+          this.column === 1 &&
+          this.char(start + 1) === '-' &&
+          this.char(start + 2) === '-' &&
+          this.isBlank(this.char(start + 3))
+        ) {
           this.flush();
           this.push('doc-start', '---', start, 3);
           this.advance(3);
@@ -493,7 +570,15 @@ class Scanner {
           continue;
         }
         this.advance();
-        this.tokens.push({ kind: quote === '"' ? 'double' : 'single', line, column, offset: this.offsetAt(start), end: this.offsetAt(), value: quote === '"' ? unescapeDouble(value) : value, multiline: lines > 0 });
+        this.tokens.push({
+          kind: quote === '"' ? 'double' : 'single',
+          line,
+          column,
+          offset: this.offsetAt(start),
+          end: this.offsetAt(),
+          value: quote === '"' ? unescapeDouble(value) : value,
+          multiline: lines > 0,
+        });
         return;
       }
       if (this.isNewline(c)) {
@@ -505,13 +590,20 @@ class Scanner {
         lines++;
         value += ' ';
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
-        if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3))) this.invalid('found unexpected document separator', 3);
+        if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
+          this.invalid('found unexpected document separator', 3);
         continue;
       }
       value += c;
       this.advance();
     }
-    this.invalid(`could not find end character of ${quote === '"' ? 'double' : 'single'}-quoted text`, 1, line, column, start);
+    this.invalid(
+      `could not find end character of ${quote === '"' ? 'double' : 'single'}-quoted text`,
+      1,
+      line,
+      column,
+      start,
+    );
   }
 
   /** A line break inside a quoted or block scalar: positions move on, indentation bookkeeping does not happen. */
@@ -532,10 +624,18 @@ class Scanner {
     const option = (comment > 0 ? header.slice(0, comment) : header).replace(/[ \t]+$/, '').replace(/ +$/, '');
     if (option !== '') {
       const digits = option.replace(/^[-+]/, '').replace(/[-+]$/, '');
-      if (digits !== '' && (digits === '0' || !/^[0-9]+$/.test(digits) || Number(digits) > 9)) this.invalid(`invalid header option: ${goQuote(option)}`, 1, line, column, start);
+      if (digits !== '' && (digits === '0' || !/^[0-9]+$/.test(digits) || Number(digits) > 9))
+        this.invalid(`invalid header option: ${goQuote(option)}`, 1, line, column, start);
     }
     if (column === 1) this.lastDelimColumn = 1;
-    this.push(indicator === '|' ? 'literal' : 'folded', indicator + option, start, 1 + [...header].length, line, column);
+    this.push(
+      indicator === '|' ? 'literal' : 'folded',
+      indicator + option,
+      start,
+      1 + [...header].length,
+      line,
+      column,
+    );
     this.advance(1 + [...header].length);
     // goccy's header scanner steps over one character of the line break: the LF of a CRLF is a line of its own.
     if (this.char() === '\r' && this.char(this.index + 1) === '\n') {
@@ -566,19 +666,47 @@ class Scanner {
       if (first === '' && at === lineStart) break;
       this.newlineInScalar();
       if (!blank && contentColumn === 0) contentColumn = indent + 1;
-      if (!body && !blank) body = { kind: 'plain', line: this.line, column: indent + 1, offset: this.offsetAt(at), end: this.offsetAt(at), value: '', multiline: true };
+      if (!body && !blank)
+        body = {
+          kind: 'plain',
+          line: this.line,
+          column: indent + 1,
+          offset: this.offsetAt(at),
+          end: this.offsetAt(at),
+          value: '',
+          multiline: true,
+        };
       this.advance(indent);
       while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
       if (body) body.end = this.offsetAt();
     }
-    this.tokens.push(body ?? { kind: 'plain', line: this.line, column: this.column, offset: this.offsetAt(), end: this.offsetAt(), value: '', multiline: false });
+    this.tokens.push(
+      body ?? {
+        kind: 'plain',
+        line: this.line,
+        column: this.column,
+        offset: this.offsetAt(),
+        end: this.offsetAt(),
+        value: '',
+        multiline: false,
+      },
+    );
   }
 }
 
 function unescapeDouble(value: string): string {
   return value.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_match, escape: string) => {
     if (escape.length > 1) return String.fromCodePoint(parseInt(escape.slice(1), 16));
-    const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '"': '"', '\\': '\\', '/': '/', ' ': ' ' };
+    const simple: Record<string, string> = {
+      n: '\n',
+      t: '\t',
+      r: '\r',
+      '0': '\0',
+      '"': '"',
+      '\\': '\\',
+      '/': '/',
+      ' ': ' ',
+    };
     return simple[escape] ?? escape;
   });
 }
@@ -625,7 +753,8 @@ function groupAnchorsAndAliases(tokens: Tok[]): Tok[] {
       if (i + 2 >= tokens.length) fail('undefined anchor value', tok);
       const name: Tok = { group: { kind: 'anchor-name', tokens: [tok, tokens[i + 1] as Tok] } };
       const value = tokens[i + 2] as Tok;
-      if (lineOf(tok) === lineOf(value) && kindOf(value) === 'seq-entry') fail('sequence entries are not allowed after anchor on the same line', value);
+      if (lineOf(tok) === lineOf(value) && kindOf(value) === 'seq-entry')
+        fail('sequence entries are not allowed after anchor on the same line', value);
       if (lineOf(tok) === lineOf(value) && isScalarType(value)) {
         out.push({ group: { kind: 'anchor', tokens: [name, value] } });
         i++;
@@ -641,7 +770,20 @@ function groupAnchorsAndAliases(tokens: Tok[]): Tok[] {
 }
 
 /** What Go's strconv.ParseBool accepts: goccy's decoder converts a `!!bool` scalar with it. */
-export const GO_BOOLS: ReadonlySet<string> = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
+export const GO_BOOLS: ReadonlySet<string> = new Set([
+  '1',
+  't',
+  'T',
+  'TRUE',
+  'true',
+  'True',
+  '0',
+  'f',
+  'F',
+  'FALSE',
+  'false',
+  'False',
+]);
 const SCALAR_TAGS = new Set(['!!int', '!!float', '!!str', '!!binary', '!!timestamp', '!!bool', '!!null']);
 
 function groupScalarTags(tokens: Tok[]): Tok[] {
@@ -714,7 +856,8 @@ function groupMapKeysByColon(tokens: Tok[]): Tok[] {
       if (i === 0) fail('unexpected key name', tok);
       const key = tokens[i - 1] as Tok;
       const keyKind = kindOf(key);
-      if (keyKind && NOT_MAP_KEY.has(keyKind) && !(key.group?.kind === 'map-key')) fail('found an invalid key for this map', tok);
+      if (keyKind && NOT_MAP_KEY.has(keyKind) && !(key.group?.kind === 'map-key'))
+        fail('found an invalid key for this map', tok);
       // Turn the previous token (already in `out`) into a map-key group, in place.
       const moved: Tok = { raw: key.raw, group: key.group };
       if (moved.raw) delete moved.group;
@@ -731,7 +874,12 @@ function groupMapKeyValues(tokens: Tok[]): Tok[] {
     const tok = tokens[i] as Tok;
     if (groupOf(tok) === 'map-key') {
       const value = tokens[i + 1];
-      if (!value || lineOf(tok) !== lineOf(value) || groupOf(value) === 'anchor-name' || (kindOf(value) === 'tag' && groupOf(value) !== 'scalar-tag')) {
+      if (
+        !value ||
+        lineOf(tok) !== lineOf(value) ||
+        groupOf(value) === 'anchor-name' ||
+        (kindOf(value) === 'tag' && groupOf(value) !== 'scalar-tag')
+      ) {
         out.push(tok);
         continue;
       }
@@ -760,7 +908,8 @@ function groupDirectives(tokens: Tok[]): Tok[] {
       values.push(tokens[j] as Tok);
       i++;
     }
-    if (i + 1 >= tokens.length || kindOf(tokens[i + 1]) !== 'doc-start') fail('unexpected directive value. document not started', tok);
+    if (i + 1 >= tokens.length || kindOf(tokens[i + 1]) !== 'doc-start')
+      fail('unexpected directive value. document not started', tok);
     out.push(values.length > 0 ? { group: { kind: 'directive', tokens: [name, ...values] } } : name);
   }
   return out;
@@ -777,7 +926,8 @@ function groupDocuments(tokens: Tok[]): Tok[] {
       if (!next || next.raw?.kind === 'doc-start') return [...out, { group: { kind: 'document', tokens: [tok] } }];
       if (lineOf(tok) === lineOf(next)) {
         const nextGroup = groupOf(next);
-        if (nextGroup === 'map-key' || nextGroup === 'map-key-value' || kindOf(next) === 'seq-entry') fail('value cannot be placed after document separator', next);
+        if (nextGroup === 'map-key' || nextGroup === 'map-key-value' || kindOf(next) === 'seq-entry')
+          fail('value cannot be placed after document separator', next);
       }
       const rest = groupDocuments(tokens.slice(i + 1));
       const first = rest[0];
@@ -974,7 +1124,8 @@ class GoccyParser {
       }
     }
     const kind = kindOf(tok);
-    if (kind === 'merge-key' || kind === 'plain' || kind === 'double' || kind === 'single') return { kind: kind === 'plain' || kind === 'merge-key' ? 'scalar' : 'string', token: rawOf(tok) };
+    if (kind === 'merge-key' || kind === 'plain' || kind === 'double' || kind === 'single')
+      return { kind: kind === 'plain' || kind === 'merge-key' ? 'scalar' : 'string', token: rawOf(tok) };
     if (kind === 'tag') return this.parseScalarTag(ctx);
     return fail('unexpected scalar value type', tok);
   }
@@ -1052,7 +1203,8 @@ class GoccyParser {
       const key = this.parseMapKey(ctx.withGroup(keyTok.group as Group), keyTok.group as Group, ctx);
       ctx.goNext();
       const valueTok = ctx.current();
-      if (valueTok && lineOf(keyTok) === lineOf(valueTok) && kindOf(valueTok) === 'seq-entry' && !valueTok.group) fail('block sequence entries are not allowed in this context', valueTok);
+      if (valueTok && lineOf(keyTok) === lineOf(valueTok) && kindOf(valueTok) === 'seq-entry' && !valueTok.group)
+        fail('block sequence entries are not allowed in this context', valueTok);
       const child = ctx.withChild(key);
       this.parseMapValue(child, keyTok, keyTok.group?.tokens[keyTok.group.tokens.length - 1]);
       sync(ctx, child);
@@ -1113,10 +1265,12 @@ class GoccyParser {
   validateMapKey(ctx: Context, token: RawToken | undefined, keyPath: string, colon: Tok | undefined): void {
     if (!token) return;
     const earlier = this.pathMap.get(keyPath);
-    if (earlier) fail(`mapping key ${goQuote(token.value)} already defined at [${earlier.line}:${earlier.column}]`, token);
+    if (earlier)
+      fail(`mapping key ${goQuote(token.value)} already defined at [${earlier.line}:${earlier.column}]`, token);
     this.pathMap.set(keyPath, token);
     if (ctx.isFlow) {
-      if (token.kind === 'plain' && token.line + (token.multiline ? 1 : 0) !== lineOf(colon) && token.multiline) fail('map key definition includes an implicit line break', token);
+      if (token.kind === 'plain' && token.line + (token.multiline ? 1 : 0) !== lineOf(colon) && token.multiline)
+        fail('map key definition includes an implicit line break', token);
       return;
     }
     if (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double') return;
@@ -1129,9 +1283,15 @@ class GoccyParser {
     const keyColumn = columnOf(keyTok);
     const keyLine = lineOf(keyTok);
     const group = groupOf(tok);
-    if (columnOf(tok) !== keyColumn && lineOf(tok) === keyLine && (group === 'map-key' || group === 'map-key-value')) fail('mapping value is not allowed in this context', tok);
+    if (columnOf(tok) !== keyColumn && lineOf(tok) === keyLine && (group === 'map-key' || group === 'map-key-value'))
+      fail('mapping value is not allowed in this context', tok);
     if (columnOf(tok) === keyColumn && this.isMapToken(tok)) return { kind: 'null', token: undefined };
-    if (lineOf(tok) === keyLine && group === 'anchor-name' && columnOf(ctx.next()) === keyColumn && this.isMapToken(ctx.next())) {
+    if (
+      lineOf(tok) === keyLine &&
+      group === 'anchor-name' &&
+      columnOf(ctx.next()) === keyColumn &&
+      this.isMapToken(ctx.next())
+    ) {
       this.parseAnchorName(ctx.withGroup(tok.group as Group));
       ctx.goNext();
       return { kind: 'anchor', token: rawOf(tok) };
@@ -1189,13 +1349,15 @@ class GoccyParser {
     const tok = ctx.current();
     if (!tok) return { kind: 'literal', token };
     const value = this.parseToken(ctx, tok);
-    if (value.kind !== 'scalar' && value.kind !== 'string') fail('unexpected token. required string token', value.token);
+    if (value.kind !== 'scalar' && value.kind !== 'string')
+      fail('unexpected token. required string token', value.token);
     return { kind: 'literal', token };
   }
 
   parseScalarTag(ctx: Context): Node {
     const tag = this.parseTag(ctx);
-    if (!tag.value || tag.value.kind === 'map' || tag.value.kind === 'seq' || tag.value.kind === 'null') fail('specified not scalar tag', tag.token);
+    if (!tag.value || tag.value.kind === 'map' || tag.value.kind === 'seq' || tag.value.kind === 'null')
+      fail('specified not scalar tag', tag.token);
     return tag;
   }
 
@@ -1294,13 +1456,20 @@ class GoccyParser {
     const seqColumn = columnOf(seqTok);
     const seqLine = lineOf(seqTok);
     const group = groupOf(tok);
-    if (columnOf(tok) === seqColumn && kindOf(tok) === 'seq-entry' && !tok.group) return { kind: 'null', token: undefined };
-    if (lineOf(tok) === seqLine && group === 'anchor-name' && columnOf(ctx.next()) === seqColumn && kindOf(ctx.next()) === 'seq-entry') {
+    if (columnOf(tok) === seqColumn && kindOf(tok) === 'seq-entry' && !tok.group)
+      return { kind: 'null', token: undefined };
+    if (
+      lineOf(tok) === seqLine &&
+      group === 'anchor-name' &&
+      columnOf(ctx.next()) === seqColumn &&
+      kindOf(ctx.next()) === 'seq-entry'
+    ) {
       this.parseAnchorName(ctx.withGroup(tok.group as Group));
       ctx.goNext();
       return { kind: 'anchor', token: rawOf(tok) };
     }
-    if (columnOf(tok) <= seqColumn && group === 'anchor-name') fail('anchor is not allowed in this sequence context', tok);
+    if (columnOf(tok) <= seqColumn && group === 'anchor-name')
+      fail('anchor is not allowed in this sequence context', tok);
     if (columnOf(tok) <= seqColumn && kindOf(tok) === 'tag') fail('tag is not allowed in this sequence context', tok);
     if (columnOf(tok) < seqColumn) return { kind: 'null', token: undefined };
     if (lineOf(tok) === seqLine && group === 'anchor-name' && columnOf(ctx.next()) < seqColumn) {
@@ -1364,13 +1533,17 @@ export function goccyRead(text: string): GoccyReading {
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
     const token = error.token;
-    return { extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts, error: {
-      message: error.reason,
-      line: token?.line ?? 0,
-      column: token?.column ?? 0,
-      offset: token?.offset ?? 0,
-      length: Math.max(1, (token?.end ?? 0) - (token?.offset ?? 0)),
-    } };
+    return {
+      extraBreaks: scanner.extraBreaks,
+      columnShifts: scanner.columnShifts,
+      error: {
+        message: error.reason,
+        line: token?.line ?? 0,
+        column: token?.column ?? 0,
+        offset: token?.offset ?? 0,
+        length: Math.max(1, (token?.end ?? 0) - (token?.offset ?? 0)),
+      },
+    };
   }
 }
 

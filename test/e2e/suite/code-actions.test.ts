@@ -15,18 +15,20 @@ const RELEASE_LANGUAGE = 'kayron-release';
 const RELEASES_FOLDER = 'releases';
 const KAYRON_PIN = 'release: "v0.5.3"';
 
-
 function releasesFile(relativePath: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.find((candidate) => candidate.name === RELEASES_FOLDER);
   assert.ok(folder, `workspace folder ${RELEASES_FOLDER} is missing`);
   return vscode.Uri.joinPath(folder.uri, relativePath);
 }
 
-const openDocumentOf = (uri: vscode.Uri) => vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+const openDocumentOf = (uri: vscode.Uri) =>
+  vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
 const readDisk = async (uri: vscode.Uri) => new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 
 /** Opens a release file in an editor (focused) and waits until it has the release language. */
-async function openReleaseFile(relativePath: string): Promise<{ document: vscode.TextDocument; editor: vscode.TextEditor }> {
+async function openReleaseFile(
+  relativePath: string,
+): Promise<{ document: vscode.TextDocument; editor: vscode.TextEditor }> {
   const uri = releasesFile(relativePath);
   const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
   const document = await waitFor(`${uri.path} to get language ${RELEASE_LANGUAGE}`, () => {
@@ -40,17 +42,30 @@ async function openReleaseFile(relativePath: string): Promise<{ document: vscode
 function positionOf(document: vscode.TextDocument, needle: string, offset = 0): vscode.Position {
   const text = document.getText();
   const index = text.indexOf(needle);
-  assert.ok(index >= 0 && text.indexOf(needle, index + 1) < 0, `expected exactly one ${needle} in ${document.uri.path}`);
+  assert.ok(
+    index >= 0 && text.indexOf(needle, index + 1) < 0,
+    `expected exactly one ${needle} in ${document.uri.path}`,
+  );
   return document.positionAt(index + offset);
 }
 
 /** The code actions VS Code's lightbulb would get at `position` (an empty range there), polled until `accept` holds. */
-function codeActionsAt(document: vscode.TextDocument, position: vscode.Position, what: string, accept: (actions: vscode.CodeAction[]) => boolean): Promise<vscode.CodeAction[]> {
+function codeActionsAt(
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  what: string,
+  accept: (actions: vscode.CodeAction[]) => boolean,
+): Promise<vscode.CodeAction[]> {
   let last: vscode.CodeAction[] = [];
   return waitFor(
     what,
     async () => {
-      last = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(position, position))) ?? [];
+      last =
+        (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+          'vscode.executeCodeActionProvider',
+          document.uri,
+          new vscode.Range(position, position),
+        )) ?? [];
       return accept(last) ? last : undefined;
     },
     () => `actions now: ${JSON.stringify(last.map((action) => action.title))}`,
@@ -107,7 +122,9 @@ describe('Code actions in a real VS Code: bump quick fix, undo, testing-branch q
     const onTag = positionOf(document, KAYRON_PIN, 'release: "v0'.length);
     const bumpTitle = `Bump to ${KAYRON_LATEST} (latest)`;
     // The quick fix needs the release-outdated hint under the cursor, which arrives once the stand-in has answered.
-    const actions = await codeActionsAt(document, onTag, `the "${bumpTitle}" quick fix`, (list) => list.some((action) => action.title === bumpTitle && action.kind?.value === 'quickfix'));
+    const actions = await codeActionsAt(document, onTag, `the "${bumpTitle}" quick fix`, (list) =>
+      list.some((action) => action.title === bumpTitle && action.kind?.value === 'quickfix'),
+    );
     const bump = actions.find((action) => action.title === bumpTitle);
     assert.ok(bump?.edit, 'the bump carries a workspace edit');
     assert.equal(bump.isPreferred, true);
@@ -128,8 +145,13 @@ describe('Code actions in a real VS Code: bump quick fix, undo, testing-branch q
     const { document } = await openReleaseFile('service/service.yaml');
     const original = document.getText();
     const onTag = positionOf(document, KAYRON_PIN, 'release: "v0'.length);
-    const actions = await codeActionsAt(document, onTag, 'the "Switch to branch…" action with branch actions before it', (list) =>
-      list.some((action) => action.title === 'Switch to branch…') && list.some((action) => action.title.startsWith('Switch to branch feature/preview-envs')),
+    const actions = await codeActionsAt(
+      document,
+      onTag,
+      'the "Switch to branch…" action with branch actions before it',
+      (list) =>
+        list.some((action) => action.title === 'Switch to branch…') &&
+        list.some((action) => action.title.startsWith('Switch to branch feature/preview-envs')),
     );
     const prompt = actions.find((action) => action.title === 'Switch to branch…');
     assert.equal(prompt?.command?.command, 'kayron.entry.switchToBranch');
@@ -137,11 +159,18 @@ describe('Code actions in a real VS Code: bump quick fix, undo, testing-branch q
     // As VS Code does when the user chooses the action: run its command with its arguments. The pick lists branches
     // with open pull requests first; Enter takes the first, feature/preview-envs.
     await runAnsweringQuickPicks(prompt.command.command, ...(prompt.command.arguments ?? []));
-    const switched = original.replace(`    ${KAYRON_PIN}\n`, `    # ${KAYRON_PIN}\n    branch: "feature/preview-envs"\n`);
+    const switched = original.replace(
+      `    ${KAYRON_PIN}\n`,
+      `    # ${KAYRON_PIN}\n    branch: "feature/preview-envs"\n`,
+    );
     assert.notEqual(switched, original);
     assert.equal(document.getText(), switched);
 
-    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), document.uri.toString(), 'the command shows the edited file');
+    assert.equal(
+      vscode.window.activeTextEditor?.document.uri.toString(),
+      document.uri.toString(),
+      'the command shows the edited file',
+    );
     await vscode.commands.executeCommand('undo');
     assert.equal(document.getText(), original, 'one undo restores the original text');
   });
@@ -153,18 +182,30 @@ describe('Code actions in a real VS Code: bump quick fix, undo, testing-branch q
     // the stand-in's infrastructure repository has one branch, main.
     await runAnsweringQuickPicks('kayron.switchServiceToBranch');
     const document = await waitFor('infrastructure.yaml to be open', () => openDocumentOf(infrastructure));
-    assert.equal(document.getText(), original.replace('    release: "v0.5.8"\n', '    # release: "v0.5.8"\n    branch: "main"\n'));
+    assert.equal(
+      document.getText(),
+      original.replace('    release: "v0.5.8"\n', '    # release: "v0.5.8"\n    branch: "main"\n'),
+    );
   });
 
   it('"Switch back to release" restores the commented pin byte for byte', async function () {
     const { document } = await openReleaseFile('service/service.yaml');
     const original = document.getText();
-    const onBranch = original.replace(`    ${KAYRON_PIN}\n`, `    # ${KAYRON_PIN}\n    branch: "feature/preview-envs"\n`);
+    const onBranch = original.replace(
+      `    ${KAYRON_PIN}\n`,
+      `    # ${KAYRON_PIN}\n    branch: "feature/preview-envs"\n`,
+    );
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(original.length)), onBranch);
+    edit.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(0), document.positionAt(original.length)),
+      onBranch,
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
     const onValue = positionOf(document, 'branch: "feature/preview-envs"', 'branch: "f'.length);
-    const actions = await codeActionsAt(document, onValue, 'the "Switch back to release v0.5.3" action', (list) => list.some((action) => action.title === 'Switch back to release v0.5.3'));
+    const actions = await codeActionsAt(document, onValue, 'the "Switch back to release v0.5.3" action', (list) =>
+      list.some((action) => action.title === 'Switch back to release v0.5.3'),
+    );
     const back = actions.find((action) => action.title === 'Switch back to release v0.5.3');
     assert.ok(back?.edit);
     assert.ok(await vscode.workspace.applyEdit(back.edit));

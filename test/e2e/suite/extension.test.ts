@@ -24,18 +24,23 @@ const INFRASTRUCTURE_COUNT_MESSAGE =
   'This critical error indicates that the resolved release settings do not provide a single infrastructure release, which means that the operator does not know how to proceed safely.';
 const KAYRON_LINT_MARKER = '[reported by kayron lint] ';
 
-
 function folder(name: string): vscode.WorkspaceFolder {
   const found = vscode.workspace.workspaceFolders?.find((candidate) => candidate.name === name);
-  assert.ok(found, `workspace folder ${name} is missing: ${JSON.stringify(vscode.workspace.workspaceFolders?.map((f) => f.name))}`);
+  assert.ok(
+    found,
+    `workspace folder ${name} is missing: ${JSON.stringify(vscode.workspace.workspaceFolders?.map((f) => f.name))}`,
+  );
   return found;
 }
 
 const fileIn = (folderName: string, relativePath: string) => vscode.Uri.joinPath(folder(folderName).uri, relativePath);
 const releasesFile = (relativePath: string) => fileIn(RELEASES_FOLDER, relativePath);
-const openDocumentOf = (uri: vscode.Uri) => vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-const codeOf = (diagnostic: vscode.Diagnostic) => (typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code);
-const isOfflineKayronDiagnostic = (diagnostic: vscode.Diagnostic) => KAYRON_SOURCES.has(diagnostic.source ?? '') && !ONLINE_CODES.has(String(codeOf(diagnostic)));
+const openDocumentOf = (uri: vscode.Uri) =>
+  vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+const codeOf = (diagnostic: vscode.Diagnostic) =>
+  typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+const isOfflineKayronDiagnostic = (diagnostic: vscode.Diagnostic) =>
+  KAYRON_SOURCES.has(diagnostic.source ?? '') && !ONLINE_CODES.has(String(codeOf(diagnostic)));
 
 function kayronDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter(isOfflineKayronDiagnostic);
@@ -50,11 +55,15 @@ function kayronDiagnosticsUnder(root: vscode.Uri): string[] {
     .flatMap(([uri, diagnostics]) =>
       diagnostics
         .filter(isOfflineKayronDiagnostic)
-        .map((diagnostic) => `${uri.path.slice(root.path.length + 1)}:${diagnostic.range.start.line + 1} ${diagnostic.source}(${String(codeOf(diagnostic))}) ${diagnostic.message}`),
+        .map(
+          (diagnostic) =>
+            `${uri.path.slice(root.path.length + 1)}:${diagnostic.range.start.line + 1} ${diagnostic.source}(${String(codeOf(diagnostic))}) ${diagnostic.message}`,
+        ),
     );
 }
 
-const describeDiagnostics = () => `Kayron diagnostics now: ${JSON.stringify(kayronDiagnosticsUnder(folder(RELEASES_FOLDER).uri))}`;
+const describeDiagnostics = () =>
+  `Kayron diagnostics now: ${JSON.stringify(kayronDiagnosticsUnder(folder(RELEASES_FOLDER).uri))}`;
 
 async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
   const document = await vscode.workspace.openTextDocument(uri);
@@ -63,10 +72,14 @@ async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
 }
 
 async function waitForLanguage(uri: vscode.Uri, languageId: string): Promise<vscode.TextDocument> {
-  return waitFor(`${uri.path} to get language ${languageId}`, () => {
-    const document = openDocumentOf(uri);
-    return document?.languageId === languageId ? document : undefined;
-  }, () => `language now: ${openDocumentOf(uri)?.languageId ?? '(not open)'}`);
+  return waitFor(
+    `${uri.path} to get language ${languageId}`,
+    () => {
+      const document = openDocumentOf(uri);
+      return document?.languageId === languageId ? document : undefined;
+    },
+    () => `language now: ${openDocumentOf(uri)?.languageId ?? '(not open)'}`,
+  );
 }
 
 /** Zero-based line of the only line containing `needle`. */
@@ -83,13 +96,22 @@ async function replaceOnce(uri: vscode.Uri, search: string, replacement: string)
   const offset = text.indexOf(search);
   assert.ok(offset >= 0 && text.indexOf(search, offset + 1) < 0, `expected exactly one ${search} in ${uri.path}`);
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(uri, new vscode.Range(document.positionAt(offset), document.positionAt(offset + search.length)), replacement);
+  edit.replace(
+    uri,
+    new vscode.Range(document.positionAt(offset), document.positionAt(offset + search.length)),
+    replacement,
+  );
   assert.ok(await vscode.workspace.applyEdit(edit), `edit of ${uri.path} was refused`);
 }
 
-async function hoverTexts(uri: vscode.Uri, position: vscode.Position): Promise<{ hovers: vscode.Hover[]; text: string }> {
+async function hoverTexts(
+  uri: vscode.Uri,
+  position: vscode.Position,
+): Promise<{ hovers: vscode.Hover[]; text: string }> {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
-  const text = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+  const text = hovers
+    .flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)))
+    .join('\n');
   return { hovers, text };
 }
 
@@ -102,7 +124,9 @@ async function serverRoundTrip(uri: vscode.Uri): Promise<void> {
   assert.ok(document, `${uri.path} is not open`);
   const keyLine = lineOf(document.getText(), 'release: "v0.5.3"');
   const position = new vscode.Position(keyLine, document.lineAt(keyLine).firstNonWhitespaceCharacterIndex + 1);
-  await waitFor('the language server to answer a hover', async () => ((await hoverTexts(uri, position)).hovers.length > 0 ? true : undefined));
+  await waitFor('the language server to answer a hover', async () =>
+    (await hoverTexts(uri, position)).hovers.length > 0 ? true : undefined,
+  );
 }
 
 /** Puts every open release document back to its text on disk (edits are never saved: files.autoSave is off). */
@@ -113,7 +137,11 @@ async function restoreOpenDocuments(): Promise<void> {
     const onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(document.uri));
     if (document.getText() === onDisk) continue;
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), onDisk);
+    edit.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)),
+      onDisk,
+    );
     await vscode.workspace.applyEdit(edit);
   }
 }
@@ -127,13 +155,32 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
     assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
     api = await extension.activate();
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the server never reported releases roots')), WAIT_MS)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error('the server never reported releases roots')), WAIT_MS)),
+    );
     await Promise.race([api.ready, timeout]).finally(() => clearTimeout(timer));
   });
 
   afterEach(async function () {
     await restoreOpenDocuments();
-    await waitFor('the releases folder to be free of Kayron diagnostics again', () => (kayronDiagnosticsUnder(folder(RELEASES_FOLDER).uri).length === 0 ? true : undefined), describeDiagnostics);
+    await waitFor(
+      'the releases folder to be free of Kayron diagnostics again',
+      () => (kayronDiagnosticsUnder(folder(RELEASES_FOLDER).uri).length === 0 ? true : undefined),
+      describeDiagnostics,
+    );
+  });
+
+  it('registers every command package.json contributes, and the internal tree snapshot', async function () {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    const contributed = (extension?.packageJSON as { contributes: { commands: { command: string }[] } }).contributes
+      .commands;
+    assert.ok(contributed.length > 0, 'package.json contributes commands');
+    // Unfiltered: `getCommands(true)` leaves out names that start with an underscore.
+    const registered = new Set(await vscode.commands.getCommands(false));
+    const missing = [...contributed.map((entry) => entry.command), '_kayron.environments.tree'].filter(
+      (id) => !registered.has(id),
+    );
+    assert.deepEqual(missing, [], 'every command is registered once the extension is active');
   });
 
   it('gives service/service.yaml the kayron-release language and no diagnostics', async function () {
@@ -152,24 +199,48 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
     const line = lineOf(document.getText(), 'release: "v0.5.3"');
 
     await replaceOnce(uri, '"v0.5.3"', '"0.5.3"');
-    const diagnostic = await waitFor('a release-format diagnostic', () => kayronDiagnostics(uri).find((d) => codeOf(d) === 'release-format'), describeDiagnostics);
+    const diagnostic = await waitFor(
+      'a release-format diagnostic',
+      () => kayronDiagnostics(uri).find((d) => codeOf(d) === 'release-format'),
+      describeDiagnostics,
+    );
     assert.equal(diagnostic.source, 'kayron');
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
-    assert.equal(diagnostic.range.start.line, line, `expected line ${line + 1}, got ${diagnostic.range.start.line + 1}`);
-    assert.ok(openDocumentOf(uri)!.getText(diagnostic.range).includes('0.5.3'), `range does not cover the tag: ${JSON.stringify(diagnostic.range)}`);
-    assert.ok(diagnostic.message.startsWith(`${KAYRON_LINT_MARKER}${RELEASE_FORMAT_MESSAGE}`), `message: ${diagnostic.message}`);
+    assert.equal(
+      diagnostic.range.start.line,
+      line,
+      `expected line ${line + 1}, got ${diagnostic.range.start.line + 1}`,
+    );
+    assert.ok(
+      openDocumentOf(uri)!.getText(diagnostic.range).includes('0.5.3'),
+      `range does not cover the tag: ${JSON.stringify(diagnostic.range)}`,
+    );
+    assert.ok(
+      diagnostic.message.startsWith(`${KAYRON_LINT_MARKER}${RELEASE_FORMAT_MESSAGE}`),
+      `message: ${diagnostic.message}`,
+    );
     assert.ok(diagnostic.message.includes('"0.5.3"'), `message does not name the tag: ${diagnostic.message}`);
-    assert.ok(diagnostic.message.startsWith(KAYRON_LINT_MARKER), `not marked as the kayron lint verdict: ${diagnostic.message}`);
+    assert.ok(
+      diagnostic.message.startsWith(KAYRON_LINT_MARKER),
+      `not marked as the kayron lint verdict: ${diagnostic.message}`,
+    );
 
     await replaceOnce(uri, '"0.5.3"', '"v0.5.3"');
-    await waitFor('the release-format diagnostic to clear', () => (kayronDiagnostics(uri).length === 0 ? true : undefined), describeDiagnostics);
+    await waitFor(
+      'the release-format diagnostic to clear',
+      () => (kayronDiagnostics(uri).length === 0 ? true : undefined),
+      describeDiagnostics,
+    );
   });
 
   it('leaves service/foo.yaml of a folder that is not a releases repository alone', async function () {
     const root = folder(UNRELATED_FOLDER).uri;
     const uri = fileIn(UNRELATED_FOLDER, 'service/foo.yaml');
     const claimed = api.releaseFiles.roots.map((releaseRoot) => vscode.Uri.parse(releaseRoot.uri).fsPath);
-    assert.ok(!claimed.includes(root.fsPath), `the server treats ${root.fsPath} as a releases repository (roots: ${JSON.stringify(claimed)})`);
+    assert.ok(
+      !claimed.includes(root.fsPath),
+      `the server treats ${root.fsPath} as a releases repository (roots: ${JSON.stringify(claimed)})`,
+    );
 
     await open(uri);
     // a release file opened afterwards gets adopted; by then the decision on foo.yaml has been taken too
@@ -213,9 +284,14 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
     assert.ok(await vscode.workspace.applyEdit(edit));
     const addedProviderLine = lineOf(openDocumentOf(uri)!.getText(), 'provider: "cloudformation"');
 
-    const findCount = (target: vscode.Uri) => kayronDiagnostics(target).find((d) => codeOf(d) === 'infrastructure-count');
+    const findCount = (target: vscode.Uri) =>
+      kayronDiagnostics(target).find((d) => codeOf(d) === 'infrastructure-count');
     const inService = await waitFor('infrastructure-count in service.yaml', () => findCount(uri), describeDiagnostics);
-    const inInfrastructure = await waitFor('infrastructure-count in infrastructure.yaml', () => findCount(infrastructureUri), describeDiagnostics);
+    const inInfrastructure = await waitFor(
+      'infrastructure-count in infrastructure.yaml',
+      () => findCount(infrastructureUri),
+      describeDiagnostics,
+    );
     for (const diagnostic of [inService, inInfrastructure]) {
       assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
       assert.ok(diagnostic.message.startsWith(INFRASTRUCTURE_COUNT_MESSAGE), `message: ${diagnostic.message}`);
@@ -225,7 +301,11 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
     assert.equal(openDocumentOf(infrastructureUri), undefined, 'infrastructure.yaml was opened behind the test');
 
     await restoreOpenDocuments();
-    await waitFor('infrastructure-count to clear in both files', () => (findCount(uri) || findCount(infrastructureUri) ? undefined : true), describeDiagnostics);
+    await waitFor(
+      'infrastructure-count to clear in both files',
+      () => (findCount(uri) || findCount(infrastructureUri) ? undefined : true),
+      describeDiagnostics,
+    );
   });
 
   it('lists the entries in the Outline: one symbol per entry, named by docker, strategy as detail, keys as children', async function () {
@@ -233,7 +313,10 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
     await open(uri);
     await waitForLanguage(uri, RELEASE_LANGUAGE);
     const symbols = await waitFor('document symbols of service.yaml', async () => {
-      const result = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', uri);
+      const result = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>(
+        'vscode.executeDocumentSymbolProvider',
+        uri,
+      );
       return result && result.length > 0 ? result : undefined;
     });
     assert.deepEqual(
@@ -246,8 +329,14 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
       ],
     );
     const kayron = symbols[1]!;
-    assert.deepEqual(kayron.children.map((child) => child.name), ['docker', 'github', 'deploy']);
-    assert.deepEqual(kayron.children[2]!.children.map((child) => [child.name, child.detail]), [['release', 'v0.5.3']]);
+    assert.deepEqual(
+      kayron.children.map((child) => child.name),
+      ['docker', 'github', 'deploy'],
+    );
+    assert.deepEqual(
+      kayron.children[2]!.children.map((child) => [child.name, child.detail]),
+      [['release', 'v0.5.3']],
+    );
     const document = openDocumentOf(uri)!;
     assert.equal(document.getText(kayron.selectionRange), '"kayron"');
     assert.ok(document.getText(kayron.range).startsWith('- docker: "kayron"'), document.getText(kayron.range));
@@ -258,22 +347,40 @@ describe('Kayron Releases in a real VS Code (code-server extension host)', funct
     await open(uri);
     await waitForLanguage(uri, RELEASE_LANGUAGE);
     await replaceOnce(uri, '"v0.5.3"', '"0.5.3"');
-    const diagnostic = await waitFor('a release-format diagnostic', () => kayronDiagnostics(uri).find((d) => codeOf(d) === 'release-format'), describeDiagnostics);
+    const diagnostic = await waitFor(
+      'a release-format diagnostic',
+      () => kayronDiagnostics(uri).find((d) => codeOf(d) === 'release-format'),
+      describeDiagnostics,
+    );
     assert.ok(typeof diagnostic.code === 'object', `the code carries a link: ${JSON.stringify(diagnostic.code)}`);
     assert.match(diagnostic.code.target.toString(), /^https:\/\/github\.com\/[^#]+#release-format$/);
   });
 
   it('warns that Kayron ignores a .yml file under service/', async function () {
     const uri = releasesFile('service/extra.yml');
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('- docker: "extra"\n  github: "extra"\n  deploy:\n    release: "v1.0.0"\n'));
+    await vscode.workspace.fs.writeFile(
+      uri,
+      new TextEncoder().encode('- docker: "extra"\n  github: "extra"\n  deploy:\n    release: "v1.0.0"\n'),
+    );
     try {
-      const diagnostic = await waitFor('an ignored-extension warning on service/extra.yml', () => kayronDiagnostics(uri).find((d) => codeOf(d) === 'ignored-extension'), describeDiagnostics);
+      const diagnostic = await waitFor(
+        'an ignored-extension warning on service/extra.yml',
+        () => kayronDiagnostics(uri).find((d) => codeOf(d) === 'ignored-extension'),
+        describeDiagnostics,
+      );
       assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Warning);
       assert.equal(diagnostic.source, 'kayron-releases');
-      assert.ok(diagnostic.message.includes('"extra.yaml"'), `message does not suggest the .yaml name: ${diagnostic.message}`);
+      assert.ok(
+        diagnostic.message.includes('"extra.yaml"'),
+        `message does not suggest the .yaml name: ${diagnostic.message}`,
+      );
     } finally {
       await vscode.workspace.fs.delete(uri);
     }
-    await waitFor('the warning to go with the file', () => (kayronDiagnostics(uri).length === 0 ? true : undefined), describeDiagnostics);
+    await waitFor(
+      'the warning to go with the file',
+      () => (kayronDiagnostics(uri).length === 0 ? true : undefined),
+      describeDiagnostics,
+    );
   });
 });

@@ -7,13 +7,17 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { KayronExtensionApi } from '../../../client/src/extension';
-import { KAYRON_LATEST, KAYRON_TAGS_NEWEST_FIRST, kayronReleaseNotes, SPLITS_OWNER } from '../../github-standin/splits-seed';
+import {
+  KAYRON_LATEST,
+  KAYRON_TAGS_NEWEST_FIRST,
+  kayronReleaseNotes,
+  SPLITS_OWNER,
+} from '../../github-standin/splits-seed';
 import { EXTENSION_ID, waitFor } from './wait';
 
 const RELEASE_LANGUAGE = 'kayron-release';
 const RELEASES_FOLDER = 'releases';
 const KAYRON_PIN = 'release: "v0.5.3"';
-
 
 function serviceFile(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.find((candidate) => candidate.name === RELEASES_FOLDER);
@@ -21,10 +25,13 @@ function serviceFile(): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, 'service/service.yaml');
 }
 
-const openDocumentOf = (uri: vscode.Uri) => vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-const codeOf = (diagnostic: vscode.Diagnostic) => String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code);
+const openDocumentOf = (uri: vscode.Uri) =>
+  vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+const codeOf = (diagnostic: vscode.Diagnostic) =>
+  String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code);
 const labelOf = (item: vscode.CompletionItem) => (typeof item.label === 'string' ? item.label : item.label.label);
-const markdownOf = (value: string | vscode.MarkdownString | undefined) => (typeof value === 'string' ? value : (value?.value ?? ''));
+const markdownOf = (value: string | vscode.MarkdownString | undefined) =>
+  typeof value === 'string' ? value : (value?.value ?? '');
 
 /** Opens service/service.yaml and waits until the extension has given it the release language (the server serves that). */
 async function openService(): Promise<vscode.TextDocument> {
@@ -40,7 +47,10 @@ async function openService(): Promise<vscode.TextDocument> {
 function positionOf(document: vscode.TextDocument, needle: string, offset = 0): vscode.Position {
   const text = document.getText();
   const index = text.indexOf(needle);
-  assert.ok(index >= 0 && text.indexOf(needle, index + 1) < 0, `expected exactly one ${needle} in ${document.uri.path}`);
+  assert.ok(
+    index >= 0 && text.indexOf(needle, index + 1) < 0,
+    `expected exactly one ${needle} in ${document.uri.path}`,
+  );
   return document.positionAt(index + offset);
 }
 
@@ -55,12 +65,16 @@ function githubDiagnostics(uri: vscode.Uri): string[] {
   return vscode.languages
     .getDiagnostics(uri)
     .filter((diagnostic) => diagnostic.source === 'kayron-releases')
-    .map((diagnostic) => `${diagnostic.range.start.line + 1} ${codeOf(diagnostic)} ${vscode.DiagnosticSeverity[diagnostic.severity]}: ${diagnostic.message}`);
+    .map(
+      (diagnostic) =>
+        `${diagnostic.range.start.line + 1} ${codeOf(diagnostic)} ${vscode.DiagnosticSeverity[diagnostic.severity]}: ${diagnostic.message}`,
+    );
 }
 
 describe('GitHub-backed editing in a real VS Code (against the local GitHub stand-in)', function () {
   let api: KayronExtensionApi;
-  const describeState = () => `GitHub state: ${JSON.stringify(api.githubState())}; diagnostics: ${JSON.stringify(githubDiagnostics(serviceFile()))}`;
+  const describeState = () =>
+    `GitHub state: ${JSON.stringify(api.githubState())}; diagnostics: ${JSON.stringify(githubDiagnostics(serviceFile()))}`;
 
   before(async function () {
     const extension = vscode.extensions.getExtension<KayronExtensionApi>(EXTENSION_ID);
@@ -76,16 +90,25 @@ describe('GitHub-backed editing in a real VS Code (against the local GitHub stan
     const onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(document.uri));
     if (document.getText() === onDisk) return;
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), onDisk);
+    edit.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)),
+      onDisk,
+    );
     await vscode.workspace.applyEdit(edit);
   });
 
   it('takes the owner and the API from the settings, and gets answers from the stand-in', async function () {
     // Rate-limit figures come from response headers: present once the stand-in has answered a check of every entry.
-    const answered = (state = api.githubState()) => state && state.owners.includes(SPLITS_OWNER) && state.rateLimitRemaining !== undefined && state.unverified === 0;
-    const state = await waitFor('a GitHub state after a check against the stand-in', () => (answered() ? api.githubState() : undefined), describeState);
+    const answered = (state = api.githubState()) =>
+      state && state.owners.includes(SPLITS_OWNER) && state.rateLimitRemaining !== undefined && state.unverified === 0;
+    const state = await waitFor(
+      'a GitHub state after a check against the stand-in',
+      () => (answered() ? api.githubState() : undefined),
+      describeState,
+    );
     assert.deepEqual(state.owners, [SPLITS_OWNER]);
-    assert.equal(state.rateLimitLimit, 60, 'the stand-in\'s anonymous limit');
+    assert.equal(state.rateLimitLimit, 60, "the stand-in's anonymous limit");
     assert.equal(state.networkAllowed, true);
     assert.equal(state.rateLimited, false);
     assert.equal(state.offline, false);
@@ -96,7 +119,10 @@ describe('GitHub-backed editing in a real VS Code (against the local GitHub stan
     const line = positionOf(document, KAYRON_PIN).line;
     const diagnostic = await waitFor(
       'a release-outdated hint on the kayron pin',
-      () => vscode.languages.getDiagnostics(document.uri).find((candidate) => codeOf(candidate) === 'release-outdated' && candidate.range.start.line === line),
+      () =>
+        vscode.languages
+          .getDiagnostics(document.uri)
+          .find((candidate) => codeOf(candidate) === 'release-outdated' && candidate.range.start.line === line),
       describeState,
     );
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Information);
@@ -112,7 +138,11 @@ describe('GitHub-backed editing in a real VS Code (against the local GitHub stan
     const items = await waitFor(
       'tag completions',
       async () => {
-        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, inside);
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          document.uri,
+          inside,
+        );
         // The server's tags are constants; the editor adds words of the document (other versions) as plain text.
         const tags = list.items.filter((item) => item.kind === vscode.CompletionItemKind.Constant);
         return tags.length > 0 ? tags : undefined;
@@ -126,10 +156,19 @@ describe('GitHub-backed editing in a real VS Code (against the local GitHub stan
     assert.ok(first);
     const description = typeof first.label === 'string' ? '' : (first.label.description ?? '');
     assert.match(`${first.detail ?? ''} ${description}`, /\blatest\b/);
-    assert.ok(markdownOf(first.documentation).includes(kayronReleaseNotes(KAYRON_LATEST)), markdownOf(first.documentation));
-    assert.ok(ordered.slice(1).every((item) => !/\blatest\b/.test(item.detail ?? '')), 'only the first is "latest"');
+    assert.ok(
+      markdownOf(first.documentation).includes(kayronReleaseNotes(KAYRON_LATEST)),
+      markdownOf(first.documentation),
+    );
+    assert.ok(
+      ordered.slice(1).every((item) => !/\blatest\b/.test(item.detail ?? '')),
+      'only the first is "latest"',
+    );
     // Inside the quotes the bare tag is inserted.
-    const inserted = first.insertText instanceof vscode.SnippetString ? first.insertText.value : (first.insertText ?? first.textEdit?.newText);
+    const inserted =
+      first.insertText instanceof vscode.SnippetString
+        ? first.insertText.value
+        : (first.insertText ?? first.textEdit?.newText);
     assert.equal(inserted, KAYRON_LATEST);
   });
 
@@ -139,14 +178,23 @@ describe('GitHub-backed editing in a real VS Code (against the local GitHub stan
     const text = await waitFor(
       'a hover with the release notes',
       async () => {
-        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, onTag);
-        const joined = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          document.uri,
+          onTag,
+        );
+        const joined = hovers
+          .flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)))
+          .join('\n');
         return joined.includes(kayronReleaseNotes('v0.5.3')) ? joined : undefined;
       },
       describeState,
     );
     assert.ok(text.includes(`**Kayron v0.5.3** — ${SPLITS_OWNER}/kayron`), text);
     assert.ok(text.includes(`21 newer releases; latest is **${KAYRON_LATEST}**`), text);
-    assert.match(text, /\[Compare v0\.5\.3…v0\.5\.24\]\(http:\/\/127\.0\.0\.1:\d+\/0xSplits\/kayron\/compare\/v0\.5\.3\.\.\.v0\.5\.24\)/);
+    assert.match(
+      text,
+      /\[Compare v0\.5\.3…v0\.5\.24\]\(http:\/\/127\.0\.0\.1:\d+\/0xSplits\/kayron\/compare\/v0\.5\.3\.\.\.v0\.5\.24\)/,
+    );
   });
 });

@@ -6,16 +6,28 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import { scaled } from '../../wait-budget';
+import { writeEvidence } from './evidence';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: scaled(60_000) });
+  // A failed test (or hook) leaves what the suites registered (evidence.ts) in the run's results folder.
+  mocha.suite.afterEach(function keepEvidence() {
+    const test = this.currentTest;
+    if (test?.state !== 'failed') return;
+    const file = writeEvidence(test.fullTitle(), test.err);
+    if (file) console.log(`evidence of the failure: ${file}`);
+  });
   const grep = process.env.KAYRON_E2E_GREP;
   if (grep) mocha.grep(grep);
   // The demo walk (demo.*) and the editor bench (bench.*) run in their own windows (run-extension-tests.js --demo,
   // --bench); everything else is the integration suite.
   const suite = process.env.KAYRON_E2E_SUITE ?? 'integration';
-  const suiteOf = (name: string) => (name.startsWith('demo.') ? 'demo' : name.startsWith('bench.') ? 'bench' : 'integration');
-  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && suiteOf(name) === suite).sort()) {
+  const suiteOf = (name: string) =>
+    name.startsWith('demo.') ? 'demo' : name.startsWith('bench.') ? 'bench' : 'integration';
+  for (const file of fs
+    .readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js') && suiteOf(name) === suite)
+    .sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   return new Promise((resolve, reject) => {

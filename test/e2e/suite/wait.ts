@@ -7,7 +7,11 @@ export const EXTENSION_ID = 'kayron-releases.kayron-releases';
 export const WAIT_MS = WAIT_BUDGET_MS;
 const POLL_MS = 100;
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, describeState: () => string = () => ''): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  describeState: () => string = () => '',
+): Promise<T> {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const value = await probe();

@@ -11,7 +11,15 @@
  * strategy can only pass messages on, not answer them.
  */
 import { z } from 'zod';
-import { ErrorCodes, Message, ResponseError, type Connection, type ConnectionOptions, type NotificationMessage, type RequestMessage } from 'vscode-languageserver/node';
+import {
+  ErrorCodes,
+  Message,
+  ResponseError,
+  type Connection,
+  type ConnectionOptions,
+  type NotificationMessage,
+  type RequestMessage,
+} from 'vscode-languageserver/node';
 import {
   EntryBranchesRequest,
   EntryEditRequest,
@@ -22,13 +30,15 @@ import {
   PromotionExecuteRequest,
   PromotionPlanRequest,
   ReadFileAtRefRequest,
-} from './protocol';
+} from '../protocol';
 
 const REJECT_METHOD = 'kayron/$rejectRequest';
 
 const uri = z.string();
 const textDocument = z.object({ uri }).passthrough();
-const position = z.object({ line: z.number().int().nonnegative(), character: z.number().int().nonnegative() }).passthrough();
+const position = z
+  .object({ line: z.number().int().nonnegative(), character: z.number().int().nonnegative() })
+  .passthrough();
 const range = z.object({ start: position, end: position }).passthrough();
 const root = z.string();
 
@@ -38,13 +48,19 @@ const PARAMS: Record<string, z.ZodTypeAny> = {
   'textDocument/hover': z.object({ textDocument, position }).passthrough(),
   'textDocument/completion': z.object({ textDocument, position }).passthrough(),
   'textDocument/codeAction': z
-    .object({ textDocument, range, context: z.object({ diagnostics: z.array(z.object({ range }).passthrough()), only: z.array(z.string()).optional() }).passthrough() })
+    .object({
+      textDocument,
+      range,
+      context: z
+        .object({ diagnostics: z.array(z.object({ range }).passthrough()), only: z.array(z.string()).optional() })
+        .passthrough(),
+    })
     .passthrough(),
   'textDocument/documentLink': z.object({ textDocument }).passthrough(),
   'textDocument/inlayHint': z.object({ textDocument, range }).passthrough(),
-  [EntryVersionsRequest]: z.object({ uri, github: z.string() }).passthrough(),
-  [EntryBranchesRequest]: z.object({ uri, github: z.string() }).passthrough(),
-  [EntryEditRequest]: z
+  [EntryVersionsRequest.method]: z.object({ uri, github: z.string() }).passthrough(),
+  [EntryBranchesRequest.method]: z.object({ uri, github: z.string() }).passthrough(),
+  [EntryEditRequest.method]: z
     .object({
       uri,
       index: z.number().int().nonnegative(),
@@ -55,24 +71,53 @@ const PARAMS: Record<string, z.ZodTypeAny> = {
       ]),
     })
     .passthrough(),
-  [EnvironmentsRequest]: z.object({ refresh: z.boolean().optional() }).passthrough().nullish(),
-  [ReadFileAtRefRequest]: z.object({ root, ref: z.string(), path: z.string() }).passthrough(),
-  [FetchRequest]: z.object({ root }).passthrough(),
-  [PromotionCandidatesRequest]: z.object({ root: root.optional() }).passthrough().nullish(),
-  [PromotionPlanRequest]: z.object({ root, request: z.object({ kind: z.enum(['production', 'staging', 'testing-deploy', 'testing-reset']) }).passthrough() }).passthrough(),
-  [PromotionExecuteRequest]: z.object({ planId: z.string(), confirmed: z.boolean(), acceptWarnings: z.boolean().optional(), dryRun: z.boolean().optional() }).passthrough(),
-  'textDocument/didOpen': z.object({ textDocument: z.object({ uri, languageId: z.string(), version: z.number().int(), text: z.string() }).passthrough() }).passthrough(),
+  [EnvironmentsRequest.method]: z.object({ refresh: z.boolean().optional() }).passthrough().nullish(),
+  [ReadFileAtRefRequest.method]: z.object({ root, ref: z.string(), path: z.string() }).passthrough(),
+  [FetchRequest.method]: z.object({ root }).passthrough(),
+  [PromotionCandidatesRequest.method]: z.object({ root: root.optional() }).passthrough().nullish(),
+  [PromotionPlanRequest.method]: z
+    .object({
+      root,
+      request: z.object({ kind: z.enum(['production', 'staging', 'testing-deploy', 'testing-reset']) }).passthrough(),
+    })
+    .passthrough(),
+  [PromotionExecuteRequest.method]: z
+    .object({
+      planId: z.string(),
+      confirmed: z.boolean(),
+      acceptWarnings: z.boolean().optional(),
+      dryRun: z.boolean().optional(),
+    })
+    .passthrough(),
+  'textDocument/didOpen': z
+    .object({
+      textDocument: z
+        .object({ uri, languageId: z.string(), version: z.number().int(), text: z.string() })
+        .passthrough(),
+    })
+    .passthrough(),
   'textDocument/didChange': z
     .object({
       textDocument: z.object({ uri, version: z.number().int() }).passthrough(),
-      contentChanges: z.array(z.union([z.object({ range, text: z.string() }).passthrough(), z.object({ text: z.string() }).passthrough()])),
+      contentChanges: z.array(
+        z.union([z.object({ range, text: z.string() }).passthrough(), z.object({ text: z.string() }).passthrough()]),
+      ),
     })
     .passthrough(),
   'textDocument/didClose': z.object({ textDocument }).passthrough(),
   'textDocument/didSave': z.object({ textDocument }).passthrough(),
-  'workspace/didChangeWatchedFiles': z.object({ changes: z.array(z.object({ uri, type: z.number().int() }).passthrough()) }).passthrough(),
+  'workspace/didChangeWatchedFiles': z
+    .object({ changes: z.array(z.object({ uri, type: z.number().int() }).passthrough()) })
+    .passthrough(),
   'workspace/didChangeWorkspaceFolders': z
-    .object({ event: z.object({ added: z.array(z.object({ uri, name: z.string() }).passthrough()), removed: z.array(z.object({ uri, name: z.string() }).passthrough()) }).passthrough() })
+    .object({
+      event: z
+        .object({
+          added: z.array(z.object({ uri, name: z.string() }).passthrough()),
+          removed: z.array(z.object({ uri, name: z.string() }).passthrough()),
+        })
+        .passthrough(),
+    })
     .passthrough(),
 };
 
@@ -127,12 +172,24 @@ export class ProtocolGuard {
   }
 
   private checkRequest(message: RequestMessage): Rejection | undefined {
-    if (message.method === REJECT_METHOD) return { code: ErrorCodes.MethodNotFound, message: `Unhandled method ${message.method}` };
-    if (this.shutDown) return { code: ErrorCodes.InvalidRequest, message: `The server is shut down: ${message.method} is not answered (only exit is).` };
+    if (message.method === REJECT_METHOD)
+      return { code: ErrorCodes.MethodNotFound, message: `Unhandled method ${message.method}` };
+    if (this.shutDown)
+      return {
+        code: ErrorCodes.InvalidRequest,
+        message: `The server is shut down: ${message.method} is not answered (only exit is).`,
+      };
     if (message.method === 'initialize') {
-      if (this.initialized) return { code: ErrorCodes.InvalidRequest, message: 'The server is already initialized: initialize may be sent only once.' };
+      if (this.initialized)
+        return {
+          code: ErrorCodes.InvalidRequest,
+          message: 'The server is already initialized: initialize may be sent only once.',
+        };
     } else if (!this.initialized) {
-      return { code: ErrorCodes.ServerNotInitialized, message: `The server is not initialized yet: ${message.method} must follow initialize.` };
+      return {
+        code: ErrorCodes.ServerNotInitialized,
+        message: `The server is not initialized yet: ${message.method} must follow initialize.`,
+      };
     }
     const problem = paramsProblem(message.method, message.params);
     if (problem) return { code: ErrorCodes.InvalidParams, message: problem };
@@ -149,7 +206,9 @@ export class ProtocolGuard {
     }
     const problem = paramsProblem(message.method, message.params);
     if (problem) {
-      this.log(`Ignoring ${message.method}: ${problem.replace(`Invalid params for ${message.method}: `, 'invalid params, ')}`);
+      this.log(
+        `Ignoring ${message.method}: ${problem.replace(`Invalid params for ${message.method}: `, 'invalid params, ')}`,
+      );
       return false;
     }
     return true;

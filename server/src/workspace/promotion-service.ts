@@ -6,20 +6,21 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import type { Connection } from 'vscode-languageserver';
+import type { HandlerRegistration } from '../lsp/context';
+import { analyzeWithoutBlocking } from './analysis-pool';
 import { DEFAULT_API_URL, normalizeApiUrl, redact, webUrlForApi } from '../github/client';
 import { parseGitRemoteUrl, readOriginUrl } from '../github/owner';
 import { planGitHubFrom } from '../plan/facts';
 import { DEFAULT_GIT_ACCESS, GitRepository, type GitAccess } from '../environments/git';
 import { resolveEnvironments } from '../environments/resolve';
 import { snapshotEnvironments, type TextAnalyzer } from '../environments/snapshot';
-import { strategyLabel } from '../environments/matrix';
-import type { GitHubSession } from '../workspace/github-session';
-import type { ReleaseWorkspace } from '../workspace/release-workspace';
-import { GitHubApi, GitHubApiError } from './github-api';
-import { PromotionExecutor } from './executor';
-import { executeRecipe, planPromotion, type Planned, type PromotionInputs } from './promotion';
-import { PromotionError } from './remote';
+import { strategyLabel } from '../kayron/entry-model';
+import type { GitHubSession } from './github-session';
+import type { ReleaseWorkspace } from './release-workspace';
+import { GitHubApi, GitHubApiError } from '../promotion/github-api';
+import { PromotionExecutor } from '../promotion/executor';
+import { executeRecipe, planPromotion, type Planned, type PromotionInputs } from '../promotion/promotion';
+import { PromotionError } from '../promotion/remote';
 import { PromotionCandidatesRequest, PromotionExecuteRequest, PromotionPlanRequest } from '../protocol';
 import type {
   PromotionCandidates,
@@ -29,8 +30,7 @@ import type {
   PromotionPlanParams,
   PromotionPlanResult,
   PromotionRefusal,
-} from './types';
-
+} from '../promotion/types';
 
 /** Plans older than this are forgotten: a preview that old no longer shows what GitHub has. */
 const PLAN_TTL_MS = 30 * 60_000;
@@ -44,13 +44,13 @@ export const E2E_TOKEN_VARIABLE = 'KAYRON_E2E_GITHUB_TOKEN';
 export interface PromotionServiceDeps {
   workspaces(): Iterable<ReleaseWorkspace>;
   github(): GitHubSession | undefined;
+  /** Settles when the server has applied the folders and settings it was told about (owners resolved, roots found). */
+  ready?(): Promise<void>;
   /** How release files at other commits are analysed; the server keeps large ones off its event loop. */
   analyzeText?: TextAnalyzer;
   /** Whether git may run (not in Restricted Mode), and which executable; git on PATH when not given. */
   git?: () => GitAccess;
 }
-
-type RunSafe = <T>(what: string, fallback: T, work: () => T | Promise<T>) => Promise<T>;
 
 interface StoredPlan {
   planned: Planned;
@@ -71,7 +71,15 @@ function currentToken(): string | undefined {
   return process.env['GITHUB_TOKEN'] || process.env[E2E_TOKEN_VARIABLE] || undefined;
 }
 
-export function registerPromotionHandlers(connection: Connection, deps: PromotionServiceDeps, runSafe: RunSafe): void {
+/** The promotion requests: candidates, a previewed plan, and running a plan the user confirmed. */
+export const registerPromotionHandlers: HandlerRegistration = (context) => {
+  const { connection, runSafe } = context;
+  const deps: PromotionServiceDeps = {
+    workspaces: () => context.registry.all(),
+    github: () => context.github(),
+    git: () => context.git(),
+    analyzeText: (relativePath, text) => analyzeWithoutBlocking(context.analyzer, relativePath, text),
+  };
   const plans = new Map<string, StoredPlan>();
   const log = (line: string): void => connection.console.info(`[promotion] ${redact(line, currentToken())}`);
 
@@ -79,7 +87,10 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
     const all = [...deps.workspaces()];
     if (rootUri === undefined) {
       if (all.length === 1 && all[0]) return all[0];
-      throw new Refusal('not-a-releases-repo', all.length === 0 ? 'No releases repository is open.' : 'Choose a releases root.');
+      throw new Refusal(
+        'not-a-releases-repo',
+        all.length === 0 ? 'No releases repository is open.' : 'Choose a releases root.',
+      );
     }
     let rootPath: string;
     try {
@@ -94,8 +105,8 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
 
   async function apiUrlFor(rootPath: string): Promise<string> {
     try {
-      const section = (await connection.workspace.getConfiguration({ section: 'kayron', scopeUri: pathToFileURL(rootPath).toString() })) as { github?: { apiUrl?: string } } | null;
-      if (section?.github?.apiUrl) return normalizeApiUrl(section.github.apiUrl);
+      const { apiUrl } = (await context.settings.read(rootPath)).github;
+      if (apiUrl) return normalizeApiUrl(apiUrl);
     } catch {
       // A client without workspace/configuration (the standalone server): the environment decides.
     }
@@ -114,17 +125,28 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
     // No state yet: the server has not read its settings (or trust) yet, so nothing may be sent.
     if (!state) throw new Refusal('failed', 'The language server is still starting: try again in a moment.');
     if (!state.networkAllowed) {
-      throw new Refusal('untrusted', 'Promotions are disabled in Restricted Mode, with kayron.github.enabled off or with KAYRON_OFFLINE=1: they write to GitHub. Trust this workspace and turn GitHub on to use them.');
+      throw new Refusal(
+        'untrusted',
+        'Promotions are disabled in Restricted Mode, with kayron.github.enabled off or with KAYRON_OFFLINE=1: they write to GitHub. Trust this workspace and turn GitHub on to use them.',
+      );
     }
     const token = currentToken();
-    if (!token) throw new Refusal('signed-out', 'Promotions write to GitHub: sign in to GitHub first (Kayron: Sign in to GitHub).');
+    if (!token)
+      throw new Refusal(
+        'signed-out',
+        'Promotions write to GitHub: sign in to GitHub first (Kayron: Sign in to GitHub).',
+      );
     return { token };
   }
 
   async function inputsFor(workspace: ReleaseWorkspace, api: GitHubApi): Promise<PromotionInputs> {
     const origin = await readOriginUrl(workspace.rootPath);
     const remote = origin ? parseGitRemoteUrl(origin) : undefined;
-    if (!remote) throw new Refusal('no-github-repository', `The releases repository at ${workspace.rootPath} has no GitHub "origin" remote, so there is nothing to promote to.`);
+    if (!remote)
+      throw new Refusal(
+        'no-github-repository',
+        `The releases repository at ${workspace.rootPath} has no GitHub "origin" remote, so there is nothing to promote to.`,
+      );
     const session = deps.github();
     const context = session?.context(workspace);
     const git = await openRepository(workspace.rootPath);
@@ -138,7 +160,9 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
     };
     if (context) {
       const owner = context.owner;
-      inputs.planGitHub = planGitHubFrom(context.data, owner, () => session?.state()?.signedIn ?? false, { allowStale: true });
+      inputs.planGitHub = planGitHubFrom(context.data, owner, () => session?.state()?.signedIn ?? false, {
+        allowStale: true,
+      });
       inputs.releaseNotes = async (github, tag) => {
         const result = await context.data.getReleaseByTag(owner, github, tag, { allowStale: true });
         return result.kind === 'fetched' ? result.value.body : undefined;
@@ -167,77 +191,136 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
 
   function refusalOf(error: unknown): { reason: PromotionRefusal; message: string } {
     if (error instanceof Refusal) return { reason: error.reason, message: error.message };
-    if (error instanceof PromotionError) return { reason: error.reason === 'access' ? 'scopes' : error.reason === 'refused' ? 'invalid-request' : 'failed', message: error.message };
+    if (error instanceof PromotionError)
+      return {
+        reason: error.reason === 'access' ? 'scopes' : error.reason === 'refused' ? 'invalid-request' : 'failed',
+        message: error.message,
+      };
     if (error instanceof GitHubApiError) return { reason: 'failed', message: error.message };
-    return { reason: 'failed', message: redact(error instanceof Error ? error.message : String(error), currentToken()) };
+    return {
+      reason: 'failed',
+      message: redact(error instanceof Error ? error.message : String(error), currentToken()),
+    };
   }
 
   connection.onRequest(PromotionPlanRequest, (params: PromotionPlanParams) =>
-    runSafe<PromotionPlanResult>('planning a promotion', { ok: false, reason: 'failed', message: 'Planning failed; see the Kayron Releases output.' }, async () => {
-      try {
-        const workspace = workspaceFor(params.root);
-        const { token } = availability();
-        const api = new GitHubApi({ apiUrl: await apiUrlFor(workspace.rootPath), token });
-        const executor = new PromotionExecutor({ api, dryRun: true, log });
-        const inputs = await inputsFor(workspace, api);
-        const id = randomUUID();
-        log(`planning ${params.request.kind} for ${inputs.repository.owner}/${inputs.repository.repo}`);
-        const planned = await planPromotion(inputs, executor, params.request, id);
-        forgetOldPlans();
-        plans.set(id, { planned, rootPath: workspace.rootPath, createdAt: Date.now() });
-        return { ok: true, plan: planned.plan };
-      } catch (error) {
-        const refusal = refusalOf(error);
-        log(`planning refused: ${refusal.message}`);
-        return { ok: false, ...refusal };
-      }
-    }),
+    runSafe<PromotionPlanResult>(
+      'planning a promotion',
+      { ok: false, reason: 'failed', message: 'Planning failed; see the Kayron Releases output.' },
+      async () => {
+        await deps.ready?.();
+        try {
+          const workspace = workspaceFor(params.root);
+          const { token } = availability();
+          const api = new GitHubApi({ apiUrl: await apiUrlFor(workspace.rootPath), token });
+          const executor = new PromotionExecutor({ api, dryRun: true, log });
+          const inputs = await inputsFor(workspace, api);
+          const id = randomUUID();
+          log(`planning ${params.request.kind} for ${inputs.repository.owner}/${inputs.repository.repo}`);
+          const planned = await planPromotion(inputs, executor, params.request, id);
+          forgetOldPlans();
+          plans.set(id, { planned, rootPath: workspace.rootPath, createdAt: Date.now() });
+          return { ok: true, plan: planned.plan };
+        } catch (error) {
+          const refusal = refusalOf(error);
+          log(`planning refused: ${refusal.message}`);
+          return { ok: false, ...refusal };
+        }
+      },
+    ),
   );
 
   connection.onRequest(PromotionExecuteRequest, (params: PromotionExecuteParams) =>
-    runSafe<PromotionExecuteResult>('executing a promotion', { ok: false, reason: 'failed', message: 'The promotion failed; see the Kayron Releases output.', log: [] }, async () => {
-      const lines: string[] = [];
-      const record = (line: string): void => {
-        const safe = redact(line, currentToken());
-        lines.push(safe);
-        log(safe);
-      };
-      forgetOldPlans();
-      const stored = plans.get(params.planId);
-      if (!stored) return { ok: false, reason: 'unknown-plan', message: 'This preview expired or is unknown: preview again.', log: lines };
-      const { plan, recipe } = stored.planned;
-      if (params.confirmed !== true) return { ok: false, reason: 'refused', message: 'Not confirmed: nothing was done.', log: lines };
-      if (plan.blocked) return { ok: false, reason: 'refused', message: `Blocked by the pre-flight checks:\n${plan.blocked}`, log: lines };
-      if (plan.warnings.length > 0 && params.acceptWarnings !== true) {
-        return { ok: false, reason: 'refused', message: `Confirm the warnings first:\n${plan.warnings.join('\n')}`, log: lines };
-      }
-      if (!recipe) return { ok: true, dryRun: params.dryRun === true, message: `Nothing to do: ${plan.nothingToDo ?? 'no change'}`, links: plan.links, log: lines };
-      try {
-        const { token } = availability();
-        const workspace = workspaceFor(pathToFileURL(stored.rootPath).toString());
-        const api = new GitHubApi({ apiUrl: await apiUrlFor(workspace.rootPath), token });
-        const executor = new PromotionExecutor({ api, dryRun: params.dryRun === true, log: record });
-        const inputs = await inputsFor(workspace, api);
-        record(`${params.dryRun ? 'dry run of' : 'executing'} "${plan.title}"`);
-        const outcome = await executeRecipe(inputs, executor, recipe);
-        record(outcome.message);
-        // The environments may have moved on GitHub: the next hover or tree refresh should not serve old data.
-        if (!params.dryRun) await deps.github()?.refresh();
-        return { ok: true, dryRun: params.dryRun === true, message: outcome.message, links: outcome.links, log: lines };
-      } catch (error) {
-        if (error instanceof PromotionError) {
-          record(`stopped: ${error.message}`);
-          return { ok: false, reason: error.reason === 'access' ? 'refused' : error.reason, message: error.message, log: lines };
+    runSafe<PromotionExecuteResult>(
+      'executing a promotion',
+      { ok: false, reason: 'failed', message: 'The promotion failed; see the Kayron Releases output.', log: [] },
+      async () => {
+        await deps.ready?.();
+        const lines: string[] = [];
+        const record = (line: string): void => {
+          const safe = redact(line, currentToken());
+          lines.push(safe);
+          log(safe);
+        };
+        forgetOldPlans();
+        const stored = plans.get(params.planId);
+        if (!stored)
+          return {
+            ok: false,
+            reason: 'unknown-plan',
+            message: 'This preview expired or is unknown: preview again.',
+            log: lines,
+          };
+        const { plan, recipe } = stored.planned;
+        if (params.confirmed !== true)
+          return { ok: false, reason: 'refused', message: 'Not confirmed: nothing was done.', log: lines };
+        if (plan.blocked)
+          return {
+            ok: false,
+            reason: 'refused',
+            message: `Blocked by the pre-flight checks:\n${plan.blocked}`,
+            log: lines,
+          };
+        if (plan.warnings.length > 0 && params.acceptWarnings !== true) {
+          return {
+            ok: false,
+            reason: 'refused',
+            message: `Confirm the warnings first:\n${plan.warnings.join('\n')}`,
+            log: lines,
+          };
         }
-        const refusal = refusalOf(error);
-        record(`stopped: ${refusal.message}`);
-        return { ok: false, reason: refusal.reason === 'failed' ? 'failed' : 'refused', message: refusal.message, log: lines };
-      }
-    }),
+        if (!recipe)
+          return {
+            ok: true,
+            dryRun: params.dryRun === true,
+            message: `Nothing to do: ${plan.nothingToDo ?? 'no change'}`,
+            links: plan.links,
+            log: lines,
+          };
+        try {
+          const { token } = availability();
+          const workspace = workspaceFor(pathToFileURL(stored.rootPath).toString());
+          const api = new GitHubApi({ apiUrl: await apiUrlFor(workspace.rootPath), token });
+          const executor = new PromotionExecutor({ api, dryRun: params.dryRun === true, log: record });
+          const inputs = await inputsFor(workspace, api);
+          record(`${params.dryRun ? 'dry run of' : 'executing'} "${plan.title}"`);
+          const outcome = await executeRecipe(inputs, executor, recipe);
+          record(outcome.message);
+          // The environments may have moved on GitHub: the next hover or tree refresh should not serve old data.
+          if (!params.dryRun) await deps.github()?.refresh();
+          return {
+            ok: true,
+            dryRun: params.dryRun === true,
+            message: outcome.message,
+            links: outcome.links,
+            log: lines,
+          };
+        } catch (error) {
+          if (error instanceof PromotionError) {
+            record(`stopped: ${error.message}`);
+            return {
+              ok: false,
+              reason: error.reason === 'access' ? 'refused' : error.reason,
+              message: error.message,
+              log: lines,
+            };
+          }
+          const refusal = refusalOf(error);
+          record(`stopped: ${refusal.message}`);
+          return {
+            ok: false,
+            reason: refusal.reason === 'failed' ? 'failed' : 'refused',
+            message: refusal.message,
+            log: lines,
+          };
+        }
+      },
+    ),
   );
 
   connection.onRequest(PromotionCandidatesRequest, (params: PromotionCandidatesParams | undefined) =>
     runSafe<PromotionCandidates>('listing promotion candidates', { roots: [] }, async () => {
+      await deps.ready?.();
       const roots: PromotionCandidates['roots'] = [];
       const workspaces = params?.root ? [workspaceFor(params.root)] : [...deps.workspaces()];
       for (const workspace of workspaces) {
@@ -271,18 +354,26 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
     }
     const context = deps.github()?.context(workspace);
     const resolution = await resolveEnvironments(git, {
-      providers: context && remote
-        ? {
-            latestReleaseTag: async () => {
-              const latest = await context.data.latestRelease(remote.owner, remote.repo, { allowStale: true });
-              if (latest.kind === 'fetched') return latest.value.tagName;
-              return latest.kind === 'not-found' ? undefined : 'unknown';
-            },
-          }
-        : {},
+      providers:
+        context && remote
+          ? {
+              latestReleaseTag: async () => {
+                const latest = await context.data.latestRelease(remote.owner, remote.repo, { allowStale: true });
+                if (latest.kind === 'fetched') return latest.value.tagName;
+                return latest.kind === 'not-found' ? undefined : 'unknown';
+              },
+            }
+          : {},
     });
-    const wanted = resolution.environments.filter((environment) => environment.kind === 'staging' || environment.kind === 'testing' || environment.kind === 'production');
-    const snapshots = await snapshotEnvironments(git, { ...resolution, environments: wanted }, deps.analyzeText ? { analyze: deps.analyzeText } : {});
+    const wanted = resolution.environments.filter(
+      (environment) =>
+        environment.kind === 'staging' || environment.kind === 'testing' || environment.kind === 'production',
+    );
+    const snapshots = await snapshotEnvironments(
+      git,
+      { ...resolution, environments: wanted },
+      deps.analyzeText ? { analyze: deps.analyzeText } : {},
+    );
     const of = (kind: string) => snapshots.find((snapshot) => snapshot.environment.kind === kind);
     const staging = of('staging');
     entry.defaultBranch = resolution.repository.defaultBranch?.name;
@@ -302,4 +393,4 @@ export function registerPromotionHandlers(connection: Connection, deps: Promotio
     }
     return entry;
   }
-}
+};
