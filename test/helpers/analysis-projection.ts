@@ -15,6 +15,7 @@ export function projectAnalysis(analysis: FileAnalysis) {
       unknownKeys: decoded.unknownKeys,
       ignoredDocuments: decoded.ignoredDocuments,
       failed: decoded.failed,
+      goccyExtraLines: decoded.goccyExtraLines,
       lineStarts: decoded.lineCounter.lineStarts,
     },
   };

@@ -455,3 +455,37 @@ describe('incremental analysis reuses unchanged items', () => {
     );
   });
 });
+
+describe('goccy counts some CRLF breaks twice', () => {
+  const crlf = (lines: string[]) => lines.map((line) => `${line}\r\n`).join('');
+  const first = ['- docker: a', '  github: a', '  deploy:', '    release: "v1.0.0"'];
+  const broken = ['- docker: [1]', '  github: b', '  deploy:', '    release: "v1.0.0"'];
+  /** The line in the `[line:col]` of the broken entry's type error. */
+  const typeErrorLine = (analysis: FileAnalysis) =>
+    Number(
+      /^\[(\d+):/.exec(analysis.kayronProblems.find((problem) => problem.code === 'yaml-type')?.message ?? '')?.[1],
+    );
+
+  test("a comment's CRLF in an item above moves the decode message of a later item, also when only it changes", () => {
+    // Each text follows from the one before: comments (each CRLF after one counts two lines for goccy) come and go
+    // above the broken entry, which itself never changes, so it is always moved, never analysed again.
+    const texts = [
+      crlf([...first, ...broken]),
+      crlf(['# header', ...first, ...broken]),
+      crlf(['# header', ...first, '  # note', ...broken]),
+      crlf(['# header', ...first.slice(0, 3), '    release: "v1.0.0" # c', ...broken]),
+      crlf(['# header', ...first.slice(0, 3), '    release: "v1.0.0#c"', ...broken]),
+      crlf([...first, ...broken]),
+    ];
+    // goccy's line of the broken `docker:`: its own line plus the comments' CRLFs above it.
+    const expected = [5, 7, 9, 8, 7, 5];
+    let previous: FileAnalysis | undefined;
+    texts.forEach((text, step) => {
+      const incremental = analyzeReleaseFileIncremental('service/a.yaml', text, previous);
+      assert.equal(tookIncrementalPath(incremental), true, `step ${step} is incremental`);
+      assert.deepEqual(project(incremental), project(analyzeReleaseFile('service/a.yaml', text)), `step ${step}`);
+      assert.equal(typeErrorLine(incremental), expected[step], `step ${step}`);
+      previous = incremental;
+    });
+  });
+});

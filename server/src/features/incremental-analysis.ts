@@ -16,6 +16,13 @@ interface ItemResult {
   /** 0-based line of `start`, for the `[line:col]` prefixes in decode messages. */
   line: number;
   index: number;
+  /** Line breaks goccy counts twice in the item's text (see decode.ts): the items below read that many lines lower. */
+  goccyExtraLines: number;
+  /**
+   * The doubled breaks of the items above that the `[line:col]` of `decodeProblems` include. Set by `alignGoccyLines`
+   * once the items are in place: an item analysed alone cannot see them.
+   */
+  goccyLinesAbove: number;
   /** Zero or one entry: an item that is not a mapping decodes to a problem instead. */
   entries: DecodedEntry[];
   decodeProblems: Problem[];
@@ -185,6 +192,8 @@ function analyzeItem(
     start: 0,
     line: 0,
     index: 0,
+    goccyExtraLines: decoded.goccyExtraLines,
+    goccyLinesAbove: 0,
     entries: decoded.entries,
     decodeProblems,
     checkProblems,
@@ -342,16 +351,28 @@ function shiftMessageLines(message: string, lineDelta: number): string {
   return message.replace(/^()\[(\d+):(\d+)\]/, move).replace(/( already defined at )\[(\d+):(\d+)\]$/, move);
 }
 
-/** The item as it reads at another position (items start at column 0, so columns stay). */
-function moveItem(item: ItemResult, start: number, line: number, index: number, copy = false): ItemResult {
+/**
+ * The item as it reads at another position (items start at column 0, so columns stay), with `goccyLinesAbove` doubled
+ * breaks above it.
+ */
+function moveItem(
+  item: ItemResult,
+  start: number,
+  line: number,
+  index: number,
+  copy = false,
+  goccyLinesAbove = item.goccyLinesAbove,
+): ItemResult {
   if (!copy && item.start === start && item.line === line && item.index === index) return item;
   const delta = start - item.start;
-  const lineDelta = line - item.line;
+  const lineDelta = line - item.line + goccyLinesAbove - item.goccyLinesAbove;
   return {
     text: item.text,
     start,
     line,
     index,
+    goccyExtraLines: item.goccyExtraLines,
+    goccyLinesAbove,
     entries: item.entries.map((entry) => shiftEntry(entry, delta, index)),
     decodeProblems: item.decodeProblems.map((problem) => ({
       ...shiftProblem(problem, delta),
@@ -712,6 +733,7 @@ export function analyzeForTransfer(relativePath: string, text: string): Transfer
     unknownKeys: analysis.decoded.unknownKeys,
     ignoredDocuments: analysis.decoded.ignoredDocuments,
     failed: analysis.decoded.failed,
+    goccyExtraLines: analysis.decoded.goccyExtraLines,
   };
   return { relativePath, text, analysis: { ...analysis, decoded } };
 }
@@ -730,13 +752,31 @@ export function adoptTransferred(result: TransferredAnalysis, previous?: FileAna
   return analysis;
 }
 
+/**
+ * goccy counts some CRLF breaks twice, so the `[line:col]` of a decode message also counts the doubled breaks of every
+ * item above. Adds them once the items are in place; an item whose sum changed is copied (the earlier analysis and the
+ * results by text keep theirs), and only items with decode problems care, so this costs one addition per item.
+ */
+function alignGoccyLines(items: ItemResult[]): void {
+  let above = 0;
+  for (let k = 0; k < items.length; k++) {
+    const item = items[k] as ItemResult;
+    if (item.decodeProblems.length > 0 && item.goccyLinesAbove !== above)
+      items[k] = moveItem(item, item.start, item.line, item.index, true, above);
+    above += item.goccyExtraLines;
+  }
+}
+
 function assemble(relativePath: string, text: string, pathOnly: FileAnalysis, items: ItemResult[]): FileAnalysis {
+  alignGoccyLines(items);
   const entries: DecodedEntry[] = [];
   const decodeProblems: Problem[] = [];
   const checkProblems: Problem[] = [];
   const extraProblems: Problem[] = [];
   const unknownKeys: UnknownKey[] = [];
+  let goccyExtraLines = 0;
   for (const item of items) {
+    goccyExtraLines += item.goccyExtraLines;
     for (const entry of item.entries) entries.push(entry);
     for (const problem of item.decodeProblems) decodeProblems.push(problem);
     for (const problem of item.checkProblems) checkProblems.push(problem);
@@ -753,6 +793,7 @@ function assemble(relativePath: string, text: string, pathOnly: FileAnalysis, it
     unknownKeys,
     ignoredDocuments: [],
     failed: decodeProblems.length > 0,
+    goccyExtraLines,
   });
   return {
     relativePath,

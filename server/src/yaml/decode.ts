@@ -76,6 +76,11 @@ export interface DecodedFile {
   lineCounter: LineCounter;
   /** The parsed first document, for features that need the tree (completion, code actions). */
   document: Document.Parsed | undefined;
+  /**
+   * Line breaks goccy counts twice (a CRLF after a comment, a block scalar header or inside quotes; see
+   * `GoccyReading.extraBreaks`): goccy's line numbers below the text run this many lines ahead of its own.
+   */
+  goccyExtraLines: number;
 }
 
 const STRING_FIELDS = {
@@ -791,6 +796,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
     failed: false,
     lineCounter,
     document: undefined,
+    goccyExtraLines: 0,
   };
   const bom = text.charCodeAt(0) === 0xfeff;
   // The nesting check below keeps hostile depth away from the `yaml` library and the goccy model; a BOM or NUL file
@@ -810,6 +816,7 @@ export function decodeReleaseFile(text: string): DecodedFile {
       },
     ];
     result.failed = true;
+    result.goccyExtraLines = reading.extraBreaks.length;
     return result;
   }
   const decoded = decodeParsed(text, result, reading);
@@ -856,6 +863,7 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   const first = list[0];
   const problems: Problem[] = [];
   const reading = knownReading ?? goccyRead(text);
+  result.goccyExtraLines = reading.extraBreaks.length;
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
     return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col}]`;
