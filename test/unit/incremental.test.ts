@@ -5,10 +5,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { analyzeReleaseFile, type FileAnalysis } from '../../server/src/features/validate';
+import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from '../../server/src/features/validate';
+import { lintTree } from '../../server/src/features/lint-tree';
 import {
+  analyzeInSlices,
   analyzeReleaseFileIncremental as analyzeIncrementally,
   INCREMENTAL_MIN_LENGTH,
   splitTopLevelItems,
@@ -487,5 +490,53 @@ describe('goccy counts some CRLF breaks twice', () => {
       assert.equal(typeErrorLine(incremental), expected[step], `step ${step}`);
       previous = incremental;
     });
+  });
+});
+
+describe("goccy's field order survives the incremental path", () => {
+  // goccy decodes a struct's fields in the Go struct's order (Docker before Github): of the two type errors of the
+  // last entry, Kayron reports the docker one, though the github one comes first in the text.
+  const broken = '- github: [1]\n  docker: [2]\n  deploy:\n    release: "v1.0.0"\n';
+  const text = `${generateReleaseFile(12, { seed: 21 })}${broken}`;
+  const added = serviceEntry(500, seededRandom(5));
+
+  /** The problem `kayron lint` reports for `text`, from the CLI's tree lint of a real folder. */
+  async function cliVerdict(edited: string) {
+    const root = mkdtempSync(path.join(tmpdir(), 'kayron-order-'));
+    try {
+      mkdirSync(path.join(root, 'service'));
+      writeFileSync(path.join(root, 'service', 'a.yaml'), edited);
+      return (await lintTree(root)).kayronVerdict?.problem;
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  test('after edits above the entry, the editor marks the problem the CLI reports', async () => {
+    const first = analyzeReleaseFileIncremental('service/a.yaml', text);
+    const firstItem = itemStarts(text)[0] ?? 0;
+    const secondItem = itemStarts(text)[1] ?? 0;
+    const edits = [
+      splice(text, firstItem, 0, added),
+      splice(text, firstItem, secondItem - firstItem, ''),
+      splice(text, firstItem, secondItem - firstItem, added + added),
+    ];
+    for (const [step, edited] of edits.entries()) {
+      const incremental = analyzeReleaseFileIncremental('service/a.yaml', edited, first);
+      assert.equal(tookIncrementalPath(incremental), true, `step ${step} is incremental`);
+      assert.deepEqual(project(incremental), project(analyzeReleaseFile('service/a.yaml', edited)), `step ${step}`);
+      const sliced = await analyzeInSlices('service/a.yaml', edited, first);
+      assert.ok(sliced && sliced !== 'stale', `step ${step} is split into items`);
+      const cli = await cliVerdict(edited);
+      assert.match(cli?.message ?? '', /docker/, `step ${step}: goccy reports the docker field first`);
+      for (const [name, analysis] of [
+        ['incremental', incremental],
+        ['sliced', sliced],
+      ] as const) {
+        const editor = validateWorkspace([analysis]).kayronVerdict?.problem;
+        assert.equal(editor?.message, cli?.message, `step ${step}, ${name}`);
+        assert.deepEqual(editor?.range, cli?.range, `step ${step}, ${name}`);
+      }
+    }
   });
 });

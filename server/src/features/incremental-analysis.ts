@@ -5,7 +5,7 @@
  * `analyzeReleaseFile` for the whole text; whenever splitting could change the meaning, we use that full analysis.
  */
 import { isAlias, isScalar, isSeq, LineCounter, visit, type Document } from 'yaml';
-import type { Problem, Range } from '../kayron/problem';
+import { GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
 import type { DecodedDeploy, DecodedEntry, DecodedField, DecodedFile, UnknownKey } from '../yaml/decode';
 import { analyzeReleaseFile, type FileAnalysis } from './validate';
 
@@ -351,6 +351,15 @@ function shiftMessageLines(message: string, lineDelta: number): string {
   return message.replace(/^()\[(\d+):(\d+)\]/, move).replace(/( already defined at )\[(\d+):(\d+)\]$/, move);
 }
 
+/** A decode problem of an item moved by `delta` characters, `lineDelta` lines (goccy's) and `indexDelta` items. */
+function moveDecodeProblem(problem: Problem, delta: number, lineDelta: number, indexDelta: number): Problem {
+  const copy = shiftProblem(problem, delta);
+  copy.message = shiftMessageLines(problem.message, lineDelta);
+  if (indexDelta !== 0 && problem.goccyOrder !== undefined)
+    copy.goccyOrder = problem.goccyOrder + indexDelta * GOCCY_ITEM_ORDER_STRIDE;
+  return copy;
+}
+
 /**
  * The item as it reads at another position (items start at column 0, so columns stay), with `goccyLinesAbove` doubled
  * breaks above it.
@@ -374,10 +383,9 @@ function moveItem(
     goccyExtraLines: item.goccyExtraLines,
     goccyLinesAbove,
     entries: item.entries.map((entry) => shiftEntry(entry, delta, index)),
-    decodeProblems: item.decodeProblems.map((problem) => ({
-      ...shiftProblem(problem, delta),
-      message: shiftMessageLines(problem.message, lineDelta),
-    })),
+    decodeProblems: item.decodeProblems.map((problem) =>
+      moveDecodeProblem(problem, delta, lineDelta, index - item.index),
+    ),
     checkProblems: item.checkProblems.map((problem) => shiftProblem(problem, delta)),
     extraProblems: item.extraProblems.map((problem) => shiftProblem(problem, delta)),
     unknownKeys: item.unknownKeys.map((key) => ({ ...key, range: shiftRange(key.range, delta) })),
@@ -408,11 +416,10 @@ function moveItemInPlace(item: ItemResult, delta: number, lineDelta: number, ind
     if (item.unknownKeys.length > 0)
       item.unknownKeys = item.unknownKeys.map((key) => ({ ...key, range: shiftRange(key.range, delta) }));
   }
-  if ((delta !== 0 || lineDelta !== 0) && item.decodeProblems.length > 0) {
-    item.decodeProblems = item.decodeProblems.map((problem) => ({
-      ...shiftProblem(problem, delta),
-      message: shiftMessageLines(problem.message, lineDelta),
-    }));
+  if ((delta !== 0 || lineDelta !== 0 || indexDelta !== 0) && item.decodeProblems.length > 0) {
+    item.decodeProblems = item.decodeProblems.map((problem) =>
+      moveDecodeProblem(problem, delta, lineDelta, indexDelta),
+    );
   }
 }
 

@@ -23,10 +23,14 @@ export interface Problem {
   goccyStage?: number;
   /**
    * For field decoding errors: goccy's order within the stage. goccy decodes list items in order and a struct's fields
-   * in the order the Go struct declares them (not the document's), and keeps the first error.
+   * in the order the Go struct declares them (not the document's), and keeps the first error. The item's index times
+   * `GOCCY_ITEM_ORDER_STRIDE` plus the field's rank: whoever moves an item to another index re-bases it.
    */
   goccyOrder?: number;
 }
+
+/** Room for a struct's field ranks in `goccyOrder` between one list item and the next. */
+export const GOCCY_ITEM_ORDER_STRIDE = 100;
 
 function precedes(problem: Problem, first: Problem): boolean {
   const stage = problem.goccyStage ?? 0;

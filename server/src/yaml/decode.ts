@@ -19,7 +19,7 @@ import {
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
 import { extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
-import { firstKayronProblem, type Problem, type Range } from '../kayron/problem';
+import { firstKayronProblem, GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
 
@@ -103,7 +103,6 @@ const FIELD_ORDER: ReadonlyMap<string, number> = new Map([
   ['github', 11],
   ['provider', 12],
 ]);
-const ITEM_ORDER_STRIDE = 100;
 /** Guards the recursive duplicate-key walk against pathological nesting. */
 const MAX_DEPTH = 200;
 /**
@@ -303,9 +302,7 @@ class Decoder {
       },
       Stage.Decode,
     );
-    // Not enumerable: the order depends on the item's index, which an incremental re-analysis of one slice renumbers.
-    if (this.fieldOrder !== undefined)
-      Object.defineProperty(problem, 'goccyOrder', { value: this.fieldOrder, enumerable: false });
+    if (this.fieldOrder !== undefined) problem.goccyOrder = this.fieldOrder;
     this.problems.push(problem);
   }
 
@@ -482,7 +479,7 @@ class Decoder {
       !node.tag &&
       resolvePlainScalar(String(node.source ?? '')).kind === 'null';
     if (node === null || node === undefined || isNullScalar) return entry;
-    this.itemOrder = index * ITEM_ORDER_STRIDE;
+    this.itemOrder = index * GOCCY_ITEM_ORDER_STRIDE;
     this.fieldOrder = this.itemOrder;
     if (!isMap(node) || isCustomTagged(node)) {
       this.typeProblem(item, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
