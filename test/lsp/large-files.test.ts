@@ -3,7 +3,8 @@
  * worker thread while it has a syntax error), driven through the built server: its diagnostics equal the synchronous
  * analysis, a syntax error typed into it is reported and fixed again, hover waits for the analysis of the text it was
  * asked about, the duplicate-key quick fix takes its range from diagnostic data, and a file with more problems than
- * VS Code shows gets the first 1,000 with a note.
+ * VS Code shows gets the first 1,000 with a note. A CRLF file edited above an entry with two type errors keeps goccy's
+ * line numbers (it counts a comment's CRLF twice) and marks the problem the CLI reports (goccy's field order).
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -15,9 +16,12 @@ import {
   type CodeAction,
   type Diagnostic,
   type Position,
+  type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeReleaseFile } from '../../server/src/features/validate';
+import { INCREMENTAL_MIN_LENGTH } from '../../server/src/features/incremental-analysis';
+import { lintDiagnostics, lintTree } from '../../server/src/features/lint-tree';
 import { KAYRON_LINT_MARKER, MAX_DIAGNOSTICS_PER_FILE } from '../../server/src/features/diagnostics';
 import { ReleaseWorkspace } from '../../server/src/workspace/release-workspace';
 import { DEFAULT_DEFER_LIMITS } from '../../server/src/workspace/analysis-pool';
@@ -211,5 +215,81 @@ describe('a large release file, analysed on the worker', () => {
       Math.min(errors, MAX_DIAGNOSTICS_PER_FILE - 1),
     );
     await client.close(manyUri);
+  });
+});
+
+describe('a CRLF release file edited above an entry with two type errors', () => {
+  const relativePath = 'service/crlf-order.yaml';
+  // goccy counts the CRLF after a comment as two lines, and decodes Docker before Github (the Go struct's order): the
+  // docker error is Kayron's, though the github one comes first in the text.
+  const broken = '- github: [1]\n  docker: [2]\n  deploy:\n    release: "v1.0.0"\n';
+  const text = `${generateReleaseFile(80, { seed: 33, namePrefix: 'crlf' })}${broken}`.replace(/\n/g, '\r\n');
+  let root: string;
+  /** The CLI's copy of the folder. */
+  let cliRoot: string;
+  let client: LspClient;
+  let uri: string;
+  const sameAs = (expected: Summary[]) => (diagnostics: Diagnostic[]) =>
+    JSON.stringify(summarize(diagnostics)) === JSON.stringify(expected);
+
+  /** What `kayron-releases lint --json` reports for the file with `edited` on disk, in a copy of the same folder. */
+  async function expectedFor(edited: string) {
+    await fs.writeFile(path.join(cliRoot, relativePath), edited);
+    const diagnostics = lintDiagnostics(await lintTree(cliRoot)).filter((item) => item.file === relativePath);
+    const summaries: Summary[] = diagnostics.map(({ code, range, message }) => ({ code, range, message }));
+    return { summaries, kayron: diagnostics.filter((item) => item.kayron).map((item) => item.message) };
+  }
+
+  before(async () => {
+    root = await copySampleWorkspace();
+    cliRoot = await copySampleWorkspace();
+    uri = fileUri(path.join(root, relativePath));
+    await fs.writeFile(path.join(root, relativePath), PLACEHOLDER.replace(/large/g, 'crlf'));
+    client = await startSettled({ folders: [root] });
+  });
+  after(async () => {
+    await client.dispose();
+    await removeTree(root);
+    await removeTree(cliRoot);
+  });
+
+  it("publishes goccy's lines and marks the docker error, as the CLI does, after comments and entries are added above", async () => {
+    assert.ok(text.length > INCREMENTAL_MIN_LENGTH, 'edits take the incremental path');
+    const steps: { change: TextDocumentContentChangeEvent; text: string }[] = [];
+    let current = text;
+    for (const [before, inserted] of [
+      ['- docker: "crlf-0"', '# one more comment\r\n'],
+      ['- docker: "crlf-2"', '  # a comment in the entry above\r\n'],
+      [
+        '- docker: "crlf-1"',
+        '- docker: "crlf-new"\r\n  github: "crlf-new"\r\n  deploy:\r\n    branch: "main" # why\r\n',
+      ],
+    ] as const) {
+      const position = rangeOf(current, before).start;
+      const change = { range: { start: position, end: position }, text: inserted };
+      current = TextDocument.applyEdits(TextDocument.create(uri, 'kayron-release', 0, current), [
+        { range: change.range, newText: inserted },
+      ]);
+      steps.push({ change, text: current });
+    }
+
+    let mark = client.mark();
+    await client.open(uri, text);
+    for (const [step, { change, text: edited }] of [{ change: undefined, text }, ...steps].entries()) {
+      if (change) {
+        mark = client.mark();
+        await client.change(uri, [change]);
+      }
+      const expected = await expectedFor(edited);
+      assert.equal(expected.kayron.length, 1, `step ${step}: Kayron fails on this file`);
+      assert.match(expected.kayron[0] ?? '', /docker/, `step ${step}: goccy reports the docker field`);
+      const diagnostics = await client.waitForDiagnostics(uri, sameAs(expected.summaries), { since: mark });
+      const marked = diagnostics.filter((diagnostic) => diagnostic.message.startsWith(KAYRON_LINT_MARKER));
+      assert.deepEqual(
+        marked.map((diagnostic) => diagnostic.message.replace(KAYRON_LINT_MARKER, '')),
+        expected.kayron,
+        `step ${step}`,
+      );
+    }
   });
 });
