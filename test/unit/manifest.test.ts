@@ -218,7 +218,7 @@ test('kayron.github.enabled turns network use off: tagged usesOnlineServices, se
   );
   assert.match(
     readFileSync(path.join(root, 'server/src/lsp/server.ts'), 'utf8'),
-    /networkAllowed: options\.trusted !== false && options\.githubEnabled !== false/,
+    /networkAllowed:\s+options\.trusted !== false && options\.githubEnabled !== false/,
   );
 });
 

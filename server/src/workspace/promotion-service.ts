@@ -45,7 +45,7 @@ export interface PromotionServiceDeps {
   workspaces(): Iterable<ReleaseWorkspace>;
   github(): GitHubSession | undefined;
   /** Settles when the server has applied the folders and settings it was told about (owners resolved, roots found). */
-  ready?(): Promise<void>;
+  ready(): Promise<void>;
   /** How release files at other commits are analysed; the server keeps large ones off its event loop. */
   analyzeText?: TextAnalyzer;
   /** Whether git may run (not in Restricted Mode), and which executable; git on PATH when not given. */
@@ -79,6 +79,7 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
     github: () => context.github(),
     git: () => context.git(),
     analyzeText: (relativePath, text) => analyzeWithoutBlocking(context.analyzer, relativePath, text),
+    ready: () => context.queue.settled(),
   };
   const plans = new Map<string, StoredPlan>();
   const log = (line: string): void => connection.console.info(`[promotion] ${redact(line, currentToken())}`);
@@ -208,7 +209,7 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
       'planning a promotion',
       { ok: false, reason: 'failed', message: 'Planning failed; see the Kayron Releases output.' },
       async () => {
-        await deps.ready?.();
+        await deps.ready();
         try {
           const workspace = workspaceFor(params.root);
           const { token } = availability();
@@ -235,7 +236,7 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
       'executing a promotion',
       { ok: false, reason: 'failed', message: 'The promotion failed; see the Kayron Releases output.', log: [] },
       async () => {
-        await deps.ready?.();
+        await deps.ready();
         const lines: string[] = [];
         const record = (line: string): void => {
           const safe = redact(line, currentToken());
@@ -320,7 +321,7 @@ export const registerPromotionHandlers: HandlerRegistration = (context) => {
 
   connection.onRequest(PromotionCandidatesRequest, (params: PromotionCandidatesParams | undefined) =>
     runSafe<PromotionCandidates>('listing promotion candidates', { roots: [] }, async () => {
-      await deps.ready?.();
+      await deps.ready();
       const roots: PromotionCandidates['roots'] = [];
       const workspaces = params?.root ? [workspaceFor(params.root)] : [...deps.workspaces()];
       for (const workspace of workspaces) {
