@@ -17,8 +17,8 @@ import {
   YAMLMap,
 } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
-import { resolvePlainScalar } from './goccy-scalar';
-import { extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
+import { goccyTaggedBool, goPrintedPlainScalar, resolvePlainScalar } from './goccy-scalar';
+import { extraLinesBefore, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
 import { firstKayronProblem, GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -413,8 +413,10 @@ class Decoder {
     if (isScalar(node)) {
       const quote = quoteStyle(node);
       const text = scalarText(quote === 'plain' ? (node.source ?? node.value) : node.value);
-      const isBoolTag = node.tag === 'tag:yaml.org,2002:bool';
-      if ((quote === 'plain' && !node.tag) || isBoolTag) {
+      if (node.tag === 'tag:yaml.org,2002:bool') {
+        const value = goccyTaggedBool(quote === 'plain' ? goPrintedPlainScalar(text) : text);
+        if (value !== undefined) return { value, key, valueRange, quote };
+      } else if (quote === 'plain' && !node.tag) {
         const resolved = resolvePlainScalar(text);
         if (resolved.kind === 'bool') return { value: resolved.bool === true, key, valueRange, quote };
         if (resolved.kind === 'null') return { value: false, key, valueRange, quote };
@@ -569,11 +571,12 @@ class Decoder {
           this.syntaxProblem([at, at + 6], 'cannot convert "<nil>" to boolean', Stage.Alias, undefined, at + 1);
           return visit.BREAK;
         }
-        if (GO_BOOLS.has(scalarText(node.value))) return undefined;
+        const printed = node.type === 'PLAIN' ? goPrintedPlainScalar(source) : scalarText(node.value);
+        if (goccyTaggedBool(printed) !== undefined) return undefined;
         // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
         this.syntaxProblem(
           range,
-          `cannot convert ${JSON.stringify(scalarText(node.value))} to boolean`,
+          `cannot convert ${JSON.stringify(printed)} to boolean`,
           Stage.Alias,
           undefined,
           Math.max(0, range[0] - 1),

@@ -769,21 +769,6 @@ function groupAnchorsAndAliases(tokens: Tok[]): Tok[] {
   return out;
 }
 
-/** What Go's strconv.ParseBool accepts: goccy's decoder converts a `!!bool` scalar with it. */
-export const GO_BOOLS: ReadonlySet<string> = new Set([
-  '1',
-  't',
-  'T',
-  'TRUE',
-  'true',
-  'True',
-  '0',
-  'f',
-  'F',
-  'FALSE',
-  'false',
-  'False',
-]);
 const SCALAR_TAGS = new Set(['!!int', '!!float', '!!str', '!!binary', '!!timestamp', '!!bool', '!!null']);
 
 function groupScalarTags(tokens: Tok[]): Tok[] {
