@@ -551,6 +551,23 @@ describe('coercion into string fields (§1.4)', () => {
     );
   });
 
+  test("!!binary keeps the bytes of the complete base64 groups before the first bad one, as Go's decoder returns them", () => {
+    const github = (value: string): string | undefined =>
+      decodeReleaseFile(`- github: ${value}\n  provider: cloudformation\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.github?.value;
+    assert.equal(github('!!binary a2F5cm9u'), 'kayron');
+    assert.equal(github('!!binary "a2F5\\ncm9uIQ=="'), 'kayron!');
+    // `kayr` is one whole group (3 bytes), then `on` is an incomplete one: Go returns the 3 bytes with its error.
+    assert.equal(github('!!binary a2F5cm9'), 'kay');
+    assert.equal(github('!!binary "a2F5 cm9u"'), 'kay', 'a blank stops the decoder: its group is lost');
+    assert.equal(github('!!binary abc'), '');
+    // `server` decodes to 3 bytes that are not UTF-8, so the name is invalid rather than missing (kayron-fuzz 1:2708).
+    assert.equal(
+      verdictOf('- docker: kayron\n  github: !!binary server\n  deploy:\n    release: v1.0.0\n').code,
+      'github-format',
+    );
+  });
+
   test('a literal block scalar keeps its newline, so the tag is invalid; >- strips it', () => {
     const literal = verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: |\n      v1.0.0\n');
     assert.equal(literal.code, 'release-format');

@@ -156,15 +156,42 @@ function taggedScalarValue(tag: string | undefined, text: string): string {
         ? resolved.asString
         : '0';
     }
-    case 'tag:yaml.org,2002:binary': {
-      const compact = text.replace(/\s/g, '');
-      return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)
-        ? Buffer.from(compact, 'base64').toString('utf8')
-        : text;
-    }
+    case 'tag:yaml.org,2002:binary':
+      return goBase64Prefix(text).toString('utf8');
     default:
       return text;
   }
+}
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * What goccy keeps of a `!!binary` value: Go's `base64.StdEncoding.DecodeString`, whose error goccy ignores, returns
+ * the bytes of every complete 4-character group before the first bad one (`server` gives the 3 bytes of `serv`,
+ * `abc` nothing). Line breaks are skipped; any other character outside the alphabet (a blank too) stops it; `=`
+ * padding ends the text.
+ */
+export function goBase64Prefix(text: string): Buffer {
+  const bytes: number[] = [];
+  const chars = [...text].filter((char) => char !== '\n' && char !== '\r');
+  for (let at = 0; at < chars.length; at += 4) {
+    const group = chars.slice(at, at + 4);
+    const padding = group.indexOf('=');
+    const data = padding < 0 ? group : group.slice(0, padding);
+    const values = data.map((char) => BASE64_ALPHABET.indexOf(char));
+    if (values.some((value) => value < 0)) break;
+    if (padding < 0) {
+      if (group.length < 4) break;
+    } else {
+      // `x===`, `=`, `xy=` and `xyz=x` are refused; `xy==` and `xyz=` end the text with 1 or 2 bytes.
+      const wellPadded = (padding === 2 && group[3] === '=') || (padding === 3 && group.length === 4);
+      if (!wellPadded) break;
+    }
+    const bits = values.reduce((sum, value, index) => sum | (value << (18 - 6 * index)), 0);
+    for (let index = 0; index < values.length - 1; index++) bytes.push((bits >> (16 - 8 * index)) & 0xff);
+    if (padding >= 0) break;
+  }
+  return Buffer.from(bytes);
 }
 
 /** A collection under a tag of its own (`deploy: !a` then a mapping): goccy keeps the tag node, which no struct takes. */
@@ -399,7 +426,8 @@ class Decoder {
       if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
       return result;
     }
-    let text = scalarText(node.value);
+    // The `yaml` library decodes `!!binary` itself (to a Buffer, leniently); goccy's reading starts from the text.
+    let text = scalarText(node.value instanceof Uint8Array ? node.source : node.value);
     const source = this.text.slice(valueRange[0], valueRange[1]);
     if (quote === 'block' && source.includes('\r\n')) text = crlfBlockScalarValue(text);
     return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
