@@ -18,7 +18,13 @@ import {
 } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { goccyTaggedBool, goPrintedPlainScalar, resolvePlainScalar } from './goccy-scalar';
-import { extraLinesBefore, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
+import {
+  extraLinesBefore,
+  goccyRead,
+  type GoccyReading,
+  type GoccySyntaxError,
+  type QuotedScalar,
+} from './goccy-syntax';
 import { firstKayronProblem, GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -304,13 +310,17 @@ class Decoder {
   /** goccy's decoding order of the field being decoded (item, then struct field), for its type errors. */
   private fieldOrder: number | undefined;
   private itemOrder = 0;
+  /** goccy's folded text of each multi-line quoted scalar, by the offset of its opening quote. */
+  private readonly multilineQuotes: ReadonlyMap<number, string>;
 
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
     private readonly text: string,
     private readonly reading: GoccyReading,
-  ) {}
+  ) {
+    this.multilineQuotes = new Map(reading.multilineQuotes.map((quote) => [quote.offset, quote.value]));
+  }
 
   position(offset: number): string {
     const { line, col } = this.lineCounter.linePos(offset);
@@ -428,6 +438,9 @@ class Decoder {
     }
     // The `yaml` library decodes `!!binary` itself (to a Buffer, leniently); goccy's reading starts from the text.
     let text = scalarText(node.value instanceof Uint8Array ? node.source : node.value);
+    const nodeStart = nodeRange(node)?.[0];
+    const folded = nodeStart === undefined ? undefined : this.multilineQuotes.get(nodeStart);
+    if (folded !== undefined && (quote === 'double' || quote === 'single')) text = folded;
     const source = this.text.slice(valueRange[0], valueRange[1]);
     if (quote === 'block' && source.includes('\r\n')) text = crlfBlockScalarValue(text);
     return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
@@ -869,7 +882,11 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   // A leading byte order mark is text for goccy (the first character of a plain scalar); for the `yaml` library it
   // is a stand-in letter of the same length, so that both read the same structure.
   const yamlText = text.replace(/\r(?!\n)/g, '\n').replace(/^\ufeff/, 'x');
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(yamlText));
+  // Line starts come from the text itself: the parser reports only the line breaks of the tokens it recognises, and
+  // text it cannot lex (a quoted scalar continued left of its key) would hide some (kayron-fuzz 1:1509).
+  lineCounter.addNewLine(0);
+  for (let at = yamlText.indexOf('\n'); at >= 0; at = yamlText.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+  let tokens = Array.from(new Parser().parse(yamlText));
   const tooDeep = findExcessiveNesting(tokens);
   if (tooDeep !== undefined) {
     const { line, col } = lineCounter.linePos(tooDeep);
@@ -885,12 +902,18 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
     result.failed = true;
     return result;
   }
+  const reading = knownReading ?? goccyRead(text);
+  // goccy continues a quoted scalar on any later line, even one left of its key; the `yaml` library ends it at a line
+  // indented too little and loses the keys after it. Where goccy parses the file, the library reads each multi-line
+  // quoted scalar as one line (its breaks become blanks, same length, so lines and offsets stay) and the value is
+  // goccy's own folding (Decoder.multilineQuotes).
+  if (reading.error === undefined && reading.multilineQuotes.length > 0)
+    tokens = Array.from(new Parser().parse(joinQuotedLines(yamlText, reading.multilineQuotes)));
   const list = Array.from(
     new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens),
   );
   const first = list[0];
   const problems: Problem[] = [];
-  const reading = knownReading ?? goccyRead(text);
   result.goccyExtraLines = reading.extraBreaks.length;
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
@@ -967,6 +990,18 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   result.problems = oneSyntaxError(uniqueProblems(problems), text, reading.error);
   result.failed = result.problems.length > 0;
   return result;
+}
+
+/** `text` with the line breaks inside the given quoted scalars turned into blanks (offsets stay valid). */
+function joinQuotedLines(text: string, quotes: readonly QuotedScalar[]): string {
+  if (quotes.length === 0) return text;
+  let joined = '';
+  let from = 0;
+  for (const quote of quotes) {
+    joined += text.slice(from, quote.offset) + text.slice(quote.offset, quote.end).replace(/[\r\n]/g, ' ');
+    from = quote.end;
+  }
+  return joined + text.slice(from);
 }
 
 function goccyRange(error: GoccySyntaxError, text: string): Range {

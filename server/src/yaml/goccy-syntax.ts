@@ -547,8 +547,11 @@ class Scanner {
     const line = this.line;
     const column = this.column;
     this.advance();
+    // goccy folds as it scans: at a line break it drops the spaces before it and adds a space, or a line feed when the
+    // line held nothing (`atLineStart`); a continued line's leading blanks are skipped. Escapes stay raw until the end.
     let value = '';
     let lines = 0;
+    let atLineStart = false;
     while (this.index < this.chars.length) {
       const c = this.char();
       if (quote === '"' && c === '\\' && this.index + 1 < this.chars.length) {
@@ -557,10 +560,21 @@ class Scanner {
           this.advance();
           this.newlineInScalar();
           lines++;
+          atLineStart = true;
           continue;
         }
         value += c + next;
+        atLineStart = false;
         this.advance(2);
+        continue;
+      }
+      if (atLineStart && (c === ' ' || c === '\t')) {
+        this.advance();
+        continue;
+      }
+      if (quote === '"' && c === '\t' && this.restOfLineIsBlank(this.index + 1)) {
+        // A tab with only blanks after it on its line is dropped with them.
+        while (this.char() === ' ' || this.char() === '\t') this.advance();
         continue;
       }
       if (c === quote) {
@@ -588,13 +602,15 @@ class Scanner {
         this.line++;
         this.column = 1;
         lines++;
-        value += ' ';
+        value = `${value.replace(/(?<!\\) +$/, '')}${atLineStart ? '\n' : ' '}`;
+        atLineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
         if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
           this.invalid('found unexpected document separator', 3);
         continue;
       }
       value += c;
+      atLineStart = false;
       this.advance();
     }
     this.invalid(
@@ -604,6 +620,15 @@ class Scanner {
       column,
       start,
     );
+  }
+
+  private restOfLineIsBlank(from: number): boolean {
+    for (let at = from; at < this.chars.length; at++) {
+      const c = this.char(at);
+      if (this.isNewline(c)) return true;
+      if (c !== ' ' && c !== '\t') return false;
+    }
+    return true;
   }
 
   /** A line break inside a quoted or block scalar: positions move on, indentation bookkeeping does not happen. */
@@ -1505,6 +1530,15 @@ export interface GoccyReading {
   extraBreaks: readonly number[];
   /** Plain scalars (by start offset) whose goccy column lies right of their first character, and by how much. */
   columnShifts: ReadonlyMap<number, number>;
+  /** Quoted scalars that run over several lines, in source order, with the text goccy folds them to. */
+  multilineQuotes: readonly QuotedScalar[];
+}
+
+export interface QuotedScalar {
+  /** UTF-16 offsets of the opening quote and just after the closing one. */
+  offset: number;
+  end: number;
+  value: string;
 }
 
 /** goccy's reading of `text`: its syntax verdict and how its line numbers differ from the text's. */
@@ -1514,13 +1548,17 @@ export function goccyRead(text: string): GoccyReading {
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
     new GoccyParser().parseDocuments(documents);
-    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts };
+    const multilineQuotes = scanner.tokens
+      .filter((token) => (token.kind === 'double' || token.kind === 'single') && token.multiline)
+      .map(({ offset, end, value }) => ({ offset, end, value }));
+    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts, multilineQuotes };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
     const token = error.token;
     return {
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
+      multilineQuotes: [],
       error: {
         message: error.reason,
         line: token?.line ?? 0,
