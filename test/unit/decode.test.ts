@@ -481,6 +481,27 @@ describe('syntax (§1.4)', () => {
     );
   });
 
+  test('a tab inside double quotes with text after it makes goccy skip the character after the closing quote', () => {
+    // The skipped line break joins the next key to the value's line; the tab's extra column shifts it right
+    // (kayron-fuzz 1:1998: `deploy` at [2:24]). Here: quote at column 11, `deploy` read at column 21 + 2.
+    assertYamlErrorAt(
+      '- docker: "kayron"\n  github: "kay\tron"\n  deploy:\n    release: "v0.5.3"\n',
+      'yaml-syntax',
+      '[2:23] value is not allowed in this context. map key-value is pre-defined',
+    );
+    // The extra column ends with the tab's line; the skipped character does not (kayron-fuzz 1:1884).
+    assertYamlErrorAt(
+      '- docker: "kayron"\n  github: "kay\tron\n  x"\n  deploy:\n    release: "v0.5.3"\n',
+      'yaml-syntax',
+      '[3:7] value is not allowed in this context. map key-value is pre-defined',
+    );
+    // A tab right before the closing quote skips nothing: the file parses and the name keeps the tab.
+    assert.equal(
+      verdictOf('- docker: "kayron"\n  github: "kayron\t"\n  deploy:\n    release: "v0.5.3"\n').code,
+      'github-format',
+    );
+  });
+
   test('an unterminated quote is reported where it opens, as goccy does (its token position), not where the text ends', () => {
     for (const [text, at, position] of [
       ['- docker: "kayron\n', 10, '[1:11]'],

@@ -552,6 +552,12 @@ class Scanner {
     let value = '';
     let lines = 0;
     let atLineStart = false;
+    // goccy's double-quote scanner moves its read position (and its column) one character too far for each tab that
+    // has more text after it on its line, unless the closing quote follows it right away: that many characters after
+    // the closing quote are never scanned, and a line break swallowed so joins the next line to this one (kayron-fuzz
+    // 1:1998). The extra columns last only as long as the line (1:1884).
+    let swallowed = 0;
+    let extraColumns = 0;
     while (this.index < this.chars.length) {
       const c = this.char();
       if (quote === '"' && c === '\\' && this.index + 1 < this.chars.length) {
@@ -560,6 +566,7 @@ class Scanner {
           this.advance();
           this.newlineInScalar();
           lines++;
+          extraColumns = 0;
           atLineStart = true;
           continue;
         }
@@ -572,10 +579,16 @@ class Scanner {
         this.advance();
         continue;
       }
-      if (quote === '"' && c === '\t' && this.restOfLineIsBlank(this.index + 1)) {
-        // A tab with only blanks after it on its line is dropped with them.
-        while (this.char() === ' ' || this.char() === '\t') this.advance();
-        continue;
+      if (quote === '"' && c === '\t') {
+        if (this.restOfLineIsBlank(this.index + 1)) {
+          // A tab with only blanks after it on its line is dropped with them.
+          while (this.char() === ' ' || this.char() === '\t') this.advance();
+          continue;
+        }
+        if (this.char(this.index + 1) !== '"') {
+          swallowed++;
+          extraColumns++;
+        }
       }
       if (c === quote) {
         if (quote === "'" && this.char(this.index + 1) === "'") {
@@ -593,6 +606,8 @@ class Scanner {
           value: quote === '"' ? unescapeDouble(value) : value,
           multiline: lines > 0,
         });
+        this.index = Math.min(this.chars.length, this.index + swallowed);
+        this.column += extraColumns;
         return;
       }
       if (this.isNewline(c)) {
@@ -602,6 +617,7 @@ class Scanner {
         this.line++;
         this.column = 1;
         lines++;
+        extraColumns = 0;
         value = `${value.replace(/(?<!\\) +$/, '')}${atLineStart ? '\n' : ' '}`;
         atLineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
