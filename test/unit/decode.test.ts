@@ -615,6 +615,31 @@ describe('coercion into string fields (§1.4)', () => {
     );
   });
 
+  test('a custom tag ending its line takes the keys below it as its mapping, as goccy gives a tag the next node', () => {
+    // kayron-fuzz 1:4186, 1:3257: the tag's position is the error's.
+    assertYamlErrorAt(
+      '- docker: kayron\n  github: !a\n  deploy:\n    release: v1.0.0\n',
+      'yaml-type',
+      '[2:11] cannot unmarshal map[string]interface {} into Go struct field Struct.Github of type github.String',
+    );
+    assertYamlErrorAt(
+      '- docker: kayron\n  github: kayron\n  deploy:\n    release: !x # c\n    preview: true\n',
+      'yaml-type',
+      '[4:14] cannot unmarshal map[string]interface {} into Go struct field Struct.Deploy of type release.String',
+    );
+    assertYamlErrorAt(
+      '- docker: kayron\n  github: kayron\n  deploy: !a\n',
+      'yaml-type',
+      '[3:11] tag was used where mapping is expected',
+    );
+    // A deeper mapping under the tag is the ordinary case, read alike by both.
+    assertYamlErrorAt(
+      '- docker: kayron\n  github: !a\n    name: x\n  deploy:\n    release: v1.0.0\n',
+      'yaml-type',
+      '[2:11] cannot unmarshal map[string]interface {} into Go struct field Struct.Github of type github.String',
+    );
+  });
+
   test('a literal block scalar keeps its newline, so the tag is invalid; >- strips it', () => {
     const literal = verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: |\n      v1.0.0\n');
     assert.equal(literal.code, 'release-format');

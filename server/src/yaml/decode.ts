@@ -109,6 +109,12 @@ const FIELD_ORDER: ReadonlyMap<string, number> = new Map([
   ['github', 11],
   ['provider', 12],
 ]);
+/** The tags goccy's parser knows by name; any other (`!a`, `!!unknown`) is a custom tag over the next node. */
+const GOCCY_KNOWN_TAGS: ReadonlySet<string> = new Set(
+  ['int', 'float', 'null', 'seq', 'map', 'str', 'binary', 'omap', 'set', 'timestamp', 'bool', 'merge'].map(
+    (name) => `tag:yaml.org,2002:${name}`,
+  ),
+);
 /** Guards the recursive duplicate-key walk against pathological nesting. */
 const MAX_DEPTH = 200;
 /**
@@ -418,6 +424,28 @@ class Decoder {
     return [...explicit, ...merged.filter((pair) => !explicitNames.has(keyName(pair.key)))];
   }
 
+  /**
+   * goccy's parser gives a custom tag (`!a`) the next node, whatever its line and column: a value that is only such a
+   * tag, with more keys of the same mapping below it, tags the mapping of those keys, and they are no longer keys of
+   * this one (`github: !a` then `deploy:` is a mapping in github, kayron-fuzz 1:4186, 1:3257). The `yaml` library
+   * reads an empty tagged scalar there.
+   */
+  tagTakesNextPairs(map: YAMLMap, pair: Pair<YamlNode, YamlNode | null>): boolean {
+    const value = pair.value;
+    if (this.reading.error !== undefined || !isScalar(value) || !value.tag || GOCCY_KNOWN_TAGS.has(value.tag))
+      return false;
+    if ((value.source ?? '') !== '' || value.type !== 'PLAIN') return false;
+    const items = map.items as Pair<YamlNode, YamlNode | null>[];
+    return items.indexOf(pair) >= 0 && items.indexOf(pair) < items.length - 1;
+  }
+
+  tagOverPairsProblem(pair: Pair<YamlNode, YamlNode | null>, key: Range, message: string): void {
+    const value = pair.value;
+    const tag = this.tagOffset(value);
+    const range: Range = tag === undefined ? key : [tag, tag + (isScalar(value) ? (value.tag?.length ?? 1) : 1)];
+    this.typeProblem(undefined, range, message, tag);
+  }
+
   decodeString(pair: Pair<YamlNode, YamlNode | null>, field: string, key: Range): DecodedField<string> | undefined {
     const raw = pair.value;
     const node = this.resolve(raw);
@@ -476,10 +504,15 @@ class Decoder {
     const node = this.resolve(raw);
     const range = nodeRange(raw) ?? [key[1] + 1, key[1] + 1];
     const deploy: DecodedDeploy = { key, node: range };
+    // A custom tag over nothing (`deploy: !a` at the end of the file) is still goccy's tag node, not a null.
+    const customTag = isScalar(node) && node.tag !== undefined && !GOCCY_KNOWN_TAGS.has(node.tag);
     if (
       node === null ||
       node === undefined ||
-      (isScalar(node) && quoteStyle(node) === 'plain' && resolvePlainScalar(String(node.source ?? '')).kind === 'null')
+      (isScalar(node) &&
+        !customTag &&
+        quoteStyle(node) === 'plain' &&
+        resolvePlainScalar(String(node.source ?? '')).kind === 'null')
     ) {
       return deploy;
     }
@@ -492,6 +525,21 @@ class Decoder {
       const name = keyName(inner.key);
       const innerKey = nodeRange(inner.key) ?? range;
       this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
+      if (this.tagTakesNextPairs(node, inner)) {
+        if (name in DEPLOY_STRING_FIELDS || name in DEPLOY_BOOL_FIELDS) {
+          const type =
+            name in DEPLOY_STRING_FIELDS
+              ? DEPLOY_STRING_FIELDS[name as keyof typeof DEPLOY_STRING_FIELDS]
+              : DEPLOY_BOOL_FIELDS[name as keyof typeof DEPLOY_BOOL_FIELDS];
+          this.tagOverPairsProblem(
+            inner,
+            innerKey,
+            `cannot unmarshal map[string]interface {} into Go struct field Struct.Deploy of type ${type}`,
+          );
+          entry.typeError = true;
+        } else this.unknownKeys.push({ name, range: innerKey, level: 'deploy' });
+        break;
+      }
       if (name in DEPLOY_STRING_FIELDS) {
         const field = this.decodeString(
           inner,
@@ -534,6 +582,17 @@ class Decoder {
       const name = keyName(pair.key);
       const key = nodeRange(pair.key) ?? range;
       this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
+      if (this.tagTakesNextPairs(node, pair)) {
+        if (name in STRING_FIELDS) {
+          const field = STRING_FIELDS[name as keyof typeof STRING_FIELDS];
+          this.tagOverPairsProblem(pair, key, `cannot unmarshal map[string]interface {} into Go struct field ${field}`);
+          entry.typeError = true;
+        } else if (name === 'deploy') {
+          this.tagOverPairsProblem(pair, key, 'tag was used where mapping is expected');
+          entry.typeError = true;
+        } else this.unknownKeys.push({ name, range: key, level: 'entry' });
+        break;
+      }
       if (name in STRING_FIELDS) {
         const field = this.decodeString(pair, STRING_FIELDS[name as keyof typeof STRING_FIELDS], key);
         if (field) entry[name as 'docker' | 'github' | 'provider'] = field;
