@@ -640,6 +640,19 @@ describe('coercion into string fields (§1.4)', () => {
     );
   });
 
+  test('a plain value goccy reads as text though it opens with an indicator: `}…`, `-` before a comma', () => {
+    // The `yaml` library cannot start a plain scalar there; goccy can (kayron-fuzz 1:5505, 1:92).
+    const decoded = decodeReleaseFile('- {docker: kayron, github: -, deploy: {release: v1.0.0}}\n');
+    assert.deepEqual(decoded.problems, []);
+    assert.equal(decoded.entries[0]?.github?.value, '-');
+    assert.equal(decoded.entries[0]?.deploy?.release?.value, 'v1.0.0');
+    const verdict = verdictOf('- docker: kayron\n  github: kayron\n  deploy:\n    release: }"v1.0.0"\n');
+    assert.equal(verdict.code, 'release-format');
+    assert.ok(verdict.message.includes('}\\"v1.0.0\\"'), verdict.message);
+    // `-1` is a number for both, and stays one.
+    assert.equal(decodeReleaseFile('- {docker: kayron, github: -1}\n').entries[0]?.github?.coercedFrom?.kind, 'int64');
+  });
+
   test('a literal block scalar keeps its newline, so the tag is invalid; >- strips it', () => {
     const literal = verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: |\n      v1.0.0\n');
     assert.equal(literal.code, 'release-format');

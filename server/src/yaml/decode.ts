@@ -23,7 +23,7 @@ import {
   goccyRead,
   type GoccyReading,
   type GoccySyntaxError,
-  type QuotedScalar,
+  type ScalarToken,
 } from './goccy-syntax';
 import { firstKayronProblem, GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
 
@@ -318,6 +318,8 @@ class Decoder {
   private itemOrder = 0;
   /** goccy's folded text of each multi-line quoted scalar, by the offset of its opening quote. */
   private readonly multilineQuotes: ReadonlyMap<number, string>;
+  /** goccy's text of plain values the library read with a stand-in first letter (plainValuesOpeningWithIndicator). */
+  private readonly indicatorValues: ReadonlyMap<number, string>;
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -326,6 +328,9 @@ class Decoder {
     private readonly reading: GoccyReading,
   ) {
     this.multilineQuotes = new Map(reading.multilineQuotes.map((quote) => [quote.offset, quote.value]));
+    this.indicatorValues = new Map(
+      plainValuesOpeningWithIndicator(text, reading).map((scalar) => [scalar.offset, scalar.value]),
+    );
   }
 
   position(offset: number): string {
@@ -458,7 +463,9 @@ class Decoder {
     const quote = quoteStyle(node);
     if (quote === 'plain' && !node.tag) {
       // goccy drops a tab inside plain text: `t<TAB>he` reads "the".
-      const source = scalarText(node.source ?? node.value).replace(/\t/g, '');
+      const source =
+        this.indicatorValues.get(nodeRange(node)?.[0] ?? -1) ??
+        scalarText(node.source ?? node.value).replace(/\t/g, '');
       const resolved = resolvePlainScalar(source);
       const result: DecodedField<string> = { value: resolved.asString, key, valueRange, quote };
       if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
@@ -966,8 +973,14 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   // indented too little and loses the keys after it. Where goccy parses the file, the library reads each multi-line
   // quoted scalar as one line (its breaks become blanks, same length, so lines and offsets stay) and the value is
   // goccy's own folding (Decoder.multilineQuotes).
-  if (reading.error === undefined && reading.multilineQuotes.length > 0)
-    tokens = Array.from(new Parser().parse(joinQuotedLines(yamlText, reading.multilineQuotes)));
+  const indicatorValues = reading.error === undefined ? plainValuesOpeningWithIndicator(yamlText, reading) : [];
+  if (reading.error === undefined && (reading.multilineQuotes.length > 0 || indicatorValues.length > 0)) {
+    let readable = joinQuotedLines(yamlText, reading.multilineQuotes);
+    // Same length: the library reads a letter where goccy reads text starting with `}`, `-,` …; the value is goccy's.
+    for (const scalar of indicatorValues)
+      readable = `${readable.slice(0, scalar.offset)}x${readable.slice(scalar.offset + 1)}`;
+    tokens = Array.from(new Parser().parse(readable));
+  }
   const list = Array.from(
     new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens),
   );
@@ -1051,8 +1064,22 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   return result;
 }
 
+/**
+ * Plain values goccy reads as text that the `yaml` library cannot start a plain scalar with: a flow indicator
+ * (`release: }"v1"`, 1:5505), or `-`, `?`, `:` before a blank or a flow indicator (`{github: -, …}`, 1:92).
+ */
+function plainValuesOpeningWithIndicator(text: string, reading: GoccyReading): ScalarToken[] {
+  return reading.plainScalars.filter(({ offset }) => {
+    const first = text[offset] ?? '';
+    const next = text[offset + 1] ?? '';
+    const opensWithIndicator =
+      ',[]{}'.includes(first) || ('-?:'.includes(first) && (next === '' || /[\s,[\]{}]/.test(next)));
+    return opensWithIndicator && /:[ \t]*$/.test(text.slice(Math.max(0, offset - 40), offset));
+  });
+}
+
 /** `text` with the line breaks inside the given quoted scalars turned into blanks (offsets stay valid). */
-function joinQuotedLines(text: string, quotes: readonly QuotedScalar[]): string {
+function joinQuotedLines(text: string, quotes: readonly ScalarToken[]): string {
   if (quotes.length === 0) return text;
   let joined = '';
   let from = 0;

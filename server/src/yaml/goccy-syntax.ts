@@ -1547,11 +1547,13 @@ export interface GoccyReading {
   /** Plain scalars (by start offset) whose goccy column lies right of their first character, and by how much. */
   columnShifts: ReadonlyMap<number, number>;
   /** Quoted scalars that run over several lines, in source order, with the text goccy folds them to. */
-  multilineQuotes: readonly QuotedScalar[];
+  multilineQuotes: readonly ScalarToken[];
+  /** Plain scalars on one line, in source order, with goccy's text. */
+  plainScalars: readonly ScalarToken[];
 }
 
-export interface QuotedScalar {
-  /** UTF-16 offsets of the opening quote and just after the closing one. */
+export interface ScalarToken {
+  /** UTF-16 offsets of the scalar's first character (a quote's opening quote) and just after its last. */
   offset: number;
   end: number;
   value: string;
@@ -1564,10 +1566,16 @@ export function goccyRead(text: string): GoccyReading {
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
     new GoccyParser().parseDocuments(documents);
-    const multilineQuotes = scanner.tokens
-      .filter((token) => (token.kind === 'double' || token.kind === 'single') && token.multiline)
-      .map(({ offset, end, value }) => ({ offset, end, value }));
-    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts, multilineQuotes };
+    const scalar = ({ offset, end, value }: RawToken): ScalarToken => ({ offset, end, value });
+    return {
+      error: undefined,
+      extraBreaks: scanner.extraBreaks,
+      columnShifts: scanner.columnShifts,
+      multilineQuotes: scanner.tokens
+        .filter((token) => (token.kind === 'double' || token.kind === 'single') && token.multiline)
+        .map(scalar),
+      plainScalars: scanner.tokens.filter((token) => token.kind === 'plain' && !token.multiline).map(scalar),
+    };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
     const token = error.token;
@@ -1575,6 +1583,7 @@ export function goccyRead(text: string): GoccyReading {
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
       multilineQuotes: [],
+      plainScalars: [],
       error: {
         message: error.reason,
         line: token?.line ?? 0,
