@@ -658,6 +658,9 @@ describe('coercion into string fields (§1.4)', () => {
     assert.equal(literal.code, 'release-format');
     assert.ok(literal.message.includes('"v1.0.0\\n"'), literal.message);
     assertAccepted('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: >-\n      v1.0.0\n', 1);
+    // At the end of a file without a final line break there is no newline to keep (kayron-fuzz 1:3951).
+    assertAccepted('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: |\n      v1.0.0', 1);
+    assertAccepted('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: >+\n      v1.0.0', 1);
   });
 });
 

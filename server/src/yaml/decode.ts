@@ -477,6 +477,10 @@ class Decoder {
     const folded = nodeStart === undefined ? undefined : this.multilineQuotes.get(nodeStart);
     if (folded !== undefined && (quote === 'double' || quote === 'single')) text = folded;
     const source = this.text.slice(valueRange[0], valueRange[1]);
+    // goccy keeps the final line break of a block scalar only when the text has one: the `yaml` library adds it at
+    // the end of a file that lacks it (kayron-fuzz 1:3951).
+    if (quote === 'block' && valueRange[1] >= this.text.length && !/[\r\n]$/.test(this.text) && text.endsWith('\n'))
+      text = text.slice(0, -1);
     if (quote === 'block' && source.includes('\r\n')) text = crlfBlockScalarValue(text);
     return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
   }
