@@ -649,6 +649,9 @@ describe('coercion into string fields (§1.4)', () => {
     const verdict = verdictOf('- docker: kayron\n  github: kayron\n  deploy:\n    release: }"v1.0.0"\n');
     assert.equal(verdict.code, 'release-format');
     assert.ok(verdict.message.includes('}\\"v1.0.0\\"'), verdict.message);
+    // A file that is only such text is a string where the list should be (kayron-fuzz 1:2733, 1:3819).
+    assertYamlErrorAt('}-  \n', 'yaml-type', '[1:3] string was used where sequence is expected');
+    assertYamlErrorAt('# c\n} \n', 'yaml-type', '[2:2] string was used where sequence is expected');
     // `-1` is a number for both, and stays one.
     assert.equal(decodeReleaseFile('- {docker: kayron, github: -1}\n').entries[0]?.github?.coercedFrom?.kind, 'int64');
   });

@@ -1069,16 +1069,17 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
 }
 
 /**
- * Plain values goccy reads as text that the `yaml` library cannot start a plain scalar with: a flow indicator
- * (`release: }"v1"`, 1:5505), or `-`, `?`, `:` before a blank or a flow indicator (`{github: -, …}`, 1:92).
+ * Plain values (not keys) goccy reads as text that the `yaml` library cannot start a plain scalar with: a flow
+ * indicator (`release: }"v1"`, 1:5505; a file that is only `}`, 1:3819), or `-`, `?`, `:` before a blank or a flow
+ * indicator (`{github: -, …}`, 1:92).
  */
 function plainValuesOpeningWithIndicator(text: string, reading: GoccyReading): ScalarToken[] {
-  return reading.plainScalars.filter(({ offset }) => {
+  return reading.plainScalars.filter(({ offset, end }) => {
     const first = text[offset] ?? '';
     const next = text[offset + 1] ?? '';
     const opensWithIndicator =
       ',[]{}'.includes(first) || ('-?:'.includes(first) && (next === '' || /[\s,[\]{}]/.test(next)));
-    return opensWithIndicator && /:[ \t]*$/.test(text.slice(Math.max(0, offset - 40), offset));
+    return opensWithIndicator && !/^[ \t]*:(?:[\s,[\]{}]|$)/.test(text.slice(end, end + 40));
   });
 }
 
