@@ -318,8 +318,8 @@ class Decoder {
   private itemOrder = 0;
   /** goccy's folded text of each multi-line quoted scalar, by the offset of its opening quote. */
   private readonly multilineQuotes: ReadonlyMap<number, string>;
-  /** goccy's text of plain values the library read with a stand-in first letter (plainValuesOpeningWithIndicator). */
-  private readonly indicatorValues: ReadonlyMap<number, string>;
+  /** goccy's text of plain values the library read with a stand-in character (plainValueStandIns), by library offset. */
+  private readonly plainValues: ReadonlyMap<number, string>;
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -328,9 +328,7 @@ class Decoder {
     private readonly reading: GoccyReading,
   ) {
     this.multilineQuotes = new Map(reading.multilineQuotes.map((quote) => [quote.offset, quote.value]));
-    this.indicatorValues = new Map(
-      plainValuesOpeningWithIndicator(text, reading).map((scalar) => [scalar.offset, scalar.value]),
-    );
+    this.plainValues = new Map(plainValueStandIns(text, reading).map((standIn) => [standIn.valueAt, standIn.value]));
   }
 
   position(offset: number): string {
@@ -464,8 +462,7 @@ class Decoder {
     if (quote === 'plain' && !node.tag) {
       // goccy drops a tab inside plain text: `t<TAB>he` reads "the".
       const source =
-        this.indicatorValues.get(nodeRange(node)?.[0] ?? -1) ??
-        scalarText(node.source ?? node.value).replace(/\t/g, '');
+        this.plainValues.get(nodeRange(node)?.[0] ?? -1) ?? scalarText(node.source ?? node.value).replace(/\t/g, '');
       const resolved = resolvePlainScalar(source);
       const result: DecodedField<string> = { value: resolved.asString, key, valueRange, quote };
       if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
@@ -977,12 +974,12 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   // indented too little and loses the keys after it. Where goccy parses the file, the library reads each multi-line
   // quoted scalar as one line (its breaks become blanks, same length, so lines and offsets stay) and the value is
   // goccy's own folding (Decoder.multilineQuotes).
-  const indicatorValues = reading.error === undefined ? plainValuesOpeningWithIndicator(yamlText, reading) : [];
-  if (reading.error === undefined && (reading.multilineQuotes.length > 0 || indicatorValues.length > 0)) {
+  const standIns = reading.error === undefined ? plainValueStandIns(yamlText, reading) : [];
+  if (reading.error === undefined && (reading.multilineQuotes.length > 0 || standIns.length > 0)) {
     let readable = joinQuotedLines(yamlText, reading.multilineQuotes);
-    // Same length: the library reads a letter where goccy reads text starting with `}`, `-,` …; the value is goccy's.
-    for (const scalar of indicatorValues)
-      readable = `${readable.slice(0, scalar.offset)}x${readable.slice(scalar.offset + 1)}`;
+    // Same length, one character each; the values are goccy's (Decoder.plainValues).
+    for (const standIn of standIns)
+      readable = `${readable.slice(0, standIn.offset)}${standIn.char}${readable.slice(standIn.offset + 1)}`;
     tokens = Array.from(new Parser().parse(readable));
   }
   const list = Array.from(
@@ -1068,19 +1065,32 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   return result;
 }
 
+interface StandIn {
+  /** The character the `yaml` library reads instead of the text's, at `offset`. */
+  offset: number;
+  char: string;
+  /** Where the library's scalar then starts, and goccy's text for it. */
+  valueAt: number;
+  value: string;
+}
+
 /**
- * Plain values (not keys) goccy reads as text that the `yaml` library cannot start a plain scalar with: a flow
- * indicator (`release: }"v1"`, 1:5505; a file that is only `}`, 1:3819), or `-`, `?`, `:` before a blank or a flow
- * indicator (`{github: -, …}`, 1:92).
+ * Plain values goccy reads that the `yaml` library would read otherwise, each with a one-character stand-in that
+ * makes the library read a scalar in the same place: text (not a key) opening with a flow indicator
+ * (`release: }"v1"`, 1:5505; a file that is only `}`, 1:3819), or with `-`, `?`, `:` before a blank or a flow
+ * indicator (`{github: -, …}`, 1:92): its first character is a letter.
  */
-function plainValuesOpeningWithIndicator(text: string, reading: GoccyReading): ScalarToken[] {
-  return reading.plainScalars.filter(({ offset, end }) => {
+function plainValueStandIns(text: string, reading: GoccyReading): StandIn[] {
+  const standIns: StandIn[] = [];
+  for (const { offset, end, value } of reading.plainScalars) {
     const first = text[offset] ?? '';
     const next = text[offset + 1] ?? '';
     const opensWithIndicator =
       ',[]{}'.includes(first) || ('-?:'.includes(first) && (next === '' || /[\s,[\]{}]/.test(next)));
-    return opensWithIndicator && !/^[ \t]*:(?:[\s,[\]{}]|$)/.test(text.slice(end, end + 40));
-  });
+    const isKey = /^[ \t]*:(?:[\s,[\]{}]|$)/.test(text.slice(end, end + 40));
+    if (opensWithIndicator && !isKey) standIns.push({ offset, char: 'x', valueAt: offset, value });
+  }
+  return standIns;
 }
 
 /** `text` with the line breaks inside the given quoted scalars turned into blanks (offsets stay valid). */
