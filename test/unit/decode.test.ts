@@ -303,6 +303,17 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('# c\n- a: b\nc\n', 'yaml-syntax', '[3:1] ');
   });
 
+  test("every CRLF inside a block scalar's body counts two lines for goccy, the one ending its last line too", () => {
+    // goccy's block-scalar scanner takes CR and LF each as a line break; with the header's doubled break (above),
+    // a two-line body moves everything after it on by three lines.
+    const body = '- docker: a\r\n  github: |\r\n    b\r\n    c\r\n';
+    assertYamlErrorAt(`${body}  deploy:\r\n    preview: yes\r\n`, 'yaml-type', '[9:14] cannot unmarshal string');
+    assertYamlErrorAt(`${body} x\r\n`, 'yaml-syntax', '[8:2] value is not allowed in this context');
+    // A blank line inside the body counts twice as well; in an LF file nothing moves.
+    assertYamlErrorAt('- a: |\r\n    b\r\n\r\n    c\r\n x\r\n', 'yaml-syntax', '[9:2] ');
+    assertYamlErrorAt('- a: |\n    b\n    c\n x\n', 'yaml-syntax', '[4:2] value is not allowed in this context');
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

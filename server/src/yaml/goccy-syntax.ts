@@ -647,7 +647,15 @@ class Scanner {
     const reference = this.lastDelimColumn;
     let contentColumn = 0;
     let body: RawToken | undefined;
+    let headerBreak = true;
     while (this.index < this.chars.length) {
+      // goccy's block-scalar scanner takes CR and LF each as a line break: every CRLF after the header's (counted
+      // above), up to and including the one before the line that ends the body, moves later lines on by one.
+      if (!headerBreak && this.char() === '\r' && this.char(this.index + 1) === '\n') {
+        this.extraBreaks.push(this.offsetAt() + 1);
+        this.line++;
+      }
+      headerBreak = false;
       const lineStart = this.index + (this.char() === '\r' && this.char(this.index + 1) === '\n' ? 2 : 1);
       let at = lineStart;
       let indent = 0;
