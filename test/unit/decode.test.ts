@@ -314,6 +314,20 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('- a: |\n    b\n    c\n x\n', 'yaml-syntax', '[4:2] value is not allowed in this context');
   });
 
+  test('a tab inside double-quoted text with more text after it makes goccy skip the character after the quote', () => {
+    // goccy's column runs one ahead per such tab and the line break after the closing quote is skipped unread, so
+    // the next key joins the line, right of the quoted value's key (kayron-fuzz 1:1998, 1:2685).
+    const message = 'value is not allowed in this context. map key-value is pre-defined';
+    const head = '- docker: "a"\n  github: "b"\n  note: ';
+    assertYamlErrorAt(`${head}"t\tx"\n  deploy:\n    release: v1\n`, 'yaml-syntax', `[3:17] ${message}`);
+    // Two tabs: two columns ahead, and the line break and one blank after the quote are skipped.
+    assertYamlErrorAt(`${head}"t\tx\ty"\n  deploy:\n    release: v1\n`, 'yaml-syntax', `[3:19] ${message}`);
+    // A tab right before the closing quote, a tab in single quotes and a tab ending the file's last value are fine.
+    assertAccepted(`${head}"t\t"\n  deploy:\n    release: v1\n`, 1);
+    assertAccepted(`${head}'t\tx'\n  deploy:\n    release: v1\n`, 1);
+    assertAccepted(`- docker: "a"\n  github: "b"\n  deploy:\n    release: v1\n  note: "t\tx"\n`, 1);
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

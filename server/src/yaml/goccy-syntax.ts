@@ -549,8 +549,21 @@ class Scanner {
     this.advance();
     let value = '';
     let lines = 0;
+    let lineStart = false;
+    // goccy's double-quote scanner steps one character too far for a tab inside a line that has more text after it,
+    // unless a quote follows the tab at once: its column runs one ahead, and as many characters right after the
+    // closing quote are skipped unread (a line break among them is not counted: the next line joins this one).
+    let overrun = 0;
     while (this.index < this.chars.length) {
       const c = this.char();
+      if (c !== ' ' && c !== '\t') lineStart = false;
+      if (quote === '"' && c === '\t' && !lineStart && this.char(this.index + 1) !== '"' && this.textAfterOnLine()) {
+        value += c;
+        this.advance();
+        this.column++;
+        overrun++;
+        continue;
+      }
       if (quote === '"' && c === '\\' && this.index + 1 < this.chars.length) {
         const next = this.char(this.index + 1);
         if (this.isNewline(next)) {
@@ -579,6 +592,7 @@ class Scanner {
           value: quote === '"' ? unescapeDouble(value) : value,
           multiline: lines > 0,
         });
+        this.index = Math.min(this.index + overrun, this.chars.length);
         return;
       }
       if (this.isNewline(c)) {
@@ -589,6 +603,7 @@ class Scanner {
         this.column = 1;
         lines++;
         value += ' ';
+        lineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
         if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
           this.invalid('found unexpected document separator', 3);
@@ -604,6 +619,16 @@ class Scanner {
       column,
       start,
     );
+  }
+
+  /** Whether a character other than a blank follows the current one before the line's end. */
+  private textAfterOnLine(): boolean {
+    for (let at = this.index + 1; at < this.chars.length; at++) {
+      const c = this.char(at);
+      if (this.isNewline(c)) return false;
+      if (c !== ' ' && c !== '\t') return true;
+    }
+    return false;
   }
 
   /** A line break inside a quoted or block scalar: positions move on, indentation bookkeeping does not happen. */
