@@ -328,6 +328,14 @@ describe('syntax (§1.4)', () => {
     assertAccepted(`- docker: "a"\n  github: "b"\n  deploy:\n    release: v1\n  note: "t\tx"\n`, 1);
   });
 
+  test("a plain key whose ':' opens the next line is goccy's unexpected key name, at the key", () => {
+    // goccy only ends the key at the next line, so the key's source text holds the line break (kayron-fuzz 1:4317).
+    assertYamlErrorAt('- docker: a\n  github\n: b\n', 'yaml-syntax', '[2:3] unexpected key name');
+    assertYamlErrorAt('- docker: a\n  github: b\n  deploy\n  : c\n', 'yaml-syntax', '[3:3] unexpected key name');
+    // An explicit key may: goccy checks the `?` token there, not the key's text.
+    assertAccepted('- ? docker\n  : kayron\n  github: kayron\n  deploy:\n    release: v1.0.0\n', 1);
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

@@ -51,6 +51,11 @@ interface RawToken {
   value: string;
   /** The scalar's source spans more than one line. */
   multiline: boolean;
+  /**
+   * goccy's source text for the token ends with a line break: a plain scalar that goccy only ended on a later line
+   * (its line's break was read before the token was made).
+   */
+  endsAfterBreak?: boolean;
 }
 
 type GroupKind =
@@ -244,6 +249,7 @@ class Scanner {
       end: buffer.end,
       value,
       multiline: buffer.lines > 0,
+      endsAfterBreak: buffer.lines > 0 || buffer.pendingNewline,
     };
     this.tokens.push(token);
     return token;
@@ -1285,7 +1291,8 @@ class GoccyParser {
       if (ctx.notFound()) fail('could not find value for mapping key', first);
       const scalar = this.parseScalarValue(ctx, ctx.current() as Tok);
       const text = keyText(scalar);
-      this.validateMapKey(parent, scalar.token, `${parent.path}.${text}`, colon);
+      // goccy checks the `?` token here, not the key's text: an explicit key may hold a line break.
+      this.validateMapKey(parent, scalar.token, `${parent.path}.${text}`, colon, true);
       return text;
     }
     if (kindOf(colon) !== 'colon') fail("expected map key-value delimiter ':'", colon);
@@ -1295,7 +1302,13 @@ class GoccyParser {
     return text;
   }
 
-  validateMapKey(ctx: Context, token: RawToken | undefined, keyPath: string, colon: Tok | undefined): void {
+  validateMapKey(
+    ctx: Context,
+    token: RawToken | undefined,
+    keyPath: string,
+    colon: Tok | undefined,
+    explicit = false,
+  ): void {
     if (!token) return;
     const earlier = this.pathMap.get(keyPath);
     if (earlier)
@@ -1306,8 +1319,10 @@ class GoccyParser {
         fail('map key definition includes an implicit line break', token);
       return;
     }
-    if (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double') return;
-    if (token.multiline) fail('unexpected key name', token);
+    if (explicit || (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double')) return;
+    // goccy refuses a key whose source text holds a line break: one running over two lines, or a plain key ended
+    // only on the next line (its `:` opens that line, at or left of the last delimiter).
+    if (token.multiline || token.endsAfterBreak) fail('unexpected key name', token);
   }
 
   parseMapValue(ctx: Context, keyTok: Tok, colon: Tok | undefined): Node {
