@@ -336,6 +336,18 @@ describe('syntax (§1.4)', () => {
     assertAccepted('- ? docker\n  : kayron\n  github: kayron\n  deploy:\n    release: v1.0.0\n', 1);
   });
 
+  test("after a block scalar with only blank lines, the next line's '-' starts no token for goccy", () => {
+    // goccy empties its buffer but keeps the blank lines' length mark, so the `-` ending the body reads as text:
+    // `- github` is a key at column 1, and the list ends before it (kayron-fuzz 1:3936).
+    const message = '[4:1] value is not allowed in this context';
+    assertYamlErrorAt('- docker: a\n  note: >\n\n- github: b\n', 'yaml-syntax', message);
+    assertYamlErrorAt('- docker: a\n  note: |-\n   \n- github: b\n', 'yaml-syntax', message);
+    // Without a blank line, or with kept line breaks (`+`, a token of their own), the `-` is an entry again.
+    assert.equal(lintText('- docker: a\n  note: >\n- github: b\n').entryCount, 2);
+    assert.equal(lintText('- docker: a\n  note: >+\n\n- github: b\n').entryCount, 2);
+    assert.equal(verdictOf('- docker: a\n  note: >+\n\n- github: b\n').code, 'deploy-missing');
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

@@ -157,6 +157,11 @@ class Scanner {
   private flowMaps = 0;
   private anchorOrAlias = false;
   private directive = false;
+  /**
+   * goccy leaves the line breaks of a block scalar's blank-only body in its buffer (it empties the buffer but keeps
+   * its length mark): the first character of the line that ends the body then sees text pending and starts no token.
+   */
+  private staleBuffer = false;
   private buffer:
     | {
         line: number;
@@ -300,7 +305,9 @@ class Scanner {
 
   private scanChar(c: string): void {
     const start = this.index;
-    const buffered = this.buffer !== undefined;
+    const stale = this.staleBuffer && !this.isNewline(c);
+    if (stale) this.staleBuffer = false;
+    const buffered = this.buffer !== undefined || stale;
     switch (c) {
       case '{':
         if (!buffered || this.inFlow) {
@@ -678,6 +685,7 @@ class Scanner {
     const reference = this.lastDelimColumn;
     let contentColumn = 0;
     let body: RawToken | undefined;
+    let blankLines = 0;
     let headerBreak = true;
     while (this.index < this.chars.length) {
       // goccy's block-scalar scanner takes CR and LF each as a line break: every CRLF after the header's (counted
@@ -704,6 +712,7 @@ class Scanner {
       if (!blank && contentColumn > 0 && indent + 1 < contentColumn) break;
       if (first === '' && at === lineStart) break;
       this.newlineInScalar();
+      if (blank) blankLines++;
       if (!blank && contentColumn === 0) contentColumn = indent + 1;
       if (!body && !blank)
         body = {
@@ -719,6 +728,8 @@ class Scanner {
       while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
       if (body) body.end = this.offsetAt();
     }
+    // Kept line breaks (`+`) make a token of their own; otherwise goccy's buffer is left stale (see staleBuffer).
+    if (!body && blankLines > 0 && !option.includes('+')) this.staleBuffer = true;
     this.tokens.push(
       body ?? {
         kind: 'plain',
