@@ -348,6 +348,14 @@ describe('syntax (§1.4)', () => {
     assert.equal(verdictOf('- docker: a\n  note: >+\n\n- github: b\n').code, 'deploy-missing');
   });
 
+  test('a tab goccy skips inside a key takes no column: later positions on its line move left (kayron-fuzz 1:2353)', () => {
+    const preview = 'cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool';
+    assertYamlErrorAt('- docker: a\n  github: b\n  deploy:\n    pre\tview: yes\n', 'yaml-type', `[4:14] ${preview}`);
+    assertYamlErrorAt('provide\tr: x\n', 'yaml-type', '[1:9] mapping was used where sequence is expected');
+    // Only on the tab's own line.
+    assertYamlErrorAt('- docker: a\n  git\thub: b\n  deploy:\n    preview: yes\n', 'yaml-type', `[4:14] ${preview}`);
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

@@ -18,7 +18,7 @@ import {
 } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
-import { extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
+import { columnsSkippedBefore, extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
 import { firstKayronProblem, GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -287,7 +287,9 @@ class Decoder {
 
   position(offset: number): string {
     const { line, col } = this.lineCounter.linePos(offset);
-    return `[${line + extraLinesBefore(this.reading.extraBreaks, offset)}:${col + (this.reading.columnShifts.get(offset) ?? 0)}]`;
+    const reading = this.reading;
+    const skipped = columnsSkippedBefore(reading.skippedTabs, offset - col + 1, offset);
+    return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col - skipped + (reading.columnShifts.get(offset) ?? 0)}]`;
   }
 
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
@@ -863,7 +865,8 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   result.goccyExtraLines = reading.extraBreaks.length;
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
-    return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col}]`;
+    const skipped = columnsSkippedBefore(reading.skippedTabs, offset - col + 1, offset);
+    return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col - skipped}]`;
   };
   const tab = findIndentationTab(text, nonIndentationRanges(list, text));
   const tabLine = tab === undefined ? undefined : lineCounter.linePos(tab).line;

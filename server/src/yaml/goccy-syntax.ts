@@ -145,6 +145,8 @@ class Scanner {
   readonly extraBreaks: number[] = [];
   /** Plain scalars (by start offset) that goccy reports right of where they start, and by how many columns. */
   readonly columnShifts = new Map<number, number>();
+  /** Offsets (ascending) of tabs goccy skips without counting a column: later columns on their line move left. */
+  readonly skippedTabs: number[] = [];
   private readonly chars: Char[] = [];
   private index = 0;
   private line = 1;
@@ -470,6 +472,7 @@ class Scanner {
       case '\t':
         if ((buffered && this.lastDelimColumn === 0) || this.lastDelimColumn < this.column) {
           // A tab takes no column in goccy's count and is not part of the text: `t<TAB>he` reads "the".
+          this.skippedTabs.push(this.offsetAt());
           this.index++;
           if (this.firstCharAtLine) this.indentNum++;
           return;
@@ -1579,6 +1582,8 @@ export interface GoccyReading {
   extraBreaks: readonly number[];
   /** Plain scalars (by start offset) whose goccy column lies right of their first character, and by how much. */
   columnShifts: ReadonlyMap<number, number>;
+  /** Offsets (ascending) of tabs goccy skips without counting a column (see `columnsSkippedBefore`). */
+  skippedTabs: readonly number[];
 }
 
 /** goccy's reading of `text`: its syntax verdict and how its line numbers differ from the text's. */
@@ -1588,13 +1593,19 @@ export function goccyRead(text: string): GoccyReading {
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
     new GoccyParser().parseDocuments(documents);
-    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts };
+    return {
+      error: undefined,
+      extraBreaks: scanner.extraBreaks,
+      columnShifts: scanner.columnShifts,
+      skippedTabs: scanner.skippedTabs,
+    };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
     const token = error.token;
     return {
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
+      skippedTabs: scanner.skippedTabs,
       error: {
         message: error.reason,
         line: token?.line ?? 0,
@@ -1616,4 +1627,9 @@ export function extraLinesBefore(extraBreaks: readonly number[], offset: number)
     else high = middle;
   }
   return low;
+}
+
+/** How many of `skippedTabs` (ascending) lie in `[lineStart, offset)`: goccy's column there is that much left. */
+export function columnsSkippedBefore(skippedTabs: readonly number[], lineStart: number, offset: number): number {
+  return extraLinesBefore(skippedTabs, offset) - extraLinesBefore(skippedTabs, lineStart);
 }
