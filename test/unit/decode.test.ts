@@ -356,6 +356,14 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('- docker: a\n  git\thub: b\n  deploy:\n    preview: yes\n', 'yaml-type', `[4:14] ${preview}`);
   });
 
+  test("a !!bool value's column: one left for the tag's blank, one right per blank before the line break", () => {
+    // Both shifts apply to the same value (kayron-fuzz 1:256, 1:340, 1:2720).
+    const message = 'cannot convert "kayron" to boolean';
+    assertYamlErrorAt('- docker: !!bool kayron\n', 'yaml-syntax', `[1:17] ${message}`);
+    assertYamlErrorAt('- docker: !!bool kayron \n', 'yaml-syntax', `[1:18] ${message}`);
+    assertYamlErrorAt('- docker: !!bool kayron  \n', 'yaml-syntax', `[1:19] ${message}`);
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

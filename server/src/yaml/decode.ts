@@ -288,7 +288,7 @@ class Decoder {
   position(offset: number): string {
     const { line, col } = this.lineCounter.linePos(offset);
     const reading = this.reading;
-    const skipped = columnsSkippedBefore(reading.skippedTabs, offset - col + 1, offset);
+    const skipped = columnsSkippedBefore(reading.skippedColumns, offset - col + 1, offset);
     return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col - skipped + (reading.columnShifts.get(offset) ?? 0)}]`;
   }
 
@@ -572,14 +572,9 @@ class Decoder {
           return visit.BREAK;
         }
         if (GO_BOOLS.has(scalarText(node.value))) return undefined;
-        // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
-        this.syntaxProblem(
-          range,
-          `cannot convert ${JSON.stringify(scalarText(node.value))} to boolean`,
-          Stage.Alias,
-          undefined,
-          Math.max(0, range[0] - 1),
-        );
+        // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank
+        // uncounted, `GoccyReading.skippedColumns`).
+        this.syntaxProblem(range, `cannot convert ${JSON.stringify(scalarText(node.value))} to boolean`, Stage.Alias);
         return visit.BREAK;
       },
     });
@@ -865,7 +860,7 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   result.goccyExtraLines = reading.extraBreaks.length;
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
-    const skipped = columnsSkippedBefore(reading.skippedTabs, offset - col + 1, offset);
+    const skipped = columnsSkippedBefore(reading.skippedColumns, offset - col + 1, offset);
     return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col - skipped}]`;
   };
   const tab = findIndentationTab(text, nonIndentationRanges(list, text));

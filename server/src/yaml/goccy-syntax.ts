@@ -145,8 +145,11 @@ class Scanner {
   readonly extraBreaks: number[] = [];
   /** Plain scalars (by start offset) that goccy reports right of where they start, and by how many columns. */
   readonly columnShifts = new Map<number, number>();
-  /** Offsets (ascending) of tabs goccy skips without counting a column: later columns on their line move left. */
-  readonly skippedTabs: number[] = [];
+  /**
+   * Offsets (ascending) of characters goccy steps over without counting a column (a tab inside plain text, the blank
+   * after a tag): later columns on their line move left.
+   */
+  readonly skippedColumns: number[] = [];
   private readonly chars: Char[] = [];
   private index = 0;
   private line = 1;
@@ -472,7 +475,7 @@ class Scanner {
       case '\t':
         if ((buffered && this.lastDelimColumn === 0) || this.lastDelimColumn < this.column) {
           // A tab takes no column in goccy's count and is not part of the text: `t<TAB>he` reads "the".
-          this.skippedTabs.push(this.offsetAt());
+          this.skippedColumns.push(this.offsetAt());
           this.index++;
           if (this.firstCharAtLine) this.indentNum++;
           return;
@@ -554,6 +557,7 @@ class Scanner {
     this.advance(length);
     if (this.char() === ' ') {
       // goccy consumes the blank after a tag without counting its column: the rest of the line reads one column left.
+      this.skippedColumns.push(this.offsetAt());
       this.index++;
     }
   }
@@ -1582,8 +1586,8 @@ export interface GoccyReading {
   extraBreaks: readonly number[];
   /** Plain scalars (by start offset) whose goccy column lies right of their first character, and by how much. */
   columnShifts: ReadonlyMap<number, number>;
-  /** Offsets (ascending) of tabs goccy skips without counting a column (see `columnsSkippedBefore`). */
-  skippedTabs: readonly number[];
+  /** Offsets (ascending) of characters goccy skips without counting a column (see `columnsSkippedBefore`). */
+  skippedColumns: readonly number[];
 }
 
 /** goccy's reading of `text`: its syntax verdict and how its line numbers differ from the text's. */
@@ -1597,7 +1601,7 @@ export function goccyRead(text: string): GoccyReading {
       error: undefined,
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
-      skippedTabs: scanner.skippedTabs,
+      skippedColumns: scanner.skippedColumns,
     };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
@@ -1605,7 +1609,7 @@ export function goccyRead(text: string): GoccyReading {
     return {
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
-      skippedTabs: scanner.skippedTabs,
+      skippedColumns: scanner.skippedColumns,
       error: {
         message: error.reason,
         line: token?.line ?? 0,
@@ -1629,7 +1633,7 @@ export function extraLinesBefore(extraBreaks: readonly number[], offset: number)
   return low;
 }
 
-/** How many of `skippedTabs` (ascending) lie in `[lineStart, offset)`: goccy's column there is that much left. */
-export function columnsSkippedBefore(skippedTabs: readonly number[], lineStart: number, offset: number): number {
-  return extraLinesBefore(skippedTabs, offset) - extraLinesBefore(skippedTabs, lineStart);
+/** How many of `skippedColumns` (ascending) lie in `[lineStart, offset)`: goccy's column there is that much left. */
+export function columnsSkippedBefore(skippedColumns: readonly number[], lineStart: number, offset: number): number {
+  return extraLinesBefore(skippedColumns, offset) - extraLinesBefore(skippedColumns, lineStart);
 }
