@@ -364,6 +364,12 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('- docker: !!bool kayron  \n', 'yaml-syntax', `[1:19] ${message}`);
   });
 
+  test("a tab goccy keeps at the end of a plain scalar's line moves its column right like a trailing blank", () => {
+    // At or left of the last delimiter's column a tab after text is kept in goccy's buffer (kayron-fuzz 1:1845).
+    assertYamlErrorAt('- docker: a\nb\t\n', 'yaml-syntax', '[2:2] value is not allowed in this context');
+    assertYamlErrorAt('- docker: a\nb\n', 'yaml-syntax', '[2:1] value is not allowed in this context');
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

@@ -520,7 +520,7 @@ class Scanner {
     if (this.buffer && this.buffer.lines === 0 && !this.buffer.pendingNewline) {
       // goccy places a plain scalar pending at its first line break at the break's column minus the text's length
       // without its trailing blanks: each trailing blank moves the reported column one right.
-      const trailing = /( *)$/.exec(this.buffer.text)?.[1]?.length ?? 0;
+      const trailing = /([ \t]*)$/.exec(this.buffer.text)?.[1]?.length ?? 0;
       if (trailing > 0) {
         this.buffer.column += trailing;
         this.columnShifts.set(this.buffer.offset, trailing);
