@@ -370,6 +370,16 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('- docker: a\nb\n', 'yaml-syntax', '[2:1] value is not allowed in this context');
   });
 
+  test("a '-' followed by a NUL is a sequence entry for goccy, as at the file's end (kayron-fuzz 1:607, 1:1112)", () => {
+    const valid = '- docker: a\n  github: b\n  deploy:\n    release: v1.0.0\n  labels:\n';
+    assertAccepted(`${valid}    -\u0000 x\n`, 1);
+    // The NUL starts the entry's text: the key `<NUL> docker` sits at column 2, left of `github`.
+    const message = '[2:3] value is not allowed in this context. map key-value is pre-defined';
+    assertYamlErrorAt('-\u0000 docker: "a"\n  github: b\n', 'yaml-syntax', message);
+    // After another control character the `-` is text: `-<SOH> x` is a plain scalar left after the list.
+    assertYamlErrorAt('- docker: a\n-\u0001 x\n', 'yaml-syntax', '[2:1] value is not allowed in this context');
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

@@ -390,7 +390,8 @@ class Scanner {
           return;
         }
         if (buffered && this.state === 'up') break;
-        if (!buffered && this.isBlank(this.char(start + 1))) {
+        // goccy reads a NUL after the `-` as "no next character", like the file's end: `-<NUL>` is an entry too.
+        if (!buffered && (this.isBlank(this.char(start + 1)) || this.char(start + 1) === '\u0000')) {
           this.push('seq-entry', '-', start, 1);
           this.lastDelimColumn = this.column;
           this.advance();
