@@ -380,6 +380,16 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('- docker: a\n-\u0001 x\n', 'yaml-syntax', '[2:1] value is not allowed in this context');
   });
 
+  test("a '}' outside a flow collection is text for goccy: a file of it is a string, at goccy's position", () => {
+    // The `yaml` library refuses the `}`; goccy reads the file as one plain scalar (kayron-fuzz 1:2733, 1:3819).
+    const message = 'string was used where sequence is expected';
+    assertYamlErrorAt('}\n', 'yaml-type', `[1:1] ${message}`);
+    assertYamlErrorAt('} \n', 'yaml-type', `[1:2] ${message}`);
+    assertYamlErrorAt('# {}\n}-  \n', 'yaml-type', `[2:3] ${message}`);
+    // Plain text the `yaml` library reads alike keeps its own path: `null` is no release definition at all.
+    assert.equal(lintText('null\n').verdict?.code, 'no-release-definitions');
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

@@ -186,7 +186,11 @@ function goccyNodeName(node: YamlNode | null | undefined): string {
   if (node.tag) return 'tag';
   if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') return 'scalar';
   if (node.type !== 'PLAIN') return 'string';
-  const source = scalarText(node.source ?? node.value);
+  return plainNodeName(scalarText(node.source ?? node.value));
+}
+
+/** goccy's node type name for plain text `source`. */
+function plainNodeName(source: string): string {
   if (/^\.(nan|NaN|NAN)$/.test(source)) return 'nan';
   // goccy's scanner knows `.inf` and `-.inf` only: `+.inf` is a string token (kayron-fuzz 1:2663).
   if (/^\+\.(inf|Inf|INF)$/.test(source)) return 'string';
@@ -509,6 +513,25 @@ class Decoder {
 
   decodeRoot(): DecodedEntry[] {
     const root = this.resolve(this.doc.contents);
+    // Where goccy reads the first document as one bare scalar and the `yaml` library reads something else (a `}`
+    // outside a flow collection is text for goccy), goccy's reading decides, at goccy's position.
+    const goccyRoot = this.reading.rootScalar;
+    const name = goccyRoot && (goccyRoot.kind === 'plain' ? plainNodeName(goccyRoot.value) : 'string');
+    if (goccyRoot && name !== 'null' && (!isScalar(root) || this.doc.errors.length > 0)) {
+      const range: Range = [goccyRoot.offset, Math.max(goccyRoot.offset + 1, goccyRoot.end)];
+      const problem = staged(
+        {
+          code: 'yaml-type',
+          severity: 'error',
+          kayronCheck: true,
+          range,
+          message: `[${goccyRoot.line}:${goccyRoot.column}] ${name} was used where sequence is expected`,
+        },
+        Stage.Decode,
+      );
+      this.problems.push(problem);
+      return [];
+    }
     if (root === null || root === undefined) return [];
     if (isScalar(root)) {
       if (quoteStyle(root) === 'plain' && !root.tag && resolvePlainScalar(String(root.source ?? '')).kind === 'null')

@@ -41,7 +41,7 @@ type RawKind =
   | 'directive'
   | 'merge-key';
 
-interface RawToken {
+export interface RawToken {
   kind: RawKind;
   line: number;
   column: number;
@@ -1069,8 +1069,11 @@ function sync(parent: Context, child: Context): void {
 class GoccyParser {
   private pathMap = new Map<string, RawToken>();
 
+  /** The root node of the file's only document, when the file is one document and holds one. */
+  firstRoot: Node | undefined;
+
   parseDocuments(documents: Tok[]): void {
-    for (const document of documents) {
+    for (const [index, document] of documents.entries()) {
       const group = document.group;
       if (!group || group.tokens.length === 0) continue;
       this.pathMap = new Map();
@@ -1079,7 +1082,9 @@ class GoccyParser {
       if (tokens[tokens.length - 1]?.raw?.kind === 'doc-end') tokens = tokens.slice(0, -1);
       if (tokens.length === 0) continue;
       const ctx = new Context(tokens, '$', false);
-      this.parseToken(ctx, ctx.current());
+      const root = this.parseToken(ctx, ctx.current());
+      // Only for a file of one document: a directive or `---` makes document groups goccy decodes otherwise.
+      if (index === 0 && documents.length === 1) this.firstRoot = root;
       if (ctx.hasNext()) fail('value is not allowed in this context', ctx.current());
     }
   }
@@ -1589,6 +1594,8 @@ export interface GoccyReading {
   columnShifts: ReadonlyMap<number, number>;
   /** Offsets (ascending) of characters goccy skips without counting a column (see `columnsSkippedBefore`). */
   skippedColumns: readonly number[];
+  /** When goccy parses the text and its first document is a bare scalar (plain or quoted text): that token. */
+  rootScalar?: RawToken;
 }
 
 /** goccy's reading of `text`: its syntax verdict and how its line numbers differ from the text's. */
@@ -1597,8 +1604,15 @@ export function goccyRead(text: string): GoccyReading {
   try {
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
-    new GoccyParser().parseDocuments(documents);
+    const parser = new GoccyParser();
+    parser.parseDocuments(documents);
+    const root = parser.firstRoot;
+    const rootScalar =
+      (root?.kind === 'scalar' || root?.kind === 'string') && root.token && root.token.kind !== 'merge-key'
+        ? root.token
+        : undefined;
     return {
+      ...(rootScalar ? { rootScalar } : {}),
       error: undefined,
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
