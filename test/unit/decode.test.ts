@@ -390,6 +390,16 @@ describe('syntax (§1.4)', () => {
     assert.equal(lintText('null\n').verdict?.code, 'no-release-definitions');
   });
 
+  test("inside a flow mapping every ':' is goccy's key delimiter, blank after it or not (kayron-fuzz 1:3507)", () => {
+    // `docker:b` is the key `docker` again; `{:release: x}` opens with a delimiter and no key.
+    assertYamlErrorAt('- {docker: a, docker:b}\n', 'yaml-syntax', '[1:15] mapping key "docker" already defined at [1:4]');
+    const invalidKey = '[1:35] found an invalid key for this map';
+    assertYamlErrorAt('- {docker: a, github: b, deploy: {:release: v1.0.0}}\n', 'yaml-syntax', invalidKey);
+    // Not before `/` (`http://`), and not in a flow sequence: `[x:y]` is text.
+    assertAccepted('- {docker: a, github: b, deploy: {release: v1.0.0}, labels: {u: http://x}}\n', 1);
+    assertAccepted('- docker: a\n  github: b\n  deploy:\n    release: v1.0.0\n  labels: [x:y]\n', 1);
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

@@ -503,9 +503,11 @@ class Scanner {
   private scanMapDelim(): boolean {
     if (this.directive || this.anchorOrAlias) return false;
     const next = this.char(this.index + 1);
-    if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') {
-      if (!this.inFlow || !/[,\]}]/.test(next)) return false;
-    }
+    // Inside a flow mapping goccy takes every `:` as the delimiter (`{a:b}`), except before `/` (`http://`) and
+    // right after another delimiter; elsewhere a blank, a line break or the end must follow it.
+    if (this.flowMaps > 0) {
+      if (next === '/' || this.tokens[this.tokens.length - 1]?.kind === 'colon') return false;
+    } else if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') return false;
     const key = this.flush();
     if (key) this.lastDelimColumn = key.column;
     else {
