@@ -531,6 +531,8 @@ class Scanner {
     for (let at = start; at < this.chars.length; at++) {
       const c = this.char(at);
       if (c === ' ' || this.isNewline(c) || (c === ',' && this.inFlow)) break;
+      // A brace never ends a tag, not even in a flow mapping: goccy refuses it where it stands (`{preview: !!bool}`).
+      if (c === '{' || c === '}') this.invalid(`found invalid tag character '${c}'`, 1, this.line, this.column + at - start, at);
       value += c;
       length++;
     }
