@@ -31,6 +31,56 @@ const rows: Row[] = [
     yaml: '- deploy: {preview: !!bool true, release: !!str v1.0.0}\n  docker: !!str\n    x\n',
     expect: 'ok',
   },
+  {
+    name: 'an escape goccy does not know is refused at the escaped character (1:2703, 1:5197)',
+    yaml: '- github: "a\\d"\n',
+    expect: "[1:14] found unknown escape character 'd'",
+  },
+  {
+    name: "the escaped character is quoted as Go's %q quotes a rune: U+FFFD as is (1:87, 1:1341)",
+    yaml: '- github: "\\\ufffd"\n',
+    expect: "[1:13] found unknown escape character '\ufffd'",
+  },
+  {
+    name: "a control character is quoted as Go escapes it: '\\x01'",
+    yaml: '- github: "\\\u0001"\n',
+    expect: "[1:13] found unknown escape character '\\x01'",
+  },
+  {
+    name: 'an unknown escape on a continuation line of the quoted text counts that line (1:2553)',
+    yaml: '- github: "a\n  \\deploy"\n',
+    expect: "[2:4] found unknown escape character 'd'",
+  },
+  {
+    name: 'after an escaped CRLF goccy counts the next line two columns right',
+    yaml: '- github: "a\\\r\n\\d"\n',
+    expect: "[2:4] found unknown escape character 'd'",
+  },
+  {
+    name: 'goccy checks the length of \\x, \\u and \\U escapes, not their digits',
+    yaml: '- github: "\\xZZ \\u00e9 \\U0001F600"\n',
+    expect: 'ok',
+  },
+  {
+    name: 'a \\u escape cut short by the end of the file is refused at the backslash',
+    yaml: '- github: "\\u1"',
+    expect: '[1:12] not enough length for escaped UTF-16 character',
+  },
+  {
+    name: 'a \\U escape cut short by the end of the file is refused at the backslash',
+    yaml: '- github: "\\U00"',
+    expect: '[1:12] not enough length for escaped UTF-32 character',
+  },
+  {
+    name: 'a high surrogate escape must be followed by a \\u escape',
+    yaml: '- github: "\\ud800abcdefg"\n',
+    expect: '[1:12] found unexpected character after high surrogate for UTF-16 surrogate pair',
+  },
+  {
+    name: 'a high surrogate escape must be followed by a low surrogate',
+    yaml: '- github: "\\ud800\\u0041xx"\n',
+    expect: '[1:12] found unexpected low surrogate after high surrogate',
+  },
 ];
 
 function goccyVerdict(yaml: string): string {

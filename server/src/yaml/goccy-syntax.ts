@@ -532,7 +532,8 @@ class Scanner {
       const c = this.char(at);
       if (c === ' ' || this.isNewline(c) || (c === ',' && this.inFlow)) break;
       // A brace never ends a tag, not even in a flow mapping: goccy refuses it where it stands (`{preview: !!bool}`).
-      if (c === '{' || c === '}') this.invalid(`found invalid tag character '${c}'`, 1, this.line, this.column + at - start, at);
+      if (c === '{' || c === '}')
+        this.invalid(`found invalid tag character '${c}'`, 1, this.line, this.column + at - start, at);
       value += c;
       length++;
     }
@@ -557,12 +558,24 @@ class Scanner {
         const next = this.char(this.index + 1);
         if (this.isNewline(next)) {
           this.advance();
+          const crlf = next === '\r' && this.char(this.index + 1) === '\n';
           this.newlineInScalar();
+          // After an escaped CR goccy moves the column on by the characters it stepped over: the next line's
+          // characters are counted one (CR) or two (CRLF) columns right.
+          if (next === '\r') this.column += crlf ? 2 : 1;
           lines++;
           continue;
         }
+        const length = this.escapeLength(next);
         value += c + next;
         this.advance(2);
+        if (length > 1) {
+          value += this.chars
+            .slice(this.index, this.index + length - 1)
+            .map((char) => char.text)
+            .join('');
+          this.advance(length - 1);
+        }
         continue;
       }
       if (c === quote) {
@@ -606,6 +619,43 @@ class Scanner {
       column,
       start,
     );
+  }
+
+  /**
+   * How many characters after the backslash goccy's double-quote scanner takes as the escape at the cursor (a
+   * backslash), or its error where the escape cannot be read. goccy checks the length `\\x`, `\\u` and `\\U` need,
+   * not their digits: `\\xZZ` is read as a character.
+   */
+  private escapeLength(next: string): number {
+    const remaining = this.chars.length - this.index;
+    switch (next) {
+      case 'x':
+        return remaining <= 3 ? 1 : 3;
+      case 'u': {
+        // goccy reports a short \u or a broken surrogate pair at the backslash.
+        if (remaining <= 5) this.invalid('not enough length for escaped UTF-16 character');
+        const code = goHexValue(this.chars.slice(this.index + 2, this.index + 6).map((char) => char.text));
+        if (code < 0xd800 || code > 0xdbff) return 5;
+        if (remaining <= 11) this.invalid('not enough length for escaped UTF-16 surrogate pair');
+        if (this.char(this.index + 6) !== '\\' || this.char(this.index + 7) !== 'u')
+          this.invalid('found unexpected character after high surrogate for UTF-16 surrogate pair');
+        const low = goHexValue(this.chars.slice(this.index + 8, this.index + 12).map((char) => char.text));
+        if (low < 0xdc00 || low > 0xdfff) this.invalid('found unexpected low surrogate after high surrogate');
+        return 11;
+      }
+      case 'U':
+        if (remaining <= 9) this.invalid('not enough length for escaped UTF-32 character');
+        return 9;
+    }
+    if (!DOUBLE_QUOTE_ESCAPES.has(next))
+      this.invalid(
+        `found unknown escape character ${goQuoteRune(next)}`,
+        1,
+        this.line,
+        this.column + 1,
+        this.index + 1,
+      );
+    return 1;
   }
 
   /** A line break inside a quoted or block scalar: positions move on, indentation bookkeeping does not happen. */
@@ -694,6 +744,24 @@ class Scanner {
       },
     );
   }
+}
+
+/** The one-character escapes goccy's double-quote scanner knows (`\\x`, `\\u`, `\\U` and line breaks aside). */
+const DOUBLE_QUOTE_ESCAPES = new Set([
+  ...['0', 'a', 'b', 't', 'n', 'v', 'f', 'r', 'e', ' ', '"', '/', '\\', 'N', '_', 'L', 'P', '\t'],
+]);
+
+/** goccy's hexRunesToInt: hex digits by position, with no check that they are digits (`Z` counts 'Z' - '0'). */
+function goHexValue(digits: string[]): number {
+  let sum = 0;
+  digits.forEach((digit, at) => {
+    const code = digit.codePointAt(0) ?? 0;
+    let value = code - 0x30;
+    if (digit >= 'A' && digit <= 'F') value = code - 0x41 + 10;
+    else if (digit >= 'a' && digit <= 'f') value = code - 0x61 + 10;
+    sum += value * 2 ** ((digits.length - at - 1) * 4);
+  });
+  return sum;
 }
 
 function unescapeDouble(value: string): string {
@@ -1489,6 +1557,28 @@ function keyText(node: Node): string {
   if (node.kind === 'alias') return '';
   if ((node.kind === 'tag' || node.kind === 'anchor') && node.value) return keyText(node.value);
   return node.token?.value ?? '';
+}
+
+/** Go's %q of one character (a rune): single quotes, non-printable characters escaped as Go escapes them. */
+function goQuoteRune(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  const named: Record<string, string> = {
+    "'": "\\'",
+    '\\': '\\\\',
+    '\x07': '\\a',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+    '\v': '\\v',
+  };
+  if (named[char]) return `'${named[char]}'`;
+  // Go's strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+  if (/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(char)) return `'${char}'`;
+  if (code < 0x80) return `'\\x${code.toString(16).padStart(2, '0')}'`;
+  if (code < 0x10000) return `'\\u${code.toString(16).padStart(4, '0')}'`;
+  return `'\\U${code.toString(16).padStart(8, '0')}'`;
 }
 
 /** Go's %q for the common case (printable text); other characters as Go escapes them. */
