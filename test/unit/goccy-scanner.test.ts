@@ -81,6 +81,37 @@ const rows: Row[] = [
     yaml: '- github: "\\ud800\\u0041xx"\n',
     expect: '[1:12] found unexpected low surrogate after high surrogate',
   },
+  {
+    name: 'a tab indenting quoted text at or left of the key is refused at the tab (1:3724, 1:5318)',
+    yaml: '- docker: "a\n\tb"\n',
+    expect: '[2:1] tab character cannot be used for indentation in double-quoted text',
+  },
+  {
+    name: 'the same for single-quoted text',
+    yaml: "- docker: 'a\n\tb'\n",
+    expect: '[2:1] tab character cannot be used for indentation in single-quoted text',
+  },
+  {
+    name: 'a tab indenting quoted text right of the key is skipped',
+    yaml: '- docker: "a\n   \tb"\n',
+    expect: 'ok',
+  },
+  {
+    name: 'a tab before more text in double quotes counts two columns (1:591, 1:5050)',
+    yaml: '- docker: "a\tb\\d"\n',
+    expect: "[1:17] found unknown escape character 'd'",
+  },
+  {
+    name: 'a tab before more text in double quotes makes goccy skip the character after the closing quote (1:2264)',
+    // The skipped line break joins `github: x` to the first line, right of the complete `docker: "a<TAB>b"`.
+    yaml: '- docker: "a\tb"\n  github: x\n',
+    expect: '[1:19] value is not allowed in this context. map key-value is pre-defined',
+  },
+  {
+    name: 'no character is skipped when the tab is right before the closing quote or only blanks follow it',
+    yaml: '- docker: "a\t"\n  github: "b\t  \n  c"\n  deploy: {}\n',
+    expect: 'ok',
+  },
 ];
 
 function goccyVerdict(yaml: string): string {

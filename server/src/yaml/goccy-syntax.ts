@@ -552,8 +552,47 @@ class Scanner {
     this.advance();
     let value = '';
     let lines = 0;
+    // Blanks opening a continuation line are indentation, not text.
+    let lineStart = false;
+    // Characters goccy's cursor runs ahead of its scan: they are skipped after the closing quote.
+    let skipped = 0;
     while (this.index < this.chars.length) {
       const c = this.char();
+      if (lineStart && c === ' ') {
+        this.advance();
+        continue;
+      }
+      if (lineStart && c === '\t') {
+        if (this.lastDelimColumn >= this.column) {
+          const style = quote === '"' ? 'double' : 'single';
+          this.invalid(`tab character cannot be used for indentation in ${style}-quoted text`);
+        }
+        this.advance();
+        continue;
+      }
+      if (!this.isNewline(c)) lineStart = false;
+      if (quote === '"' && c === '\t') {
+        // goccy looks along the line: a tab before other text is kept and, unless the closing quote follows at
+        // once, counted as two columns while its cursor steps one character ahead; blanks up to the line's end are
+        // dropped.
+        let rest = this.index + 1;
+        while (rest < this.chars.length && !this.isNewline(this.char(rest))) {
+          if (this.char(rest) !== ' ' && this.char(rest) !== '\t') break;
+          rest++;
+        }
+        const textFollows = rest < this.chars.length && !this.isNewline(this.char(rest));
+        if (!textFollows) {
+          this.advance(rest - this.index);
+          continue;
+        }
+        value += c;
+        if (this.char(this.index + 1) !== '"') {
+          this.column++;
+          skipped++;
+        }
+        this.advance();
+        continue;
+      }
       if (quote === '"' && c === '\\' && this.index + 1 < this.chars.length) {
         const next = this.char(this.index + 1);
         if (this.isNewline(next)) {
@@ -564,6 +603,7 @@ class Scanner {
           // characters are counted one (CR) or two (CRLF) columns right.
           if (next === '\r') this.column += crlf ? 2 : 1;
           lines++;
+          lineStart = true;
           continue;
         }
         const length = this.escapeLength(next);
@@ -594,6 +634,8 @@ class Scanner {
           value: quote === '"' ? unescapeDouble(value) : value,
           multiline: lines > 0,
         });
+        // The characters goccy's cursor ran ahead are never scanned, not even a line break.
+        this.index = Math.min(this.index + skipped, this.chars.length);
         return;
       }
       if (this.isNewline(c)) {
@@ -604,6 +646,7 @@ class Scanner {
         this.column = 1;
         lines++;
         value += ' ';
+        lineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
         if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
           this.invalid('found unexpected document separator', 3);
