@@ -581,7 +581,9 @@ class Decoder {
         const merge = isMergeSource(key, path);
         // goccy marks an anchor unresolved while it decodes the anchor's own value: an alias inside it reads as null,
         // a merge of it fails.
-        const enclosing = path.some((ancestor) => (isMap(ancestor) || isSeq(ancestor)) && ancestor.anchor === node.source);
+        const enclosing = path.some(
+          (ancestor) => (isMap(ancestor) || isSeq(ancestor)) && ancestor.anchor === node.source,
+        );
         if (merge && enclosing) {
           this.mergeAliasProblem(node);
           return visit.BREAK;
