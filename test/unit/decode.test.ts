@@ -574,6 +574,18 @@ describe('coercion into string fields (§1.4)', () => {
     );
   });
 
+  test('!!binary on a number, boolean or null: cannot convert "8" to string, one column left of the value', () => {
+    assertYamlErrorAt('- docker: !!binary 010\n  github: "a"\n', 'yaml-syntax', '[1:19] cannot convert "8" to string');
+    assertYamlError('- docker: !!binary true\n', 'yaml-syntax', 'cannot convert "true" to string');
+    assertYamlError('- docker: !!binary ~\n', 'yaml-syntax', 'cannot convert "<nil>" to string');
+    assertYamlError('- docker: !!binary 1.10\n', 'yaml-syntax', 'cannot convert "1.1" to string');
+    // goccy converts the document's values before it decodes any field: an unknown key fails the file, and before
+    // the type error of a field above it.
+    assertYamlError('- docker: [a]\n  labels: !!binary 3\n', 'yaml-syntax', 'cannot convert "3" to string');
+    // Text is base64-decoded (errors ignored), quoted text too.
+    assert.notEqual(verdictOf('- docker: !!binary "010"\n  github: "a"\n').code, 'yaml-syntax');
+  });
+
   test('a literal block scalar keeps its newline, so the tag is invalid; >- strips it', () => {
     const literal = verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: |\n      v1.0.0\n');
     assert.equal(literal.code, 'release-format');

@@ -594,6 +594,7 @@ class Decoder {
         return visit.BREAK;
       },
       Scalar: (_key, node) => {
+        if (booleans && node.tag === 'tag:yaml.org,2002:binary') return this.checkBinaryValue(node);
         if (!booleans || node.tag !== 'tag:yaml.org,2002:bool') return undefined;
         const range = nodeRange(node);
         if (!range) return undefined;
@@ -616,6 +617,28 @@ class Decoder {
         return visit.BREAK;
       },
     });
+  }
+
+  /**
+   * goccy base64-decodes a `!!binary` value only from a string: a plain scalar it reads as a number, boolean or null
+   * fails the document values with `cannot convert "8" to string` (Go's `%v` of the value: `010` is 8, null `<nil>`).
+   */
+  private checkBinaryValue(node: Scalar): typeof visit.BREAK | undefined {
+    const range = nodeRange(node);
+    if (!range || quoteStyle(node) !== 'plain') return undefined;
+    const resolved = resolvePlainScalar(scalarText(node.source ?? node.value));
+    if (resolved.kind === 'string') return undefined;
+    const value = resolved.kind === 'null' ? '<nil>' : resolved.asString;
+    if (range[0] === range[1]) {
+      // No value at all: goccy's null node stands one column after the tag's `!`.
+      const tag = this.text.lastIndexOf('!!binary', range[0]);
+      const at = tag < 0 ? range[0] : tag;
+      this.syntaxProblem([at, at + 8], `cannot convert "${value}" to string`, Stage.Alias, undefined, at + 1);
+      return visit.BREAK;
+    }
+    // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
+    this.syntaxProblem(range, `cannot convert "${value}" to string`, Stage.Alias, undefined, Math.max(0, range[0] - 1));
+    return visit.BREAK;
   }
 
   /** goccy rejects duplicate keys at every level and in every document, even in ignored content. */
