@@ -261,6 +261,29 @@ describe('anchors, aliases and merge keys (§1.4)', () => {
     }); // goccy points at the name after '*' (kayron-fuzz 1:412: `- *undefined` is [1:4])
   });
 
+  test('a merge of an undefined anchor: cannot find anchor by alias name x, without a position (goccy decode.go)', () => {
+    // goccy's merge looks the anchor up in its own table, not through the alias path: other words, no [line:col].
+    const text = `${VALID}- «<<: *nope»\n  docker: "specta"\n`.replace(/[«»]/g, '');
+    const verdict = verdictOf(text);
+    assert.equal(verdict.code, 'yaml-syntax');
+    assertStartsWith(verdict.message, 'cannot find anchor by alias name nope');
+    const alias = text.indexOf('*nope');
+    assert.deepEqual(verdict.problem.range, [alias, alias + 5], 'the squiggle is on the alias');
+  });
+
+  test('a merge of an undefined anchor inside a merged list is the same error, before the list is rejected', () => {
+    assertStartsWith(verdictOf(`${VALID}- <<: [*nope]\n`).message, 'cannot find anchor by alias name nope');
+  });
+
+  test('a merge inside the anchor it names fails: goccy has not finished the anchor yet', () => {
+    const text = '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n    <<: *x\n';
+    assertStartsWith(verdictOf(text).message, 'cannot find anchor by alias name x');
+  });
+
+  test('an alias inside the anchor it names reads as null, no error (goccy stops the recursion)', () => {
+    assertAccepted('- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n  labels: *x\n', 1);
+  });
+
   test('an aliased scalar value is decoded like the anchored one', () => {
     const text = '- docker: &name "kayron"\n  github: *name\n  deploy:\n    release: "v0.5.3"\n';
     assertAccepted(text, 1);
@@ -594,6 +617,18 @@ describe('coercion into string fields (§1.4)', () => {
       'yaml-type',
       'cannot unmarshal []interface {} into Go struct field Struct.Deploy of type release.String',
     );
+  });
+
+  test('!!binary on a number, boolean or null: cannot convert "8" to string, one column left of the value', () => {
+    assertYamlErrorAt('- docker: !!binary 010\n  github: "a"\n', 'yaml-syntax', '[1:19] cannot convert "8" to string');
+    assertYamlError('- docker: !!binary true\n', 'yaml-syntax', 'cannot convert "true" to string');
+    assertYamlError('- docker: !!binary ~\n', 'yaml-syntax', 'cannot convert "<nil>" to string');
+    assertYamlError('- docker: !!binary 1.10\n', 'yaml-syntax', 'cannot convert "1.1" to string');
+    // goccy converts the document's values before it decodes any field: an unknown key fails the file, and before
+    // the type error of a field above it.
+    assertYamlError('- docker: [a]\n  labels: !!binary 3\n', 'yaml-syntax', 'cannot convert "3" to string');
+    // Text is base64-decoded (errors ignored), quoted text too.
+    assert.notEqual(verdictOf('- docker: !!binary "010"\n  github: "a"\n').code, 'yaml-syntax');
   });
 
   test('a literal block scalar keeps its newline, so the tag is invalid; >- strips it', () => {

@@ -3,11 +3,13 @@
  * keeping exact source ranges for every key and value. Reports every decode problem, not only goccy's first.
  */
 import {
+  Alias,
   Composer,
   CST,
   Document,
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -351,22 +353,44 @@ class Decoder {
     return current;
   }
 
+  /**
+   * goccy's merge (`<<: *a`) looks the anchor up in its own table and words a miss without a position: undefined, or
+   * the merge sits inside the anchor's own value.
+   */
+  mergeAliasProblem(alias: Alias): void {
+    const range = nodeRange(alias) ?? [0, 0];
+    this.problems.push(
+      staged(
+        {
+          code: 'yaml-syntax',
+          severity: 'error',
+          kayronCheck: true,
+          range,
+          message: `cannot find anchor by alias name ${alias.source}`,
+        },
+        Stage.Alias,
+      ),
+    );
+  }
+
   /** The pairs of a mapping with `<<: *anchor` merges expanded, as goccy does; an explicit key that repeats a merged one is an error. */
   pairs(map: YAMLMap): Pair<YamlNode, YamlNode | null>[] {
     const explicit: Pair<YamlNode, YamlNode | null>[] = [];
     const merged: Pair<YamlNode, YamlNode | null>[] = [];
     for (const pair of map.items as Pair<YamlNode, YamlNode | null>[]) {
-      if (isScalar(pair.key) && pair.key.type === 'PLAIN' && pair.key.source === '<<') {
+      if (isMergeKey(pair.key)) {
         // goccy v1.18 merges a single mapping (or alias of one); a list of them is a type error at the list.
         if (isSeq(pair.value)) {
           this.typeProblem(pair.value, nodeRange(pair.value) ?? [0, 0], 'sequence was used where mapping is expected');
           continue;
         }
-        const sources = [pair.value];
-        for (const source of sources) {
-          const target = this.resolve(source);
-          if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
+        const source = pair.value;
+        if (isAlias(source) && source.resolve(this.doc) === undefined) {
+          this.mergeAliasProblem(source);
+          continue;
         }
+        const target = this.resolve(source);
+        if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
         continue;
       }
       explicit.push(pair);
@@ -553,12 +577,24 @@ class Decoder {
 
   private checkValues(booleans: boolean): void {
     visit(this.doc, {
-      Alias: (_key, node) => {
-        if (node.resolve(this.doc) !== undefined) return undefined;
-        this.resolve(node);
+      Alias: (key, node, path) => {
+        const merge = isMergeSource(key, path);
+        // goccy marks an anchor unresolved while it decodes the anchor's own value: an alias inside it reads as null,
+        // a merge of it fails.
+        const enclosing = path.some(
+          (ancestor) => (isMap(ancestor) || isSeq(ancestor)) && ancestor.anchor === node.source,
+        );
+        if (merge && enclosing) {
+          this.mergeAliasProblem(node);
+          return visit.BREAK;
+        }
+        if (enclosing || node.resolve(this.doc) !== undefined) return undefined;
+        if (merge) this.mergeAliasProblem(node);
+        else this.resolve(node);
         return visit.BREAK;
       },
       Scalar: (_key, node) => {
+        if (booleans && node.tag === 'tag:yaml.org,2002:binary') return this.checkBinaryValue(node);
         if (!booleans || node.tag !== 'tag:yaml.org,2002:bool') return undefined;
         const range = nodeRange(node);
         if (!range) return undefined;
@@ -581,6 +617,28 @@ class Decoder {
         return visit.BREAK;
       },
     });
+  }
+
+  /**
+   * goccy base64-decodes a `!!binary` value only from a string: a plain scalar it reads as a number, boolean or null
+   * fails the document values with `cannot convert "8" to string` (Go's `%v` of the value: `010` is 8, null `<nil>`).
+   */
+  private checkBinaryValue(node: Scalar): typeof visit.BREAK | undefined {
+    const range = nodeRange(node);
+    if (!range || quoteStyle(node) !== 'plain') return undefined;
+    const resolved = resolvePlainScalar(scalarText(node.source ?? node.value));
+    if (resolved.kind === 'string') return undefined;
+    const value = resolved.kind === 'null' ? '<nil>' : resolved.asString;
+    if (range[0] === range[1]) {
+      // No value at all: goccy's null node stands one column after the tag's `!`.
+      const tag = this.text.lastIndexOf('!!binary', range[0]);
+      const at = tag < 0 ? range[0] : tag;
+      this.syntaxProblem([at, at + 8], `cannot convert "${value}" to string`, Stage.Alias, undefined, at + 1);
+      return visit.BREAK;
+    }
+    // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
+    this.syntaxProblem(range, `cannot convert "${value}" to string`, Stage.Alias, undefined, Math.max(0, range[0] - 1));
+    return visit.BREAK;
   }
 
   /** goccy rejects duplicate keys at every level and in every document, even in ignored content. */
@@ -610,6 +668,24 @@ class Decoder {
       for (const item of node.items) this.checkDuplicateKeys(item as YamlNode, depth + 1);
     }
   }
+}
+
+/**
+ * Whether a node visited at `key` under `path` is merged: the value of a `<<` key, or an item of a list there (goccy's
+ * document-values stage looks up each item's anchor; its field decoding later rejects the list).
+ */
+function isMergeSource(key: number | 'key' | 'value' | null, path: readonly unknown[]): boolean {
+  let parent = path[path.length - 1];
+  if (typeof key === 'number' && isSeq(parent)) {
+    const grandparent = path[path.length - 2];
+    if (!isPair(grandparent) || grandparent.value !== parent) return false;
+    parent = grandparent;
+  } else if (key !== 'value') return false;
+  return isPair(parent) && isMergeKey(parent.key);
+}
+
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.type === 'PLAIN' && key.source === '<<';
 }
 
 /** A scalar's text; with the failsafe schema every value is already a string. */

@@ -1096,6 +1096,14 @@ interface Node {
   value?: Node;
 }
 
+/**
+ * goccy's path of a mapping key (its duplicate-key register): a key holding `$`, `*`, `.`, `[` or `]` is quoted, so
+ * the key `deploy.release` is `$[0].'deploy.release'` and no duplicate of `deploy:` + `release:` (`$[0].deploy.release`).
+ */
+function childPath(parent: string, key: string): string {
+  return /[$*.[\]]/.test(key) ? `${parent}.'${key}'` : `${parent}.${key}`;
+}
+
 class Context {
   index = 0;
   constructor(
@@ -1113,7 +1121,7 @@ class Context {
     return ctx;
   }
   withChild(key: string): Context {
-    const ctx = new Context(this.tokens, `${this.path}.${key}`, this.isFlow);
+    const ctx = new Context(this.tokens, childPath(this.path, key), this.isFlow);
     ctx.index = this.index;
     return ctx;
   }
@@ -1374,7 +1382,7 @@ class GoccyParser {
     const keyGroupTok = group.tokens[0] as Tok;
     if (!keyGroupTok.group) fail('unexpected map key', keyGroupTok);
     const key = this.parseMapKey(ctx.withGroup(keyGroupTok.group as Group), keyGroupTok.group as Group, parent);
-    const child = new Context(group.tokens, `${parent.path}.${key}`, parent.isFlow);
+    const child = new Context(group.tokens, childPath(parent.path, key), parent.isFlow);
     child.index = group.tokens.length - 1;
     this.parseToken(child, group.tokens[group.tokens.length - 1]);
   }
@@ -1391,13 +1399,13 @@ class GoccyParser {
       const scalar = this.parseScalarValue(ctx, ctx.current() as Tok);
       const text = keyText(scalar);
       // goccy checks the `?` token here, not the key's text: an explicit key may hold a line break.
-      this.validateMapKey(parent, scalar.token, `${parent.path}.${text}`, colon, true);
+      this.validateMapKey(parent, scalar.token, childPath(parent.path, text), colon, true);
       return text;
     }
     if (kindOf(colon) !== 'colon') fail("expected map key-value delimiter ':'", colon);
     const scalar = this.parseScalarValue(ctx, first);
     const text = keyText(scalar);
-    this.validateMapKey(parent, scalar.token, `${parent.path}.${text}`, colon);
+    this.validateMapKey(parent, scalar.token, childPath(parent.path, text), colon);
     return text;
   }
 
