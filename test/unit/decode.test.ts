@@ -523,6 +523,32 @@ describe('syntax (§1.4)', () => {
     );
   });
 
+  test("a quoted value continued on a line left of its key is goccy's folded text, and the keys after it count", () => {
+    // goccy folds a line break to a blank (a line feed for an empty line) and skips the next line's leading blanks;
+    // the `yaml` library would end the scalar at column 0 and lose the keys after it (kayron-fuzz 1:4485, 1:973).
+    const file = (value: string): string =>
+      `- github: infrastructure\n  provider: ${value}\n  deploy:\n    release: v1.0.0\n`;
+    for (const [value, folded] of [
+      ['"cloud\nformation"', 'cloud formation'],
+      ["'cloud  \nformation'", 'cloud formation'],
+      ['"cloud\n\n   formation"', 'cloud\nformation'],
+      ['"cloud\\\nformation"', 'cloudformation'],
+    ] as const) {
+      const decoded = decodeReleaseFile(file(value));
+      assert.deepEqual(decoded.problems, [], value);
+      assert.equal(decoded.entries[0]?.provider?.value, folded, value);
+      assert.equal(decoded.entries[0]?.deploy?.release?.value, 'v1.0.0', value);
+    }
+    const verdict = verdictOf(file('"cloud\nformation"'));
+    assert.equal(verdict.code, 'provider-name', verdict.message);
+    // Later positions count the quoted scalar's lines (kayron-fuzz 1:1509).
+    assertYamlErrorAt(
+      "- github: 'a\nb'\n  deploy:\n    branch: *nope\n",
+      'yaml-syntax',
+      '[4:14] could not find alias "nope"',
+    );
+  });
+
   test('an unterminated quote is reported where it opens, as goccy does (its token position), not where the text ends', () => {
     for (const [text, at, position] of [
       ['- docker: "kayron\n', 10, '[1:11]'],
@@ -629,6 +655,23 @@ describe('coercion into string fields (§1.4)', () => {
     assertYamlError('- docker: [a]\n  labels: !!binary 3\n', 'yaml-syntax', 'cannot convert "3" to string');
     // Text is base64-decoded (errors ignored), quoted text too.
     assert.notEqual(verdictOf('- docker: !!binary "010"\n  github: "a"\n').code, 'yaml-syntax');
+  });
+
+  test("!!binary keeps the bytes of the complete base64 groups before the first bad one, as Go's decoder returns them", () => {
+    const github = (value: string): string | undefined =>
+      decodeReleaseFile(`- github: ${value}\n  provider: cloudformation\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.github?.value;
+    assert.equal(github('!!binary a2F5cm9u'), 'kayron');
+    assert.equal(github('!!binary "a2F5\\ncm9uIQ=="'), 'kayron!');
+    // `kayr` is one whole group (3 bytes), then `on` is an incomplete one: Go returns the 3 bytes with its error.
+    assert.equal(github('!!binary a2F5cm9'), 'kay');
+    assert.equal(github('!!binary "a2F5 cm9u"'), 'kay', 'a blank stops the decoder: its group is lost');
+    assert.equal(github('!!binary abc'), '');
+    // `server` decodes to 3 bytes that are not UTF-8, so the name is invalid rather than missing (kayron-fuzz 1:2708).
+    assert.equal(
+      verdictOf('- docker: kayron\n  github: !!binary server\n  deploy:\n    release: v1.0.0\n').code,
+      'github-format',
+    );
   });
 
   test('a literal block scalar keeps its newline, so the tag is invalid; >- strips it', () => {

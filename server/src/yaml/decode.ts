@@ -19,8 +19,14 @@ import {
   YAMLMap,
 } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
-import { resolvePlainScalar } from './goccy-scalar';
-import { extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
+import { goccyTaggedBool, goPrintedPlainScalar, resolvePlainScalar } from './goccy-scalar';
+import {
+  extraLinesBefore,
+  goccyRead,
+  type GoccyReading,
+  type GoccySyntaxError,
+  type QuotedScalar,
+} from './goccy-syntax';
 import { firstKayronProblem, GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -158,15 +164,42 @@ function taggedScalarValue(tag: string | undefined, text: string): string {
         ? resolved.asString
         : '0';
     }
-    case 'tag:yaml.org,2002:binary': {
-      const compact = text.replace(/\s/g, '');
-      return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)
-        ? Buffer.from(compact, 'base64').toString('utf8')
-        : text;
-    }
+    case 'tag:yaml.org,2002:binary':
+      return goBase64Prefix(text).toString('utf8');
     default:
       return text;
   }
+}
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * What goccy keeps of a `!!binary` value: Go's `base64.StdEncoding.DecodeString`, whose error goccy ignores, returns
+ * the bytes of every complete 4-character group before the first bad one (`server` gives the 3 bytes of `serv`,
+ * `abc` nothing). Line breaks are skipped; any other character outside the alphabet (a blank too) stops it; `=`
+ * padding ends the text.
+ */
+export function goBase64Prefix(text: string): Buffer {
+  const bytes: number[] = [];
+  const chars = [...text].filter((char) => char !== '\n' && char !== '\r');
+  for (let at = 0; at < chars.length; at += 4) {
+    const group = chars.slice(at, at + 4);
+    const padding = group.indexOf('=');
+    const data = padding < 0 ? group : group.slice(0, padding);
+    const values = data.map((char) => BASE64_ALPHABET.indexOf(char));
+    if (values.some((value) => value < 0)) break;
+    if (padding < 0) {
+      if (group.length < 4) break;
+    } else {
+      // `x===`, `=`, `xy=` and `xyz=x` are refused; `xy==` and `xyz=` end the text with 1 or 2 bytes.
+      const wellPadded = (padding === 2 && group[3] === '=') || (padding === 3 && group.length === 4);
+      if (!wellPadded) break;
+    }
+    const bits = values.reduce((sum, value, index) => sum | (value << (18 - 6 * index)), 0);
+    for (let index = 0; index < values.length - 1; index++) bytes.push((bits >> (16 - 8 * index)) & 0xff);
+    if (padding >= 0) break;
+  }
+  return Buffer.from(bytes);
 }
 
 /** A collection under a tag of its own (`deploy: !a` then a mapping): goccy keeps the tag node, which no struct takes. */
@@ -279,13 +312,17 @@ class Decoder {
   /** goccy's decoding order of the field being decoded (item, then struct field), for its type errors. */
   private fieldOrder: number | undefined;
   private itemOrder = 0;
+  /** goccy's folded text of each multi-line quoted scalar, by the offset of its opening quote. */
+  private readonly multilineQuotes: ReadonlyMap<number, string>;
 
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
     private readonly text: string,
     private readonly reading: GoccyReading,
-  ) {}
+  ) {
+    this.multilineQuotes = new Map(reading.multilineQuotes.map((quote) => [quote.offset, quote.value]));
+  }
 
   position(offset: number): string {
     const { line, col } = this.lineCounter.linePos(offset);
@@ -423,7 +460,11 @@ class Decoder {
       if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
       return result;
     }
-    let text = scalarText(node.value);
+    // The `yaml` library decodes `!!binary` itself (to a Buffer, leniently); goccy's reading starts from the text.
+    let text = scalarText(node.value instanceof Uint8Array ? node.source : node.value);
+    const nodeStart = nodeRange(node)?.[0];
+    const folded = nodeStart === undefined ? undefined : this.multilineQuotes.get(nodeStart);
+    if (folded !== undefined && (quote === 'double' || quote === 'single')) text = folded;
     const source = this.text.slice(valueRange[0], valueRange[1]);
     if (quote === 'block' && source.includes('\r\n')) text = crlfBlockScalarValue(text);
     return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
@@ -437,8 +478,10 @@ class Decoder {
     if (isScalar(node)) {
       const quote = quoteStyle(node);
       const text = scalarText(quote === 'plain' ? (node.source ?? node.value) : node.value);
-      const isBoolTag = node.tag === 'tag:yaml.org,2002:bool';
-      if ((quote === 'plain' && !node.tag) || isBoolTag) {
+      if (node.tag === 'tag:yaml.org,2002:bool') {
+        const value = goccyTaggedBool(quote === 'plain' ? goPrintedPlainScalar(text) : text);
+        if (value !== undefined) return { value, key, valueRange, quote };
+      } else if (quote === 'plain' && !node.tag) {
         const resolved = resolvePlainScalar(text);
         if (resolved.kind === 'bool') return { value: resolved.bool === true, key, valueRange, quote };
         if (resolved.kind === 'null') return { value: false, key, valueRange, quote };
@@ -605,11 +648,12 @@ class Decoder {
           this.syntaxProblem([at, at + 6], 'cannot convert "<nil>" to boolean', Stage.Alias, undefined, at + 1);
           return visit.BREAK;
         }
-        if (GO_BOOLS.has(scalarText(node.value))) return undefined;
+        const printed = node.type === 'PLAIN' ? goPrintedPlainScalar(source) : scalarText(node.value);
+        if (goccyTaggedBool(printed) !== undefined) return undefined;
         // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
         this.syntaxProblem(
           range,
-          `cannot convert ${JSON.stringify(scalarText(node.value))} to boolean`,
+          `cannot convert ${JSON.stringify(printed)} to boolean`,
           Stage.Alias,
           undefined,
           Math.max(0, range[0] - 1),
@@ -914,7 +958,11 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   // A leading byte order mark is text for goccy (the first character of a plain scalar); for the `yaml` library it
   // is a stand-in letter of the same length, so that both read the same structure.
   const yamlText = text.replace(/\r(?!\n)/g, '\n').replace(/^\ufeff/, 'x');
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(yamlText));
+  // Line starts come from the text itself: the parser reports only the line breaks of the tokens it recognises, and
+  // text it cannot lex (a quoted scalar continued left of its key) would hide some (kayron-fuzz 1:1509).
+  lineCounter.addNewLine(0);
+  for (let at = yamlText.indexOf('\n'); at >= 0; at = yamlText.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+  let tokens = Array.from(new Parser().parse(yamlText));
   const tooDeep = findExcessiveNesting(tokens);
   if (tooDeep !== undefined) {
     const { line, col } = lineCounter.linePos(tooDeep);
@@ -930,12 +978,18 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
     result.failed = true;
     return result;
   }
+  const reading = knownReading ?? goccyRead(text);
+  // goccy continues a quoted scalar on any later line, even one left of its key; the `yaml` library ends it at a line
+  // indented too little and loses the keys after it. Where goccy parses the file, the library reads each multi-line
+  // quoted scalar as one line (its breaks become blanks, same length, so lines and offsets stay) and the value is
+  // goccy's own folding (Decoder.multilineQuotes).
+  if (reading.error === undefined && reading.multilineQuotes.length > 0)
+    tokens = Array.from(new Parser().parse(joinQuotedLines(yamlText, reading.multilineQuotes)));
   const list = Array.from(
     new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens),
   );
   const first = list[0];
   const problems: Problem[] = [];
-  const reading = knownReading ?? goccyRead(text);
   result.goccyExtraLines = reading.extraBreaks.length;
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
@@ -1012,6 +1066,18 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   result.problems = oneSyntaxError(uniqueProblems(problems), text, reading.error);
   result.failed = result.problems.length > 0;
   return result;
+}
+
+/** `text` with the line breaks inside the given quoted scalars turned into blanks (offsets stay valid). */
+function joinQuotedLines(text: string, quotes: readonly QuotedScalar[]): string {
+  if (quotes.length === 0) return text;
+  let joined = '';
+  let from = 0;
+  for (const quote of quotes) {
+    joined += text.slice(from, quote.offset) + text.slice(quote.offset, quote.end).replace(/[\r\n]/g, ' ');
+    from = quote.end;
+  }
+  return joined + text.slice(from);
 }
 
 function goccyRange(error: GoccySyntaxError, text: string): Range {

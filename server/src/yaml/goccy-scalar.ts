@@ -71,3 +71,30 @@ export function resolvePlainScalar(source: string): ResolvedPlainScalar {
   if (asFloat !== undefined) return { kind: 'float64', asString: formatGoFloat(asFloat) };
   return { kind: 'string', asString: source };
 }
+
+/** Go's `fmt.Sprint` of the value goccy gives an untagged plain scalar (`~` is nil, `0x10` is 16, `1.50` is 1.5). */
+export function goPrintedPlainScalar(source: string): string {
+  const resolved = resolvePlainScalar(source);
+  return resolved.kind === 'null' ? '<nil>' : resolved.asString;
+}
+
+const GO_PARSE_BOOL_LOWER: ReadonlyMap<string, boolean> = new Map([
+  ['1', true],
+  ['t', true],
+  ['true', true],
+  ['0', false],
+  ['f', false],
+  ['false', false],
+]);
+
+/**
+ * goccy's `!!bool`: the value as Go prints it, lower-cased, read by strconv.ParseBool; besides that `yes` and `no`.
+ * Undefined means goccy fails the document with `cannot convert "…" to boolean` (`!!bool yes` passes, kayron-fuzz
+ * 1:2064 and 1:2432; `!!bool server` fails, 1:784).
+ */
+export function goccyTaggedBool(printed: string): boolean | undefined {
+  const lower = printed.toLowerCase();
+  if (lower === 'yes') return true;
+  if (lower === 'no') return false;
+  return GO_PARSE_BOOL_LOWER.get(lower);
+}

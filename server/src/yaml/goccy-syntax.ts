@@ -563,9 +563,10 @@ class Scanner {
     const line = this.line;
     const column = this.column;
     this.advance();
+    // goccy folds as it scans: at a line break it drops the spaces before it and adds a space, or a line feed when the
+    // line held nothing (`lineStart`); a continued line's leading blanks are skipped. Escapes stay raw until the end.
     let value = '';
     let lines = 0;
-    // Blanks opening a continuation line are indentation, not text.
     let lineStart = false;
     // Characters goccy's cursor runs ahead of its scan: they are skipped after the closing quote.
     let skipped = 0;
@@ -658,7 +659,7 @@ class Scanner {
         this.line++;
         this.column = 1;
         lines++;
-        value += ' ';
+        value = `${value.replace(/(?<!\\) +$/, '')}${lineStart ? '\n' : ' '}`;
         lineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
         if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
@@ -907,21 +908,6 @@ function groupAnchorsAndAliases(tokens: Tok[]): Tok[] {
   return out;
 }
 
-/** What Go's strconv.ParseBool accepts: goccy's decoder converts a `!!bool` scalar with it. */
-export const GO_BOOLS: ReadonlySet<string> = new Set([
-  '1',
-  't',
-  'T',
-  'TRUE',
-  'true',
-  'True',
-  '0',
-  'f',
-  'F',
-  'FALSE',
-  'false',
-  'False',
-]);
 const SCALAR_TAGS = new Set(['!!int', '!!float', '!!str', '!!binary', '!!timestamp', '!!bool', '!!null']);
 
 function groupScalarTags(tokens: Tok[]): Tok[] {
@@ -1697,6 +1683,15 @@ export interface GoccyReading {
   extraBreaks: readonly number[];
   /** Plain scalars (by start offset) whose goccy column lies right of their first character, and by how much. */
   columnShifts: ReadonlyMap<number, number>;
+  /** Quoted scalars that run over several lines, in source order, with the text goccy folds them to. */
+  multilineQuotes: readonly QuotedScalar[];
+}
+
+export interface QuotedScalar {
+  /** UTF-16 offsets of the opening quote and just after the closing one. */
+  offset: number;
+  end: number;
+  value: string;
 }
 
 /** goccy's reading of `text`: its syntax verdict and how its line numbers differ from the text's. */
@@ -1706,13 +1701,17 @@ export function goccyRead(text: string): GoccyReading {
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
     new GoccyParser().parseDocuments(documents);
-    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts };
+    const multilineQuotes = scanner.tokens
+      .filter((token) => (token.kind === 'double' || token.kind === 'single') && token.multiline)
+      .map(({ offset, end, value }) => ({ offset, end, value }));
+    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts, multilineQuotes };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
     const token = error.token;
     return {
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
+      multilineQuotes: [],
       error: {
         message: error.reason,
         line: token?.line ?? 0,
