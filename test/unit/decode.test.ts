@@ -524,6 +524,40 @@ describe('coercion into string fields (§1.4)', () => {
     }
   }
 
+  // goccy's number rule (token.ToNumber): a text Go's strconv refuses, out of range included, stays the text.
+  const numbers: [source: string, value: string, goccyNode: string][] = [
+    ['1.7976931348623157e309', '1.7976931348623157e309', 'string'],
+    ['-2.5e400', '-2.5e400', 'string'],
+    ['1.5e-400', '0', 'float'],
+    ['18446744073709551615', '18446744073709551615', 'int'],
+    ['18446744073709551616', '18446744073709551616', 'string'],
+    ['-9223372036854775808', '-9223372036854775808', 'int'],
+    ['-9223372036854775809', '-9223372036854775809', 'string'],
+    ['0x10000000000000000', '0x10000000000000000', 'string'],
+    ['09', '09', 'string'],
+    ['0b2', '0b2', 'string'],
+    ['1_', '1', 'int'],
+    ['+-5', '5', 'int'],
+    ['-+5', '-+5', 'string'],
+    ['-0x1F', '-31', 'int'],
+    ['0x1.8p1', '0x1.8p1', 'string'],
+    ['0X1.8p1', '3', 'float'],
+    ['1.e2', '100', 'float'],
+    ['+.inf', '+.inf', 'string'],
+  ];
+  for (const [source, value, goccyNode] of numbers) {
+    test(`${source} reads ${JSON.stringify(value)} and is goccy's ${goccyNode}`, () => {
+      const [entry] = decodeReleaseFile(`- docker: "kayron"\n  github: ${source}\n  deploy:\n    release: v1.0.0\n`)
+        .entries;
+      assert.equal(entry?.github?.value, value);
+      assertYamlErrorAt(`- deploy: ${source}\n`, 'yaml-type', `[1:11] ${goccyNode} was used where mapping is expected`);
+    });
+  }
+
+  test('an out-of-range float is a valid github name, as text (kayron-fuzz 1:1839)', () => {
+    assertAccepted('- docker: "kayron"\n  github: 1.5e999\n  deploy:\n    release: "v0.5.3"\n', 1);
+  });
+
   test('null and ~ become "" and count as absent', () => {
     for (const empty of ['null', '~', '']) {
       assert.equal(
