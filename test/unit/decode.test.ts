@@ -558,6 +558,18 @@ describe('coercion into string fields (§1.4)', () => {
     assertAccepted('- docker: "kayron"\n  github: 1.5e999\n  deploy:\n    release: "v0.5.3"\n', 1);
   });
 
+  test('a block scalar ending the file without a line break has no final newline (clip and keep)', () => {
+    for (const header of ['|', '|+', '>', '>+']) {
+      const text = `- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: ${header}\n      v1.0.0`;
+      assert.equal(decodeReleaseFile(text).entries[0]?.deploy?.release?.value, 'v1.0.0', header);
+      assert.equal(decodeReleaseFile(`${text}\n`).entries[0]?.deploy?.release?.value, 'v1.0.0\n', `${header} + newline`);
+      assertAccepted(text, 1);
+    }
+    // So the docker check decides: a 247-character name after a block-scalar release at the file's end.
+    const long = `- docker: ${'a'.repeat(247)}\n  github: "kayron"\n  deploy:\n    release: |+\n      v1.0.0`;
+    assert.equal(verdictOf(long).message, 'repository name must not be more than 255 characters');
+  });
+
   test('null and ~ become "" and count as absent', () => {
     for (const empty of ['null', '~', '']) {
       assert.equal(

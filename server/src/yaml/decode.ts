@@ -401,7 +401,14 @@ class Decoder {
     }
     let text = scalarText(node.value);
     const source = this.text.slice(valueRange[0], valueRange[1]);
-    if (quote === 'block' && source.includes('\r\n')) text = crlfBlockScalarValue(text);
+    // A block scalar whose last line ends the file without a line break has no final newline for goccy (clip and keep
+    // alike): `release: |` + `  v1.0.0` at the very end reads "v1.0.0" (kayron-fuzz 1:3951, 1:1124, 1:2092).
+    const endsFileUnbroken = quote === 'block' && valueRange[1] >= this.text.length && !/[\r\n]$/.test(this.text);
+    if (endsFileUnbroken) text = text.replace(/\n$/, '');
+    if (quote === 'block' && source.includes('\r\n')) {
+      text = crlfBlockScalarValue(text);
+      if (endsFileUnbroken) text = text.replace(/\r$/, '');
+    }
     return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
   }
 
