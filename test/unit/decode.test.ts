@@ -570,6 +570,37 @@ describe('coercion into string fields (§1.4)', () => {
     assert.equal(verdictOf(long).message, 'repository name must not be more than 255 characters');
   });
 
+  test("!!binary is Go's base64 decoding with the error ignored: the bytes of the groups before the first fault", () => {
+    const dockerOf = (value: string) =>
+      decodeReleaseFile(`- docker: !!binary ${value}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.docker;
+    assert.equal(dockerOf('"c3BsaXRzbGl0ZQ=="')?.value, 'splitslite');
+    assert.equal(dockerOf('|\n    c3BsaXRz\n    bGl0ZQ==')?.value, 'splitslite', 'line breaks are skipped');
+    assert.equal(dockerOf('"c3Bs aXRz"')?.value, 'spl', 'a blank is a fault');
+    assert.equal(dockerOf('"c3BsaXRzbA"')?.value, 'splits', 'a group cut short at the end is dropped');
+    assert.equal(dockerOf('"YQ==YQ=="')?.value, 'a', 'a padded group ends the text');
+    assert.equal(dockerOf('"c3Bs-aXRz"')?.value, 'spl', 'a character outside the alphabet');
+    const raw = dockerOf('"Yf8="');
+    assert.equal(raw?.value, 'a\ufffd', 'a byte that is not UTF-8 shows as U+FFFD');
+    assert.deepEqual(raw?.invalidUtf8At, [1]);
+  });
+
+  test('a docker name with bytes that are not UTF-8 before its first ":" is the lowercase error (kayron-fuzz 1:156)', () => {
+    const entry = (docker: string) => `- docker: ${docker}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`;
+    assert.equal(
+      verdictOf(entry('!!binary "Yf8="')).message,
+      'invalid reference format: repository name (registry/a\ufffd) must be lowercase',
+    );
+    // Go's strings.ToLower keeps a U+FFFD written in the file, and a bad byte after the ':' is not in the remote name.
+    assert.equal(verdictOf(entry('"a\ufffd"')).message, 'invalid reference format');
+    assert.equal(verdictOf(entry('!!binary "YTr/"')).message, 'invalid reference format');
+    assert.equal(
+      verdictOf(entry('"\u00c9t\u00e9"')).message,
+      'invalid reference format: repository name (registry/\u00c9t\u00e9) must be lowercase',
+      'a non-ASCII uppercase letter too',
+    );
+  });
+
   test('null and ~ become "" and count as absent', () => {
     for (const empty of ['null', '~', '']) {
       assert.equal(

@@ -17,7 +17,7 @@ import {
   YAMLMap,
 } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
-import { resolvePlainScalar } from './goccy-scalar';
+import { goBase64Decode, goTextOf, resolvePlainScalar } from './goccy-scalar';
 import { extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
 import { firstKayronProblem, GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
 
@@ -31,6 +31,11 @@ export interface DecodedField<T> {
   quote: QuoteStyle;
   /** Source text of an unquoted scalar that goccy coerced from a non-string type, e.g. `1.10`. */
   coercedFrom?: { source: string; kind: string };
+  /**
+   * Where the Go string holds bytes that are not UTF-8 (a `!!binary` value): the indices of the U+FFFD characters in
+   * `value` that stand for them. distribution/reference's lowercase test sees such a byte as a change.
+   */
+  invalidUtf8At?: number[];
 }
 
 export interface DecodedDeploy {
@@ -156,12 +161,8 @@ function taggedScalarValue(tag: string | undefined, text: string): string {
         ? resolved.asString
         : '0';
     }
-    case 'tag:yaml.org,2002:binary': {
-      const compact = text.replace(/\s/g, '');
-      return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)
-        ? Buffer.from(compact, 'base64').toString('utf8')
-        : text;
-    }
+    case 'tag:yaml.org,2002:binary':
+      return goTextOf(goBase64Decode(text)).text;
     default:
       return text;
   }
@@ -408,6 +409,14 @@ class Decoder {
     if (quote === 'block' && source.includes('\r\n')) {
       text = crlfBlockScalarValue(text);
       if (endsFileUnbroken) text = text.replace(/\r$/, '');
+    }
+    if (node.tag === 'tag:yaml.org,2002:binary') {
+      // The decoded bytes go into the Go string as they are; a byte that is not UTF-8 shows as U+FFFD.
+      // The `yaml` library has already decoded it (leniently); goccy decodes the scalar's text.
+      const decoded = goTextOf(goBase64Decode(scalarText(node.source ?? node.value)));
+      const result: DecodedField<string> = { value: decoded.text, key, valueRange, quote };
+      if (decoded.invalidAt.length > 0) result.invalidUtf8At = decoded.invalidAt;
+      return result;
     }
     return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
   }

@@ -107,3 +107,81 @@ export function resolvePlainScalar(source: string): ResolvedPlainScalar {
   if (number) return { kind: number.kind, asString: number.value.toString() };
   return { kind: 'string', asString: source };
 }
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * What goccy's `!!binary` gives: Go's `base64.StdEncoding.DecodeString` with its error ignored, i.e. the bytes of the
+ * complete 4-character groups before the first fault (a character outside the alphabet, a group cut short at the end,
+ * misplaced padding). CR and LF are skipped; any other blank is a fault. A padded group (`xx==`, `xxx=`) ends the text:
+ * its bytes count even when something follows.
+ */
+export function goBase64Decode(text: string): Uint8Array {
+  const out: number[] = [];
+  let i = 0;
+  for (;;) {
+    const group: number[] = [];
+    let padded = false;
+    while (group.length < 4 && i < text.length) {
+      const c = text.charAt(i++);
+      if (c === '\n' || c === '\r') continue;
+      const sextet = BASE64_ALPHABET.indexOf(c);
+      if (sextet >= 0) {
+        group.push(sextet);
+        continue;
+      }
+      if (c !== '=' || group.length < 2) return Uint8Array.from(out);
+      if (group.length === 2) {
+        while (text.charAt(i) === '\n' || text.charAt(i) === '\r') i++;
+        if (text.charAt(i) !== '=') return Uint8Array.from(out);
+      }
+      padded = true;
+      break;
+    }
+    if (group.length === 0 || (!padded && group.length < 4)) return Uint8Array.from(out);
+    const [a = 0, b = 0, c = 0, d = 0] = group;
+    const bits = (a << 18) | (b << 12) | (c << 6) | d;
+    out.push(...[(bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff].slice(0, group.length - 1));
+    if (padded) return Uint8Array.from(out);
+  }
+}
+
+/** A Go string's bytes as text: a byte that starts no valid UTF-8 sequence is one U+FFFD, as Go's range loop reads it. */
+export interface GoText {
+  text: string;
+  /** Indices in `text` of the U+FFFD characters that stand for invalid bytes (not a U+FFFD written in the source). */
+  invalidAt: number[];
+}
+
+export function goTextOf(bytes: Uint8Array): GoText {
+  let text = '';
+  const invalidAt: number[] = [];
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) {
+      invalidAt.push(text.length);
+      text += '\ufffd';
+      i += 1;
+    } else {
+      text += Buffer.from(bytes.subarray(i, i + length)).toString('utf8');
+      i += length;
+    }
+  }
+  return { text, invalidAt };
+}
+
+/** The length of the valid UTF-8 sequence at `i`, or 0 (Go's `utf8.DecodeRune` width-1 error). */
+function validSequenceLength(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i] ?? 0;
+  if (lead < 0x80) return 1;
+  const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if (length === 0 || i + length > bytes.length) return 0;
+  // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
+  const second = bytes[i + 1] ?? 0;
+  const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+  const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+  if (second < low || second > high) return 0;
+  for (let k = 2; k < length; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return 0;
+  return length;
+}
