@@ -618,6 +618,83 @@ describe('coercion into string fields (§1.4)', () => {
     }
   }
 
+  // goccy's number rule (token.ToNumber): a text Go's strconv refuses, out of range included, stays the text.
+  const numbers: [source: string, value: string, goccyNode: string][] = [
+    ['1.7976931348623157e309', '1.7976931348623157e309', 'string'],
+    ['-2.5e400', '-2.5e400', 'string'],
+    ['1.5e-400', '0', 'float'],
+    ['18446744073709551615', '18446744073709551615', 'int'],
+    ['18446744073709551616', '18446744073709551616', 'string'],
+    ['-9223372036854775808', '-9223372036854775808', 'int'],
+    ['-9223372036854775809', '-9223372036854775809', 'string'],
+    ['0x10000000000000000', '0x10000000000000000', 'string'],
+    ['09', '09', 'string'],
+    ['0b2', '0b2', 'string'],
+    ['1_', '1', 'int'],
+    ['+-5', '5', 'int'],
+    ['-+5', '-+5', 'string'],
+    ['-0x1F', '-31', 'int'],
+    ['0x1.8p1', '0x1.8p1', 'string'],
+    ['0X1.8p1', '3', 'float'],
+    ['1.e2', '100', 'float'],
+    ['+.inf', '+.inf', 'string'],
+  ];
+  for (const [source, value, goccyNode] of numbers) {
+    test(`${source} reads ${JSON.stringify(value)} and is goccy's ${goccyNode}`, () => {
+      const [entry] = decodeReleaseFile(`- docker: "kayron"\n  github: ${source}\n  deploy:\n    release: v1.0.0\n`)
+        .entries;
+      assert.equal(entry?.github?.value, value);
+      assertYamlErrorAt(`- deploy: ${source}\n`, 'yaml-type', `[1:11] ${goccyNode} was used where mapping is expected`);
+    });
+  }
+
+  test('an out-of-range float is a valid github name, as text (kayron-fuzz 1:1839)', () => {
+    assertAccepted('- docker: "kayron"\n  github: 1.5e999\n  deploy:\n    release: "v0.5.3"\n', 1);
+  });
+
+  test('a block scalar ending the file without a line break has no final newline (clip and keep)', () => {
+    for (const header of ['|', '|+', '>', '>+']) {
+      const text = `- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: ${header}\n      v1.0.0`;
+      assert.equal(decodeReleaseFile(text).entries[0]?.deploy?.release?.value, 'v1.0.0', header);
+      assert.equal(decodeReleaseFile(`${text}\n`).entries[0]?.deploy?.release?.value, 'v1.0.0\n', `${header} + newline`);
+      assertAccepted(text, 1);
+    }
+    // So the docker check decides: a 247-character name after a block-scalar release at the file's end.
+    const long = `- docker: ${'a'.repeat(247)}\n  github: "kayron"\n  deploy:\n    release: |+\n      v1.0.0`;
+    assert.equal(verdictOf(long).message, 'repository name must not be more than 255 characters');
+  });
+
+  test("!!binary is Go's base64 decoding with the error ignored: the bytes of the groups before the first fault", () => {
+    const dockerOf = (value: string) =>
+      decodeReleaseFile(`- docker: !!binary ${value}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.docker;
+    assert.equal(dockerOf('"c3BsaXRzbGl0ZQ=="')?.value, 'splitslite');
+    assert.equal(dockerOf('|\n    c3BsaXRz\n    bGl0ZQ==')?.value, 'splitslite', 'line breaks are skipped');
+    assert.equal(dockerOf('"c3Bs aXRz"')?.value, 'spl', 'a blank is a fault');
+    assert.equal(dockerOf('"c3BsaXRzbA"')?.value, 'splits', 'a group cut short at the end is dropped');
+    assert.equal(dockerOf('"YQ==YQ=="')?.value, 'a', 'a padded group ends the text');
+    assert.equal(dockerOf('"c3Bs-aXRz"')?.value, 'spl', 'a character outside the alphabet');
+    const raw = dockerOf('"Yf8="');
+    assert.equal(raw?.value, 'a\ufffd', 'a byte that is not UTF-8 shows as U+FFFD');
+    assert.deepEqual(raw?.invalidUtf8At, [1]);
+  });
+
+  test('a docker name with bytes that are not UTF-8 before its first ":" is the lowercase error (kayron-fuzz 1:156)', () => {
+    const entry = (docker: string) => `- docker: ${docker}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`;
+    assert.equal(
+      verdictOf(entry('!!binary "Yf8="')).message,
+      'invalid reference format: repository name (registry/a\ufffd) must be lowercase',
+    );
+    // Go's strings.ToLower keeps a U+FFFD written in the file, and a bad byte after the ':' is not in the remote name.
+    assert.equal(verdictOf(entry('"a\ufffd"')).message, 'invalid reference format');
+    assert.equal(verdictOf(entry('!!binary "YTr/"')).message, 'invalid reference format');
+    assert.equal(
+      verdictOf(entry('"\u00c9t\u00e9"')).message,
+      'invalid reference format: repository name (registry/\u00c9t\u00e9) must be lowercase',
+      'a non-ASCII uppercase letter too',
+    );
+  });
+
   test('null and ~ become "" and count as absent', () => {
     for (const empty of ['null', '~', '']) {
       assert.equal(
