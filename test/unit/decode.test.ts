@@ -261,6 +261,29 @@ describe('anchors, aliases and merge keys (§1.4)', () => {
     }); // goccy points at the name after '*' (kayron-fuzz 1:412: `- *undefined` is [1:4])
   });
 
+  test('a merge of an undefined anchor: cannot find anchor by alias name x, without a position (goccy decode.go)', () => {
+    // goccy's merge looks the anchor up in its own table, not through the alias path: other words, no [line:col].
+    const text = `${VALID}- «<<: *nope»\n  docker: "specta"\n`.replace(/[«»]/g, '');
+    const verdict = verdictOf(text);
+    assert.equal(verdict.code, 'yaml-syntax');
+    assertStartsWith(verdict.message, 'cannot find anchor by alias name nope');
+    const alias = text.indexOf('*nope');
+    assert.deepEqual(verdict.problem.range, [alias, alias + 5], 'the squiggle is on the alias');
+  });
+
+  test('a merge of an undefined anchor inside a merged list is the same error, before the list is rejected', () => {
+    assertStartsWith(verdictOf(`${VALID}- <<: [*nope]\n`).message, 'cannot find anchor by alias name nope');
+  });
+
+  test('a merge inside the anchor it names fails: goccy has not finished the anchor yet', () => {
+    const text = '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n    <<: *x\n';
+    assertStartsWith(verdictOf(text).message, 'cannot find anchor by alias name x');
+  });
+
+  test('an alias inside the anchor it names reads as null, no error (goccy stops the recursion)', () => {
+    assertAccepted('- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n  labels: *x\n', 1);
+  });
+
   test('an aliased scalar value is decoded like the anchored one', () => {
     const text = '- docker: &name "kayron"\n  github: *name\n  deploy:\n    release: "v0.5.3"\n';
     assertAccepted(text, 1);
@@ -552,6 +575,32 @@ describe('syntax (§1.4)', () => {
     );
   });
 
+  test("a quoted value continued on a line left of its key is goccy's folded text, and the keys after it count", () => {
+    // goccy folds a line break to a blank (a line feed for an empty line) and skips the next line's leading blanks;
+    // the `yaml` library would end the scalar at column 0 and lose the keys after it (kayron-fuzz 1:4485, 1:973).
+    const file = (value: string): string =>
+      `- github: infrastructure\n  provider: ${value}\n  deploy:\n    release: v1.0.0\n`;
+    for (const [value, folded] of [
+      ['"cloud\nformation"', 'cloud formation'],
+      ["'cloud  \nformation'", 'cloud formation'],
+      ['"cloud\n\n   formation"', 'cloud\nformation'],
+      ['"cloud\\\nformation"', 'cloudformation'],
+    ] as const) {
+      const decoded = decodeReleaseFile(file(value));
+      assert.deepEqual(decoded.problems, [], value);
+      assert.equal(decoded.entries[0]?.provider?.value, folded, value);
+      assert.equal(decoded.entries[0]?.deploy?.release?.value, 'v1.0.0', value);
+    }
+    const verdict = verdictOf(file('"cloud\nformation"'));
+    assert.equal(verdict.code, 'provider-name', verdict.message);
+    // Later positions count the quoted scalar's lines (kayron-fuzz 1:1509).
+    assertYamlErrorAt(
+      "- github: 'a\nb'\n  deploy:\n    branch: *nope\n",
+      'yaml-syntax',
+      '[4:14] could not find alias "nope"',
+    );
+  });
+
   test('an unterminated quote is reported where it opens, as goccy does (its token position), not where the text ends', () => {
     for (const [text, at, position] of [
       ['- docker: "kayron\n', 10, '[1:11]'],
@@ -621,6 +670,83 @@ describe('coercion into string fields (§1.4)', () => {
     }
   }
 
+  // goccy's number rule (token.ToNumber): a text Go's strconv refuses, out of range included, stays the text.
+  const numbers: [source: string, value: string, goccyNode: string][] = [
+    ['1.7976931348623157e309', '1.7976931348623157e309', 'string'],
+    ['-2.5e400', '-2.5e400', 'string'],
+    ['1.5e-400', '0', 'float'],
+    ['18446744073709551615', '18446744073709551615', 'int'],
+    ['18446744073709551616', '18446744073709551616', 'string'],
+    ['-9223372036854775808', '-9223372036854775808', 'int'],
+    ['-9223372036854775809', '-9223372036854775809', 'string'],
+    ['0x10000000000000000', '0x10000000000000000', 'string'],
+    ['09', '09', 'string'],
+    ['0b2', '0b2', 'string'],
+    ['1_', '1', 'int'],
+    ['+-5', '5', 'int'],
+    ['-+5', '-+5', 'string'],
+    ['-0x1F', '-31', 'int'],
+    ['0x1.8p1', '0x1.8p1', 'string'],
+    ['0X1.8p1', '3', 'float'],
+    ['1.e2', '100', 'float'],
+    ['+.inf', '+.inf', 'string'],
+  ];
+  for (const [source, value, goccyNode] of numbers) {
+    test(`${source} reads ${JSON.stringify(value)} and is goccy's ${goccyNode}`, () => {
+      const [entry] = decodeReleaseFile(`- docker: "kayron"\n  github: ${source}\n  deploy:\n    release: v1.0.0\n`)
+        .entries;
+      assert.equal(entry?.github?.value, value);
+      assertYamlErrorAt(`- deploy: ${source}\n`, 'yaml-type', `[1:11] ${goccyNode} was used where mapping is expected`);
+    });
+  }
+
+  test('an out-of-range float is a valid github name, as text (kayron-fuzz 1:1839)', () => {
+    assertAccepted('- docker: "kayron"\n  github: 1.5e999\n  deploy:\n    release: "v0.5.3"\n', 1);
+  });
+
+  test('a block scalar ending the file without a line break has no final newline (clip and keep)', () => {
+    for (const header of ['|', '|+', '>', '>+']) {
+      const text = `- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: ${header}\n      v1.0.0`;
+      assert.equal(decodeReleaseFile(text).entries[0]?.deploy?.release?.value, 'v1.0.0', header);
+      assert.equal(decodeReleaseFile(`${text}\n`).entries[0]?.deploy?.release?.value, 'v1.0.0\n', `${header} + newline`);
+      assertAccepted(text, 1);
+    }
+    // So the docker check decides: a 247-character name after a block-scalar release at the file's end.
+    const long = `- docker: ${'a'.repeat(247)}\n  github: "kayron"\n  deploy:\n    release: |+\n      v1.0.0`;
+    assert.equal(verdictOf(long).message, 'repository name must not be more than 255 characters');
+  });
+
+  test("!!binary is Go's base64 decoding with the error ignored: the bytes of the groups before the first fault", () => {
+    const dockerOf = (value: string) =>
+      decodeReleaseFile(`- docker: !!binary ${value}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.docker;
+    assert.equal(dockerOf('"c3BsaXRzbGl0ZQ=="')?.value, 'splitslite');
+    assert.equal(dockerOf('|\n    c3BsaXRz\n    bGl0ZQ==')?.value, 'splitslite', 'line breaks are skipped');
+    assert.equal(dockerOf('"c3Bs aXRz"')?.value, 'spl', 'a blank is a fault');
+    assert.equal(dockerOf('"c3BsaXRzbA"')?.value, 'splits', 'a group cut short at the end is dropped');
+    assert.equal(dockerOf('"YQ==YQ=="')?.value, 'a', 'a padded group ends the text');
+    assert.equal(dockerOf('"c3Bs-aXRz"')?.value, 'spl', 'a character outside the alphabet');
+    const raw = dockerOf('"Yf8="');
+    assert.equal(raw?.value, 'a\ufffd', 'a byte that is not UTF-8 shows as U+FFFD');
+    assert.deepEqual(raw?.invalidUtf8At, [1]);
+  });
+
+  test('a docker name with bytes that are not UTF-8 before its first ":" is the lowercase error (kayron-fuzz 1:156)', () => {
+    const entry = (docker: string) => `- docker: ${docker}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`;
+    assert.equal(
+      verdictOf(entry('!!binary "Yf8="')).message,
+      'invalid reference format: repository name (registry/a\ufffd) must be lowercase',
+    );
+    // Go's strings.ToLower keeps a U+FFFD written in the file, and a bad byte after the ':' is not in the remote name.
+    assert.equal(verdictOf(entry('"a\ufffd"')).message, 'invalid reference format');
+    assert.equal(verdictOf(entry('!!binary "YTr/"')).message, 'invalid reference format');
+    assert.equal(
+      verdictOf(entry('"\u00c9t\u00e9"')).message,
+      'invalid reference format: repository name (registry/\u00c9t\u00e9) must be lowercase',
+      'a non-ASCII uppercase letter too',
+    );
+  });
+
   test('null and ~ become "" and count as absent', () => {
     for (const empty of ['null', '~', '']) {
       assert.equal(
@@ -645,6 +771,35 @@ describe('coercion into string fields (§1.4)', () => {
       '- docker: "a"\n  github: "a"\n  deploy:\n    release: [v1.0.0]\n',
       'yaml-type',
       'cannot unmarshal []interface {} into Go struct field Struct.Deploy of type release.String',
+    );
+  });
+
+  test('!!binary on a number, boolean or null: cannot convert "8" to string, one column left of the value', () => {
+    assertYamlErrorAt('- docker: !!binary 010\n  github: "a"\n', 'yaml-syntax', '[1:19] cannot convert "8" to string');
+    assertYamlError('- docker: !!binary true\n', 'yaml-syntax', 'cannot convert "true" to string');
+    assertYamlError('- docker: !!binary ~\n', 'yaml-syntax', 'cannot convert "<nil>" to string');
+    assertYamlError('- docker: !!binary 1.10\n', 'yaml-syntax', 'cannot convert "1.1" to string');
+    // goccy converts the document's values before it decodes any field: an unknown key fails the file, and before
+    // the type error of a field above it.
+    assertYamlError('- docker: [a]\n  labels: !!binary 3\n', 'yaml-syntax', 'cannot convert "3" to string');
+    // Text is base64-decoded (errors ignored), quoted text too.
+    assert.notEqual(verdictOf('- docker: !!binary "010"\n  github: "a"\n').code, 'yaml-syntax');
+  });
+
+  test("!!binary keeps the bytes of the complete base64 groups before the first bad one, as Go's decoder returns them", () => {
+    const github = (value: string): string | undefined =>
+      decodeReleaseFile(`- github: ${value}\n  provider: cloudformation\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.github?.value;
+    assert.equal(github('!!binary a2F5cm9u'), 'kayron');
+    assert.equal(github('!!binary "a2F5\\ncm9uIQ=="'), 'kayron!');
+    // `kayr` is one whole group (3 bytes), then `on` is an incomplete one: Go returns the 3 bytes with its error.
+    assert.equal(github('!!binary a2F5cm9'), 'kay');
+    assert.equal(github('!!binary "a2F5 cm9u"'), 'kay', 'a blank stops the decoder: its group is lost');
+    assert.equal(github('!!binary abc'), '');
+    // `server` decodes to 3 bytes that are not UTF-8, so the name is invalid rather than missing (kayron-fuzz 1:2708).
+    assert.equal(
+      verdictOf('- docker: kayron\n  github: !!binary server\n  deploy:\n    release: v1.0.0\n').code,
+      'github-format',
     );
   });
 
