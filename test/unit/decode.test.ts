@@ -20,6 +20,7 @@ import {
 import { analyzeReleaseFile } from '../../server/src/features/validate';
 import { lintDiagnostics, lintTree } from '../../server/src/features/lint-tree';
 import { makeTree, removeTree } from '../helpers/tree';
+import { ReleaseWorkspace } from '../../server/src/workspace/release-workspace';
 
 const VALID = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n';
 
@@ -776,6 +777,23 @@ describe('one syntax error, one error diagnostic (issue 15 item 8)', () => {
       assert.equal(errors[0]?.code, 'yaml-syntax');
     });
   }
+
+  test("a byte that is not UTF-8 is one character (Go's runes), in the CLI and in the server's read of the file", async () => {
+    // E2 82 starts a 3-byte sequence that never ends: two U+FFFD for Go, one for Node's decoder.
+    const bytes = Buffer.concat([Buffer.from('- {github: '), Buffer.from([0xe2, 0x82]), Buffer.from(', deploy: *nope}\n')]);
+    const expected = '[1:25] could not find alias "nope"';
+    const root = makeTree({ 'service/x.yaml': bytes });
+    try {
+      const kayron = lintDiagnostics(await lintTree(root)).find((diagnostic) => diagnostic.kayron);
+      assertStartsWith(kayron?.message ?? '', expected);
+      const workspace = new ReleaseWorkspace(root);
+      await workspace.scan();
+      assert.equal(workspace.textOf('service/x.yaml'), '- {github: \ufffd\ufffd, deploy: *nope}\n');
+      assertStartsWith(workspace.validate().kayronVerdict?.problem.message ?? '', expected);
+    } finally {
+      removeTree(root);
+    }
+  });
 
   test("the CLI prints the same single error, marked as Kayron's", async () => {
     const root = makeTree({ 'service/x.yaml': tenEntries.replace('  github: "svc-3"', '\tgithub: "svc-3"') });

@@ -154,20 +154,27 @@ export interface GoText {
 }
 
 export function goTextOf(bytes: Uint8Array): GoText {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const whole = buffer.toString('utf8');
+  // Valid UTF-8 (the usual case) decodes the same either way; a U+FFFD in it may also be one written in the file.
+  if (!whole.includes('\ufffd')) return { text: whole, invalidAt: [] };
   let text = '';
   const invalidAt: number[] = [];
+  let runStart = 0;
   let i = 0;
-  while (i < bytes.length) {
-    const length = validSequenceLength(bytes, i);
-    if (length === 0) {
-      invalidAt.push(text.length);
-      text += '\ufffd';
-      i += 1;
-    } else {
-      text += Buffer.from(bytes.subarray(i, i + length)).toString('utf8');
+  while (i < buffer.length) {
+    const length = validSequenceLength(buffer, i);
+    if (length > 0) {
       i += length;
+      continue;
     }
+    text += buffer.toString('utf8', runStart, i);
+    invalidAt.push(text.length);
+    text += '\ufffd';
+    i += 1;
+    runStart = i;
   }
+  text += buffer.toString('utf8', runStart, i);
   return { text, invalidAt };
 }
 
