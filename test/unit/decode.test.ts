@@ -586,6 +586,18 @@ describe('coercion into string fields (§1.4)', () => {
     assert.deepEqual(raw?.invalidUtf8At, [1]);
   });
 
+  test('!!binary on a plain number, boolean or null fails: cannot convert "<Go value>" to string', () => {
+    const entry = (docker: string) => `- docker: ${docker}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`;
+    assertYamlErrorAt(entry('!!binary 010'), 'yaml-syntax', '[1:19] cannot convert "8" to string');
+    assertYamlErrorAt(entry('!!binary 1.50'), 'yaml-syntax', '[1:19] cannot convert "1.5" to string');
+    assertYamlErrorAt(entry('!!binary true'), 'yaml-syntax', '[1:19] cannot convert "true" to string');
+    assertYamlErrorAt(entry('!!binary ~'), 'yaml-syntax', '[1:19] cannot convert "<nil>" to string');
+    // A quoted number is a string node.
+    assert.equal(verdictOf(entry('!!binary "0100"')).code, 'docker-format', 'decoded: d3 5d 38');
+    // It fails before any field is decoded, like an undefined alias (here under a key Kayron ignores).
+    assertYamlErrorAt(`${entry('"kayron"')}  labels: !!binary 7\n`, 'yaml-syntax', '[5:19] cannot convert "7" to string');
+  });
+
   test('a docker name with bytes that are not UTF-8 before its first ":" is the lowercase error (kayron-fuzz 1:156)', () => {
     const entry = (docker: string) => `- docker: ${docker}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`;
     assert.equal(

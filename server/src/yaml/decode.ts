@@ -575,6 +575,7 @@ class Decoder {
         return visit.BREAK;
       },
       Scalar: (_key, node) => {
+        if (booleans && node.tag === 'tag:yaml.org,2002:binary') return this.checkBinaryText(node);
         if (!booleans || node.tag !== 'tag:yaml.org,2002:bool') return undefined;
         const range = nodeRange(node);
         if (!range) return undefined;
@@ -597,6 +598,27 @@ class Decoder {
         return visit.BREAK;
       },
     });
+  }
+
+  /**
+   * `!!binary` takes the text of a string node only: a plain scalar goccy reads as a number, boolean or null fails
+   * with Go's `%v` of its value (`!!binary 010` is `cannot convert "8" to string`, kayron-fuzz 1:4417).
+   */
+  private checkBinaryText(node: Scalar): typeof visit.BREAK | undefined {
+    const range = nodeRange(node);
+    if (!range || node.type !== 'PLAIN' || range[0] === range[1]) return undefined;
+    const resolved = resolvePlainScalar(scalarText(node.source ?? node.value));
+    if (resolved.kind === 'string') return undefined;
+    const shown = resolved.kind === 'null' ? '<nil>' : resolved.asString;
+    // As for `!!bool`, the column is one left of the value (the tag's trailing blank takes none).
+    this.syntaxProblem(
+      range,
+      `cannot convert ${JSON.stringify(shown)} to string`,
+      Stage.Alias,
+      undefined,
+      Math.max(0, range[0] - 1),
+    );
+    return visit.BREAK;
   }
 
   /** goccy rejects duplicate keys at every level and in every document, even in ignored content. */
