@@ -555,6 +555,30 @@ describe('coercion into string fields (§1.4)', () => {
     });
   }
 
+  // !!int is strconv.Atoi(fmt.Sprint(value)), !!float is castToFloat (strconv.ParseFloat on text), errors ignored.
+  const tagged: [source: string, value: string][] = [
+    ['!!int 0x1F', '31'],
+    ['!!int "0x1F"', '0'],
+    ['!!int 3.0', '3'],
+    ['!!int 3.5', '0'],
+    ['!!int "+7"', '7'],
+    ['!!int 99999999999999999999', '9223372036854775807'],
+    ['!!int -99999999999999999999', '-9223372036854775808'],
+    ['!!int ~', '0'],
+    ['!!float 1e3', '1000'],
+    ['!!float 1e999', '+Inf'],
+    ['!!float "-Infinity"', '-Inf'],
+    ['!!float 0x1F', '31'],
+    ['!!float "1_000.5"', '0'],
+    ['!!float true', '0'],
+  ];
+  for (const [source, value] of tagged) {
+    test(`${source} reads ${JSON.stringify(value)}`, () => {
+      const text = `- docker: "kayron"\n  github: ${source}\n  deploy:\n    release: v1.0.0\n`;
+      assert.equal(decodeReleaseFile(text).entries[0]?.github?.value, value);
+    });
+  }
+
   test('an out-of-range float is a valid github name, as text (kayron-fuzz 1:1839)', () => {
     assertAccepted('- docker: "kayron"\n  github: 1.5e999\n  deploy:\n    release: "v0.5.3"\n', 1);
   });
