@@ -262,6 +262,29 @@ describe('anchors, aliases and merge keys (§1.4)', () => {
     }); // goccy points at the name after '*' (kayron-fuzz 1:412: `- *undefined` is [1:4])
   });
 
+  test('a merge of an undefined anchor: cannot find anchor by alias name x, without a position (goccy decode.go)', () => {
+    // goccy's merge looks the anchor up in its own table, not through the alias path: other words, no [line:col].
+    const text = `${VALID}- «<<: *nope»\n  docker: "specta"\n`.replace(/[«»]/g, '');
+    const verdict = verdictOf(text);
+    assert.equal(verdict.code, 'yaml-syntax');
+    assertStartsWith(verdict.message, 'cannot find anchor by alias name nope');
+    const alias = text.indexOf('*nope');
+    assert.deepEqual(verdict.problem.range, [alias, alias + 5], 'the squiggle is on the alias');
+  });
+
+  test('a merge of an undefined anchor inside a merged list is the same error, before the list is rejected', () => {
+    assertStartsWith(verdictOf(`${VALID}- <<: [*nope]\n`).message, 'cannot find anchor by alias name nope');
+  });
+
+  test('a merge inside the anchor it names fails: goccy has not finished the anchor yet', () => {
+    const text = '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n    <<: *x\n';
+    assertStartsWith(verdictOf(text).message, 'cannot find anchor by alias name x');
+  });
+
+  test('an alias inside the anchor it names reads as null, no error (goccy stops the recursion)', () => {
+    assertAccepted('- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n  labels: *x\n', 1);
+  });
+
   test('an aliased scalar value is decoded like the anchored one', () => {
     const text = '- docker: &name "kayron"\n  github: *name\n  deploy:\n    release: "v0.5.3"\n';
     assertAccepted(text, 1);
@@ -302,6 +325,51 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('# c\r\n- a: b\r\nc\r\n', 'yaml-syntax', '[4:1] ');
     // In an LF file a comment's line counts once.
     assertYamlErrorAt('# c\n- a: b\nc\n', 'yaml-syntax', '[3:1] ');
+  });
+
+  test("every CRLF inside a block scalar's body counts two lines for goccy, the one ending its last line too", () => {
+    // goccy's block-scalar scanner takes CR and LF each as a line break; with the header's doubled break (above),
+    // a two-line body moves everything after it on by three lines.
+    const body = '- docker: a\r\n  github: |\r\n    b\r\n    c\r\n';
+    assertYamlErrorAt(`${body}  deploy:\r\n    preview: yes\r\n`, 'yaml-type', '[9:14] cannot unmarshal string');
+    assertYamlErrorAt(`${body} x\r\n`, 'yaml-syntax', '[8:2] value is not allowed in this context');
+    // A blank line inside the body counts twice as well; in an LF file nothing moves.
+    assertYamlErrorAt('- a: |\r\n    b\r\n\r\n    c\r\n x\r\n', 'yaml-syntax', '[9:2] ');
+    assertYamlErrorAt('- a: |\n    b\n    c\n x\n', 'yaml-syntax', '[4:2] value is not allowed in this context');
+  });
+
+  test('a tab inside double-quoted text with more text after it makes goccy skip the character after the quote', () => {
+    // goccy's column runs one ahead per such tab and the line break after the closing quote is skipped unread, so
+    // the next key joins the line, right of the quoted value's key (kayron-fuzz 1:1998, 1:2685).
+    const message = 'value is not allowed in this context. map key-value is pre-defined';
+    const head = '- docker: "a"\n  github: "b"\n  note: ';
+    assertYamlErrorAt(`${head}"t\tx"\n  deploy:\n    release: v1\n`, 'yaml-syntax', `[3:17] ${message}`);
+    // Two tabs: two columns ahead, and the line break and one blank after the quote are skipped.
+    assertYamlErrorAt(`${head}"t\tx\ty"\n  deploy:\n    release: v1\n`, 'yaml-syntax', `[3:19] ${message}`);
+    // A tab right before the closing quote, a tab in single quotes and a tab ending the file's last value are fine.
+    assertAccepted(`${head}"t\t"\n  deploy:\n    release: v1\n`, 1);
+    assertAccepted(`${head}'t\tx'\n  deploy:\n    release: v1\n`, 1);
+    assertAccepted(`- docker: "a"\n  github: "b"\n  deploy:\n    release: v1\n  note: "t\tx"\n`, 1);
+  });
+
+  test("a plain key whose ':' opens the next line is goccy's unexpected key name, at the key", () => {
+    // goccy only ends the key at the next line, so the key's source text holds the line break (kayron-fuzz 1:4317).
+    assertYamlErrorAt('- docker: a\n  github\n: b\n', 'yaml-syntax', '[2:3] unexpected key name');
+    assertYamlErrorAt('- docker: a\n  github: b\n  deploy\n  : c\n', 'yaml-syntax', '[3:3] unexpected key name');
+    // An explicit key may: goccy checks the `?` token there, not the key's text.
+    assertAccepted('- ? docker\n  : kayron\n  github: kayron\n  deploy:\n    release: v1.0.0\n', 1);
+  });
+
+  test("after a block scalar with only blank lines, the next line's '-' starts no token for goccy", () => {
+    // goccy empties its buffer but keeps the blank lines' length mark, so the `-` ending the body reads as text:
+    // `- github` is a key at column 1, and the list ends before it (kayron-fuzz 1:3936).
+    const message = '[4:1] value is not allowed in this context';
+    assertYamlErrorAt('- docker: a\n  note: >\n\n- github: b\n', 'yaml-syntax', message);
+    assertYamlErrorAt('- docker: a\n  note: |-\n   \n- github: b\n', 'yaml-syntax', message);
+    // Without a blank line, or with kept line breaks (`+`, a token of their own), the `-` is an entry again.
+    assert.equal(lintText('- docker: a\n  note: >\n- github: b\n').entryCount, 2);
+    assert.equal(lintText('- docker: a\n  note: >+\n\n- github: b\n').entryCount, 2);
+    assert.equal(verdictOf('- docker: a\n  note: >+\n\n- github: b\n').code, 'deploy-missing');
   });
 
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
@@ -453,6 +521,32 @@ describe('syntax (§1.4)', () => {
       '- docker: "kayron\n  github: "kayron"\n',
       'yaml-syntax',
       '[2:12] value is not allowed in this context. map key-value is pre-defined',
+    );
+  });
+
+  test("a quoted value continued on a line left of its key is goccy's folded text, and the keys after it count", () => {
+    // goccy folds a line break to a blank (a line feed for an empty line) and skips the next line's leading blanks;
+    // the `yaml` library would end the scalar at column 0 and lose the keys after it (kayron-fuzz 1:4485, 1:973).
+    const file = (value: string): string =>
+      `- github: infrastructure\n  provider: ${value}\n  deploy:\n    release: v1.0.0\n`;
+    for (const [value, folded] of [
+      ['"cloud\nformation"', 'cloud formation'],
+      ["'cloud  \nformation'", 'cloud formation'],
+      ['"cloud\n\n   formation"', 'cloud\nformation'],
+      ['"cloud\\\nformation"', 'cloudformation'],
+    ] as const) {
+      const decoded = decodeReleaseFile(file(value));
+      assert.deepEqual(decoded.problems, [], value);
+      assert.equal(decoded.entries[0]?.provider?.value, folded, value);
+      assert.equal(decoded.entries[0]?.deploy?.release?.value, 'v1.0.0', value);
+    }
+    const verdict = verdictOf(file('"cloud\nformation"'));
+    assert.equal(verdict.code, 'provider-name', verdict.message);
+    // Later positions count the quoted scalar's lines (kayron-fuzz 1:1509).
+    assertYamlErrorAt(
+      "- github: 'a\nb'\n  deploy:\n    branch: *nope\n",
+      'yaml-syntax',
+      '[4:14] could not find alias "nope"',
     );
   });
 
@@ -662,6 +756,35 @@ describe('coercion into string fields (§1.4)', () => {
       '- docker: "a"\n  github: "a"\n  deploy:\n    release: [v1.0.0]\n',
       'yaml-type',
       'cannot unmarshal []interface {} into Go struct field Struct.Deploy of type release.String',
+    );
+  });
+
+  test('!!binary on a number, boolean or null: cannot convert "8" to string, one column left of the value', () => {
+    assertYamlErrorAt('- docker: !!binary 010\n  github: "a"\n', 'yaml-syntax', '[1:19] cannot convert "8" to string');
+    assertYamlError('- docker: !!binary true\n', 'yaml-syntax', 'cannot convert "true" to string');
+    assertYamlError('- docker: !!binary ~\n', 'yaml-syntax', 'cannot convert "<nil>" to string');
+    assertYamlError('- docker: !!binary 1.10\n', 'yaml-syntax', 'cannot convert "1.1" to string');
+    // goccy converts the document's values before it decodes any field: an unknown key fails the file, and before
+    // the type error of a field above it.
+    assertYamlError('- docker: [a]\n  labels: !!binary 3\n', 'yaml-syntax', 'cannot convert "3" to string');
+    // Text is base64-decoded (errors ignored), quoted text too.
+    assert.notEqual(verdictOf('- docker: !!binary "010"\n  github: "a"\n').code, 'yaml-syntax');
+  });
+
+  test("!!binary keeps the bytes of the complete base64 groups before the first bad one, as Go's decoder returns them", () => {
+    const github = (value: string): string | undefined =>
+      decodeReleaseFile(`- github: ${value}\n  provider: cloudformation\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.github?.value;
+    assert.equal(github('!!binary a2F5cm9u'), 'kayron');
+    assert.equal(github('!!binary "a2F5\\ncm9uIQ=="'), 'kayron!');
+    // `kayr` is one whole group (3 bytes), then `on` is an incomplete one: Go returns the 3 bytes with its error.
+    assert.equal(github('!!binary a2F5cm9'), 'kay');
+    assert.equal(github('!!binary "a2F5 cm9u"'), 'kay', 'a blank stops the decoder: its group is lost');
+    assert.equal(github('!!binary abc'), '');
+    // `server` decodes to 3 bytes that are not UTF-8, so the name is invalid rather than missing (kayron-fuzz 1:2708).
+    assert.equal(
+      verdictOf('- docker: kayron\n  github: !!binary server\n  deploy:\n    release: v1.0.0\n').code,
+      'github-format',
     );
   });
 

@@ -3,11 +3,13 @@
  * keeping exact source ranges for every key and value. Reports every decode problem, not only goccy's first.
  */
 import {
+  Alias,
   Composer,
   CST,
   Document,
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -17,8 +19,22 @@ import {
   YAMLMap,
 } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
-import { goBase64Decode, goccyTaggedFloat, goccyTaggedInt, goTextOf, resolvePlainScalar } from './goccy-scalar';
-import { extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
+import {
+  goBase64Decode,
+  goccyTaggedBool,
+  goccyTaggedFloat,
+  goccyTaggedInt,
+  goPrintedPlainScalar,
+  goTextOf,
+  resolvePlainScalar,
+} from './goccy-scalar';
+import {
+  extraLinesBefore,
+  goccyRead,
+  type GoccyReading,
+  type GoccySyntaxError,
+  type QuotedScalar,
+} from './goccy-syntax';
 import { firstKayronProblem, GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -272,13 +288,17 @@ class Decoder {
   /** goccy's decoding order of the field being decoded (item, then struct field), for its type errors. */
   private fieldOrder: number | undefined;
   private itemOrder = 0;
+  /** goccy's folded text of each multi-line quoted scalar, by the offset of its opening quote. */
+  private readonly multilineQuotes: ReadonlyMap<number, string>;
 
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
     private readonly text: string,
     private readonly reading: GoccyReading,
-  ) {}
+  ) {
+    this.multilineQuotes = new Map(reading.multilineQuotes.map((quote) => [quote.offset, quote.value]));
+  }
 
   position(offset: number): string {
     const { line, col } = this.lineCounter.linePos(offset);
@@ -346,22 +366,44 @@ class Decoder {
     return current;
   }
 
+  /**
+   * goccy's merge (`<<: *a`) looks the anchor up in its own table and words a miss without a position: undefined, or
+   * the merge sits inside the anchor's own value.
+   */
+  mergeAliasProblem(alias: Alias): void {
+    const range = nodeRange(alias) ?? [0, 0];
+    this.problems.push(
+      staged(
+        {
+          code: 'yaml-syntax',
+          severity: 'error',
+          kayronCheck: true,
+          range,
+          message: `cannot find anchor by alias name ${alias.source}`,
+        },
+        Stage.Alias,
+      ),
+    );
+  }
+
   /** The pairs of a mapping with `<<: *anchor` merges expanded, as goccy does; an explicit key that repeats a merged one is an error. */
   pairs(map: YAMLMap): Pair<YamlNode, YamlNode | null>[] {
     const explicit: Pair<YamlNode, YamlNode | null>[] = [];
     const merged: Pair<YamlNode, YamlNode | null>[] = [];
     for (const pair of map.items as Pair<YamlNode, YamlNode | null>[]) {
-      if (isScalar(pair.key) && pair.key.type === 'PLAIN' && pair.key.source === '<<') {
+      if (isMergeKey(pair.key)) {
         // goccy v1.18 merges a single mapping (or alias of one); a list of them is a type error at the list.
         if (isSeq(pair.value)) {
           this.typeProblem(pair.value, nodeRange(pair.value) ?? [0, 0], 'sequence was used where mapping is expected');
           continue;
         }
-        const sources = [pair.value];
-        for (const source of sources) {
-          const target = this.resolve(source);
-          if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
+        const source = pair.value;
+        if (isAlias(source) && source.resolve(this.doc) === undefined) {
+          this.mergeAliasProblem(source);
+          continue;
         }
+        const target = this.resolve(source);
+        if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
         continue;
       }
       explicit.push(pair);
@@ -394,7 +436,11 @@ class Decoder {
       if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
       return result;
     }
-    let text = scalarText(node.value);
+    // The `yaml` library decodes `!!binary` itself (to a Buffer, leniently); goccy's reading starts from the text.
+    let text = scalarText(node.value instanceof Uint8Array ? node.source : node.value);
+    const nodeStart = nodeRange(node)?.[0];
+    const folded = nodeStart === undefined ? undefined : this.multilineQuotes.get(nodeStart);
+    if (folded !== undefined && (quote === 'double' || quote === 'single')) text = folded;
     const source = this.text.slice(valueRange[0], valueRange[1]);
     // A block scalar whose last line ends the file without a line break has no final newline for goccy (clip and keep
     // alike): `release: |` + `  v1.0.0` at the very end reads "v1.0.0" (kayron-fuzz 1:3951, 1:1124, 1:2092).
@@ -425,8 +471,10 @@ class Decoder {
     if (isScalar(node)) {
       const quote = quoteStyle(node);
       const text = scalarText(quote === 'plain' ? (node.source ?? node.value) : node.value);
-      const isBoolTag = node.tag === 'tag:yaml.org,2002:bool';
-      if ((quote === 'plain' && !node.tag) || isBoolTag) {
+      if (node.tag === 'tag:yaml.org,2002:bool') {
+        const value = goccyTaggedBool(quote === 'plain' ? goPrintedPlainScalar(text) : text);
+        if (value !== undefined) return { value, key, valueRange, quote };
+      } else if (quote === 'plain' && !node.tag) {
         const resolved = resolvePlainScalar(text);
         if (resolved.kind === 'bool') return { value: resolved.bool === true, key, valueRange, quote };
         if (resolved.kind === 'null') return { value: false, key, valueRange, quote };
@@ -565,13 +613,24 @@ class Decoder {
 
   private checkValues(booleans: boolean): void {
     visit(this.doc, {
-      Alias: (_key, node) => {
-        if (node.resolve(this.doc) !== undefined) return undefined;
-        this.resolve(node);
+      Alias: (key, node, path) => {
+        const merge = isMergeSource(key, path);
+        // goccy marks an anchor unresolved while it decodes the anchor's own value: an alias inside it reads as null,
+        // a merge of it fails.
+        const enclosing = path.some(
+          (ancestor) => (isMap(ancestor) || isSeq(ancestor)) && ancestor.anchor === node.source,
+        );
+        if (merge && enclosing) {
+          this.mergeAliasProblem(node);
+          return visit.BREAK;
+        }
+        if (enclosing || node.resolve(this.doc) !== undefined) return undefined;
+        if (merge) this.mergeAliasProblem(node);
+        else this.resolve(node);
         return visit.BREAK;
       },
       Scalar: (_key, node) => {
-        if (booleans && node.tag === 'tag:yaml.org,2002:binary') return this.checkBinaryText(node);
+        if (booleans && node.tag === 'tag:yaml.org,2002:binary') return this.checkBinaryValue(node);
         if (!booleans || node.tag !== 'tag:yaml.org,2002:bool') return undefined;
         const range = nodeRange(node);
         if (!range) return undefined;
@@ -582,11 +641,12 @@ class Decoder {
           this.syntaxProblem([at, at + 6], 'cannot convert "<nil>" to boolean', Stage.Alias, undefined, at + 1);
           return visit.BREAK;
         }
-        if (GO_BOOLS.has(scalarText(node.value))) return undefined;
+        const printed = node.type === 'PLAIN' ? goPrintedPlainScalar(source) : scalarText(node.value);
+        if (goccyTaggedBool(printed) !== undefined) return undefined;
         // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
         this.syntaxProblem(
           range,
-          `cannot convert ${JSON.stringify(scalarText(node.value))} to boolean`,
+          `cannot convert ${JSON.stringify(printed)} to boolean`,
           Stage.Alias,
           undefined,
           Math.max(0, range[0] - 1),
@@ -597,23 +657,24 @@ class Decoder {
   }
 
   /**
-   * `!!binary` takes the text of a string node only: a plain scalar goccy reads as a number, boolean or null fails
-   * with Go's `%v` of its value (`!!binary 010` is `cannot convert "8" to string`, kayron-fuzz 1:4417).
+   * goccy base64-decodes a `!!binary` value only from a string: a plain scalar it reads as a number, boolean or null
+   * fails the document values with `cannot convert "8" to string` (Go's `%v` of the value: `010` is 8, null `<nil>`).
    */
-  private checkBinaryText(node: Scalar): typeof visit.BREAK | undefined {
+  private checkBinaryValue(node: Scalar): typeof visit.BREAK | undefined {
     const range = nodeRange(node);
-    if (!range || node.type !== 'PLAIN' || range[0] === range[1]) return undefined;
+    if (!range || quoteStyle(node) !== 'plain') return undefined;
     const resolved = resolvePlainScalar(scalarText(node.source ?? node.value));
     if (resolved.kind === 'string') return undefined;
-    const shown = resolved.kind === 'null' ? '<nil>' : resolved.asString;
-    // As for `!!bool`, the column is one left of the value (the tag's trailing blank takes none).
-    this.syntaxProblem(
-      range,
-      `cannot convert ${JSON.stringify(shown)} to string`,
-      Stage.Alias,
-      undefined,
-      Math.max(0, range[0] - 1),
-    );
+    const value = resolved.kind === 'null' ? '<nil>' : resolved.asString;
+    if (range[0] === range[1]) {
+      // No value at all: goccy's null node stands one column after the tag's `!`.
+      const tag = this.text.lastIndexOf('!!binary', range[0]);
+      const at = tag < 0 ? range[0] : tag;
+      this.syntaxProblem([at, at + 8], `cannot convert "${value}" to string`, Stage.Alias, undefined, at + 1);
+      return visit.BREAK;
+    }
+    // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
+    this.syntaxProblem(range, `cannot convert "${value}" to string`, Stage.Alias, undefined, Math.max(0, range[0] - 1));
     return visit.BREAK;
   }
 
@@ -644,6 +705,24 @@ class Decoder {
       for (const item of node.items) this.checkDuplicateKeys(item as YamlNode, depth + 1);
     }
   }
+}
+
+/**
+ * Whether a node visited at `key` under `path` is merged: the value of a `<<` key, or an item of a list there (goccy's
+ * document-values stage looks up each item's anchor; its field decoding later rejects the list).
+ */
+function isMergeSource(key: number | 'key' | 'value' | null, path: readonly unknown[]): boolean {
+  let parent = path[path.length - 1];
+  if (typeof key === 'number' && isSeq(parent)) {
+    const grandparent = path[path.length - 2];
+    if (!isPair(grandparent) || grandparent.value !== parent) return false;
+    parent = grandparent;
+  } else if (key !== 'value') return false;
+  return isPair(parent) && isMergeKey(parent.key);
+}
+
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.type === 'PLAIN' && key.source === '<<';
 }
 
 /** A scalar's text; with the failsafe schema every value is already a string. */
@@ -872,7 +951,11 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   // A leading byte order mark is text for goccy (the first character of a plain scalar); for the `yaml` library it
   // is a stand-in letter of the same length, so that both read the same structure.
   const yamlText = text.replace(/\r(?!\n)/g, '\n').replace(/^\ufeff/, 'x');
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(yamlText));
+  // Line starts come from the text itself: the parser reports only the line breaks of the tokens it recognises, and
+  // text it cannot lex (a quoted scalar continued left of its key) would hide some (kayron-fuzz 1:1509).
+  lineCounter.addNewLine(0);
+  for (let at = yamlText.indexOf('\n'); at >= 0; at = yamlText.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+  let tokens = Array.from(new Parser().parse(yamlText));
   const tooDeep = findExcessiveNesting(tokens);
   if (tooDeep !== undefined) {
     const { line, col } = lineCounter.linePos(tooDeep);
@@ -888,12 +971,18 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
     result.failed = true;
     return result;
   }
+  const reading = knownReading ?? goccyRead(text);
+  // goccy continues a quoted scalar on any later line, even one left of its key; the `yaml` library ends it at a line
+  // indented too little and loses the keys after it. Where goccy parses the file, the library reads each multi-line
+  // quoted scalar as one line (its breaks become blanks, same length, so lines and offsets stay) and the value is
+  // goccy's own folding (Decoder.multilineQuotes).
+  if (reading.error === undefined && reading.multilineQuotes.length > 0)
+    tokens = Array.from(new Parser().parse(joinQuotedLines(yamlText, reading.multilineQuotes)));
   const list = Array.from(
     new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens),
   );
   const first = list[0];
   const problems: Problem[] = [];
-  const reading = knownReading ?? goccyRead(text);
   result.goccyExtraLines = reading.extraBreaks.length;
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
@@ -970,6 +1059,18 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   result.problems = oneSyntaxError(uniqueProblems(problems), text, reading.error);
   result.failed = result.problems.length > 0;
   return result;
+}
+
+/** `text` with the line breaks inside the given quoted scalars turned into blanks (offsets stay valid). */
+function joinQuotedLines(text: string, quotes: readonly QuotedScalar[]): string {
+  if (quotes.length === 0) return text;
+  let joined = '';
+  let from = 0;
+  for (const quote of quotes) {
+    joined += text.slice(from, quote.offset) + text.slice(quote.offset, quote.end).replace(/[\r\n]/g, ' ');
+    from = quote.end;
+  }
+  return joined + text.slice(from);
 }
 
 function goccyRange(error: GoccySyntaxError, text: string): Range {

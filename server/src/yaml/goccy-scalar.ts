@@ -108,6 +108,33 @@ export function resolvePlainScalar(source: string): ResolvedPlainScalar {
   return { kind: 'string', asString: source };
 }
 
+/** Go's `fmt.Sprint` of the value goccy gives an untagged plain scalar (`~` is nil, `0x10` is 16, `1.50` is 1.5). */
+export function goPrintedPlainScalar(source: string): string {
+  const resolved = resolvePlainScalar(source);
+  return resolved.kind === 'null' ? '<nil>' : resolved.asString;
+}
+
+const GO_PARSE_BOOL_LOWER: ReadonlyMap<string, boolean> = new Map([
+  ['1', true],
+  ['t', true],
+  ['true', true],
+  ['0', false],
+  ['f', false],
+  ['false', false],
+]);
+
+/**
+ * goccy's `!!bool`: the value as Go prints it, lower-cased, read by strconv.ParseBool; besides that `yes` and `no`.
+ * Undefined means goccy fails the document with `cannot convert "…" to boolean` (`!!bool yes` passes, kayron-fuzz
+ * 1:2064 and 1:2432; `!!bool server` fails, 1:784).
+ */
+export function goccyTaggedBool(printed: string): boolean | undefined {
+  const lower = printed.toLowerCase();
+  if (lower === 'yes') return true;
+  if (lower === 'no') return false;
+  return GO_PARSE_BOOL_LOWER.get(lower);
+}
+
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /**
@@ -205,8 +232,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  * (a float that prints whole, `3.0`, too), out of range is clamped to int64, anything else is 0.
  */
 export function goccyTaggedInt(text: string, plain: boolean): string {
-  const value = goValueOf(text, plain);
-  const printed = value.kind === 'null' ? '<nil>' : value.asString;
+  const printed = plain ? goPrintedPlainScalar(text) : text;
   const match = /^([-+]?)([0-9]+)$/.exec(printed);
   if (!match) return '0';
   const magnitude = BigInt(match[2] ?? '0');

@@ -51,6 +51,11 @@ interface RawToken {
   value: string;
   /** The scalar's source spans more than one line. */
   multiline: boolean;
+  /**
+   * goccy's source text for the token ends with a line break: a plain scalar that goccy only ended on a later line
+   * (its line's break was read before the token was made).
+   */
+  endsAfterBreak?: boolean;
 }
 
 type GroupKind =
@@ -152,6 +157,11 @@ class Scanner {
   private flowMaps = 0;
   private anchorOrAlias = false;
   private directive = false;
+  /**
+   * goccy leaves the line breaks of a block scalar's blank-only body in its buffer (it empties the buffer but keeps
+   * its length mark): the first character of the line that ends the body then sees text pending and starts no token.
+   */
+  private staleBuffer = false;
   private buffer:
     | {
         line: number;
@@ -244,6 +254,7 @@ class Scanner {
       end: buffer.end,
       value,
       multiline: buffer.lines > 0,
+      endsAfterBreak: buffer.lines > 0 || buffer.pendingNewline,
     };
     this.tokens.push(token);
     return token;
@@ -294,7 +305,9 @@ class Scanner {
 
   private scanChar(c: string): void {
     const start = this.index;
-    const buffered = this.buffer !== undefined;
+    const stale = this.staleBuffer && !this.isNewline(c);
+    if (stale) this.staleBuffer = false;
+    const buffered = this.buffer !== undefined || stale;
     switch (c) {
       case '{':
         if (!buffered || this.inFlow) {
@@ -531,6 +544,9 @@ class Scanner {
     for (let at = start; at < this.chars.length; at++) {
       const c = this.char(at);
       if (c === ' ' || this.isNewline(c) || (c === ',' && this.inFlow)) break;
+      // A brace never ends a tag, not even in a flow mapping: goccy refuses it where it stands (`{preview: !!bool}`).
+      if (c === '{' || c === '}')
+        this.invalid(`found invalid tag character '${c}'`, 1, this.line, this.column + at - start, at);
       value += c;
       length++;
     }
@@ -547,20 +563,73 @@ class Scanner {
     const line = this.line;
     const column = this.column;
     this.advance();
+    // goccy folds as it scans: at a line break it drops the spaces before it and adds a space, or a line feed when the
+    // line held nothing (`lineStart`); a continued line's leading blanks are skipped. Escapes stay raw until the end.
     let value = '';
     let lines = 0;
+    let lineStart = false;
+    // Characters goccy's cursor runs ahead of its scan: they are skipped after the closing quote.
+    let skipped = 0;
     while (this.index < this.chars.length) {
       const c = this.char();
+      if (lineStart && c === ' ') {
+        this.advance();
+        continue;
+      }
+      if (lineStart && c === '\t') {
+        if (this.lastDelimColumn >= this.column) {
+          const style = quote === '"' ? 'double' : 'single';
+          this.invalid(`tab character cannot be used for indentation in ${style}-quoted text`);
+        }
+        this.advance();
+        continue;
+      }
+      if (!this.isNewline(c)) lineStart = false;
+      if (quote === '"' && c === '\t') {
+        // goccy looks along the line: a tab before other text is kept and, unless the closing quote follows at
+        // once, counted as two columns while its cursor steps one character ahead; blanks up to the line's end are
+        // dropped.
+        let rest = this.index + 1;
+        while (rest < this.chars.length && !this.isNewline(this.char(rest))) {
+          if (this.char(rest) !== ' ' && this.char(rest) !== '\t') break;
+          rest++;
+        }
+        const textFollows = rest < this.chars.length && !this.isNewline(this.char(rest));
+        if (!textFollows) {
+          this.advance(rest - this.index);
+          continue;
+        }
+        value += c;
+        if (this.char(this.index + 1) !== '"') {
+          this.column++;
+          skipped++;
+        }
+        this.advance();
+        continue;
+      }
       if (quote === '"' && c === '\\' && this.index + 1 < this.chars.length) {
         const next = this.char(this.index + 1);
         if (this.isNewline(next)) {
           this.advance();
+          const crlf = next === '\r' && this.char(this.index + 1) === '\n';
           this.newlineInScalar();
+          // After an escaped CR goccy moves the column on by the characters it stepped over: the next line's
+          // characters are counted one (CR) or two (CRLF) columns right.
+          if (next === '\r') this.column += crlf ? 2 : 1;
           lines++;
+          lineStart = true;
           continue;
         }
+        const length = this.escapeLength(next);
         value += c + next;
         this.advance(2);
+        if (length > 1) {
+          value += this.chars
+            .slice(this.index, this.index + length - 1)
+            .map((char) => char.text)
+            .join('');
+          this.advance(length - 1);
+        }
         continue;
       }
       if (c === quote) {
@@ -579,6 +648,8 @@ class Scanner {
           value: quote === '"' ? unescapeDouble(value) : value,
           multiline: lines > 0,
         });
+        // The characters goccy's cursor ran ahead are never scanned, not even a line break.
+        this.index = Math.min(this.index + skipped, this.chars.length);
         return;
       }
       if (this.isNewline(c)) {
@@ -588,7 +659,8 @@ class Scanner {
         this.line++;
         this.column = 1;
         lines++;
-        value += ' ';
+        value = `${value.replace(/(?<!\\) +$/, '')}${lineStart ? '\n' : ' '}`;
+        lineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
         if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
           this.invalid('found unexpected document separator', 3);
@@ -604,6 +676,43 @@ class Scanner {
       column,
       start,
     );
+  }
+
+  /**
+   * How many characters after the backslash goccy's double-quote scanner takes as the escape at the cursor (a
+   * backslash), or its error where the escape cannot be read. goccy checks the length `\\x`, `\\u` and `\\U` need,
+   * not their digits: `\\xZZ` is read as a character.
+   */
+  private escapeLength(next: string): number {
+    const remaining = this.chars.length - this.index;
+    switch (next) {
+      case 'x':
+        return remaining <= 3 ? 1 : 3;
+      case 'u': {
+        // goccy reports a short \u or a broken surrogate pair at the backslash.
+        if (remaining <= 5) this.invalid('not enough length for escaped UTF-16 character');
+        const code = goHexValue(this.chars.slice(this.index + 2, this.index + 6).map((char) => char.text));
+        if (code < 0xd800 || code > 0xdbff) return 5;
+        if (remaining <= 11) this.invalid('not enough length for escaped UTF-16 surrogate pair');
+        if (this.char(this.index + 6) !== '\\' || this.char(this.index + 7) !== 'u')
+          this.invalid('found unexpected character after high surrogate for UTF-16 surrogate pair');
+        const low = goHexValue(this.chars.slice(this.index + 8, this.index + 12).map((char) => char.text));
+        if (low < 0xdc00 || low > 0xdfff) this.invalid('found unexpected low surrogate after high surrogate');
+        return 11;
+      }
+      case 'U':
+        if (remaining <= 9) this.invalid('not enough length for escaped UTF-32 character');
+        return 9;
+    }
+    if (!DOUBLE_QUOTE_ESCAPES.has(next))
+      this.invalid(
+        `found unknown escape character ${goQuoteRune(next)}`,
+        1,
+        this.line,
+        this.column + 1,
+        this.index + 1,
+      );
+    return 1;
   }
 
   /** A line break inside a quoted or block scalar: positions move on, indentation bookkeeping does not happen. */
@@ -647,7 +756,16 @@ class Scanner {
     const reference = this.lastDelimColumn;
     let contentColumn = 0;
     let body: RawToken | undefined;
+    let blankLines = 0;
+    let headerBreak = true;
     while (this.index < this.chars.length) {
+      // goccy's block-scalar scanner takes CR and LF each as a line break: every CRLF after the header's (counted
+      // above), up to and including the one before the line that ends the body, moves later lines on by one.
+      if (!headerBreak && this.char() === '\r' && this.char(this.index + 1) === '\n') {
+        this.extraBreaks.push(this.offsetAt() + 1);
+        this.line++;
+      }
+      headerBreak = false;
       const lineStart = this.index + (this.char() === '\r' && this.char(this.index + 1) === '\n' ? 2 : 1);
       let at = lineStart;
       let indent = 0;
@@ -665,6 +783,7 @@ class Scanner {
       if (!blank && contentColumn > 0 && indent + 1 < contentColumn) break;
       if (first === '' && at === lineStart) break;
       this.newlineInScalar();
+      if (blank) blankLines++;
       if (!blank && contentColumn === 0) contentColumn = indent + 1;
       if (!body && !blank)
         body = {
@@ -680,6 +799,8 @@ class Scanner {
       while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
       if (body) body.end = this.offsetAt();
     }
+    // Kept line breaks (`+`) make a token of their own; otherwise goccy's buffer is left stale (see staleBuffer).
+    if (!body && blankLines > 0 && !option.includes('+')) this.staleBuffer = true;
     this.tokens.push(
       body ?? {
         kind: 'plain',
@@ -692,6 +813,24 @@ class Scanner {
       },
     );
   }
+}
+
+/** The one-character escapes goccy's double-quote scanner knows (`\\x`, `\\u`, `\\U` and line breaks aside). */
+const DOUBLE_QUOTE_ESCAPES = new Set([
+  ...['0', 'a', 'b', 't', 'n', 'v', 'f', 'r', 'e', ' ', '"', '/', '\\', 'N', '_', 'L', 'P', '\t'],
+]);
+
+/** goccy's hexRunesToInt: hex digits by position, with no check that they are digits (`Z` counts 'Z' - '0'). */
+function goHexValue(digits: string[]): number {
+  let sum = 0;
+  digits.forEach((digit, at) => {
+    const code = digit.codePointAt(0) ?? 0;
+    let value = code - 0x30;
+    if (digit >= 'A' && digit <= 'F') value = code - 0x41 + 10;
+    else if (digit >= 'a' && digit <= 'f') value = code - 0x61 + 10;
+    sum += value * 2 ** ((digits.length - at - 1) * 4);
+  });
+  return sum;
 }
 
 function unescapeDouble(value: string): string {
@@ -769,21 +908,6 @@ function groupAnchorsAndAliases(tokens: Tok[]): Tok[] {
   return out;
 }
 
-/** What Go's strconv.ParseBool accepts: goccy's decoder converts a `!!bool` scalar with it. */
-export const GO_BOOLS: ReadonlySet<string> = new Set([
-  '1',
-  't',
-  'T',
-  'TRUE',
-  'true',
-  'True',
-  '0',
-  'f',
-  'F',
-  'FALSE',
-  'false',
-  'False',
-]);
 const SCALAR_TAGS = new Set(['!!int', '!!float', '!!str', '!!binary', '!!timestamp', '!!bool', '!!null']);
 
 function groupScalarTags(tokens: Tok[]): Tok[] {
@@ -958,6 +1082,14 @@ interface Node {
   value?: Node;
 }
 
+/**
+ * goccy's path of a mapping key (its duplicate-key register): a key holding `$`, `*`, `.`, `[` or `]` is quoted, so
+ * the key `deploy.release` is `$[0].'deploy.release'` and no duplicate of `deploy:` + `release:` (`$[0].deploy.release`).
+ */
+function childPath(parent: string, key: string): string {
+  return /[$*.[\]]/.test(key) ? `${parent}.'${key}'` : `${parent}.${key}`;
+}
+
 class Context {
   index = 0;
   constructor(
@@ -975,7 +1107,7 @@ class Context {
     return ctx;
   }
   withChild(key: string): Context {
-    const ctx = new Context(this.tokens, `${this.path}.${key}`, this.isFlow);
+    const ctx = new Context(this.tokens, childPath(this.path, key), this.isFlow);
     ctx.index = this.index;
     return ctx;
   }
@@ -1236,7 +1368,7 @@ class GoccyParser {
     const keyGroupTok = group.tokens[0] as Tok;
     if (!keyGroupTok.group) fail('unexpected map key', keyGroupTok);
     const key = this.parseMapKey(ctx.withGroup(keyGroupTok.group as Group), keyGroupTok.group as Group, parent);
-    const child = new Context(group.tokens, `${parent.path}.${key}`, parent.isFlow);
+    const child = new Context(group.tokens, childPath(parent.path, key), parent.isFlow);
     child.index = group.tokens.length - 1;
     this.parseToken(child, group.tokens[group.tokens.length - 1]);
   }
@@ -1252,17 +1384,24 @@ class GoccyParser {
       if (ctx.notFound()) fail('could not find value for mapping key', first);
       const scalar = this.parseScalarValue(ctx, ctx.current() as Tok);
       const text = keyText(scalar);
-      this.validateMapKey(parent, scalar.token, `${parent.path}.${text}`, colon);
+      // goccy checks the `?` token here, not the key's text: an explicit key may hold a line break.
+      this.validateMapKey(parent, scalar.token, childPath(parent.path, text), colon, true);
       return text;
     }
     if (kindOf(colon) !== 'colon') fail("expected map key-value delimiter ':'", colon);
     const scalar = this.parseScalarValue(ctx, first);
     const text = keyText(scalar);
-    this.validateMapKey(parent, scalar.token, `${parent.path}.${text}`, colon);
+    this.validateMapKey(parent, scalar.token, childPath(parent.path, text), colon);
     return text;
   }
 
-  validateMapKey(ctx: Context, token: RawToken | undefined, keyPath: string, colon: Tok | undefined): void {
+  validateMapKey(
+    ctx: Context,
+    token: RawToken | undefined,
+    keyPath: string,
+    colon: Tok | undefined,
+    explicit = false,
+  ): void {
     if (!token) return;
     const earlier = this.pathMap.get(keyPath);
     if (earlier)
@@ -1273,8 +1412,10 @@ class GoccyParser {
         fail('map key definition includes an implicit line break', token);
       return;
     }
-    if (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double') return;
-    if (token.multiline) fail('unexpected key name', token);
+    if (explicit || (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double')) return;
+    // goccy refuses a key whose source text holds a line break: one running over two lines, or a plain key ended
+    // only on the next line (its `:` opens that line, at or left of the last delimiter).
+    if (token.multiline || token.endsAfterBreak) fail('unexpected key name', token);
   }
 
   parseMapValue(ctx: Context, keyTok: Tok, colon: Tok | undefined): Node {
@@ -1489,6 +1630,28 @@ function keyText(node: Node): string {
   return node.token?.value ?? '';
 }
 
+/** Go's %q of one character (a rune): single quotes, non-printable characters escaped as Go escapes them. */
+function goQuoteRune(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  const named: Record<string, string> = {
+    "'": "\\'",
+    '\\': '\\\\',
+    '\x07': '\\a',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+    '\v': '\\v',
+  };
+  if (named[char]) return `'${named[char]}'`;
+  // Go's strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+  if (/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(char)) return `'${char}'`;
+  if (code < 0x80) return `'\\x${code.toString(16).padStart(2, '0')}'`;
+  if (code < 0x10000) return `'\\u${code.toString(16).padStart(4, '0')}'`;
+  return `'\\U${code.toString(16).padStart(8, '0')}'`;
+}
+
 /** Go's %q for the common case (printable text); other characters as Go escapes them. */
 function goQuote(value: string): string {
   let out = '"';
@@ -1520,6 +1683,15 @@ export interface GoccyReading {
   extraBreaks: readonly number[];
   /** Plain scalars (by start offset) whose goccy column lies right of their first character, and by how much. */
   columnShifts: ReadonlyMap<number, number>;
+  /** Quoted scalars that run over several lines, in source order, with the text goccy folds them to. */
+  multilineQuotes: readonly QuotedScalar[];
+}
+
+export interface QuotedScalar {
+  /** UTF-16 offsets of the opening quote and just after the closing one. */
+  offset: number;
+  end: number;
+  value: string;
 }
 
 /** goccy's reading of `text`: its syntax verdict and how its line numbers differ from the text's. */
@@ -1529,13 +1701,17 @@ export function goccyRead(text: string): GoccyReading {
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
     new GoccyParser().parseDocuments(documents);
-    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts };
+    const multilineQuotes = scanner.tokens
+      .filter((token) => (token.kind === 'double' || token.kind === 'single') && token.multiline)
+      .map(({ offset, end, value }) => ({ offset, end, value }));
+    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts, multilineQuotes };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
     const token = error.token;
     return {
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
+      multilineQuotes: [],
       error: {
         message: error.reason,
         line: token?.line ?? 0,
