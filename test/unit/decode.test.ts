@@ -638,6 +638,12 @@ describe('deploy and list items (§1.4, §1.5)', () => {
     });
   });
 
+  test('deploy: !a with no value is a tag node for goccy, not null: tag was used where mapping is expected', () => {
+    const head = '- docker: "kayron"\n  github: "kayron"\n';
+    assertYamlErrorAt(`${head}  deploy: !a\n`, 'yaml-type', '[3:11] tag was used where mapping is expected');
+    assertYamlErrorAt(`${head}  deploy: &d !a\n  # c\n`, 'yaml-type', '[3:14] tag was used where mapping is expected');
+  });
+
   test('deploy given as a list: sequence was used where mapping is expected', () => {
     assertYamlError(
       '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    - release: "v0.5.3"\n',

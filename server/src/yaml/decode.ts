@@ -457,13 +457,13 @@ class Decoder {
     const node = this.resolve(raw);
     const range = nodeRange(raw) ?? [key[1] + 1, key[1] + 1];
     const deploy: DecodedDeploy = { key, node: range };
-    if (
-      node === null ||
-      node === undefined ||
-      (isScalar(node) && quoteStyle(node) === 'plain' && resolvePlainScalar(String(node.source ?? '')).kind === 'null')
-    ) {
-      return deploy;
-    }
+    // A tagged empty value (`deploy: !a`) is goccy's tag node, not null: it fails like any tagged scalar (1:3257).
+    const isNullScalar =
+      isScalar(node) &&
+      quoteStyle(node) === 'plain' &&
+      !node.tag &&
+      resolvePlainScalar(String(node.source ?? '')).kind === 'null';
+    if (node === null || node === undefined || isNullScalar) return deploy;
     if (!isMap(node) || isCustomTagged(node)) {
       this.typeProblem(raw, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       entry.typeError = true;
