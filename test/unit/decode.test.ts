@@ -326,6 +326,51 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('# c\n- a: b\nc\n', 'yaml-syntax', '[3:1] ');
   });
 
+  test("every CRLF inside a block scalar's body counts two lines for goccy, the one ending its last line too", () => {
+    // goccy's block-scalar scanner takes CR and LF each as a line break; with the header's doubled break (above),
+    // a two-line body moves everything after it on by three lines.
+    const body = '- docker: a\r\n  github: |\r\n    b\r\n    c\r\n';
+    assertYamlErrorAt(`${body}  deploy:\r\n    preview: yes\r\n`, 'yaml-type', '[9:14] cannot unmarshal string');
+    assertYamlErrorAt(`${body} x\r\n`, 'yaml-syntax', '[8:2] value is not allowed in this context');
+    // A blank line inside the body counts twice as well; in an LF file nothing moves.
+    assertYamlErrorAt('- a: |\r\n    b\r\n\r\n    c\r\n x\r\n', 'yaml-syntax', '[9:2] ');
+    assertYamlErrorAt('- a: |\n    b\n    c\n x\n', 'yaml-syntax', '[4:2] value is not allowed in this context');
+  });
+
+  test('a tab inside double-quoted text with more text after it makes goccy skip the character after the quote', () => {
+    // goccy's column runs one ahead per such tab and the line break after the closing quote is skipped unread, so
+    // the next key joins the line, right of the quoted value's key (kayron-fuzz 1:1998, 1:2685).
+    const message = 'value is not allowed in this context. map key-value is pre-defined';
+    const head = '- docker: "a"\n  github: "b"\n  note: ';
+    assertYamlErrorAt(`${head}"t\tx"\n  deploy:\n    release: v1\n`, 'yaml-syntax', `[3:17] ${message}`);
+    // Two tabs: two columns ahead, and the line break and one blank after the quote are skipped.
+    assertYamlErrorAt(`${head}"t\tx\ty"\n  deploy:\n    release: v1\n`, 'yaml-syntax', `[3:19] ${message}`);
+    // A tab right before the closing quote, a tab in single quotes and a tab ending the file's last value are fine.
+    assertAccepted(`${head}"t\t"\n  deploy:\n    release: v1\n`, 1);
+    assertAccepted(`${head}'t\tx'\n  deploy:\n    release: v1\n`, 1);
+    assertAccepted(`- docker: "a"\n  github: "b"\n  deploy:\n    release: v1\n  note: "t\tx"\n`, 1);
+  });
+
+  test("a plain key whose ':' opens the next line is goccy's unexpected key name, at the key", () => {
+    // goccy only ends the key at the next line, so the key's source text holds the line break (kayron-fuzz 1:4317).
+    assertYamlErrorAt('- docker: a\n  github\n: b\n', 'yaml-syntax', '[2:3] unexpected key name');
+    assertYamlErrorAt('- docker: a\n  github: b\n  deploy\n  : c\n', 'yaml-syntax', '[3:3] unexpected key name');
+    // An explicit key may: goccy checks the `?` token there, not the key's text.
+    assertAccepted('- ? docker\n  : kayron\n  github: kayron\n  deploy:\n    release: v1.0.0\n', 1);
+  });
+
+  test("after a block scalar with only blank lines, the next line's '-' starts no token for goccy", () => {
+    // goccy empties its buffer but keeps the blank lines' length mark, so the `-` ending the body reads as text:
+    // `- github` is a key at column 1, and the list ends before it (kayron-fuzz 1:3936).
+    const message = '[4:1] value is not allowed in this context';
+    assertYamlErrorAt('- docker: a\n  note: >\n\n- github: b\n', 'yaml-syntax', message);
+    assertYamlErrorAt('- docker: a\n  note: |-\n   \n- github: b\n', 'yaml-syntax', message);
+    // Without a blank line, or with kept line breaks (`+`, a token of their own), the `-` is an entry again.
+    assert.equal(lintText('- docker: a\n  note: >\n- github: b\n').entryCount, 2);
+    assert.equal(lintText('- docker: a\n  note: >+\n\n- github: b\n').entryCount, 2);
+    assert.equal(verdictOf('- docker: a\n  note: >+\n\n- github: b\n').code, 'deploy-missing');
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';

@@ -51,6 +51,11 @@ interface RawToken {
   value: string;
   /** The scalar's source spans more than one line. */
   multiline: boolean;
+  /**
+   * goccy's source text for the token ends with a line break: a plain scalar that goccy only ended on a later line
+   * (its line's break was read before the token was made).
+   */
+  endsAfterBreak?: boolean;
 }
 
 type GroupKind =
@@ -152,6 +157,11 @@ class Scanner {
   private flowMaps = 0;
   private anchorOrAlias = false;
   private directive = false;
+  /**
+   * goccy leaves the line breaks of a block scalar's blank-only body in its buffer (it empties the buffer but keeps
+   * its length mark): the first character of the line that ends the body then sees text pending and starts no token.
+   */
+  private staleBuffer = false;
   private buffer:
     | {
         line: number;
@@ -244,6 +254,7 @@ class Scanner {
       end: buffer.end,
       value,
       multiline: buffer.lines > 0,
+      endsAfterBreak: buffer.lines > 0 || buffer.pendingNewline,
     };
     this.tokens.push(token);
     return token;
@@ -294,7 +305,9 @@ class Scanner {
 
   private scanChar(c: string): void {
     const start = this.index;
-    const buffered = this.buffer !== undefined;
+    const stale = this.staleBuffer && !this.isNewline(c);
+    if (stale) this.staleBuffer = false;
+    const buffered = this.buffer !== undefined || stale;
     switch (c) {
       case '{':
         if (!buffered || this.inFlow) {
@@ -531,6 +544,9 @@ class Scanner {
     for (let at = start; at < this.chars.length; at++) {
       const c = this.char(at);
       if (c === ' ' || this.isNewline(c) || (c === ',' && this.inFlow)) break;
+      // A brace never ends a tag, not even in a flow mapping: goccy refuses it where it stands (`{preview: !!bool}`).
+      if (c === '{' || c === '}')
+        this.invalid(`found invalid tag character '${c}'`, 1, this.line, this.column + at - start, at);
       value += c;
       length++;
     }
@@ -549,18 +565,70 @@ class Scanner {
     this.advance();
     let value = '';
     let lines = 0;
+    // Blanks opening a continuation line are indentation, not text.
+    let lineStart = false;
+    // Characters goccy's cursor runs ahead of its scan: they are skipped after the closing quote.
+    let skipped = 0;
     while (this.index < this.chars.length) {
       const c = this.char();
+      if (lineStart && c === ' ') {
+        this.advance();
+        continue;
+      }
+      if (lineStart && c === '\t') {
+        if (this.lastDelimColumn >= this.column) {
+          const style = quote === '"' ? 'double' : 'single';
+          this.invalid(`tab character cannot be used for indentation in ${style}-quoted text`);
+        }
+        this.advance();
+        continue;
+      }
+      if (!this.isNewline(c)) lineStart = false;
+      if (quote === '"' && c === '\t') {
+        // goccy looks along the line: a tab before other text is kept and, unless the closing quote follows at
+        // once, counted as two columns while its cursor steps one character ahead; blanks up to the line's end are
+        // dropped.
+        let rest = this.index + 1;
+        while (rest < this.chars.length && !this.isNewline(this.char(rest))) {
+          if (this.char(rest) !== ' ' && this.char(rest) !== '\t') break;
+          rest++;
+        }
+        const textFollows = rest < this.chars.length && !this.isNewline(this.char(rest));
+        if (!textFollows) {
+          this.advance(rest - this.index);
+          continue;
+        }
+        value += c;
+        if (this.char(this.index + 1) !== '"') {
+          this.column++;
+          skipped++;
+        }
+        this.advance();
+        continue;
+      }
       if (quote === '"' && c === '\\' && this.index + 1 < this.chars.length) {
         const next = this.char(this.index + 1);
         if (this.isNewline(next)) {
           this.advance();
+          const crlf = next === '\r' && this.char(this.index + 1) === '\n';
           this.newlineInScalar();
+          // After an escaped CR goccy moves the column on by the characters it stepped over: the next line's
+          // characters are counted one (CR) or two (CRLF) columns right.
+          if (next === '\r') this.column += crlf ? 2 : 1;
           lines++;
+          lineStart = true;
           continue;
         }
+        const length = this.escapeLength(next);
         value += c + next;
         this.advance(2);
+        if (length > 1) {
+          value += this.chars
+            .slice(this.index, this.index + length - 1)
+            .map((char) => char.text)
+            .join('');
+          this.advance(length - 1);
+        }
         continue;
       }
       if (c === quote) {
@@ -579,6 +647,8 @@ class Scanner {
           value: quote === '"' ? unescapeDouble(value) : value,
           multiline: lines > 0,
         });
+        // The characters goccy's cursor ran ahead are never scanned, not even a line break.
+        this.index = Math.min(this.index + skipped, this.chars.length);
         return;
       }
       if (this.isNewline(c)) {
@@ -589,6 +659,7 @@ class Scanner {
         this.column = 1;
         lines++;
         value += ' ';
+        lineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
         if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
           this.invalid('found unexpected document separator', 3);
@@ -604,6 +675,43 @@ class Scanner {
       column,
       start,
     );
+  }
+
+  /**
+   * How many characters after the backslash goccy's double-quote scanner takes as the escape at the cursor (a
+   * backslash), or its error where the escape cannot be read. goccy checks the length `\\x`, `\\u` and `\\U` need,
+   * not their digits: `\\xZZ` is read as a character.
+   */
+  private escapeLength(next: string): number {
+    const remaining = this.chars.length - this.index;
+    switch (next) {
+      case 'x':
+        return remaining <= 3 ? 1 : 3;
+      case 'u': {
+        // goccy reports a short \u or a broken surrogate pair at the backslash.
+        if (remaining <= 5) this.invalid('not enough length for escaped UTF-16 character');
+        const code = goHexValue(this.chars.slice(this.index + 2, this.index + 6).map((char) => char.text));
+        if (code < 0xd800 || code > 0xdbff) return 5;
+        if (remaining <= 11) this.invalid('not enough length for escaped UTF-16 surrogate pair');
+        if (this.char(this.index + 6) !== '\\' || this.char(this.index + 7) !== 'u')
+          this.invalid('found unexpected character after high surrogate for UTF-16 surrogate pair');
+        const low = goHexValue(this.chars.slice(this.index + 8, this.index + 12).map((char) => char.text));
+        if (low < 0xdc00 || low > 0xdfff) this.invalid('found unexpected low surrogate after high surrogate');
+        return 11;
+      }
+      case 'U':
+        if (remaining <= 9) this.invalid('not enough length for escaped UTF-32 character');
+        return 9;
+    }
+    if (!DOUBLE_QUOTE_ESCAPES.has(next))
+      this.invalid(
+        `found unknown escape character ${goQuoteRune(next)}`,
+        1,
+        this.line,
+        this.column + 1,
+        this.index + 1,
+      );
+    return 1;
   }
 
   /** A line break inside a quoted or block scalar: positions move on, indentation bookkeeping does not happen. */
@@ -647,7 +755,16 @@ class Scanner {
     const reference = this.lastDelimColumn;
     let contentColumn = 0;
     let body: RawToken | undefined;
+    let blankLines = 0;
+    let headerBreak = true;
     while (this.index < this.chars.length) {
+      // goccy's block-scalar scanner takes CR and LF each as a line break: every CRLF after the header's (counted
+      // above), up to and including the one before the line that ends the body, moves later lines on by one.
+      if (!headerBreak && this.char() === '\r' && this.char(this.index + 1) === '\n') {
+        this.extraBreaks.push(this.offsetAt() + 1);
+        this.line++;
+      }
+      headerBreak = false;
       const lineStart = this.index + (this.char() === '\r' && this.char(this.index + 1) === '\n' ? 2 : 1);
       let at = lineStart;
       let indent = 0;
@@ -665,6 +782,7 @@ class Scanner {
       if (!blank && contentColumn > 0 && indent + 1 < contentColumn) break;
       if (first === '' && at === lineStart) break;
       this.newlineInScalar();
+      if (blank) blankLines++;
       if (!blank && contentColumn === 0) contentColumn = indent + 1;
       if (!body && !blank)
         body = {
@@ -680,6 +798,8 @@ class Scanner {
       while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
       if (body) body.end = this.offsetAt();
     }
+    // Kept line breaks (`+`) make a token of their own; otherwise goccy's buffer is left stale (see staleBuffer).
+    if (!body && blankLines > 0 && !option.includes('+')) this.staleBuffer = true;
     this.tokens.push(
       body ?? {
         kind: 'plain',
@@ -692,6 +812,24 @@ class Scanner {
       },
     );
   }
+}
+
+/** The one-character escapes goccy's double-quote scanner knows (`\\x`, `\\u`, `\\U` and line breaks aside). */
+const DOUBLE_QUOTE_ESCAPES = new Set([
+  ...['0', 'a', 'b', 't', 'n', 'v', 'f', 'r', 'e', ' ', '"', '/', '\\', 'N', '_', 'L', 'P', '\t'],
+]);
+
+/** goccy's hexRunesToInt: hex digits by position, with no check that they are digits (`Z` counts 'Z' - '0'). */
+function goHexValue(digits: string[]): number {
+  let sum = 0;
+  digits.forEach((digit, at) => {
+    const code = digit.codePointAt(0) ?? 0;
+    let value = code - 0x30;
+    if (digit >= 'A' && digit <= 'F') value = code - 0x41 + 10;
+    else if (digit >= 'a' && digit <= 'f') value = code - 0x61 + 10;
+    sum += value * 2 ** ((digits.length - at - 1) * 4);
+  });
+  return sum;
 }
 
 function unescapeDouble(value: string): string {
@@ -1260,7 +1398,8 @@ class GoccyParser {
       if (ctx.notFound()) fail('could not find value for mapping key', first);
       const scalar = this.parseScalarValue(ctx, ctx.current() as Tok);
       const text = keyText(scalar);
-      this.validateMapKey(parent, scalar.token, childPath(parent.path, text), colon);
+      // goccy checks the `?` token here, not the key's text: an explicit key may hold a line break.
+      this.validateMapKey(parent, scalar.token, childPath(parent.path, text), colon, true);
       return text;
     }
     if (kindOf(colon) !== 'colon') fail("expected map key-value delimiter ':'", colon);
@@ -1270,7 +1409,13 @@ class GoccyParser {
     return text;
   }
 
-  validateMapKey(ctx: Context, token: RawToken | undefined, keyPath: string, colon: Tok | undefined): void {
+  validateMapKey(
+    ctx: Context,
+    token: RawToken | undefined,
+    keyPath: string,
+    colon: Tok | undefined,
+    explicit = false,
+  ): void {
     if (!token) return;
     const earlier = this.pathMap.get(keyPath);
     if (earlier)
@@ -1281,8 +1426,10 @@ class GoccyParser {
         fail('map key definition includes an implicit line break', token);
       return;
     }
-    if (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double') return;
-    if (token.multiline) fail('unexpected key name', token);
+    if (explicit || (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double')) return;
+    // goccy refuses a key whose source text holds a line break: one running over two lines, or a plain key ended
+    // only on the next line (its `:` opens that line, at or left of the last delimiter).
+    if (token.multiline || token.endsAfterBreak) fail('unexpected key name', token);
   }
 
   parseMapValue(ctx: Context, keyTok: Tok, colon: Tok | undefined): Node {
@@ -1495,6 +1642,28 @@ function keyText(node: Node): string {
   if (node.kind === 'alias') return '';
   if ((node.kind === 'tag' || node.kind === 'anchor') && node.value) return keyText(node.value);
   return node.token?.value ?? '';
+}
+
+/** Go's %q of one character (a rune): single quotes, non-printable characters escaped as Go escapes them. */
+function goQuoteRune(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  const named: Record<string, string> = {
+    "'": "\\'",
+    '\\': '\\\\',
+    '\x07': '\\a',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+    '\v': '\\v',
+  };
+  if (named[char]) return `'${named[char]}'`;
+  // Go's strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+  if (/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(char)) return `'${char}'`;
+  if (code < 0x80) return `'\\x${code.toString(16).padStart(2, '0')}'`;
+  if (code < 0x10000) return `'\\u${code.toString(16).padStart(4, '0')}'`;
+  return `'\\U${code.toString(16).padStart(8, '0')}'`;
 }
 
 /** Go's %q for the common case (printable text); other characters as Go escapes them. */
