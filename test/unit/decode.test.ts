@@ -689,6 +689,24 @@ describe('deploy and list items (§1.4, §1.5)', () => {
     assertYamlErrorAt(`${head}  deploy: &d !a\n  # c\n`, 'yaml-type', '[3:14] tag was used where mapping is expected');
   });
 
+  test("a key's value that is only a custom tag takes the keys below it as its mapping (goccy parses the next token)", () => {
+    assertYamlErrorAt(
+      '- docker: "kayron"\n  github: !a\n  deploy:\n    release: "v0.5.3"\n',
+      'yaml-type',
+      '[2:11] cannot unmarshal map[string]interface {} into Go struct field Struct.Github of type github.String',
+    );
+    // An unknown key takes them too: deploy is no field of the entry any more.
+    assert.equal(
+      verdictOf('- docker: "kayron"\n  github: "kayron"\n  labels: !a\n  deploy:\n    release: "v0.5.3"\n').code,
+      'deploy-missing',
+    );
+    // Inside deploy the same: release belongs to the tagged preview, so the strategy is missing.
+    assert.equal(
+      verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    webhook: !a\n    release: "v0.5.3"\n').code,
+      'deploy-missing',
+    );
+  });
+
   test('deploy given as a list: sequence was used where mapping is expected', () => {
     assertYamlError(
       '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    - release: "v0.5.3"\n',

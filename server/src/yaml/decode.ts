@@ -13,12 +13,13 @@ import {
   isScalar,
   isSeq,
   LineCounter,
+  Pair,
   Parser,
   Scalar,
   visit,
   YAMLMap,
 } from 'yaml';
-import type { Node as YamlNode, Pair } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import { resolvePlainScalar } from './goccy-scalar';
 import { extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
 import { firstKayronProblem, GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
@@ -377,7 +378,7 @@ class Decoder {
   pairs(map: YAMLMap): Pair<YamlNode, YamlNode | null>[] {
     const explicit: Pair<YamlNode, YamlNode | null>[] = [];
     const merged: Pair<YamlNode, YamlNode | null>[] = [];
-    for (const pair of map.items as Pair<YamlNode, YamlNode | null>[]) {
+    for (const pair of tagTakesFollowingKeys(map)) {
       if (isMergeKey(pair.key)) {
         // goccy v1.18 merges a single mapping (or alias of one); a list of them is a type error at the list.
         if (isSeq(pair.value)) {
@@ -668,6 +669,42 @@ class Decoder {
       for (const item of node.items) this.checkDuplicateKeys(item as YamlNode, depth + 1);
     }
   }
+}
+
+/** goccy's reserved tags, which read their own kind of value; any other tag parses whatever token follows it. */
+const GOCCY_RESERVED_TAGS = new Set(
+  ['int', 'float', 'null', 'seq', 'map', 'str', 'binary', 'omap', 'set', 'timestamp', 'bool', 'merge'].map(
+    (name) => `tag:yaml.org,2002:${name}`,
+  ),
+);
+
+/**
+ * A key whose value is only a tag of no reserved kind (`github: !a`, the next key below at the same column): goccy
+ * parses the token after the tag as the tag's value, and that is the next key, so the keys after it form a mapping
+ * under the tag instead of fields of their own (kayron-fuzz 1:5834, 1:1054, 1:2460).
+ */
+function tagTakesFollowingKeys(map: YAMLMap): Pair<YamlNode, YamlNode | null>[] {
+  const items = map.items as Pair<YamlNode, YamlNode | null>[];
+  if (map.flow) return items;
+  const holder = items.findIndex(
+    (pair, index) =>
+      index < items.length - 1 &&
+      isScalar(pair.value) &&
+      pair.value.tag !== undefined &&
+      !GOCCY_RESERVED_TAGS.has(pair.value.tag) &&
+      scalarText(pair.value.source ?? pair.value.value) === '' &&
+      quoteStyle(pair.value) === 'plain',
+  );
+  if (holder < 0) return items;
+  const holderPair = items[holder] as Pair<YamlNode, YamlNode | null>;
+  const tagged = holderPair.value as Scalar;
+  const taken = new YAMLMap<YamlNode, YamlNode | null>();
+  taken.tag = tagged.tag;
+  taken.items = items.slice(holder + 1);
+  const start = nodeRange(tagged)?.[0] ?? 0;
+  const end = Math.max(start, nodeRange(taken.items[taken.items.length - 1]?.value)?.[1] ?? start);
+  taken.range = [start, end, end];
+  return [...items.slice(0, holder), new Pair<YamlNode, YamlNode | null>(holderPair.key, taken)];
 }
 
 /**
