@@ -700,7 +700,21 @@ describe('deploy and list items (§1.4, §1.5)', () => {
       verdictOf('- docker: "kayron"\n  github: "kayron"\n  labels: !a\n  deploy:\n    release: "v0.5.3"\n').code,
       'deploy-missing',
     );
-    // Inside deploy the same: release belongs to the tagged preview, so the strategy is missing.
+    // The last key of deploy: the next token is the entry's next key, so the entry's keys after deploy go under the tag.
+    assertYamlErrorAt(
+      '- docker: "kayron"\n  deploy:\n    branch: !a\n  github: "kayron"\n',
+      'yaml-type',
+      '[3:13] cannot unmarshal map[string]interface {} into Go struct field Struct.Deploy of type branch.String',
+    );
+    // The last key of the last entry's deploy before another item: the list's later items go under the tag.
+    const list = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    branch: !a\n- docker: "BAD"\n';
+    assertYamlErrorAt(
+      list,
+      'yaml-type',
+      '[4:13] cannot unmarshal []interface {} into Go struct field Struct.Deploy of type branch.String',
+    );
+    assert.equal(decodeReleaseFile(list).entries.length, 1, 'the second item belongs to the tag');
+    // Inside deploy the same: release belongs to the tagged webhook, so the strategy is missing.
     assert.equal(
       verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    webhook: !a\n    release: "v0.5.3"\n').code,
       'deploy-missing',
