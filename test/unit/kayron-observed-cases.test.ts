@@ -75,6 +75,18 @@ const rows: Row[] = [
     yaml: entry('    release: "v0.5.3"\n    release: "v0.5.4"\n'),
     expect: yamlSyntax('mapping key "release" already defined at [4:5]'),
   },
+  // goccy registers keys by path and quotes a key holding `.`: `deploy.release` is `$[0].'deploy.release'`, not a
+  // repeat of `deploy:` + `release:` (`$[0].deploy.release`).
+  {
+    name: 'deploy.release beside deploy: release:',
+    yaml: entry('    release: "v0.5.3"\n') + '  deploy.release: "v0.5.4"\n',
+    expect: { ok: 1 },
+  },
+  {
+    name: 'deploy.release twice',
+    yaml: `${VALID}  deploy.release: "v0.5.4"\n  deploy.release: "v0.5.5"\n`,
+    expect: yamlSyntax('mapping key "deploy.release" already defined at [5:3]'),
+  },
   {
     name: 'merge key then override',
     yaml: '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *x\n  docker: "specta"\n',

@@ -3,22 +3,35 @@
  * keeping exact source ranges for every key and value. Reports every decode problem, not only goccy's first.
  */
 import {
+  Alias,
   Composer,
   CST,
   Document,
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
+  Pair,
   Parser,
   Scalar,
   visit,
   YAMLMap,
+  YAMLSeq,
 } from 'yaml';
-import type { Node as YamlNode, Pair } from 'yaml';
-import { goccyTaggedBool, goPrintedPlainScalar, resolvePlainScalar } from './goccy-scalar';
+import type { Node as YamlNode } from 'yaml';
 import {
+  goBase64Decode,
+  goccyTaggedBool,
+  goccyTaggedFloat,
+  goccyTaggedInt,
+  goPrintedPlainScalar,
+  goTextOf,
+  resolvePlainScalar,
+} from './goccy-scalar';
+import {
+  columnsSkippedBefore,
   extraLinesBefore,
   goccyRead,
   type GoccyReading,
@@ -37,6 +50,11 @@ export interface DecodedField<T> {
   quote: QuoteStyle;
   /** Source text of an unquoted scalar that goccy coerced from a non-string type, e.g. `1.10`. */
   coercedFrom?: { source: string; kind: string };
+  /**
+   * Where the Go string holds bytes that are not UTF-8 (a `!!binary` value): the indices of the U+FFFD characters in
+   * `value` that stand for them. distribution/reference's lowercase test sees such a byte as a change.
+   */
+  invalidUtf8At?: number[];
 }
 
 export interface DecodedDeploy {
@@ -109,12 +127,6 @@ const FIELD_ORDER: ReadonlyMap<string, number> = new Map([
   ['github', 11],
   ['provider', 12],
 ]);
-/** The tags goccy's parser knows by name; any other (`!a`, `!!unknown`) is a custom tag over the next node. */
-const GOCCY_KNOWN_TAGS: ReadonlySet<string> = new Set(
-  ['int', 'float', 'null', 'seq', 'map', 'str', 'binary', 'omap', 'set', 'timestamp', 'bool', 'merge'].map(
-    (name) => `tag:yaml.org,2002:${name}`,
-  ),
-);
 /** Guards the recursive duplicate-key walk against pathological nesting. */
 const MAX_DEPTH = 200;
 /**
@@ -154,56 +166,19 @@ function crlfBlockScalarValue(value: string): string {
  * What a Go string field receives from an explicitly tagged scalar: goccy applies `!!null`, `!!int`, `!!float` and
  * `!!binary` before the string conversion (a number tag on text gives its zero value, "0").
  */
-function taggedScalarValue(tag: string | undefined, text: string): string {
+function taggedScalarValue(tag: string | undefined, text: string, plain: boolean): string {
   switch (tag) {
     case 'tag:yaml.org,2002:null':
       return '';
-    case 'tag:yaml.org,2002:int': {
-      const resolved = resolvePlainScalar(text);
-      return resolved.kind === 'uint64' || resolved.kind === 'int64' ? resolved.asString : '0';
-    }
-    case 'tag:yaml.org,2002:float': {
-      const resolved = resolvePlainScalar(text);
-      return resolved.kind === 'float64' || resolved.kind === 'uint64' || resolved.kind === 'int64'
-        ? resolved.asString
-        : '0';
-    }
+    case 'tag:yaml.org,2002:int':
+      return goccyTaggedInt(text, plain);
+    case 'tag:yaml.org,2002:float':
+      return goccyTaggedFloat(text, plain);
     case 'tag:yaml.org,2002:binary':
-      return goBase64Prefix(text).toString('utf8');
+      return goTextOf(goBase64Decode(text)).text;
     default:
       return text;
   }
-}
-
-const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/**
- * What goccy keeps of a `!!binary` value: Go's `base64.StdEncoding.DecodeString`, whose error goccy ignores, returns
- * the bytes of every complete 4-character group before the first bad one (`server` gives the 3 bytes of `serv`,
- * `abc` nothing). Line breaks are skipped; any other character outside the alphabet (a blank too) stops it; `=`
- * padding ends the text.
- */
-export function goBase64Prefix(text: string): Buffer {
-  const bytes: number[] = [];
-  const chars = [...text].filter((char) => char !== '\n' && char !== '\r');
-  for (let at = 0; at < chars.length; at += 4) {
-    const group = chars.slice(at, at + 4);
-    const padding = group.indexOf('=');
-    const data = padding < 0 ? group : group.slice(0, padding);
-    const values = data.map((char) => BASE64_ALPHABET.indexOf(char));
-    if (values.some((value) => value < 0)) break;
-    if (padding < 0) {
-      if (group.length < 4) break;
-    } else {
-      // `x===`, `=`, `xy=` and `xyz=x` are refused; `xy==` and `xyz=` end the text with 1 or 2 bytes.
-      const wellPadded = (padding === 2 && group[3] === '=') || (padding === 3 && group.length === 4);
-      if (!wellPadded) break;
-    }
-    const bits = values.reduce((sum, value, index) => sum | (value << (18 - 6 * index)), 0);
-    for (let index = 0; index < values.length - 1; index++) bytes.push((bits >> (16 - 8 * index)) & 0xff);
-    if (padding >= 0) break;
-  }
-  return Buffer.from(bytes);
 }
 
 /** A collection under a tag of its own (`deploy: !a` then a mapping): goccy keeps the tag node, which no struct takes. */
@@ -225,7 +200,11 @@ function goccyNodeName(node: YamlNode | null | undefined): string {
   if (node.tag) return 'tag';
   if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') return 'scalar';
   if (node.type !== 'PLAIN') return 'string';
-  const source = scalarText(node.source ?? node.value);
+  return plainNodeName(scalarText(node.source ?? node.value));
+}
+
+/** goccy's node type name for plain text `source`. */
+function plainNodeName(source: string): string {
   if (/^\.(nan|NaN|NAN)$/.test(source)) return 'nan';
   // goccy's scanner knows `.inf` and `-.inf` only: `+.inf` is a string token (kayron-fuzz 1:2663).
   if (/^\+\.(inf|Inf|INF)$/.test(source)) return 'string';
@@ -321,6 +300,8 @@ class Decoder {
   /** goccy's text of plain values the library read with a stand-in character (plainValueStandIns), by library offset. */
   private readonly plainValues: ReadonlyMap<number, string>;
 
+  private readonly takeovers: TagTakeovers;
+
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
@@ -329,11 +310,20 @@ class Decoder {
   ) {
     this.multilineQuotes = new Map(reading.multilineQuotes.map((quote) => [quote.offset, quote.value]));
     this.plainValues = new Map(plainValueStandIns(text, reading).map((standIn) => [standIn.valueAt, standIn.value]));
+    this.takeovers = findTagTakeovers(doc.contents);
+  }
+
+  /** A collection's items as goccy parses them: without the ones a tag above took. */
+  itemsOf<T>(container: YAMLMap | YAMLSeq, items: T[]): T[] {
+    const kept = this.takeovers.kept.get(container);
+    return kept === undefined ? items : items.slice(0, kept);
   }
 
   position(offset: number): string {
     const { line, col } = this.lineCounter.linePos(offset);
-    return `[${line + extraLinesBefore(this.reading.extraBreaks, offset)}:${col + (this.reading.columnShifts.get(offset) ?? 0)}]`;
+    const reading = this.reading;
+    const skipped = columnsSkippedBefore(reading.skippedColumns, offset - col + 1, offset);
+    return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col - skipped + (reading.columnShifts.get(offset) ?? 0)}]`;
   }
 
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
@@ -397,22 +387,46 @@ class Decoder {
     return current;
   }
 
+  /**
+   * goccy's merge (`<<: *a`) looks the anchor up in its own table and words a miss without a position: undefined, or
+   * the merge sits inside the anchor's own value.
+   */
+  mergeAliasProblem(alias: Alias): void {
+    const range = nodeRange(alias) ?? [0, 0];
+    this.problems.push(
+      staged(
+        {
+          code: 'yaml-syntax',
+          severity: 'error',
+          kayronCheck: true,
+          range,
+          message: `cannot find anchor by alias name ${alias.source}`,
+        },
+        Stage.Alias,
+      ),
+    );
+  }
+
   /** The pairs of a mapping with `<<: *anchor` merges expanded, as goccy does; an explicit key that repeats a merged one is an error. */
   pairs(map: YAMLMap): Pair<YamlNode, YamlNode | null>[] {
     const explicit: Pair<YamlNode, YamlNode | null>[] = [];
     const merged: Pair<YamlNode, YamlNode | null>[] = [];
-    for (const pair of map.items as Pair<YamlNode, YamlNode | null>[]) {
-      if (isScalar(pair.key) && pair.key.type === 'PLAIN' && pair.key.source === '<<') {
+    for (const written of this.itemsOf(map, map.items as Pair<YamlNode, YamlNode | null>[])) {
+      const takenOver = isScalar(written.value) ? this.takeovers.values.get(written.value) : undefined;
+      const pair = takenOver ? new Pair<YamlNode, YamlNode | null>(written.key, takenOver) : written;
+      if (isMergeKey(pair.key)) {
         // goccy v1.18 merges a single mapping (or alias of one); a list of them is a type error at the list.
         if (isSeq(pair.value)) {
           this.typeProblem(pair.value, nodeRange(pair.value) ?? [0, 0], 'sequence was used where mapping is expected');
           continue;
         }
-        const sources = [pair.value];
-        for (const source of sources) {
-          const target = this.resolve(source);
-          if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
+        const source = pair.value;
+        if (isAlias(source) && source.resolve(this.doc) === undefined) {
+          this.mergeAliasProblem(source);
+          continue;
         }
+        const target = this.resolve(source);
+        if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
         continue;
       }
       explicit.push(pair);
@@ -425,28 +439,6 @@ class Decoder {
     }
     const explicitNames = new Set(explicit.map((pair) => keyName(pair.key)));
     return [...explicit, ...merged.filter((pair) => !explicitNames.has(keyName(pair.key)))];
-  }
-
-  /**
-   * goccy's parser gives a custom tag (`!a`) the next node, whatever its line and column: a value that is only such a
-   * tag, with more keys of the same mapping below it, tags the mapping of those keys, and they are no longer keys of
-   * this one (`github: !a` then `deploy:` is a mapping in github, kayron-fuzz 1:4186, 1:3257). The `yaml` library
-   * reads an empty tagged scalar there.
-   */
-  tagTakesNextPairs(map: YAMLMap, pair: Pair<YamlNode, YamlNode | null>): boolean {
-    const value = pair.value;
-    if (this.reading.error !== undefined || !isScalar(value) || !value.tag || GOCCY_KNOWN_TAGS.has(value.tag))
-      return false;
-    if ((value.source ?? '') !== '' || value.type !== 'PLAIN') return false;
-    const items = map.items as Pair<YamlNode, YamlNode | null>[];
-    return items.indexOf(pair) >= 0 && items.indexOf(pair) < items.length - 1;
-  }
-
-  tagOverPairsProblem(pair: Pair<YamlNode, YamlNode | null>, key: Range, message: string): void {
-    const value = pair.value;
-    const tag = this.tagOffset(value);
-    const range: Range = tag === undefined ? key : [tag, tag + (isScalar(value) ? (value.tag?.length ?? 1) : 1)];
-    this.typeProblem(undefined, range, message, tag);
   }
 
   decodeString(pair: Pair<YamlNode, YamlNode | null>, field: string, key: Range): DecodedField<string> | undefined {
@@ -474,12 +466,25 @@ class Decoder {
     const folded = nodeStart === undefined ? undefined : this.multilineQuotes.get(nodeStart);
     if (folded !== undefined && (quote === 'double' || quote === 'single')) text = folded;
     const source = this.text.slice(valueRange[0], valueRange[1]);
-    // goccy keeps the final line break of a block scalar only when the text has one: the `yaml` library adds it at
-    // the end of a file that lacks it (kayron-fuzz 1:3951).
-    if (quote === 'block' && valueRange[1] >= this.text.length && !/[\r\n]$/.test(this.text) && text.endsWith('\n'))
-      text = text.slice(0, -1);
-    if (quote === 'block' && source.includes('\r\n')) text = crlfBlockScalarValue(text);
-    return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
+    // A block scalar whose last line ends the file without a line break has no final newline for goccy (clip and keep
+    // alike): `release: |` + `  v1.0.0` at the very end reads "v1.0.0" (kayron-fuzz 1:3951, 1:1124, 1:2092).
+    const endsFileUnbroken = quote === 'block' && valueRange[1] >= this.text.length && !/[\r\n]$/.test(this.text);
+    if (endsFileUnbroken) text = text.replace(/\n$/, '');
+    if (quote === 'block' && source.includes('\r\n')) {
+      text = crlfBlockScalarValue(text);
+      if (endsFileUnbroken) text = text.replace(/\r$/, '');
+    }
+    if (node.tag === 'tag:yaml.org,2002:binary') {
+      // The decoded bytes go into the Go string as they are; a byte that is not UTF-8 shows as U+FFFD.
+      // The `yaml` library has already decoded it (leniently); goccy decodes the scalar's text.
+      const decoded = goTextOf(goBase64Decode(scalarText(node.source ?? node.value)));
+      const result: DecodedField<string> = { value: decoded.text, key, valueRange, quote };
+      if (decoded.invalidAt.length > 0) result.invalidUtf8At = decoded.invalidAt;
+      return result;
+    }
+    // The `yaml` library resolves a tagged plain scalar itself; goccy starts from its text.
+    const tagged = quote === 'plain' ? scalarText(node.source ?? node.value) : text;
+    return { value: taggedScalarValue(node.tag, tagged, quote === 'plain'), key, valueRange, quote };
   }
 
   decodeBool(pair: Pair<YamlNode, YamlNode | null>, type: string, key: Range): DecodedField<boolean> | undefined {
@@ -512,18 +517,13 @@ class Decoder {
     const node = this.resolve(raw);
     const range = nodeRange(raw) ?? [key[1] + 1, key[1] + 1];
     const deploy: DecodedDeploy = { key, node: range };
-    // A custom tag over nothing (`deploy: !a` at the end of the file) is still goccy's tag node, not a null.
-    const customTag = isScalar(node) && node.tag !== undefined && !GOCCY_KNOWN_TAGS.has(node.tag);
-    if (
-      node === null ||
-      node === undefined ||
-      (isScalar(node) &&
-        !customTag &&
-        quoteStyle(node) === 'plain' &&
-        resolvePlainScalar(String(node.source ?? '')).kind === 'null')
-    ) {
-      return deploy;
-    }
+    // A tagged empty value (`deploy: !a`) is goccy's tag node, not null: it fails like any tagged scalar (1:3257).
+    const isNullScalar =
+      isScalar(node) &&
+      quoteStyle(node) === 'plain' &&
+      !node.tag &&
+      resolvePlainScalar(String(node.source ?? '')).kind === 'null';
+    if (node === null || node === undefined || isNullScalar) return deploy;
     if (!isMap(node) || isCustomTagged(node)) {
       this.typeProblem(raw, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       entry.typeError = true;
@@ -533,21 +533,6 @@ class Decoder {
       const name = keyName(inner.key);
       const innerKey = nodeRange(inner.key) ?? range;
       this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
-      if (this.tagTakesNextPairs(node, inner)) {
-        if (name in DEPLOY_STRING_FIELDS || name in DEPLOY_BOOL_FIELDS) {
-          const type =
-            name in DEPLOY_STRING_FIELDS
-              ? DEPLOY_STRING_FIELDS[name as keyof typeof DEPLOY_STRING_FIELDS]
-              : DEPLOY_BOOL_FIELDS[name as keyof typeof DEPLOY_BOOL_FIELDS];
-          this.tagOverPairsProblem(
-            inner,
-            innerKey,
-            `cannot unmarshal map[string]interface {} into Go struct field Struct.Deploy of type ${type}`,
-          );
-          entry.typeError = true;
-        } else this.unknownKeys.push({ name, range: innerKey, level: 'deploy' });
-        break;
-      }
       if (name in DEPLOY_STRING_FIELDS) {
         const field = this.decodeString(
           inner,
@@ -590,17 +575,6 @@ class Decoder {
       const name = keyName(pair.key);
       const key = nodeRange(pair.key) ?? range;
       this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
-      if (this.tagTakesNextPairs(node, pair)) {
-        if (name in STRING_FIELDS) {
-          const field = STRING_FIELDS[name as keyof typeof STRING_FIELDS];
-          this.tagOverPairsProblem(pair, key, `cannot unmarshal map[string]interface {} into Go struct field ${field}`);
-          entry.typeError = true;
-        } else if (name === 'deploy') {
-          this.tagOverPairsProblem(pair, key, 'tag was used where mapping is expected');
-          entry.typeError = true;
-        } else this.unknownKeys.push({ name, range: key, level: 'entry' });
-        break;
-      }
       if (name in STRING_FIELDS) {
         const field = this.decodeString(pair, STRING_FIELDS[name as keyof typeof STRING_FIELDS], key);
         if (field) entry[name as 'docker' | 'github' | 'provider'] = field;
@@ -617,6 +591,25 @@ class Decoder {
 
   decodeRoot(): DecodedEntry[] {
     const root = this.resolve(this.doc.contents);
+    // Where goccy reads the first document as one bare scalar and the `yaml` library reads something else (a `}`
+    // outside a flow collection is text for goccy), goccy's reading decides, at goccy's position.
+    const goccyRoot = this.reading.rootScalar;
+    const name = goccyRoot && (goccyRoot.kind === 'plain' ? plainNodeName(goccyRoot.value) : 'string');
+    if (goccyRoot && name !== 'null' && (!isScalar(root) || this.doc.errors.length > 0)) {
+      const range: Range = [goccyRoot.offset, Math.max(goccyRoot.offset + 1, goccyRoot.end)];
+      const problem = staged(
+        {
+          code: 'yaml-type',
+          severity: 'error',
+          kayronCheck: true,
+          range,
+          message: `[${goccyRoot.line}:${goccyRoot.column}] ${name} was used where sequence is expected`,
+        },
+        Stage.Decode,
+      );
+      this.problems.push(problem);
+      return [];
+    }
     if (root === null || root === undefined) return [];
     if (isScalar(root)) {
       if (quoteStyle(root) === 'plain' && !root.tag && resolvePlainScalar(String(root.source ?? '')).kind === 'null')
@@ -640,7 +633,7 @@ class Decoder {
     }
     if (!isSeq(root)) return [];
     const entries: DecodedEntry[] = [];
-    root.items.forEach((item, index) => {
+    this.itemsOf(root, root.items).forEach((item, index) => {
       const dashOffset = findDash(this.text, root.items, index, root.range?.[0] ?? 0);
       const entry = this.decodeEntry(item as YamlNode | null, index, dashOffset);
       if (entry) entries.push(entry);
@@ -663,12 +656,24 @@ class Decoder {
 
   private checkValues(booleans: boolean): void {
     visit(this.doc, {
-      Alias: (_key, node) => {
-        if (node.resolve(this.doc) !== undefined) return undefined;
-        this.resolve(node);
+      Alias: (key, node, path) => {
+        const merge = isMergeSource(key, path);
+        // goccy marks an anchor unresolved while it decodes the anchor's own value: an alias inside it reads as null,
+        // a merge of it fails.
+        const enclosing = path.some(
+          (ancestor) => (isMap(ancestor) || isSeq(ancestor)) && ancestor.anchor === node.source,
+        );
+        if (merge && enclosing) {
+          this.mergeAliasProblem(node);
+          return visit.BREAK;
+        }
+        if (enclosing || node.resolve(this.doc) !== undefined) return undefined;
+        if (merge) this.mergeAliasProblem(node);
+        else this.resolve(node);
         return visit.BREAK;
       },
       Scalar: (_key, node) => {
+        if (booleans && node.tag === 'tag:yaml.org,2002:binary') return this.checkBinaryValue(node);
         if (!booleans || node.tag !== 'tag:yaml.org,2002:bool') return undefined;
         const range = nodeRange(node);
         if (!range) return undefined;
@@ -681,17 +686,34 @@ class Decoder {
         }
         const printed = node.type === 'PLAIN' ? goPrintedPlainScalar(source) : scalarText(node.value);
         if (goccyTaggedBool(printed) !== undefined) return undefined;
-        // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
-        this.syntaxProblem(
-          range,
-          `cannot convert ${JSON.stringify(printed)} to boolean`,
-          Stage.Alias,
-          undefined,
-          Math.max(0, range[0] - 1),
-        );
+        // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank
+        // uncounted, `GoccyReading.skippedColumns`).
+        this.syntaxProblem(range, `cannot convert ${JSON.stringify(printed)} to boolean`, Stage.Alias);
         return visit.BREAK;
       },
     });
+  }
+
+  /**
+   * goccy base64-decodes a `!!binary` value only from a string: a plain scalar it reads as a number, boolean or null
+   * fails the document values with `cannot convert "8" to string` (Go's `%v` of the value: `010` is 8, null `<nil>`).
+   */
+  private checkBinaryValue(node: Scalar): typeof visit.BREAK | undefined {
+    const range = nodeRange(node);
+    if (!range || quoteStyle(node) !== 'plain') return undefined;
+    const resolved = resolvePlainScalar(scalarText(node.source ?? node.value));
+    if (resolved.kind === 'string') return undefined;
+    const value = resolved.kind === 'null' ? '<nil>' : resolved.asString;
+    if (range[0] === range[1]) {
+      // No value at all: goccy's null node stands one column after the tag's `!`.
+      const tag = this.text.lastIndexOf('!!binary', range[0]);
+      const at = tag < 0 ? range[0] : tag;
+      this.syntaxProblem([at, at + 8], `cannot convert "${value}" to string`, Stage.Alias, undefined, at + 1);
+      return visit.BREAK;
+    }
+    // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
+    this.syntaxProblem(range, `cannot convert "${value}" to string`, Stage.Alias, undefined, Math.max(0, range[0] - 1));
+    return visit.BREAK;
   }
 
   /** goccy rejects duplicate keys at every level and in every document, even in ignored content. */
@@ -721,6 +743,94 @@ class Decoder {
       for (const item of node.items) this.checkDuplicateKeys(item as YamlNode, depth + 1);
     }
   }
+}
+
+/** goccy's reserved tags, which read their own kind of value; any other tag parses whatever token follows it. */
+const GOCCY_RESERVED_TAGS = new Set(
+  ['int', 'float', 'null', 'seq', 'map', 'str', 'binary', 'omap', 'set', 'timestamp', 'bool', 'merge'].map(
+    (name) => `tag:yaml.org,2002:${name}`,
+  ),
+);
+
+/** Empty plain values with a tag of no reserved kind (`github: !a`): goccy parses whatever token follows the tag. */
+export function isTakingTag(node: unknown): node is Scalar {
+  return (
+    isScalar(node) &&
+    node.tag !== undefined &&
+    !GOCCY_RESERVED_TAGS.has(node.tag) &&
+    quoteStyle(node) === 'plain' &&
+    scalarText(node.source ?? node.value) === ''
+  );
+}
+
+/** How goccy's tree differs from the `yaml` library's where a tag takes the tokens after it. */
+interface TagTakeovers {
+  /** The tag's value as goccy builds it, in place of the empty tagged scalar. */
+  values: Map<Scalar, YAMLMap<YamlNode, YamlNode | null> | YAMLSeq<YamlNode>>;
+  /** How many items a block collection keeps: the ones after the cut belong to a tag above. */
+  kept: Map<YAMLMap | YAMLSeq, number>;
+}
+
+/**
+ * A key whose value is only a tag of no reserved kind (`github: !a`, nothing else on the line): goccy parses the next
+ * token as the tag's value. That token is the next key of the same mapping, or the next key or `-` of an enclosing
+ * collection, and goccy reads it with everything after it at its column: those keys (or items) become a mapping (or
+ * list) under the tag instead of siblings of their own (kayron-fuzz 1:5834, 1:1054, 1:2300).
+ */
+function findTagTakeovers(contents: unknown): TagTakeovers {
+  const takeovers: TagTakeovers = { values: new Map(), kept: new Map() };
+  const chain: { container: YAMLMap | YAMLSeq; index: number }[] = [];
+  const takeOver = (tagged: Scalar): void => {
+    for (let level = chain.length - 1; level >= 0; level--) {
+      const { container, index } = chain[level] as { container: YAMLMap | YAMLSeq; index: number };
+      if (container.flow) return;
+      const kept = takeovers.kept.get(container) ?? container.items.length;
+      if (index + 1 >= kept) continue;
+      const taken = container.items.slice(index + 1, kept) as (Pair<YamlNode, YamlNode | null> & YamlNode)[];
+      const value = isMap(container)
+        ? Object.assign(new YAMLMap<YamlNode, YamlNode | null>(), { items: taken })
+        : Object.assign(new YAMLSeq<YamlNode>(), { items: taken });
+      value.tag = tagged.tag;
+      const start = nodeRange(tagged)?.[0] ?? 0;
+      const last = taken[taken.length - 1];
+      const end = Math.max(start, nodeRange(isPair(last) ? last.value : last)?.[1] ?? start);
+      value.range = [start, end, end];
+      takeovers.values.set(tagged, value);
+      takeovers.kept.set(container, index + 1);
+      return;
+    }
+  };
+  const walk = (node: unknown): void => {
+    if (chain.length > MAX_DEPTH || !(isMap(node) || isSeq(node)) || node.flow) return;
+    for (let index = 0; index < (takeovers.kept.get(node) ?? node.items.length); index++) {
+      const item = node.items[index];
+      const value = isMap(node) ? (item as Pair).value : item;
+      chain.push({ container: node, index });
+      if (isMap(node) && isTakingTag(value)) takeOver(value);
+      else walk(value);
+      chain.pop();
+    }
+  };
+  walk(contents);
+  return takeovers;
+}
+
+/**
+ * Whether a node visited at `key` under `path` is merged: the value of a `<<` key, or an item of a list there (goccy's
+ * document-values stage looks up each item's anchor; its field decoding later rejects the list).
+ */
+function isMergeSource(key: number | 'key' | 'value' | null, path: readonly unknown[]): boolean {
+  let parent = path[path.length - 1];
+  if (typeof key === 'number' && isSeq(parent)) {
+    const grandparent = path[path.length - 2];
+    if (!isPair(grandparent) || grandparent.value !== parent) return false;
+    parent = grandparent;
+  } else if (key !== 'value') return false;
+  return isPair(parent) && isMergeKey(parent.key);
+}
+
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.type === 'PLAIN' && key.source === '<<';
 }
 
 /** A scalar's text; with the failsafe schema every value is already a string. */
@@ -990,7 +1100,8 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   result.goccyExtraLines = reading.extraBreaks.length;
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
-    return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col}]`;
+    const skipped = columnsSkippedBefore(reading.skippedColumns, offset - col + 1, offset);
+    return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col - skipped}]`;
   };
   const tab = findIndentationTab(text, nonIndentationRanges(list, text));
   const tabLine = tab === undefined ? undefined : lineCounter.linePos(tab).line;

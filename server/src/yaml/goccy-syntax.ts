@@ -41,7 +41,7 @@ type RawKind =
   | 'directive'
   | 'merge-key';
 
-interface RawToken {
+export interface RawToken {
   kind: RawKind;
   line: number;
   column: number;
@@ -51,6 +51,11 @@ interface RawToken {
   value: string;
   /** The scalar's source spans more than one line. */
   multiline: boolean;
+  /**
+   * goccy's source text for the token ends with a line break: a plain scalar that goccy only ended on a later line
+   * (its line's break was read before the token was made).
+   */
+  endsAfterBreak?: boolean;
 }
 
 type GroupKind =
@@ -140,6 +145,11 @@ class Scanner {
   readonly extraBreaks: number[] = [];
   /** Plain scalars (by start offset) that goccy reports right of where they start, and by how many columns. */
   readonly columnShifts = new Map<number, number>();
+  /**
+   * Offsets (ascending) of characters goccy steps over without counting a column (a tab inside plain text, the blank
+   * after a tag): later columns on their line move left.
+   */
+  readonly skippedColumns: number[] = [];
   private readonly chars: Char[] = [];
   private index = 0;
   private line = 1;
@@ -152,6 +162,11 @@ class Scanner {
   private flowMaps = 0;
   private anchorOrAlias = false;
   private directive = false;
+  /**
+   * goccy leaves the line breaks of a block scalar's blank-only body in its buffer (it empties the buffer but keeps
+   * its length mark): the first character of the line that ends the body then sees text pending and starts no token.
+   */
+  private staleBuffer = false;
   private buffer:
     | {
         line: number;
@@ -244,6 +259,7 @@ class Scanner {
       end: buffer.end,
       value,
       multiline: buffer.lines > 0,
+      endsAfterBreak: buffer.lines > 0 || buffer.pendingNewline,
     };
     this.tokens.push(token);
     return token;
@@ -294,7 +310,9 @@ class Scanner {
 
   private scanChar(c: string): void {
     const start = this.index;
-    const buffered = this.buffer !== undefined;
+    const stale = this.staleBuffer && !this.isNewline(c);
+    if (stale) this.staleBuffer = false;
+    const buffered = this.buffer !== undefined || stale;
     switch (c) {
       case '{':
         if (!buffered || this.inFlow) {
@@ -372,7 +390,8 @@ class Scanner {
           return;
         }
         if (buffered && this.state === 'up') break;
-        if (!buffered && this.isBlank(this.char(start + 1))) {
+        // goccy reads a NUL after the `-` as "no next character", like the file's end: `-<NUL>` is an entry too.
+        if (!buffered && (this.isBlank(this.char(start + 1)) || this.char(start + 1) === '\u0000')) {
           this.push('seq-entry', '-', start, 1);
           this.lastDelimColumn = this.column;
           this.advance();
@@ -457,6 +476,7 @@ class Scanner {
       case '\t':
         if ((buffered && this.lastDelimColumn === 0) || this.lastDelimColumn < this.column) {
           // A tab takes no column in goccy's count and is not part of the text: `t<TAB>he` reads "the".
+          this.skippedColumns.push(this.offsetAt());
           this.index++;
           if (this.firstCharAtLine) this.indentNum++;
           return;
@@ -483,9 +503,11 @@ class Scanner {
   private scanMapDelim(): boolean {
     if (this.directive || this.anchorOrAlias) return false;
     const next = this.char(this.index + 1);
-    if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') {
-      if (!this.inFlow || !/[,\]}]/.test(next)) return false;
-    }
+    // Inside a flow mapping goccy takes every `:` as the delimiter (`{a:b}`), except before `/` (`http://`) and
+    // right after another delimiter; elsewhere a blank, a line break or the end must follow it.
+    if (this.flowMaps > 0) {
+      if (next === '/' || this.tokens[this.tokens.length - 1]?.kind === 'colon') return false;
+    } else if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') return false;
     const key = this.flush();
     if (key) this.lastDelimColumn = key.column;
     else {
@@ -501,7 +523,7 @@ class Scanner {
     if (this.buffer && this.buffer.lines === 0 && !this.buffer.pendingNewline) {
       // goccy places a plain scalar pending at its first line break at the break's column minus the text's length
       // without its trailing blanks: each trailing blank moves the reported column one right.
-      const trailing = /( *)$/.exec(this.buffer.text)?.[1]?.length ?? 0;
+      const trailing = /([ \t]*)$/.exec(this.buffer.text)?.[1]?.length ?? 0;
       if (trailing > 0) {
         this.buffer.column += trailing;
         this.columnShifts.set(this.buffer.offset, trailing);
@@ -531,6 +553,9 @@ class Scanner {
     for (let at = start; at < this.chars.length; at++) {
       const c = this.char(at);
       if (c === ' ' || this.isNewline(c) || (c === ',' && this.inFlow)) break;
+      // A brace never ends a tag, not even in a flow mapping: goccy refuses it where it stands (`{preview: !!bool}`).
+      if (c === '{' || c === '}')
+        this.invalid(`found invalid tag character '${c}'`, 1, this.line, this.column + at - start, at);
       value += c;
       length++;
     }
@@ -538,6 +563,7 @@ class Scanner {
     this.advance(length);
     if (this.char() === ' ') {
       // goccy consumes the blank after a tag without counting its column: the rest of the line reads one column left.
+      this.skippedColumns.push(this.offsetAt());
       this.index++;
     }
   }
@@ -548,47 +574,73 @@ class Scanner {
     const column = this.column;
     this.advance();
     // goccy folds as it scans: at a line break it drops the spaces before it and adds a space, or a line feed when the
-    // line held nothing (`atLineStart`); a continued line's leading blanks are skipped. Escapes stay raw until the end.
+    // line held nothing (`lineStart`); a continued line's leading blanks are skipped. Escapes stay raw until the end.
     let value = '';
     let lines = 0;
-    let atLineStart = false;
-    // goccy's double-quote scanner moves its read position (and its column) one character too far for each tab that
-    // has more text after it on its line, unless the closing quote follows it right away: that many characters after
-    // the closing quote are never scanned, and a line break swallowed so joins the next line to this one (kayron-fuzz
-    // 1:1998). The extra columns last only as long as the line (1:1884).
-    let swallowed = 0;
-    let extraColumns = 0;
+    let lineStart = false;
+    // Characters goccy's cursor runs ahead of its scan: they are skipped after the closing quote.
+    let skipped = 0;
     while (this.index < this.chars.length) {
       const c = this.char();
+      if (lineStart && c === ' ') {
+        this.advance();
+        continue;
+      }
+      if (lineStart && c === '\t') {
+        if (this.lastDelimColumn >= this.column) {
+          const style = quote === '"' ? 'double' : 'single';
+          this.invalid(`tab character cannot be used for indentation in ${style}-quoted text`);
+        }
+        this.advance();
+        continue;
+      }
+      if (!this.isNewline(c)) lineStart = false;
+      if (quote === '"' && c === '\t') {
+        // goccy looks along the line: a tab before other text is kept and, unless the closing quote follows at
+        // once, counted as two columns while its cursor steps one character ahead; blanks up to the line's end are
+        // dropped.
+        let rest = this.index + 1;
+        while (rest < this.chars.length && !this.isNewline(this.char(rest))) {
+          if (this.char(rest) !== ' ' && this.char(rest) !== '\t') break;
+          rest++;
+        }
+        const textFollows = rest < this.chars.length && !this.isNewline(this.char(rest));
+        if (!textFollows) {
+          this.advance(rest - this.index);
+          continue;
+        }
+        value += c;
+        if (this.char(this.index + 1) !== '"') {
+          this.column++;
+          skipped++;
+        }
+        this.advance();
+        continue;
+      }
       if (quote === '"' && c === '\\' && this.index + 1 < this.chars.length) {
         const next = this.char(this.index + 1);
         if (this.isNewline(next)) {
           this.advance();
+          const crlf = next === '\r' && this.char(this.index + 1) === '\n';
           this.newlineInScalar();
+          // After an escaped CR goccy moves the column on by the characters it stepped over: the next line's
+          // characters are counted one (CR) or two (CRLF) columns right.
+          if (next === '\r') this.column += crlf ? 2 : 1;
           lines++;
-          extraColumns = 0;
-          atLineStart = true;
+          lineStart = true;
           continue;
         }
+        const length = this.escapeLength(next);
         value += c + next;
-        atLineStart = false;
         this.advance(2);
-        continue;
-      }
-      if (atLineStart && (c === ' ' || c === '\t')) {
-        this.advance();
-        continue;
-      }
-      if (quote === '"' && c === '\t') {
-        if (this.restOfLineIsBlank(this.index + 1)) {
-          // A tab with only blanks after it on its line is dropped with them.
-          while (this.char() === ' ' || this.char() === '\t') this.advance();
-          continue;
+        if (length > 1) {
+          value += this.chars
+            .slice(this.index, this.index + length - 1)
+            .map((char) => char.text)
+            .join('');
+          this.advance(length - 1);
         }
-        if (this.char(this.index + 1) !== '"') {
-          swallowed++;
-          extraColumns++;
-        }
+        continue;
       }
       if (c === quote) {
         if (quote === "'" && this.char(this.index + 1) === "'") {
@@ -606,8 +658,8 @@ class Scanner {
           value: quote === '"' ? unescapeDouble(value) : value,
           multiline: lines > 0,
         });
-        this.index = Math.min(this.chars.length, this.index + swallowed);
-        this.column += extraColumns;
+        // The characters goccy's cursor ran ahead are never scanned, not even a line break.
+        this.index = Math.min(this.index + skipped, this.chars.length);
         return;
       }
       if (this.isNewline(c)) {
@@ -617,16 +669,14 @@ class Scanner {
         this.line++;
         this.column = 1;
         lines++;
-        extraColumns = 0;
-        value = `${value.replace(/(?<!\\) +$/, '')}${atLineStart ? '\n' : ' '}`;
-        atLineStart = true;
+        value = `${value.replace(/(?<!\\) +$/, '')}${lineStart ? '\n' : ' '}`;
+        lineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
         if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
           this.invalid('found unexpected document separator', 3);
         continue;
       }
       value += c;
-      atLineStart = false;
       this.advance();
     }
     this.invalid(
@@ -638,13 +688,41 @@ class Scanner {
     );
   }
 
-  private restOfLineIsBlank(from: number): boolean {
-    for (let at = from; at < this.chars.length; at++) {
-      const c = this.char(at);
-      if (this.isNewline(c)) return true;
-      if (c !== ' ' && c !== '\t') return false;
+  /**
+   * How many characters after the backslash goccy's double-quote scanner takes as the escape at the cursor (a
+   * backslash), or its error where the escape cannot be read. goccy checks the length `\\x`, `\\u` and `\\U` need,
+   * not their digits: `\\xZZ` is read as a character.
+   */
+  private escapeLength(next: string): number {
+    const remaining = this.chars.length - this.index;
+    switch (next) {
+      case 'x':
+        return remaining <= 3 ? 1 : 3;
+      case 'u': {
+        // goccy reports a short \u or a broken surrogate pair at the backslash.
+        if (remaining <= 5) this.invalid('not enough length for escaped UTF-16 character');
+        const code = goHexValue(this.chars.slice(this.index + 2, this.index + 6).map((char) => char.text));
+        if (code < 0xd800 || code > 0xdbff) return 5;
+        if (remaining <= 11) this.invalid('not enough length for escaped UTF-16 surrogate pair');
+        if (this.char(this.index + 6) !== '\\' || this.char(this.index + 7) !== 'u')
+          this.invalid('found unexpected character after high surrogate for UTF-16 surrogate pair');
+        const low = goHexValue(this.chars.slice(this.index + 8, this.index + 12).map((char) => char.text));
+        if (low < 0xdc00 || low > 0xdfff) this.invalid('found unexpected low surrogate after high surrogate');
+        return 11;
+      }
+      case 'U':
+        if (remaining <= 9) this.invalid('not enough length for escaped UTF-32 character');
+        return 9;
     }
-    return true;
+    if (!DOUBLE_QUOTE_ESCAPES.has(next))
+      this.invalid(
+        `found unknown escape character ${goQuoteRune(next)}`,
+        1,
+        this.line,
+        this.column + 1,
+        this.index + 1,
+      );
+    return 1;
   }
 
   /** A line break inside a quoted or block scalar: positions move on, indentation bookkeeping does not happen. */
@@ -688,7 +766,16 @@ class Scanner {
     const reference = this.lastDelimColumn;
     let contentColumn = 0;
     let body: RawToken | undefined;
+    let blankLines = 0;
+    let headerBreak = true;
     while (this.index < this.chars.length) {
+      // goccy's block-scalar scanner takes CR and LF each as a line break: every CRLF after the header's (counted
+      // above), up to and including the one before the line that ends the body, moves later lines on by one.
+      if (!headerBreak && this.char() === '\r' && this.char(this.index + 1) === '\n') {
+        this.extraBreaks.push(this.offsetAt() + 1);
+        this.line++;
+      }
+      headerBreak = false;
       const lineStart = this.index + (this.char() === '\r' && this.char(this.index + 1) === '\n' ? 2 : 1);
       let at = lineStart;
       let indent = 0;
@@ -706,6 +793,7 @@ class Scanner {
       if (!blank && contentColumn > 0 && indent + 1 < contentColumn) break;
       if (first === '' && at === lineStart) break;
       this.newlineInScalar();
+      if (blank) blankLines++;
       if (!blank && contentColumn === 0) contentColumn = indent + 1;
       if (!body && !blank)
         body = {
@@ -721,6 +809,8 @@ class Scanner {
       while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
       if (body) body.end = this.offsetAt();
     }
+    // Kept line breaks (`+`) make a token of their own; otherwise goccy's buffer is left stale (see staleBuffer).
+    if (!body && blankLines > 0 && !option.includes('+')) this.staleBuffer = true;
     this.tokens.push(
       body ?? {
         kind: 'plain',
@@ -733,6 +823,24 @@ class Scanner {
       },
     );
   }
+}
+
+/** The one-character escapes goccy's double-quote scanner knows (`\\x`, `\\u`, `\\U` and line breaks aside). */
+const DOUBLE_QUOTE_ESCAPES = new Set([
+  ...['0', 'a', 'b', 't', 'n', 'v', 'f', 'r', 'e', ' ', '"', '/', '\\', 'N', '_', 'L', 'P', '\t'],
+]);
+
+/** goccy's hexRunesToInt: hex digits by position, with no check that they are digits (`Z` counts 'Z' - '0'). */
+function goHexValue(digits: string[]): number {
+  let sum = 0;
+  digits.forEach((digit, at) => {
+    const code = digit.codePointAt(0) ?? 0;
+    let value = code - 0x30;
+    if (digit >= 'A' && digit <= 'F') value = code - 0x41 + 10;
+    else if (digit >= 'a' && digit <= 'f') value = code - 0x61 + 10;
+    sum += value * 2 ** ((digits.length - at - 1) * 4);
+  });
+  return sum;
 }
 
 function unescapeDouble(value: string): string {
@@ -984,6 +1092,14 @@ interface Node {
   value?: Node;
 }
 
+/**
+ * goccy's path of a mapping key (its duplicate-key register): a key holding `$`, `*`, `.`, `[` or `]` is quoted, so
+ * the key `deploy.release` is `$[0].'deploy.release'` and no duplicate of `deploy:` + `release:` (`$[0].deploy.release`).
+ */
+function childPath(parent: string, key: string): string {
+  return /[$*.[\]]/.test(key) ? `${parent}.'${key}'` : `${parent}.${key}`;
+}
+
 class Context {
   index = 0;
   constructor(
@@ -1001,7 +1117,7 @@ class Context {
     return ctx;
   }
   withChild(key: string): Context {
-    const ctx = new Context(this.tokens, `${this.path}.${key}`, this.isFlow);
+    const ctx = new Context(this.tokens, childPath(this.path, key), this.isFlow);
     ctx.index = this.index;
     return ctx;
   }
@@ -1037,8 +1153,11 @@ function sync(parent: Context, child: Context): void {
 class GoccyParser {
   private pathMap = new Map<string, RawToken>();
 
+  /** The root node of the file's only document, when the file is one document and holds one. */
+  firstRoot: Node | undefined;
+
   parseDocuments(documents: Tok[]): void {
-    for (const document of documents) {
+    for (const [index, document] of documents.entries()) {
       const group = document.group;
       if (!group || group.tokens.length === 0) continue;
       this.pathMap = new Map();
@@ -1047,7 +1166,9 @@ class GoccyParser {
       if (tokens[tokens.length - 1]?.raw?.kind === 'doc-end') tokens = tokens.slice(0, -1);
       if (tokens.length === 0) continue;
       const ctx = new Context(tokens, '$', false);
-      this.parseToken(ctx, ctx.current());
+      const root = this.parseToken(ctx, ctx.current());
+      // Only for a file of one document: a directive or `---` makes document groups goccy decodes otherwise.
+      if (index === 0 && documents.length === 1) this.firstRoot = root;
       if (ctx.hasNext()) fail('value is not allowed in this context', ctx.current());
     }
   }
@@ -1262,7 +1383,7 @@ class GoccyParser {
     const keyGroupTok = group.tokens[0] as Tok;
     if (!keyGroupTok.group) fail('unexpected map key', keyGroupTok);
     const key = this.parseMapKey(ctx.withGroup(keyGroupTok.group as Group), keyGroupTok.group as Group, parent);
-    const child = new Context(group.tokens, `${parent.path}.${key}`, parent.isFlow);
+    const child = new Context(group.tokens, childPath(parent.path, key), parent.isFlow);
     child.index = group.tokens.length - 1;
     this.parseToken(child, group.tokens[group.tokens.length - 1]);
   }
@@ -1278,17 +1399,24 @@ class GoccyParser {
       if (ctx.notFound()) fail('could not find value for mapping key', first);
       const scalar = this.parseScalarValue(ctx, ctx.current() as Tok);
       const text = keyText(scalar);
-      this.validateMapKey(parent, scalar.token, `${parent.path}.${text}`, colon);
+      // goccy checks the `?` token here, not the key's text: an explicit key may hold a line break.
+      this.validateMapKey(parent, scalar.token, childPath(parent.path, text), colon, true);
       return text;
     }
     if (kindOf(colon) !== 'colon') fail("expected map key-value delimiter ':'", colon);
     const scalar = this.parseScalarValue(ctx, first);
     const text = keyText(scalar);
-    this.validateMapKey(parent, scalar.token, `${parent.path}.${text}`, colon);
+    this.validateMapKey(parent, scalar.token, childPath(parent.path, text), colon);
     return text;
   }
 
-  validateMapKey(ctx: Context, token: RawToken | undefined, keyPath: string, colon: Tok | undefined): void {
+  validateMapKey(
+    ctx: Context,
+    token: RawToken | undefined,
+    keyPath: string,
+    colon: Tok | undefined,
+    explicit = false,
+  ): void {
     if (!token) return;
     const earlier = this.pathMap.get(keyPath);
     if (earlier)
@@ -1299,8 +1427,10 @@ class GoccyParser {
         fail('map key definition includes an implicit line break', token);
       return;
     }
-    if (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double') return;
-    if (token.multiline) fail('unexpected key name', token);
+    if (explicit || (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double')) return;
+    // goccy refuses a key whose source text holds a line break: one running over two lines, or a plain key ended
+    // only on the next line (its `:` opens that line, at or left of the last delimiter).
+    if (token.multiline || token.endsAfterBreak) fail('unexpected key name', token);
   }
 
   parseMapValue(ctx: Context, keyTok: Tok, colon: Tok | undefined): Node {
@@ -1515,6 +1645,28 @@ function keyText(node: Node): string {
   return node.token?.value ?? '';
 }
 
+/** Go's %q of one character (a rune): single quotes, non-printable characters escaped as Go escapes them. */
+function goQuoteRune(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  const named: Record<string, string> = {
+    "'": "\\'",
+    '\\': '\\\\',
+    '\x07': '\\a',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+    '\v': '\\v',
+  };
+  if (named[char]) return `'${named[char]}'`;
+  // Go's strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+  if (/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(char)) return `'${char}'`;
+  if (code < 0x80) return `'\\x${code.toString(16).padStart(2, '0')}'`;
+  if (code < 0x10000) return `'\\u${code.toString(16).padStart(4, '0')}'`;
+  return `'\\U${code.toString(16).padStart(8, '0')}'`;
+}
+
 /** Go's %q for the common case (printable text); other characters as Go escapes them. */
 function goQuote(value: string): string {
   let out = '"';
@@ -1546,6 +1698,10 @@ export interface GoccyReading {
   extraBreaks: readonly number[];
   /** Plain scalars (by start offset) whose goccy column lies right of their first character, and by how much. */
   columnShifts: ReadonlyMap<number, number>;
+  /** Offsets (ascending) of characters goccy skips without counting a column (see `columnsSkippedBefore`). */
+  skippedColumns: readonly number[];
+  /** When goccy parses the text and its first document is a bare scalar (plain or quoted text): that token. */
+  rootScalar?: RawToken;
   /** Quoted scalars that run over several lines, in source order, with the text goccy folds them to. */
   multilineQuotes: readonly ScalarToken[];
   /** Plain scalars on one line, in source order, with goccy's text. */
@@ -1565,16 +1721,26 @@ export function goccyRead(text: string): GoccyReading {
   try {
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
-    new GoccyParser().parseDocuments(documents);
+    const parser = new GoccyParser();
+    parser.parseDocuments(documents);
+    const root = parser.firstRoot;
+    const rootScalar =
+      (root?.kind === 'scalar' || root?.kind === 'string') && root.token && root.token.kind !== 'merge-key'
+        ? root.token
+        : undefined;
     const scalar = ({ offset, end, value }: RawToken): ScalarToken => ({ offset, end, value });
+    const multilineQuotes = scanner.tokens
+      .filter((token) => (token.kind === 'double' || token.kind === 'single') && token.multiline)
+      .map(scalar);
+    const plainScalars = scanner.tokens.filter((token) => token.kind === 'plain' && !token.multiline).map(scalar);
     return {
+      ...(rootScalar ? { rootScalar } : {}),
       error: undefined,
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
-      multilineQuotes: scanner.tokens
-        .filter((token) => (token.kind === 'double' || token.kind === 'single') && token.multiline)
-        .map(scalar),
-      plainScalars: scanner.tokens.filter((token) => token.kind === 'plain' && !token.multiline).map(scalar),
+      skippedColumns: scanner.skippedColumns,
+      multilineQuotes,
+      plainScalars,
     };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
@@ -1582,6 +1748,7 @@ export function goccyRead(text: string): GoccyReading {
     return {
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
+      skippedColumns: scanner.skippedColumns,
       multilineQuotes: [],
       plainScalars: [],
       error: {
@@ -1605,4 +1772,9 @@ export function extraLinesBefore(extraBreaks: readonly number[], offset: number)
     else high = middle;
   }
   return low;
+}
+
+/** How many of `skippedColumns` (ascending) lie in `[lineStart, offset)`: goccy's column there is that much left. */
+export function columnsSkippedBefore(skippedColumns: readonly number[], lineStart: number, offset: number): number {
+  return extraLinesBefore(skippedColumns, offset) - extraLinesBefore(skippedColumns, lineStart);
 }

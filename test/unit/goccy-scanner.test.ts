@@ -1,0 +1,134 @@
+/**
+ * goccy/go-yaml v1.18's scanner errors, one row per rule: the text Kayron prints and goccy's `[line:column]`. Each row
+ * is built from the rule in goccy's scanner (scanner/scanner.go, scanner/context.go), not copied from a fuzz case; the
+ * kayron-fuzz cases that showed the rule are named for reference (docs/goccy-parsing.md, "Scanner errors").
+ */
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import { goccySyntaxError } from '../../server/src/yaml/goccy-syntax';
+import { lintText } from '../helpers/cursor';
+
+interface Row {
+  name: string;
+  yaml: string;
+  /** goccy's `[line:column] text`, or `ok` when goccy parses the text. */
+  expect: string;
+}
+
+const rows: Row[] = [
+  {
+    name: "a '}' inside a tag, even in a flow mapping, is refused where it stands (1:995)",
+    yaml: '- deploy: {preview: !!bool}\n',
+    expect: "[1:27] found invalid tag character '}'",
+  },
+  {
+    name: "a '{' inside a tag is refused too",
+    yaml: '- docker: !x{y\n',
+    expect: "[1:13] found invalid tag character '{'",
+  },
+  {
+    name: 'a tag ended by a blank, a comma in a flow mapping or a line break is fine',
+    yaml: '- deploy: {preview: !!bool true, release: !!str v1.0.0}\n  docker: !!str\n    x\n',
+    expect: 'ok',
+  },
+  {
+    name: 'an escape goccy does not know is refused at the escaped character (1:2703, 1:5197)',
+    yaml: '- github: "a\\d"\n',
+    expect: "[1:14] found unknown escape character 'd'",
+  },
+  {
+    name: "the escaped character is quoted as Go's %q quotes a rune: U+FFFD as is (1:87, 1:1341)",
+    yaml: '- github: "\\\ufffd"\n',
+    expect: "[1:13] found unknown escape character '\ufffd'",
+  },
+  {
+    name: "a control character is quoted as Go escapes it: '\\x01'",
+    yaml: '- github: "\\\u0001"\n',
+    expect: "[1:13] found unknown escape character '\\x01'",
+  },
+  {
+    name: 'an unknown escape on a continuation line of the quoted text counts that line (1:2553)',
+    yaml: '- github: "a\n  \\deploy"\n',
+    expect: "[2:4] found unknown escape character 'd'",
+  },
+  {
+    name: 'after an escaped CRLF goccy counts the next line two columns right',
+    yaml: '- github: "a\\\r\n\\d"\n',
+    expect: "[2:4] found unknown escape character 'd'",
+  },
+  {
+    name: 'goccy checks the length of \\x, \\u and \\U escapes, not their digits',
+    yaml: '- github: "\\xZZ \\u00e9 \\U0001F600"\n',
+    expect: 'ok',
+  },
+  {
+    name: 'a \\u escape cut short by the end of the file is refused at the backslash',
+    yaml: '- github: "\\u1"',
+    expect: '[1:12] not enough length for escaped UTF-16 character',
+  },
+  {
+    name: 'a \\U escape cut short by the end of the file is refused at the backslash',
+    yaml: '- github: "\\U00"',
+    expect: '[1:12] not enough length for escaped UTF-32 character',
+  },
+  {
+    name: 'a high surrogate escape must be followed by a \\u escape',
+    yaml: '- github: "\\ud800abcdefg"\n',
+    expect: '[1:12] found unexpected character after high surrogate for UTF-16 surrogate pair',
+  },
+  {
+    name: 'a high surrogate escape must be followed by a low surrogate',
+    yaml: '- github: "\\ud800\\u0041xx"\n',
+    expect: '[1:12] found unexpected low surrogate after high surrogate',
+  },
+  {
+    name: 'a tab indenting quoted text at or left of the key is refused at the tab (1:3724, 1:5318)',
+    yaml: '- docker: "a\n\tb"\n',
+    expect: '[2:1] tab character cannot be used for indentation in double-quoted text',
+  },
+  {
+    name: 'the same for single-quoted text',
+    yaml: "- docker: 'a\n\tb'\n",
+    expect: '[2:1] tab character cannot be used for indentation in single-quoted text',
+  },
+  {
+    name: 'a tab indenting quoted text right of the key is skipped',
+    yaml: '- docker: "a\n   \tb"\n',
+    expect: 'ok',
+  },
+  {
+    name: 'a tab before more text in double quotes counts two columns (1:591, 1:5050)',
+    yaml: '- docker: "a\tb\\d"\n',
+    expect: "[1:17] found unknown escape character 'd'",
+  },
+  {
+    name: 'a tab before more text in double quotes makes goccy skip the character after the closing quote (1:2264)',
+    // The skipped line break joins `github: x` to the first line, right of the complete `docker: "a<TAB>b"`.
+    yaml: '- docker: "a\tb"\n  github: x\n',
+    expect: '[1:19] value is not allowed in this context. map key-value is pre-defined',
+  },
+  {
+    name: 'no character is skipped when the tab is right before the closing quote or only blanks follow it',
+    yaml: '- docker: "a\t"\n  github: "b\t  \n  c"\n  deploy: {}\n',
+    expect: 'ok',
+  },
+];
+
+function goccyVerdict(yaml: string): string {
+  const error = goccySyntaxError(yaml);
+  return error ? `[${error.line}:${error.column}] ${error.message}` : 'ok';
+}
+
+describe("goccy's scanner errors: text and [line:column]", () => {
+  for (const row of rows) {
+    test(`${row.name} → ${row.expect}`, () => {
+      assert.equal(goccyVerdict(row.yaml), row.expect, JSON.stringify(row.yaml));
+      if (row.expect === 'ok') return;
+      // The CLI and the editor print it as Kayron's verdict, word for word.
+      const verdict = lintText(row.yaml).verdict;
+      assert.ok(verdict, 'Kayron rejects it; the core accepts it');
+      assert.equal(verdict.code, 'yaml-syntax', verdict.message);
+      assert.ok(verdict.message.startsWith(row.expect), verdict.message);
+    });
+  }
+});
