@@ -898,6 +898,9 @@ describe('coercion into string fields (§1.4)', () => {
     // A file that is only such text is a string where the list should be (kayron-fuzz 1:2733, 1:3819).
     assertYamlErrorAt('}-  \n', 'yaml-type', '[1:3] string was used where sequence is expected');
     assertYamlErrorAt('# c\n} \n', 'yaml-type', '[2:2] string was used where sequence is expected');
+    // A value glued to its key's colon in a flow mapping is that key's value for goccy (kayron-fuzz 1:3285).
+    const glued = decodeReleaseFile('- {docker: kayron, github: kayron, deploy: {release:sv1.2.3}}\n');
+    assert.equal(glued.entries[0]?.deploy?.release?.value, 'sv1.2.3');
     // `-1` is a number for both, and stays one.
     assert.equal(decodeReleaseFile('- {docker: kayron, github: -1}\n').entries[0]?.github?.coercedFrom?.kind, 'int64');
   });

@@ -1189,7 +1189,9 @@ interface StandIn {
  * Plain values goccy reads that the `yaml` library would read otherwise, each with a one-character stand-in that
  * makes the library read a scalar in the same place: text (not a key) opening with a flow indicator
  * (`release: }"v1"`, 1:5505; a file that is only `}`, 1:3819), or with `-`, `?`, `:` before a blank or a flow
- * indicator (`{github: -, …}`, 1:92): its first character is a letter.
+ * indicator (`{github: -, …}`, 1:92): its first character is a letter. A value glued to its key's colon in a flow
+ * mapping (`{release:v1}`, 1:3285), which the library reads as part of one key: its first character is a blank, so
+ * the library's value starts one character later.
  */
 function plainValueStandIns(text: string, reading: GoccyReading): StandIn[] {
   const standIns: StandIn[] = [];
@@ -1200,6 +1202,8 @@ function plainValueStandIns(text: string, reading: GoccyReading): StandIn[] {
       ',[]{}'.includes(first) || ('-?:'.includes(first) && (next === '' || /[\s,[\]{}]/.test(next)));
     const isKey = /^[ \t]*:(?:[\s,[\]{}]|$)/.test(text.slice(end, end + 40));
     if (opensWithIndicator && !isKey) standIns.push({ offset, char: 'x', valueAt: offset, value });
+    else if (text[offset - 1] === ':' && end - offset >= 2 && !isKey && !/\s/.test(next))
+      standIns.push({ offset, char: ' ', valueAt: offset + 1, value });
   }
   return standIns;
 }
