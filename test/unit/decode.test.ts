@@ -371,6 +371,58 @@ describe('syntax (§1.4)', () => {
     assert.equal(verdictOf('- docker: a\n  note: >+\n\n- github: b\n').code, 'deploy-missing');
   });
 
+  test('a tab goccy skips inside a key takes no column: later positions on its line move left (kayron-fuzz 1:2353)', () => {
+    const preview = 'cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool';
+    assertYamlErrorAt('- docker: a\n  github: b\n  deploy:\n    pre\tview: yes\n', 'yaml-type', `[4:14] ${preview}`);
+    assertYamlErrorAt('provide\tr: x\n', 'yaml-type', '[1:9] mapping was used where sequence is expected');
+    // Only on the tab's own line.
+    assertYamlErrorAt('- docker: a\n  git\thub: b\n  deploy:\n    preview: yes\n', 'yaml-type', `[4:14] ${preview}`);
+  });
+
+  test("a !!bool value's column: one left for the tag's blank, one right per blank before the line break", () => {
+    // Both shifts apply to the same value (kayron-fuzz 1:256, 1:340, 1:2720).
+    const message = 'cannot convert "kayron" to boolean';
+    assertYamlErrorAt('- docker: !!bool kayron\n', 'yaml-syntax', `[1:17] ${message}`);
+    assertYamlErrorAt('- docker: !!bool kayron \n', 'yaml-syntax', `[1:18] ${message}`);
+    assertYamlErrorAt('- docker: !!bool kayron  \n', 'yaml-syntax', `[1:19] ${message}`);
+  });
+
+  test("a tab goccy keeps at the end of a plain scalar's line moves its column right like a trailing blank", () => {
+    // At or left of the last delimiter's column a tab after text is kept in goccy's buffer (kayron-fuzz 1:1845).
+    assertYamlErrorAt('- docker: a\nb\t\n', 'yaml-syntax', '[2:2] value is not allowed in this context');
+    assertYamlErrorAt('- docker: a\nb\n', 'yaml-syntax', '[2:1] value is not allowed in this context');
+  });
+
+  test("a '-' followed by a NUL is a sequence entry for goccy, as at the file's end (kayron-fuzz 1:607, 1:1112)", () => {
+    const valid = '- docker: a\n  github: b\n  deploy:\n    release: v1.0.0\n  labels:\n';
+    assertAccepted(`${valid}    -\u0000 x\n`, 1);
+    // The NUL starts the entry's text: the key `<NUL> docker` sits at column 2, left of `github`.
+    const message = '[2:3] value is not allowed in this context. map key-value is pre-defined';
+    assertYamlErrorAt('-\u0000 docker: "a"\n  github: b\n', 'yaml-syntax', message);
+    // After another control character the `-` is text: `-<SOH> x` is a plain scalar left after the list.
+    assertYamlErrorAt('- docker: a\n-\u0001 x\n', 'yaml-syntax', '[2:1] value is not allowed in this context');
+  });
+
+  test("a '}' outside a flow collection is text for goccy: a file of it is a string, at goccy's position", () => {
+    // The `yaml` library refuses the `}`; goccy reads the file as one plain scalar (kayron-fuzz 1:2733, 1:3819).
+    const message = 'string was used where sequence is expected';
+    assertYamlErrorAt('}\n', 'yaml-type', `[1:1] ${message}`);
+    assertYamlErrorAt('} \n', 'yaml-type', `[1:2] ${message}`);
+    assertYamlErrorAt('# {}\n}-  \n', 'yaml-type', `[2:3] ${message}`);
+    // Plain text the `yaml` library reads alike keeps its own path: `null` is no release definition at all.
+    assert.equal(lintText('null\n').verdict?.code, 'no-release-definitions');
+  });
+
+  test("inside a flow mapping every ':' is goccy's key delimiter, blank after it or not (kayron-fuzz 1:3507)", () => {
+    // `docker:b` is the key `docker` again; `{:release: x}` opens with a delimiter and no key.
+    assertYamlErrorAt('- {docker: a, docker:b}\n', 'yaml-syntax', '[1:15] mapping key "docker" already defined at [1:4]');
+    const invalidKey = '[1:35] found an invalid key for this map';
+    assertYamlErrorAt('- {docker: a, github: b, deploy: {:release: v1.0.0}}\n', 'yaml-syntax', invalidKey);
+    // Not before `/` (`http://`), and not in a flow sequence: `[x:y]` is text.
+    assertAccepted('- {docker: a, github: b, deploy: {release: v1.0.0}, labels: {u: http://x}}\n', 1);
+    assertAccepted('- docker: a\n  github: b\n  deploy:\n    release: v1.0.0\n  labels: [x:y]\n', 1);
+  });
+
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
     // kayron-fuzz 1:1390, 1:3516: goccy refuses the tab before the content's indentation is known, at the line start.
     const message = 'found a tab character where an indentation space is expected';
@@ -523,6 +575,32 @@ describe('syntax (§1.4)', () => {
     );
   });
 
+  test("a quoted value continued on a line left of its key is goccy's folded text, and the keys after it count", () => {
+    // goccy folds a line break to a blank (a line feed for an empty line) and skips the next line's leading blanks;
+    // the `yaml` library would end the scalar at column 0 and lose the keys after it (kayron-fuzz 1:4485, 1:973).
+    const file = (value: string): string =>
+      `- github: infrastructure\n  provider: ${value}\n  deploy:\n    release: v1.0.0\n`;
+    for (const [value, folded] of [
+      ['"cloud\nformation"', 'cloud formation'],
+      ["'cloud  \nformation'", 'cloud formation'],
+      ['"cloud\n\n   formation"', 'cloud\nformation'],
+      ['"cloud\\\nformation"', 'cloudformation'],
+    ] as const) {
+      const decoded = decodeReleaseFile(file(value));
+      assert.deepEqual(decoded.problems, [], value);
+      assert.equal(decoded.entries[0]?.provider?.value, folded, value);
+      assert.equal(decoded.entries[0]?.deploy?.release?.value, 'v1.0.0', value);
+    }
+    const verdict = verdictOf(file('"cloud\nformation"'));
+    assert.equal(verdict.code, 'provider-name', verdict.message);
+    // Later positions count the quoted scalar's lines (kayron-fuzz 1:1509).
+    assertYamlErrorAt(
+      "- github: 'a\nb'\n  deploy:\n    branch: *nope\n",
+      'yaml-syntax',
+      '[4:14] could not find alias "nope"',
+    );
+  });
+
   test('an unterminated quote is reported where it opens, as goccy does (its token position), not where the text ends', () => {
     for (const [text, at, position] of [
       ['- docker: "kayron\n', 10, '[1:11]'],
@@ -592,6 +670,83 @@ describe('coercion into string fields (§1.4)', () => {
     }
   }
 
+  // goccy's number rule (token.ToNumber): a text Go's strconv refuses, out of range included, stays the text.
+  const numbers: [source: string, value: string, goccyNode: string][] = [
+    ['1.7976931348623157e309', '1.7976931348623157e309', 'string'],
+    ['-2.5e400', '-2.5e400', 'string'],
+    ['1.5e-400', '0', 'float'],
+    ['18446744073709551615', '18446744073709551615', 'int'],
+    ['18446744073709551616', '18446744073709551616', 'string'],
+    ['-9223372036854775808', '-9223372036854775808', 'int'],
+    ['-9223372036854775809', '-9223372036854775809', 'string'],
+    ['0x10000000000000000', '0x10000000000000000', 'string'],
+    ['09', '09', 'string'],
+    ['0b2', '0b2', 'string'],
+    ['1_', '1', 'int'],
+    ['+-5', '5', 'int'],
+    ['-+5', '-+5', 'string'],
+    ['-0x1F', '-31', 'int'],
+    ['0x1.8p1', '0x1.8p1', 'string'],
+    ['0X1.8p1', '3', 'float'],
+    ['1.e2', '100', 'float'],
+    ['+.inf', '+.inf', 'string'],
+  ];
+  for (const [source, value, goccyNode] of numbers) {
+    test(`${source} reads ${JSON.stringify(value)} and is goccy's ${goccyNode}`, () => {
+      const [entry] = decodeReleaseFile(`- docker: "kayron"\n  github: ${source}\n  deploy:\n    release: v1.0.0\n`)
+        .entries;
+      assert.equal(entry?.github?.value, value);
+      assertYamlErrorAt(`- deploy: ${source}\n`, 'yaml-type', `[1:11] ${goccyNode} was used where mapping is expected`);
+    });
+  }
+
+  test('an out-of-range float is a valid github name, as text (kayron-fuzz 1:1839)', () => {
+    assertAccepted('- docker: "kayron"\n  github: 1.5e999\n  deploy:\n    release: "v0.5.3"\n', 1);
+  });
+
+  test('a block scalar ending the file without a line break has no final newline (clip and keep)', () => {
+    for (const header of ['|', '|+', '>', '>+']) {
+      const text = `- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: ${header}\n      v1.0.0`;
+      assert.equal(decodeReleaseFile(text).entries[0]?.deploy?.release?.value, 'v1.0.0', header);
+      assert.equal(decodeReleaseFile(`${text}\n`).entries[0]?.deploy?.release?.value, 'v1.0.0\n', `${header} + newline`);
+      assertAccepted(text, 1);
+    }
+    // So the docker check decides: a 247-character name after a block-scalar release at the file's end.
+    const long = `- docker: ${'a'.repeat(247)}\n  github: "kayron"\n  deploy:\n    release: |+\n      v1.0.0`;
+    assert.equal(verdictOf(long).message, 'repository name must not be more than 255 characters');
+  });
+
+  test("!!binary is Go's base64 decoding with the error ignored: the bytes of the groups before the first fault", () => {
+    const dockerOf = (value: string) =>
+      decodeReleaseFile(`- docker: !!binary ${value}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.docker;
+    assert.equal(dockerOf('"c3BsaXRzbGl0ZQ=="')?.value, 'splitslite');
+    assert.equal(dockerOf('|\n    c3BsaXRz\n    bGl0ZQ==')?.value, 'splitslite', 'line breaks are skipped');
+    assert.equal(dockerOf('"c3Bs aXRz"')?.value, 'spl', 'a blank is a fault');
+    assert.equal(dockerOf('"c3BsaXRzbA"')?.value, 'splits', 'a group cut short at the end is dropped');
+    assert.equal(dockerOf('"YQ==YQ=="')?.value, 'a', 'a padded group ends the text');
+    assert.equal(dockerOf('"c3Bs-aXRz"')?.value, 'spl', 'a character outside the alphabet');
+    const raw = dockerOf('"Yf8="');
+    assert.equal(raw?.value, 'a\ufffd', 'a byte that is not UTF-8 shows as U+FFFD');
+    assert.deepEqual(raw?.invalidUtf8At, [1]);
+  });
+
+  test('a docker name with bytes that are not UTF-8 before its first ":" is the lowercase error (kayron-fuzz 1:156)', () => {
+    const entry = (docker: string) => `- docker: ${docker}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`;
+    assert.equal(
+      verdictOf(entry('!!binary "Yf8="')).message,
+      'invalid reference format: repository name (registry/a\ufffd) must be lowercase',
+    );
+    // Go's strings.ToLower keeps a U+FFFD written in the file, and a bad byte after the ':' is not in the remote name.
+    assert.equal(verdictOf(entry('"a\ufffd"')).message, 'invalid reference format');
+    assert.equal(verdictOf(entry('!!binary "YTr/"')).message, 'invalid reference format');
+    assert.equal(
+      verdictOf(entry('"\u00c9t\u00e9"')).message,
+      'invalid reference format: repository name (registry/\u00c9t\u00e9) must be lowercase',
+      'a non-ASCII uppercase letter too',
+    );
+  });
+
   test('null and ~ become "" and count as absent', () => {
     for (const empty of ['null', '~', '']) {
       assert.equal(
@@ -629,6 +784,23 @@ describe('coercion into string fields (§1.4)', () => {
     assertYamlError('- docker: [a]\n  labels: !!binary 3\n', 'yaml-syntax', 'cannot convert "3" to string');
     // Text is base64-decoded (errors ignored), quoted text too.
     assert.notEqual(verdictOf('- docker: !!binary "010"\n  github: "a"\n').code, 'yaml-syntax');
+  });
+
+  test("!!binary keeps the bytes of the complete base64 groups before the first bad one, as Go's decoder returns them", () => {
+    const github = (value: string): string | undefined =>
+      decodeReleaseFile(`- github: ${value}\n  provider: cloudformation\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.github?.value;
+    assert.equal(github('!!binary a2F5cm9u'), 'kayron');
+    assert.equal(github('!!binary "a2F5\\ncm9uIQ=="'), 'kayron!');
+    // `kayr` is one whole group (3 bytes), then `on` is an incomplete one: Go returns the 3 bytes with its error.
+    assert.equal(github('!!binary a2F5cm9'), 'kay');
+    assert.equal(github('!!binary "a2F5 cm9u"'), 'kay', 'a blank stops the decoder: its group is lost');
+    assert.equal(github('!!binary abc'), '');
+    // `server` decodes to 3 bytes that are not UTF-8, so the name is invalid rather than missing (kayron-fuzz 1:2708).
+    assert.equal(
+      verdictOf('- docker: kayron\n  github: !!binary server\n  deploy:\n    release: v1.0.0\n').code,
+      'github-format',
+    );
   });
 
   test('a literal block scalar keeps its newline, so the tag is invalid; >- strips it', () => {

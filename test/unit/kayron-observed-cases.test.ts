@@ -135,6 +135,14 @@ const rows: Row[] = [
   { name: 'suspend: True', yaml: entry('    suspend: True\n'), expect: { ok: 1 } },
   { name: 'suspend: TRUE', yaml: entry('    suspend: TRUE\n'), expect: { ok: 1 } },
   { name: 'suspend: !!bool "true"', yaml: entry('    suspend: !!bool "true"\n'), expect: { ok: 1 } },
+  // goccy's !!bool: Go's ParseBool of the lower-cased printed value, or yes/no (kayron-fuzz 1:2064, 1:2432).
+  { name: 'suspend: !!bool yes', yaml: entry('    suspend: !!bool yes\n'), expect: { ok: 1 } },
+  { name: 'suspend: !!bool 1 (an integer, printed "1")', yaml: entry('    suspend: !!bool 1\n'), expect: { ok: 1 } },
+  {
+    name: 'suspend: !!bool kayron',
+    yaml: entry('    suspend: !!bool kayron\n'),
+    expect: yamlSyntax('cannot convert "kayron" to boolean'),
+  },
   { name: 'suspend: "true"', yaml: entry('    suspend: "true"\n'), expect: suspendType },
   { name: 'suspend: yes', yaml: entry('    suspend: yes\n'), expect: suspendType },
   { name: 'suspend: on', yaml: entry('    suspend: on\n'), expect: suspendType },

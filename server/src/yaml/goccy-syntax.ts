@@ -41,7 +41,7 @@ type RawKind =
   | 'directive'
   | 'merge-key';
 
-interface RawToken {
+export interface RawToken {
   kind: RawKind;
   line: number;
   column: number;
@@ -145,6 +145,11 @@ class Scanner {
   readonly extraBreaks: number[] = [];
   /** Plain scalars (by start offset) that goccy reports right of where they start, and by how many columns. */
   readonly columnShifts = new Map<number, number>();
+  /**
+   * Offsets (ascending) of characters goccy steps over without counting a column (a tab inside plain text, the blank
+   * after a tag): later columns on their line move left.
+   */
+  readonly skippedColumns: number[] = [];
   private readonly chars: Char[] = [];
   private index = 0;
   private line = 1;
@@ -385,7 +390,8 @@ class Scanner {
           return;
         }
         if (buffered && this.state === 'up') break;
-        if (!buffered && this.isBlank(this.char(start + 1))) {
+        // goccy reads a NUL after the `-` as "no next character", like the file's end: `-<NUL>` is an entry too.
+        if (!buffered && (this.isBlank(this.char(start + 1)) || this.char(start + 1) === '\u0000')) {
           this.push('seq-entry', '-', start, 1);
           this.lastDelimColumn = this.column;
           this.advance();
@@ -470,6 +476,7 @@ class Scanner {
       case '\t':
         if ((buffered && this.lastDelimColumn === 0) || this.lastDelimColumn < this.column) {
           // A tab takes no column in goccy's count and is not part of the text: `t<TAB>he` reads "the".
+          this.skippedColumns.push(this.offsetAt());
           this.index++;
           if (this.firstCharAtLine) this.indentNum++;
           return;
@@ -496,9 +503,11 @@ class Scanner {
   private scanMapDelim(): boolean {
     if (this.directive || this.anchorOrAlias) return false;
     const next = this.char(this.index + 1);
-    if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') {
-      if (!this.inFlow || !/[,\]}]/.test(next)) return false;
-    }
+    // Inside a flow mapping goccy takes every `:` as the delimiter (`{a:b}`), except before `/` (`http://`) and
+    // right after another delimiter; elsewhere a blank, a line break or the end must follow it.
+    if (this.flowMaps > 0) {
+      if (next === '/' || this.tokens[this.tokens.length - 1]?.kind === 'colon') return false;
+    } else if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') return false;
     const key = this.flush();
     if (key) this.lastDelimColumn = key.column;
     else {
@@ -514,7 +523,7 @@ class Scanner {
     if (this.buffer && this.buffer.lines === 0 && !this.buffer.pendingNewline) {
       // goccy places a plain scalar pending at its first line break at the break's column minus the text's length
       // without its trailing blanks: each trailing blank moves the reported column one right.
-      const trailing = /( *)$/.exec(this.buffer.text)?.[1]?.length ?? 0;
+      const trailing = /([ \t]*)$/.exec(this.buffer.text)?.[1]?.length ?? 0;
       if (trailing > 0) {
         this.buffer.column += trailing;
         this.columnShifts.set(this.buffer.offset, trailing);
@@ -554,6 +563,7 @@ class Scanner {
     this.advance(length);
     if (this.char() === ' ') {
       // goccy consumes the blank after a tag without counting its column: the rest of the line reads one column left.
+      this.skippedColumns.push(this.offsetAt());
       this.index++;
     }
   }
@@ -563,9 +573,10 @@ class Scanner {
     const line = this.line;
     const column = this.column;
     this.advance();
+    // goccy folds as it scans: at a line break it drops the spaces before it and adds a space, or a line feed when the
+    // line held nothing (`lineStart`); a continued line's leading blanks are skipped. Escapes stay raw until the end.
     let value = '';
     let lines = 0;
-    // Blanks opening a continuation line are indentation, not text.
     let lineStart = false;
     // Characters goccy's cursor runs ahead of its scan: they are skipped after the closing quote.
     let skipped = 0;
@@ -658,7 +669,7 @@ class Scanner {
         this.line++;
         this.column = 1;
         lines++;
-        value += ' ';
+        value = `${value.replace(/(?<!\\) +$/, '')}${lineStart ? '\n' : ' '}`;
         lineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
         if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
@@ -907,21 +918,6 @@ function groupAnchorsAndAliases(tokens: Tok[]): Tok[] {
   return out;
 }
 
-/** What Go's strconv.ParseBool accepts: goccy's decoder converts a `!!bool` scalar with it. */
-export const GO_BOOLS: ReadonlySet<string> = new Set([
-  '1',
-  't',
-  'T',
-  'TRUE',
-  'true',
-  'True',
-  '0',
-  'f',
-  'F',
-  'FALSE',
-  'false',
-  'False',
-]);
 const SCALAR_TAGS = new Set(['!!int', '!!float', '!!str', '!!binary', '!!timestamp', '!!bool', '!!null']);
 
 function groupScalarTags(tokens: Tok[]): Tok[] {
@@ -1157,8 +1153,11 @@ function sync(parent: Context, child: Context): void {
 class GoccyParser {
   private pathMap = new Map<string, RawToken>();
 
+  /** The root node of the file's only document, when the file is one document and holds one. */
+  firstRoot: Node | undefined;
+
   parseDocuments(documents: Tok[]): void {
-    for (const document of documents) {
+    for (const [index, document] of documents.entries()) {
       const group = document.group;
       if (!group || group.tokens.length === 0) continue;
       this.pathMap = new Map();
@@ -1167,7 +1166,9 @@ class GoccyParser {
       if (tokens[tokens.length - 1]?.raw?.kind === 'doc-end') tokens = tokens.slice(0, -1);
       if (tokens.length === 0) continue;
       const ctx = new Context(tokens, '$', false);
-      this.parseToken(ctx, ctx.current());
+      const root = this.parseToken(ctx, ctx.current());
+      // Only for a file of one document: a directive or `---` makes document groups goccy decodes otherwise.
+      if (index === 0 && documents.length === 1) this.firstRoot = root;
       if (ctx.hasNext()) fail('value is not allowed in this context', ctx.current());
     }
   }
@@ -1697,6 +1698,19 @@ export interface GoccyReading {
   extraBreaks: readonly number[];
   /** Plain scalars (by start offset) whose goccy column lies right of their first character, and by how much. */
   columnShifts: ReadonlyMap<number, number>;
+  /** Offsets (ascending) of characters goccy skips without counting a column (see `columnsSkippedBefore`). */
+  skippedColumns: readonly number[];
+  /** When goccy parses the text and its first document is a bare scalar (plain or quoted text): that token. */
+  rootScalar?: RawToken;
+  /** Quoted scalars that run over several lines, in source order, with the text goccy folds them to. */
+  multilineQuotes: readonly QuotedScalar[];
+}
+
+export interface QuotedScalar {
+  /** UTF-16 offsets of the opening quote and just after the closing one. */
+  offset: number;
+  end: number;
+  value: string;
 }
 
 /** goccy's reading of `text`: its syntax verdict and how its line numbers differ from the text's. */
@@ -1705,14 +1719,32 @@ export function goccyRead(text: string): GoccyReading {
   try {
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
-    new GoccyParser().parseDocuments(documents);
-    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts };
+    const parser = new GoccyParser();
+    parser.parseDocuments(documents);
+    const root = parser.firstRoot;
+    const rootScalar =
+      (root?.kind === 'scalar' || root?.kind === 'string') && root.token && root.token.kind !== 'merge-key'
+        ? root.token
+        : undefined;
+    const multilineQuotes = scanner.tokens
+      .filter((token) => (token.kind === 'double' || token.kind === 'single') && token.multiline)
+      .map(({ offset, end, value }) => ({ offset, end, value }));
+    return {
+      ...(rootScalar ? { rootScalar } : {}),
+      error: undefined,
+      extraBreaks: scanner.extraBreaks,
+      columnShifts: scanner.columnShifts,
+      skippedColumns: scanner.skippedColumns,
+      multilineQuotes,
+    };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
     const token = error.token;
     return {
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
+      skippedColumns: scanner.skippedColumns,
+      multilineQuotes: [],
       error: {
         message: error.reason,
         line: token?.line ?? 0,
@@ -1734,4 +1766,9 @@ export function extraLinesBefore(extraBreaks: readonly number[], offset: number)
     else high = middle;
   }
   return low;
+}
+
+/** How many of `skippedColumns` (ascending) lie in `[lineStart, offset)`: goccy's column there is that much left. */
+export function columnsSkippedBefore(skippedColumns: readonly number[], lineStart: number, offset: number): number {
+  return extraLinesBefore(skippedColumns, offset) - extraLinesBefore(skippedColumns, lineStart);
 }
