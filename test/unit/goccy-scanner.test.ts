@@ -112,6 +112,26 @@ const rows: Row[] = [
     yaml: '- docker: "a\t"\n  github: "b\t  \n  c"\n  deploy: {}\n',
     expect: 'ok',
   },
+  {
+    name: "a key right after a `-` and a tab is refused at its ':' (1:3361)",
+    yaml: '- docker: x\n- \tgithub: y\n',
+    expect: '[2:9] tab character cannot use as a map key directly',
+  },
+  {
+    name: "a '-' right after a key's ':' and a tab is refused at the '-'",
+    yaml: '- docker:\t- x\n',
+    expect: '[1:10] tab character cannot use as a sequence delimiter',
+  },
+  {
+    name: 'blanks ending a line do not count: a tab after a colon at the end of its line is fine',
+    yaml: '- docker: x\n  github: \t\n  deploy: {}\n',
+    expect: 'ok',
+  },
+  {
+    name: 'two spaces before the tab: the key does not start with a tab for goccy',
+    yaml: '- docker: x\n  github:  \tb: c\n',
+    expect: '[2:12] mapping value is not allowed in this context',
+  },
 ];
 
 function goccyVerdict(yaml: string): string {

@@ -148,6 +148,11 @@ class Scanner {
   private lastDelimColumn = 0;
   private firstCharAtLine = true;
   private state: 'up' | 'down' | 'keep' = 'keep';
+  /**
+   * Where goccy's origin buffer starts: the source read since the last token (or comment) was cut. A map key or a `-`
+   * whose origin opens with a tab (after at most one space) is an error.
+   */
+  private originStart = 0;
   private flowSequences = 0;
   private flowMaps = 0;
   private anchorOrAlias = false;
@@ -228,6 +233,7 @@ class Scanner {
       multiline: false,
     };
     this.tokens.push(token);
+    this.originStart = start + length;
     return token;
   }
 
@@ -246,6 +252,7 @@ class Scanner {
       multiline: buffer.lines > 0,
     };
     this.tokens.push(token);
+    this.originStart = this.index;
     return token;
   }
 
@@ -373,6 +380,7 @@ class Scanner {
         }
         if (buffered && this.state === 'up') break;
         if (!buffered && this.isBlank(this.char(start + 1))) {
+          if (this.originOpensWithTab()) this.invalid('tab character cannot use as a sequence delimiter');
           this.push('seq-entry', '-', start, 1);
           this.lastDelimColumn = this.column;
           this.advance();
@@ -425,6 +433,7 @@ class Scanner {
         if (previous === ' ' || previous === '\t' || this.isNewline(previous)) {
           this.flush();
           while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
+          this.originStart = this.index + 1;
           // goccy's comment scanner steps over one character of the line break: the LF of a CRLF is then a second one.
           if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.scanNewline(true);
           return;
@@ -468,6 +477,12 @@ class Scanner {
     this.advance();
   }
 
+  /** goccy's check on its origin buffer: after at most one space, a tab opens it. */
+  private originOpensWithTab(): boolean {
+    const first = this.char(this.originStart);
+    return first === '\t' || (first === ' ' && this.char(this.originStart + 1) === '\t');
+  }
+
   private isMergeKey(): boolean {
     if (this.char(this.index + 1) !== '<' || this.char(this.index + 2) === '<') return false;
     for (let at = this.index + 2; at < this.chars.length; at++) {
@@ -486,6 +501,7 @@ class Scanner {
     if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') {
       if (!this.inFlow || !/[,\]}]/.test(next)) return false;
     }
+    if (this.originOpensWithTab()) this.invalid('tab character cannot use as a map key directly');
     const key = this.flush();
     if (key) this.lastDelimColumn = key.column;
     else {
@@ -498,6 +514,10 @@ class Scanner {
   }
 
   private scanNewline(single = false): void {
+    // goccy trims the blanks ending its origin buffer at a line break: blanks alone leave nothing before the break.
+    let blanksOnly = true;
+    for (let at = this.originStart; at < this.index && blanksOnly; at++) blanksOnly = /[ \t]/.test(this.char(at));
+    if (blanksOnly) this.originStart = this.index;
     if (this.buffer && this.buffer.lines === 0 && !this.buffer.pendingNewline) {
       // goccy places a plain scalar pending at its first line break at the break's column minus the text's length
       // without its trailing blanks: each trailing blank moves the reported column one right.
@@ -542,6 +562,7 @@ class Scanner {
     if (this.char() === ' ') {
       // goccy consumes the blank after a tag without counting its column: the rest of the line reads one column left.
       this.index++;
+      this.originStart = this.index;
     }
   }
 
@@ -636,6 +657,7 @@ class Scanner {
         });
         // The characters goccy's cursor ran ahead are never scanned, not even a line break.
         this.index = Math.min(this.index + skipped, this.chars.length);
+        this.originStart = this.index;
         return;
       }
       if (this.isNewline(c)) {
@@ -786,6 +808,7 @@ class Scanner {
         multiline: false,
       },
     );
+    this.originStart = this.index;
   }
 }
 
