@@ -132,6 +132,71 @@ const rows: Row[] = [
     yaml: '- docker: x\n  github:  \tb: c\n',
     expect: '[2:12] mapping value is not allowed in this context',
   },
+  {
+    name: 'a `+` block scalar without content, ended by a line left of it (1:667, 1:3308, 1:4371)',
+    yaml: '- github: >+\n  deploy: {}\n',
+    expect: '[2:3] could not find multi-line content',
+  },
+  {
+    name: 'the same after an empty line: goccy finds the value (a line break) where the source read starts',
+    yaml: '- github: |+\n\n  deploy: {}\n',
+    expect: '[3:3] could not find multi-line content',
+  },
+  {
+    name: 'after a line of spaces the value is found further on: no error',
+    yaml: '- github: |+\n   \n  deploy: {}\n',
+    expect: 'ok',
+  },
+  {
+    name: 'a block scalar without `+` may be empty',
+    yaml: '- github: |\n  deploy: {}\n',
+    expect: 'ok',
+  },
+  {
+    name: 'an empty block scalar whose header opens a line is refused too',
+    yaml: '|\nx\n',
+    expect: '[2:1] could not find multi-line content',
+  },
+  {
+    name: 'content left of the indentation indicator asks for (1:3825)',
+    yaml: '- github: |2\n   x\n',
+    expect: '[2:4] invalid number of indent is specified in the multi-line header',
+  },
+  {
+    name: 'with an indentation indicator, a file ending in an empty line is refused at its line break (1:366, 1:4262)',
+    yaml: '- github: |1\n    x\n\n',
+    expect: '[3:1] invalid number of indent is specified in the multi-line header',
+  },
+  {
+    name: 'the same with the line break after the content: goccy counts the LF of a CRLF as a line of its own (1:4378)',
+    yaml: '- github: |1\r\n    x\r\n',
+    expect: '[4:1] invalid number of indent is specified in the multi-line header',
+  },
+  {
+    name: 'a file ending in a tab inside the body is checked as its end, not as a tab (1:3043)',
+    yaml: '- github: |1\n    x\n\t',
+    expect: '[3:1] invalid number of indent is specified in the multi-line header',
+  },
+  {
+    name: 'the first content line may not start left of the blank line before it',
+    yaml: '- github: |\n      \n    x\n',
+    expect: '[3:5] invalid number of indent is specified after space only',
+  },
+  {
+    name: 'a tab left of the content column, after the content began, is refused',
+    yaml: '- github: |\n    x\n \ty\n',
+    expect: '[3:2] found a tab character where an indentation space is expected',
+  },
+  {
+    name: 'a CRLF inside a block scalar counts two lines: later positions move down (1:5448, 1:537)',
+    yaml: '- github: |\r\n    x\r\n  deploy: {}\r\n  deploy: {}\r\n',
+    expect: '[6:3] mapping key "deploy" already defined at [5:3]',
+  },
+  {
+    name: "the content column stays goccy's delimiter after the block: a deeper line does not continue a plain scalar",
+    yaml: '- a: |\n    x\n  b\n   c: d\n',
+    expect: '[3:3] non-map value is specified',
+  },
 ];
 
 function goccyVerdict(yaml: string): string {

@@ -723,6 +723,52 @@ class Scanner {
     return 1;
   }
 
+  /**
+   * The file ends with the line break at the cursor, inside a block scalar's body. goccy checks the indentation at
+   * that last character when it ends a blank line (the LF of a CRLF is one): an indentation indicator asks for more.
+   */
+  private checkIndentAtEnd(indicator: number, firstLineColumn: number, bodyStart: number): void {
+    if (indicator === 0 || this.index < bodyStart) return;
+    let lineStart = this.index;
+    while (lineStart > 0 && !this.isNewline(this.char(lineStart - 1))) lineStart--;
+    for (let at = lineStart; at < this.index; at++) if (this.char(at) !== ' ' && this.char(at) !== '\t') return;
+    const lastColumn = this.index - lineStart + 1;
+    if (firstLineColumn > lastColumn)
+      this.invalid('invalid number of indent is specified in the multi-line header', 1, this.line, lastColumn);
+  }
+
+  /**
+   * A block scalar without content ends at a line left of it. goccy cuts its (empty) value there and checks the
+   * column of the last token: 1 is `could not find multi-line content`, at the line's first character. With `+` the
+   * value is never empty, and its column is where goccy finds the value's line breaks in the source read: at once
+   * when only line breaks came (column 1). Otherwise the last token is the header, at column 1 only at a line start.
+   */
+  private checkEmptyBlock(
+    option: string,
+    headerColumn: number,
+    headerComment: boolean,
+    emptyBuffer: string,
+    bodyStart: number,
+    at: number,
+  ): void {
+    let value = emptyBuffer;
+    const keep = option.startsWith('+') || option.endsWith('+');
+    if (option.startsWith('-') || option.endsWith('-')) value = value.replace(/\n+$/, '').replace(/ +$/, '');
+    else if (!keep) value = value.replace(/\n+$/, (breaks) => (breaks.length > 0 ? '\n' : ''));
+    if (value === '\n') value = '';
+    if (keep && value === '') value = '\n';
+    const source = this.chars
+      .slice(bodyStart, at)
+      .map((char) => char.text)
+      .join('');
+    const lastColumn = value !== '' ? (source.startsWith(emptyBuffer) ? 1 : 0) : headerComment ? 0 : headerColumn;
+    if (lastColumn === 1) {
+      let lineStart = at;
+      while (lineStart > 0 && !this.isNewline(this.char(lineStart - 1))) lineStart--;
+      this.invalid('could not find multi-line content', 1, this.line + 1, at - lineStart + 1, at);
+    }
+  }
+
   /** A line break inside a quoted or block scalar: positions move on, indentation bookkeeping does not happen. */
   private newlineInScalar(): void {
     if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.index++;
@@ -754,49 +800,93 @@ class Scanner {
       column,
     );
     this.advance(1 + [...header].length);
-    // goccy's header scanner steps over one character of the line break: the LF of a CRLF is a line of its own.
-    if (this.char() === '\r' && this.char(this.index + 1) === '\n') {
-      this.extraBreaks.push(this.offsetAt() + 1);
-      this.line++;
-    }
-    // The body: blank lines and lines starting right of the last delimiter; once the first content line fixes the
-    // content column, a line starting left of it ends the body too.
-    const reference = this.lastDelimColumn;
-    let contentColumn = 0;
+    // The body, line by line as goccy's multi-line scanner reads it. A line whose first character (after blanks) lies
+    // at or left of the last delimiter's column ends it; the first content line moves that column to just left of
+    // itself (an indentation indicator fixes it: the delimiter's column plus the indicator).
+    const indentIndicator = blockIndentIndicator(option);
+    let firstLineColumn = indentIndicator > 0 ? this.lastDelimColumn + indentIndicator : 0;
+    let delim = this.lastDelimColumn;
+    /** The length of the last blank line before the first content line: content may not start left of it. */
+    let spaceOnlyColumn = 0;
+    /** goccy's value buffer while no content line came: line breaks, and the spaces an indicator makes content. */
+    let emptyBuffer = '';
+    // The header's own line break (its first character) is not the body's.
+    const bodyStart = this.index + 1;
     let body: RawToken | undefined;
+    // goccy's multi-line scanner takes CR and LF each as a line break: the LF of a CRLF is a blank line of its own, and
+    // every later line number moves on by one (also the header's: its scanner steps over the CR only).
     while (this.index < this.chars.length) {
-      const lineStart = this.index + (this.char() === '\r' && this.char(this.index + 1) === '\n' ? 2 : 1);
+      const lineStart = this.index + 1;
+      if (!body && this.index >= bodyStart) emptyBuffer += this.char();
+      if (lineStart >= this.chars.length) {
+        this.checkIndentAtEnd(indentIndicator, firstLineColumn, bodyStart);
+        break;
+      }
       let at = lineStart;
-      let indent = 0;
-      while (this.char(at) === ' ') {
+      while (this.char(at) === ' ' || this.char(at) === '\t') {
+        const lineColumn = at - lineStart + 1;
+        // (The file's last character is checked as its end, below.)
+        const last = at === this.chars.length - 1;
+        if (
+          this.char(at) === '\t' &&
+          !last &&
+          (firstLineColumn === 0 ? lineColumn === 1 : firstLineColumn > lineColumn)
+        )
+          this.invalid(
+            'found a tab character where an indentation space is expected',
+            1,
+            this.line + 1,
+            lineColumn,
+            at,
+          );
+        if (this.char(at) === ' ' && !body && firstLineColumn > 0 && lineColumn >= firstLineColumn) emptyBuffer += ' ';
         at++;
-        indent++;
       }
       const first = this.char(at);
+      const firstColumn = at - lineStart + 1;
       const blank = first === '' || this.isNewline(first);
-      // Before the first content line fixes the indentation, a tab opening a line is indentation goccy refuses.
-      if (first === '\t' && indent === 0 && contentColumn === 0) {
-        this.invalid('found a tab character where an indentation space is expected', 1, this.line + 1, 1, lineStart);
+      if (!blank && delim > 0 && firstColumn <= delim) {
+        if (!body) this.checkEmptyBlock(option, column, comment > 0, emptyBuffer, bodyStart, at);
+        break;
       }
-      if (!blank && reference > 0 && indent + 1 <= reference) break;
-      if (!blank && contentColumn > 0 && indent + 1 < contentColumn) break;
-      if (first === '' && at === lineStart) break;
-      this.newlineInScalar();
-      if (!blank && contentColumn === 0) contentColumn = indent + 1;
-      if (!body && !blank)
-        body = {
+      if (this.char() === '\r' && this.char(lineStart) === '\n') this.extraBreaks.push(this.offsetAt(lineStart));
+      this.index++;
+      this.line++;
+      this.column = 1;
+      if (blank) {
+        // The file ends in this line's blanks: goccy checks the indentation at its last character.
+        if (first === '' && indentIndicator !== 0 && firstLineColumn > firstColumn - 1)
+          this.invalid(
+            'invalid number of indent is specified in the multi-line header',
+            1,
+            this.line,
+            firstColumn - 1,
+            at - 1,
+          );
+        if (firstLineColumn === 0) spaceOnlyColumn = firstColumn - 1;
+      } else {
+        if (!body && spaceOnlyColumn > firstColumn)
+          this.invalid('invalid number of indent is specified after space only', 1, this.line, firstColumn, at);
+        if (firstLineColumn === 0) firstLineColumn = firstColumn;
+        if (indentIndicator !== 0 && firstLineColumn > firstColumn)
+          this.invalid('invalid number of indent is specified in the multi-line header', 1, this.line, firstColumn, at);
+        delim = firstLineColumn - 1;
+        body ??= {
           kind: 'plain',
           line: this.line,
-          column: indent + 1,
+          column: firstColumn,
           offset: this.offsetAt(at),
           end: this.offsetAt(at),
           value: '',
           multiline: true,
         };
-      this.advance(indent);
+      }
+      this.advance(at - this.index);
       while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
       if (body) body.end = this.offsetAt();
     }
+    // goccy's content lines leave their delimiter column behind for what follows the block.
+    if (body) this.lastDelimColumn = delim;
     this.tokens.push(
       body ?? {
         kind: 'plain',
@@ -810,6 +900,19 @@ class Scanner {
     );
     this.originStart = this.index;
   }
+}
+
+/**
+ * goccy's indentation indicator of a block scalar header option: the option without one leading `-`, one leading
+ * `+`, one trailing `-` and one trailing `+`, as Go's ParseInt reads it (0 when it does not).
+ */
+function blockIndentIndicator(option: string): number {
+  let digits = option;
+  if (digits.startsWith('-')) digits = digits.slice(1);
+  if (digits.startsWith('+')) digits = digits.slice(1);
+  if (digits.endsWith('-')) digits = digits.slice(0, -1);
+  if (digits.endsWith('+')) digits = digits.slice(0, -1);
+  return /^[-+]?[0-9]+$/.test(digits) ? Number(digits) : 0;
 }
 
 /** The one-character escapes goccy's double-quote scanner knows (`\\x`, `\\u`, `\\U` and line breaks aside). */
