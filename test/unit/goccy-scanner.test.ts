@@ -197,6 +197,26 @@ const rows: Row[] = [
     yaml: '- a: |\n    x\n  b\n   c: d\n',
     expect: '[3:3] non-map value is specified',
   },
+  {
+    name: "in a flow mapping a ':' right after a key's ':' is text: `b:` is a value, then '{' comes without ',' (1:1245)",
+    yaml: '- {docker: a, github: b: {c: d}}\n',
+    expect: "[1:26] ',' or '}' must be specified",
+  },
+  {
+    name: "so a flow mapping's value may hold ': ' and ':', and its '}' still ends the mapping (1:525)",
+    yaml: '- deploy: {release: v1.0.0 suspend: true}\n  docker: {github: host:5000/x}\n',
+    expect: 'ok',
+  },
+  {
+    name: "in a flow mapping a key's ':' needs no blank after it, except before '/'",
+    yaml: '- {docker:a, http://x: y}\n',
+    expect: 'ok',
+  },
+  {
+    name: "in a flow sequence a ':' needs a blank after it",
+    yaml: '- docker: [a:b, c:]\n',
+    expect: 'ok',
+  },
 ];
 
 function goccyVerdict(yaml: string): string {

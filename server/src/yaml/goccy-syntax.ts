@@ -153,6 +153,8 @@ class Scanner {
    * whose origin opens with a tab (after at most one space) is an error.
    */
   private originStart = 0;
+  /** The token count when the last comment was read: goccy's comments are tokens, ours are not. */
+  private commentAt = -1;
   private flowSequences = 0;
   private flowMaps = 0;
   private anchorOrAlias = false;
@@ -434,6 +436,7 @@ class Scanner {
           this.flush();
           while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
           this.originStart = this.index + 1;
+          this.commentAt = this.tokens.length;
           // goccy's comment scanner steps over one character of the line break: the LF of a CRLF is then a second one.
           if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.scanNewline(true);
           return;
@@ -498,8 +501,14 @@ class Scanner {
   private scanMapDelim(): boolean {
     if (this.directive || this.anchorOrAlias) return false;
     const next = this.char(this.index + 1);
-    if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') {
-      if (!this.inFlow || !/[,\]}]/.test(next)) return false;
+    if (this.flowMaps === 0) {
+      if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') return false;
+    } else {
+      // In a flow mapping any ':' delimits a key, except before '/' (`http://`) and right after a key's ':' (the
+      // value's own colons: `{docker: host:5000/x}`, and `{a: b: c}` reads the value `b: c`).
+      if (next === '/') return false;
+      const last = this.tokens[this.tokens.length - 1];
+      if (last?.kind === 'colon' && this.commentAt !== this.tokens.length) return false;
     }
     if (this.originOpensWithTab()) this.invalid('tab character cannot use as a map key directly');
     const key = this.flush();
