@@ -217,6 +217,21 @@ const rows: Row[] = [
     yaml: '- docker: [a:b, c:]\n',
     expect: 'ok',
   },
+  {
+    name: "a '-' opening a deeper line inside a plain value makes the rest raw text: no key, no comment in it",
+    yaml: '- docker: a\n    - github: b # c\n  deploy: {}\n',
+    expect: 'ok',
+  },
+  {
+    name: "in raw text a tab left of the '-' among a line's opening blanks is refused",
+    yaml: '- docker: a\n    - b\n  \tc\n',
+    expect: '[3:3] found a tab character where an indentation space is expected',
+  },
+  {
+    name: 'in raw text CR and LF each count as a line break',
+    yaml: '- docker: a\n    - b\r\n\r\n  github: x\n  github: y\n',
+    expect: '[7:3] mapping key "github" already defined at [6:3]',
+  },
 ];
 
 function goccyVerdict(yaml: string): string {

@@ -380,7 +380,10 @@ class Scanner {
           this.indentNum = 0;
           return;
         }
-        if (buffered && this.state === 'up') break;
+        if (buffered && this.state === 'up') {
+          this.scanRawFolded();
+          return;
+        }
         if (!buffered && this.isBlank(this.char(start + 1))) {
           if (this.originOpensWithTab()) this.invalid('tab character cannot use as a sequence delimiter');
           this.push('seq-entry', '-', start, 1);
@@ -484,6 +487,60 @@ class Scanner {
   private originOpensWithTab(): boolean {
     const first = this.char(this.originStart);
     return first === '\t' || (first === ' ' && this.char(this.originStart + 1) === '\t');
+  }
+
+  /**
+   * goccy's "raw folded" text: a `-` opening a line deeper than the last delimiter while a plain scalar is pending
+   * turns the rest into multi-line text, like a folded block scalar without header: nothing in it is a token (no key,
+   * no comment) until a line starts left of the `-`. As in block scalars, CR and LF each count as a line break.
+   */
+  private scanRawFolded(): void {
+    const dashColumn = this.column;
+    this.addToBuffer('-');
+    this.advance();
+    while (this.index < this.chars.length) {
+      const c = this.char();
+      if (!this.isNewline(c)) {
+        // Text: the delimiter moves to just left of the `-`.
+        this.lastDelimColumn = dashColumn - 1;
+        this.addToBuffer(c);
+        this.advance();
+        continue;
+      }
+      if (c === '\n' && this.index > 0 && this.char(this.index - 1) === '\r') this.extraBreaks.push(this.offsetAt());
+      this.index++;
+      this.line++;
+      this.column = 1;
+      if (this.buffer) this.buffer.pendingNewline = true;
+      const lineStart = this.index;
+      let at = lineStart;
+      while (this.char(at) === ' ' || this.char(at) === '\t') {
+        const lineColumn = at - lineStart + 1;
+        if (this.char(at) === '\t' && dashColumn > lineColumn)
+          this.invalid('found a tab character where an indentation space is expected', 1, this.line, lineColumn, at);
+        at++;
+      }
+      const first = this.char(at);
+      if (
+        first !== '' &&
+        !this.isNewline(first) &&
+        this.lastDelimColumn > 0 &&
+        at - lineStart + 1 <= this.lastDelimColumn
+      ) {
+        // A line left of the text ends it: goccy reads that line afresh (its first character finds the state down).
+        this.indentNum = 0;
+        this.firstCharAtLine = true;
+        this.anchorOrAlias = false;
+        this.directive = false;
+        return;
+      }
+      if (first === '' || this.isNewline(first)) {
+        this.advance(at - lineStart);
+        continue;
+      }
+      if (this.buffer) this.buffer.text += ' ';
+      this.advance(at - lineStart);
+    }
   }
 
   private isMergeKey(): boolean {
