@@ -232,6 +232,16 @@ const rows: Row[] = [
     yaml: '- docker: a\n    - b\r\n\r\n  github: x\n  github: y\n',
     expect: '[7:3] mapping key "github" already defined at [6:3]',
   },
+  {
+    name: 'exactly three dots at a line start end the document',
+    yaml: '- docker: a\n...\n',
+    expect: 'ok',
+  },
+  {
+    name: 'four dots are text, here left over after the list',
+    yaml: '- docker: a\n....\n',
+    expect: '[2:1] value is not allowed in this context',
+  },
 ];
 
 function goccyVerdict(yaml: string): string {

@@ -350,7 +350,9 @@ class Scanner {
         }
         break;
       case '.':
-        if (this.indentNum === 0 && this.column === 1 && this.char(start + 1) === '.' && this.char(start + 2) === '.') {
+        // Exactly three dots at a line start end a document (goccy counts the run: `....` is text).
+        const dots = this.char(start + 1) === '.' && this.char(start + 2) === '.' && this.char(start + 3) !== '.';
+        if (this.indentNum === 0 && this.column === 1 && dots) {
           this.flush();
           this.push('doc-end', '...', start, 3);
           this.advance(3);
