@@ -21,7 +21,15 @@ import {
   YAMLSeq,
 } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { goBase64Decode, goccyTaggedBool, goPrintedPlainScalar, goTextOf, resolvePlainScalar } from './goccy-scalar';
+import {
+  goBase64Decode,
+  goccyTaggedBool,
+  goccyTaggedFloat,
+  goccyTaggedInt,
+  goPrintedPlainScalar,
+  goTextOf,
+  resolvePlainScalar,
+} from './goccy-scalar';
 import {
   columnsSkippedBefore,
   extraLinesBefore,
@@ -158,20 +166,14 @@ function crlfBlockScalarValue(value: string): string {
  * What a Go string field receives from an explicitly tagged scalar: goccy applies `!!null`, `!!int`, `!!float` and
  * `!!binary` before the string conversion (a number tag on text gives its zero value, "0").
  */
-function taggedScalarValue(tag: string | undefined, text: string): string {
+function taggedScalarValue(tag: string | undefined, text: string, plain: boolean): string {
   switch (tag) {
     case 'tag:yaml.org,2002:null':
       return '';
-    case 'tag:yaml.org,2002:int': {
-      const resolved = resolvePlainScalar(text);
-      return resolved.kind === 'uint64' || resolved.kind === 'int64' ? resolved.asString : '0';
-    }
-    case 'tag:yaml.org,2002:float': {
-      const resolved = resolvePlainScalar(text);
-      return resolved.kind === 'float64' || resolved.kind === 'uint64' || resolved.kind === 'int64'
-        ? resolved.asString
-        : '0';
-    }
+    case 'tag:yaml.org,2002:int':
+      return goccyTaggedInt(text, plain);
+    case 'tag:yaml.org,2002:float':
+      return goccyTaggedFloat(text, plain);
     case 'tag:yaml.org,2002:binary':
       return goTextOf(goBase64Decode(text)).text;
     default:
@@ -304,8 +306,8 @@ class Decoder {
     private readonly text: string,
     private readonly reading: GoccyReading,
   ) {
-    this.takeovers = findTagTakeovers(doc.contents);
     this.multilineQuotes = new Map(reading.multilineQuotes.map((quote) => [quote.offset, quote.value]));
+    this.takeovers = findTagTakeovers(doc.contents);
   }
 
   /** A collection's items as goccy parses them: without the ones a tag above took. */
@@ -476,7 +478,9 @@ class Decoder {
       if (decoded.invalidAt.length > 0) result.invalidUtf8At = decoded.invalidAt;
       return result;
     }
-    return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
+    // The `yaml` library resolves a tagged plain scalar itself; goccy starts from its text.
+    const tagged = quote === 'plain' ? scalarText(node.source ?? node.value) : text;
+    return { value: taggedScalarValue(node.tag, tagged, quote === 'plain'), key, valueRange, quote };
   }
 
   decodeBool(pair: Pair<YamlNode, YamlNode | null>, type: string, key: Range): DecodedField<boolean> | undefined {
