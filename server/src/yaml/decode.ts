@@ -178,6 +178,18 @@ function taggedScalarValue(tag: string | undefined, text: string): string {
 }
 
 /** A collection under a tag of its own (`deploy: !a` then a mapping): goccy keeps the tag node, which no struct takes. */
+/** Tags goccy reserves (its `ReservedTagKeyword`s): every other tag is a custom one. */
+const GOCCY_RESERVED_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'binary', 'timestamp', 'map', 'seq', 'omap', 'set'].map(
+    (name) => `tag:yaml.org,2002:${name}`,
+  ),
+);
+
+/** A custom tag with nothing after it on its line (`github: !a`): goccy takes what follows as the tag's value. */
+function isBareCustomTag(node: YamlNode | null | undefined): boolean {
+  return isScalar(node) && node.tag !== undefined && !GOCCY_RESERVED_TAGS.has(node.tag) && (node.source ?? '') === '';
+}
+
 function isCustomTagged(node: YamlNode | null | undefined): boolean {
   return (
     (isMap(node) || isSeq(node)) &&
@@ -392,6 +404,25 @@ class Decoder {
   }
 
   /** The pairs of a mapping with `<<: *anchor` merges expanded, as goccy does; an explicit key that repeats a merged one is an error. */
+  /**
+   * goccy's reading of a map's pairs where one holds a bare custom tag (`github: !a`): the tag's value is the mapping
+   * of the keys after it (goccy parses the next token as the tag's value), so those keys are not the map's own; the
+   * last pair's bare tag at the end of the text tags nothing. `tagged` is that pair and what its tag holds.
+   */
+  goccyPairs(map: YAMLMap): {
+    pairs: Pair<YamlNode, YamlNode | null>[];
+    tagged?: { pair: Pair<YamlNode, YamlNode | null>; holds: 'mapping' | 'null' };
+  } {
+    const pairs = this.pairs(map);
+    const at = pairs.findIndex((pair) => isBareCustomTag(pair.value));
+    const pair = pairs[at];
+    if (!pair) return { pairs };
+    if (at < pairs.length - 1) return { pairs: pairs.slice(0, at + 1), tagged: { pair, holds: 'mapping' } };
+    const end = nodeRange(pair.value)?.[1] ?? this.text.length;
+    const rest = this.text.slice(end).replace(/#[^\r\n]*/g, '');
+    return rest.trim() === '' ? { pairs, tagged: { pair, holds: 'null' } } : { pairs };
+  }
+
   pairs(map: YAMLMap): Pair<YamlNode, YamlNode | null>[] {
     const explicit: Pair<YamlNode, YamlNode | null>[] = [];
     const merged: Pair<YamlNode, YamlNode | null>[] = [];
@@ -508,11 +539,22 @@ class Decoder {
       entry.typeError = true;
       return undefined;
     }
-    for (const inner of this.pairs(node)) {
+    const { pairs, tagged } = this.goccyPairs(node);
+    for (const inner of pairs) {
       const name = keyName(inner.key);
       const innerKey = nodeRange(inner.key) ?? range;
       this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
-      if (name in DEPLOY_STRING_FIELDS) {
+      const type =
+        name in DEPLOY_STRING_FIELDS
+          ? DEPLOY_STRING_FIELDS[name as keyof typeof DEPLOY_STRING_FIELDS]
+          : DEPLOY_BOOL_FIELDS[name as keyof typeof DEPLOY_BOOL_FIELDS];
+      if (inner === tagged?.pair && tagged.holds === 'mapping' && type !== undefined) {
+        // goccy's value is the tag holding the mapping of the keys after it.
+        const valueRange = nodeRange(inner.value) ?? [innerKey[1] + 1, innerKey[1] + 1];
+        const message = `cannot unmarshal map[string]interface {} into Go struct field Struct.Deploy of type ${type}`;
+        this.typeProblem(inner.value, valueRange, message, this.tagOffset(inner.value));
+        entry.typeError = true;
+      } else if (name in DEPLOY_STRING_FIELDS) {
         const field = this.decodeString(
           inner,
           `Struct.Deploy of type ${DEPLOY_STRING_FIELDS[name as keyof typeof DEPLOY_STRING_FIELDS]}`,
@@ -550,11 +592,22 @@ class Decoder {
     }
     const first = node.items[0];
     if (first && nodeRange(first.key)) entry.anchor = nodeRange(first.key) as Range;
-    for (const pair of this.pairs(node)) {
+    const { pairs, tagged } = this.goccyPairs(node);
+    for (const pair of pairs) {
       const name = keyName(pair.key);
       const key = nodeRange(pair.key) ?? range;
       this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
-      if (name in STRING_FIELDS) {
+      if (pair === tagged?.pair && (name === 'deploy' || (name in STRING_FIELDS && tagged.holds === 'mapping'))) {
+        // goccy's value is the tag node: a struct refuses the tag itself, a string field the mapping it holds.
+        const valueRange = nodeRange(pair.value) ?? [key[1] + 1, key[1] + 1];
+        const field = STRING_FIELDS[name as keyof typeof STRING_FIELDS];
+        const message =
+          name === 'deploy'
+            ? 'tag was used where mapping is expected'
+            : `cannot unmarshal map[string]interface {} into Go struct field ${field}`;
+        this.typeProblem(pair.value, valueRange, message, this.tagOffset(pair.value));
+        entry.typeError = true;
+      } else if (name in STRING_FIELDS) {
         const field = this.decodeString(pair, STRING_FIELDS[name as keyof typeof STRING_FIELDS], key);
         if (field) entry[name as 'docker' | 'github' | 'provider'] = field;
         else entry.typeError = true;
