@@ -20,6 +20,7 @@ import {
 import { analyzeReleaseFile } from '../../server/src/features/validate';
 import { lintDiagnostics, lintTree } from '../../server/src/features/lint-tree';
 import { makeTree, removeTree } from '../helpers/tree';
+import { ReleaseWorkspace } from '../../server/src/workspace/release-workspace';
 
 const VALID = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n';
 
@@ -365,10 +366,10 @@ describe('syntax (§1.4)', () => {
     const message = '[4:1] value is not allowed in this context';
     assertYamlErrorAt('- docker: a\n  note: >\n\n- github: b\n', 'yaml-syntax', message);
     assertYamlErrorAt('- docker: a\n  note: |-\n   \n- github: b\n', 'yaml-syntax', message);
-    // Without a blank line, or with kept line breaks (`+`, a token of their own), the `-` is an entry again.
+    // Without a blank line the `-` is an entry again.
     assert.equal(lintText('- docker: a\n  note: >\n- github: b\n').entryCount, 2);
-    assert.equal(lintText('- docker: a\n  note: >+\n\n- github: b\n').entryCount, 2);
-    assert.equal(verdictOf('- docker: a\n  note: >+\n\n- github: b\n').code, 'deploy-missing');
+    // With kept line breaks (`+`) an empty body is goccy's own error, at the line that ends it.
+    assertYamlErrorAt('- docker: a\n  note: >+\n\n- github: b\n', 'yaml-syntax', '[4:1] could not find multi-line content');
   });
 
   test('a tab goccy skips inside a key takes no column: later positions on its line move left (kayron-fuzz 1:2353)', () => {
@@ -727,6 +728,30 @@ describe('coercion into string fields (§1.4)', () => {
     });
   }
 
+  // !!int is strconv.Atoi(fmt.Sprint(value)), !!float is castToFloat (strconv.ParseFloat on text), errors ignored.
+  const tagged: [source: string, value: string][] = [
+    ['!!int 0x1F', '31'],
+    ['!!int "0x1F"', '0'],
+    ['!!int 3.0', '3'],
+    ['!!int 3.5', '0'],
+    ['!!int "+7"', '7'],
+    ['!!int 99999999999999999999', '9223372036854775807'],
+    ['!!int -99999999999999999999', '-9223372036854775808'],
+    ['!!int ~', '0'],
+    ['!!float 1e3', '1000'],
+    ['!!float 1e999', '+Inf'],
+    ['!!float "-Infinity"', '-Inf'],
+    ['!!float 0x1F', '31'],
+    ['!!float "1_000.5"', '0'],
+    ['!!float true', '0'],
+  ];
+  for (const [source, value] of tagged) {
+    test(`${source} reads ${JSON.stringify(value)}`, () => {
+      const text = `- docker: "kayron"\n  github: ${source}\n  deploy:\n    release: v1.0.0\n`;
+      assert.equal(decodeReleaseFile(text).entries[0]?.github?.value, value);
+    });
+  }
+
   test('an out-of-range float is a valid github name, as text (kayron-fuzz 1:1839)', () => {
     assertAccepted('- docker: "kayron"\n  github: 1.5e999\n  deploy:\n    release: "v0.5.3"\n', 1);
   });
@@ -756,6 +781,18 @@ describe('coercion into string fields (§1.4)', () => {
     const raw = dockerOf('"Yf8="');
     assert.equal(raw?.value, 'a\ufffd', 'a byte that is not UTF-8 shows as U+FFFD');
     assert.deepEqual(raw?.invalidUtf8At, [1]);
+  });
+
+  test('!!binary on a plain number, boolean or null fails: cannot convert "<Go value>" to string', () => {
+    const entry = (docker: string) => `- docker: ${docker}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`;
+    assertYamlErrorAt(entry('!!binary 010'), 'yaml-syntax', '[1:19] cannot convert "8" to string');
+    assertYamlErrorAt(entry('!!binary 1.50'), 'yaml-syntax', '[1:19] cannot convert "1.5" to string');
+    assertYamlErrorAt(entry('!!binary true'), 'yaml-syntax', '[1:19] cannot convert "true" to string');
+    assertYamlErrorAt(entry('!!binary ~'), 'yaml-syntax', '[1:19] cannot convert "<nil>" to string');
+    // A quoted number is a string node.
+    assert.equal(verdictOf(entry('!!binary "0100"')).code, 'docker-format', 'decoded: d3 5d 38');
+    // It fails before any field is decoded, like an undefined alias (here under a key Kayron ignores).
+    assertYamlErrorAt(`${entry('"kayron"')}  labels: !!binary 7\n`, 'yaml-syntax', '[5:19] cannot convert "7" to string');
   });
 
   test('a docker name with bytes that are not UTF-8 before its first ":" is the lowercase error (kayron-fuzz 1:156)', () => {
@@ -882,6 +919,44 @@ describe('deploy and list items (§1.4, §1.5)', () => {
     });
   });
 
+  test('deploy: !a with no value is a tag node for goccy, not null: tag was used where mapping is expected', () => {
+    const head = '- docker: "kayron"\n  github: "kayron"\n';
+    assertYamlErrorAt(`${head}  deploy: !a\n`, 'yaml-type', '[3:11] tag was used where mapping is expected');
+    assertYamlErrorAt(`${head}  deploy: &d !a\n  # c\n`, 'yaml-type', '[3:14] tag was used where mapping is expected');
+  });
+
+  test("a key's value that is only a custom tag takes the keys below it as its mapping (goccy parses the next token)", () => {
+    assertYamlErrorAt(
+      '- docker: "kayron"\n  github: !a\n  deploy:\n    release: "v0.5.3"\n',
+      'yaml-type',
+      '[2:11] cannot unmarshal map[string]interface {} into Go struct field Struct.Github of type github.String',
+    );
+    // An unknown key takes them too: deploy is no field of the entry any more.
+    assert.equal(
+      verdictOf('- docker: "kayron"\n  github: "kayron"\n  labels: !a\n  deploy:\n    release: "v0.5.3"\n').code,
+      'deploy-missing',
+    );
+    // The last key of deploy: the next token is the entry's next key, so the entry's keys after deploy go under the tag.
+    assertYamlErrorAt(
+      '- docker: "kayron"\n  deploy:\n    branch: !a\n  github: "kayron"\n',
+      'yaml-type',
+      '[3:13] cannot unmarshal map[string]interface {} into Go struct field Struct.Deploy of type branch.String',
+    );
+    // The last key of the last entry's deploy before another item: the list's later items go under the tag.
+    const list = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    branch: !a\n- docker: "BAD"\n';
+    assertYamlErrorAt(
+      list,
+      'yaml-type',
+      '[4:13] cannot unmarshal []interface {} into Go struct field Struct.Deploy of type branch.String',
+    );
+    assert.equal(decodeReleaseFile(list).entries.length, 1, 'the second item belongs to the tag');
+    // Inside deploy the same: release belongs to the tagged webhook, so the strategy is missing.
+    assert.equal(
+      verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    webhook: !a\n    release: "v0.5.3"\n').code,
+      'deploy-missing',
+    );
+  });
+
   test('deploy given as a list: sequence was used where mapping is expected', () => {
     assertYamlError(
       '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    - release: "v0.5.3"\n',
@@ -978,6 +1053,23 @@ describe('one syntax error, one error diagnostic (issue 15 item 8)', () => {
       assert.equal(errors[0]?.code, 'yaml-syntax');
     });
   }
+
+  test("a byte that is not UTF-8 is one character (Go's runes), in the CLI and in the server's read of the file", async () => {
+    // E2 82 starts a 3-byte sequence that never ends: two U+FFFD for Go, one for Node's decoder.
+    const bytes = Buffer.concat([Buffer.from('- {github: '), Buffer.from([0xe2, 0x82]), Buffer.from(', deploy: *nope}\n')]);
+    const expected = '[1:25] could not find alias "nope"';
+    const root = makeTree({ 'service/x.yaml': bytes });
+    try {
+      const kayron = lintDiagnostics(await lintTree(root)).find((diagnostic) => diagnostic.kayron);
+      assertStartsWith(kayron?.message ?? '', expected);
+      const workspace = new ReleaseWorkspace(root);
+      await workspace.scan();
+      assert.equal(workspace.textOf('service/x.yaml'), '- {github: \ufffd\ufffd, deploy: *nope}\n');
+      assertStartsWith(workspace.validate().kayronVerdict?.problem.message ?? '', expected);
+    } finally {
+      removeTree(root);
+    }
+  });
 
   test("the CLI prints the same single error, marked as Kayron's", async () => {
     const root = makeTree({ 'service/x.yaml': tenEntries.replace('  github: "svc-3"', '\tgithub: "svc-3"') });

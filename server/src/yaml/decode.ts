@@ -13,13 +13,23 @@ import {
   isScalar,
   isSeq,
   LineCounter,
+  Pair,
   Parser,
   Scalar,
   visit,
   YAMLMap,
+  YAMLSeq,
 } from 'yaml';
-import type { Node as YamlNode, Pair } from 'yaml';
-import { goBase64Decode, goccyTaggedBool, goPrintedPlainScalar, goTextOf, resolvePlainScalar } from './goccy-scalar';
+import type { Node as YamlNode } from 'yaml';
+import {
+  goBase64Decode,
+  goccyTaggedBool,
+  goccyTaggedFloat,
+  goccyTaggedInt,
+  goPrintedPlainScalar,
+  goTextOf,
+  resolvePlainScalar,
+} from './goccy-scalar';
 import {
   columnsSkippedBefore,
   extraLinesBefore,
@@ -156,20 +166,14 @@ function crlfBlockScalarValue(value: string): string {
  * What a Go string field receives from an explicitly tagged scalar: goccy applies `!!null`, `!!int`, `!!float` and
  * `!!binary` before the string conversion (a number tag on text gives its zero value, "0").
  */
-function taggedScalarValue(tag: string | undefined, text: string): string {
+function taggedScalarValue(tag: string | undefined, text: string, plain: boolean): string {
   switch (tag) {
     case 'tag:yaml.org,2002:null':
       return '';
-    case 'tag:yaml.org,2002:int': {
-      const resolved = resolvePlainScalar(text);
-      return resolved.kind === 'uint64' || resolved.kind === 'int64' ? resolved.asString : '0';
-    }
-    case 'tag:yaml.org,2002:float': {
-      const resolved = resolvePlainScalar(text);
-      return resolved.kind === 'float64' || resolved.kind === 'uint64' || resolved.kind === 'int64'
-        ? resolved.asString
-        : '0';
-    }
+    case 'tag:yaml.org,2002:int':
+      return goccyTaggedInt(text, plain);
+    case 'tag:yaml.org,2002:float':
+      return goccyTaggedFloat(text, plain);
     case 'tag:yaml.org,2002:binary':
       return goTextOf(goBase64Decode(text)).text;
     default:
@@ -178,18 +182,6 @@ function taggedScalarValue(tag: string | undefined, text: string): string {
 }
 
 /** A collection under a tag of its own (`deploy: !a` then a mapping): goccy keeps the tag node, which no struct takes. */
-/** Tags goccy reserves (its `ReservedTagKeyword`s): every other tag is a custom one. */
-const GOCCY_RESERVED_TAGS = new Set(
-  ['str', 'int', 'float', 'bool', 'null', 'binary', 'timestamp', 'map', 'seq', 'omap', 'set'].map(
-    (name) => `tag:yaml.org,2002:${name}`,
-  ),
-);
-
-/** A custom tag with nothing after it on its line (`github: !a`): goccy takes what follows as the tag's value. */
-function isBareCustomTag(node: YamlNode | null | undefined): boolean {
-  return isScalar(node) && node.tag !== undefined && !GOCCY_RESERVED_TAGS.has(node.tag) && (node.source ?? '') === '';
-}
-
 function isCustomTagged(node: YamlNode | null | undefined): boolean {
   return (
     (isMap(node) || isSeq(node)) &&
@@ -306,6 +298,8 @@ class Decoder {
   /** goccy's folded text of each multi-line quoted scalar, by the offset of its opening quote. */
   private readonly multilineQuotes: ReadonlyMap<number, string>;
 
+  private readonly takeovers: TagTakeovers;
+
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
@@ -313,6 +307,13 @@ class Decoder {
     private readonly reading: GoccyReading,
   ) {
     this.multilineQuotes = new Map(reading.multilineQuotes.map((quote) => [quote.offset, quote.value]));
+    this.takeovers = findTagTakeovers(doc.contents);
+  }
+
+  /** A collection's items as goccy parses them: without the ones a tag above took. */
+  itemsOf<T>(container: YAMLMap | YAMLSeq, items: T[]): T[] {
+    const kept = this.takeovers.kept.get(container);
+    return kept === undefined ? items : items.slice(0, kept);
   }
 
   position(offset: number): string {
@@ -404,29 +405,12 @@ class Decoder {
   }
 
   /** The pairs of a mapping with `<<: *anchor` merges expanded, as goccy does; an explicit key that repeats a merged one is an error. */
-  /**
-   * goccy's reading of a map's pairs where one holds a bare custom tag (`github: !a`): the tag's value is the mapping
-   * of the keys after it (goccy parses the next token as the tag's value), so those keys are not the map's own; the
-   * last pair's bare tag at the end of the text tags nothing. `tagged` is that pair and what its tag holds.
-   */
-  goccyPairs(map: YAMLMap): {
-    pairs: Pair<YamlNode, YamlNode | null>[];
-    tagged?: { pair: Pair<YamlNode, YamlNode | null>; holds: 'mapping' | 'null' };
-  } {
-    const pairs = this.pairs(map);
-    const at = pairs.findIndex((pair) => isBareCustomTag(pair.value));
-    const pair = pairs[at];
-    if (!pair) return { pairs };
-    if (at < pairs.length - 1) return { pairs: pairs.slice(0, at + 1), tagged: { pair, holds: 'mapping' } };
-    const end = nodeRange(pair.value)?.[1] ?? this.text.length;
-    const rest = this.text.slice(end).replace(/#[^\r\n]*/g, '');
-    return rest.trim() === '' ? { pairs, tagged: { pair, holds: 'null' } } : { pairs };
-  }
-
   pairs(map: YAMLMap): Pair<YamlNode, YamlNode | null>[] {
     const explicit: Pair<YamlNode, YamlNode | null>[] = [];
     const merged: Pair<YamlNode, YamlNode | null>[] = [];
-    for (const pair of map.items as Pair<YamlNode, YamlNode | null>[]) {
+    for (const written of this.itemsOf(map, map.items as Pair<YamlNode, YamlNode | null>[])) {
+      const takenOver = isScalar(written.value) ? this.takeovers.values.get(written.value) : undefined;
+      const pair = takenOver ? new Pair<YamlNode, YamlNode | null>(written.key, takenOver) : written;
       if (isMergeKey(pair.key)) {
         // goccy v1.18 merges a single mapping (or alias of one); a list of them is a type error at the list.
         if (isSeq(pair.value)) {
@@ -494,7 +478,9 @@ class Decoder {
       if (decoded.invalidAt.length > 0) result.invalidUtf8At = decoded.invalidAt;
       return result;
     }
-    return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
+    // The `yaml` library resolves a tagged plain scalar itself; goccy starts from its text.
+    const tagged = quote === 'plain' ? scalarText(node.source ?? node.value) : text;
+    return { value: taggedScalarValue(node.tag, tagged, quote === 'plain'), key, valueRange, quote };
   }
 
   decodeBool(pair: Pair<YamlNode, YamlNode | null>, type: string, key: Range): DecodedField<boolean> | undefined {
@@ -527,34 +513,23 @@ class Decoder {
     const node = this.resolve(raw);
     const range = nodeRange(raw) ?? [key[1] + 1, key[1] + 1];
     const deploy: DecodedDeploy = { key, node: range };
-    if (
-      node === null ||
-      node === undefined ||
-      (isScalar(node) && quoteStyle(node) === 'plain' && resolvePlainScalar(String(node.source ?? '')).kind === 'null')
-    ) {
-      return deploy;
-    }
+    // A tagged empty value (`deploy: !a`) is goccy's tag node, not null: it fails like any tagged scalar (1:3257).
+    const isNullScalar =
+      isScalar(node) &&
+      quoteStyle(node) === 'plain' &&
+      !node.tag &&
+      resolvePlainScalar(String(node.source ?? '')).kind === 'null';
+    if (node === null || node === undefined || isNullScalar) return deploy;
     if (!isMap(node) || isCustomTagged(node)) {
       this.typeProblem(raw, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       entry.typeError = true;
       return undefined;
     }
-    const { pairs, tagged } = this.goccyPairs(node);
-    for (const inner of pairs) {
+    for (const inner of this.pairs(node)) {
       const name = keyName(inner.key);
       const innerKey = nodeRange(inner.key) ?? range;
       this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
-      const type =
-        name in DEPLOY_STRING_FIELDS
-          ? DEPLOY_STRING_FIELDS[name as keyof typeof DEPLOY_STRING_FIELDS]
-          : DEPLOY_BOOL_FIELDS[name as keyof typeof DEPLOY_BOOL_FIELDS];
-      if (inner === tagged?.pair && tagged.holds === 'mapping' && type !== undefined) {
-        // goccy's value is the tag holding the mapping of the keys after it.
-        const valueRange = nodeRange(inner.value) ?? [innerKey[1] + 1, innerKey[1] + 1];
-        const message = `cannot unmarshal map[string]interface {} into Go struct field Struct.Deploy of type ${type}`;
-        this.typeProblem(inner.value, valueRange, message, this.tagOffset(inner.value));
-        entry.typeError = true;
-      } else if (name in DEPLOY_STRING_FIELDS) {
+      if (name in DEPLOY_STRING_FIELDS) {
         const field = this.decodeString(
           inner,
           `Struct.Deploy of type ${DEPLOY_STRING_FIELDS[name as keyof typeof DEPLOY_STRING_FIELDS]}`,
@@ -592,22 +567,11 @@ class Decoder {
     }
     const first = node.items[0];
     if (first && nodeRange(first.key)) entry.anchor = nodeRange(first.key) as Range;
-    const { pairs, tagged } = this.goccyPairs(node);
-    for (const pair of pairs) {
+    for (const pair of this.pairs(node)) {
       const name = keyName(pair.key);
       const key = nodeRange(pair.key) ?? range;
       this.fieldOrder = this.itemOrder + (FIELD_ORDER.get(name) ?? 0);
-      if (pair === tagged?.pair && (name === 'deploy' || (name in STRING_FIELDS && tagged.holds === 'mapping'))) {
-        // goccy's value is the tag node: a struct refuses the tag itself, a string field the mapping it holds.
-        const valueRange = nodeRange(pair.value) ?? [key[1] + 1, key[1] + 1];
-        const field = STRING_FIELDS[name as keyof typeof STRING_FIELDS];
-        const message =
-          name === 'deploy'
-            ? 'tag was used where mapping is expected'
-            : `cannot unmarshal map[string]interface {} into Go struct field ${field}`;
-        this.typeProblem(pair.value, valueRange, message, this.tagOffset(pair.value));
-        entry.typeError = true;
-      } else if (name in STRING_FIELDS) {
+      if (name in STRING_FIELDS) {
         const field = this.decodeString(pair, STRING_FIELDS[name as keyof typeof STRING_FIELDS], key);
         if (field) entry[name as 'docker' | 'github' | 'provider'] = field;
         else entry.typeError = true;
@@ -665,7 +629,7 @@ class Decoder {
     }
     if (!isSeq(root)) return [];
     const entries: DecodedEntry[] = [];
-    root.items.forEach((item, index) => {
+    this.itemsOf(root, root.items).forEach((item, index) => {
       const dashOffset = findDash(this.text, root.items, index, root.range?.[0] ?? 0);
       const entry = this.decodeEntry(item as YamlNode | null, index, dashOffset);
       if (entry) entries.push(entry);
@@ -775,6 +739,76 @@ class Decoder {
       for (const item of node.items) this.checkDuplicateKeys(item as YamlNode, depth + 1);
     }
   }
+}
+
+/** goccy's reserved tags, which read their own kind of value; any other tag parses whatever token follows it. */
+const GOCCY_RESERVED_TAGS = new Set(
+  ['int', 'float', 'null', 'seq', 'map', 'str', 'binary', 'omap', 'set', 'timestamp', 'bool', 'merge'].map(
+    (name) => `tag:yaml.org,2002:${name}`,
+  ),
+);
+
+/** Empty plain values with a tag of no reserved kind (`github: !a`): goccy parses whatever token follows the tag. */
+export function isTakingTag(node: unknown): node is Scalar {
+  return (
+    isScalar(node) &&
+    node.tag !== undefined &&
+    !GOCCY_RESERVED_TAGS.has(node.tag) &&
+    quoteStyle(node) === 'plain' &&
+    scalarText(node.source ?? node.value) === ''
+  );
+}
+
+/** How goccy's tree differs from the `yaml` library's where a tag takes the tokens after it. */
+interface TagTakeovers {
+  /** The tag's value as goccy builds it, in place of the empty tagged scalar. */
+  values: Map<Scalar, YAMLMap<YamlNode, YamlNode | null> | YAMLSeq<YamlNode>>;
+  /** How many items a block collection keeps: the ones after the cut belong to a tag above. */
+  kept: Map<YAMLMap | YAMLSeq, number>;
+}
+
+/**
+ * A key whose value is only a tag of no reserved kind (`github: !a`, nothing else on the line): goccy parses the next
+ * token as the tag's value. That token is the next key of the same mapping, or the next key or `-` of an enclosing
+ * collection, and goccy reads it with everything after it at its column: those keys (or items) become a mapping (or
+ * list) under the tag instead of siblings of their own (kayron-fuzz 1:5834, 1:1054, 1:2300).
+ */
+function findTagTakeovers(contents: unknown): TagTakeovers {
+  const takeovers: TagTakeovers = { values: new Map(), kept: new Map() };
+  const chain: { container: YAMLMap | YAMLSeq; index: number }[] = [];
+  const takeOver = (tagged: Scalar): void => {
+    for (let level = chain.length - 1; level >= 0; level--) {
+      const { container, index } = chain[level] as { container: YAMLMap | YAMLSeq; index: number };
+      if (container.flow) return;
+      const kept = takeovers.kept.get(container) ?? container.items.length;
+      if (index + 1 >= kept) continue;
+      const taken = container.items.slice(index + 1, kept) as (Pair<YamlNode, YamlNode | null> & YamlNode)[];
+      const value = isMap(container)
+        ? Object.assign(new YAMLMap<YamlNode, YamlNode | null>(), { items: taken })
+        : Object.assign(new YAMLSeq<YamlNode>(), { items: taken });
+      value.tag = tagged.tag;
+      const start = nodeRange(tagged)?.[0] ?? 0;
+      const last = taken[taken.length - 1];
+      const end = Math.max(start, nodeRange(isPair(last) ? last.value : last)?.[1] ?? start);
+      value.range = [start, end, end];
+      takeovers.values.set(tagged, value);
+      takeovers.kept.set(container, index + 1);
+      return;
+    }
+  };
+  const walk = (node: unknown): void => {
+    if (chain.length > MAX_DEPTH || !(isMap(node) || isSeq(node)) || node.flow) return;
+    for (let index = 0; index < (takeovers.kept.get(node) ?? node.items.length); index++) {
+      const item = node.items[index];
+      const value = isMap(node) ? (item as Pair).value : item;
+      chain.push({ container: node, index });
+      if (isMap(node) && isTakingTag(value)) takeOver(value);
+      else walk(value);
+      chain.pop();
+    }
+  };
+  walk(contents);
+  return takeovers;
 }
 
 /**

@@ -181,20 +181,27 @@ export interface GoText {
 }
 
 export function goTextOf(bytes: Uint8Array): GoText {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const whole = buffer.toString('utf8');
+  // Valid UTF-8 (the usual case) decodes the same either way; a U+FFFD in it may also be one written in the file.
+  if (!whole.includes('\ufffd')) return { text: whole, invalidAt: [] };
   let text = '';
   const invalidAt: number[] = [];
+  let runStart = 0;
   let i = 0;
-  while (i < bytes.length) {
-    const length = validSequenceLength(bytes, i);
-    if (length === 0) {
-      invalidAt.push(text.length);
-      text += '\ufffd';
-      i += 1;
-    } else {
-      text += Buffer.from(bytes.subarray(i, i + length)).toString('utf8');
+  while (i < buffer.length) {
+    const length = validSequenceLength(buffer, i);
+    if (length > 0) {
       i += length;
+      continue;
     }
+    text += buffer.toString('utf8', runStart, i);
+    invalidAt.push(text.length);
+    text += '\ufffd';
+    i += 1;
+    runStart = i;
   }
+  text += buffer.toString('utf8', runStart, i);
   return { text, invalidAt };
 }
 
@@ -211,4 +218,63 @@ function validSequenceLength(bytes: Uint8Array, i: number): number {
   if (second < low || second > high) return 0;
   for (let k = 2; k < length; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return 0;
   return length;
+}
+
+/** The Go value goccy's decoder holds for a scalar: plain text resolved, quoted and block text as is. */
+function goValueOf(text: string, plain: boolean): ResolvedPlainScalar {
+  return plain ? resolvePlainScalar(text) : { kind: 'string', asString: text };
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * `!!int` as goccy decodes it: `strconv.Atoi(fmt.Sprint(value))` with the error ignored. A decimal integer passes
+ * (a float that prints whole, `3.0`, too), out of range is clamped to int64, anything else is 0.
+ */
+export function goccyTaggedInt(text: string, plain: boolean): string {
+  const printed = plain ? goPrintedPlainScalar(text) : text;
+  const match = /^([-+]?)([0-9]+)$/.exec(printed);
+  if (!match) return '0';
+  const magnitude = BigInt(match[2] ?? '0');
+  if (match[1] === '-') return (magnitude > INT64_MIN_MAGNITUDE ? -INT64_MIN_MAGNITUDE : -magnitude).toString();
+  return (magnitude > INT64_MAX ? INT64_MAX : magnitude).toString();
+}
+
+/**
+ * `!!float` as goccy decodes it (castToFloat): numbers convert, text goes through `strconv.ParseFloat` with the error
+ * ignored (out of range is ±Inf, bad syntax 0), booleans and null are 0.
+ */
+export function goccyTaggedFloat(text: string, plain: boolean): string {
+  const value = goValueOf(text, plain);
+  if (value.kind === 'float64' || value.kind === 'uint64' || value.kind === 'int64') {
+    return formatGoFloat(Number(value.asString === 'NaN' ? NaN : plainNumber(value.asString)));
+  }
+  if (value.kind !== 'string') return '0';
+  return formatGoFloat(goParseFloatText(value.asString));
+}
+
+/** A resolved number's printed value back as a number (`+Inf`, `-Inf` included). */
+function plainNumber(printed: string): number {
+  if (printed === '+Inf') return Infinity;
+  if (printed === '-Inf') return -Infinity;
+  return Number(printed);
+}
+
+/** Go's `strconv.ParseFloat(text, 64)` value with its error ignored: ±Inf out of range, 0 for bad syntax. */
+function goParseFloatText(text: string): number {
+  const special = /^([-+]?)(inf|infinity|nan)$/i.exec(text);
+  if (special) {
+    if ((special[2] ?? '').toLowerCase() === 'nan') return NaN;
+    return special[1] === '-' ? -Infinity : Infinity;
+  }
+  const unsigned = text.replace(/^[-+]/, '');
+  const negative = text.startsWith('-');
+  if (/^0[xX]/.test(unsigned)) {
+    const parsed = goParseFloat(negative ? `-${unsigned}` : unsigned);
+    if (parsed !== undefined) return parsed;
+    const wellFormed = /^0[xX](?=[0-9a-fA-F.]*[0-9a-fA-F])[0-9a-fA-F]*\.?[0-9a-fA-F]*[pP][-+]?[0-9]+$/.test(unsigned);
+    return wellFormed ? (negative ? -Infinity : Infinity) : 0;
+  }
+  if (!/^(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(unsigned)) return 0;
+  return Number(text.startsWith('+') ? unsigned : text);
 }
