@@ -366,10 +366,10 @@ describe('syntax (§1.4)', () => {
     const message = '[4:1] value is not allowed in this context';
     assertYamlErrorAt('- docker: a\n  note: >\n\n- github: b\n', 'yaml-syntax', message);
     assertYamlErrorAt('- docker: a\n  note: |-\n   \n- github: b\n', 'yaml-syntax', message);
-    // Without a blank line, or with kept line breaks (`+`, a token of their own), the `-` is an entry again.
+    // Without a blank line the `-` is an entry again.
     assert.equal(lintText('- docker: a\n  note: >\n- github: b\n').entryCount, 2);
-    assert.equal(lintText('- docker: a\n  note: >+\n\n- github: b\n').entryCount, 2);
-    assert.equal(verdictOf('- docker: a\n  note: >+\n\n- github: b\n').code, 'deploy-missing');
+    // With kept line breaks (`+`) an empty body is goccy's own error, at the line that ends it.
+    assertYamlErrorAt('- docker: a\n  note: >+\n\n- github: b\n', 'yaml-syntax', '[4:1] could not find multi-line content');
   });
 
   test('a tab goccy skips inside a key takes no column: later positions on its line move left (kayron-fuzz 1:2353)', () => {
@@ -416,12 +416,39 @@ describe('syntax (§1.4)', () => {
 
   test("inside a flow mapping every ':' is goccy's key delimiter, blank after it or not (kayron-fuzz 1:3507)", () => {
     // `docker:b` is the key `docker` again; `{:release: x}` opens with a delimiter and no key.
-    assertYamlErrorAt('- {docker: a, docker:b}\n', 'yaml-syntax', '[1:15] mapping key "docker" already defined at [1:4]');
+    assertYamlErrorAt(
+      '- {docker: a, docker:b}\n',
+      'yaml-syntax',
+      '[1:15] mapping key "docker" already defined at [1:4]',
+    );
     const invalidKey = '[1:35] found an invalid key for this map';
     assertYamlErrorAt('- {docker: a, github: b, deploy: {:release: v1.0.0}}\n', 'yaml-syntax', invalidKey);
     // Not before `/` (`http://`), and not in a flow sequence: `[x:y]` is text.
     assertAccepted('- {docker: a, github: b, deploy: {release: v1.0.0}, labels: {u: http://x}}\n', 1);
     assertAccepted('- docker: a\n  github: b\n  deploy:\n    release: v1.0.0\n  labels: [x:y]\n', 1);
+  });
+
+  test('a custom tag alone after its key takes the keys after it as its mapping, as goccy parses it', () => {
+    // goccy parses the token after the tag as the tag's value: the mapping of the following keys (kayron-fuzz 1:4030,
+    // 1:2252, 1:1054); a struct field refuses the tag itself (1:3257).
+    const docker = 'cannot unmarshal map[string]interface {} into Go struct field Struct.Docker of type docker.String';
+    assertYamlErrorAt('- docker: !a\n  github: b\n', 'yaml-type', `[1:11] ${docker}`);
+    const release =
+      'cannot unmarshal map[string]interface {} into Go struct field Struct.Deploy of type release.String';
+    const deploy = '- docker: a\n  github: b\n  deploy:\n';
+    assertYamlErrorAt(`${deploy}    release: !t\n    branch: main\n`, 'yaml-type', `[4:14] ${release}`);
+    assertYamlErrorAt(
+      '- github: b\n  docker: a\n  deploy: !x\n',
+      'yaml-type',
+      '[3:11] tag was used where mapping is expected',
+    );
+    // The swallowed keys are not the entry's own: `deploy` after `note: !a` is missing.
+    assert.equal(
+      verdictOf('- docker: a\n  github: b\n  note: !a\n  deploy:\n    release: v1.0.0\n').code,
+      'deploy-missing',
+    );
+    // As the last key of the file it tags nothing: an unknown key stays harmless.
+    assertAccepted(`${deploy}    release: v1.0.0\n  note: !a\n`, 1);
   });
 
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {

@@ -112,6 +112,136 @@ const rows: Row[] = [
     yaml: '- docker: "a\t"\n  github: "b\t  \n  c"\n  deploy: {}\n',
     expect: 'ok',
   },
+  {
+    name: "a key right after a `-` and a tab is refused at its ':' (1:3361)",
+    yaml: '- docker: x\n- \tgithub: y\n',
+    expect: '[2:9] tab character cannot use as a map key directly',
+  },
+  {
+    name: "a '-' right after a key's ':' and a tab is refused at the '-'",
+    yaml: '- docker:\t- x\n',
+    expect: '[1:10] tab character cannot use as a sequence delimiter',
+  },
+  {
+    name: 'blanks ending a line do not count: a tab after a colon at the end of its line is fine',
+    yaml: '- docker: x\n  github: \t\n  deploy: {}\n',
+    expect: 'ok',
+  },
+  {
+    name: 'two spaces before the tab: the key does not start with a tab for goccy',
+    yaml: '- docker: x\n  github:  \tb: c\n',
+    expect: '[2:12] mapping value is not allowed in this context',
+  },
+  {
+    name: 'a `+` block scalar without content, ended by a line left of it (1:667, 1:3308, 1:4371)',
+    yaml: '- github: >+\n  deploy: {}\n',
+    expect: '[2:3] could not find multi-line content',
+  },
+  {
+    name: 'the same after an empty line: goccy finds the value (a line break) where the source read starts',
+    yaml: '- github: |+\n\n  deploy: {}\n',
+    expect: '[3:3] could not find multi-line content',
+  },
+  {
+    name: 'after a line of spaces the value is found further on: no error',
+    yaml: '- github: |+\n   \n  deploy: {}\n',
+    expect: 'ok',
+  },
+  {
+    name: 'a block scalar without `+` may be empty',
+    yaml: '- github: |\n  deploy: {}\n',
+    expect: 'ok',
+  },
+  {
+    name: 'an empty block scalar whose header opens a line is refused too',
+    yaml: '|\nx\n',
+    expect: '[2:1] could not find multi-line content',
+  },
+  {
+    name: 'content left of the indentation indicator asks for (1:3825)',
+    yaml: '- github: |2\n   x\n',
+    expect: '[2:4] invalid number of indent is specified in the multi-line header',
+  },
+  {
+    name: 'with an indentation indicator, a file ending in an empty line is refused at its line break (1:366, 1:4262)',
+    yaml: '- github: |1\n    x\n\n',
+    expect: '[3:1] invalid number of indent is specified in the multi-line header',
+  },
+  {
+    name: 'the same with the line break after the content: goccy counts the LF of a CRLF as a line of its own (1:4378)',
+    yaml: '- github: |1\r\n    x\r\n',
+    expect: '[4:1] invalid number of indent is specified in the multi-line header',
+  },
+  {
+    name: 'a file ending in a tab inside the body is checked as its end, not as a tab (1:3043)',
+    yaml: '- github: |1\n    x\n\t',
+    expect: '[3:1] invalid number of indent is specified in the multi-line header',
+  },
+  {
+    name: 'the first content line may not start left of the blank line before it',
+    yaml: '- github: |\n      \n    x\n',
+    expect: '[3:5] invalid number of indent is specified after space only',
+  },
+  {
+    name: 'a tab left of the content column, after the content began, is refused',
+    yaml: '- github: |\n    x\n \ty\n',
+    expect: '[3:2] found a tab character where an indentation space is expected',
+  },
+  {
+    name: 'a CRLF inside a block scalar counts two lines: later positions move down (1:5448, 1:537)',
+    yaml: '- github: |\r\n    x\r\n  deploy: {}\r\n  deploy: {}\r\n',
+    expect: '[6:3] mapping key "deploy" already defined at [5:3]',
+  },
+  {
+    name: "the content column stays goccy's delimiter after the block: a deeper line does not continue a plain scalar",
+    yaml: '- a: |\n    x\n  b\n   c: d\n',
+    expect: '[3:3] non-map value is specified',
+  },
+  {
+    name: "in a flow mapping a ':' right after a key's ':' is text: `b:` is a value, then '{' comes without ',' (1:1245)",
+    yaml: '- {docker: a, github: b: {c: d}}\n',
+    expect: "[1:26] ',' or '}' must be specified",
+  },
+  {
+    name: "so a flow mapping's value may hold ': ' and ':', and its '}' still ends the mapping (1:525)",
+    yaml: '- deploy: {release: v1.0.0 suspend: true}\n  docker: {github: host:5000/x}\n',
+    expect: 'ok',
+  },
+  {
+    name: "in a flow mapping a key's ':' needs no blank after it, except before '/'",
+    yaml: '- {docker:a, http://x: y}\n',
+    expect: 'ok',
+  },
+  {
+    name: "in a flow sequence a ':' needs a blank after it",
+    yaml: '- docker: [a:b, c:]\n',
+    expect: 'ok',
+  },
+  {
+    name: "a '-' opening a deeper line inside a plain value makes the rest raw text: no key, no comment in it",
+    yaml: '- docker: a\n    - github: b # c\n  deploy: {}\n',
+    expect: 'ok',
+  },
+  {
+    name: "in raw text a tab left of the '-' among a line's opening blanks is refused",
+    yaml: '- docker: a\n    - b\n  \tc\n',
+    expect: '[3:3] found a tab character where an indentation space is expected',
+  },
+  {
+    name: 'in raw text CR and LF each count as a line break',
+    yaml: '- docker: a\n    - b\r\n\r\n  github: x\n  github: y\n',
+    expect: '[7:3] mapping key "github" already defined at [6:3]',
+  },
+  {
+    name: 'exactly three dots at a line start end the document',
+    yaml: '- docker: a\n...\n',
+    expect: 'ok',
+  },
+  {
+    name: 'four dots are text, here left over after the list',
+    yaml: '- docker: a\n....\n',
+    expect: '[2:1] value is not allowed in this context',
+  },
 ];
 
 function goccyVerdict(yaml: string): string {

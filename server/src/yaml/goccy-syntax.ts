@@ -158,6 +158,13 @@ class Scanner {
   private lastDelimColumn = 0;
   private firstCharAtLine = true;
   private state: 'up' | 'down' | 'keep' = 'keep';
+  /**
+   * Where goccy's origin buffer starts: the source read since the last token (or comment) was cut. A map key or a `-`
+   * whose origin opens with a tab (after at most one space) is an error.
+   */
+  private originStart = 0;
+  /** The token count when the last comment was read: goccy's comments are tokens, ours are not. */
+  private commentAt = -1;
   private flowSequences = 0;
   private flowMaps = 0;
   private anchorOrAlias = false;
@@ -243,6 +250,7 @@ class Scanner {
       multiline: false,
     };
     this.tokens.push(token);
+    this.originStart = start + length;
     return token;
   }
 
@@ -262,6 +270,7 @@ class Scanner {
       endsAfterBreak: buffer.lines > 0 || buffer.pendingNewline,
     };
     this.tokens.push(token);
+    this.originStart = this.index;
     return token;
   }
 
@@ -358,14 +367,17 @@ class Scanner {
           return;
         }
         break;
-      case '.':
-        if (this.indentNum === 0 && this.column === 1 && this.char(start + 1) === '.' && this.char(start + 2) === '.') {
+      case '.': {
+        // Exactly three dots at a line start end a document (goccy counts the run: `....` is text).
+        const dots = this.char(start + 1) === '.' && this.char(start + 2) === '.' && this.char(start + 3) !== '.';
+        if (this.indentNum === 0 && this.column === 1 && dots) {
           this.flush();
           this.push('doc-end', '...', start, 3);
           this.advance(3);
           return;
         }
         break;
+      }
       case '<':
         if (this.isMergeKey()) {
           this.lastDelimColumn = this.column;
@@ -389,9 +401,13 @@ class Scanner {
           this.indentNum = 0;
           return;
         }
-        if (buffered && this.state === 'up') break;
+        if (buffered && this.state === 'up') {
+          this.scanRawFolded();
+          return;
+        }
         // goccy reads a NUL after the `-` as "no next character", like the file's end: `-<NUL>` is an entry too.
         if (!buffered && (this.isBlank(this.char(start + 1)) || this.char(start + 1) === '\u0000')) {
+          if (this.originOpensWithTab()) this.invalid('tab character cannot use as a sequence delimiter');
           this.push('seq-entry', '-', start, 1);
           this.lastDelimColumn = this.column;
           this.advance();
@@ -444,6 +460,8 @@ class Scanner {
         if (previous === ' ' || previous === '\t' || this.isNewline(previous)) {
           this.flush();
           while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
+          this.originStart = this.index + 1;
+          this.commentAt = this.tokens.length;
           // goccy's comment scanner steps over one character of the line break: the LF of a CRLF is then a second one.
           if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.scanNewline(true);
           return;
@@ -488,6 +506,66 @@ class Scanner {
     this.advance();
   }
 
+  /** goccy's check on its origin buffer: after at most one space, a tab opens it. */
+  private originOpensWithTab(): boolean {
+    const first = this.char(this.originStart);
+    return first === '\t' || (first === ' ' && this.char(this.originStart + 1) === '\t');
+  }
+
+  /**
+   * goccy's "raw folded" text: a `-` opening a line deeper than the last delimiter while a plain scalar is pending
+   * turns the rest into multi-line text, like a folded block scalar without header: nothing in it is a token (no key,
+   * no comment) until a line starts left of the `-`. As in block scalars, CR and LF each count as a line break.
+   */
+  private scanRawFolded(): void {
+    const dashColumn = this.column;
+    this.addToBuffer('-');
+    this.advance();
+    while (this.index < this.chars.length) {
+      const c = this.char();
+      if (!this.isNewline(c)) {
+        // Text: the delimiter moves to just left of the `-`.
+        this.lastDelimColumn = dashColumn - 1;
+        this.addToBuffer(c);
+        this.advance();
+        continue;
+      }
+      if (c === '\n' && this.index > 0 && this.char(this.index - 1) === '\r') this.extraBreaks.push(this.offsetAt());
+      this.index++;
+      this.line++;
+      this.column = 1;
+      if (this.buffer) this.buffer.pendingNewline = true;
+      const lineStart = this.index;
+      let at = lineStart;
+      while (this.char(at) === ' ' || this.char(at) === '\t') {
+        const lineColumn = at - lineStart + 1;
+        if (this.char(at) === '\t' && dashColumn > lineColumn)
+          this.invalid('found a tab character where an indentation space is expected', 1, this.line, lineColumn, at);
+        at++;
+      }
+      const first = this.char(at);
+      if (
+        first !== '' &&
+        !this.isNewline(first) &&
+        this.lastDelimColumn > 0 &&
+        at - lineStart + 1 <= this.lastDelimColumn
+      ) {
+        // A line left of the text ends it: goccy reads that line afresh (its first character finds the state down).
+        this.indentNum = 0;
+        this.firstCharAtLine = true;
+        this.anchorOrAlias = false;
+        this.directive = false;
+        return;
+      }
+      if (first === '' || this.isNewline(first)) {
+        this.advance(at - lineStart);
+        continue;
+      }
+      if (this.buffer) this.buffer.text += ' ';
+      this.advance(at - lineStart);
+    }
+  }
+
   private isMergeKey(): boolean {
     if (this.char(this.index + 1) !== '<' || this.char(this.index + 2) === '<') return false;
     for (let at = this.index + 2; at < this.chars.length; at++) {
@@ -503,11 +581,16 @@ class Scanner {
   private scanMapDelim(): boolean {
     if (this.directive || this.anchorOrAlias) return false;
     const next = this.char(this.index + 1);
-    // Inside a flow mapping goccy takes every `:` as the delimiter (`{a:b}`), except before `/` (`http://`) and
-    // right after another delimiter; elsewhere a blank, a line break or the end must follow it.
-    if (this.flowMaps > 0) {
-      if (next === '/' || this.tokens[this.tokens.length - 1]?.kind === 'colon') return false;
-    } else if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') return false;
+    if (this.flowMaps === 0) {
+      if (next !== ' ' && next !== '\t' && !this.isNewline(next) && next !== '') return false;
+    } else {
+      // In a flow mapping any ':' delimits a key, except before '/' (`http://`) and right after a key's ':' (the
+      // value's own colons: `{docker: host:5000/x}`, and `{a: b: c}` reads the value `b: c`).
+      if (next === '/') return false;
+      const last = this.tokens[this.tokens.length - 1];
+      if (last?.kind === 'colon' && this.commentAt !== this.tokens.length) return false;
+    }
+    if (this.originOpensWithTab()) this.invalid('tab character cannot use as a map key directly');
     const key = this.flush();
     if (key) this.lastDelimColumn = key.column;
     else {
@@ -520,6 +603,10 @@ class Scanner {
   }
 
   private scanNewline(single = false): void {
+    // goccy trims the blanks ending its origin buffer at a line break: blanks alone leave nothing before the break.
+    let blanksOnly = true;
+    for (let at = this.originStart; at < this.index && blanksOnly; at++) blanksOnly = /[ \t]/.test(this.char(at));
+    if (blanksOnly) this.originStart = this.index;
     if (this.buffer && this.buffer.lines === 0 && !this.buffer.pendingNewline) {
       // goccy places a plain scalar pending at its first line break at the break's column minus the text's length
       // without its trailing blanks: each trailing blank moves the reported column one right.
@@ -565,6 +652,7 @@ class Scanner {
       // goccy consumes the blank after a tag without counting its column: the rest of the line reads one column left.
       this.skippedColumns.push(this.offsetAt());
       this.index++;
+      this.originStart = this.index;
     }
   }
 
@@ -660,6 +748,7 @@ class Scanner {
         });
         // The characters goccy's cursor ran ahead are never scanned, not even a line break.
         this.index = Math.min(this.index + skipped, this.chars.length);
+        this.originStart = this.index;
         return;
       }
       if (this.isNewline(c)) {
@@ -725,6 +814,52 @@ class Scanner {
     return 1;
   }
 
+  /**
+   * The file ends with the line break at the cursor, inside a block scalar's body. goccy checks the indentation at
+   * that last character when it ends a blank line (the LF of a CRLF is one): an indentation indicator asks for more.
+   */
+  private checkIndentAtEnd(indicator: number, firstLineColumn: number, bodyStart: number): void {
+    if (indicator === 0 || this.index < bodyStart) return;
+    let lineStart = this.index;
+    while (lineStart > 0 && !this.isNewline(this.char(lineStart - 1))) lineStart--;
+    for (let at = lineStart; at < this.index; at++) if (this.char(at) !== ' ' && this.char(at) !== '\t') return;
+    const lastColumn = this.index - lineStart + 1;
+    if (firstLineColumn > lastColumn)
+      this.invalid('invalid number of indent is specified in the multi-line header', 1, this.line, lastColumn);
+  }
+
+  /**
+   * A block scalar without content ends at a line left of it. goccy cuts its (empty) value there and checks the
+   * column of the last token: 1 is `could not find multi-line content`, at the line's first character. With `+` the
+   * value is never empty, and its column is where goccy finds the value's line breaks in the source read: at once
+   * when only line breaks came (column 1). Otherwise the last token is the header, at column 1 only at a line start.
+   */
+  private checkEmptyBlock(
+    option: string,
+    headerColumn: number,
+    headerComment: boolean,
+    emptyBuffer: string,
+    bodyStart: number,
+    at: number,
+  ): void {
+    let value = emptyBuffer;
+    const keep = option.startsWith('+') || option.endsWith('+');
+    if (option.startsWith('-') || option.endsWith('-')) value = value.replace(/\n+$/, '').replace(/ +$/, '');
+    else if (!keep) value = value.replace(/\n+$/, (breaks) => (breaks.length > 0 ? '\n' : ''));
+    if (value === '\n') value = '';
+    if (keep && value === '') value = '\n';
+    const source = this.chars
+      .slice(bodyStart, at)
+      .map((char) => char.text)
+      .join('');
+    const lastColumn = value !== '' ? (source.startsWith(emptyBuffer) ? 1 : 0) : headerComment ? 0 : headerColumn;
+    if (lastColumn === 1) {
+      let lineStart = at;
+      while (lineStart > 0 && !this.isNewline(this.char(lineStart - 1))) lineStart--;
+      this.invalid('could not find multi-line content', 1, this.line + 1, at - lineStart + 1, at);
+    }
+  }
+
   /** A line break inside a quoted or block scalar: positions move on, indentation bookkeeping does not happen. */
   private newlineInScalar(): void {
     if (this.char() === '\r' && this.char(this.index + 1) === '\n') this.index++;
@@ -756,61 +891,97 @@ class Scanner {
       column,
     );
     this.advance(1 + [...header].length);
-    // goccy's header scanner steps over one character of the line break: the LF of a CRLF is a line of its own.
-    if (this.char() === '\r' && this.char(this.index + 1) === '\n') {
-      this.extraBreaks.push(this.offsetAt() + 1);
-      this.line++;
-    }
-    // The body: blank lines and lines starting right of the last delimiter; once the first content line fixes the
-    // content column, a line starting left of it ends the body too.
-    const reference = this.lastDelimColumn;
-    let contentColumn = 0;
+    // The body, line by line as goccy's multi-line scanner reads it. A line whose first character (after blanks) lies
+    // at or left of the last delimiter's column ends it; the first content line moves that column to just left of
+    // itself (an indentation indicator fixes it: the delimiter's column plus the indicator).
+    const indentIndicator = blockIndentIndicator(option);
+    let firstLineColumn = indentIndicator > 0 ? this.lastDelimColumn + indentIndicator : 0;
+    let delim = this.lastDelimColumn;
+    /** The length of the last blank line before the first content line: content may not start left of it. */
+    let spaceOnlyColumn = 0;
+    /** goccy's value buffer while no content line came: line breaks, and the spaces an indicator makes content. */
+    let emptyBuffer = '';
+    // The header's own line break (its first character) is not the body's.
+    const bodyStart = this.index + 1;
     let body: RawToken | undefined;
     let blankLines = 0;
-    let headerBreak = true;
+    // goccy's multi-line scanner takes CR and LF each as a line break: the LF of a CRLF is a blank line of its own, and
+    // every later line number moves on by one (also the header's: its scanner steps over the CR only).
     while (this.index < this.chars.length) {
-      // goccy's block-scalar scanner takes CR and LF each as a line break: every CRLF after the header's (counted
-      // above), up to and including the one before the line that ends the body, moves later lines on by one.
-      if (!headerBreak && this.char() === '\r' && this.char(this.index + 1) === '\n') {
-        this.extraBreaks.push(this.offsetAt() + 1);
-        this.line++;
+      const lineStart = this.index + 1;
+      if (!body && this.index >= bodyStart) emptyBuffer += this.char();
+      if (lineStart >= this.chars.length) {
+        this.checkIndentAtEnd(indentIndicator, firstLineColumn, bodyStart);
+        break;
       }
-      headerBreak = false;
-      const lineStart = this.index + (this.char() === '\r' && this.char(this.index + 1) === '\n' ? 2 : 1);
       let at = lineStart;
-      let indent = 0;
-      while (this.char(at) === ' ') {
+      while (this.char(at) === ' ' || this.char(at) === '\t') {
+        const lineColumn = at - lineStart + 1;
+        // (The file's last character is checked as its end, below.)
+        const last = at === this.chars.length - 1;
+        if (
+          this.char(at) === '\t' &&
+          !last &&
+          (firstLineColumn === 0 ? lineColumn === 1 : firstLineColumn > lineColumn)
+        )
+          this.invalid(
+            'found a tab character where an indentation space is expected',
+            1,
+            this.line + 1,
+            lineColumn,
+            at,
+          );
+        if (this.char(at) === ' ' && !body && firstLineColumn > 0 && lineColumn >= firstLineColumn) emptyBuffer += ' ';
         at++;
-        indent++;
       }
       const first = this.char(at);
+      const firstColumn = at - lineStart + 1;
       const blank = first === '' || this.isNewline(first);
-      // Before the first content line fixes the indentation, a tab opening a line is indentation goccy refuses.
-      if (first === '\t' && indent === 0 && contentColumn === 0) {
-        this.invalid('found a tab character where an indentation space is expected', 1, this.line + 1, 1, lineStart);
+      if (!blank && delim > 0 && firstColumn <= delim) {
+        if (!body) this.checkEmptyBlock(option, column, comment > 0, emptyBuffer, bodyStart, at);
+        break;
       }
-      if (!blank && reference > 0 && indent + 1 <= reference) break;
-      if (!blank && contentColumn > 0 && indent + 1 < contentColumn) break;
-      if (first === '' && at === lineStart) break;
-      this.newlineInScalar();
-      if (blank) blankLines++;
-      if (!blank && contentColumn === 0) contentColumn = indent + 1;
-      if (!body && !blank)
-        body = {
+      if (this.char() === '\r' && this.char(lineStart) === '\n') this.extraBreaks.push(this.offsetAt(lineStart));
+      this.index++;
+      this.line++;
+      this.column = 1;
+      if (blank) {
+        blankLines++;
+        // The file ends in this line's blanks: goccy checks the indentation at its last character.
+        if (first === '' && indentIndicator !== 0 && firstLineColumn > firstColumn - 1)
+          this.invalid(
+            'invalid number of indent is specified in the multi-line header',
+            1,
+            this.line,
+            firstColumn - 1,
+            at - 1,
+          );
+        if (firstLineColumn === 0) spaceOnlyColumn = firstColumn - 1;
+      } else {
+        if (!body && spaceOnlyColumn > firstColumn)
+          this.invalid('invalid number of indent is specified after space only', 1, this.line, firstColumn, at);
+        if (firstLineColumn === 0) firstLineColumn = firstColumn;
+        if (indentIndicator !== 0 && firstLineColumn > firstColumn)
+          this.invalid('invalid number of indent is specified in the multi-line header', 1, this.line, firstColumn, at);
+        delim = firstLineColumn - 1;
+        body ??= {
           kind: 'plain',
           line: this.line,
-          column: indent + 1,
+          column: firstColumn,
           offset: this.offsetAt(at),
           end: this.offsetAt(at),
           value: '',
           multiline: true,
         };
-      this.advance(indent);
+      }
+      this.advance(at - this.index);
       while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
       if (body) body.end = this.offsetAt();
     }
     // Kept line breaks (`+`) make a token of their own; otherwise goccy's buffer is left stale (see staleBuffer).
     if (!body && blankLines > 0 && !option.includes('+')) this.staleBuffer = true;
+    // goccy's content lines leave their delimiter column behind for what follows the block.
+    if (body) this.lastDelimColumn = delim;
     this.tokens.push(
       body ?? {
         kind: 'plain',
@@ -822,7 +993,21 @@ class Scanner {
         multiline: false,
       },
     );
+    this.originStart = this.index;
   }
+}
+
+/**
+ * goccy's indentation indicator of a block scalar header option: the option without one leading `-`, one leading
+ * `+`, one trailing `-` and one trailing `+`, as Go's ParseInt reads it (0 when it does not).
+ */
+function blockIndentIndicator(option: string): number {
+  let digits = option;
+  if (digits.startsWith('-')) digits = digits.slice(1);
+  if (digits.startsWith('+')) digits = digits.slice(1);
+  if (digits.endsWith('-')) digits = digits.slice(0, -1);
+  if (digits.endsWith('+')) digits = digits.slice(0, -1);
+  return /^[-+]?[0-9]+$/.test(digits) ? Number(digits) : 0;
 }
 
 /** The one-character escapes goccy's double-quote scanner knows (`\\x`, `\\u`, `\\U` and line breaks aside). */
