@@ -369,7 +369,11 @@ describe('syntax (§1.4)', () => {
     // Without a blank line the `-` is an entry again.
     assert.equal(lintText('- docker: a\n  note: >\n- github: b\n').entryCount, 2);
     // With kept line breaks (`+`) an empty body is goccy's own error, at the line that ends it.
-    assertYamlErrorAt('- docker: a\n  note: >+\n\n- github: b\n', 'yaml-syntax', '[4:1] could not find multi-line content');
+    assertYamlErrorAt(
+      '- docker: a\n  note: >+\n\n- github: b\n',
+      'yaml-syntax',
+      '[4:1] could not find multi-line content',
+    );
   });
 
   test('a tab goccy skips inside a key takes no column: later positions on its line move left (kayron-fuzz 1:2353)', () => {
@@ -742,8 +746,9 @@ describe('coercion into string fields (§1.4)', () => {
   ];
   for (const [source, value, goccyNode] of numbers) {
     test(`${source} reads ${JSON.stringify(value)} and is goccy's ${goccyNode}`, () => {
-      const [entry] = decodeReleaseFile(`- docker: "kayron"\n  github: ${source}\n  deploy:\n    release: v1.0.0\n`)
-        .entries;
+      const [entry] = decodeReleaseFile(
+        `- docker: "kayron"\n  github: ${source}\n  deploy:\n    release: v1.0.0\n`,
+      ).entries;
       assert.equal(entry?.github?.value, value);
       assertYamlErrorAt(`- deploy: ${source}\n`, 'yaml-type', `[1:11] ${goccyNode} was used where mapping is expected`);
     });
@@ -781,7 +786,11 @@ describe('coercion into string fields (§1.4)', () => {
     for (const header of ['|', '|+', '>', '>+']) {
       const text = `- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: ${header}\n      v1.0.0`;
       assert.equal(decodeReleaseFile(text).entries[0]?.deploy?.release?.value, 'v1.0.0', header);
-      assert.equal(decodeReleaseFile(`${text}\n`).entries[0]?.deploy?.release?.value, 'v1.0.0\n', `${header} + newline`);
+      assert.equal(
+        decodeReleaseFile(`${text}\n`).entries[0]?.deploy?.release?.value,
+        'v1.0.0\n',
+        `${header} + newline`,
+      );
       assertAccepted(text, 1);
     }
     // So the docker check decides: a 247-character name after a block-scalar release at the file's end.
@@ -813,7 +822,11 @@ describe('coercion into string fields (§1.4)', () => {
     // A quoted number is a string node.
     assert.equal(verdictOf(entry('!!binary "0100"')).code, 'docker-format', 'decoded: d3 5d 38');
     // It fails before any field is decoded, like an undefined alias (here under a key Kayron ignores).
-    assertYamlErrorAt(`${entry('"kayron"')}  labels: !!binary 7\n`, 'yaml-syntax', '[5:19] cannot convert "7" to string');
+    assertYamlErrorAt(
+      `${entry('"kayron"')}  labels: !!binary 7\n`,
+      'yaml-syntax',
+      '[5:19] cannot convert "7" to string',
+    );
   });
 
   test('a docker name with bytes that are not UTF-8 before its first ":" is the lowercase error (kayron-fuzz 1:156)', () => {
@@ -1124,7 +1137,11 @@ describe('one syntax error, one error diagnostic (issue 15 item 8)', () => {
 
   test("a byte that is not UTF-8 is one character (Go's runes), in the CLI and in the server's read of the file", async () => {
     // E2 82 starts a 3-byte sequence that never ends: two U+FFFD for Go, one for Node's decoder.
-    const bytes = Buffer.concat([Buffer.from('- {github: '), Buffer.from([0xe2, 0x82]), Buffer.from(', deploy: *nope}\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('- {github: '),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from(', deploy: *nope}\n'),
+    ]);
     const expected = '[1:25] could not find alias "nope"';
     const root = makeTree({ 'service/x.yaml': bytes });
     try {

@@ -209,7 +209,8 @@ export function goTextOf(bytes: Uint8Array): GoText {
 function validSequenceLength(bytes: Uint8Array, i: number): number {
   const lead = bytes[i] ?? 0;
   if (lead < 0x80) return 1;
-  const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  const length =
+    lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
   if (length === 0 || i + length > bytes.length) return 0;
   // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
   const second = bytes[i + 1] ?? 0;
