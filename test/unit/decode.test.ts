@@ -20,6 +20,7 @@ import {
 import { analyzeReleaseFile } from '../../server/src/features/validate';
 import { lintDiagnostics, lintTree } from '../../server/src/features/lint-tree';
 import { makeTree, removeTree } from '../helpers/tree';
+import { ReleaseWorkspace } from '../../server/src/workspace/release-workspace';
 
 const VALID = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n';
 
@@ -261,6 +262,29 @@ describe('anchors, aliases and merge keys (§1.4)', () => {
     }); // goccy points at the name after '*' (kayron-fuzz 1:412: `- *undefined` is [1:4])
   });
 
+  test('a merge of an undefined anchor: cannot find anchor by alias name x, without a position (goccy decode.go)', () => {
+    // goccy's merge looks the anchor up in its own table, not through the alias path: other words, no [line:col].
+    const text = `${VALID}- «<<: *nope»\n  docker: "specta"\n`.replace(/[«»]/g, '');
+    const verdict = verdictOf(text);
+    assert.equal(verdict.code, 'yaml-syntax');
+    assertStartsWith(verdict.message, 'cannot find anchor by alias name nope');
+    const alias = text.indexOf('*nope');
+    assert.deepEqual(verdict.problem.range, [alias, alias + 5], 'the squiggle is on the alias');
+  });
+
+  test('a merge of an undefined anchor inside a merged list is the same error, before the list is rejected', () => {
+    assertStartsWith(verdictOf(`${VALID}- <<: [*nope]\n`).message, 'cannot find anchor by alias name nope');
+  });
+
+  test('a merge inside the anchor it names fails: goccy has not finished the anchor yet', () => {
+    const text = '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n    <<: *x\n';
+    assertStartsWith(verdictOf(text).message, 'cannot find anchor by alias name x');
+  });
+
+  test('an alias inside the anchor it names reads as null, no error (goccy stops the recursion)', () => {
+    assertAccepted('- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n  labels: *x\n', 1);
+  });
+
   test('an aliased scalar value is decoded like the anchored one', () => {
     const text = '- docker: &name "kayron"\n  github: *name\n  deploy:\n    release: "v0.5.3"\n';
     assertAccepted(text, 1);
@@ -301,6 +325,105 @@ describe('syntax (§1.4)', () => {
     assertYamlErrorAt('# c\r\n- a: b\r\nc\r\n', 'yaml-syntax', '[4:1] ');
     // In an LF file a comment's line counts once.
     assertYamlErrorAt('# c\n- a: b\nc\n', 'yaml-syntax', '[3:1] ');
+  });
+
+  test("every CRLF inside a block scalar's body counts two lines for goccy, the one ending its last line too", () => {
+    // goccy's block-scalar scanner takes CR and LF each as a line break; with the header's doubled break (above),
+    // a two-line body moves everything after it on by three lines.
+    const body = '- docker: a\r\n  github: |\r\n    b\r\n    c\r\n';
+    assertYamlErrorAt(`${body}  deploy:\r\n    preview: yes\r\n`, 'yaml-type', '[9:14] cannot unmarshal string');
+    assertYamlErrorAt(`${body} x\r\n`, 'yaml-syntax', '[8:2] value is not allowed in this context');
+    // A blank line inside the body counts twice as well; in an LF file nothing moves.
+    assertYamlErrorAt('- a: |\r\n    b\r\n\r\n    c\r\n x\r\n', 'yaml-syntax', '[9:2] ');
+    assertYamlErrorAt('- a: |\n    b\n    c\n x\n', 'yaml-syntax', '[4:2] value is not allowed in this context');
+  });
+
+  test('a tab inside double-quoted text with more text after it makes goccy skip the character after the quote', () => {
+    // goccy's column runs one ahead per such tab and the line break after the closing quote is skipped unread, so
+    // the next key joins the line, right of the quoted value's key (kayron-fuzz 1:1998, 1:2685).
+    const message = 'value is not allowed in this context. map key-value is pre-defined';
+    const head = '- docker: "a"\n  github: "b"\n  note: ';
+    assertYamlErrorAt(`${head}"t\tx"\n  deploy:\n    release: v1\n`, 'yaml-syntax', `[3:17] ${message}`);
+    // Two tabs: two columns ahead, and the line break and one blank after the quote are skipped.
+    assertYamlErrorAt(`${head}"t\tx\ty"\n  deploy:\n    release: v1\n`, 'yaml-syntax', `[3:19] ${message}`);
+    // A tab right before the closing quote, a tab in single quotes and a tab ending the file's last value are fine.
+    assertAccepted(`${head}"t\t"\n  deploy:\n    release: v1\n`, 1);
+    assertAccepted(`${head}'t\tx'\n  deploy:\n    release: v1\n`, 1);
+    assertAccepted(`- docker: "a"\n  github: "b"\n  deploy:\n    release: v1\n  note: "t\tx"\n`, 1);
+  });
+
+  test("a plain key whose ':' opens the next line is goccy's unexpected key name, at the key", () => {
+    // goccy only ends the key at the next line, so the key's source text holds the line break (kayron-fuzz 1:4317).
+    assertYamlErrorAt('- docker: a\n  github\n: b\n', 'yaml-syntax', '[2:3] unexpected key name');
+    assertYamlErrorAt('- docker: a\n  github: b\n  deploy\n  : c\n', 'yaml-syntax', '[3:3] unexpected key name');
+    // An explicit key may: goccy checks the `?` token there, not the key's text.
+    assertAccepted('- ? docker\n  : kayron\n  github: kayron\n  deploy:\n    release: v1.0.0\n', 1);
+  });
+
+  test("after a block scalar with only blank lines, the next line's '-' starts no token for goccy", () => {
+    // goccy empties its buffer but keeps the blank lines' length mark, so the `-` ending the body reads as text:
+    // `- github` is a key at column 1, and the list ends before it (kayron-fuzz 1:3936).
+    const message = '[4:1] value is not allowed in this context';
+    assertYamlErrorAt('- docker: a\n  note: >\n\n- github: b\n', 'yaml-syntax', message);
+    assertYamlErrorAt('- docker: a\n  note: |-\n   \n- github: b\n', 'yaml-syntax', message);
+    // Without a blank line, or with kept line breaks (`+`, a token of their own), the `-` is an entry again. (With `+`
+    // the blank line holds spaces here: after a bare line break goccy finds the `+` value at column 1 and refuses it
+    // as `could not find multi-line content`, see goccy-scanner.test.ts.)
+    assert.equal(lintText('- docker: a\n  note: >\n- github: b\n').entryCount, 2);
+    assert.equal(lintText('- docker: a\n  note: >+\n   \n- github: b\n').entryCount, 2);
+    assert.equal(verdictOf('- docker: a\n  note: >+\n   \n- github: b\n').code, 'deploy-missing');
+  });
+
+  test('a tab goccy skips inside a key takes no column: later positions on its line move left (kayron-fuzz 1:2353)', () => {
+    const preview = 'cannot unmarshal string into Go struct field Struct.Deploy of type preview.Bool';
+    assertYamlErrorAt('- docker: a\n  github: b\n  deploy:\n    pre\tview: yes\n', 'yaml-type', `[4:14] ${preview}`);
+    assertYamlErrorAt('provide\tr: x\n', 'yaml-type', '[1:9] mapping was used where sequence is expected');
+    // Only on the tab's own line.
+    assertYamlErrorAt('- docker: a\n  git\thub: b\n  deploy:\n    preview: yes\n', 'yaml-type', `[4:14] ${preview}`);
+  });
+
+  test("a !!bool value's column: one left for the tag's blank, one right per blank before the line break", () => {
+    // Both shifts apply to the same value (kayron-fuzz 1:256, 1:340, 1:2720).
+    const message = 'cannot convert "kayron" to boolean';
+    assertYamlErrorAt('- docker: !!bool kayron\n', 'yaml-syntax', `[1:17] ${message}`);
+    assertYamlErrorAt('- docker: !!bool kayron \n', 'yaml-syntax', `[1:18] ${message}`);
+    assertYamlErrorAt('- docker: !!bool kayron  \n', 'yaml-syntax', `[1:19] ${message}`);
+  });
+
+  test("a tab goccy keeps at the end of a plain scalar's line moves its column right like a trailing blank", () => {
+    // At or left of the last delimiter's column a tab after text is kept in goccy's buffer (kayron-fuzz 1:1845).
+    assertYamlErrorAt('- docker: a\nb\t\n', 'yaml-syntax', '[2:2] value is not allowed in this context');
+    assertYamlErrorAt('- docker: a\nb\n', 'yaml-syntax', '[2:1] value is not allowed in this context');
+  });
+
+  test("a '-' followed by a NUL is a sequence entry for goccy, as at the file's end (kayron-fuzz 1:607, 1:1112)", () => {
+    const valid = '- docker: a\n  github: b\n  deploy:\n    release: v1.0.0\n  labels:\n';
+    assertAccepted(`${valid}    -\u0000 x\n`, 1);
+    // The NUL starts the entry's text: the key `<NUL> docker` sits at column 2, left of `github`.
+    const message = '[2:3] value is not allowed in this context. map key-value is pre-defined';
+    assertYamlErrorAt('-\u0000 docker: "a"\n  github: b\n', 'yaml-syntax', message);
+    // After another control character the `-` is text: `-<SOH> x` is a plain scalar left after the list.
+    assertYamlErrorAt('- docker: a\n-\u0001 x\n', 'yaml-syntax', '[2:1] value is not allowed in this context');
+  });
+
+  test("a '}' outside a flow collection is text for goccy: a file of it is a string, at goccy's position", () => {
+    // The `yaml` library refuses the `}`; goccy reads the file as one plain scalar (kayron-fuzz 1:2733, 1:3819).
+    const message = 'string was used where sequence is expected';
+    assertYamlErrorAt('}\n', 'yaml-type', `[1:1] ${message}`);
+    assertYamlErrorAt('} \n', 'yaml-type', `[1:2] ${message}`);
+    assertYamlErrorAt('# {}\n}-  \n', 'yaml-type', `[2:3] ${message}`);
+    // Plain text the `yaml` library reads alike keeps its own path: `null` is no release definition at all.
+    assert.equal(lintText('null\n').verdict?.code, 'no-release-definitions');
+  });
+
+  test("inside a flow mapping every ':' is goccy's key delimiter, blank after it or not (kayron-fuzz 1:3507)", () => {
+    // `docker:b` is the key `docker` again; `{:release: x}` opens with a delimiter and no key.
+    assertYamlErrorAt('- {docker: a, docker:b}\n', 'yaml-syntax', '[1:15] mapping key "docker" already defined at [1:4]');
+    const invalidKey = '[1:35] found an invalid key for this map';
+    assertYamlErrorAt('- {docker: a, github: b, deploy: {:release: v1.0.0}}\n', 'yaml-syntax', invalidKey);
+    // Not before `/` (`http://`), and not in a flow sequence: `[x:y]` is text.
+    assertAccepted('- {docker: a, github: b, deploy: {release: v1.0.0}, labels: {u: http://x}}\n', 1);
+    assertAccepted('- docker: a\n  github: b\n  deploy:\n    release: v1.0.0\n  labels: [x:y]\n', 1);
   });
 
   test("a tab opening a block scalar's first line: found a tab character where an indentation space is expected", () => {
@@ -455,6 +578,32 @@ describe('syntax (§1.4)', () => {
     );
   });
 
+  test("a quoted value continued on a line left of its key is goccy's folded text, and the keys after it count", () => {
+    // goccy folds a line break to a blank (a line feed for an empty line) and skips the next line's leading blanks;
+    // the `yaml` library would end the scalar at column 0 and lose the keys after it (kayron-fuzz 1:4485, 1:973).
+    const file = (value: string): string =>
+      `- github: infrastructure\n  provider: ${value}\n  deploy:\n    release: v1.0.0\n`;
+    for (const [value, folded] of [
+      ['"cloud\nformation"', 'cloud formation'],
+      ["'cloud  \nformation'", 'cloud formation'],
+      ['"cloud\n\n   formation"', 'cloud\nformation'],
+      ['"cloud\\\nformation"', 'cloudformation'],
+    ] as const) {
+      const decoded = decodeReleaseFile(file(value));
+      assert.deepEqual(decoded.problems, [], value);
+      assert.equal(decoded.entries[0]?.provider?.value, folded, value);
+      assert.equal(decoded.entries[0]?.deploy?.release?.value, 'v1.0.0', value);
+    }
+    const verdict = verdictOf(file('"cloud\nformation"'));
+    assert.equal(verdict.code, 'provider-name', verdict.message);
+    // Later positions count the quoted scalar's lines (kayron-fuzz 1:1509).
+    assertYamlErrorAt(
+      "- github: 'a\nb'\n  deploy:\n    branch: *nope\n",
+      'yaml-syntax',
+      '[4:14] could not find alias "nope"',
+    );
+  });
+
   test('an unterminated quote is reported where it opens, as goccy does (its token position), not where the text ends', () => {
     for (const [text, at, position] of [
       ['- docker: "kayron\n', 10, '[1:11]'],
@@ -524,6 +673,119 @@ describe('coercion into string fields (§1.4)', () => {
     }
   }
 
+  // goccy's number rule (token.ToNumber): a text Go's strconv refuses, out of range included, stays the text.
+  const numbers: [source: string, value: string, goccyNode: string][] = [
+    ['1.7976931348623157e309', '1.7976931348623157e309', 'string'],
+    ['-2.5e400', '-2.5e400', 'string'],
+    ['1.5e-400', '0', 'float'],
+    ['18446744073709551615', '18446744073709551615', 'int'],
+    ['18446744073709551616', '18446744073709551616', 'string'],
+    ['-9223372036854775808', '-9223372036854775808', 'int'],
+    ['-9223372036854775809', '-9223372036854775809', 'string'],
+    ['0x10000000000000000', '0x10000000000000000', 'string'],
+    ['09', '09', 'string'],
+    ['0b2', '0b2', 'string'],
+    ['1_', '1', 'int'],
+    ['+-5', '5', 'int'],
+    ['-+5', '-+5', 'string'],
+    ['-0x1F', '-31', 'int'],
+    ['0x1.8p1', '0x1.8p1', 'string'],
+    ['0X1.8p1', '3', 'float'],
+    ['1.e2', '100', 'float'],
+    ['+.inf', '+.inf', 'string'],
+  ];
+  for (const [source, value, goccyNode] of numbers) {
+    test(`${source} reads ${JSON.stringify(value)} and is goccy's ${goccyNode}`, () => {
+      const [entry] = decodeReleaseFile(`- docker: "kayron"\n  github: ${source}\n  deploy:\n    release: v1.0.0\n`)
+        .entries;
+      assert.equal(entry?.github?.value, value);
+      assertYamlErrorAt(`- deploy: ${source}\n`, 'yaml-type', `[1:11] ${goccyNode} was used where mapping is expected`);
+    });
+  }
+
+  // !!int is strconv.Atoi(fmt.Sprint(value)), !!float is castToFloat (strconv.ParseFloat on text), errors ignored.
+  const tagged: [source: string, value: string][] = [
+    ['!!int 0x1F', '31'],
+    ['!!int "0x1F"', '0'],
+    ['!!int 3.0', '3'],
+    ['!!int 3.5', '0'],
+    ['!!int "+7"', '7'],
+    ['!!int 99999999999999999999', '9223372036854775807'],
+    ['!!int -99999999999999999999', '-9223372036854775808'],
+    ['!!int ~', '0'],
+    ['!!float 1e3', '1000'],
+    ['!!float 1e999', '+Inf'],
+    ['!!float "-Infinity"', '-Inf'],
+    ['!!float 0x1F', '31'],
+    ['!!float "1_000.5"', '0'],
+    ['!!float true', '0'],
+  ];
+  for (const [source, value] of tagged) {
+    test(`${source} reads ${JSON.stringify(value)}`, () => {
+      const text = `- docker: "kayron"\n  github: ${source}\n  deploy:\n    release: v1.0.0\n`;
+      assert.equal(decodeReleaseFile(text).entries[0]?.github?.value, value);
+    });
+  }
+
+  test('an out-of-range float is a valid github name, as text (kayron-fuzz 1:1839)', () => {
+    assertAccepted('- docker: "kayron"\n  github: 1.5e999\n  deploy:\n    release: "v0.5.3"\n', 1);
+  });
+
+  test('a block scalar ending the file without a line break has no final newline (clip and keep)', () => {
+    for (const header of ['|', '|+', '>', '>+']) {
+      const text = `- docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: ${header}\n      v1.0.0`;
+      assert.equal(decodeReleaseFile(text).entries[0]?.deploy?.release?.value, 'v1.0.0', header);
+      assert.equal(decodeReleaseFile(`${text}\n`).entries[0]?.deploy?.release?.value, 'v1.0.0\n', `${header} + newline`);
+      assertAccepted(text, 1);
+    }
+    // So the docker check decides: a 247-character name after a block-scalar release at the file's end.
+    const long = `- docker: ${'a'.repeat(247)}\n  github: "kayron"\n  deploy:\n    release: |+\n      v1.0.0`;
+    assert.equal(verdictOf(long).message, 'repository name must not be more than 255 characters');
+  });
+
+  test("!!binary is Go's base64 decoding with the error ignored: the bytes of the groups before the first fault", () => {
+    const dockerOf = (value: string) =>
+      decodeReleaseFile(`- docker: !!binary ${value}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.docker;
+    assert.equal(dockerOf('"c3BsaXRzbGl0ZQ=="')?.value, 'splitslite');
+    assert.equal(dockerOf('|\n    c3BsaXRz\n    bGl0ZQ==')?.value, 'splitslite', 'line breaks are skipped');
+    assert.equal(dockerOf('"c3Bs aXRz"')?.value, 'spl', 'a blank is a fault');
+    assert.equal(dockerOf('"c3BsaXRzbA"')?.value, 'splits', 'a group cut short at the end is dropped');
+    assert.equal(dockerOf('"YQ==YQ=="')?.value, 'a', 'a padded group ends the text');
+    assert.equal(dockerOf('"c3Bs-aXRz"')?.value, 'spl', 'a character outside the alphabet');
+    const raw = dockerOf('"Yf8="');
+    assert.equal(raw?.value, 'a\ufffd', 'a byte that is not UTF-8 shows as U+FFFD');
+    assert.deepEqual(raw?.invalidUtf8At, [1]);
+  });
+
+  test('!!binary on a plain number, boolean or null fails: cannot convert "<Go value>" to string', () => {
+    const entry = (docker: string) => `- docker: ${docker}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`;
+    assertYamlErrorAt(entry('!!binary 010'), 'yaml-syntax', '[1:19] cannot convert "8" to string');
+    assertYamlErrorAt(entry('!!binary 1.50'), 'yaml-syntax', '[1:19] cannot convert "1.5" to string');
+    assertYamlErrorAt(entry('!!binary true'), 'yaml-syntax', '[1:19] cannot convert "true" to string');
+    assertYamlErrorAt(entry('!!binary ~'), 'yaml-syntax', '[1:19] cannot convert "<nil>" to string');
+    // A quoted number is a string node.
+    assert.equal(verdictOf(entry('!!binary "0100"')).code, 'docker-format', 'decoded: d3 5d 38');
+    // It fails before any field is decoded, like an undefined alias (here under a key Kayron ignores).
+    assertYamlErrorAt(`${entry('"kayron"')}  labels: !!binary 7\n`, 'yaml-syntax', '[5:19] cannot convert "7" to string');
+  });
+
+  test('a docker name with bytes that are not UTF-8 before its first ":" is the lowercase error (kayron-fuzz 1:156)', () => {
+    const entry = (docker: string) => `- docker: ${docker}\n  github: "kayron"\n  deploy:\n    release: v1.0.0\n`;
+    assert.equal(
+      verdictOf(entry('!!binary "Yf8="')).message,
+      'invalid reference format: repository name (registry/a\ufffd) must be lowercase',
+    );
+    // Go's strings.ToLower keeps a U+FFFD written in the file, and a bad byte after the ':' is not in the remote name.
+    assert.equal(verdictOf(entry('"a\ufffd"')).message, 'invalid reference format');
+    assert.equal(verdictOf(entry('!!binary "YTr/"')).message, 'invalid reference format');
+    assert.equal(
+      verdictOf(entry('"\u00c9t\u00e9"')).message,
+      'invalid reference format: repository name (registry/\u00c9t\u00e9) must be lowercase',
+      'a non-ASCII uppercase letter too',
+    );
+  });
+
   test('null and ~ become "" and count as absent', () => {
     for (const empty of ['null', '~', '']) {
       assert.equal(
@@ -548,6 +810,35 @@ describe('coercion into string fields (§1.4)', () => {
       '- docker: "a"\n  github: "a"\n  deploy:\n    release: [v1.0.0]\n',
       'yaml-type',
       'cannot unmarshal []interface {} into Go struct field Struct.Deploy of type release.String',
+    );
+  });
+
+  test('!!binary on a number, boolean or null: cannot convert "8" to string, one column left of the value', () => {
+    assertYamlErrorAt('- docker: !!binary 010\n  github: "a"\n', 'yaml-syntax', '[1:19] cannot convert "8" to string');
+    assertYamlError('- docker: !!binary true\n', 'yaml-syntax', 'cannot convert "true" to string');
+    assertYamlError('- docker: !!binary ~\n', 'yaml-syntax', 'cannot convert "<nil>" to string');
+    assertYamlError('- docker: !!binary 1.10\n', 'yaml-syntax', 'cannot convert "1.1" to string');
+    // goccy converts the document's values before it decodes any field: an unknown key fails the file, and before
+    // the type error of a field above it.
+    assertYamlError('- docker: [a]\n  labels: !!binary 3\n', 'yaml-syntax', 'cannot convert "3" to string');
+    // Text is base64-decoded (errors ignored), quoted text too.
+    assert.notEqual(verdictOf('- docker: !!binary "010"\n  github: "a"\n').code, 'yaml-syntax');
+  });
+
+  test("!!binary keeps the bytes of the complete base64 groups before the first bad one, as Go's decoder returns them", () => {
+    const github = (value: string): string | undefined =>
+      decodeReleaseFile(`- github: ${value}\n  provider: cloudformation\n  deploy:\n    release: v1.0.0\n`).entries[0]
+        ?.github?.value;
+    assert.equal(github('!!binary a2F5cm9u'), 'kayron');
+    assert.equal(github('!!binary "a2F5\\ncm9uIQ=="'), 'kayron!');
+    // `kayr` is one whole group (3 bytes), then `on` is an incomplete one: Go returns the 3 bytes with its error.
+    assert.equal(github('!!binary a2F5cm9'), 'kay');
+    assert.equal(github('!!binary "a2F5 cm9u"'), 'kay', 'a blank stops the decoder: its group is lost');
+    assert.equal(github('!!binary abc'), '');
+    // `server` decodes to 3 bytes that are not UTF-8, so the name is invalid rather than missing (kayron-fuzz 1:2708).
+    assert.equal(
+      verdictOf('- docker: kayron\n  github: !!binary server\n  deploy:\n    release: v1.0.0\n').code,
+      'github-format',
     );
   });
 
@@ -699,6 +990,23 @@ describe('one syntax error, one error diagnostic (issue 15 item 8)', () => {
       assert.equal(errors[0]?.code, 'yaml-syntax');
     });
   }
+
+  test("a byte that is not UTF-8 is one character (Go's runes), in the CLI and in the server's read of the file", async () => {
+    // E2 82 starts a 3-byte sequence that never ends: two U+FFFD for Go, one for Node's decoder.
+    const bytes = Buffer.concat([Buffer.from('- {github: '), Buffer.from([0xe2, 0x82]), Buffer.from(', deploy: *nope}\n')]);
+    const expected = '[1:25] could not find alias "nope"';
+    const root = makeTree({ 'service/x.yaml': bytes });
+    try {
+      const kayron = lintDiagnostics(await lintTree(root)).find((diagnostic) => diagnostic.kayron);
+      assertStartsWith(kayron?.message ?? '', expected);
+      const workspace = new ReleaseWorkspace(root);
+      await workspace.scan();
+      assert.equal(workspace.textOf('service/x.yaml'), '- {github: \ufffd\ufffd, deploy: *nope}\n');
+      assertStartsWith(workspace.validate().kayronVerdict?.problem.message ?? '', expected);
+    } finally {
+      removeTree(root);
+    }
+  });
 
   test("the CLI prints the same single error, marked as Kayron's", async () => {
     const root = makeTree({ 'service/x.yaml': tenEntries.replace('  github: "svc-3"', '\tgithub: "svc-3"') });

@@ -75,6 +75,18 @@ const rows: Row[] = [
     yaml: entry('    release: "v0.5.3"\n    release: "v0.5.4"\n'),
     expect: yamlSyntax('mapping key "release" already defined at [4:5]'),
   },
+  // goccy registers keys by path and quotes a key holding `.`: `deploy.release` is `$[0].'deploy.release'`, not a
+  // repeat of `deploy:` + `release:` (`$[0].deploy.release`).
+  {
+    name: 'deploy.release beside deploy: release:',
+    yaml: entry('    release: "v0.5.3"\n') + '  deploy.release: "v0.5.4"\n',
+    expect: { ok: 1 },
+  },
+  {
+    name: 'deploy.release twice',
+    yaml: `${VALID}  deploy.release: "v0.5.4"\n  deploy.release: "v0.5.5"\n`,
+    expect: yamlSyntax('mapping key "deploy.release" already defined at [5:3]'),
+  },
   {
     name: 'merge key then override',
     yaml: '- &x\n  docker: "kayron"\n  github: "kayron"\n  deploy:\n    release: "v0.5.3"\n- <<: *x\n  docker: "specta"\n',
@@ -123,6 +135,14 @@ const rows: Row[] = [
   { name: 'suspend: True', yaml: entry('    suspend: True\n'), expect: { ok: 1 } },
   { name: 'suspend: TRUE', yaml: entry('    suspend: TRUE\n'), expect: { ok: 1 } },
   { name: 'suspend: !!bool "true"', yaml: entry('    suspend: !!bool "true"\n'), expect: { ok: 1 } },
+  // goccy's !!bool: Go's ParseBool of the lower-cased printed value, or yes/no (kayron-fuzz 1:2064, 1:2432).
+  { name: 'suspend: !!bool yes', yaml: entry('    suspend: !!bool yes\n'), expect: { ok: 1 } },
+  { name: 'suspend: !!bool 1 (an integer, printed "1")', yaml: entry('    suspend: !!bool 1\n'), expect: { ok: 1 } },
+  {
+    name: 'suspend: !!bool kayron',
+    yaml: entry('    suspend: !!bool kayron\n'),
+    expect: yamlSyntax('cannot convert "kayron" to boolean'),
+  },
   { name: 'suspend: "true"', yaml: entry('    suspend: "true"\n'), expect: suspendType },
   { name: 'suspend: yes', yaml: entry('    suspend: yes\n'), expect: suspendType },
   { name: 'suspend: on', yaml: entry('    suspend: on\n'), expect: suspendType },

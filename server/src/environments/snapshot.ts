@@ -18,7 +18,7 @@ import {
 import { classifyPath, walkReleaseTree, WHITELIST } from '../kayron/loader';
 import type { Problem, Range } from '../kayron/problem';
 import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
-import { readRegularFile } from '../kayron/regular-file';
+import { readRegularFile, releaseFileText } from '../kayron/regular-file';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from '../features/validate';
 import type { DecodedEntry } from '../yaml/decode';
 import type { GitRepository, TreeEntry } from './git';
@@ -396,7 +396,7 @@ async function snapshotCommits(
         const blob = blobs.get(file.objectName);
         const size = file.size ?? blob?.content.length ?? 0;
         if (size > MAX_RELEASE_FILE_BYTES) analysis = oversizedFileAnalysis(analyzeReleaseFile(file.path, ''), size);
-        else if (blob) analysis = await analyze(file.path, blob.content.toString('utf8'));
+        else if (blob) analysis = await analyze(file.path, releaseFileText(blob.content));
         else
           analysis = unreadableAnalysis(
             file.path,
@@ -458,7 +458,7 @@ export async function analyzeWorkingTree(
     const oid = cache ? gitBlobId(content) : undefined;
     let analysis = oid ? cache?.getAnalysis(relativePath, oid) : undefined;
     if (!analysis) {
-      analysis = await analyze(relativePath, content.toString('utf8'));
+      analysis = await analyze(relativePath, releaseFileText(content));
       if (oid) cache?.setAnalysis(relativePath, oid, analysis);
     }
     analyses.push(analysis);

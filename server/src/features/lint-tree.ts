@@ -1,7 +1,7 @@
 /** Lints a releases tree on disk as `kayron lint` run in that folder would, plus the extension's extra checks. */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { walkReleaseTree } from '../kayron/loader';
-import { readRegularFile, type RegularFileRead } from '../kayron/regular-file';
+import { readRegularFile, releaseFileText, type RegularFileRead } from '../kayron/regular-file';
 import type { Problem } from '../kayron/problem';
 import { analyzeReleaseFile, validateWorkspace, type FileAnalysis } from './validate';
 import { decodeReleaseFile } from '../yaml/decode';
@@ -104,7 +104,7 @@ export async function lintTree(root: string): Promise<TreeLintResult> {
       files.push({ relativePath: file.relativePath, text: '', analysis: analysisOfUnread(file.relativePath, read) });
       continue;
     }
-    const text = read.bytes.toString('utf8');
+    const text = releaseFileText(read.bytes);
     files.push({ relativePath: file.relativePath, text, analysis: analyzeReleaseFile(file.relativePath, text) });
   }
   const validation = validateWorkspace(files.map((file) => file.analysis));

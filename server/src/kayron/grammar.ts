@@ -75,11 +75,19 @@ const DOCKER_MAX_NAME_LENGTH = 255;
 /** The longest `docker` value: `registry/<value>` must fit the 255-character name limit. */
 export const MAX_DOCKER_VALUE_LENGTH = DOCKER_MAX_NAME_LENGTH - DOCKER_REGISTRY_PREFIX.length;
 
-/** distribution/reference's verdict on `registry/<value>:v0.1.0`, with its exact error text. */
-export function checkDockerName(value: string): string | undefined {
+/**
+ * distribution/reference's verdict on `registry/<value>:v0.1.0`, with its exact error text. `invalidUtf8At` lists the
+ * characters of `value` that stand for bytes that are not UTF-8 (see DecodedField).
+ */
+export function checkDockerName(value: string, invalidUtf8At: readonly number[] = []): string | undefined {
   // ParseNormalizedNamed names the remote name: everything before the first ':' (`F:B` is `registry/F`).
-  const head = (DOCKER_REGISTRY_PREFIX + value).split(':')[0] ?? '';
-  if (/[A-Z]/.test(head)) {
+  const colon = value.indexOf(':');
+  const remote = colon < 0 ? value : value.slice(0, colon);
+  const head = DOCKER_REGISTRY_PREFIX + remote;
+  // It compares the remote name with Go's strings.ToLower of it, which also rewrites an invalid byte as U+FFFD: an
+  // uppercase letter or such a byte is the lowercase error (`!!binary` of "splits-lite" is `registry/\xb2\x99b`).
+  const invalidByteInRemote = invalidUtf8At.some((index) => index < remote.length);
+  if (head.toLowerCase() !== head || invalidByteInRemote) {
     return `invalid reference format: repository name (${head}) must be lowercase`;
   }
   if (!DOCKER_PATH.test(value)) return 'invalid reference format';

@@ -5,6 +5,16 @@
  * request queued behind the scan.
  */
 import { constants, promises as fs, type Stats } from 'node:fs';
+import { goTextOf } from '../yaml/goccy-scalar';
+
+/**
+ * A release file's text as goccy reads it: Go turns the file into runes, one U+FFFD for each byte that starts no valid
+ * UTF-8 sequence. Node's decoder gives one U+FFFD per invalid subsequence instead (`E2 82` before `A` is two
+ * characters for goccy and one for Node), which would move goccy's columns.
+ */
+export function releaseFileText(bytes: Uint8Array): string {
+  return goTextOf(bytes).text;
+}
 
 /** A read that has not finished by then is reported as unreadable; the scan goes on without it. */
 export const FILE_READ_TIMEOUT_MS = 10_000;

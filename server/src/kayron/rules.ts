@@ -102,7 +102,7 @@ export function checkEntry(entry: DecodedEntry): Problem[] {
   }
   // (h) docker reference
   if (docker !== '' && entry.docker) {
-    const reason = checkDockerName(docker);
+    const reason = checkDockerName(docker, entry.docker.invalidUtf8At);
     if (reason) problems.push(kayronError('docker-format', reason, entry.docker.valueRange, { input: docker }));
   }
   // (i) preview with provider, (j) provider name

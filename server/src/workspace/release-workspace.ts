@@ -14,7 +14,7 @@ import {
   type WorkspaceValidation,
 } from '../features/validate';
 import { analysisOfUnread, MAX_RELEASE_FILE_BYTES, oversizedFileAnalysis } from '../features/lint-tree';
-import { readRegularFile } from '../kayron/regular-file';
+import { readRegularFile, releaseFileText } from '../kayron/regular-file';
 import {
   adoptTransferred,
   analyzeIncrementallyOrDefer,
@@ -123,7 +123,7 @@ export class ReleaseWorkspace {
       return;
     }
     const bytes = read.bytes;
-    this.setText(relativePath, bytes.toString('utf8'), false, false);
+    this.setText(relativePath, releaseFileText(bytes), false, false);
   }
 
   /** Text from an open editor. `diskHasBom` comes from the file on disk, since editors hide the BOM. */

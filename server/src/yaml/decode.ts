@@ -3,11 +3,13 @@
  * keeping exact source ranges for every key and value. Reports every decode problem, not only goccy's first.
  */
 import {
+  Alias,
   Composer,
   CST,
   Document,
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -17,8 +19,23 @@ import {
   YAMLMap,
 } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
-import { resolvePlainScalar } from './goccy-scalar';
-import { extraLinesBefore, GO_BOOLS, goccyRead, type GoccyReading, type GoccySyntaxError } from './goccy-syntax';
+import {
+  goBase64Decode,
+  goccyTaggedBool,
+  goccyTaggedFloat,
+  goccyTaggedInt,
+  goPrintedPlainScalar,
+  goTextOf,
+  resolvePlainScalar,
+} from './goccy-scalar';
+import {
+  columnsSkippedBefore,
+  extraLinesBefore,
+  goccyRead,
+  type GoccyReading,
+  type GoccySyntaxError,
+  type QuotedScalar,
+} from './goccy-syntax';
 import { firstKayronProblem, GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
 
 export type QuoteStyle = 'plain' | 'double' | 'single' | 'block';
@@ -31,6 +48,11 @@ export interface DecodedField<T> {
   quote: QuoteStyle;
   /** Source text of an unquoted scalar that goccy coerced from a non-string type, e.g. `1.10`. */
   coercedFrom?: { source: string; kind: string };
+  /**
+   * Where the Go string holds bytes that are not UTF-8 (a `!!binary` value): the indices of the U+FFFD characters in
+   * `value` that stand for them. distribution/reference's lowercase test sees such a byte as a change.
+   */
+  invalidUtf8At?: number[];
 }
 
 export interface DecodedDeploy {
@@ -142,26 +164,16 @@ function crlfBlockScalarValue(value: string): string {
  * What a Go string field receives from an explicitly tagged scalar: goccy applies `!!null`, `!!int`, `!!float` and
  * `!!binary` before the string conversion (a number tag on text gives its zero value, "0").
  */
-function taggedScalarValue(tag: string | undefined, text: string): string {
+function taggedScalarValue(tag: string | undefined, text: string, plain: boolean): string {
   switch (tag) {
     case 'tag:yaml.org,2002:null':
       return '';
-    case 'tag:yaml.org,2002:int': {
-      const resolved = resolvePlainScalar(text);
-      return resolved.kind === 'uint64' || resolved.kind === 'int64' ? resolved.asString : '0';
-    }
-    case 'tag:yaml.org,2002:float': {
-      const resolved = resolvePlainScalar(text);
-      return resolved.kind === 'float64' || resolved.kind === 'uint64' || resolved.kind === 'int64'
-        ? resolved.asString
-        : '0';
-    }
-    case 'tag:yaml.org,2002:binary': {
-      const compact = text.replace(/\s/g, '');
-      return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)
-        ? Buffer.from(compact, 'base64').toString('utf8')
-        : text;
-    }
+    case 'tag:yaml.org,2002:int':
+      return goccyTaggedInt(text, plain);
+    case 'tag:yaml.org,2002:float':
+      return goccyTaggedFloat(text, plain);
+    case 'tag:yaml.org,2002:binary':
+      return goTextOf(goBase64Decode(text)).text;
     default:
       return text;
   }
@@ -186,7 +198,11 @@ function goccyNodeName(node: YamlNode | null | undefined): string {
   if (node.tag) return 'tag';
   if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') return 'scalar';
   if (node.type !== 'PLAIN') return 'string';
-  const source = scalarText(node.source ?? node.value);
+  return plainNodeName(scalarText(node.source ?? node.value));
+}
+
+/** goccy's node type name for plain text `source`. */
+function plainNodeName(source: string): string {
   if (/^\.(nan|NaN|NAN)$/.test(source)) return 'nan';
   // goccy's scanner knows `.inf` and `-.inf` only: `+.inf` is a string token (kayron-fuzz 1:2663).
   if (/^\+\.(inf|Inf|INF)$/.test(source)) return 'string';
@@ -277,17 +293,23 @@ class Decoder {
   /** goccy's decoding order of the field being decoded (item, then struct field), for its type errors. */
   private fieldOrder: number | undefined;
   private itemOrder = 0;
+  /** goccy's folded text of each multi-line quoted scalar, by the offset of its opening quote. */
+  private readonly multilineQuotes: ReadonlyMap<number, string>;
 
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
     private readonly text: string,
     private readonly reading: GoccyReading,
-  ) {}
+  ) {
+    this.multilineQuotes = new Map(reading.multilineQuotes.map((quote) => [quote.offset, quote.value]));
+  }
 
   position(offset: number): string {
     const { line, col } = this.lineCounter.linePos(offset);
-    return `[${line + extraLinesBefore(this.reading.extraBreaks, offset)}:${col + (this.reading.columnShifts.get(offset) ?? 0)}]`;
+    const reading = this.reading;
+    const skipped = columnsSkippedBefore(reading.skippedColumns, offset - col + 1, offset);
+    return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col - skipped + (reading.columnShifts.get(offset) ?? 0)}]`;
   }
 
   typeProblem(node: YamlNode | null | undefined, fallback: Range, message: string, messageOffset?: number): void {
@@ -351,22 +373,44 @@ class Decoder {
     return current;
   }
 
+  /**
+   * goccy's merge (`<<: *a`) looks the anchor up in its own table and words a miss without a position: undefined, or
+   * the merge sits inside the anchor's own value.
+   */
+  mergeAliasProblem(alias: Alias): void {
+    const range = nodeRange(alias) ?? [0, 0];
+    this.problems.push(
+      staged(
+        {
+          code: 'yaml-syntax',
+          severity: 'error',
+          kayronCheck: true,
+          range,
+          message: `cannot find anchor by alias name ${alias.source}`,
+        },
+        Stage.Alias,
+      ),
+    );
+  }
+
   /** The pairs of a mapping with `<<: *anchor` merges expanded, as goccy does; an explicit key that repeats a merged one is an error. */
   pairs(map: YAMLMap): Pair<YamlNode, YamlNode | null>[] {
     const explicit: Pair<YamlNode, YamlNode | null>[] = [];
     const merged: Pair<YamlNode, YamlNode | null>[] = [];
     for (const pair of map.items as Pair<YamlNode, YamlNode | null>[]) {
-      if (isScalar(pair.key) && pair.key.type === 'PLAIN' && pair.key.source === '<<') {
+      if (isMergeKey(pair.key)) {
         // goccy v1.18 merges a single mapping (or alias of one); a list of them is a type error at the list.
         if (isSeq(pair.value)) {
           this.typeProblem(pair.value, nodeRange(pair.value) ?? [0, 0], 'sequence was used where mapping is expected');
           continue;
         }
-        const sources = [pair.value];
-        for (const source of sources) {
-          const target = this.resolve(source);
-          if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
+        const source = pair.value;
+        if (isAlias(source) && source.resolve(this.doc) === undefined) {
+          this.mergeAliasProblem(source);
+          continue;
         }
+        const target = this.resolve(source);
+        if (isMap(target)) for (const pair of target.items as Pair<YamlNode, YamlNode | null>[]) merged.push(pair);
         continue;
       }
       explicit.push(pair);
@@ -399,10 +443,31 @@ class Decoder {
       if (resolved.kind !== 'string' && resolved.kind !== 'null') result.coercedFrom = { source, kind: resolved.kind };
       return result;
     }
-    let text = scalarText(node.value);
+    // The `yaml` library decodes `!!binary` itself (to a Buffer, leniently); goccy's reading starts from the text.
+    let text = scalarText(node.value instanceof Uint8Array ? node.source : node.value);
+    const nodeStart = nodeRange(node)?.[0];
+    const folded = nodeStart === undefined ? undefined : this.multilineQuotes.get(nodeStart);
+    if (folded !== undefined && (quote === 'double' || quote === 'single')) text = folded;
     const source = this.text.slice(valueRange[0], valueRange[1]);
-    if (quote === 'block' && source.includes('\r\n')) text = crlfBlockScalarValue(text);
-    return { value: taggedScalarValue(node.tag, text), key, valueRange, quote };
+    // A block scalar whose last line ends the file without a line break has no final newline for goccy (clip and keep
+    // alike): `release: |` + `  v1.0.0` at the very end reads "v1.0.0" (kayron-fuzz 1:3951, 1:1124, 1:2092).
+    const endsFileUnbroken = quote === 'block' && valueRange[1] >= this.text.length && !/[\r\n]$/.test(this.text);
+    if (endsFileUnbroken) text = text.replace(/\n$/, '');
+    if (quote === 'block' && source.includes('\r\n')) {
+      text = crlfBlockScalarValue(text);
+      if (endsFileUnbroken) text = text.replace(/\r$/, '');
+    }
+    if (node.tag === 'tag:yaml.org,2002:binary') {
+      // The decoded bytes go into the Go string as they are; a byte that is not UTF-8 shows as U+FFFD.
+      // The `yaml` library has already decoded it (leniently); goccy decodes the scalar's text.
+      const decoded = goTextOf(goBase64Decode(scalarText(node.source ?? node.value)));
+      const result: DecodedField<string> = { value: decoded.text, key, valueRange, quote };
+      if (decoded.invalidAt.length > 0) result.invalidUtf8At = decoded.invalidAt;
+      return result;
+    }
+    // The `yaml` library resolves a tagged plain scalar itself; goccy starts from its text.
+    const tagged = quote === 'plain' ? scalarText(node.source ?? node.value) : text;
+    return { value: taggedScalarValue(node.tag, tagged, quote === 'plain'), key, valueRange, quote };
   }
 
   decodeBool(pair: Pair<YamlNode, YamlNode | null>, type: string, key: Range): DecodedField<boolean> | undefined {
@@ -413,8 +478,10 @@ class Decoder {
     if (isScalar(node)) {
       const quote = quoteStyle(node);
       const text = scalarText(quote === 'plain' ? (node.source ?? node.value) : node.value);
-      const isBoolTag = node.tag === 'tag:yaml.org,2002:bool';
-      if ((quote === 'plain' && !node.tag) || isBoolTag) {
+      if (node.tag === 'tag:yaml.org,2002:bool') {
+        const value = goccyTaggedBool(quote === 'plain' ? goPrintedPlainScalar(text) : text);
+        if (value !== undefined) return { value, key, valueRange, quote };
+      } else if (quote === 'plain' && !node.tag) {
         const resolved = resolvePlainScalar(text);
         if (resolved.kind === 'bool') return { value: resolved.bool === true, key, valueRange, quote };
         if (resolved.kind === 'null') return { value: false, key, valueRange, quote };
@@ -507,6 +574,25 @@ class Decoder {
 
   decodeRoot(): DecodedEntry[] {
     const root = this.resolve(this.doc.contents);
+    // Where goccy reads the first document as one bare scalar and the `yaml` library reads something else (a `}`
+    // outside a flow collection is text for goccy), goccy's reading decides, at goccy's position.
+    const goccyRoot = this.reading.rootScalar;
+    const name = goccyRoot && (goccyRoot.kind === 'plain' ? plainNodeName(goccyRoot.value) : 'string');
+    if (goccyRoot && name !== 'null' && (!isScalar(root) || this.doc.errors.length > 0)) {
+      const range: Range = [goccyRoot.offset, Math.max(goccyRoot.offset + 1, goccyRoot.end)];
+      const problem = staged(
+        {
+          code: 'yaml-type',
+          severity: 'error',
+          kayronCheck: true,
+          range,
+          message: `[${goccyRoot.line}:${goccyRoot.column}] ${name} was used where sequence is expected`,
+        },
+        Stage.Decode,
+      );
+      this.problems.push(problem);
+      return [];
+    }
     if (root === null || root === undefined) return [];
     if (isScalar(root)) {
       if (quoteStyle(root) === 'plain' && !root.tag && resolvePlainScalar(String(root.source ?? '')).kind === 'null')
@@ -553,12 +639,24 @@ class Decoder {
 
   private checkValues(booleans: boolean): void {
     visit(this.doc, {
-      Alias: (_key, node) => {
-        if (node.resolve(this.doc) !== undefined) return undefined;
-        this.resolve(node);
+      Alias: (key, node, path) => {
+        const merge = isMergeSource(key, path);
+        // goccy marks an anchor unresolved while it decodes the anchor's own value: an alias inside it reads as null,
+        // a merge of it fails.
+        const enclosing = path.some(
+          (ancestor) => (isMap(ancestor) || isSeq(ancestor)) && ancestor.anchor === node.source,
+        );
+        if (merge && enclosing) {
+          this.mergeAliasProblem(node);
+          return visit.BREAK;
+        }
+        if (enclosing || node.resolve(this.doc) !== undefined) return undefined;
+        if (merge) this.mergeAliasProblem(node);
+        else this.resolve(node);
         return visit.BREAK;
       },
       Scalar: (_key, node) => {
+        if (booleans && node.tag === 'tag:yaml.org,2002:binary') return this.checkBinaryValue(node);
         if (!booleans || node.tag !== 'tag:yaml.org,2002:bool') return undefined;
         const range = nodeRange(node);
         if (!range) return undefined;
@@ -569,18 +667,36 @@ class Decoder {
           this.syntaxProblem([at, at + 6], 'cannot convert "<nil>" to boolean', Stage.Alias, undefined, at + 1);
           return visit.BREAK;
         }
-        if (GO_BOOLS.has(scalarText(node.value))) return undefined;
-        // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
-        this.syntaxProblem(
-          range,
-          `cannot convert ${JSON.stringify(scalarText(node.value))} to boolean`,
-          Stage.Alias,
-          undefined,
-          Math.max(0, range[0] - 1),
-        );
+        const printed = node.type === 'PLAIN' ? goPrintedPlainScalar(source) : scalarText(node.value);
+        if (goccyTaggedBool(printed) !== undefined) return undefined;
+        // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank
+        // uncounted, `GoccyReading.skippedColumns`).
+        this.syntaxProblem(range, `cannot convert ${JSON.stringify(printed)} to boolean`, Stage.Alias);
         return visit.BREAK;
       },
     });
+  }
+
+  /**
+   * goccy base64-decodes a `!!binary` value only from a string: a plain scalar it reads as a number, boolean or null
+   * fails the document values with `cannot convert "8" to string` (Go's `%v` of the value: `010` is 8, null `<nil>`).
+   */
+  private checkBinaryValue(node: Scalar): typeof visit.BREAK | undefined {
+    const range = nodeRange(node);
+    if (!range || quoteStyle(node) !== 'plain') return undefined;
+    const resolved = resolvePlainScalar(scalarText(node.source ?? node.value));
+    if (resolved.kind === 'string') return undefined;
+    const value = resolved.kind === 'null' ? '<nil>' : resolved.asString;
+    if (range[0] === range[1]) {
+      // No value at all: goccy's null node stands one column after the tag's `!`.
+      const tag = this.text.lastIndexOf('!!binary', range[0]);
+      const at = tag < 0 ? range[0] : tag;
+      this.syntaxProblem([at, at + 8], `cannot convert "${value}" to string`, Stage.Alias, undefined, at + 1);
+      return visit.BREAK;
+    }
+    // goccy's column for a value after a tag is one left of the character (its tag scanner skips the blank uncounted).
+    this.syntaxProblem(range, `cannot convert "${value}" to string`, Stage.Alias, undefined, Math.max(0, range[0] - 1));
+    return visit.BREAK;
   }
 
   /** goccy rejects duplicate keys at every level and in every document, even in ignored content. */
@@ -610,6 +726,24 @@ class Decoder {
       for (const item of node.items) this.checkDuplicateKeys(item as YamlNode, depth + 1);
     }
   }
+}
+
+/**
+ * Whether a node visited at `key` under `path` is merged: the value of a `<<` key, or an item of a list there (goccy's
+ * document-values stage looks up each item's anchor; its field decoding later rejects the list).
+ */
+function isMergeSource(key: number | 'key' | 'value' | null, path: readonly unknown[]): boolean {
+  let parent = path[path.length - 1];
+  if (typeof key === 'number' && isSeq(parent)) {
+    const grandparent = path[path.length - 2];
+    if (!isPair(grandparent) || grandparent.value !== parent) return false;
+    parent = grandparent;
+  } else if (key !== 'value') return false;
+  return isPair(parent) && isMergeKey(parent.key);
+}
+
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.type === 'PLAIN' && key.source === '<<';
 }
 
 /** A scalar's text; with the failsafe schema every value is already a string. */
@@ -838,7 +972,11 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   // A leading byte order mark is text for goccy (the first character of a plain scalar); for the `yaml` library it
   // is a stand-in letter of the same length, so that both read the same structure.
   const yamlText = text.replace(/\r(?!\n)/g, '\n').replace(/^\ufeff/, 'x');
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(yamlText));
+  // Line starts come from the text itself: the parser reports only the line breaks of the tokens it recognises, and
+  // text it cannot lex (a quoted scalar continued left of its key) would hide some (kayron-fuzz 1:1509).
+  lineCounter.addNewLine(0);
+  for (let at = yamlText.indexOf('\n'); at >= 0; at = yamlText.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+  let tokens = Array.from(new Parser().parse(yamlText));
   const tooDeep = findExcessiveNesting(tokens);
   if (tooDeep !== undefined) {
     const { line, col } = lineCounter.linePos(tooDeep);
@@ -854,16 +992,23 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
     result.failed = true;
     return result;
   }
+  const reading = knownReading ?? goccyRead(text);
+  // goccy continues a quoted scalar on any later line, even one left of its key; the `yaml` library ends it at a line
+  // indented too little and loses the keys after it. Where goccy parses the file, the library reads each multi-line
+  // quoted scalar as one line (its breaks become blanks, same length, so lines and offsets stay) and the value is
+  // goccy's own folding (Decoder.multilineQuotes).
+  if (reading.error === undefined && reading.multilineQuotes.length > 0)
+    tokens = Array.from(new Parser().parse(joinQuotedLines(yamlText, reading.multilineQuotes)));
   const list = Array.from(
     new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens),
   );
   const first = list[0];
   const problems: Problem[] = [];
-  const reading = knownReading ?? goccyRead(text);
   result.goccyExtraLines = reading.extraBreaks.length;
   const position = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
-    return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col}]`;
+    const skipped = columnsSkippedBefore(reading.skippedColumns, offset - col + 1, offset);
+    return `[${line + extraLinesBefore(reading.extraBreaks, offset)}:${col - skipped}]`;
   };
   const tab = findIndentationTab(text, nonIndentationRanges(list, text));
   const tabLine = tab === undefined ? undefined : lineCounter.linePos(tab).line;
@@ -936,6 +1081,18 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   result.problems = oneSyntaxError(uniqueProblems(problems), text, reading.error);
   result.failed = result.problems.length > 0;
   return result;
+}
+
+/** `text` with the line breaks inside the given quoted scalars turned into blanks (offsets stay valid). */
+function joinQuotedLines(text: string, quotes: readonly QuotedScalar[]): string {
+  if (quotes.length === 0) return text;
+  let joined = '';
+  let from = 0;
+  for (const quote of quotes) {
+    joined += text.slice(from, quote.offset) + text.slice(quote.offset, quote.end).replace(/[\r\n]/g, ' ');
+    from = quote.end;
+  }
+  return joined + text.slice(from);
 }
 
 function goccyRange(error: GoccySyntaxError, text: string): Range {

@@ -41,7 +41,7 @@ type RawKind =
   | 'directive'
   | 'merge-key';
 
-interface RawToken {
+export interface RawToken {
   kind: RawKind;
   line: number;
   column: number;
@@ -51,6 +51,11 @@ interface RawToken {
   value: string;
   /** The scalar's source spans more than one line. */
   multiline: boolean;
+  /**
+   * goccy's source text for the token ends with a line break: a plain scalar that goccy only ended on a later line
+   * (its line's break was read before the token was made).
+   */
+  endsAfterBreak?: boolean;
 }
 
 type GroupKind =
@@ -140,6 +145,11 @@ class Scanner {
   readonly extraBreaks: number[] = [];
   /** Plain scalars (by start offset) that goccy reports right of where they start, and by how many columns. */
   readonly columnShifts = new Map<number, number>();
+  /**
+   * Offsets (ascending) of characters goccy steps over without counting a column (a tab inside plain text, the blank
+   * after a tag): later columns on their line move left.
+   */
+  readonly skippedColumns: number[] = [];
   private readonly chars: Char[] = [];
   private index = 0;
   private line = 1;
@@ -159,6 +169,11 @@ class Scanner {
   private flowMaps = 0;
   private anchorOrAlias = false;
   private directive = false;
+  /**
+   * goccy leaves the line breaks of a block scalar's blank-only body in its buffer (it empties the buffer but keeps
+   * its length mark): the first character of the line that ends the body then sees text pending and starts no token.
+   */
+  private staleBuffer = false;
   private buffer:
     | {
         line: number;
@@ -252,6 +267,7 @@ class Scanner {
       end: buffer.end,
       value,
       multiline: buffer.lines > 0,
+      endsAfterBreak: buffer.lines > 0 || buffer.pendingNewline,
     };
     this.tokens.push(token);
     this.originStart = this.index;
@@ -303,7 +319,9 @@ class Scanner {
 
   private scanChar(c: string): void {
     const start = this.index;
-    const buffered = this.buffer !== undefined;
+    const stale = this.staleBuffer && !this.isNewline(c);
+    if (stale) this.staleBuffer = false;
+    const buffered = this.buffer !== undefined || stale;
     switch (c) {
       case '{':
         if (!buffered || this.inFlow) {
@@ -349,7 +367,7 @@ class Scanner {
           return;
         }
         break;
-      case '.':
+      case '.': {
         // Exactly three dots at a line start end a document (goccy counts the run: `....` is text).
         const dots = this.char(start + 1) === '.' && this.char(start + 2) === '.' && this.char(start + 3) !== '.';
         if (this.indentNum === 0 && this.column === 1 && dots) {
@@ -359,6 +377,7 @@ class Scanner {
           return;
         }
         break;
+      }
       case '<':
         if (this.isMergeKey()) {
           this.lastDelimColumn = this.column;
@@ -386,7 +405,8 @@ class Scanner {
           this.scanRawFolded();
           return;
         }
-        if (!buffered && this.isBlank(this.char(start + 1))) {
+        // goccy reads a NUL after the `-` as "no next character", like the file's end: `-<NUL>` is an entry too.
+        if (!buffered && (this.isBlank(this.char(start + 1)) || this.char(start + 1) === '\u0000')) {
           if (this.originOpensWithTab()) this.invalid('tab character cannot use as a sequence delimiter');
           this.push('seq-entry', '-', start, 1);
           this.lastDelimColumn = this.column;
@@ -474,6 +494,7 @@ class Scanner {
       case '\t':
         if ((buffered && this.lastDelimColumn === 0) || this.lastDelimColumn < this.column) {
           // A tab takes no column in goccy's count and is not part of the text: `t<TAB>he` reads "the".
+          this.skippedColumns.push(this.offsetAt());
           this.index++;
           if (this.firstCharAtLine) this.indentNum++;
           return;
@@ -589,7 +610,7 @@ class Scanner {
     if (this.buffer && this.buffer.lines === 0 && !this.buffer.pendingNewline) {
       // goccy places a plain scalar pending at its first line break at the break's column minus the text's length
       // without its trailing blanks: each trailing blank moves the reported column one right.
-      const trailing = /( *)$/.exec(this.buffer.text)?.[1]?.length ?? 0;
+      const trailing = /([ \t]*)$/.exec(this.buffer.text)?.[1]?.length ?? 0;
       if (trailing > 0) {
         this.buffer.column += trailing;
         this.columnShifts.set(this.buffer.offset, trailing);
@@ -629,6 +650,7 @@ class Scanner {
     this.advance(length);
     if (this.char() === ' ') {
       // goccy consumes the blank after a tag without counting its column: the rest of the line reads one column left.
+      this.skippedColumns.push(this.offsetAt());
       this.index++;
       this.originStart = this.index;
     }
@@ -639,9 +661,10 @@ class Scanner {
     const line = this.line;
     const column = this.column;
     this.advance();
+    // goccy folds as it scans: at a line break it drops the spaces before it and adds a space, or a line feed when the
+    // line held nothing (`lineStart`); a continued line's leading blanks are skipped. Escapes stay raw until the end.
     let value = '';
     let lines = 0;
-    // Blanks opening a continuation line are indentation, not text.
     let lineStart = false;
     // Characters goccy's cursor runs ahead of its scan: they are skipped after the closing quote.
     let skipped = 0;
@@ -735,7 +758,7 @@ class Scanner {
         this.line++;
         this.column = 1;
         lines++;
-        value += ' ';
+        value = `${value.replace(/(?<!\\) +$/, '')}${lineStart ? '\n' : ' '}`;
         lineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
         if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
@@ -830,6 +853,8 @@ class Scanner {
       .map((char) => char.text)
       .join('');
     const lastColumn = value !== '' ? (source.startsWith(emptyBuffer) ? 1 : 0) : headerComment ? 0 : headerColumn;
+    // An empty value leaves goccy's buffer stale when line breaks were read into it (see staleBuffer).
+    if (value === '' && emptyBuffer !== '') this.staleBuffer = true;
     if (lastColumn === 1) {
       let lineStart = at;
       while (lineStart > 0 && !this.isNewline(this.char(lineStart - 1))) lineStart--;
@@ -1076,21 +1101,6 @@ function groupAnchorsAndAliases(tokens: Tok[]): Tok[] {
   return out;
 }
 
-/** What Go's strconv.ParseBool accepts: goccy's decoder converts a `!!bool` scalar with it. */
-export const GO_BOOLS: ReadonlySet<string> = new Set([
-  '1',
-  't',
-  'T',
-  'TRUE',
-  'true',
-  'True',
-  '0',
-  'f',
-  'F',
-  'FALSE',
-  'false',
-  'False',
-]);
 const SCALAR_TAGS = new Set(['!!int', '!!float', '!!str', '!!binary', '!!timestamp', '!!bool', '!!null']);
 
 function groupScalarTags(tokens: Tok[]): Tok[] {
@@ -1265,6 +1275,14 @@ interface Node {
   value?: Node;
 }
 
+/**
+ * goccy's path of a mapping key (its duplicate-key register): a key holding `$`, `*`, `.`, `[` or `]` is quoted, so
+ * the key `deploy.release` is `$[0].'deploy.release'` and no duplicate of `deploy:` + `release:` (`$[0].deploy.release`).
+ */
+function childPath(parent: string, key: string): string {
+  return /[$*.[\]]/.test(key) ? `${parent}.'${key}'` : `${parent}.${key}`;
+}
+
 class Context {
   index = 0;
   constructor(
@@ -1282,7 +1300,7 @@ class Context {
     return ctx;
   }
   withChild(key: string): Context {
-    const ctx = new Context(this.tokens, `${this.path}.${key}`, this.isFlow);
+    const ctx = new Context(this.tokens, childPath(this.path, key), this.isFlow);
     ctx.index = this.index;
     return ctx;
   }
@@ -1318,8 +1336,11 @@ function sync(parent: Context, child: Context): void {
 class GoccyParser {
   private pathMap = new Map<string, RawToken>();
 
+  /** The root node of the file's only document, when the file is one document and holds one. */
+  firstRoot: Node | undefined;
+
   parseDocuments(documents: Tok[]): void {
-    for (const document of documents) {
+    for (const [index, document] of documents.entries()) {
       const group = document.group;
       if (!group || group.tokens.length === 0) continue;
       this.pathMap = new Map();
@@ -1328,7 +1349,9 @@ class GoccyParser {
       if (tokens[tokens.length - 1]?.raw?.kind === 'doc-end') tokens = tokens.slice(0, -1);
       if (tokens.length === 0) continue;
       const ctx = new Context(tokens, '$', false);
-      this.parseToken(ctx, ctx.current());
+      const root = this.parseToken(ctx, ctx.current());
+      // Only for a file of one document: a directive or `---` makes document groups goccy decodes otherwise.
+      if (index === 0 && documents.length === 1) this.firstRoot = root;
       if (ctx.hasNext()) fail('value is not allowed in this context', ctx.current());
     }
   }
@@ -1543,7 +1566,7 @@ class GoccyParser {
     const keyGroupTok = group.tokens[0] as Tok;
     if (!keyGroupTok.group) fail('unexpected map key', keyGroupTok);
     const key = this.parseMapKey(ctx.withGroup(keyGroupTok.group as Group), keyGroupTok.group as Group, parent);
-    const child = new Context(group.tokens, `${parent.path}.${key}`, parent.isFlow);
+    const child = new Context(group.tokens, childPath(parent.path, key), parent.isFlow);
     child.index = group.tokens.length - 1;
     this.parseToken(child, group.tokens[group.tokens.length - 1]);
   }
@@ -1559,17 +1582,24 @@ class GoccyParser {
       if (ctx.notFound()) fail('could not find value for mapping key', first);
       const scalar = this.parseScalarValue(ctx, ctx.current() as Tok);
       const text = keyText(scalar);
-      this.validateMapKey(parent, scalar.token, `${parent.path}.${text}`, colon);
+      // goccy checks the `?` token here, not the key's text: an explicit key may hold a line break.
+      this.validateMapKey(parent, scalar.token, childPath(parent.path, text), colon, true);
       return text;
     }
     if (kindOf(colon) !== 'colon') fail("expected map key-value delimiter ':'", colon);
     const scalar = this.parseScalarValue(ctx, first);
     const text = keyText(scalar);
-    this.validateMapKey(parent, scalar.token, `${parent.path}.${text}`, colon);
+    this.validateMapKey(parent, scalar.token, childPath(parent.path, text), colon);
     return text;
   }
 
-  validateMapKey(ctx: Context, token: RawToken | undefined, keyPath: string, colon: Tok | undefined): void {
+  validateMapKey(
+    ctx: Context,
+    token: RawToken | undefined,
+    keyPath: string,
+    colon: Tok | undefined,
+    explicit = false,
+  ): void {
     if (!token) return;
     const earlier = this.pathMap.get(keyPath);
     if (earlier)
@@ -1580,8 +1610,10 @@ class GoccyParser {
         fail('map key definition includes an implicit line break', token);
       return;
     }
-    if (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double') return;
-    if (token.multiline) fail('unexpected key name', token);
+    if (explicit || (token.kind !== 'plain' && token.kind !== 'single' && token.kind !== 'double')) return;
+    // goccy refuses a key whose source text holds a line break: one running over two lines, or a plain key ended
+    // only on the next line (its `:` opens that line, at or left of the last delimiter).
+    if (token.multiline || token.endsAfterBreak) fail('unexpected key name', token);
   }
 
   parseMapValue(ctx: Context, keyTok: Tok, colon: Tok | undefined): Node {
@@ -1849,6 +1881,19 @@ export interface GoccyReading {
   extraBreaks: readonly number[];
   /** Plain scalars (by start offset) whose goccy column lies right of their first character, and by how much. */
   columnShifts: ReadonlyMap<number, number>;
+  /** Offsets (ascending) of characters goccy skips without counting a column (see `columnsSkippedBefore`). */
+  skippedColumns: readonly number[];
+  /** When goccy parses the text and its first document is a bare scalar (plain or quoted text): that token. */
+  rootScalar?: RawToken;
+  /** Quoted scalars that run over several lines, in source order, with the text goccy folds them to. */
+  multilineQuotes: readonly QuotedScalar[];
+}
+
+export interface QuotedScalar {
+  /** UTF-16 offsets of the opening quote and just after the closing one. */
+  offset: number;
+  end: number;
+  value: string;
 }
 
 /** goccy's reading of `text`: its syntax verdict and how its line numbers differ from the text's. */
@@ -1857,14 +1902,32 @@ export function goccyRead(text: string): GoccyReading {
   try {
     scanner.scan();
     const documents = groupTokens(scanner.tokens);
-    new GoccyParser().parseDocuments(documents);
-    return { error: undefined, extraBreaks: scanner.extraBreaks, columnShifts: scanner.columnShifts };
+    const parser = new GoccyParser();
+    parser.parseDocuments(documents);
+    const root = parser.firstRoot;
+    const rootScalar =
+      (root?.kind === 'scalar' || root?.kind === 'string') && root.token && root.token.kind !== 'merge-key'
+        ? root.token
+        : undefined;
+    const multilineQuotes = scanner.tokens
+      .filter((token) => (token.kind === 'double' || token.kind === 'single') && token.multiline)
+      .map(({ offset, end, value }) => ({ offset, end, value }));
+    return {
+      ...(rootScalar ? { rootScalar } : {}),
+      error: undefined,
+      extraBreaks: scanner.extraBreaks,
+      columnShifts: scanner.columnShifts,
+      skippedColumns: scanner.skippedColumns,
+      multilineQuotes,
+    };
   } catch (error) {
     if (!(error instanceof SyntaxFailure)) throw error;
     const token = error.token;
     return {
       extraBreaks: scanner.extraBreaks,
       columnShifts: scanner.columnShifts,
+      skippedColumns: scanner.skippedColumns,
+      multilineQuotes: [],
       error: {
         message: error.reason,
         line: token?.line ?? 0,
@@ -1886,4 +1949,9 @@ export function extraLinesBefore(extraBreaks: readonly number[], offset: number)
     else high = middle;
   }
   return low;
+}
+
+/** How many of `skippedColumns` (ascending) lie in `[lineStart, offset)`: goccy's column there is that much left. */
+export function columnsSkippedBefore(skippedColumns: readonly number[], lineStart: number, offset: number): number {
+  return extraLinesBefore(skippedColumns, offset) - extraLinesBefore(skippedColumns, lineStart);
 }
