@@ -366,10 +366,11 @@ describe('syntax (§1.4)', () => {
     const message = '[4:1] value is not allowed in this context';
     assertYamlErrorAt('- docker: a\n  note: >\n\n- github: b\n', 'yaml-syntax', message);
     assertYamlErrorAt('- docker: a\n  note: |-\n   \n- github: b\n', 'yaml-syntax', message);
-    // Without a blank line, or with kept line breaks (`+`, a token of their own), the `-` is an entry again. (With `+`
-    // the blank line holds spaces here: after a bare line break goccy finds the `+` value at column 1 and refuses it
-    // as `could not find multi-line content`, see goccy-scanner.test.ts.)
+    // Without a blank line the `-` is an entry again.
     assert.equal(lintText('- docker: a\n  note: >\n- github: b\n').entryCount, 2);
+    // With kept line breaks (`+`) an empty body is goccy's own error, at the line that ends it.
+    assertYamlErrorAt('- docker: a\n  note: >+\n\n- github: b\n', 'yaml-syntax', '[4:1] could not find multi-line content');
+    // With `+` over a blank line of spaces goccy finds the value further on: no error, and the `-` is an entry.
     assert.equal(lintText('- docker: a\n  note: >+\n   \n- github: b\n').entryCount, 2);
     assert.equal(verdictOf('- docker: a\n  note: >+\n   \n- github: b\n').code, 'deploy-missing');
   });
@@ -892,6 +893,44 @@ describe('deploy and list items (§1.4, §1.5)', () => {
       kayron: true,
       messageStartsWith: '[3:11] string was used where mapping is expected',
     });
+  });
+
+  test('deploy: !a with no value is a tag node for goccy, not null: tag was used where mapping is expected', () => {
+    const head = '- docker: "kayron"\n  github: "kayron"\n';
+    assertYamlErrorAt(`${head}  deploy: !a\n`, 'yaml-type', '[3:11] tag was used where mapping is expected');
+    assertYamlErrorAt(`${head}  deploy: &d !a\n  # c\n`, 'yaml-type', '[3:14] tag was used where mapping is expected');
+  });
+
+  test("a key's value that is only a custom tag takes the keys below it as its mapping (goccy parses the next token)", () => {
+    assertYamlErrorAt(
+      '- docker: "kayron"\n  github: !a\n  deploy:\n    release: "v0.5.3"\n',
+      'yaml-type',
+      '[2:11] cannot unmarshal map[string]interface {} into Go struct field Struct.Github of type github.String',
+    );
+    // An unknown key takes them too: deploy is no field of the entry any more.
+    assert.equal(
+      verdictOf('- docker: "kayron"\n  github: "kayron"\n  labels: !a\n  deploy:\n    release: "v0.5.3"\n').code,
+      'deploy-missing',
+    );
+    // The last key of deploy: the next token is the entry's next key, so the entry's keys after deploy go under the tag.
+    assertYamlErrorAt(
+      '- docker: "kayron"\n  deploy:\n    branch: !a\n  github: "kayron"\n',
+      'yaml-type',
+      '[3:13] cannot unmarshal map[string]interface {} into Go struct field Struct.Deploy of type branch.String',
+    );
+    // The last key of the last entry's deploy before another item: the list's later items go under the tag.
+    const list = '- docker: "kayron"\n  github: "kayron"\n  deploy:\n    branch: !a\n- docker: "BAD"\n';
+    assertYamlErrorAt(
+      list,
+      'yaml-type',
+      '[4:13] cannot unmarshal []interface {} into Go struct field Struct.Deploy of type branch.String',
+    );
+    assert.equal(decodeReleaseFile(list).entries.length, 1, 'the second item belongs to the tag');
+    // Inside deploy the same: release belongs to the tagged webhook, so the strategy is missing.
+    assert.equal(
+      verdictOf('- docker: "kayron"\n  github: "kayron"\n  deploy:\n    webhook: !a\n    release: "v0.5.3"\n').code,
+      'deploy-missing',
+    );
   });
 
   test('deploy given as a list: sequence was used where mapping is expected', () => {

@@ -77,6 +77,7 @@ const TROUBLE = [
   '\u0000',
   'docker: [1]\n',
   '  deploy: "x"\n',
+  ': !a\n',
 ];
 
 interface Edit {
@@ -290,6 +291,8 @@ describe('incremental analysis equals the full analysis', () => {
       '- "scalar"\n- [1, 2]\n-\n- docker: a\n  deploy: [1]\n',
       '-\n-\n-\n',
       '- docker: a\r- docker: b\n',
+      // A value that is only a tag takes the next item (goccy): the items are not independent.
+      '- docker: a\n  github: a\n  deploy:\n    branch: !a\n- docker: b\n  github: b\n',
     ];
     for (const text of texts) {
       for (const relativePath of ['service/a.yaml', 'releases.yaml', 'service/a.yml', 'docs/a.yaml']) {

@@ -6,7 +6,14 @@
  */
 import { isAlias, isScalar, isSeq, LineCounter, visit, type Document } from 'yaml';
 import { GOCCY_ITEM_ORDER_STRIDE, type Problem, type Range } from '../kayron/problem';
-import type { DecodedDeploy, DecodedEntry, DecodedField, DecodedFile, UnknownKey } from '../yaml/decode';
+import {
+  isTakingTag,
+  type DecodedDeploy,
+  type DecodedEntry,
+  type DecodedField,
+  type DecodedFile,
+  type UnknownKey,
+} from '../yaml/decode';
 import { analyzeReleaseFile, type FileAnalysis } from './validate';
 
 /** One top-level item (with the comments and blank lines after it) analysed alone, positions in file coordinates. */
@@ -121,13 +128,16 @@ export function splitTopLevelItems(text: string): number[] | undefined {
   return scan && scan.starts.length > 0 ? scan.starts : undefined;
 }
 
-/** Anchors, aliases and merge keys tie items together, so an item using them cannot be analysed alone. */
+/**
+ * Anchors, aliases and merge keys tie items together, and so does a value that is only a tag (goccy gives it the keys
+ * or items after it, see decode.ts): an item using them cannot be analysed alone.
+ */
 function usesAnchorsOrMerges(text: string, document: Document.Parsed): boolean {
-  if (!text.includes('&') && !text.includes('*') && !text.includes('<<')) return false;
+  if (!text.includes('&') && !text.includes('*') && !text.includes('<<') && !text.includes('!')) return false;
   let found = false;
   visit(document, {
     Node(_key, node) {
-      if (isAlias(node) || ('anchor' in node && node.anchor)) {
+      if (isAlias(node) || ('anchor' in node && node.anchor) || isTakingTag(node)) {
         found = true;
         return visit.BREAK;
       }

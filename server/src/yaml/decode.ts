@@ -13,12 +13,14 @@ import {
   isScalar,
   isSeq,
   LineCounter,
+  Pair,
   Parser,
   Scalar,
   visit,
   YAMLMap,
+  YAMLSeq,
 } from 'yaml';
-import type { Node as YamlNode, Pair } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import {
   goBase64Decode,
   goccyTaggedBool,
@@ -296,6 +298,8 @@ class Decoder {
   /** goccy's folded text of each multi-line quoted scalar, by the offset of its opening quote. */
   private readonly multilineQuotes: ReadonlyMap<number, string>;
 
+  private readonly takeovers: TagTakeovers;
+
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
@@ -303,6 +307,13 @@ class Decoder {
     private readonly reading: GoccyReading,
   ) {
     this.multilineQuotes = new Map(reading.multilineQuotes.map((quote) => [quote.offset, quote.value]));
+    this.takeovers = findTagTakeovers(doc.contents);
+  }
+
+  /** A collection's items as goccy parses them: without the ones a tag above took. */
+  itemsOf<T>(container: YAMLMap | YAMLSeq, items: T[]): T[] {
+    const kept = this.takeovers.kept.get(container);
+    return kept === undefined ? items : items.slice(0, kept);
   }
 
   position(offset: number): string {
@@ -397,7 +408,9 @@ class Decoder {
   pairs(map: YAMLMap): Pair<YamlNode, YamlNode | null>[] {
     const explicit: Pair<YamlNode, YamlNode | null>[] = [];
     const merged: Pair<YamlNode, YamlNode | null>[] = [];
-    for (const pair of map.items as Pair<YamlNode, YamlNode | null>[]) {
+    for (const written of this.itemsOf(map, map.items as Pair<YamlNode, YamlNode | null>[])) {
+      const takenOver = isScalar(written.value) ? this.takeovers.values.get(written.value) : undefined;
+      const pair = takenOver ? new Pair<YamlNode, YamlNode | null>(written.key, takenOver) : written;
       if (isMergeKey(pair.key)) {
         // goccy v1.18 merges a single mapping (or alias of one); a list of them is a type error at the list.
         if (isSeq(pair.value)) {
@@ -500,13 +513,13 @@ class Decoder {
     const node = this.resolve(raw);
     const range = nodeRange(raw) ?? [key[1] + 1, key[1] + 1];
     const deploy: DecodedDeploy = { key, node: range };
-    if (
-      node === null ||
-      node === undefined ||
-      (isScalar(node) && quoteStyle(node) === 'plain' && resolvePlainScalar(String(node.source ?? '')).kind === 'null')
-    ) {
-      return deploy;
-    }
+    // A tagged empty value (`deploy: !a`) is goccy's tag node, not null: it fails like any tagged scalar (1:3257).
+    const isNullScalar =
+      isScalar(node) &&
+      quoteStyle(node) === 'plain' &&
+      !node.tag &&
+      resolvePlainScalar(String(node.source ?? '')).kind === 'null';
+    if (node === null || node === undefined || isNullScalar) return deploy;
     if (!isMap(node) || isCustomTagged(node)) {
       this.typeProblem(raw, range, `${goccyNodeName(node)} was used where mapping is expected`, this.tagOffset(node));
       entry.typeError = true;
@@ -616,7 +629,7 @@ class Decoder {
     }
     if (!isSeq(root)) return [];
     const entries: DecodedEntry[] = [];
-    root.items.forEach((item, index) => {
+    this.itemsOf(root, root.items).forEach((item, index) => {
       const dashOffset = findDash(this.text, root.items, index, root.range?.[0] ?? 0);
       const entry = this.decodeEntry(item as YamlNode | null, index, dashOffset);
       if (entry) entries.push(entry);
@@ -726,6 +739,76 @@ class Decoder {
       for (const item of node.items) this.checkDuplicateKeys(item as YamlNode, depth + 1);
     }
   }
+}
+
+/** goccy's reserved tags, which read their own kind of value; any other tag parses whatever token follows it. */
+const GOCCY_RESERVED_TAGS = new Set(
+  ['int', 'float', 'null', 'seq', 'map', 'str', 'binary', 'omap', 'set', 'timestamp', 'bool', 'merge'].map(
+    (name) => `tag:yaml.org,2002:${name}`,
+  ),
+);
+
+/** Empty plain values with a tag of no reserved kind (`github: !a`): goccy parses whatever token follows the tag. */
+export function isTakingTag(node: unknown): node is Scalar {
+  return (
+    isScalar(node) &&
+    node.tag !== undefined &&
+    !GOCCY_RESERVED_TAGS.has(node.tag) &&
+    quoteStyle(node) === 'plain' &&
+    scalarText(node.source ?? node.value) === ''
+  );
+}
+
+/** How goccy's tree differs from the `yaml` library's where a tag takes the tokens after it. */
+interface TagTakeovers {
+  /** The tag's value as goccy builds it, in place of the empty tagged scalar. */
+  values: Map<Scalar, YAMLMap<YamlNode, YamlNode | null> | YAMLSeq<YamlNode>>;
+  /** How many items a block collection keeps: the ones after the cut belong to a tag above. */
+  kept: Map<YAMLMap | YAMLSeq, number>;
+}
+
+/**
+ * A key whose value is only a tag of no reserved kind (`github: !a`, nothing else on the line): goccy parses the next
+ * token as the tag's value. That token is the next key of the same mapping, or the next key or `-` of an enclosing
+ * collection, and goccy reads it with everything after it at its column: those keys (or items) become a mapping (or
+ * list) under the tag instead of siblings of their own (kayron-fuzz 1:5834, 1:1054, 1:2300).
+ */
+function findTagTakeovers(contents: unknown): TagTakeovers {
+  const takeovers: TagTakeovers = { values: new Map(), kept: new Map() };
+  const chain: { container: YAMLMap | YAMLSeq; index: number }[] = [];
+  const takeOver = (tagged: Scalar): void => {
+    for (let level = chain.length - 1; level >= 0; level--) {
+      const { container, index } = chain[level] as { container: YAMLMap | YAMLSeq; index: number };
+      if (container.flow) return;
+      const kept = takeovers.kept.get(container) ?? container.items.length;
+      if (index + 1 >= kept) continue;
+      const taken = container.items.slice(index + 1, kept) as (Pair<YamlNode, YamlNode | null> & YamlNode)[];
+      const value = isMap(container)
+        ? Object.assign(new YAMLMap<YamlNode, YamlNode | null>(), { items: taken })
+        : Object.assign(new YAMLSeq<YamlNode>(), { items: taken });
+      value.tag = tagged.tag;
+      const start = nodeRange(tagged)?.[0] ?? 0;
+      const last = taken[taken.length - 1];
+      const end = Math.max(start, nodeRange(isPair(last) ? last.value : last)?.[1] ?? start);
+      value.range = [start, end, end];
+      takeovers.values.set(tagged, value);
+      takeovers.kept.set(container, index + 1);
+      return;
+    }
+  };
+  const walk = (node: unknown): void => {
+    if (chain.length > MAX_DEPTH || !(isMap(node) || isSeq(node)) || node.flow) return;
+    for (let index = 0; index < (takeovers.kept.get(node) ?? node.items.length); index++) {
+      const item = node.items[index];
+      const value = isMap(node) ? (item as Pair).value : item;
+      chain.push({ container: node, index });
+      if (isMap(node) && isTakingTag(value)) takeOver(value);
+      else walk(value);
+      chain.pop();
+    }
+  };
+  walk(contents);
+  return takeovers;
 }
 
 /**
