@@ -374,6 +374,9 @@ describe('syntax (§1.4)', () => {
       'yaml-syntax',
       '[4:1] could not find multi-line content',
     );
+    // With `+` over a blank line of spaces goccy finds the value further on: no error, and the `-` is an entry.
+    assert.equal(lintText('- docker: a\n  note: >+\n   \n- github: b\n').entryCount, 2);
+    assert.equal(verdictOf('- docker: a\n  note: >+\n   \n- github: b\n').code, 'deploy-missing');
   });
 
   test('a tab goccy skips inside a key takes no column: later positions on its line move left (kayron-fuzz 1:2353)', () => {

@@ -853,6 +853,8 @@ class Scanner {
       .map((char) => char.text)
       .join('');
     const lastColumn = value !== '' ? (source.startsWith(emptyBuffer) ? 1 : 0) : headerComment ? 0 : headerColumn;
+    // An empty value leaves goccy's buffer stale when line breaks were read into it (see staleBuffer).
+    if (value === '' && emptyBuffer !== '') this.staleBuffer = true;
     if (lastColumn === 1) {
       let lineStart = at;
       while (lineStart > 0 && !this.isNewline(this.char(lineStart - 1))) lineStart--;
@@ -904,7 +906,6 @@ class Scanner {
     // The header's own line break (its first character) is not the body's.
     const bodyStart = this.index + 1;
     let body: RawToken | undefined;
-    let blankLines = 0;
     // goccy's multi-line scanner takes CR and LF each as a line break: the LF of a CRLF is a blank line of its own, and
     // every later line number moves on by one (also the header's: its scanner steps over the CR only).
     while (this.index < this.chars.length) {
@@ -946,7 +947,6 @@ class Scanner {
       this.line++;
       this.column = 1;
       if (blank) {
-        blankLines++;
         // The file ends in this line's blanks: goccy checks the indentation at its last character.
         if (first === '' && indentIndicator !== 0 && firstLineColumn > firstColumn - 1)
           this.invalid(
@@ -978,8 +978,6 @@ class Scanner {
       while (this.index < this.chars.length && !this.isNewline(this.char())) this.advance();
       if (body) body.end = this.offsetAt();
     }
-    // Kept line breaks (`+`) make a token of their own; otherwise goccy's buffer is left stale (see staleBuffer).
-    if (!body && blankLines > 0 && !option.includes('+')) this.staleBuffer = true;
     // goccy's content lines leave their delimiter column behind for what follows the block.
     if (body) this.lastDelimColumn = delim;
     this.tokens.push(
