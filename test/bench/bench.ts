@@ -623,6 +623,38 @@ async function measureAllStalls(root: string): Promise<Stalls> {
   return { stallFlip, stallInsert, stallSyntax, stallHeavy };
 }
 
+/**
+ * Hostile texts of 150–250 KB that once took seconds or crashed the goccy model (a regular expression rescanning the
+ * text per line, an alias lookup walking the document per alias, a recursion per mapping key, a blank run rescanned
+ * per tab): the full analysis of each, in this process. Linear code keeps each well under a second.
+ */
+const ADVERSARIAL_TEXTS: [string, string][] = [
+  ['200,000 tabs inside double quotes', `- docker: "${'\t'.repeat(200_000)}x"\n`],
+  ['30,000 continuation lines of double-quoted text', `- docker: "a\n${'   b c \n'.repeat(30_000)}"\n`],
+  ['30,000 continuation lines of a plain scalar', `- docker: a\n${'   b\n'.repeat(30_000)}`],
+  ['20,000 keys of one mapping', `- docker: a\n${Array.from({ length: 20_000 }, (_, i) => `  k${i}: v\n`).join('')}`],
+  [
+    '20,000 aliases of one anchor',
+    `- docker: &a a\n${Array.from({ length: 20_000 }, (_, i) => `  k${i}: *a\n`).join('')}`,
+  ],
+  [
+    '20,000 keys under a custom tag',
+    `- docker: !a\n${Array.from({ length: 20_000 }, (_, i) => `  k${i}: v\n`).join('')}`,
+  ],
+];
+
+function measureAdversarial(): { name: string; kib: number; ms: number[] }[] {
+  return ADVERSARIAL_TEXTS.map(([name, text]) => {
+    const ms: number[] = [];
+    for (let run = 0; run < (QUICK ? 1 : 3); run++) {
+      const start = performance.now();
+      analyzeReleaseFile('service/x.yaml', text);
+      ms.push(performance.now() - start);
+    }
+    return { name, kib: Buffer.byteLength(text) / 1024, ms };
+  });
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${cpu.trim()}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -829,6 +861,13 @@ async function main(): Promise<void> {
     out(
       `Texts under ${INCREMENTAL_MIN_LENGTH / 1024} KiB (here the 10-entry file) are always analysed whole: for them a full parse is as cheap as the split.`,
     );
+    out();
+    out('### Hostile texts: full analysis in process (ms, median)');
+    out();
+    out('| text | size | ms |');
+    out('|---|---:|---:|');
+    for (const row of measureAdversarial())
+      out(`| ${row.name} | ${row.kib.toFixed(0)} KiB | ${ms(stats(row.ms).median)} |`);
     out();
     out('### Targets');
     out();

@@ -85,6 +85,20 @@ describe('robustness of analyzeReleaseFile', () => {
     });
   }
 
+  test('a mapping with 20,000 keys, and 20,000 aliases of one anchor, are read to the end (no stack overflow)', () => {
+    // goccy's parser recurses once per key of a mapping; the model iterates, so a wide mapping cannot exhaust the stack.
+    const keys = `- docker: a\n${Array.from({ length: 20_000 }, (_, index) => `  k${index}: v\n`).join('')}`;
+    assert.deepEqual(
+      analyze(keys).kayronProblems.map((problem) => problem.code),
+      ['deploy-missing', 'github-missing'],
+    );
+    const aliases = `- docker: &a a\n${Array.from({ length: 20_000 }, (_, index) => `  k${index}: *a\n`).join('')}`;
+    assert.deepEqual(
+      analyze(aliases).kayronProblems.map((problem) => problem.code),
+      ['deploy-missing', 'github-missing'],
+    );
+  });
+
   test('a deep block sequence (one level per line) is refused the same way', () => {
     const text = `${Array.from({ length: 3000 }, (_, depth) => `${' '.repeat(depth)}-`).join('\n')}\n`;
     assert.equal(firstKayronProblem(analyze(text)).code, 'yaml-syntax');

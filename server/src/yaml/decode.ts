@@ -301,6 +301,7 @@ class Decoder {
   private readonly plainValues: ReadonlyMap<number, string>;
 
   private readonly takeovers: TagTakeovers;
+  private aliasTargets: Map<Alias, YamlNode | undefined> | undefined;
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -372,10 +373,29 @@ class Decoder {
     return tag ? start - tag[0].length : undefined;
   }
 
+  /**
+   * What an alias stands for, as the `yaml` library's `Alias.resolve` answers it (the last node anchored with its name
+   * before it in document order), found for all aliases in one pass: `resolve` walks the whole document per alias.
+   */
+  private aliasTarget(alias: Alias): YamlNode | undefined {
+    if (!this.aliasTargets) {
+      const targets = new Map<Alias, YamlNode | undefined>();
+      const anchors = new Map<string, YamlNode>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) targets.set(node, anchors.get(node.source));
+          else if (node.anchor) anchors.set(node.anchor, node);
+        },
+      });
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(alias);
+  }
+
   resolve(node: YamlNode | null | undefined): YamlNode | null | undefined {
     let current = node;
     for (let hops = 0; isAlias(current) && hops < 32; hops++) {
-      const target = current.resolve(this.doc) as YamlNode | undefined;
+      const target = this.aliasTarget(current);
       if (!target) {
         // goccy's alias token starts after the `*`, at the name.
         const range = nodeRange(current) ?? [0, 0];
@@ -421,7 +441,7 @@ class Decoder {
           continue;
         }
         const source = pair.value;
-        if (isAlias(source) && source.resolve(this.doc) === undefined) {
+        if (isAlias(source) && this.aliasTarget(source) === undefined) {
           this.mergeAliasProblem(source);
           continue;
         }
@@ -667,7 +687,7 @@ class Decoder {
           this.mergeAliasProblem(node);
           return visit.BREAK;
         }
-        if (enclosing || node.resolve(this.doc) !== undefined) return undefined;
+        if (enclosing || this.aliasTarget(node) !== undefined) return undefined;
         if (merge) this.mergeAliasProblem(node);
         else this.resolve(node);
         return visit.BREAK;

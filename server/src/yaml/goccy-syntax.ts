@@ -82,6 +82,17 @@ interface Tok {
   group?: Group;
 }
 
+/**
+ * `text` without its trailing spaces, looking only at its end (a regular expression would rescan the whole text).
+ * With `keepEscaped`, a space right after a backslash stays: it is an escape (`\ `), not a blank.
+ */
+function withoutTrailingSpaces(text: string, options: { keepEscaped?: boolean } = {}): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
+  if (options.keepEscaped && end < text.length && end > 0 && text[end - 1] === '\\') end++;
+  return end === text.length ? text : text.slice(0, end);
+}
+
 class SyntaxFailure extends Error {
   constructor(
     readonly reason: string,
@@ -258,7 +269,7 @@ class Scanner {
     const buffer = this.buffer;
     if (!buffer) return undefined;
     this.buffer = undefined;
-    const value = buffer.text.replace(/ +$/, '');
+    const value = withoutTrailingSpaces(buffer.text);
     const token: RawToken = {
       kind: 'plain',
       line: buffer.line,
@@ -616,7 +627,7 @@ class Scanner {
         this.columnShifts.set(this.buffer.offset, trailing);
       }
     }
-    if (this.buffer) this.buffer.text = this.buffer.text.replace(/ +$/, '');
+    if (this.buffer) this.buffer.text = withoutTrailingSpaces(this.buffer.text);
     if (this.anchorOrAlias || this.directive) this.flush();
     if (this.buffer) {
       this.buffer.text += ' ';
@@ -666,6 +677,8 @@ class Scanner {
     let value = '';
     let lines = 0;
     let lineStart = false;
+    /** Where the run of blanks around the cursor ends (the first character that is no blank). */
+    let blankRunEnd = -1;
     // Characters goccy's cursor runs ahead of its scan: they are skipped after the closing quote.
     let skipped = 0;
     while (this.index < this.chars.length) {
@@ -687,11 +700,14 @@ class Scanner {
         // goccy looks along the line: a tab before other text is kept and, unless the closing quote follows at
         // once, counted as two columns while its cursor steps one character ahead; blanks up to the line's end are
         // dropped.
-        let rest = this.index + 1;
-        while (rest < this.chars.length && !this.isNewline(this.char(rest))) {
-          if (this.char(rest) !== ' ' && this.char(rest) !== '\t') break;
-          rest++;
+        // The blanks after this tab end where the run of blanks it belongs to ends: found once per run, so a long
+        // run of tabs stays linear.
+        if (blankRunEnd <= this.index) {
+          blankRunEnd = this.index + 1;
+          while (blankRunEnd < this.chars.length && (this.char(blankRunEnd) === ' ' || this.char(blankRunEnd) === '\t'))
+            blankRunEnd++;
         }
+        const rest = blankRunEnd;
         const textFollows = rest < this.chars.length && !this.isNewline(this.char(rest));
         if (!textFollows) {
           this.advance(rest - this.index);
@@ -758,7 +774,7 @@ class Scanner {
         this.line++;
         this.column = 1;
         lines++;
-        value = `${value.replace(/(?<!\\) +$/, '')}${lineStart ? '\n' : ' '}`;
+        value = `${withoutTrailingSpaces(value, { keepEscaped: true })}${lineStart ? '\n' : ' '}`;
         lineStart = true;
         const ahead = this.char() + this.char(this.index + 1) + this.char(this.index + 2);
         if ((ahead === '---' || ahead === '...') && this.isBlank(this.char(this.index + 3)))
@@ -1524,6 +1540,30 @@ class GoccyParser {
 
   parseMap(ctx: Context): Node {
     const keyTok = ctx.current() as Tok;
+    this.parseMapEntry(ctx, keyTok);
+    // goccy parses the next key at this column by recursing, and each level ends at a `}`. Iterating keeps the stack
+    // flat for a mapping of any size; `levels` counts the levels goccy's recursion would have open.
+    let levels = 1;
+    let tok = ctx.current();
+    while (tok && columnOf(tok) === columnOf(keyTok)) {
+      const kind = tok.group ? undefined : tok.raw?.kind;
+      if (ctx.isFlow && kind === 'flow-seq-end') break;
+      if (!this.isMapToken(tok)) fail('non-map value is specified', tok);
+      if (kind === 'flow-map-end') {
+        ctx.goNext();
+        levels--;
+        if (levels === 0) break;
+      } else {
+        this.parseMapEntry(ctx, tok);
+        levels++;
+      }
+      tok = ctx.current();
+    }
+    return { kind: 'map', token: rawOf(keyTok) };
+  }
+
+  /** One `key: value` of a block mapping, from its key token. */
+  private parseMapEntry(ctx: Context, keyTok: Tok): void {
     if (!keyTok.group) fail('unexpected map key', keyTok);
     if (groupOf(keyTok) === 'map-key-value') {
       this.parseMapKeyValue(ctx.withGroup(keyTok.group as Group), keyTok.group as Group, ctx);
@@ -1539,19 +1579,6 @@ class GoccyParser {
       this.parseMapValue(child, keyTok, keyTok.group?.tokens[keyTok.group.tokens.length - 1]);
       sync(ctx, child);
     }
-    let tok = ctx.current();
-    while (tok && columnOf(tok) === columnOf(keyTok)) {
-      const kind = tok.group ? undefined : tok.raw?.kind;
-      if (ctx.isFlow && kind === 'flow-seq-end') break;
-      if (!this.isMapToken(tok)) fail('non-map value is specified', tok);
-      if (kind === 'flow-map-end') {
-        ctx.goNext();
-        break;
-      }
-      this.parseMap(ctx);
-      tok = ctx.current();
-    }
-    return { kind: 'map', token: rawOf(keyTok) };
   }
 
   validateMapKeyValueNextToken(ctx: Context, keyTok: Tok, tok: Tok | undefined): void {
