@@ -350,16 +350,14 @@ class Decoder {
     data?: Record<string, unknown>,
     messageOffset?: number,
   ): void {
+    this.pushSyntaxProblem(range, `${this.position(messageOffset ?? range[0])} ${message}`, stage, data);
+  }
+
+  /** A goccy error as Kayron prints it: `text` is the whole message, with its `[line:col]` if goccy gives one. */
+  private pushSyntaxProblem(range: Range, text: string, stage: Stage, data?: Record<string, unknown>): void {
     this.problems.push(
       staged(
-        {
-          code: 'yaml-syntax',
-          severity: 'error',
-          kayronCheck: true,
-          range,
-          message: `${this.position(messageOffset ?? range[0])} ${message}`,
-          ...(data ? { data } : {}),
-        },
+        { code: 'yaml-syntax', severity: 'error', kayronCheck: true, range, message: text, ...(data ? { data } : {}) },
         stage,
       ),
     );
@@ -412,19 +410,7 @@ class Decoder {
    * the merge sits inside the anchor's own value.
    */
   mergeAliasProblem(alias: Alias): void {
-    const range = nodeRange(alias) ?? [0, 0];
-    this.problems.push(
-      staged(
-        {
-          code: 'yaml-syntax',
-          severity: 'error',
-          kayronCheck: true,
-          range,
-          message: `cannot find anchor by alias name ${alias.source}`,
-        },
-        Stage.Alias,
-      ),
-    );
+    this.pushSyntaxProblem(nodeRange(alias) ?? [0, 0], `cannot find anchor by alias name ${alias.source}`, Stage.Alias);
   }
 
   /** The pairs of a mapping with `<<: *anchor` merges expanded, as goccy does; an explicit key that repeats a merged one is an error. */
