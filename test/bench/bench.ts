@@ -624,9 +624,10 @@ async function measureAllStalls(root: string): Promise<Stalls> {
 }
 
 /**
- * Hostile texts of 150–250 KB that once took seconds or crashed the goccy model (a regular expression rescanning the
- * text per line, an alias lookup walking the document per alias, a recursion per mapping key, a blank run rescanned
- * per tab): the full analysis of each, in this process. Linear code keeps each well under a second.
+ * Hostile texts of 150–600 KB that once took seconds or crashed the goccy model (a regular expression rescanning the
+ * text per line, a copy of the text per stand-in, an alias lookup walking the document per alias, a recursion per
+ * mapping key, a blank run rescanned per tab): the full analysis of each, in this process. Linear code keeps each
+ * well under a second.
  */
 const ADVERSARIAL_TEXTS: [string, string][] = [
   ['200,000 tabs inside double quotes', `- docker: "${'\t'.repeat(200_000)}x"\n`],
@@ -636,6 +637,10 @@ const ADVERSARIAL_TEXTS: [string, string][] = [
   [
     '20,000 aliases of one anchor',
     `- docker: &a a\n${Array.from({ length: 20_000 }, (_, i) => `  k${i}: *a\n`).join('')}`,
+  ],
+  [
+    '10,000 flow entries read through stand-ins',
+    Array.from({ length: 10_000 }, (_, i) => `- {docker: d${i}, github: -, deploy: {release:v1.0.${i}}}\n`).join(''),
   ],
   [
     '20,000 keys under a custom tag',

@@ -1092,11 +1092,17 @@ function decodeParsed(text: string, result: DecodedFile, knownReading: GoccyRead
   // goccy's own folding (Decoder.multilineQuotes).
   const standIns = reading.error === undefined ? plainValueStandIns(yamlText, reading) : [];
   if (reading.error === undefined && (reading.multilineQuotes.length > 0 || standIns.length > 0)) {
-    let readable = joinQuotedLines(yamlText, reading.multilineQuotes);
-    // Same length, one character each; the values are goccy's (Decoder.plainValues).
-    for (const standIn of standIns)
-      readable = `${readable.slice(0, standIn.offset)}${standIn.char}${readable.slice(standIn.offset + 1)}`;
-    tokens = Array.from(new Parser().parse(readable));
+    // Same length, one character each; the values are goccy's (Decoder.plainValues). Built in one pass: a copy of the
+    // text per stand-in would be quadratic.
+    const joined = joinQuotedLines(yamlText, reading.multilineQuotes);
+    const pieces: string[] = [];
+    let from = 0;
+    for (const standIn of [...standIns].sort((a, b) => a.offset - b.offset)) {
+      pieces.push(joined.slice(from, standIn.offset), standIn.char);
+      from = standIn.offset + 1;
+    }
+    pieces.push(joined.slice(from));
+    tokens = Array.from(new Parser().parse(pieces.join('')));
   }
   const list = Array.from(
     new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false }).compose(tokens),
