@@ -67,6 +67,16 @@ async function runSteps(page, all, failureShot, log) {
   return { passed, failed };
 }
 
+/** Opens `folder` in the workbench and waits until the Explorer lists it. */
+async function openFolder(page, server, folder) {
+  await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
+    .waitFor({ timeout: 2 * WAIT_MS });
+}
+
 /** Prints the closing `N passed, M failed` line CI looks for and exits accordingly. */
 function exitWith(run) {
   run.then(
@@ -82,4 +92,15 @@ function exitWith(run) {
   );
 }
 
-module.exports = { VSIX, SCREENSHOTS, WAIT_MS, scaled, prepareUiRun, quickOpen, runFromPalette, runSteps, exitWith };
+module.exports = {
+  VSIX,
+  SCREENSHOTS,
+  WAIT_MS,
+  scaled,
+  prepareUiRun,
+  quickOpen,
+  runFromPalette,
+  runSteps,
+  exitWith,
+  openFolder,
+};

@@ -20,6 +20,7 @@ const {
   runFromPalette,
   runSteps,
   exitWith,
+  openFolder,
 } = require('./ui-common');
 const log = harness.createLogger();
 
@@ -35,12 +36,7 @@ function steps(page, server, workspace) {
     [
       'loads the workbench with a clone of the sample releases repository',
       async () => {
-        await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-        await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
-        await page
-          .locator('.explorer-folders-view .monaco-list-row')
-          .first()
-          .waitFor({ timeout: 2 * WAIT_MS });
+        await openFolder(page, server, workspace);
       },
     ],
     [

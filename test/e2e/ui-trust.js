@@ -13,7 +13,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const harness = require('./harness');
 
-const { VSIX, WAIT_MS, prepareUiRun, runSteps, exitWith } = require('./ui-common');
+const { VSIX, WAIT_MS, prepareUiRun, runSteps, exitWith, openFolder } = require('./ui-common');
 const log = harness.createLogger();
 
 const TRUST_ROW = 'Trust this folder to see testing, staging and production';
@@ -51,9 +51,7 @@ function steps(page, server, workspace, recorder) {
     [
       'opens a clone of the sample releases repository in Restricted Mode',
       async () => {
-        await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-        await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+        await openFolder(page, server, workspace);
         await page
           .locator('[id="status.workspaceTrust"], .statusbar-item', { hasText: /Restricted Mode/ })
           .first()

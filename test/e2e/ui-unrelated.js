@@ -10,21 +10,21 @@ const fs = require('node:fs');
 const path = require('node:path');
 const harness = require('./harness');
 
-const { VSIX, WAIT_MS, prepareUiRun, quickOpen, runFromPalette, runSteps, exitWith } = require('./ui-common');
+const {
+  VSIX,
+  WAIT_MS,
+  prepareUiRun,
+  quickOpen,
+  runFromPalette,
+  runSteps,
+  exitWith,
+  openFolder,
+} = require('./ui-common');
 const log = harness.createLogger();
 
 const environmentsHeader = (page) => page.locator('.pane-header', { hasText: 'Kayron Environments' });
 /** Status bar entries contributed by this extension (their element id starts with the extension's id). */
 const kayronStatusItems = (page) => page.locator('.statusbar-item[id^="kayron-releases.kayron-releases"]');
-
-async function openFolder(page, server, folder) {
-  await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(folder)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
-  await page
-    .locator('.explorer-folders-view .monaco-list-row')
-    .first()
-    .waitFor({ timeout: 2 * WAIT_MS });
-}
 
 /** The extension logs the releases repositories the server reported; waiting for that line ties the checks to the event. */
 async function waitForRootsReport(page, expected) {

@@ -22,6 +22,7 @@ const {
   runFromPalette,
   runSteps,
   exitWith,
+  openFolder,
 } = require('./ui-common');
 // kayron-spec §2.3 (c)
 const RELEASE_FORMAT_MESSAGE =
@@ -99,12 +100,7 @@ function promotionSteps(page, server, promotion) {
     [
       'opens a clone of a releases repository whose GitHub is the stand-in',
       async () => {
-        await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(promotion.clone)}`);
-        await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
-        await page
-          .locator('.explorer-folders-view .monaco-list-row')
-          .first()
-          .waitFor({ timeout: 2 * WAIT_MS });
+        await openFolder(page, server, promotion.clone);
         await quickOpen(page, 'service.yaml');
         await statusBarItem(page, 'Kayron lint passes').waitFor({ timeout: WAIT_MS });
       },
@@ -150,12 +146,7 @@ function steps(page, server, workspace) {
     [
       'loads the workbench with the sample workspace',
       async () => {
-        await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-        await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT_MS });
-        await page
-          .locator('.explorer-folders-view .monaco-list-row')
-          .first()
-          .waitFor({ timeout: 2 * WAIT_MS });
+        await openFolder(page, server, workspace);
       },
     ],
     [
